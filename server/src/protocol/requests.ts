@@ -1,0 +1,104 @@
+/**
+ * Custom LSP requests of netpol-lens, shared by the server (lsp/), the client (client/src) and the
+ * webview (client/webview) with `import type`. Plain JSON only: URIs as strings, LSP-shaped ranges
+ * (0-based line, UTF-16 character).
+ *
+ * Methods:
+ * - `netpolLens/reachability` (client → server, request): the reachability matrix of the workspace,
+ *   optionally narrowed to one port/protocol or focused on the pods one policy selects.
+ * - `netpolLens/explain` (client → server, request): why a connection from one endpoint to another
+ *   on one port is allowed or denied, with links to the policies and rules involved.
+ * - `netpolLens/status` (server → client, notification): indexing progress and workspace counts,
+ *   sent whenever the index changes.
+ */
+
+export interface LspPosition { line: number; character: number }
+export interface LspRange { start: LspPosition; end: LspPosition }
+/** A place in a YAML file: the document URI and the range of the node. */
+export interface SourceLocation { uri: string; range: LspRange }
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+/** Inclusive port ranges per protocol, sorted and disjoint; `"all"` means every port of every protocol. */
+export type ConnsDto = 'all' | Partial<Record<Protocol, Array<[number, number]>>>;
+
+export interface EndpointDto {
+  /** `<namespace>/<name>[<Kind>]` for workloads, `first-last` for an IP range. */
+  id: string;
+  kind: 'workload' | 'external';
+  namespace?: string;
+  name?: string;
+  workloadKind?: string;
+  labels?: Record<string, string>;
+  /** Where the workload (or the policy that names the IP range) is written. */
+  location?: SourceLocation;
+  isolatedIngress?: boolean;
+  isolatedEgress?: boolean;
+}
+
+export const ReachabilityMethod = 'netpolLens/reachability';
+export interface ReachabilityParams {
+  /** Narrow to one port and protocol, e.g. `{port: 53, protocol: 'UDP'}`; absent = any port. */
+  port?: { port: number; protocol: Protocol };
+  /** Focus on the pods a policy selects (rows and columns that involve them). */
+  focusPolicy?: { uri: string; name: string; namespace: string };
+}
+export interface ReachabilityResult {
+  version: 1;
+  endpoints: EndpointDto[];
+  /** One entry per ordered pair with at least one allowed connection (no self pairs). */
+  connections: Array<{ src: string; dst: string; conns: ConnsDto }>;
+  /** Ids selected by `focusPolicy`, when given. */
+  focus?: string[];
+  /** Counts for the status item. */
+  counts: { policies: number; workloads: number; namespaces: number; files: number };
+}
+
+export const ExplainMethod = 'netpolLens/explain';
+export interface ExplainParams {
+  src: string;
+  dst: string;
+  port?: { port: number; protocol: Protocol };
+}
+export interface RuleRefDto {
+  policy: string; // "<namespace>/<name>"
+  direction: 'ingress' | 'egress';
+  /** Index of the rule in the policy's ingress/egress list. */
+  ruleIndex: number;
+  location: SourceLocation;
+}
+export interface SideDto {
+  isolated: boolean;
+  /** Policies that select the pod and isolate it in this direction. */
+  isolatingPolicies: Array<{ policy: string; location: SourceLocation }>;
+  /** Rules that allow the connection on this side (empty when not isolated or denied). */
+  allowingRules: RuleRefDto[];
+  allowed: boolean;
+  /** Connection set this side allows, before the other side is applied. */
+  conns: ConnsDto | 'none';
+}
+export interface ExplainResult {
+  src: string;
+  dst: string;
+  port?: { port: number; protocol: Protocol };
+  allowed: boolean;
+  /** Allowed on some ports only (when no port was given). */
+  partial: boolean;
+  conns: ConnsDto | 'none';
+  egress: SideDto;
+  ingress: SideDto;
+  /** Plain-English summary lines, the same as the CLI `explain` prints. */
+  summary: string[];
+  /** Cases where the result depends on the network plugin (ipBlock vs pod IPs, hostNetwork). */
+  notes: string[];
+}
+
+export const StatusNotification = 'netpolLens/status';
+export interface StatusParams {
+  state: 'indexing' | 'ready';
+  /** Files indexed so far / in total, while indexing. */
+  done?: number;
+  total?: number;
+  counts: { policies: number; workloads: number; namespaces: number; files: number };
+  /** Files that could not be read or parsed. */
+  problems: number;
+}

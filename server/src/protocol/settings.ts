@@ -1,0 +1,22 @@
+/** The `netpolLens.*` configuration as the server receives it (per resource). */
+export type SeverityOverride = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+export interface NetpolLensSettings {
+  /** Severity per check code, or `off`. */
+  checks?: Record<string, SeverityOverride>;
+  dns?: {
+    /** Namespace of the cluster DNS pods (default `kube-system`). */
+    namespace?: string;
+    /** Pod labels of the cluster DNS pods (default `{ "k8s-app": "kube-dns" }`). */
+    podLabels?: Record<string, string>;
+  };
+  /** Pod CIDRs of the cluster, e.g. `10.244.0.0/16`. */
+  podCidrs?: string[];
+  /** Service CIDRs of the cluster, e.g. `10.96.0.0/12`. */
+  serviceCidrs?: string[];
+  /** Glob patterns of files to leave out of the index. */
+  exclude?: string[];
+  /** Report workloads that no policy isolates for ingress (`workload-not-isolated`). */
+  reportUnisolatedWorkloads?: boolean;
+  trace?: { server?: 'off' | 'messages' | 'verbose' };
+}
