@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { findingsJson, findingsSarif, findingsText, resolveSettings, type PlacedFinding, type Settings, type Severity } from '../../core/index';
+import { displayPath, UsageError } from '../load';
+import { parseArgs } from '../main';
+import { analyse } from './common';
+
+const FORMATS = ['text', 'json', 'sarif'];
+const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
+const VERSION = '0.1.0';
+
+/** `--config` file: `{"checks": {"<code>": "warning"|"off"...}, "dns": {...}, "podCidrs": [...], ...}` (the netpolLens.* settings). */
+function loadConfig(file: string): Settings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read config ${file}: ${(e as Error).message}`);
+  }
+  const c = (raw ?? {}) as Record<string, unknown>;
+  const dns = (c.dns ?? {}) as { namespace?: string; podLabels?: Record<string, string> };
+  return resolveSettings({
+    severities: (c.checks ?? {}) as Settings['severities'],
+    dns: { namespace: dns.namespace ?? 'kube-system', podLabels: dns.podLabels ?? { 'k8s-app': 'kube-dns' } },
+    podCidrs: (c.podCidrs ?? []) as string[],
+    serviceCidrs: (c.serviceCidrs ?? []) as string[],
+    reportUnisolatedWorkloads: c.reportUnisolatedWorkloads === true,
+  });
+}
+
+export function runCheck(argv: readonly string[]): number {
+  const a = parseArgs(argv, ['format', 'fail-on', 'config']);
+  const format = (a.flags.get('format') as string | undefined) ?? 'text';
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
+  const failOn = (a.flags.get('fail-on') as string | undefined) ?? 'error';
+  if (!(failOn in RANK) || failOn === 'hint') throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
+  const cfg = a.flags.get('config') as string | undefined;
+  const analysis = analyse(a.positional, cfg ? loadConfig(cfg) : undefined);
+  const placed: PlacedFinding[] = analysis.findings().map((f) => {
+    const li = analysis.lineIndex(f.uri);
+    const s = li ? li.lineCol1(f.span.start) : { line: 1, column: 1 };
+    const e = li ? li.lineCol1(f.span.end) : s;
+    return { finding: f, path: displayPath(f.uri), line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  });
+  placed.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : x.line - y.line || x.column - y.column || (x.finding.code < y.finding.code ? -1 : 1)));
+  process.stdout.write(format === 'json' ? findingsJson(placed) : format === 'sarif' ? findingsSarif(placed, VERSION) : findingsText(placed));
+  const threshold = RANK[failOn as Severity];
+  return placed.some((p) => RANK[p.finding.severity] >= threshold) ? 1 : 0;
+}

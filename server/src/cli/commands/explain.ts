@@ -1,0 +1,24 @@
+import { explainText } from '../../core/index';
+import { displayPath, UsageError } from '../load';
+import { parseArgs } from '../main';
+import { analyse, parsePortArg } from './common';
+
+export function runExplain(argv: readonly string[]): number {
+  const a = parseArgs(argv, ['format']);
+  const [src, dst, portArg, ...paths] = a.positional;
+  if (!src || !dst || !portArg) throw new UsageError('usage: explain <src-id> <dst-id> <port>/<protocol> <path>...');
+  const port = portArg === 'any' ? undefined : parsePortArg(portArg);
+  const analysis = analyse(paths);
+  const r = analysis.explain(src, dst, port);
+  if (!r.ok) throw new UsageError(r.error);
+  const format = (a.flags.get('format') as string | undefined) ?? 'text';
+  const loc = (ref: { uri: string; span: { start: number } }): string => {
+    const li = analysis.lineIndex(ref.uri);
+    const lc = li ? li.lineCol1(ref.span.start) : { line: 1, column: 1 };
+    return `${displayPath(ref.uri)}:${lc.line}:${lc.column}`;
+  };
+  if (format === 'json') process.stdout.write(JSON.stringify(r.explanation, (k, v) => (k === 'ref' ? loc(v) : v), 2) + '\n');
+  else if (format === 'text') process.stdout.write(explainText(r.explanation, loc));
+  else throw new UsageError(`unknown format "${format}"; expected text or json`);
+  return r.explanation.allowed ? 0 : 1;
+}

@@ -1,0 +1,30 @@
+import { reachCsv, reachDot, reachJson, reachTable } from '../../core/index';
+import { UsageError } from '../load';
+import { parseArgs } from '../main';
+import { analyse, parsePortArg } from './common';
+
+const FORMATS = ['table', 'json', 'csv', 'dot'];
+
+export function runReach(argv: readonly string[]): number {
+  const a = parseArgs(argv, ['format', 'from', 'to', 'port'], ['no-external']);
+  const format = (a.flags.get('format') as string | undefined) ?? 'table';
+  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
+  const analysis = analyse(a.positional);
+  const port = a.flags.has('port') ? parsePortArg(a.flags.get('port') as string) : undefined;
+  const from = a.flags.get('from') as string | undefined;
+  const to = a.flags.get('to') as string | undefined;
+  for (const id of [from, to]) {
+    if (id !== undefined && !analysis.engine.endpoint(id)) throw new UsageError(`unknown endpoint "${id}"`);
+  }
+  const q = {
+    ...(from ? { from: analysis.engine.endpoint(from)?.id ?? from } : {}),
+    ...(to ? { to: analysis.engine.endpoint(to)?.id ?? to } : {}),
+    ...(port ? { port } : {}),
+    externals: !a.flags.has('no-external'),
+  };
+  const r = analysis.reachability(q);
+  const text = format === 'json' ? reachJson(r) : format === 'csv' ? reachCsv(r) : format === 'dot' ? reachDot(r)
+    : reachTable(r, analysis.engine, `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`);
+  process.stdout.write(text);
+  return 0;
+}

@@ -1,0 +1,95 @@
+/**
+ * The façade of the core: `AnalysisHost` takes file changes and settings and hands out immutable
+ * `Analysis` snapshots that answer every query (rust-analyzer's AnalysisHost/Analysis). No IO.
+ */
+import type { FileChange } from './index/change';
+import { WorkspaceIndex } from './index/workspace-index';
+import type { Finding } from './model/finding';
+import type { Protocol } from './model/types';
+import { runChecks } from './checks/registry';
+import { PolicyEngine, computeReachability, type ReachEntry, type ReachQuery } from './semantics/engine';
+import type { Endpoint } from './semantics/compile';
+import { explainConnection, type Explanation } from './semantics/explain';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
+import type { LineIndex } from './text/line-index';
+import type { ParseOptions } from './yaml/parse';
+
+export class AnalysisHost {
+  private index: WorkspaceIndex;
+  private settings: Settings = DEFAULT_SETTINGS;
+  private current: Analysis | undefined;
+
+  constructor(options: ParseOptions = {}) {
+    this.index = WorkspaceIndex.empty(options);
+  }
+
+  applyChanges(changes: readonly FileChange[]): void {
+    if (changes.length === 0) return;
+    this.index = this.index.applyChanges(changes);
+    this.current = undefined;
+  }
+
+  setSettings(settings: Settings): void {
+    this.settings = settings;
+    this.current = undefined;
+  }
+
+  snapshot(): Analysis {
+    return (this.current ??= new Analysis(this.index, this.settings));
+  }
+}
+
+export type ExplainOutcome =
+  | { readonly ok: true; readonly explanation: Explanation }
+  | { readonly ok: false; readonly error: string };
+
+export class Analysis {
+  private engineCache: PolicyEngine | undefined;
+  private findingsCache: Finding[] | undefined;
+  private byUri: Map<string, Finding[]> | undefined;
+
+  constructor(readonly index: WorkspaceIndex, readonly settings: Settings) {}
+
+  get engine(): PolicyEngine {
+    return (this.engineCache ??= new PolicyEngine(this.index));
+  }
+
+  /** Every finding of the workspace, severities as configured. */
+  findings(): readonly Finding[] {
+    return (this.findingsCache ??= runChecks({ index: this.index, engine: this.engine, settings: this.settings }));
+  }
+
+  /** Findings located in one file. */
+  findingsFor(uri: string): readonly Finding[] {
+    if (!this.byUri) {
+      this.byUri = new Map();
+      for (const f of this.findings()) {
+        const l = this.byUri.get(f.uri) ?? [];
+        l.push(f);
+        this.byUri.set(f.uri, l);
+      }
+    }
+    return this.byUri.get(uri) ?? [];
+  }
+
+  lineIndex(uri: string): LineIndex | undefined {
+    return this.index.lineIndex(uri);
+  }
+
+  reachability(q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
+    return computeReachability(this.engine, q);
+  }
+
+  explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
+    const src = this.engine.endpoint(srcId);
+    const dst = this.engine.endpoint(dstId);
+    const unknown = (id: string): string => {
+      const ids = this.index.workloads.map((w) => w.id);
+      const near = ids.filter((i) => i.includes(id.replace(/\[.*$/, '').split('/').pop() ?? id)).slice(0, 5);
+      return `unknown endpoint "${id}": use a workload id like ${ids[0] ?? '<namespace>/<name>[Deployment]'}, an IP address or a range a.b.c.d-e.f.g.h${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`;
+    };
+    if (!src) return { ok: false, error: unknown(srcId) };
+    if (!dst) return { ok: false, error: unknown(dstId) };
+    return { ok: true, explanation: explainConnection(this.engine, src, dst, port) };
+  }
+}

@@ -1,0 +1,22 @@
+/** The only public entry of the core: the façade and the plain data types adapters need. */
+export { AnalysisHost, Analysis, type ExplainOutcome } from './analysis';
+export type { FileChange } from './index/change';
+export { WorkspaceIndex, METADATA_NAME_LABEL, cmp, type Workload, type NamespaceInfo, type FileFacts } from './index/workspace-index';
+export type { Finding, FixSpec, Severity, RelatedInfo } from './model/finding';
+export type * from './model/types';
+export { PROTOCOLS } from './model/types';
+export { workloadId, parseWorkloadId, policyId } from './model/ids';
+export type { Span, SourceRef, Located } from './text/span';
+export { LineIndex, type Position } from './text/line-index';
+export { DEFAULT_SETTINGS, resolveSettings, type Settings } from './settings';
+export { ALL_CHECKS, PARSE_CODES } from './checks/registry';
+export type { Check } from './checks/types';
+export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';
+export type { Endpoint } from './semantics/compile';
+export type { ReachEntry, ReachQuery } from './semantics/engine';
+export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
+export { isJsonUri, looksLikeManifest } from './yaml/parse';
+export { reachJson, reachCsv, reachDot, reachTable, type ReachListing } from './render/reach';
+export { explainText } from './render/explain-text';
+export type { PolicyEngine } from './semantics/engine';
+export { findingsText, findingsJson, findingsSarif, docsUrl, DOCS_BASE, type PlacedFinding } from './render/findings';

@@ -1,0 +1,225 @@
+/**
+ * The workspace index: compact facts per file (resources with spans, parse problems), and the
+ * derived views every query needs (namespaces with their effective labels, workloads merged by id,
+ * policies, services). Immutable: `applyChanges` returns a new index that shares unchanged files.
+ */
+import { LineIndex } from '../text/line-index';
+import type { Finding } from '../model/finding';
+import { lowerDocuments } from '../model/lower';
+import type {
+  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, WorkloadResource,
+} from '../model/types';
+import { parseFile, type ParseOptions } from '../yaml/parse';
+import type { FileChange } from './change';
+
+export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export interface FileFacts {
+  readonly uri: string;
+  readonly version: number | undefined;
+  readonly text: string;
+  readonly resources: readonly Resource[];
+  readonly problems: readonly Finding[];
+}
+
+export interface NamespaceInfo {
+  readonly name: string;
+  /** Effective labels: declared ones plus kubernetes.io/metadata.name. */
+  readonly labels: Labels;
+  /** The Namespace manifests that declare it (more than one is a duplicate). */
+  readonly declared: readonly NamespaceResource[];
+}
+
+/** A workload: one id, possibly several manifests (Pods of one owner). */
+export interface Workload {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly labels: Labels;
+  readonly ports: readonly ContainerPort[];
+  readonly hostNetwork: boolean;
+  readonly ips: readonly string[];
+  readonly sources: readonly WorkloadResource[];
+}
+
+export class WorkspaceIndex {
+  private derivedCache: Derived | undefined;
+  private readonly lineIndexes = new Map<string, LineIndex>();
+
+  private constructor(readonly files: ReadonlyMap<string, FileFacts>, private readonly options: ParseOptions) {}
+
+  static empty(options: ParseOptions = {}): WorkspaceIndex {
+    return new WorkspaceIndex(new Map(), options);
+  }
+
+  applyChanges(changes: readonly FileChange[]): WorkspaceIndex {
+    if (changes.length === 0) return this;
+    const files = new Map(this.files);
+    for (const c of changes) {
+      if (c.text === null) files.delete(c.uri);
+      else files.set(c.uri, indexFile(c.uri, c.text, c.version, this.options));
+    }
+    return new WorkspaceIndex(files, this.options);
+  }
+
+  file(uri: string): FileFacts | undefined {
+    return this.files.get(uri);
+  }
+
+  lineIndex(uri: string): LineIndex | undefined {
+    let li = this.lineIndexes.get(uri);
+    if (!li) {
+      const f = this.files.get(uri);
+      if (!f) return undefined;
+      li = new LineIndex(f.text);
+      this.lineIndexes.set(uri, li);
+    }
+    return li;
+  }
+
+  private get derived(): Derived {
+    return (this.derivedCache ??= derive(this.files));
+  }
+
+  get namespaces(): ReadonlyMap<string, NamespaceInfo> {
+    return this.derived.namespaces;
+  }
+
+  get workloads(): readonly Workload[] {
+    return this.derived.workloads;
+  }
+
+  workload(id: string): Workload | undefined {
+    return this.derived.workloadById.get(id);
+  }
+
+  workloadsIn(namespace: string): readonly Workload[] {
+    return this.derived.workloadsByNs.get(namespace) ?? [];
+  }
+
+  get policies(): readonly NetworkPolicyResource[] {
+    return this.derived.policies;
+  }
+
+  policiesIn(namespace: string): readonly NetworkPolicyResource[] {
+    return this.derived.policiesByNs.get(namespace) ?? [];
+  }
+
+  get services(): readonly ServiceResource[] {
+    return this.derived.services;
+  }
+
+  namespaceLabels(name: string): Labels {
+    return this.derived.namespaces.get(name)?.labels ?? { [METADATA_NAME_LABEL]: name };
+  }
+
+  /** Every parse/lowering problem of every file. */
+  get problems(): readonly Finding[] {
+    return this.derived.problems;
+  }
+}
+
+interface Derived {
+  namespaces: Map<string, NamespaceInfo>;
+  workloads: Workload[];
+  workloadById: Map<string, Workload>;
+  workloadsByNs: Map<string, Workload[]>;
+  policies: NetworkPolicyResource[];
+  policiesByNs: Map<string, NetworkPolicyResource[]>;
+  services: ServiceResource[];
+  problems: Finding[];
+}
+
+export function indexFile(uri: string, text: string, version: number | undefined, options: ParseOptions = {}): FileFacts {
+  const parsed = parseFile(uri, text, options);
+  const lowered = lowerDocuments(uri, parsed.docs);
+  return { uri, version, text, resources: lowered.resources, problems: [...parsed.problems, ...lowered.problems] };
+}
+
+function derive(files: ReadonlyMap<string, FileFacts>): Derived {
+  const declared = new Map<string, NamespaceResource[]>();
+  const used = new Set<string>();
+  const byId = new Map<string, WorkloadResource[]>();
+  const policies: NetworkPolicyResource[] = [];
+  const services: ServiceResource[] = [];
+  const problems: Finding[] = [];
+  const uris = [...files.keys()].sort();
+  for (const uri of uris) {
+    const f = files.get(uri);
+    if (!f) continue;
+    problems.push(...f.problems);
+    for (const r of f.resources) {
+      switch (r.kind) {
+        case 'Namespace': {
+          const list = declared.get(r.name.value) ?? [];
+          list.push(r);
+          declared.set(r.name.value, list);
+          break;
+        }
+        case 'Workload': {
+          used.add(r.namespace);
+          const list = byId.get(r.id) ?? [];
+          list.push(r);
+          byId.set(r.id, list);
+          break;
+        }
+        case 'NetworkPolicy':
+          used.add(r.namespace);
+          policies.push(r);
+          break;
+        case 'Service':
+          used.add(r.namespace);
+          services.push(r);
+          break;
+      }
+    }
+  }
+  const namespaces = new Map<string, NamespaceInfo>();
+  for (const name of [...new Set([...declared.keys(), ...used])].sort()) {
+    const decls = declared.get(name) ?? [];
+    const labels: Record<string, string> = {};
+    for (const d of decls) Object.assign(labels, d.labels);
+    labels[METADATA_NAME_LABEL] = name;
+    namespaces.set(name, { name, labels, declared: decls });
+  }
+  const workloads: Workload[] = [];
+  for (const [id, srcs] of [...byId.entries()].sort((a, b) => cmp(a[0], b[0]))) {
+    const first = srcs[0];
+    if (!first) continue;
+    const labels: Record<string, string> = {};
+    for (const s of srcs) for (const [k, v] of Object.entries(s.labels)) if (!(k in labels)) labels[k] = v;
+    const ports: ContainerPort[] = [];
+    const seen = new Set<string>();
+    for (const s of srcs) for (const p of s.ports) {
+      const key = `${p.name ?? ''}/${p.port}/${p.protocol}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        ports.push(p);
+      }
+    }
+    workloads.push({
+      id, namespace: first.namespace, name: first.name, kind: first.workloadKind, labels, ports,
+      hostNetwork: srcs.some((s) => s.hostNetwork), ips: [...new Set(srcs.flatMap((s) => s.ips))], sources: srcs,
+    });
+  }
+  const workloadById = new Map(workloads.map((w) => [w.id, w]));
+  const workloadsByNs = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const l = workloadsByNs.get(w.namespace) ?? [];
+    l.push(w);
+    workloadsByNs.set(w.namespace, l);
+  }
+  const policiesByNs = new Map<string, NetworkPolicyResource[]>();
+  for (const p of policies) {
+    const l = policiesByNs.get(p.namespace) ?? [];
+    l.push(p);
+    policiesByNs.set(p.namespace, l);
+  }
+  return { namespaces, workloads, workloadById, workloadsByNs, policies, policiesByNs, services, problems };
+}
+
+/** Byte-wise string order (Go's), used for every listing. */
+export function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

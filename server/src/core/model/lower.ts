@@ -1,0 +1,551 @@
+/**
+ * Lowering: YAML documents → typed resources, every field with its span. Never throws: wrong types
+ * and unknown NetworkPolicy fields become `invalid-field` findings; kinds netpol-lens does not model
+ * are skipped silently.
+ */
+import { isMap, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import type { Located, Span } from '../text/span';
+import { NodeReader, spanOf } from '../yaml/node';
+import type { Finding } from './finding';
+import { workloadId } from './ids';
+import type {
+  ContainerPort, DocRef, IpBlock, LabelPair, LabelSelector, NamespaceResource, NetworkPolicyResource, Peer,
+  PolicyRule, PortEntry, Protocol, Resource, RuleList, SelectorRequirement, ServicePort, ServiceResource, WorkloadResource,
+} from './types';
+
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+const LIST_ITEM_KIND: Record<string, string> = {
+  PodList: 'Pod', NamespaceList: 'Namespace', ServiceList: 'Service', NetworkPolicyList: 'NetworkPolicy',
+  DeploymentList: 'Deployment', StatefulSetList: 'StatefulSet', DaemonSetList: 'DaemonSet', ReplicaSetList: 'ReplicaSet',
+  ReplicationControllerList: 'ReplicationController', JobList: 'Job', CronJobList: 'CronJob',
+};
+/** API groups whose kinds netpol-lens models (Calico's and Cilium's own NetworkPolicy kinds are other groups). */
+const K8S_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'networking.k8s.io']);
+
+export interface LoweredFile {
+  readonly resources: Resource[];
+  readonly problems: Finding[];
+}
+
+export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>): LoweredFile {
+  const out: LoweredFile = { resources: [], problems: [] };
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) return;
+    const r = new NodeReader(doc);
+    const root = r.map(doc.contents);
+    if (!root) return;
+    const lw = new Lowerer(uri, docIndex, r, out);
+    lw.object(root, [], undefined);
+    if (r.exhausted) {
+      out.problems.push({
+        code: 'unreadable-file', severity: 'warning', uri, span: spanOf(doc.contents),
+        message: 'This document expands to too many nodes (aliases?); only part of it was analysed.',
+      });
+    }
+  });
+  return out;
+}
+
+function groupOf(apiVersion: string | undefined): string | undefined {
+  if (apiVersion === undefined) return undefined;
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+class Lowerer {
+  constructor(
+    private readonly uri: string,
+    private readonly docIndex: number,
+    private readonly r: NodeReader,
+    private readonly out: LoweredFile,
+  ) {}
+
+  private problem(span: Span, message: string, code = 'invalid-field'): void {
+    this.out.problems.push({ code, severity: 'error', uri: this.uri, span, message });
+  }
+
+  // ---------- scalar readers ----------
+
+  private str(n: unknown, what: string, report = true): Located<string> | undefined {
+    const s = this.r.scalar(n);
+    if (!s) {
+      if (report && n != null && !(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a string.`);
+      return undefined;
+    }
+    if (s.value == null) return undefined;
+    if (typeof s.value === 'object') return undefined;
+    return { value: String(s.value), span: spanOf(s) };
+  }
+
+  private num(n: unknown, what: string): Located<number> | undefined {
+    const s = this.r.scalar(n);
+    if (!s || s.value == null) {
+      if (n != null && !(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a number.`);
+      return undefined;
+    }
+    if (typeof s.value === 'number') return { value: s.value, span: spanOf(s) };
+    this.problem(spanOf(s), `${what} must be a number, not "${String(s.value)}".`);
+    return undefined;
+  }
+
+  private bool(n: unknown): boolean {
+    const s = this.r.scalar(n);
+    return s?.value === true;
+  }
+
+  private labels(n: unknown, what: string): { labels: Record<string, string>; pairs: LabelPair[]; span: Span | undefined } {
+    const labels: Record<string, string> = {};
+    const pairs: LabelPair[] = [];
+    if (n == null) return { labels, pairs, span: undefined };
+    const m = this.r.map(n);
+    if (!m) {
+      if (!(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a map of label keys to values.`);
+      return { labels, pairs, span: undefined };
+    }
+    for (const e of this.r.entries(m)) {
+      const v = this.r.scalar(e.pair.value);
+      const value = v?.value == null ? '' : String(v.value);
+      labels[e.key] = value;
+      pairs.push({
+        key: { value: e.key, span: spanOf(e.keyNode) },
+        value: { value, span: v ? spanOf(v) : spanOf(e.keyNode) },
+      });
+    }
+    return { labels, pairs, span: spanOf(m) };
+  }
+
+  // ---------- objects ----------
+
+  object(m: YAMLMap, path: Array<string | number>, defaultKind: string | undefined): void {
+    const kind = this.str(this.r.get(m, 'kind'), 'kind', false)?.value ?? defaultKind;
+    const apiVersion = this.str(this.r.get(m, 'apiVersion'), 'apiVersion', false);
+    if (!kind) return;
+    if (kind === 'List' || kind.endsWith('List')) {
+      const items = this.r.seq(this.r.get(m, 'items'));
+      if (!items) return;
+      const itemKind = LIST_ITEM_KIND[kind];
+      items.items.forEach((it, i) => {
+        const im = this.r.map(it);
+        if (im) this.object(im, [...path, 'items', i], itemKind);
+      });
+      return;
+    }
+    const group = groupOf(apiVersion?.value);
+    if (group !== undefined && !K8S_GROUPS.has(group)) return;
+    const doc: DocRef = { uri: this.uri, docIndex: this.docIndex, path, span: spanOf(m) };
+    if (kind === 'NetworkPolicy') {
+      if (group !== undefined && group !== 'networking.k8s.io' && group !== 'extensions') return;
+      const p = this.networkPolicy(m, doc, apiVersion);
+      if (p) this.out.resources.push(p);
+    } else if (kind === 'Namespace') {
+      const ns = this.namespace(m, doc);
+      if (ns) this.out.resources.push(ns);
+    } else if (kind === 'Service') {
+      const s = this.service(m, doc);
+      if (s) this.out.resources.push(s);
+    } else if (kind === 'Pod' || POD_TEMPLATE_KINDS.has(kind)) {
+      const w = this.workload(m, doc, kind);
+      if (w) this.out.resources.push(w);
+    }
+  }
+
+  private meta(m: YAMLMap): { meta: YAMLMap | undefined; name: Located<string> | undefined; nsField: Located<string> | undefined; metaKey: Span | undefined } {
+    const mp = this.r.pair(m, 'metadata');
+    const meta = this.r.map(mp?.pair.value);
+    const name = this.str(this.r.get(meta, 'name'), 'metadata.name');
+    const nsField = this.str(this.r.get(meta, 'namespace'), 'metadata.namespace');
+    return { meta, name, nsField, metaKey: mp ? spanOf(mp.keyNode) : undefined };
+  }
+
+  private namespace(m: YAMLMap, doc: DocRef): NamespaceResource | undefined {
+    const { meta, name } = this.meta(m);
+    if (!name) return undefined;
+    const l = this.labels(this.r.get(meta, 'labels'), 'metadata.labels');
+    return { kind: 'Namespace', doc, name, labels: l.labels, labelsSpan: l.span, labelPairs: l.pairs };
+  }
+
+  private service(m: YAMLMap, doc: DocRef): ServiceResource | undefined {
+    const { name, nsField } = this.meta(m);
+    if (!name) return undefined;
+    const spec = this.r.map(this.r.get(m, 'spec'));
+    const selNode = this.r.get(spec, 'selector');
+    const selector = selNode == null ? undefined : this.labels(selNode, 'spec.selector').labels;
+    const ports: ServicePort[] = [];
+    const ps = this.r.seq(this.r.get(spec, 'ports'));
+    for (const it of ps?.items ?? []) {
+      const pm = this.r.map(it);
+      if (!pm) continue;
+      const port = this.r.scalar(this.r.get(pm, 'port'))?.value;
+      const tpNode = this.r.scalar(this.r.get(pm, 'targetPort'));
+      const tp = tpNode && (typeof tpNode.value === 'number' || typeof tpNode.value === 'string')
+        ? { value: tpNode.value, span: spanOf(tpNode) } : undefined;
+      ports.push({
+        span: spanOf(pm),
+        name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
+        port: typeof port === 'number' ? port : undefined,
+        targetPort: tp,
+        protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
+      });
+    }
+    const clusterIPs = new Set<string>();
+    const cip = this.str(this.r.get(spec, 'clusterIP'), 'clusterIP', false)?.value;
+    if (cip && cip !== 'None') clusterIPs.add(cip);
+    for (const it of this.r.seq(this.r.get(spec, 'clusterIPs'))?.items ?? []) {
+      const v = this.str(it, 'clusterIPs', false)?.value;
+      if (v && v !== 'None') clusterIPs.add(v);
+    }
+    return { kind: 'Service', doc, name, namespace: nsField?.value || 'default', selector, ports, clusterIPs: [...clusterIPs] };
+  }
+
+  private workload(m: YAMLMap, doc: DocRef, kind: string): WorkloadResource | undefined {
+    const { meta, name, nsField } = this.meta(m);
+    if (!name) return undefined;
+    if (kind === 'Pod' && name.value.startsWith('virt-launcher-')) return undefined;
+    const namespace = nsField?.value || 'default';
+    let template: YAMLMap | undefined;
+    let podMeta: YAMLMap | undefined;
+    let podSpec: YAMLMap | undefined;
+    if (kind === 'Pod') {
+      podMeta = meta;
+      podSpec = this.r.map(this.r.get(m, 'spec'));
+    } else {
+      const specPath = kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+      template = this.r.map(this.r.path(m, ...specPath));
+      podMeta = this.r.map(this.r.get(template, 'metadata'));
+      podSpec = this.r.map(this.r.get(template, 'spec'));
+    }
+    const l = this.labels(this.r.get(podMeta, 'labels'), 'labels');
+    const ports: ContainerPort[] = [];
+    for (const c of this.r.seq(this.r.get(podSpec, 'containers'))?.items ?? []) {
+      const cm = this.r.map(c);
+      for (const p of this.r.seq(this.r.get(cm, 'ports'))?.items ?? []) {
+        const pm = this.r.map(p);
+        if (!pm) continue;
+        const cp = this.r.scalar(this.r.get(pm, 'containerPort'))?.value;
+        if (typeof cp !== 'number') continue;
+        ports.push({
+          name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
+          port: cp,
+          protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
+          span: spanOf(pm),
+        });
+      }
+    }
+    const ips = new Set<string>();
+    if (kind === 'Pod') {
+      const status = this.r.map(this.r.get(m, 'status'));
+      const ip = this.str(this.r.get(status, 'podIP'), 'podIP', false)?.value;
+      if (ip) ips.add(ip);
+      for (const it of this.r.seq(this.r.get(status, 'podIPs'))?.items ?? []) {
+        const v = this.str(this.r.get(this.r.map(it), 'ip'), 'ip', false)?.value;
+        if (v) ips.add(v);
+      }
+    }
+    let idName = name.value;
+    let idKind = kind;
+    if (kind === 'Pod') {
+      const owner = this.owner(meta);
+      if (owner) {
+        idName = owner.name;
+        idKind = owner.kind || 'Pod';
+      }
+    }
+    return {
+      kind: 'Workload', doc, workloadKind: idKind, namespace, name: idName, id: workloadId(namespace, idName, idKind),
+      objectName: name, namespaceField: nsField, labels: l.labels, labelsSpan: l.span, ports,
+      hostNetwork: this.bool(this.r.get(podSpec, 'hostNetwork')), ips: [...ips],
+    };
+  }
+
+  /** The controlling owner of a Pod (`controller: true`), else its first non-Node owner. */
+  private owner(meta: YAMLMap | undefined): { name: string; kind: string | undefined } | undefined {
+    const refs = this.r.seq(this.r.get(meta, 'ownerReferences'))?.items ?? [];
+    let first: { name: string; kind: string | undefined } | undefined;
+    for (const it of refs) {
+      const om = this.r.map(it);
+      const name = this.str(this.r.get(om, 'name'), 'name', false)?.value;
+      const kind = this.str(this.r.get(om, 'kind'), 'kind', false)?.value;
+      if (!name || kind === 'Node') continue;
+      if (this.bool(this.r.get(om, 'controller'))) return { name, kind };
+      first ??= { name, kind };
+    }
+    return first;
+  }
+
+  // ---------- NetworkPolicy ----------
+
+  private networkPolicy(m: YAMLMap, doc: DocRef, apiVersion: Located<string> | undefined): NetworkPolicyResource | undefined {
+    const { name, nsField, metaKey } = this.meta(m);
+    if (!name) {
+      this.problem(spanOf(m), 'This NetworkPolicy has no metadata.name; add one so that it can be applied.');
+      return undefined;
+    }
+    const specPair = this.r.pair(m, 'spec');
+    const spec = this.r.map(specPair?.pair.value);
+    if (specPair && !spec && !(isScalar(specPair.pair.value) && (specPair.pair.value as Scalar).value == null)) {
+      this.problem(spanOf(specPair.pair.value), 'spec must be a map.');
+    }
+    let podSelector: LabelSelector | undefined;
+    let policyTypes: NetworkPolicyResource['policyTypes'];
+    let ingress: RuleList | undefined;
+    let egress: RuleList | undefined;
+    if (spec) {
+      for (const e of this.r.entries(spec)) {
+        switch (e.key) {
+          case 'podSelector':
+            podSelector = this.selector(e.pair, 'spec.podSelector');
+            break;
+          case 'policyTypes': {
+            const items = this.stringList(e.pair.value, 'policyTypes');
+            policyTypes = { keySpan: spanOf(e.keyNode), span: spanOf(e.pair.value, spanOf(e.keyNode)), items };
+            break;
+          }
+          case 'ingress':
+            ingress = this.rules(e.pair, e.keyNode, 'ingress');
+            break;
+          case 'egress':
+            egress = this.rules(e.pair, e.keyNode, 'egress');
+            break;
+          default:
+            this.unknownKey(e.keyNode, e.key, SPEC_KEYS, 'NetworkPolicy spec');
+        }
+      }
+    }
+    return {
+      kind: 'NetworkPolicy', doc, apiVersion, name, namespaceField: nsField, namespace: nsField?.value || 'default',
+      metadataKeySpan: metaKey,
+      spec: specPair ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) } : undefined,
+      podSelector, policyTypes, ingress, egress,
+    };
+  }
+
+  private unknownKey(keyNode: Scalar, key: string, known: readonly string[], where: string): void {
+    const guess = didYouMean(key, known);
+    this.problem(
+      spanOf(keyNode),
+      `Unknown field "${key}" in ${where}${guess ? `: did you mean "${guess}"?` : `; expected one of ${known.join(', ')}.`} The API server rejects it (or drops it), so this part of the policy has no effect.`,
+    );
+  }
+
+  private stringList(n: unknown, what: string): Array<Located<string>> {
+    if (n == null) return [];
+    const s = this.r.seq(n);
+    if (!s) {
+      if (!(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a list.`);
+      return [];
+    }
+    const out: Array<Located<string>> = [];
+    for (const it of s.items) {
+      const v = this.str(it, `${what} entries`);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+
+  private selector(pair: Pair, what: string): LabelSelector | undefined {
+    const keySpan = spanOf(pair.key);
+    const v = pair.value;
+    if (v == null || (isScalar(v) && v.value == null)) {
+      // `podSelector:` with nothing: null in the API
+      return undefined;
+    }
+    const m = this.r.map(v);
+    if (!m) {
+      this.problem(spanOf(v), `${what} must be a label selector (a map with matchLabels and/or matchExpressions).`);
+      return undefined;
+    }
+    let matchLabels: LabelPair[] = [];
+    let matchLabelsSpan: Span | undefined;
+    const matchExpressions: SelectorRequirement[] = [];
+    let matchExpressionsSpan: Span | undefined;
+    for (const e of this.r.entries(m)) {
+      if (e.key === 'matchLabels') {
+        const l = this.labels(e.pair.value, `${what}.matchLabels`);
+        matchLabels = l.pairs;
+        matchLabelsSpan = l.span ?? spanOf(e.keyNode);
+      } else if (e.key === 'matchExpressions') {
+        matchExpressionsSpan = spanOf(e.pair.value, spanOf(e.keyNode));
+        if (e.pair.value == null || (isScalar(e.pair.value) && (e.pair.value as Scalar).value == null)) continue;
+        const s = this.r.seq(e.pair.value);
+        if (!s) {
+          this.problem(spanOf(e.pair.value), `${what}.matchExpressions must be a list of {key, operator, values}.`);
+          continue;
+        }
+        for (const it of s.items) {
+          const rm = this.r.map(it);
+          if (!rm) {
+            this.problem(spanOf(it), `Each matchExpressions entry must be a map with key, operator and values.`);
+            continue;
+          }
+          let values: Array<Located<string>> | undefined;
+          let valuesSpan: Span | undefined;
+          let key: Located<string> | undefined;
+          let operator: Located<string> | undefined;
+          for (const re of this.r.entries(rm)) {
+            if (re.key === 'key') key = this.str(re.pair.value, 'key');
+            else if (re.key === 'operator') operator = this.str(re.pair.value, 'operator');
+            else if (re.key === 'values') {
+              valuesSpan = spanOf(re.pair.value, spanOf(re.keyNode));
+              values = this.stringList(re.pair.value, 'values');
+            } else this.unknownKey(re.keyNode, re.key, ['key', 'operator', 'values'], 'a matchExpressions entry');
+          }
+          matchExpressions.push({ span: spanOf(rm), key, operator, values, valuesSpan });
+        }
+      } else {
+        this.unknownKey(e.keyNode, e.key, ['matchLabels', 'matchExpressions'], what);
+      }
+    }
+    return { span: spanOf(m), keySpan, matchLabels, matchLabelsSpan, matchExpressions, matchExpressionsSpan };
+  }
+
+  private rules(pair: Pair, keyNode: Scalar, dir: 'ingress' | 'egress'): RuleList {
+    const keySpan = spanOf(keyNode);
+    const v = pair.value;
+    const rules: PolicyRule[] = [];
+    if (v == null || (isScalar(v) && v.value == null)) return { keySpan, span: keySpan, rules };
+    const s = this.r.seq(v);
+    if (!s) {
+      this.problem(spanOf(v), `spec.${dir} must be a list of rules (e.g. "${dir}:\\n- ${dir === 'ingress' ? 'from' : 'to'}: …"), not a ${isMap(v) ? 'map' : 'scalar'}.`);
+      return { keySpan, span: spanOf(v), rules };
+    }
+    const peerKey = dir === 'ingress' ? 'from' : 'to';
+    s.items.forEach((it, index) => {
+      const rm = this.r.map(it);
+      if (!rm) {
+        if (!(isScalar(it) && it.value == null)) this.problem(spanOf(it), `Each ${dir} rule must be a map with "${peerKey}" and "ports".`);
+        // `- ` with nothing: an empty rule
+        rules.push({ span: spanOf(it), index, peers: undefined, peersKeySpan: undefined, ports: undefined, portsKeySpan: undefined });
+        return;
+      }
+      let peers: Peer[] | undefined;
+      let peersKeySpan: Span | undefined;
+      let ports: PortEntry[] | undefined;
+      let portsKeySpan: Span | undefined;
+      for (const e of this.r.entries(rm)) {
+        if (e.key === peerKey) {
+          peersKeySpan = spanOf(e.keyNode);
+          peers = this.peers(e.pair.value, `${dir}.${peerKey}`);
+        } else if (e.key === 'ports') {
+          portsKeySpan = spanOf(e.keyNode);
+          ports = this.ports(e.pair.value);
+        } else {
+          this.unknownKey(e.keyNode, e.key, [peerKey, 'ports'], `an ${dir} rule`);
+        }
+      }
+      rules.push({ span: spanOf(rm), index, peers, peersKeySpan, ports, portsKeySpan });
+    });
+    return { keySpan, span: spanOf(s), rules };
+  }
+
+  private peers(n: unknown, what: string): Peer[] {
+    if (n == null || (isScalar(n) && n.value == null)) return [];
+    const s = this.r.seq(n);
+    if (!s) {
+      this.problem(spanOf(n), `${what} must be a list of peers (podSelector / namespaceSelector / ipBlock), not a ${isMap(n) ? 'map' : 'scalar'}.`);
+      return [];
+    }
+    const out: Peer[] = [];
+    s.items.forEach((it, index) => {
+      const pm = this.r.map(it);
+      if (!pm) {
+        this.problem(spanOf(it), `Each ${what} entry must be a map with podSelector, namespaceSelector or ipBlock.`);
+        return;
+      }
+      let podSelector: LabelSelector | undefined;
+      let namespaceSelector: LabelSelector | undefined;
+      let ipBlock: IpBlock | undefined;
+      for (const e of this.r.entries(pm)) {
+        if (e.key === 'podSelector') podSelector = this.selector(e.pair, 'podSelector');
+        else if (e.key === 'namespaceSelector') namespaceSelector = this.selector(e.pair, 'namespaceSelector');
+        else if (e.key === 'ipBlock') ipBlock = this.ipBlock(e.pair, e.keyNode);
+        else this.unknownKey(e.keyNode, e.key, ['podSelector', 'namespaceSelector', 'ipBlock'], `a ${what} peer`);
+      }
+      out.push({ span: spanOf(pm), index, podSelector, namespaceSelector, ipBlock });
+    });
+    return out;
+  }
+
+  private ipBlock(pair: Pair, keyNode: Scalar): IpBlock | undefined {
+    const m = this.r.map(pair.value);
+    if (!m) {
+      this.problem(spanOf(pair.value, spanOf(keyNode)), 'ipBlock must be a map with cidr and optional except.');
+      return undefined;
+    }
+    let cidr: Located<string> | undefined;
+    let except: Array<Located<string>> = [];
+    for (const e of this.r.entries(m)) {
+      if (e.key === 'cidr') cidr = this.str(e.pair.value, 'ipBlock.cidr');
+      else if (e.key === 'except') except = this.stringList(e.pair.value, 'ipBlock.except');
+      else this.unknownKey(e.keyNode, e.key, ['cidr', 'except'], 'ipBlock');
+    }
+    return { span: spanOf(m), keySpan: spanOf(keyNode), cidr, except };
+  }
+
+  private ports(n: unknown): PortEntry[] {
+    if (n == null || (isScalar(n) && n.value == null)) return [];
+    const s = this.r.seq(n);
+    if (!s) {
+      this.problem(spanOf(n), 'ports must be a list of {protocol, port, endPort}.');
+      return [];
+    }
+    const out: PortEntry[] = [];
+    s.items.forEach((it, index) => {
+      const pm = this.r.map(it);
+      if (!pm) {
+        this.problem(spanOf(it), 'Each ports entry must be a map with protocol, port and optional endPort.');
+        return;
+      }
+      let protocol: Located<string> | undefined;
+      let port: Located<number | string> | undefined;
+      let endPort: Located<number> | undefined;
+      for (const e of this.r.entries(pm)) {
+        if (e.key === 'protocol') protocol = this.str(e.pair.value, 'protocol');
+        else if (e.key === 'port') {
+          const sc = this.r.scalar(e.pair.value);
+          if (sc && (typeof sc.value === 'number' || typeof sc.value === 'string')) port = { value: sc.value, span: spanOf(sc) };
+          else if (e.pair.value != null && !(sc && sc.value == null)) this.problem(spanOf(e.pair.value), 'port must be a number or a port name.');
+        } else if (e.key === 'endPort') endPort = this.num(e.pair.value, 'endPort');
+        else this.unknownKey(e.keyNode, e.key, ['protocol', 'port', 'endPort'], 'a ports entry');
+      }
+      out.push({ span: spanOf(pm), index, protocol, port, endPort });
+    });
+    return out;
+  }
+}
+
+const SPEC_KEYS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
+
+export function normProtocol(p: string | undefined): Protocol | undefined {
+  if (p === undefined) return undefined;
+  return p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
+}
+
+/** The closest known key, for "did you mean": same letters ignoring case, or edit distance ≤ 2. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    if (k.toLowerCase() === key.toLowerCase()) return k;
+    const d = editDistance(k.toLowerCase(), key.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 99;
+}
+

@@ -1,0 +1,19 @@
+import type { Explanation } from '../semantics/explain';
+import type { SourceRef } from '../text/span';
+
+/** The CLI's explanation: verdict, each side with file:line of policies and rules, notes. */
+export function explainText(x: Explanation, loc: (ref: SourceRef) => string): string {
+  const out: string[] = [];
+  const [head, ...rest] = x.summary;
+  out.push(head ?? '');
+  const side = (name: string, s: Explanation['egress'], sentence: string | undefined): void => {
+    out.push('', `${name}:`);
+    if (sentence) out.push(`  ${sentence}`);
+    for (const p of s.isolatingPolicies) out.push(`  isolated by ${p.policy}  (${loc(p.ref)})`);
+    for (const r of s.allowingRules) out.push(`  allowed by ${r.policy} ${r.direction} rule ${r.ruleIndex + 1}  (${loc(r.ref)})`);
+  };
+  side('egress (source side)', x.egress, rest[0]);
+  side('ingress (destination side)', x.ingress, rest[1]);
+  for (const n of x.notes) out.push('', `note: ${n}`);
+  return out.join('\n') + '\n';
+}

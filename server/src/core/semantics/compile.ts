@@ -1,0 +1,156 @@
+/**
+ * Compiling a NetworkPolicy (policy-assistant style): who it selects, which directions it isolates
+ * (policyTypes defaulted as the API server does), and its rules as peer and port matchers.
+ */
+import type { NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import { normProtocol } from '../model/lower';
+import type { Workload, WorkspaceIndex } from '../index/workspace-index';
+import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
+import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
+import { ConnectionSet } from './port-set';
+import type { RuleRef } from './rule-ref';
+
+export type PeerMatcher =
+  | { readonly kind: 'pods'; readonly peer: Peer; readonly namespaces: SelectorMatcher | 'own'; readonly pods: SelectorMatcher }
+  | { readonly kind: 'ipBlock'; readonly peer: Peer; readonly set: IpRangeSet }
+  /** A peer the API server would reject (no selector and no ipBlock, or an unparsable CIDR): matches nothing. */
+  | { readonly kind: 'none'; readonly peer: Peer };
+
+export interface CompiledRule {
+  readonly ref: RuleRef;
+  /** `all` when `from`/`to` is absent or empty. */
+  readonly peers: readonly PeerMatcher[] | 'all';
+  /** undefined when `ports` is absent or empty (all ports). */
+  readonly ports: readonly PortEntry[] | undefined;
+}
+
+export interface CompiledPolicy {
+  readonly policy: NetworkPolicyResource;
+  readonly id: string;
+  readonly namespace: string;
+  readonly subject: SelectorMatcher;
+  /** Effective policyTypes. */
+  readonly types: { readonly ingress: boolean; readonly egress: boolean };
+  /** True when policyTypes was absent (or empty) and defaulted. */
+  readonly typesDefaulted: boolean;
+  /** Rules that take effect (empty for a direction the policy does not isolate). */
+  readonly ingress: readonly CompiledRule[];
+  readonly egress: readonly CompiledRule[];
+}
+
+/** policyTypes as the API server defaults them (semantics.md "policyTypes and isolation"). */
+export function effectivePolicyTypes(p: NetworkPolicyResource): { ingress: boolean; egress: boolean; defaulted: boolean } {
+  const items = p.policyTypes?.items ?? [];
+  if (items.length === 0) {
+    return { ingress: true, egress: (p.egress?.rules.length ?? 0) > 0, defaulted: true };
+  }
+  return {
+    ingress: items.some((i) => i.value === 'Ingress'),
+    egress: items.some((i) => i.value === 'Egress'),
+    defaulted: false,
+  };
+}
+
+export function compilePolicy(p: NetworkPolicyResource): CompiledPolicy {
+  const t = effectivePolicyTypes(p);
+  const rules = (dir: 'ingress' | 'egress'): CompiledRule[] =>
+    (p[dir]?.rules ?? []).map((rule) => compileRule(p, dir, rule));
+  return {
+    policy: p,
+    id: `${p.namespace}/${p.name.value}`,
+    namespace: p.namespace,
+    subject: p.podSelector ? compileSelector(p.podSelector) : MATCH_ALL,
+    types: { ingress: t.ingress, egress: t.egress },
+    typesDefaulted: t.defaulted,
+    ingress: t.ingress ? rules('ingress') : [],
+    egress: t.egress ? rules('egress') : [],
+  };
+}
+
+function compileRule(policy: NetworkPolicyResource, direction: 'ingress' | 'egress', rule: PolicyRule): CompiledRule {
+  const ref: RuleRef = { policy, direction, rule };
+  const peers = !rule.peers || rule.peers.length === 0 ? 'all' : rule.peers.map(compilePeer);
+  const ports = !rule.ports || rule.ports.length === 0 ? undefined : rule.ports;
+  return { ref, peers, ports };
+}
+
+export function compilePeer(peer: Peer): PeerMatcher {
+  if (peer.ipBlock) {
+    if (peer.podSelector || peer.namespaceSelector) return { kind: 'none', peer };
+    const set = ipBlockSet(peer.ipBlock.cidr?.value, peer.ipBlock.except.map((e) => e.value));
+    return set ? { kind: 'ipBlock', peer, set } : { kind: 'none', peer };
+  }
+  if (!peer.podSelector && !peer.namespaceSelector) return { kind: 'none', peer };
+  return {
+    kind: 'pods',
+    peer,
+    namespaces: peer.namespaceSelector ? compileSelector(peer.namespaceSelector) : 'own',
+    pods: peer.podSelector ? compileSelector(peer.podSelector) : MATCH_ALL,
+  };
+}
+
+/** `cidr` minus every `except`; undefined when the cidr does not parse. */
+export function ipBlockSet(cidr: string | undefined, except: readonly string[]): IpRangeSet | undefined {
+  const c = cidr === undefined ? undefined : parseCidr(cidr);
+  if (!c) return undefined;
+  const ex: IpRange[] = [];
+  for (const e of except) {
+    const pe = parseCidr(e);
+    if (pe) ex.push(pe.range);
+  }
+  return IpRangeSet.of([c.range]).minus(IpRangeSet.of(ex));
+}
+
+/** An endpoint of the matrix: a workload, or a range of cluster-external addresses. */
+export type Endpoint =
+  | { readonly kind: 'workload'; readonly id: string; readonly workload: Workload }
+  | { readonly kind: 'external'; readonly id: string; readonly range: IpRange };
+
+/** Does a peer match an endpoint? `viaIp` is set when an ipBlock matched a pod by its known IP. */
+export function peerMatches(
+  m: PeerMatcher, policyNs: string, ep: Endpoint, index: WorkspaceIndex,
+): { match: boolean; viaIp?: boolean } {
+  switch (m.kind) {
+    case 'none':
+      return { match: false };
+    case 'pods': {
+      if (ep.kind !== 'workload') return { match: false };
+      const w = ep.workload;
+      const nsOk = m.namespaces === 'own' ? w.namespace === policyNs : m.namespaces.matches(index.namespaceLabels(w.namespace));
+      return { match: nsOk && m.pods.matches(w.labels) };
+    }
+    case 'ipBlock': {
+      if (ep.kind === 'external') return { match: m.set.covers(ep.range) };
+      const hit = ep.workload.ips.some((ip) => m.set.containsIp(ip));
+      return hit ? { match: true, viaIp: true } : { match: false };
+    }
+  }
+}
+
+/** The ports a rule allows towards a destination (named ports resolved on the destination's containers). */
+export function rulePorts(rule: CompiledRule, dst: Endpoint): ConnectionSet {
+  const refs = [rule.ref];
+  if (!rule.ports) return ConnectionSet.all(refs);
+  let set = ConnectionSet.EMPTY;
+  for (const pe of rule.ports) set = set.union(portEntrySet(pe, dst, refs));
+  return set;
+}
+
+export function portEntrySet(pe: PortEntry, dst: Endpoint, refs: readonly RuleRef[]): ConnectionSet {
+  const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
+  if (!proto) return ConnectionSet.EMPTY;
+  const port = pe.port?.value;
+  if (port === undefined) return ConnectionSet.ports(proto, 1, 65535, refs);
+  if (typeof port === 'number') {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) return ConnectionSet.EMPTY;
+    const end = pe.endPort?.value ?? port;
+    if (end < port) return ConnectionSet.EMPTY;
+    return ConnectionSet.ports(proto, port, end, refs);
+  }
+  if (dst.kind !== 'workload') return ConnectionSet.EMPTY;
+  let set = ConnectionSet.EMPTY;
+  for (const cp of dst.workload.ports) {
+    if (cp.name === port && cp.protocol === proto) set = set.union(ConnectionSet.ports(proto, cp.port, cp.port, refs));
+  }
+  return set;
+}

@@ -1,0 +1,206 @@
+/**
+ * The policy engine over one index snapshot: which policies select a workload, its isolation, and
+ * the connection set allowed between two endpoints with the rules behind it (semantics.md).
+ */
+import type { Workload, WorkspaceIndex } from '../index/workspace-index';
+import { cmp } from '../index/workspace-index';
+import { compilePolicy, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
+import { ConnectionSet } from './port-set';
+
+export interface SideResult {
+  /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
+  readonly isolating: readonly CompiledPolicy[];
+  /** What this side allows; every interval carries the rules that allow it. */
+  readonly set: ConnectionSet;
+  /** An ipBlock matched a pod by its IP: whether that applies is up to the network plugin. */
+  readonly viaPodIp: boolean;
+}
+
+export interface PairResult {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly egress: SideResult;
+  readonly ingress: SideResult;
+  /** egress ∩ ingress. */
+  readonly conns: ConnectionSet;
+}
+
+export class PolicyEngine {
+  readonly compiled: readonly CompiledPolicy[];
+  private readonly byNs = new Map<string, CompiledPolicy[]>();
+  private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
+  private externalsCache: Endpoint[] | undefined;
+
+  constructor(readonly index: WorkspaceIndex) {
+    this.compiled = index.policies.map(compilePolicy);
+    for (const c of this.compiled) {
+      const l = this.byNs.get(c.namespace) ?? [];
+      l.push(c);
+      this.byNs.set(c.namespace, l);
+    }
+  }
+
+  policiesIn(namespace: string): readonly CompiledPolicy[] {
+    return this.byNs.get(namespace) ?? [];
+  }
+
+  compiledFor(policy: CompiledPolicy['policy']): CompiledPolicy | undefined {
+    return this.compiled.find((c) => c.policy === policy);
+  }
+
+  /** Policies of the workload's namespace whose podSelector matches its labels. */
+  selecting(w: Workload): readonly CompiledPolicy[] {
+    let s = this.selectingCache.get(w.id);
+    if (!s) {
+      s = this.policiesIn(w.namespace).filter((p) => p.subject.matches(w.labels));
+      this.selectingCache.set(w.id, s);
+    }
+    return s;
+  }
+
+  /** Workloads a policy selects. */
+  selectedBy(p: CompiledPolicy): Workload[] {
+    return this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
+  }
+
+  isolation(w: Workload): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
+    const sel = this.selecting(w);
+    return { ingress: sel.filter((p) => p.types.ingress), egress: sel.filter((p) => p.types.egress) };
+  }
+
+  /** Egress side: what the source's policies let it send to `dst`. */
+  egressSide(src: Endpoint, dst: Endpoint): SideResult {
+    if (src.kind !== 'workload') return { isolating: [], set: ConnectionSet.all(), viaPodIp: false };
+    const isolating = this.isolation(src.workload).egress;
+    if (isolating.length === 0) return { isolating, set: ConnectionSet.all(), viaPodIp: false };
+    return { isolating, ...this.allowedBy(isolating, 'egress', dst, dst) };
+  }
+
+  /** Ingress side: what the destination's policies let in from `src`. */
+  ingressSide(src: Endpoint, dst: Endpoint): SideResult {
+    if (dst.kind !== 'workload') return { isolating: [], set: ConnectionSet.all(), viaPodIp: false };
+    const isolating = this.isolation(dst.workload).ingress;
+    if (isolating.length === 0) return { isolating, set: ConnectionSet.all(), viaPodIp: false };
+    return { isolating, ...this.allowedBy(isolating, 'ingress', src, dst) };
+  }
+
+  private allowedBy(
+    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', peer: Endpoint, dst: Endpoint,
+  ): { set: ConnectionSet; viaPodIp: boolean } {
+    let set = ConnectionSet.EMPTY;
+    let viaPodIp = false;
+    for (const p of policies) {
+      for (const r of p[dir]) {
+        const m = this.ruleMatchesPeer(r, p.namespace, peer);
+        if (!m.match) continue;
+        const ports = rulePorts(r, dst);
+        if (!ports.isEmpty && m.viaIp) viaPodIp = true;
+        set = set.union(ports);
+      }
+    }
+    return { set, viaPodIp };
+  }
+
+  ruleMatchesPeer(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {
+    if (r.peers === 'all') return { match: true };
+    let viaIp = false;
+    for (const pm of r.peers) {
+      const m = peerMatches(pm, policyNs, ep, this.index);
+      if (m.match && !m.viaIp) return { match: true };
+      if (m.match) viaIp = true;
+    }
+    return viaIp ? { match: true, viaIp } : { match: false };
+  }
+
+  /** The connections allowed from `src` to `dst` (both sides), with provenance. */
+  pair(src: Endpoint, dst: Endpoint): PairResult {
+    const egress = this.egressSide(src, dst);
+    const ingress = this.ingressSide(src, dst);
+    return { src, dst, egress, ingress, conns: egress.set.intersect(ingress.set) };
+  }
+
+  workloadEndpoints(): Endpoint[] {
+    return this.index.workloads.map((w) => ({ kind: 'workload', id: w.id, workload: w }));
+  }
+
+  /**
+   * Cluster-external address ranges: the whole address space cut at every ipBlock boundary, so that
+   * each range is either inside or outside every ipBlock. IPv6 only when some ipBlock is IPv6.
+   */
+  externalEndpoints(): Endpoint[] {
+    if (this.externalsCache) return this.externalsCache;
+    const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
+    let v6 = false;
+    for (const p of this.compiled) {
+      for (const r of [...p.ingress, ...p.egress]) {
+        if (r.peers === 'all') continue;
+        for (const pm of r.peers) {
+          if (pm.kind !== 'ipBlock') continue;
+          for (const range of pm.set.ranges) {
+            if (range.family === 6) v6 = true;
+            cuts[range.family].add(range.lo);
+            cuts[range.family].add(range.hi + 1n);
+          }
+        }
+      }
+    }
+    const out: Endpoint[] = [];
+    for (const family of (v6 ? [4, 6] : [4]) as Family[]) {
+      const full = fullRange(family);
+      const pts = [...cuts[family]].filter((x) => x > full.lo && x <= full.hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      let lo = full.lo;
+      for (const x of [...pts, full.hi + 1n]) {
+        const range: IpRange = { family, lo, hi: x - 1n };
+        out.push({ kind: 'external', id: formatRange(range), range });
+        lo = x;
+      }
+    }
+    this.externalsCache = out;
+    return out;
+  }
+
+  /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. */
+  endpoint(id: string): Endpoint | undefined {
+    const w = this.index.workload(id);
+    if (w) return { kind: 'workload', id: w.id, workload: w };
+    const range = parseRange(id);
+    if (!range) return undefined;
+    // the external atom holding the range, when it lies in one; else the range itself
+    const atom = this.externalEndpoints().find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
+    return atom ?? { kind: 'external', id: formatRange(range), range };
+  }
+}
+
+export interface ReachQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly port?: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
+  /** Include cluster-external ranges (default true). */
+  readonly externals?: boolean;
+}
+
+export interface ReachEntry {
+  readonly src: Endpoint;
+  readonly dst: Endpoint;
+  readonly conns: ConnectionSet;
+}
+
+/** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
+export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
+  const workloads = engine.workloadEndpoints();
+  const endpoints = [...(q.externals === false ? [] : engine.externalEndpoints()), ...workloads].sort((a, b) => cmp(a.id, b.id));
+  const entries: ReachEntry[] = [];
+  const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
+  const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
+  for (const src of srcs) {
+    for (const dst of dsts) {
+      if (src === dst) continue;
+      if (src.kind === 'external' && dst.kind === 'external') continue;
+      let conns = engine.pair(src, dst).conns;
+      if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
+      if (!conns.isEmpty) entries.push({ src, dst, conns });
+    }
+  }
+  return { endpoints, entries };
+}

@@ -1,0 +1,87 @@
+/**
+ * Label selectors (semantics.md "Who is selected"): matchLabels AND matchExpressions; In, NotIn,
+ * Exists, DoesNotExist; NotIn and DoesNotExist also match objects without the key; `{}` matches
+ * everything. An invalid requirement (unknown operator, missing key, In/NotIn without values,
+ * Exists/DoesNotExist with values) makes the selector match nothing: the API server would reject it.
+ */
+import type { LabelSelector, Labels } from '../model/types';
+
+export interface SelectorMatcher {
+  matches(labels: Labels): boolean;
+  readonly isEmpty: boolean;
+  readonly valid: boolean;
+  /** e.g. `app=web, tier in (a, b)`, or `(all)` for `{}`. */
+  describe(): string;
+}
+
+type Req =
+  | { op: 'In' | 'NotIn'; key: string; values: ReadonlySet<string> }
+  | { op: 'Exists' | 'DoesNotExist'; key: string };
+
+export const MATCH_ALL: SelectorMatcher = { matches: () => true, isEmpty: true, valid: true, describe: () => '(all)' };
+
+export function compileSelector(sel: LabelSelector): SelectorMatcher {
+  const eq: Array<[string, string]> = sel.matchLabels.map((p) => [p.key.value, p.value.value]);
+  const reqs: Req[] = [];
+  let valid = true;
+  for (const r of sel.matchExpressions) {
+    const key = r.key?.value;
+    const op = r.operator?.value;
+    const values = r.values?.map((v) => v.value) ?? [];
+    if (!key) {
+      valid = false;
+      continue;
+    }
+    if (op === 'In' || op === 'NotIn') {
+      if (values.length === 0) valid = false;
+      reqs.push({ op, key, values: new Set(values) });
+    } else if (op === 'Exists' || op === 'DoesNotExist') {
+      if (values.length > 0) valid = false;
+      reqs.push({ op, key });
+    } else {
+      valid = false;
+    }
+  }
+  const isEmpty = eq.length === 0 && reqs.length === 0 && valid;
+  const describe = (): string => describeSelector(eq, reqs, valid);
+  if (!valid) return { matches: () => false, isEmpty: false, valid, describe };
+  if (isEmpty) return { ...MATCH_ALL, describe };
+  return {
+    isEmpty,
+    valid,
+    describe,
+    matches(labels: Labels): boolean {
+      for (const [k, v] of eq) if (labels[k] !== v) return false;
+      for (const r of reqs) {
+        const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+        switch (r.op) {
+          case 'In':
+            if (!has || !r.values.has(labels[r.key] as string)) return false;
+            break;
+          case 'NotIn':
+            if (has && r.values.has(labels[r.key] as string)) return false;
+            break;
+          case 'Exists':
+            if (!has) return false;
+            break;
+          case 'DoesNotExist':
+            if (has) return false;
+            break;
+        }
+      }
+      return true;
+    },
+  };
+}
+
+function describeSelector(eq: Array<[string, string]>, reqs: Req[], valid: boolean): string {
+  if (!valid) return '(invalid selector: matches nothing)';
+  const parts = eq.map(([k, v]) => `${k}=${v}`);
+  for (const r of reqs) {
+    if (r.op === 'In') parts.push(`${r.key} in (${[...r.values].join(', ')})`);
+    else if (r.op === 'NotIn') parts.push(`${r.key} notin (${[...r.values].join(', ')})`);
+    else if (r.op === 'Exists') parts.push(r.key);
+    else parts.push(`!${r.key}`);
+  }
+  return parts.length ? parts.join(', ') : '(all)';
+}
