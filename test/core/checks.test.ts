@@ -1,0 +1,82 @@
+/**
+ * Data-driven check tests: every folder under test/fixtures/checks/<code>/ that holds .yaml files is
+ * one workspace (sub-folders are separate workspaces of the same code). All its files are analysed
+ * together, then each file's findings of <code> are compared with its caret annotations (see
+ * test/support/annotations.ts). A file without annotations asserts that <code> is absent.
+ *
+ * Per workspace folder (looked up in the folder, then in the code folder):
+ * - `settings.json`: core Settings overrides (merged with the defaults by resolveSettings);
+ * - a file named `all-codes`: compare findings of every code, not only <code>.
+ * A finding with code `internal-error` (a check threw) always fails the test.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AnalysisHost, ALL_CHECKS, PARSE_CODES, resolveSettings, type FileChange, type Settings } from '../../server/src/core/index';
+import { compareAnnotations } from '../support/annotations';
+
+export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'checks');
+const FIXTURE_FILE = /\.ya?ml$/i;
+
+interface Workspace {
+  readonly code: string;
+  readonly dir: string;
+  readonly files: string[];
+}
+
+/** Folders under `root/<code>/…` that directly hold fixture files. */
+export function workspaces(root: string = FIXTURES): Workspace[] {
+  const out: Workspace[] = [];
+  if (!existsSync(root)) return out;
+  const walk = (code: string, dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const files = entries.filter((e) => e.isFile() && FIXTURE_FILE.test(e.name)).map((e) => join(dir, e.name));
+    if (files.length) out.push({ code, dir, files });
+    for (const e of entries) if (e.isDirectory()) walk(code, join(dir, e.name));
+  };
+  for (const e of readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) walk(e.name, join(root, e.name));
+  return out.sort((a, b) => (a.dir < b.dir ? -1 : 1));
+}
+
+function lookup(ws: Workspace, name: string): string | undefined {
+  for (const d of [ws.dir, join(FIXTURES, ws.code)]) {
+    const p = join(d, name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+function settingsFor(ws: Workspace): Settings {
+  const p = lookup(ws, 'settings.json');
+  return resolveSettings(p ? (JSON.parse(readFileSync(p, 'utf8')) as Partial<Settings>) : undefined);
+}
+
+const KNOWN_CODES = new Set<string>([...ALL_CHECKS.map((c) => c.code), ...PARSE_CODES.map((c) => c.code), 'invalid-field']);
+
+describe('check fixtures', () => {
+  for (const ws of workspaces()) {
+    const name = relative(FIXTURES, ws.dir);
+    it(name, (t) => {
+      if (!KNOWN_CODES.has(ws.code) && ws.code !== 'robustness') t.diagnostic(`"${ws.code}" is not a registered check code`);
+      const allCodes = lookup(ws, 'all-codes') !== undefined;
+      const texts = new Map(ws.files.map((f) => [pathToFileURL(f).href, readFileSync(f, 'utf8')] as const));
+      const changes: FileChange[] = [...texts].map(([uri, text]) => ({ uri, text }));
+      const host = new AnalysisHost();
+      host.setSettings(settingsFor(ws));
+      host.applyChanges(changes);
+      const analysis = host.snapshot();
+      const findings = analysis.findings();
+      const internal = findings.filter((f) => f.code === 'internal-error');
+      assert.deepEqual(internal.map((f) => f.message), [], 'a check threw');
+      const reports: string[] = [];
+      for (const [uri, text] of texts) {
+        const label = relative(join(FIXTURES, '..', '..', '..'), new URL(uri).pathname) || basename(uri);
+        const c = compareAnnotations(text, analysis.findingsFor(uri), (code) => allCodes || code === ws.code, label);
+        if (!c.ok) reports.push(c.report);
+      }
+      if (reports.length) assert.fail(reports.join('\n\n'));
+    });
+  }
+});
