@@ -16,7 +16,7 @@ export const egressAllowsAll: Check = {
       const compiled = engine.compiledFor(p);
       const n = compiled ? engine.selectedBy(compiled).length : 0;
       for (const rule of p.egress.rules) {
-        if ((rule.peers?.length ?? 0) > 0 || (rule.ports?.length ?? 0) > 0) continue;
+        if (rule.invalid || (rule.peers?.length ?? 0) > 0 || (rule.ports?.length ?? 0) > 0) continue;
         out.push({
           code: 'egress-allows-all',
           severity: 'warning',

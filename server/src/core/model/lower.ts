@@ -421,28 +421,34 @@ class Lowerer {
       let peersKeySpan: Span | undefined;
       let ports: PortEntry[] | undefined;
       let portsKeySpan: Span | undefined;
+      let invalid = false;
       for (const e of this.r.entries(rm)) {
         if (e.key === peerKey) {
           peersKeySpan = spanOf(e.keyNode);
-          peers = this.peers(e.pair.value, `${dir}.${peerKey}`);
+          const ps = this.peers(e.pair.value, `${dir}.${peerKey}`);
+          if (ps === null) invalid = true;
+          peers = ps ?? [];
         } else if (e.key === 'ports') {
           portsKeySpan = spanOf(e.keyNode);
-          ports = this.ports(e.pair.value);
+          const pt = this.ports(e.pair.value);
+          if (pt === null) invalid = true;
+          ports = pt ?? [];
         } else {
           this.unknownKey(e.keyNode, e.key, [peerKey, 'ports'], `an ${dir} rule`);
         }
       }
-      rules.push({ span: spanOf(rm), index, peers, peersKeySpan, ports, portsKeySpan });
+      rules.push({ span: spanOf(rm), index, peers, peersKeySpan, ports, portsKeySpan, ...(invalid ? { invalid } : {}) });
     });
     return { keySpan, span: spanOf(s), rules };
   }
 
-  private peers(n: unknown, what: string): Peer[] {
+  /** The peers of a rule; null when the value has the wrong type. */
+  private peers(n: unknown, what: string): Peer[] | null {
     if (n == null || (isScalar(n) && n.value == null)) return [];
     const s = this.r.seq(n);
     if (!s) {
       this.problem(spanOf(n), `${what} must be a list of peers (podSelector / namespaceSelector / ipBlock), not a ${isMap(n) ? 'map' : 'scalar'}.`);
-      return [];
+      return null;
     }
     const out: Peer[] = [];
     s.items.forEach((it, index) => {
@@ -481,12 +487,13 @@ class Lowerer {
     return { span: spanOf(m), keySpan: spanOf(keyNode), cidr, except };
   }
 
-  private ports(n: unknown): PortEntry[] {
+  /** The ports of a rule; null when the value has the wrong type. */
+  private ports(n: unknown): PortEntry[] | null {
     if (n == null || (isScalar(n) && n.value == null)) return [];
     const s = this.r.seq(n);
     if (!s) {
       this.problem(spanOf(n), 'ports must be a list of {protocol, port, endPort}.');
-      return [];
+      return null;
     }
     const out: PortEntry[] = [];
     s.items.forEach((it, index) => {

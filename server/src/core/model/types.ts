@@ -70,6 +70,8 @@ export interface PolicyRule {
   /** undefined when absent; empty list = all ports. */
   readonly ports: readonly PortEntry[] | undefined;
   readonly portsKeySpan: Span | undefined;
+  /** A field of the rule had the wrong type: the API server rejects it, the engine lets it match nothing. */
+  readonly invalid?: boolean;
 }
 
 export type Direction = 'ingress' | 'egress';

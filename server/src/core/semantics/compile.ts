@@ -18,7 +18,7 @@ export type PeerMatcher =
 
 export interface CompiledRule {
   readonly ref: RuleRef;
-  /** `all` when `from`/`to` is absent or empty. */
+  /** `all` when `from`/`to` is absent or empty; empty (matches nothing) for a rule the API server would reject. */
   readonly peers: readonly PeerMatcher[] | 'all';
   /** undefined when `ports` is absent or empty (all ports). */
   readonly ports: readonly PortEntry[] | undefined;
@@ -69,6 +69,7 @@ export function compilePolicy(p: NetworkPolicyResource): CompiledPolicy {
 
 function compileRule(policy: NetworkPolicyResource, direction: 'ingress' | 'egress', rule: PolicyRule): CompiledRule {
   const ref: RuleRef = { policy, direction, rule };
+  if (rule.invalid) return { ref, peers: [], ports: undefined };
   const peers = !rule.peers || rule.peers.length === 0 ? 'all' : rule.peers.map(compilePeer);
   const ports = !rule.ports || rule.ports.length === 0 ? undefined : rule.ports;
   return { ref, peers, ports };

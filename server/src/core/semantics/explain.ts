@@ -120,8 +120,8 @@ function sideSentence(dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, s
   }
   const iso = `isolated by ${s.isolating.map((p) => p.id).join(', ')}`;
   if (set.isEmpty) {
-    return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add a rule whose ${dir === 'egress' ? 'to' : 'from'} matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
+    return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
   }
-  const rules = set.refs().map((r) => `${r.policy.namespace}/${r.policy.name.value} ${r.direction}[${r.rule.index}]`);
+  const rules = set.refs().map((r) => `${r.policy.namespace}/${r.policy.name.value} ${r.direction} rule ${r.rule.index + 1}`);
   return `${Dir}: ${iso}; allowed (${formatConns(set.toConns())}) by ${rules.join(', ')}.`;
 }

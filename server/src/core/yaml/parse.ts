@@ -42,7 +42,8 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     return { uri, docs: [], problems }; // binary: never a manifest
   }
   if (!looksLikeManifest(text)) return { uri, docs: [], problems };
-  const templated = /\{\{[\s\S]*?\}\}/.test(text);
+  // a template: `{{` unquoted at a line start or as a value (quoted ones parse and are kept)
+  const unquotedTemplate = /(^|\n)[ \t]*(- )?\{\{|:[ \t]+\{\{/.test(text);
   let docs: Document.Parsed[];
   try {
     const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: false });
@@ -54,8 +55,7 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     });
     return { uri, docs: [], problems };
   }
-  const hasErrors = docs.some((d) => d.errors.length > 0);
-  if (templated && hasErrors) {
+  if (unquotedTemplate) {
     const at = text.indexOf('{{');
     problems.push({
       code: 'helm-template', severity: 'information', uri, span: { start: at, end: Math.min(text.length, at + 2) },
@@ -69,11 +69,13 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       good.push(d);
       continue;
     }
+    const [docStart, docEnd] = d.range;
+    const templateHint = text.slice(docStart, docEnd).includes('{{') ? ' (the document holds a template expression {{ … }}: render the template first)' : '';
     for (const err of d.errors.slice(0, 5)) {
       const [start, end] = err.pos;
       problems.push({
         code: 'yaml-syntax-error', severity: 'error', uri, span: { start, end: Math.max(start, end) },
-        message: `YAML syntax error: ${firstLine(err.message)}. This document is left out of the analysis until it is fixed; the other documents of the file are still read.`,
+        message: `YAML syntax error: ${firstLine(err.message)}${templateHint}. This document is left out of the analysis until it is fixed; the other documents of the file are still read.`,
       });
     }
     good.push(d); // keep its position in the docs list; lowering skips documents with errors

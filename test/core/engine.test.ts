@@ -1,0 +1,146 @@
+/** Unit tests of the engine's parts: IP sets, connection sets with provenance, lowering, explain. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IpRangeSet, formatRange, parseCidr, parseIp, parseRange } from '../../server/src/core/semantics/ip-set';
+import { ConnectionSet, formatConns } from '../../server/src/core/semantics/port-set';
+import { analyseTexts } from '../support/load';
+
+test('ip-set: IPv4 and IPv6 parsing, canonical networks, formatting', () => {
+  assert.equal(parseIp('10.0.0.256'), undefined);
+  assert.equal(parseIp('01.2.3.4'), undefined);
+  assert.deepEqual(parseIp('::1'), { family: 6, value: 1n });
+  assert.deepEqual(parseIp('::ffff:10.0.0.1'), { family: 6, value: 0xffff0a000001n });
+  assert.equal(parseIp('1::2::3'), undefined);
+  const c = parseCidr('10.0.1.1/4');
+  assert.ok(c && c.nonCanonical);
+  assert.equal(formatRange(c.range), '0.0.0.0-15.255.255.255');
+  assert.equal(parseCidr('10.0.0.0/33'), undefined);
+  assert.equal(parseCidr('10.0.0.0'), undefined);
+  const v6 = parseCidr('2001:db8::/32');
+  assert.ok(v6 && !v6.nonCanonical);
+  assert.equal(formatRange(v6.range), '2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff');
+  assert.deepEqual(parseRange('10.0.0.1-10.0.0.9')?.hi, 0x0a000009n);
+  assert.equal(parseRange('10.0.0.9-10.0.0.1'), undefined);
+});
+
+test('ip-set: cidr minus except', () => {
+  const block = parseCidr('10.0.0.0/8');
+  const ex = parseCidr('10.1.0.0/16');
+  assert.ok(block && ex);
+  const set = IpRangeSet.of([block.range]).minus(IpRangeSet.of([ex.range]));
+  assert.deepEqual(set.ranges.map(formatRange), ['10.0.0.0-10.0.255.255', '10.2.0.0-10.255.255.255']);
+  assert.ok(set.containsIp('10.0.0.1'));
+  assert.ok(!set.containsIp('10.1.2.3'));
+  assert.ok(!set.containsIp('fd00::1'));
+});
+
+test('port-set: union and intersection keep the rules behind each interval', () => {
+  const r1 = { id: 'r1' } as never;
+  const r2 = { id: 'r2' } as never;
+  const a = ConnectionSet.ports('TCP', 80, 90, [r1]);
+  const b = ConnectionSet.ports('TCP', 85, 100, [r2]).union(ConnectionSet.ports('UDP', 53, 53, [r2]));
+  const u = a.union(b);
+  assert.equal(formatConns(u.toConns()), 'TCP 80-100,UDP 53');
+  assert.deepEqual(u.restrict('TCP', 80).refs(), [r1]);
+  assert.deepEqual(u.restrict('TCP', 87).refs(), [r1, r2]);
+  assert.deepEqual(u.restrict('TCP', 95).refs(), [r2]);
+  const i = a.intersect(b);
+  assert.equal(formatConns(i.toConns()), 'TCP 85-90');
+  assert.ok(ConnectionSet.all().isAll);
+  assert.ok(!ConnectionSet.all().restrict('TCP').isAll);
+  assert.equal(ConnectionSet.all().toConns(), 'all');
+  assert.ok(ConnectionSet.ports('TCP', 90, 80).isEmpty);
+});
+
+const POLICY = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          app: client
+    ports:
+    - port: 8080
+`;
+const PODS = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: client-7d9f-abcde
+  namespace: shop
+  labels: {app: client}
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: client-7d9f, controller: true}
+`;
+
+test('explain: names the isolating policy and the allowing rule with spans', () => {
+  const a = analyseTexts({ 'policy.yaml': POLICY, 'pods.yaml': PODS });
+  const r = a.explain('shop/client-7d9f[ReplicaSet]', 'shop/web[Deployment]', { port: 8080, protocol: 'TCP' });
+  assert.ok(r.ok);
+  const x = r.explanation;
+  assert.equal(x.allowed, true);
+  assert.equal(x.egress.isolated, false);
+  assert.equal(x.ingress.isolated, true);
+  assert.deepEqual(x.ingress.isolatingPolicies.map((p) => p.policy), ['shop/web']);
+  const rule = x.ingress.allowingRules[0];
+  assert.ok(rule);
+  assert.equal(rule.direction, 'ingress');
+  assert.equal(rule.ruleIndex, 0);
+  assert.equal(a.lineIndex(rule.ref.uri)?.line1(rule.ref.span.start), 11);
+  const denied = a.explain('shop/client-7d9f[ReplicaSet]', 'shop/web[Deployment]', { port: 9090, protocol: 'TCP' });
+  assert.ok(denied.ok && !denied.explanation.allowed);
+  assert.match(denied.explanation.summary.join('\n'), /isolated by shop\/web; no ingress rule/);
+  const unknown = a.explain('shop/nope[Pod]', 'shop/web[Deployment]');
+  assert.ok(!unknown.ok && /unknown endpoint/.test(unknown.error));
+});
+
+test('lowering: a Pod with a controller ownerReference is its owner; spans point at the nodes', () => {
+  const a = analyseTexts({ 'policy.yaml': POLICY, 'pods.yaml': PODS });
+  assert.deepEqual(a.index.workloads.map((w) => w.id), ['shop/client-7d9f[ReplicaSet]', 'shop/web[Deployment]']);
+  const p = a.index.policies[0];
+  assert.ok(p);
+  assert.equal(POLICY.slice(p.name.span.start, p.name.span.end), 'web');
+  const sel = p.podSelector;
+  assert.ok(sel);
+  assert.equal(POLICY.slice(sel.keySpan.start, sel.keySpan.end), 'podSelector');
+  const port = p.ingress?.rules[0]?.ports?.[0]?.port;
+  assert.equal(port && POLICY.slice(port.span.start, port.span.end), '8080');
+});
+
+test('robustness: broken input becomes findings, the rest is analysed', () => {
+  const bomb = 'apiVersion: v1\nkind: Pod\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\nmetadata: {name: bomb, labels: *f}\n';
+  const a = analyseTexts({
+    'policy.yaml': POLICY,
+    'pods.yaml': PODS,
+    'broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n',
+    'helm.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{ include "x" . | nindent 4 }}\n',
+    'empty.yaml': '',
+    'binary.yaml': 'apiVersion\u0000kind\u0000\u0001\u0002',
+    'wrong-types.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: w, namespace: shop}\nspec:\n  podSelector: 3\n  ingress: {from: 1}\n  egress:\n  - to: nope\n    ports: 80\n',
+    'bomb.yaml': bomb,
+    'json.json': '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j", "namespace": "shop"}}',
+    'package.json': '{"name": "not-a-manifest"}',
+  });
+  const codes = a.findings().map((f) => `${f.uri.replace('file:///ws/', '')}:${f.code}`);
+  assert.ok(codes.includes('broken.yaml:yaml-syntax-error'), codes.join(' '));
+  assert.ok(codes.includes('helm.yaml:helm-template'), codes.join(' '));
+  assert.ok(codes.some((c) => c.startsWith('wrong-types.yaml:invalid-field')), codes.join(' '));
+  assert.ok(!codes.some((c) => c.startsWith('package.json') || c.startsWith('empty.yaml') || c.startsWith('binary.yaml')), codes.join(' '));
+  assert.ok(a.index.workload('shop/j[Pod]'));
+  assert.ok(a.index.workload('shop/web[Deployment]'));
+  assert.ok(a.reachability().entries.length > 0);
+});
