@@ -1,0 +1,34 @@
+// The standard extension-test entry (`run()`, as @vscode/test-electron and @vscode/test-cli load
+// it): runs test/e2e/suite/*.test.js with mocha inside the extension host and prints a plain
+// `N passed, N failed` line.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const Mocha = require('mocha');
+
+exports.run = function run() {
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: Number(process.env.E2E_TEST_TIMEOUT_MS || 60000),
+    reporter: 'spec',
+  });
+  if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
+  const dir = path.join(__dirname, 'suite');
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run((failures) => {
+        const { passes = 0, pending = 0 } = runner.stats || {};
+        if (pending) console.log(`${pending} skipped`);
+        console.log(`${passes} passed, ${failures} failed`);
+        if (failures > 0) reject(new Error(`${failures} tests failed.`));
+        else resolve();
+      });
+    } catch (e) {
+      console.error(e);
+      console.log('0 passed, 1 failed');
+      reject(e);
+    }
+  });
+};

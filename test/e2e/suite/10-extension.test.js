@@ -1,0 +1,171 @@
+// The extension in a real VS Code, on the seed example (examples/layer1..3, copied to a temporary
+// workspace by the harness): activation, diagnostics from the server process, hover, the
+// "Allow DNS egress" quick fix, the language status item, the reachability view and its
+// explain round trip, and a server restart. Tests run in order and share the editor.
+'use strict';
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+const h = require('./helpers');
+
+const NP3 = 'layer3/np-layer3.yaml';
+const W = {
+  nginx1: 'layer1/nginx1[Deployment]',
+  busybox1: 'layer1/busybox1[Deployment]',
+  nginx2: 'layer2/nginx2[Deployment]',
+  busybox2: 'layer2/busybox2[Deployment]',
+  nginx3: 'layer3/nginx3[Deployment]',
+  busybox3: 'layer3/busybox3[Deployment]',
+};
+
+const isDnsDiag = (d) => d.source === 'netpol-lens' && h.codeOf(d) === 'missing-dns-egress';
+
+describe('netpol-lens in VS Code (seed example)', function () {
+  this.timeout(90000);
+  /** @type {vscode.TextDocument} */
+  let np3;
+  let api;
+
+  it('activates on a YAML manifest and starts the language server', async () => {
+    np3 = await h.open(NP3);
+    assert.equal(np3.languageId, 'yaml');
+    const ext = h.extension();
+    await h.waitFor('the extension to activate', () => ext.isActive, { timeoutMs: 30000 });
+    api = await h.testApi();
+    h.setFailFast(() => (api.server.state.kind === 'failed' ? `the language server failed: ${api.server.state.message}` : undefined));
+    // A Kubernetes manifest is open, so the server starts without any command.
+    await h.waitFor(
+      { what: 'the language server to run', last: () => JSON.stringify(api.server.state) },
+      () => api.server.state.kind === 'running',
+      { events: [api.server.onState], timeoutMs: 30000 },
+    );
+  });
+
+  it('publishes missing-dns-egress for examples/layer3/np-layer3.yaml', async () => {
+    const ds = await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'a missing-dns-egress diagnostic');
+    const d = ds.find(isDnsDiag);
+    assert.equal(d.source, 'netpol-lens');
+    assert.ok(d.range.start.line > 0, 'the range is on a node, not the whole document');
+    assert.ok(d.range.end.line - d.range.start.line < 10, `range too wide: ${JSON.stringify(d.range)}`);
+    assert.match(d.message, /DNS|53/);
+    // Files without a problem carry no error from us.
+    const layer1Errors = h.ours(h.workspaceUri('layer1/np-layer1.yaml')).filter((x) => x.severity === vscode.DiagnosticSeverity.Error);
+    assert.deepEqual(layer1Errors.map((x) => x.message), []);
+  });
+
+  it('hovers on podSelector with the pods it selects', async () => {
+    const offset = np3.getText().indexOf('podSelector');
+    assert.ok(offset > 0);
+    const position = np3.positionAt(offset + 3);
+    const text = await h.waitFor(
+      'a hover from netpol-lens',
+      async () => {
+        const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', np3.uri, position);
+        const t = h.hoverText(hovers || []);
+        return /nginx3/.test(t) ? t : undefined;
+      },
+      { timeoutMs: 20000, intervalMs: 500 },
+    );
+    assert.match(text, /busybox3/);
+  });
+
+  it('applies "Allow DNS egress" and the diagnostic goes away', async () => {
+    const editor = await vscode.window.showTextDocument(np3, { preview: false });
+    const diag = h.ours(np3.uri).find(isDnsDiag);
+    assert.ok(diag, 'missing-dns-egress is gone before the fix');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', np3.uri, diag.range, undefined, 10);
+    const titles = (actions || []).map((a) => a.title);
+    const fix = (actions || []).find((a) => a.title.startsWith('Allow DNS egress'));
+    assert.ok(fix, `no "Allow DNS egress" action among ${JSON.stringify(titles)}`);
+    if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit did not apply');
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+    const text = np3.getText();
+    assert.match(text, /kube-dns/);
+    assert.match(text, /53/);
+    assert.match(text, /# allow traffic from layer1 and layer2/, 'comments are kept');
+    assert.match(text, /# an empty podSelector selects every pod/, 'comments are kept');
+    await h.waitForDiagnostics(np3.uri, (all) => !all.some(isDnsDiag), 'missing-dns-egress to go away after the fix');
+    // The fixed buffer is unsaved; put the seed back for the next tests.
+    await vscode.window.showTextDocument(editor.document, { preview: false });
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(np3.isDirty, false);
+    await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'missing-dns-egress to come back after the revert');
+  });
+
+  it('shows indexing results in the language status item', async () => {
+    const snap = await h.waitFor(
+      { what: 'the status item to show counts', last: () => JSON.stringify(api.status()) },
+      () => {
+        const s = api.status();
+        return !s.busy && /polic/.test(s.text) ? s : undefined;
+      },
+      { events: [api.server.onStatus, api.server.onState], timeoutMs: 30000 },
+    );
+    assert.match(snap.text, /3 policies · 6 workloads · 3 namespaces/);
+    assert.equal(snap.command, 'netpolLens.showReachability');
+    assert.equal(api.server.status.state, 'ready');
+    assert.deepEqual(
+      { policies: api.server.status.counts.policies, workloads: api.server.status.counts.workloads, namespaces: api.server.status.counts.namespaces },
+      { policies: 3, workloads: 6, namespaces: 3 },
+    );
+  });
+
+  it('opens the reachability view, which renders the matrix and answers explain requests', async () => {
+    await vscode.commands.executeCommand('netpolLens.showReachability');
+    const panel = api.currentPanel();
+    assert.ok(panel, 'no reachability panel');
+    assert.equal(panel.panel.viewType, 'netpolLens.reachability');
+    // The real webview (in the browser) sends `ready`; the host answers with the model.
+    const modelMessage = panel.model
+      ? { model: panel.model }
+      : await h.nextPosted(panel, (m) => m.type === 'model', 'the model (did the webview send "ready"?)', 45000);
+    const model = modelMessage.model;
+    assert.ok(panel.isReady, 'the webview never sent "ready"');
+    const ids = model.endpoints.filter((e) => e.kind === 'workload').map((e) => e.id).sort();
+    assert.deepEqual(ids, Object.values(W).sort());
+    const allowed = (src, dst) => model.connections.some((c) => c.src === src && c.dst === dst);
+    assert.ok(allowed(W.busybox1, W.nginx3), 'layer1 → layer3 is allowed');
+    assert.ok(allowed(W.busybox2, W.nginx3), 'layer2 → layer3 is allowed');
+    assert.ok(!allowed(W.busybox2, W.nginx1), 'layer2 → layer1 is denied (layer1 admits layer1 only)');
+    assert.ok(!model.connections.some((c) => c.src.startsWith('layer3/')), 'layer3 has no egress');
+
+    // Denied: layer3 egress is isolated and nothing allows it.
+    let reply = h.nextPosted(panel, (m) => m.type === 'explanation' && m.requestId === 7, 'explanation #7');
+    panel.receive({ type: 'explain', requestId: 7, src: W.busybox3, dst: W.nginx1, port: { port: 80, protocol: 'TCP' } });
+    let ex = (await reply).explanation;
+    assert.equal(ex.allowed, false);
+    assert.equal(ex.egress.isolated, true);
+    assert.ok(ex.egress.isolatingPolicies.some((p) => p.policy === 'layer3/np-layer3'), JSON.stringify(ex.egress));
+
+    // Allowed: the ingress rule of np-layer3, with a link to its line.
+    reply = h.nextPosted(panel, (m) => m.type === 'explanation' && m.requestId === 8, 'explanation #8');
+    panel.receive({ type: 'explain', requestId: 8, src: W.busybox1, dst: W.nginx3, port: { port: 80, protocol: 'TCP' } });
+    ex = (await reply).explanation;
+    assert.equal(ex.allowed, true);
+    const rule = ex.ingress.allowingRules.find((r) => r.policy === 'layer3/np-layer3');
+    assert.ok(rule, JSON.stringify(ex.ingress));
+    assert.match(rule.location.uri, /np-layer3\.yaml$/);
+
+    // Following the link opens the policy at the rule.
+    const opened = h.waitFor(
+      'np-layer3.yaml to open at the rule',
+      () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === rule.location.uri && e.selection.active.line === rule.location.range.start.line),
+      { events: [vscode.window.onDidChangeVisibleTextEditors, vscode.window.onDidChangeTextEditorSelection], timeoutMs: 15000 },
+    );
+    panel.receive({ type: 'open', location: rule.location });
+    await opened;
+  });
+
+  it('explains a connection through the command', async () => {
+    const ex = await vscode.commands.executeCommand('netpolLens.explainConnection', W.busybox2, W.nginx1, '80/TCP');
+    assert.ok(ex, 'no explanation returned');
+    assert.equal(ex.allowed, false);
+    assert.equal(ex.ingress.isolated, true);
+    assert.ok(ex.summary.length > 0);
+  });
+
+  it('restarts the language server on command and diagnostics come back', async () => {
+    await vscode.commands.executeCommand('netpolLens.restartServer');
+    assert.equal(api.server.state.kind, 'running');
+    await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'diagnostics after the restart');
+  });
+});
