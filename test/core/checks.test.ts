@@ -7,7 +7,9 @@
  * Per workspace folder (looked up in the folder, then in the code folder):
  * - `settings.json`: core Settings overrides (merged with the defaults by resolveSettings);
  * - a file named `all-codes`: compare findings of every code, not only <code>.
- * A finding with code `internal-error` (a check threw) always fails the test.
+ * A finding with code `internal-error` (a check threw) always fails the test. Each workspace is also
+ * analysed with its annotation lines removed: every finding must stay where it was (annotations are
+ * comments and must not move what they annotate).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisHost, ALL_CHECKS, PARSE_CODES, resolveSettings, type FileChange, type Settings } from '../../server/src/core/index';
-import { compareAnnotations } from '../support/annotations';
+import { compareAnnotations, placeFindings, stripAnnotations, type PlacedFinding } from '../support/annotations';
 
 export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'checks');
 const FIXTURE_FILE = /\.ya?ml$/i;
@@ -77,6 +79,22 @@ describe('check fixtures', () => {
         if (!c.ok) reports.push(c.report);
       }
       if (reports.length) assert.fail(reports.join('\n\n'));
+
+      // the same workspace without annotation lines: the same findings at the same places
+      const stripped = new Map([...texts].map(([uri, text]) => [uri, stripAnnotations(text)] as const));
+      const host2 = new AnalysisHost();
+      host2.setSettings(settingsFor(ws));
+      host2.applyChanges([...stripped].map(([uri, s]) => ({ uri, text: s.text })));
+      const a2 = host2.snapshot();
+      // messages may cite line numbers, so only places are compared
+      const key = (p: PlacedFinding): string => `${p.line + 1}:${p.start}-${p.end} ${p.severity}[${p.code}]`;
+      for (const [uri, text] of texts) {
+        const s = stripped.get(uri);
+        if (!s) continue;
+        const before = placeFindings(analysis.findingsFor(uri), text).map(key);
+        const after = placeFindings(a2.findingsFor(uri), s.text).map((p) => key({ ...p, line: s.originalLine[p.line] ?? -1 }));
+        assert.deepEqual(after, before, `${basename(uri)}: removing the annotation lines moved or changed findings`);
+      }
     });
   }
 });

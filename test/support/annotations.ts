@@ -230,3 +230,18 @@ function formatReport(
   }
   return out.join('\n');
 }
+
+/**
+ * The text without its annotation lines, and for each line of the result the line it had in the
+ * original. Analysing both and comparing placed findings proves that annotations shift nothing.
+ */
+export function stripAnnotations(text: string): { text: string; originalLine: number[] } {
+  const kept: string[] = [];
+  const originalLine: number[] = [];
+  splitLines(text).forEach((l, i) => {
+    if (isAnnotationLine(l)) return;
+    kept.push(l);
+    originalLine.push(i);
+  });
+  return { text: kept.join('\n'), originalLine };
+}
