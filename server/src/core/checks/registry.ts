@@ -5,8 +5,25 @@
  */
 import type { Check, CheckContext, Finding } from './types';
 import { egressAllowsAll } from './egress-allows-all';
+import { invalidSelector } from './invalid-selector';
+import { invalidIpBlock } from './invalid-ip-block';
+import { invalidPort } from './invalid-port';
+import { ipBlockWithSelector } from './ip-block-with-selector';
+import { invalidPolicyTypes } from './invalid-policy-types';
+import { missingPodSelector } from './missing-pod-selector';
+import { invalidField } from './invalid-field';
+import { deprecatedApiVersion } from './deprecated-api-version';
 
 export const ALL_CHECKS: readonly Check[] = [
+  // A. invalid objects
+  invalidSelector,
+  invalidIpBlock,
+  invalidPort,
+  ipBlockWithSelector,
+  invalidPolicyTypes,
+  missingPodSelector,
+  invalidField,
+  deprecatedApiVersion,
   egressAllowsAll,
 ];
 

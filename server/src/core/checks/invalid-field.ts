@@ -1,0 +1,30 @@
+/**
+ * invalid-field: a field of the wrong type or an unknown field. Lowering (model/lower.ts) reports
+ * those while it reads the YAML, with "did you mean" for misspelt keys; this check adds what only
+ * the whole peer shows: an empty peer (`- {}`, or only null selectors) with neither a selector nor
+ * an ipBlock, which the API server rejects. A peer whose fields lowering already reported (e.g. the
+ * misspelt `- podselector: …`) is left to that report.
+ */
+import type { Check, Finding } from './types';
+import { invalid, peersOf, policyLabel, within } from './policy-walk';
+
+const CODE = 'invalid-field';
+
+export const invalidField: Check = {
+  code: CODE,
+  defaultSeverity: 'error',
+  summary: 'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), or an empty peer.',
+  run({ index }) {
+    const out: Finding[] = [];
+    const lowering = index.problems.filter((f) => f.code === CODE);
+    for (const p of index.policies) {
+      for (const { peer, path, direction } of peersOf(p)) {
+        if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
+        if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
+        const key = direction === 'ingress' ? 'from' : 'to';
+        out.push(invalid(CODE, p, peer.span, `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`));
+      }
+    }
+    return out;
+  },
+};
