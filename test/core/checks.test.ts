@@ -13,47 +13,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AnalysisHost, ALL_CHECKS, PARSE_CODES, resolveSettings, type FileChange, type Settings } from '../../server/src/core/index';
+import { AnalysisHost, ALL_CHECKS, PARSE_CODES, type FileChange } from '../../server/src/core/index';
+import { FIXTURES, lookup, settingsFor, workspaces } from '../support/check-fixtures';
 import { compareAnnotations, placeFindings, stripAnnotations, type PlacedFinding } from '../support/annotations';
-
-export const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'checks');
-const FIXTURE_FILE = /\.ya?ml$/i;
-
-interface Workspace {
-  readonly code: string;
-  readonly dir: string;
-  readonly files: string[];
-}
-
-/** Folders under `root/<code>/…` that directly hold fixture files. */
-export function workspaces(root: string = FIXTURES): Workspace[] {
-  const out: Workspace[] = [];
-  if (!existsSync(root)) return out;
-  const walk = (code: string, dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const files = entries.filter((e) => e.isFile() && FIXTURE_FILE.test(e.name)).map((e) => join(dir, e.name));
-    if (files.length) out.push({ code, dir, files });
-    for (const e of entries) if (e.isDirectory()) walk(code, join(dir, e.name));
-  };
-  for (const e of readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) walk(e.name, join(root, e.name));
-  return out.sort((a, b) => (a.dir < b.dir ? -1 : 1));
-}
-
-function lookup(ws: Workspace, name: string): string | undefined {
-  for (const d of [ws.dir, join(FIXTURES, ws.code)]) {
-    const p = join(d, name);
-    if (existsSync(p)) return p;
-  }
-  return undefined;
-}
-
-function settingsFor(ws: Workspace): Settings {
-  const p = lookup(ws, 'settings.json');
-  return resolveSettings(p ? (JSON.parse(readFileSync(p, 'utf8')) as Partial<Settings>) : undefined);
-}
 
 const KNOWN_CODES = new Set<string>([...ALL_CHECKS.map((c) => c.code), ...PARSE_CODES.map((c) => c.code), 'invalid-field']);
 

@@ -5,7 +5,7 @@
  * the finding's).
  */
 import type { Check, Finding } from './types';
-import { policyLabel } from './policy-walk';
+import { policyLabel, onePerNode } from './policy-walk';
 
 const CODE = 'deprecated-api-version';
 export const REMOVED_API_VERSION = 'extensions/v1beta1';
@@ -30,6 +30,6 @@ export const deprecatedApiVersion: Check = {
         }],
       });
     }
-    return out;
+    return onePerNode(out);
   },
 };

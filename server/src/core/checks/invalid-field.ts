@@ -6,7 +6,7 @@
  * misspelt `- podselector: …`) is left to that report.
  */
 import type { Check, Finding } from './types';
-import { invalid, peersOf, policyLabel, within } from './policy-walk';
+import { invalid, peersOf, policyLabel, within, onePerNode } from './policy-walk';
 
 const CODE = 'invalid-field';
 
@@ -25,6 +25,6 @@ export const invalidField: Check = {
         out.push(invalid(CODE, p, peer.span, `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`));
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

@@ -5,7 +5,7 @@
  */
 import type { Check, Finding } from './types';
 import { formatCidr, parseCidr, parseIp, type ParsedCidr } from '../semantics/ip-set';
-import { invalid, peersOf, policyLabel } from './policy-walk';
+import { invalid, peersOf, policyLabel, onePerNode } from './policy-walk';
 
 const CODE = 'invalid-ip-block';
 
@@ -51,6 +51,6 @@ export const invalidIpBlock: Check = {
         }
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

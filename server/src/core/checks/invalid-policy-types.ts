@@ -4,7 +4,7 @@
  */
 import type { Check, Finding } from './types';
 import { didYouMean } from '../model/lower';
-import { invalid, policyLabel } from './policy-walk';
+import { invalid, policyLabel, onePerNode } from './policy-walk';
 
 const CODE = 'invalid-policy-types';
 const TYPES = ['Ingress', 'Egress'];
@@ -27,6 +27,6 @@ export const invalidPolicyTypes: Check = {
         seen.add(item.value);
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

@@ -6,7 +6,7 @@
 import type { Check, Finding } from './types';
 import { didYouMean } from '../model/lower';
 import { PROTOCOLS } from '../model/types';
-import { invalid, policyLabel, portsOf } from './policy-walk';
+import { invalid, policyLabel, portsOf, onePerNode } from './policy-walk';
 import { portNameProblem } from './k8s-syntax';
 
 const CODE = 'invalid-port';
@@ -54,6 +54,6 @@ export const invalidPort: Check = {
         }
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

@@ -6,7 +6,7 @@
  */
 import type { Check, Finding } from './types';
 import { didYouMean } from '../model/lower';
-import { invalid, policyLabel, selectorsOf } from './policy-walk';
+import { invalid, policyLabel, selectorsOf, onePerNode } from './policy-walk';
 import { labelKeyProblem, labelValueProblem } from './k8s-syntax';
 
 const CODE = 'invalid-selector';
@@ -54,6 +54,6 @@ export const invalidSelector: Check = {
         });
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

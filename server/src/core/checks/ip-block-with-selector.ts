@@ -3,7 +3,7 @@
  * The API server rejects it: a peer is either an address block or a selection of pods.
  */
 import type { Check, Finding } from './types';
-import { invalid, peersOf, policyLabel } from './policy-walk';
+import { invalid, peersOf, policyLabel, onePerNode } from './policy-walk';
 
 const CODE = 'ip-block-with-selector';
 
@@ -20,6 +20,6 @@ export const ipBlockWithSelector: Check = {
         out.push(invalid(CODE, p, peer.ipBlock.keySpan, `${path} of ${policyLabel(p)} has ipBlock and ${sel} in the same peer: a peer is either an ipBlock or selectors. Split them into two peers ("- ipBlock: …" and "- ${sel.split(' ')[0]}: …"), which are ORed. The API server rejects the policy.`));
       }
     }
-    return out;
+    return onePerNode(out);
   },
 };

@@ -5,11 +5,11 @@
  * key such as `podselector`), so one mistake gives one diagnostic.
  */
 import type { Check, Finding } from './types';
-import { invalid, policyLabel, within } from './policy-walk';
+import { invalid, policyLabel, within, onePerNode } from './policy-walk';
 
 const CODE = 'missing-pod-selector';
-/** Lowering's messages about spec.podSelector itself: a wrong type, or a misspelt key. */
-const LOWERED = /^spec\.podSelector |in NetworkPolicy spec: did you mean "podSelector"/;
+/** Lowering's messages about spec or spec.podSelector themselves: a wrong type, or a misspelt key. */
+const LOWERED = /^spec must be a map|^spec\.podSelector |in NetworkPolicy spec: did you mean "podSelector"/;
 
 export const missingPodSelector: Check = {
   code: CODE,
@@ -25,6 +25,6 @@ export const missingPodSelector: Check = {
       out.push(invalid(CODE, p, spec ? spec.keySpan : p.name.span,
         `${policyLabel(p)} has no spec.podSelector. The API requires it: add "podSelector: {}" to select every pod of namespace ${p.namespace}, or "podSelector: {matchLabels: …}" for some of them. netpol-lens treats it as {} meanwhile.`));
     }
-    return out;
+    return onePerNode(out);
   },
 };

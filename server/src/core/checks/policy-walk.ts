@@ -79,3 +79,17 @@ export function invalid(code: string, p: NetworkPolicyResource, span: Span, mess
 export function within(inner: Span, outer: Span): boolean {
   return inner.start >= outer.start && inner.end <= outer.end;
 }
+
+/**
+ * Drops findings of the same code at the same place: YAML aliases let one node appear in many
+ * rules or policies, and one diagnostic per node is enough (the first one's message is kept).
+ */
+export function onePerNode(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = `${f.code}\u0000${f.uri}\u0000${f.span.start}\u0000${f.span.end}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
