@@ -2,9 +2,9 @@
  * Compiling a NetworkPolicy (policy-assistant style): who it selects, which directions it isolates
  * (policyTypes defaulted as the API server does), and its rules as peer and port matchers.
  */
-import type { NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import type { Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
-import type { Workload, WorkspaceIndex } from '../index/workspace-index';
+import type { Workload } from '../index/workspace-index';
 import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
 import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
@@ -103,13 +103,17 @@ export function ipBlockSet(cidr: string | undefined, except: readonly string[]):
 }
 
 /** An endpoint of the matrix: a workload, or a range of cluster-external addresses. */
-export type Endpoint =
+export type Endpoint = (
   | { readonly kind: 'workload'; readonly id: string; readonly workload: Workload }
-  | { readonly kind: 'external'; readonly id: string; readonly range: IpRange };
+  | { readonly kind: 'external'; readonly id: string; readonly range: IpRange }
+) & {
+  /** Position in the engine's endpoint list (absent for ad-hoc ranges), used for caches. */
+  readonly ix?: number;
+};
 
 /** Does a peer match an endpoint? `viaIp` is set when an ipBlock matched a pod by its known IP. */
 export function peerMatches(
-  m: PeerMatcher, policyNs: string, ep: Endpoint, index: WorkspaceIndex,
+  m: PeerMatcher, policyNs: string, ep: Endpoint, ns: { namespaceLabels(name: string): Labels },
 ): { match: boolean; viaIp?: boolean } {
   switch (m.kind) {
     case 'none':
@@ -117,7 +121,7 @@ export function peerMatches(
     case 'pods': {
       if (ep.kind !== 'workload') return { match: false };
       const w = ep.workload;
-      const nsOk = m.namespaces === 'own' ? w.namespace === policyNs : m.namespaces.matches(index.namespaceLabels(w.namespace));
+      const nsOk = m.namespaces === 'own' ? w.namespace === policyNs : m.namespaces.matches(ns.namespaceLabels(w.namespace));
       return { match: nsOk && m.pods.matches(w.labels) };
     }
     case 'ipBlock': {

@@ -3,6 +3,7 @@
  * the connection set allowed between two endpoints with the rules behind it (semantics.md).
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
+import type { Labels } from '../model/types';
 import { cmp } from '../index/workspace-index';
 import { compilePolicy, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
 import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
@@ -17,6 +18,9 @@ export interface SideResult {
   readonly viaPodIp: boolean;
 }
 
+/** The side of an endpoint no policy isolates: everything allowed. */
+const OPEN: SideResult = { isolating: [], set: ConnectionSet.ALL, viaPodIp: false };
+
 export interface PairResult {
   readonly src: Endpoint;
   readonly dst: Endpoint;
@@ -30,7 +34,14 @@ export class PolicyEngine {
   readonly compiled: readonly CompiledPolicy[];
   private readonly byNs = new Map<string, CompiledPolicy[]>();
   private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
-  private externalsCache: Endpoint[] | undefined;
+  private readonly isolationCache = new Map<string, { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] }>();
+  private readonly nsLabelsCache = new Map<string, Labels>();
+  private endpointsCache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
+  /** Per rule: does it match endpoint #ix (0 no, 1 yes, 2 yes through a pod IP)? */
+  private readonly matchCache = new Map<CompiledRule, Uint8Array>();
+  /** Per rule without named ports: its port set (the same for every destination). */
+  private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
+  private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
 
   constructor(readonly index: WorkspaceIndex) {
     this.compiled = index.policies.map(compilePolicy);
@@ -65,23 +76,49 @@ export class PolicyEngine {
   }
 
   isolation(w: Workload): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
-    const sel = this.selecting(w);
-    return { ingress: sel.filter((p) => p.types.ingress), egress: sel.filter((p) => p.types.egress) };
+    let iso = this.isolationCache.get(w.id);
+    if (!iso) {
+      const sel = this.selecting(w);
+      iso = { ingress: sel.filter((p) => p.types.ingress), egress: sel.filter((p) => p.types.egress) };
+      this.isolationCache.set(w.id, iso);
+    }
+    return iso;
+  }
+
+  /** Effective labels of a namespace (cached per snapshot). */
+  namespaceLabels(ns: string): Labels {
+    let l = this.nsLabelsCache.get(ns);
+    if (!l) {
+      l = this.index.namespaceLabels(ns);
+      this.nsLabelsCache.set(ns, l);
+    }
+    return l;
   }
 
   /** Egress side: what the source's policies let it send to `dst`. */
+  /** Isolation of an endpoint (externals are never isolated), cached by position. */
+  private isolationOf(ep: Endpoint & { kind: 'workload' }): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
+    if (ep.ix === undefined) return this.isolation(ep.workload);
+    let iso = this.isoByIx[ep.ix];
+    if (!iso) {
+      iso = this.isolation(ep.workload);
+      this.isoByIx[ep.ix] = iso;
+    }
+    return iso;
+  }
+
   egressSide(src: Endpoint, dst: Endpoint): SideResult {
-    if (src.kind !== 'workload') return { isolating: [], set: ConnectionSet.all(), viaPodIp: false };
-    const isolating = this.isolation(src.workload).egress;
-    if (isolating.length === 0) return { isolating, set: ConnectionSet.all(), viaPodIp: false };
+    if (src.kind !== 'workload') return OPEN;
+    const isolating = this.isolationOf(src).egress;
+    if (isolating.length === 0) return OPEN;
     return { isolating, ...this.allowedBy(isolating, 'egress', dst, dst) };
   }
 
   /** Ingress side: what the destination's policies let in from `src`. */
   ingressSide(src: Endpoint, dst: Endpoint): SideResult {
-    if (dst.kind !== 'workload') return { isolating: [], set: ConnectionSet.all(), viaPodIp: false };
-    const isolating = this.isolation(dst.workload).ingress;
-    if (isolating.length === 0) return { isolating, set: ConnectionSet.all(), viaPodIp: false };
+    if (dst.kind !== 'workload') return OPEN;
+    const isolating = this.isolationOf(dst).ingress;
+    if (isolating.length === 0) return OPEN;
     return { isolating, ...this.allowedBy(isolating, 'ingress', src, dst) };
   }
 
@@ -94,7 +131,7 @@ export class PolicyEngine {
       for (const r of p[dir]) {
         const m = this.ruleMatchesPeer(r, p.namespace, peer);
         if (!m.match) continue;
-        const ports = rulePorts(r, dst);
+        const ports = this.rulePorts(r, dst);
         if (!ports.isEmpty && m.viaIp) viaPodIp = true;
         set = set.union(ports);
       }
@@ -104,13 +141,44 @@ export class PolicyEngine {
 
   ruleMatchesPeer(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {
     if (r.peers === 'all') return { match: true };
+    if (ep.ix !== undefined) {
+      let arr = this.matchCache.get(r);
+      if (!arr) {
+        const all = this.endpoints();
+        arr = new Uint8Array(all.length);
+        for (const e of all) {
+          const m = this.matchPeers(r, policyNs, e);
+          arr[e.ix as number] = m.match ? (m.viaIp ? 2 : 1) : 0;
+        }
+        this.matchCache.set(r, arr);
+      }
+      const v = arr[ep.ix];
+      return v === 1 ? { match: true } : v === 2 ? { match: true, viaIp: true } : { match: false };
+    }
+    return this.matchPeers(r, policyNs, ep);
+  }
+
+  private matchPeers(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {
+    if (r.peers === 'all') return { match: true };
     let viaIp = false;
     for (const pm of r.peers) {
-      const m = peerMatches(pm, policyNs, ep, this.index);
+      const m = peerMatches(pm, policyNs, ep, this);
       if (m.match && !m.viaIp) return { match: true };
       if (m.match) viaIp = true;
     }
     return viaIp ? { match: true, viaIp } : { match: false };
+  }
+
+  /** The ports a rule allows towards `dst` (cached per rule when it names no port). */
+  rulePorts(r: CompiledRule, dst: Endpoint): ConnectionSet {
+    const hasNamed = r.ports?.some((p) => typeof p.port?.value === 'string') ?? false;
+    if (hasNamed) return rulePorts(r, dst);
+    let set = this.portsCache.get(r);
+    if (!set) {
+      set = rulePorts(r, dst);
+      this.portsCache.set(r, set);
+    }
+    return set;
   }
 
   /** The connections allowed from `src` to `dst` (both sides), with provenance. */
@@ -120,16 +188,32 @@ export class PolicyEngine {
     return { src, dst, egress, ingress, conns: egress.set.intersect(ingress.set) };
   }
 
+  /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
+  endpoints(): readonly Endpoint[] {
+    if (!this.endpointsCache) {
+      const raw: Endpoint[] = [
+        ...this.computeExternals(),
+        ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
+      ].sort((a, b) => cmp(a.id, b.id));
+      const all = raw.map((e, ix) => ({ ...e, ix }));
+      this.endpointsCache = { all, byId: new Map(all.map((e) => [e.id, e])) };
+    }
+    return this.endpointsCache.all;
+  }
+
   workloadEndpoints(): Endpoint[] {
-    return this.index.workloads.map((w) => ({ kind: 'workload', id: w.id, workload: w }));
+    return this.endpoints().filter((e) => e.kind === 'workload');
+  }
+
+  externalEndpoints(): Endpoint[] {
+    return this.endpoints().filter((e) => e.kind === 'external');
   }
 
   /**
    * Cluster-external address ranges: the whole address space cut at every ipBlock boundary, so that
    * each range is either inside or outside every ipBlock. IPv6 only when some ipBlock is IPv6.
    */
-  externalEndpoints(): Endpoint[] {
-    if (this.externalsCache) return this.externalsCache;
+  private computeExternals(): Endpoint[] {
     const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
     let v6 = false;
     for (const p of this.compiled) {
@@ -156,14 +240,14 @@ export class PolicyEngine {
         lo = x;
       }
     }
-    this.externalsCache = out;
     return out;
   }
 
   /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. */
   endpoint(id: string): Endpoint | undefined {
-    const w = this.index.workload(id);
-    if (w) return { kind: 'workload', id: w.id, workload: w };
+    this.endpoints();
+    const known = this.endpointsCache?.byId.get(id);
+    if (known) return known;
     const range = parseRange(id);
     if (!range) return undefined;
     // the external atom holding the range, when it lies in one; else the range itself
@@ -188,16 +272,19 @@ export interface ReachEntry {
 
 /** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
 export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
-  const workloads = engine.workloadEndpoints();
-  const endpoints = [...(q.externals === false ? [] : engine.externalEndpoints()), ...workloads].sort((a, b) => cmp(a.id, b.id));
+  const endpoints = q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()];
   const entries: ReachEntry[] = [];
   const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
   const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
+  const openIn = dsts.map((e) => e.kind !== 'workload' || engine.isolation(e.workload).ingress.length === 0);
   for (const src of srcs) {
-    for (const dst of dsts) {
+    const srcOpen = src.kind !== 'workload' || engine.isolation(src.workload).egress.length === 0;
+    for (let j = 0; j < dsts.length; j++) {
+      const dst = dsts[j] as Endpoint;
       if (src === dst) continue;
       if (src.kind === 'external' && dst.kind === 'external') continue;
-      let conns = engine.pair(src, dst).conns;
+      // both sides open: everything (the common case in big, lightly protected workspaces)
+      let conns = srcOpen && openIn[j] ? ConnectionSet.ALL : engine.pair(src, dst).conns;
       if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
       if (!conns.isEmpty) entries.push({ src, dst, conns });
     }

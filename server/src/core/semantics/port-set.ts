@@ -22,11 +22,17 @@ type ByProto = Readonly<Record<Protocol, readonly Interval[]>>;
 const NONE: ByProto = { TCP: [], UDP: [], SCTP: [] };
 
 export class ConnectionSet {
+  private allCache: boolean | undefined;
+
   private constructor(readonly byProto: ByProto) {}
 
   static readonly EMPTY = new ConnectionSet(NONE);
 
+  /** Every port of every protocol, allowed by no rule in particular (an unisolated side). */
+  static readonly ALL: ConnectionSet = ConnectionSet.all();
+
   static all(refs: readonly RuleRef[] = []): ConnectionSet {
+    if (refs.length === 0 && ConnectionSet.ALL) return ConnectionSet.ALL;
     const iv = [{ lo: MIN_PORT, hi: MAX_PORT, refs }];
     return new ConnectionSet({ TCP: iv, UDP: iv, SCTP: iv });
   }
@@ -43,10 +49,10 @@ export class ConnectionSet {
   }
 
   get isAll(): boolean {
-    return PROTOCOLS.every((p) => {
+    return (this.allCache ??= PROTOCOLS.every((p) => {
       const merged = mergePlain(this.byProto[p]);
       return merged.length === 1 && merged[0]?.[0] === MIN_PORT && merged[0]?.[1] === MAX_PORT;
-    });
+    }));
   }
 
   union(other: ConnectionSet): ConnectionSet {
@@ -56,6 +62,8 @@ export class ConnectionSet {
   }
 
   intersect(other: ConnectionSet): ConnectionSet {
+    if (other === ConnectionSet.ALL) return this;
+    if (this === ConnectionSet.ALL) return other;
     if (this.isEmpty || other.isEmpty) return ConnectionSet.EMPTY;
     return this.combine(other, (a, b) => a && b);
   }
