@@ -13,6 +13,13 @@ import { explainConnection, type Explanation } from './semantics/explain';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { LineIndex } from './text/line-index';
 import type { ParseOptions } from './yaml/parse';
+import type { SourceRef } from './text/span';
+import { hover, type CoreHover } from './features/hover';
+import { codeLenses, type CoreCodeLens } from './features/code-lens';
+import { completions, type CoreCompletion } from './features/completion';
+import { definition } from './features/definition';
+import { references } from './features/references';
+import { symbols, type CoreSymbol } from './features/symbols';
 
 export class AnalysisHost {
   private index: WorkspaceIndex;
@@ -91,5 +98,31 @@ export class Analysis {
     if (!src) return { ok: false, error: unknown(srcId) };
     if (!dst) return { ok: false, error: unknown(dstId) };
     return { ok: true, explanation: explainConnection(this.engine, src, dst, port) };
+  }
+
+  // ---------- editor features (features/*): plain data, UTF-16 offsets ----------
+
+  hover(uri: string, offset: number): CoreHover | undefined {
+    return hover(this, uri, offset);
+  }
+
+  codeLenses(uri: string): CoreCodeLens[] {
+    return codeLenses(this, uri);
+  }
+
+  completions(uri: string, offset: number): CoreCompletion[] {
+    return completions(this, uri, offset);
+  }
+
+  definition(uri: string, offset: number): SourceRef[] {
+    return definition(this, uri, offset);
+  }
+
+  references(uri: string, offset: number): SourceRef[] {
+    return references(this, uri, offset);
+  }
+
+  symbols(uri: string): CoreSymbol[] {
+    return symbols(this, uri);
   }
 }

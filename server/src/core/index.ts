@@ -1,5 +1,9 @@
 /** The only public entry of the core: the façade and the plain data types adapters need. */
 export { AnalysisHost, Analysis, type ExplainOutcome } from './analysis';
+export type { CoreHover } from './features/hover';
+export type { CoreCodeLens, CoreLensCommand, ShowReachabilityLensArgs, ReferencesLensArgs } from './features/code-lens';
+export type { CoreCompletion, CoreCompletionKind } from './features/completion';
+export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export type { FileChange } from './index/change';
 export { WorkspaceIndex, METADATA_NAME_LABEL, cmp, type Workload, type NamespaceInfo, type FileFacts } from './index/workspace-index';
 export type { Finding, FixSpec, Severity, RelatedInfo } from './model/finding';
