@@ -102,3 +102,11 @@ export interface StatusParams {
   /** Files that could not be read or parsed. */
   problems: number;
 }
+
+/**
+ * Client command a server-side code lens (or hover link) can invoke to open the reachability view
+ * focused on the pods one policy selects: `{command: ShowReachabilityCommand, arguments: [args]}`.
+ * Without an argument the command shows the whole workspace.
+ */
+export const ShowReachabilityCommand = 'netpolLens.showReachability';
+export type ShowReachabilityArgs = NonNullable<ReachabilityParams['focusPolicy']>;

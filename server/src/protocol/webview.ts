@@ -13,10 +13,16 @@ export interface ViewState {
   selected?: { src: string; dst: string };
   scrollTop?: number;
   scrollLeft?: number;
+  /** The policy the view is focused on (kept so a reloaded view re-opens on the same focus). */
+  focusPolicy?: FocusPolicy;
 }
 
+/** A NetworkPolicy the view can focus on (same shape as `ReachabilityParams.focusPolicy`). */
+export interface FocusPolicy { uri: string; name: string; namespace: string }
+
 export type HostToWebview =
-  | { type: 'model'; model: ReachabilityResult; port: string; focus?: string[] }
+  | { type: 'model'; model: ReachabilityResult; port: string; focus?: string[]; focusPolicy?: FocusPolicy }
+  /** `requestId` < 0: an explanation the host asked for (the Explain Connection command); select its cell. */
   | { type: 'explanation'; requestId: number; explanation: ExplainResult }
   | { type: 'error'; message: string }
   | { type: 'busy'; busy: boolean };
@@ -26,4 +32,6 @@ export type WebviewToHost =
   | { type: 'setPort'; port: string }
   | { type: 'explain'; requestId: number; src: string; dst: string; port?: { port: number; protocol: Protocol } }
   | { type: 'open'; location: SourceLocation }
-  | { type: 'stateChanged'; state: ViewState };
+  | { type: 'stateChanged'; state: ViewState }
+  /** Drop the policy focus and show the whole workspace. */
+  | { type: 'clearFocus' };

@@ -1,0 +1,226 @@
+/**
+ * The language client's lifecycle: start (lazily, when a Kubernetes manifest is open or a command
+ * needs the server), restart on crash with a quiet but visible error, and a small typed surface
+ * (`request`, `onStatus`, `onState`) for the rest of the extension. The server is
+ * `server/dist/server.js` of this extension, over node IPC.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { StatusParams, StatusNotification } from '../../server/src/protocol/requests';
+import { readSettings, SECTION } from './config';
+
+const STATUS_METHOD: typeof StatusNotification = 'netpolLens/status';
+const CRASH_WINDOW_MS = 3 * 60 * 1000;
+const MAX_CRASHES = 5;
+
+export type ServerState =
+  | { kind: 'stopped' }
+  | { kind: 'starting' }
+  | { kind: 'running'; restartedAfterCrash: boolean }
+  | { kind: 'failed'; message: string };
+
+export const DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'yaml' },
+  { scheme: 'untitled', language: 'yaml' },
+  { scheme: 'file', language: 'json' },
+  { scheme: 'untitled', language: 'json' },
+];
+
+export class Server implements vscode.Disposable {
+  readonly output: vscode.OutputChannel;
+  private client: LanguageClient | undefined;
+  private starting: Promise<LanguageClient> | undefined;
+  private crashes: number[] = [];
+  private crashed = false;
+  private _state: ServerState = { kind: 'stopped' };
+  private _status: StatusParams | undefined;
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  private readonly statusEmitter = new vscode.EventEmitter<StatusParams>();
+  /** Fires on every `netpolLens/status` notification (index changes, indexing progress). */
+  readonly onStatus = this.statusEmitter.event;
+  readonly onState = this.stateEmitter.event;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.output = vscode.window.createOutputChannel('netpol-lens');
+  }
+
+  get state(): ServerState {
+    return this._state;
+  }
+  get status(): StatusParams | undefined {
+    return this._status;
+  }
+  get isRunning(): boolean {
+    return this.client?.isRunning() ?? false;
+  }
+
+  private setState(state: ServerState): void {
+    this._state = state;
+    this.stateEmitter.fire(state);
+  }
+
+  /** Starts the server if needed; resolves once it is initialized. */
+  ensureStarted(): Promise<LanguageClient> {
+    if (this.client?.isRunning()) return Promise.resolve(this.client);
+    if (!this.starting) {
+      this.starting = this.start().finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<LanguageClient> {
+    const module = this.context.asAbsolutePath('server/dist/server.js');
+    if (!fs.existsSync(module)) {
+      const message = `The language server bundle is missing (${module}). Build it with "npm run build".`;
+      this.output.appendLine(message);
+      this.setState({ kind: 'failed', message });
+      throw new Error(message);
+    }
+    this.setState({ kind: 'starting' });
+    if (!this.client) this.client = this.createClient(module);
+    try {
+      await this.client.start();
+    } catch (e) {
+      const message = `The language server failed to start: ${e instanceof Error ? e.message : String(e)}`;
+      this.output.appendLine(message);
+      this.setState({ kind: 'failed', message });
+      throw e;
+    }
+    this.setState({ kind: 'running', restartedAfterCrash: false });
+    return this.client;
+  }
+
+  private createClient(module: string): LanguageClient {
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: DOCUMENT_SELECTOR,
+      diagnosticCollectionName: 'netpol-lens',
+      outputChannel: this.output,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      synchronize: {
+        configurationSection: SECTION,
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'),
+      },
+      errorHandler: this.errorHandler(),
+      initializationFailedHandler: (error) => {
+        this.output.appendLine(`Initialization failed: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      },
+      middleware: {
+        workspace: {
+          // The server asks per resource; answer with the typed NetpolLensSettings.
+          configuration: async (params, token, next) => {
+            const mine = params.items.map((item) => item.section === SECTION);
+            const others = mine.some((m) => !m) ? await next(params, token) : [];
+            if (others instanceof Error) return others;
+            return params.items.map((item, i) =>
+              mine[i]
+                ? readSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                : (others as unknown[])[i] ?? null,
+            );
+          },
+        },
+      },
+    };
+    // The id `netpolLens` makes the client honour `netpolLens.trace.server` by itself.
+    const client = new LanguageClient('netpolLens', 'netpol-lens', serverOptions, clientOptions);
+    client.onNotification(STATUS_METHOD, (params: StatusParams) => {
+      this._status = params;
+      this.statusEmitter.fire(params);
+    });
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running && this.crashed) {
+        this.crashed = false;
+        this.setState({ kind: 'running', restartedAfterCrash: true });
+      }
+    });
+    return client;
+  }
+
+  private errorHandler(): ErrorHandler {
+    return {
+      error: (error, _message, count): ErrorHandlerResult => {
+        this.output.appendLine(`Connection error (${count ?? 1}): ${error.message}`);
+        return { action: count && count > 3 ? ErrorAction.Shutdown : ErrorAction.Continue, handled: true };
+      },
+      closed: (): CloseHandlerResult => {
+        const now = Date.now();
+        this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+        this.crashes.push(now);
+        if (this.crashes.length < MAX_CRASHES) {
+          this.crashed = true;
+          this.output.appendLine(`The language server stopped unexpectedly; restarting (${this.crashes.length}/${MAX_CRASHES}).`);
+          this.setState({ kind: 'starting' });
+          return { action: CloseAction.Restart, handled: true };
+        }
+        const message = `The language server crashed ${MAX_CRASHES} times in 3 minutes and was not restarted.`;
+        this.output.appendLine(message);
+        this.setState({ kind: 'failed', message });
+        void vscode.window.showErrorMessage(`netpol-lens: ${message}`, 'Show Output', 'Restart').then((pick) => {
+          if (pick === 'Show Output') this.output.show(true);
+          if (pick === 'Restart') void vscode.commands.executeCommand('netpolLens.restartServer');
+        });
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
+  async restart(): Promise<void> {
+    this.crashes = [];
+    const client = this.client;
+    if (client) {
+      this.client = undefined;
+      this.output.appendLine('Restarting the language server.');
+      try {
+        if (client.isRunning()) await client.stop(2000);
+      } catch (e) {
+        this.output.appendLine(`Stopping the server: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        await client.dispose(2000);
+      } catch {
+        /* already stopped */
+      }
+      this.setState({ kind: 'stopped' });
+    }
+    await this.ensureStarted();
+  }
+
+  async request<R>(method: string, params: unknown): Promise<R> {
+    const client = await this.ensureStarted();
+    return client.sendRequest<R>(method, params);
+  }
+
+  async dispose(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.stateEmitter.dispose();
+    this.statusEmitter.dispose();
+    if (client) {
+      try {
+        await client.dispose(2000);
+      } catch {
+        /* shutting down */
+      }
+    }
+    this.output.dispose();
+  }
+}
