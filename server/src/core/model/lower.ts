@@ -451,10 +451,12 @@ class Lowerer {
       return null;
     }
     const out: Peer[] = [];
+    let bad = false;
     s.items.forEach((it, index) => {
       const pm = this.r.map(it);
       if (!pm) {
         this.problem(spanOf(it), `Each ${what} entry must be a map with podSelector, namespaceSelector or ipBlock.`);
+        bad = true;
         return;
       }
       let podSelector: LabelSelector | undefined;
@@ -468,7 +470,8 @@ class Lowerer {
       }
       out.push({ span: spanOf(pm), index, podSelector, namespaceSelector, ipBlock });
     });
-    return out;
+    // a list with entries of the wrong type is rejected by the API: never read it as "all peers"
+    return bad ? null : out;
   }
 
   private ipBlock(pair: Pair, keyNode: Scalar): IpBlock | undefined {
@@ -496,10 +499,12 @@ class Lowerer {
       return null;
     }
     const out: PortEntry[] = [];
+    let bad = false;
     s.items.forEach((it, index) => {
       const pm = this.r.map(it);
       if (!pm) {
         this.problem(spanOf(it), 'Each ports entry must be a map with protocol, port and optional endPort.');
+        bad = true;
         return;
       }
       let protocol: Located<string> | undefined;
@@ -516,7 +521,7 @@ class Lowerer {
       }
       out.push({ span: spanOf(pm), index, protocol, port, endPort });
     });
-    return out;
+    return bad ? null : out;
   }
 }
 
