@@ -13,6 +13,8 @@ import { explainConnection, type Explanation } from './semantics/explain';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { LineIndex } from './text/line-index';
 import type { ParseOptions } from './yaml/parse';
+import type { FixSpec } from './model/finding';
+import { computeFix, sourceFixes, type CoreEdit } from './fixes/fix';
 import type { SourceRef } from './text/span';
 import { hover, type CoreHover } from './features/hover';
 import { codeLenses, type CoreCodeLens } from './features/code-lens';
@@ -124,5 +126,17 @@ export class Analysis {
 
   symbols(uri: string): CoreSymbol[] {
     return symbols(this, uri);
+  }
+
+  // ---------- fixes (fixes/fix.ts) ----------
+
+  /** The edits that apply a fix of a finding in `uri` (a FixSpec from `findings()` or `sourceFixes`); empty when it no longer applies. */
+  fixEdits(uri: string, fix: FixSpec): CoreEdit[] {
+    return computeFix(this.index, uri, fix);
+  }
+
+  /** Source actions for a file ("Generate default-deny policy for namespace …"), applied with `fixEdits`. */
+  sourceFixes(uri: string): FixSpec[] {
+    return sourceFixes(this.index, uri);
   }
 }

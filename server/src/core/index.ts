@@ -7,6 +7,7 @@ export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export type { FileChange } from './index/change';
 export { WorkspaceIndex, METADATA_NAME_LABEL, cmp, type Workload, type NamespaceInfo, type FileFacts } from './index/workspace-index';
 export type { Finding, FixSpec, Severity, RelatedInfo } from './model/finding';
+export type { CoreEdit, YamlOp } from './fixes/fix';
 export type * from './model/types';
 export { PROTOCOLS } from './model/types';
 export { workloadId, parseWorkloadId, policyId } from './model/ids';

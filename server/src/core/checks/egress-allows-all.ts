@@ -22,7 +22,7 @@ export const egressAllowsAll: Check = {
           severity: 'warning',
           uri: p.doc.uri,
           span: rule.span,
-          message: `This egress rule of ${p.namespace}/${p.name.value} has no "to" and no "ports": the ${n} selected workload${n === 1 ? '' : 's'} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
+          message: `This egress rule of ${p.namespace}/${p.name.value} has no "to" and no "ports": ${n === 0 ? 'its pods' : `the ${n} selected workload${n === 1 ? '' : 's'}`} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
         });
       }
     }

@@ -13,6 +13,25 @@ import { invalidPolicyTypes } from './invalid-policy-types';
 import { missingPodSelector } from './missing-pod-selector';
 import { invalidField } from './invalid-field';
 import { deprecatedApiVersion } from './deprecated-api-version';
+import { namespaceSelectorMatchesNothing } from './namespace-selector-matches-nothing';
+import { podSelectorMatchesNothing } from './pod-selector-matches-nothing';
+import { policySelectsNoPods } from './policy-selects-no-pods';
+import { ingressAllowsAll } from './ingress-allows-all';
+import { missingDnsEgress } from './missing-dns-egress';
+import { implicitIngressIsolation } from './implicit-ingress-isolation';
+import { rulesIgnoredByPolicyTypes } from './rules-ignored-by-policy-types';
+import { peerAndOrAmbiguity } from './peer-and-or-ambiguity';
+import { namedPortUnresolved } from './named-port-unresolved';
+import { servicePortInsteadOfTargetPort } from './service-port-instead-of-target-port';
+import { ipBlockMatchesClusterIps } from './ip-block-matches-cluster-ips';
+import { nonCanonicalCidr } from './non-canonical-cidr';
+import { egressToMetadataEndpoint } from './egress-to-metadata-endpoint';
+import { redundantRule } from './redundant-rule';
+import { duplicatePolicy } from './duplicate-policy';
+import { hostNetworkPodSelected } from './host-network-pod-selected';
+import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
+import { missingNamespace } from './missing-namespace';
+import { workloadNotIsolated } from './workload-not-isolated';
 
 export const ALL_CHECKS: readonly Check[] = [
   // A. invalid objects
@@ -24,7 +43,27 @@ export const ALL_CHECKS: readonly Check[] = [
   missingPodSelector,
   invalidField,
   deprecatedApiVersion,
+  // B. semantics across the workspace
+  namespaceSelectorMatchesNothing,
+  podSelectorMatchesNothing,
+  policySelectsNoPods,
   egressAllowsAll,
+  ingressAllowsAll,
+  missingDnsEgress,
+  implicitIngressIsolation,
+  rulesIgnoredByPolicyTypes,
+  peerAndOrAmbiguity,
+  namedPortUnresolved,
+  servicePortInsteadOfTargetPort,
+  ipBlockMatchesClusterIps,
+  nonCanonicalCidr,
+  egressToMetadataEndpoint,
+  redundantRule,
+  duplicatePolicy,
+  hostNetworkPodSelected,
+  peerSelectsAllNamespaces,
+  missingNamespace,
+  workloadNotIsolated,
 ];
 
 /** Codes produced while reading files, before any check runs. */

@@ -1,0 +1,200 @@
+/**
+ * namespace-selector-matches-nothing: a peer's namespaceSelector matches none of the namespaces
+ * known in the workspace (declared, or implied by a `metadata.namespace`, which carry only
+ * `kubernetes.io/metadata.name`), nor the built-in ones every cluster has (default, kube-system,
+ * kube-public, kube-node-lease, and the configured DNS namespace).
+ *
+ * Fixes, for the namespace(s) the user most likely meant (the closest name or label value to the
+ * selector's values, e.g. value `layer1` → namespace `layer1`):
+ * - "Add label k=v to Namespace x": only when that Namespace is declared in a file and adding
+ *   labels (not changing existing ones) makes the selector match it;
+ * - "Select namespace by kubernetes.io/metadata.name": replace the selector with the immutable
+ *   name label (`In` over several names when an `In` listed several).
+ */
+import type { Check, Finding, FixSpec } from './types';
+import type { RelatedInfo } from '../model/finding';
+import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer } from '../model/types';
+import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
+import { compileSelector } from '../semantics/selector';
+import type { YamlOp } from '../fixes/fix';
+import {
+  knownNamespaces, labelsText, listText, namespaceRelated, peerPath, plural, policyName, selectorReqs, selectorText,
+  similarity, type Req,
+} from './semantic-support';
+
+const MIN_SIMILARITY = 0.5;
+
+export const namespaceSelectorMatchesNothing: Check = {
+  code: 'namespace-selector-matches-nothing',
+  defaultSeverity: 'warning',
+  summary: 'A namespaceSelector matches none of the namespaces known in the workspace.',
+  run({ index, settings }) {
+    const out: Finding[] = [];
+    const known = knownNamespaces(index, settings);
+    const inWorkspace = [...index.namespaces.values()];
+    for (const p of index.policies) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        for (const rule of p[dir]?.rules ?? []) {
+          if (rule.invalid) continue;
+          for (const peer of rule.peers ?? []) {
+            const sel = peer.namespaceSelector;
+            if (!sel || peer.ipBlock) continue;
+            const m = compileSelector(sel);
+            if (!m.valid || m.isEmpty) continue;
+            if (known.some((n) => m.matches(n.labels))) continue;
+            out.push(report(p, dir, rule, peer, sel, known, inWorkspace));
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function report(
+  p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector,
+  known: readonly NamespaceInfo[], inWorkspace: readonly NamespaceInfo[],
+): Finding {
+  const reqs = selectorReqs(sel) ?? [];
+  const targets = guessTargets(reqs, known);
+  const fixes: FixSpec[] = [];
+  for (const ns of targets) {
+    const decl = ns.declared[0];
+    if (!decl) continue;
+    const add = labelsToAdd(reqs, ns);
+    if (!add || Object.keys(add).length === 0) continue;
+    if (!compileSelector(sel).matches({ ...ns.labels, ...add })) continue;
+    const ops: YamlOp[] = Object.entries(add).map(([key, value]) => ({
+      op: 'set', uri: decl.doc.uri, docIndex: decl.doc.docIndex, path: [...decl.doc.path, 'metadata', 'labels'], key, value,
+    }));
+    fixes.push({
+      kind: 'add-namespace-label',
+      title: `Add label ${labelsText(add)} to Namespace ${ns.name}`,
+      data: { ops, namespace: ns.name, labels: add },
+    });
+  }
+  if (targets.length) fixes.push(selectByNameFix(p, dir, rule, peer, sel, targets.map((t) => t.name)));
+
+  const shown = inWorkspace.length ? inWorkspace : known;
+  const nsList = listText(shown.map((n) => `${n.name} (labels: ${labelsText(n.labels)})`), 8);
+  const builtins = known.filter((n) => !inWorkspace.includes(n)).map((n) => n.name);
+  const where = inWorkspace.length
+    ? `none of the ${plural(inWorkspace.length, 'namespace')} in the workspace: ${nsList}${builtins.length ? `; nor the built-in ${listText(builtins)}` : ''}`
+    : `no namespace: the workspace declares none, and the built-in ones are ${nsList}`;
+  const labelFixes = fixes.filter((f) => f.kind === 'add-namespace-label').map((f) =>
+    `${labelsText((f.data?.labels ?? {}) as Record<string, string>)} to Namespace ${String(f.data?.namespace)}`);
+  const them = targets.length === 1 ? 'it' : 'them';
+  const todo = targets.length
+    ? ` Did you mean ${listText(targets.map((t) => {
+      const shared = Object.entries(t.labels).filter(([k]) => k !== METADATA_NAME_LABEL && reqs.some((r) => r.key === k));
+      return shared.length ? `${t.name} (${shared.map(([k, v]) => `${k}=${v}`).join(', ')})` : t.name;
+    }))}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
+    : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that lives outside the workspace needs its Namespace manifest here to be checked.';
+  const message = `namespaceSelector ${selectorText(sel)} of ${policyName(p)} matches ${where}.${todo}`;
+  const related: RelatedInfo[] = inWorkspace.flatMap((n) =>
+    n.declared.map((d) => namespaceRelated(d, `Namespace ${n.name}: ${labelsText(n.labels)}`)));
+  return {
+    code: 'namespace-selector-matches-nothing', severity: 'warning', uri: p.doc.uri, span: sel.keySpan, message,
+    ...(related.length ? { related } : {}), ...(fixes.length ? { fixes } : {}),
+  };
+}
+
+/** The values a selector asks for (matchLabels values and In values), in order. */
+function wantedValues(reqs: readonly Req[]): string[] {
+  return reqs.flatMap((r) => (r.op === 'In' ? [...r.values] : []));
+}
+
+/**
+ * The namespaces the user most likely meant: per wanted value, the known namespace whose name or
+ * label values are closest (at least MIN_SIMILARITY). Several only for an `In` with several values.
+ */
+function guessTargets(reqs: readonly Req[], known: readonly NamespaceInfo[]): NamespaceInfo[] {
+  const best = (v: string): { ns: NamespaceInfo; score: number } | undefined => {
+    let top: { ns: NamespaceInfo; score: number } | undefined;
+    for (const ns of known) {
+      const strings = [ns.name, ...Object.entries(ns.labels).filter(([k]) => k !== METADATA_NAME_LABEL).map(([, x]) => x)];
+      const score = Math.max(...strings.map((s) => similarity(v, s)));
+      if (score >= MIN_SIMILARITY && (!top || score > top.score || (score === top.score && ns.declared.length > top.ns.declared.length))) top = { ns, score };
+    }
+    return top;
+  };
+  const multi = reqs.some((r) => r.op === 'In' && r.values.size > 1);
+  const picks = wantedValues(reqs).map(best).filter((x): x is { ns: NamespaceInfo; score: number } => x !== undefined);
+  if (picks.length === 0) return [];
+  if (!multi) {
+    const top = picks.reduce((a, b) => (b.score > a.score ? b : a));
+    return [top.ns];
+  }
+  const out: NamespaceInfo[] = [];
+  for (const x of picks) if (!out.includes(x.ns)) out.push(x.ns);
+  return out;
+}
+
+/** Labels to add to `ns` so that the requirements hold; undefined when adding cannot (a label would change). */
+function labelsToAdd(reqs: readonly Req[], ns: NamespaceInfo): Record<string, string> | undefined {
+  const add: Record<string, string> = {};
+  for (const r of reqs) {
+    const has = Object.prototype.hasOwnProperty.call(ns.labels, r.key);
+    const v = ns.labels[r.key];
+    switch (r.op) {
+      case 'In': {
+        if (has && v !== undefined && r.values.has(v)) break;
+        if (has || r.key === METADATA_NAME_LABEL) return undefined;
+        const values = [...r.values];
+        const pick = values.reduce((a, b) => (similarity(b, ns.name) > similarity(a, ns.name) ? b : a), values[0] ?? '');
+        if (add[r.key] !== undefined && add[r.key] !== pick && !r.values.has(add[r.key] as string)) return undefined;
+        if (add[r.key] === undefined) add[r.key] = pick;
+        break;
+      }
+      case 'Exists':
+        if (!has && add[r.key] === undefined) return undefined;
+        break;
+      case 'NotIn':
+        if (has && v !== undefined && r.values.has(v)) return undefined;
+        break;
+      case 'DoesNotExist':
+        if (has) return undefined;
+        break;
+    }
+  }
+  return add;
+}
+
+function selectByNameFix(
+  p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector, names: readonly string[],
+): FixSpec {
+  const path = [...peerPath(p, dir, rule, peer), 'namespaceSelector'];
+  const docIndex = p.doc.docIndex;
+  const ops: YamlOp[] = [];
+  if (names.length === 1) {
+    const name = names[0] ?? '';
+    if (sel.matchLabelsSpan) {
+      // add the name label next to the old ones, then remove them: the block keeps its layout
+      if (!sel.matchLabels.some((l) => l.key.value === METADATA_NAME_LABEL)) {
+        ops.push({ op: 'set', docIndex, path: [...path, 'matchLabels'], key: METADATA_NAME_LABEL, value: name });
+      } else {
+        ops.push({ op: 'replace', docIndex, path: [...path, 'matchLabels', METADATA_NAME_LABEL], value: name });
+      }
+      for (const l of sel.matchLabels) {
+        if (l.key.value !== METADATA_NAME_LABEL) ops.push({ op: 'remove', docIndex, path: [...path, 'matchLabels', l.key.value] });
+      }
+    } else {
+      ops.push({ op: 'set', docIndex, path, key: 'matchLabels', value: { [METADATA_NAME_LABEL]: name } });
+    }
+    if (sel.matchExpressionsSpan) ops.push({ op: 'remove', docIndex, path: [...path, 'matchExpressions'] });
+  } else {
+    const expr = { key: METADATA_NAME_LABEL, operator: 'In', values: [...names] };
+    if (sel.matchExpressionsSpan && sel.matchExpressions.length) {
+      ops.push({ op: 'append', docIndex, path: [...path, 'matchExpressions'], item: expr });
+      for (let i = 0; i < sel.matchExpressions.length; i++) ops.push({ op: 'remove', docIndex, path: [...path, 'matchExpressions', 0] });
+    } else {
+      ops.push({ op: 'set', docIndex, path, key: 'matchExpressions', value: [expr] });
+      if (sel.matchExpressionsSpan) ops.unshift({ op: 'remove', docIndex, path: [...path, 'matchExpressions'] });
+    }
+    if (sel.matchLabelsSpan) ops.push({ op: 'remove', docIndex, path: [...path, 'matchLabels'] });
+  }
+  const title = names.length === 1
+    ? `Select namespace by kubernetes.io/metadata.name: ${names[0]}`
+    : `Select namespace by kubernetes.io/metadata.name in (${names.join(', ')})`;
+  return { kind: 'select-namespace-by-name', title, data: { ops, namespaces: [...names] } };
+}

@@ -1,0 +1,53 @@
+/**
+ * peer-and-or-ambiguity (hint): a `podSelector`-only peer right next to a `namespaceSelector`-only
+ * peer in one `from`/`to` list. As two list items they are ORed (pods of the policy's namespace,
+ * OR every pod of the selected namespaces); the common intent is one peer with both selectors
+ * (AND). Fix "Merge into one peer": move the second selector into the first item.
+ */
+import type { Check, Finding } from './types';
+import type { Peer } from '../model/types';
+import type { YamlOp } from '../fixes/fix';
+import { peerPath, policyName, selectorData, selectorText } from './semantic-support';
+
+const podOnly = (x: Peer): boolean => !!x.podSelector && !x.namespaceSelector && !x.ipBlock;
+const nsOnly = (x: Peer): boolean => !!x.namespaceSelector && !x.podSelector && !x.ipBlock;
+
+export const peerAndOrAmbiguity: Check = {
+  code: 'peer-and-or-ambiguity',
+  defaultSeverity: 'hint',
+  summary: 'A podSelector-only peer next to a namespaceSelector-only peer: they are ORed, not ANDed.',
+  run({ index }) {
+    const out: Finding[] = [];
+    for (const p of index.policies) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        for (const rule of p[dir]?.rules ?? []) {
+          const peers = rule.peers ?? [];
+          if (rule.invalid) continue;
+          for (let i = 0; i + 1 < peers.length; i++) {
+            const a = peers[i] as Peer;
+            const b = peers[i + 1] as Peer;
+            if (!((podOnly(a) && nsOnly(b)) || (nsOnly(a) && podOnly(b)))) continue;
+            const pod = (podOnly(a) ? a : b).podSelector;
+            const ns = (nsOnly(a) ? a : b).namespaceSelector;
+            if (!pod || !ns) continue;
+            const moved = podOnly(b) ? { key: 'podSelector', sel: pod } : { key: 'namespaceSelector', sel: ns };
+            const movedSpan = moved.sel.keySpan;
+            const ops: YamlOp[] = [
+              { op: 'set', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, a), key: moved.key, value: selectorData(moved.sel) as never },
+              { op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, b) },
+            ];
+            const podText = selectorText(pod);
+            const nsText = selectorText(ns);
+            out.push({
+              code: 'peer-and-or-ambiguity', severity: 'hint', uri: p.doc.uri, span: movedSpan,
+              message: `These are two separate peers of ${policyName(p)}, and peers are ORed: pods labeled ${podText} in namespace ${p.namespace}, OR every pod in namespaces labeled ${nsText}. If you meant pods labeled ${podText} in namespaces labeled ${nsText}, put both selectors in one list item (no "-" before the second).`,
+              fixes: [{ kind: 'merge-peers', title: 'Merge into one peer (pods AND namespaces)', data: { ops } }],
+            });
+            i++;
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * service-port-instead-of-target-port: a rule allows a Service's `port` while the Service sends it
+ * to a different `targetPort` on its pods. Policies see pod ports (after the Service's
+ * translation), so the rule must allow the target port. Not reported when the pods also listen on
+ * that number or the rule already allows the target port.
+ * Fix "Replace with target port …": the number (or the name, when the Service names it).
+ */
+import type { Check, Finding } from './types';
+import type { Protocol, ServicePort, ServiceResource } from '../model/types';
+import type { Workload } from '../index/workspace-index';
+import { normProtocol } from '../model/lower';
+import { rulePorts } from '../semantics/compile';
+import type { YamlOp } from '../fixes/fix';
+import { peerWorkloads, policyName, portPath, workloadEndpoint } from './semantic-support';
+
+export const servicePortInsteadOfTargetPort: Check = {
+  code: 'service-port-instead-of-target-port',
+  defaultSeverity: 'warning',
+  summary: 'A rule allows a Service\'s port while its pods listen on a different targetPort.',
+  run({ index, engine }) {
+    const out: Finding[] = [];
+    for (const c of engine.compiled) {
+      const p = c.policy;
+      for (const dir of ['ingress', 'egress'] as const) {
+        for (const r of c[dir]) {
+          const numeric = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'number' && !pe.endPort);
+          if (numeric.length === 0) continue;
+          const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace);
+          for (const pe of numeric) {
+            const port = pe.port?.value as number;
+            const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
+            if (!proto || !pe.port) continue;
+            const hit = findMismatch(index.services, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
+            if (!hit) continue;
+            const { svc, sp, target, w } = hit;
+            const tp = sp.targetPort?.value;
+            const named = typeof tp === 'string';
+            const newValue: number | string = named ? tp : target;
+            const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path: [...portPath(p, dir, r.ref.rule, pe), 'port'], value: newValue }];
+            out.push({
+              code: 'service-port-instead-of-target-port', severity: 'warning', uri: p.doc.uri, span: pe.port.span,
+              message: `${policyName(p)} allows ${proto} ${port}, the port of Service ${svc.namespace}/${svc.name.value}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
+              related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `Service ${svc.namespace}/${svc.name.value}: port ${port} → targetPort ${tp ?? port}` }],
+              fixes: [{ kind: 'replace-with-target-port', title: `Replace with target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
+            });
+          }
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function findMismatch(
+  services: readonly ServiceResource[], dsts: readonly Workload[], port: number, proto: Protocol,
+  alreadyAllowed: (w: Workload, target: number) => boolean,
+): { svc: ServiceResource; sp: ServicePort; target: number; w: Workload } | undefined {
+  for (const w of dsts) {
+    if (w.ports.some((cp) => cp.port === port && cp.protocol === proto)) continue;
+    for (const svc of services) {
+      if (svc.namespace !== w.namespace || !svc.selector || Object.keys(svc.selector).length === 0) continue;
+      if (!Object.entries(svc.selector).every(([k, v]) => w.labels[k] === v)) continue;
+      for (const sp of svc.ports) {
+        if (sp.port !== port || sp.protocol !== proto) continue;
+        const tp = sp.targetPort?.value;
+        const target = typeof tp === 'number' ? tp : typeof tp === 'string'
+          ? (/^\d+$/.test(tp) ? Number(tp) : w.ports.find((cp) => cp.name === tp && cp.protocol === proto)?.port)
+          : undefined;
+        if (target === undefined || target === port || alreadyAllowed(w, target)) continue;
+        return { svc, sp, target, w };
+      }
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,34 @@
+/**
+ * workload-not-isolated (information, off unless settings.reportUnisolatedWorkloads): a workload
+ * that no policy isolates for ingress accepts connections from everywhere. Fix "Generate
+ * default-deny policy for namespace …" appends a `podSelector: {}` / `policyTypes: [Ingress]`
+ * policy to the workload's file (see fixes/fix.ts, kind `generate-default-deny`).
+ */
+import type { Check, Finding } from './types';
+import { plural } from './semantic-support';
+
+export const workloadNotIsolated: Check = {
+  code: 'workload-not-isolated',
+  defaultSeverity: 'information',
+  summary: 'A workload that no policy isolates for ingress (reported only when enabled).',
+  run({ index, engine, settings }) {
+    const out: Finding[] = [];
+    if (!settings.reportUnisolatedWorkloads) return out;
+    for (const w of index.workloads) {
+      if (engine.isolation(w).ingress.length > 0) continue;
+      const src = w.sources[0];
+      if (!src) continue;
+      const n = engine.policiesIn(w.namespace).length;
+      out.push({
+        code: 'workload-not-isolated', severity: 'information', uri: src.doc.uri, span: src.objectName.span,
+        message: `${w.id} is not isolated for ingress: no policy of namespace ${w.namespace} (${plural(n, 'policy', 'policies')} there) selects it with Ingress, so every pod and address can connect to it. Add a policy that selects it, or a default-deny policy for the namespace and policies for what it needs.`,
+        fixes: [{
+          kind: 'generate-default-deny',
+          title: `Generate default-deny policy for namespace ${w.namespace}`,
+          data: { namespace: w.namespace, mode: 'append', uri: src.doc.uri, policyTypes: ['Ingress'] },
+        }],
+      });
+    }
+    return out;
+  },
+};
