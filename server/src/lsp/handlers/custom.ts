@@ -1,0 +1,130 @@
+/**
+ * The custom requests of the reachability view (types in protocol/requests.ts):
+ *
+ * `netpolLens/reachability` (ReachabilityParams → ReachabilityResult)
+ *   Every workload of the workspace and the cluster-external address ranges cut at the ipBlock
+ *   boundaries (`endpoints`), and one `connections` entry per ordered pair of distinct endpoints
+ *   with at least one allowed connection, as in `cli.js reach --format json`. `port` narrows the
+ *   connections to one port/protocol. `focusPolicy` adds `focus`: the ids of the workloads the
+ *   policy selects (the view highlights them; nothing is filtered out). Answers from the open
+ *   buffers, unsaved edits included. Errors: InvalidParams for a malformed port.
+ *
+ * `netpolLens/explain` (ExplainParams → ExplainResult)
+ *   Why traffic from `src` to `dst` (workload ids `<ns>/<name>[<Kind>]`, an IP address, a CIDR or
+ *   a range `a-b`) on `port` (absent: any port) is allowed or denied: each side's isolating
+ *   policies and allowing rules with their locations, the summary sentences the CLI prints, and
+ *   notes where the answer depends on the network plugin. Errors: InvalidParams for an unknown
+ *   endpoint (the message suggests ids) or a malformed port.
+ */
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import type { Analysis, Endpoint, SourceRef } from '../../core/index';
+import {
+  ExplainMethod,
+  ReachabilityMethod,
+  type EndpointDto,
+  type ExplainParams,
+  type ExplainResult,
+  type Protocol,
+  type ReachabilityParams,
+  type ReachabilityResult,
+  type SideDto,
+  type SourceLocation,
+} from '../../protocol/requests';
+import { sourceLocation } from '../convert';
+import type { ServerContext } from '../session';
+
+const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+function portParam(p: unknown): { port: number; protocol: Protocol } | undefined {
+  if (p === undefined || p === null) return undefined;
+  const o = p as { port?: unknown; protocol?: unknown };
+  const protocol = typeof o.protocol === 'string' ? o.protocol.toUpperCase() : 'TCP';
+  if (typeof o.port !== 'number' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535 || !PROTOCOLS.includes(protocol as Protocol)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `port must be {port: 1–65535, protocol: TCP|UDP|SCTP}, got ${JSON.stringify(p)}`);
+  }
+  return { port: o.port, protocol: protocol as Protocol };
+}
+
+function locate(ctx: ServerContext, a: Analysis, ref: SourceRef): SourceLocation {
+  const loc = sourceLocation((u) => a.lineIndex(u), ref);
+  return { uri: ctx.clientUri(loc.uri), range: loc.range };
+}
+
+export function reachability(ctx: ServerContext, params: ReachabilityParams | null | undefined): ReachabilityResult {
+  const port = portParam(params?.port);
+  const a = ctx.snapshot();
+  const engine = a.engine;
+  const r = a.reachability({ ...(port ? { port } : {}), externals: true });
+  const endpoints: EndpointDto[] = r.endpoints.map((e: Endpoint): EndpointDto => {
+    if (e.kind === 'external') return { id: e.id, kind: 'external' };
+    const w = e.workload;
+    const iso = engine.isolation(w);
+    const src = w.sources[0];
+    return {
+      id: w.id,
+      kind: 'workload',
+      namespace: w.namespace,
+      name: w.name,
+      workloadKind: w.kind,
+      labels: { ...w.labels },
+      ...(src ? { location: locate(ctx, a, { uri: src.doc.uri, span: src.objectName.span }) } : {}),
+      isolatedIngress: iso.ingress.length > 0,
+      isolatedEgress: iso.egress.length > 0,
+    };
+  });
+  const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
+  const result: ReachabilityResult = { version: 1, endpoints, connections, counts: counts(a) };
+  const fp = params?.focusPolicy;
+  if (fp && typeof fp.name === 'string' && typeof fp.namespace === 'string') {
+    const uri = typeof fp.uri === 'string' ? ctx.canonical(fp.uri) : '';
+    const policies = a.index.policies.filter((p) => p.name.value === fp.name && p.namespace === fp.namespace);
+    const policy = policies.find((p) => p.doc.uri === uri) ?? policies[0];
+    const compiled = policy ? engine.compiledFor(policy) : undefined;
+    result.focus = compiled ? engine.selectedBy(compiled).map((w) => w.id) : [];
+  }
+  return result;
+}
+
+export function counts(a: Analysis): ReachabilityResult['counts'] {
+  const idx = a.index;
+  let files = 0;
+  for (const f of idx.files.values()) if (f.resources.length > 0) files++;
+  return { policies: idx.policies.length, workloads: idx.workloads.length, namespaces: idx.namespaces.size, files };
+}
+
+export function explain(ctx: ServerContext, params: ExplainParams | null | undefined): ExplainResult {
+  if (!params || typeof params.src !== 'string' || typeof params.dst !== 'string') {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'netpolLens/explain needs {src, dst, port?}: endpoint ids such as layer1/nginx1[Deployment]');
+  }
+  const port = portParam(params.port);
+  const a = ctx.snapshot();
+  const r = a.explain(params.src.trim(), params.dst.trim(), port);
+  if (!r.ok) throw new ResponseError(ErrorCodes.InvalidParams, r.error);
+  const x = r.explanation;
+  const side = (s: typeof x.egress): SideDto => ({
+    isolated: s.isolated,
+    isolatingPolicies: s.isolatingPolicies.map((p) => ({ policy: p.policy, location: locate(ctx, a, p.ref) })),
+    allowingRules: s.allowingRules.map((rule) => ({
+      policy: rule.policy, direction: rule.direction, ruleIndex: rule.ruleIndex, location: locate(ctx, a, rule.ref),
+    })),
+    allowed: s.allowed,
+    conns: s.conns,
+  });
+  return {
+    src: x.src,
+    dst: x.dst,
+    ...(x.port ? { port: { port: x.port.port, protocol: x.port.protocol } } : {}),
+    allowed: x.allowed,
+    partial: x.partial,
+    conns: x.conns,
+    egress: side(x.egress),
+    ingress: side(x.ingress),
+    summary: [...x.summary],
+    notes: [...x.notes],
+  };
+}
+
+export function registerCustomRequests(ctx: ServerContext, guard: <P, R>(name: string, fn: (p: P) => R) => (p: P) => R): void {
+  ctx.connection.onRequest(ReachabilityMethod, guard('netpolLens/reachability', (p: ReachabilityParams) => reachability(ctx, p)));
+  ctx.connection.onRequest(ExplainMethod, guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)));
+}

@@ -1,0 +1,88 @@
+/**
+ * Publishing diagnostics. Every pass recomputes the findings of the whole workspace (a change in
+ * one file can change findings in any other: a Namespace's labels decide what the policies that
+ * select it match), converts them, and sends `textDocument/publishDiagnostics` only for the files
+ * whose diagnostics changed, including an empty list for files that no longer have any.
+ *
+ * Never stale: a file with an edit still queued, or an open buffer whose version moved on since
+ * the analysed text, is skipped; the pass that follows the edit publishes it.
+ */
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { Analysis, Finding } from '../../core/index';
+import { diagnostic, type LineIndexOf } from '../convert';
+import type { ServerContext } from '../session';
+import type { ReadFailure } from '../workspace';
+
+export interface PublishInput {
+  /** While the workspace is being indexed, only open buffers get diagnostics. */
+  onlyOpen: boolean;
+  /** One analysis per settings in use, each owning the files of its folders. */
+  groups: ReadonlyArray<{ analysis: Analysis; owns: (uri: string) => boolean }>;
+  /** Files that exist but could not be read. */
+  failures: readonly ReadFailure[];
+}
+
+export interface PublisherContext extends ServerContext {
+  isOpen(uri: string): boolean;
+  hasPending(uri: string): boolean;
+}
+
+export class DiagnosticsPublisher {
+  /** What was last sent per (canonical) file, as a comparable string. */
+  private readonly published = new Map<string, string>();
+
+  constructor(private readonly ctx: PublisherContext) {}
+
+  publish(input: PublishInput): void {
+    const wanted = new Map<string, { findings: Finding[]; analysis: Analysis }>();
+    for (const g of input.groups) {
+      for (const f of g.analysis.findings()) {
+        if (!g.owns(f.uri)) continue;
+        const e = wanted.get(f.uri) ?? { findings: [], analysis: g.analysis };
+        e.findings.push(f);
+        wanted.set(f.uri, e);
+      }
+    }
+    for (const fail of input.failures) {
+      const g = input.groups.find((x) => x.owns(fail.uri)) ?? input.groups[0];
+      if (!g) continue;
+      const sev = g.analysis.settings.severities['unreadable-file'];
+      if (sev === 'off') continue;
+      const e = wanted.get(fail.uri) ?? { findings: [], analysis: g.analysis };
+      e.findings.push({ code: 'unreadable-file', severity: sev ?? 'warning', message: fail.message, uri: fail.uri, span: { start: 0, end: 0 } });
+      wanted.set(fail.uri, e);
+    }
+    const caps = this.ctx.caps;
+    const opts = { relatedInformation: caps.relatedInformation, codeDescription: caps.codeDescription, tags: caps.diagnosticTags };
+    const uris = new Set([...wanted.keys(), ...this.published.keys()]);
+    for (const uri of [...uris].sort()) {
+      if (input.onlyOpen && !this.ctx.isOpen(uri)) continue;
+      if (this.ctx.hasPending(uri)) continue;
+      const entry = wanted.get(uri);
+      const analysis = entry?.analysis ?? input.groups[0]?.analysis;
+      const analysedVersion = analysis?.index.file(uri)?.version;
+      const openVersion = this.ctx.versionOf(uri);
+      if (openVersion !== null && analysedVersion !== undefined && analysedVersion !== openVersion) continue; // stale
+      const lines: LineIndexOf = (u) => analysis?.lineIndex(u);
+      let diagnostics: Diagnostic[] = [];
+      try {
+        diagnostics = (entry?.findings ?? []).map((f) => diagnostic(f, lines, analysedVersion, opts));
+      } catch (e) {
+        this.ctx.error(`Converting the findings of ${uri} failed`, e);
+        continue;
+      }
+      const key = JSON.stringify(diagnostics);
+      if (this.published.get(uri) === key) continue;
+      if (diagnostics.length === 0) this.published.delete(uri);
+      else this.published.set(uri, key);
+      const version = caps.versionedDiagnostics && analysedVersion !== undefined ? { version: analysedVersion } : {};
+      void this.ctx.connection.sendDiagnostics({ uri: this.ctx.clientUri(uri), diagnostics, ...version })
+        .catch((e: unknown) => this.ctx.error(`Publishing diagnostics for ${uri} failed`, e));
+    }
+  }
+
+  /** Forget what was sent (the next pass republishes everything). */
+  reset(): void {
+    this.published.clear();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Coalesces file changes and debounces the diagnostics pass.
+ *
+ * - Edits of open buffers are queued (one pending change per file: the latest wins) and applied to
+ *   the AnalysisHost lazily: when the debounce timer fires, or as soon as a request needs a
+ *   snapshot (`snapshot()`), so hovers and code actions always see the text the editor shows.
+ * - Disk reads are applied at once (`applyNow`), in the batches the workspace scan produces.
+ * - The diagnostics pass runs `delay` ms after the last change, and at the latest `maxWait` ms
+ *   after the first unprocessed one, so continuous typing still gets feedback.
+ */
+import type { Analysis, AnalysisHost, FileChange } from '../core/index';
+
+export interface SchedulerOptions {
+  delay?: number;
+  maxWait?: number;
+  onError?: (e: unknown) => void;
+}
+
+export class Scheduler {
+  private readonly pending = new Map<string, FileChange>();
+  private timer: NodeJS.Timeout | undefined;
+  private firstRequestAt: number | undefined;
+  private disposed = false;
+  private readonly delay: number;
+  private readonly maxWait: number;
+
+  constructor(
+    private readonly host: AnalysisHost,
+    /** The diagnostics pass (publish what changed). */
+    private readonly run: () => void,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    this.delay = options.delay ?? 200;
+    this.maxWait = options.maxWait ?? 1000;
+  }
+
+  /** Queues an edit; the diagnostics pass follows after the debounce delay. */
+  edit(change: FileChange): void {
+    this.pending.set(change.uri, change);
+    this.request();
+  }
+
+  /** Applies changes to the index right away (no diagnostics pass is requested). */
+  applyNow(changes: readonly FileChange[]): void {
+    for (const c of changes) this.pending.set(c.uri, c);
+    this.flush();
+  }
+
+  /** True while a change of `uri` is waiting to be applied (its diagnostics would be stale). */
+  hasPending(uri: string): boolean {
+    return this.pending.has(uri);
+  }
+
+  /** Asks for a diagnostics pass after `delay` ms (coalesced with any pass already due). */
+  request(delay = this.delay): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    this.firstRequestAt ??= now;
+    const wait = Math.max(0, Math.min(delay, this.maxWait - (now - this.firstRequestAt)));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.fire(), wait);
+  }
+
+  /** The current snapshot, with every queued change applied. */
+  snapshot(): Analysis {
+    this.flush();
+    return this.host.snapshot();
+  }
+
+  /** Runs the diagnostics pass now (pending changes applied first). */
+  runNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.fire();
+  }
+
+  private flush(): void {
+    if (this.pending.size === 0) return;
+    const changes = [...this.pending.values()];
+    this.pending.clear();
+    this.host.applyChanges(changes);
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.firstRequestAt = undefined;
+    if (this.disposed) return;
+    try {
+      this.flush();
+      this.run();
+    } catch (e) {
+      this.options.onError?.(e);
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,466 @@
+/**
+ * One language-server session: the open buffers, the AnalysisHost, the disk workspace, the
+ * per-folder configuration and the scheduler, wired to the connection. Handlers live in
+ * handlers/*; they see the session through the small `ServerContext` surface below.
+ */
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  WatchKind,
+  type ClientCapabilities,
+  type DiagnosticTag,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analysis, AnalysisHost, type FileChange } from '../core/index';
+import { StatusNotification, type StatusParams } from '../protocol/requests';
+import type { NetpolLensSettings } from '../protocol/settings';
+import { defaultScopeConfig, scopeConfig, type Folder, type ScopeConfig } from './config';
+import { DiagnosticsPublisher } from './handlers/diagnostics';
+import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
+import { Scheduler } from './scheduler';
+import { canonicalUri, isManifestPath } from './uri';
+import { DiskWorkspace } from './workspace';
+
+export const SERVER_NAME = 'netpol-lens';
+export const SERVER_VERSION = '0.1.0';
+
+/** What the client can do, read once from `initialize`. */
+export interface ClientCaps {
+  configuration: boolean;
+  configurationDynamic: boolean;
+  watchedFilesDynamic: boolean;
+  workspaceFolders: boolean;
+  workDoneProgress: boolean;
+  relatedInformation: boolean;
+  codeDescription: boolean;
+  diagnosticTags: DiagnosticTag[] | undefined;
+  versionedDiagnostics: boolean;
+  documentChanges: boolean;
+  createFiles: boolean;
+  codeActionLiterals: boolean;
+  hoverMarkdown: boolean;
+  hierarchicalSymbols: boolean;
+  completionSnippets: boolean;
+  completionReplaceRanges: boolean;
+  /** Client-side commands the client says it can run (`experimental.commands.commands`, as rust-analyzer). */
+  commands: readonly string[] | undefined;
+}
+
+export function readClientCaps(c: ClientCapabilities): ClientCaps {
+  const td = c.textDocument;
+  const pd = td?.publishDiagnostics;
+  const experimental = c.experimental as { commands?: { commands?: unknown } } | undefined;
+  const commands = experimental?.commands?.commands;
+  return {
+    configuration: c.workspace?.configuration === true,
+    configurationDynamic: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    watchedFilesDynamic: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    workspaceFolders: c.workspace?.workspaceFolders === true,
+    workDoneProgress: c.window?.workDoneProgress === true,
+    relatedInformation: pd?.relatedInformation === true,
+    codeDescription: pd?.codeDescriptionSupport === true,
+    diagnosticTags: pd?.tagSupport?.valueSet,
+    versionedDiagnostics: pd?.versionSupport === true,
+    documentChanges: c.workspace?.workspaceEdit?.documentChanges === true,
+    createFiles: c.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
+    codeActionLiterals: td?.codeAction?.codeActionLiteralSupport !== undefined,
+    hoverMarkdown: td?.hover?.contentFormat?.includes('markdown') ?? true,
+    hierarchicalSymbols: td?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+    completionSnippets: td?.completion?.completionItem?.snippetSupport === true,
+    completionReplaceRanges: td?.completion?.completionItem?.insertReplaceSupport === true,
+    commands: Array.isArray(commands) ? commands.filter((x): x is string => typeof x === 'string') : undefined,
+  };
+}
+
+/** The surface handlers use. */
+export interface ServerContext {
+  readonly connection: Connection;
+  readonly caps: ClientCaps;
+  /** Analysis for requests about `uri` (canonical), with pending edits applied and the folder's settings. */
+  analysisFor(uri: string): Analysis;
+  /** The workspace-wide analysis (the first folder's settings). */
+  snapshot(): Analysis;
+  /** The canonical key of a URI the client sent. */
+  canonical(uri: string): string;
+  /** The URI to send back to the client for a canonical URI (the client's own spelling when open). */
+  clientUri(uri: string): string;
+  /** Version of an open buffer, null for files on disk. */
+  versionOf(uri: string): number | null;
+  log(message: string): void;
+  error(message: string, e?: unknown): void;
+}
+
+export class Session implements ServerContext {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly host = new AnalysisHost();
+  readonly scheduler: Scheduler;
+  private readonly disk: DiskWorkspace;
+  private readonly publisher: DiagnosticsPublisher;
+  caps: ClientCaps = readClientCaps({});
+  /** canonical URI → the client's spelling, for open buffers. */
+  private readonly open = new Map<string, string>();
+  /** Scope configuration per folder URI; `''` is the window (files outside every folder). */
+  private configs = new Map<string, ScopeConfig>([['', defaultScopeConfig()]]);
+  private hostKey = defaultScopeConfig().key;
+  private readonly extraAnalyses = new WeakMap<Analysis, Map<string, Analysis>>();
+  private configReady = false;
+  /** Settings pushed with didChangeConfiguration by a client that cannot be asked. */
+  private pushed: NetpolLensSettings | undefined;
+  private indexed = false;
+  private indexing: { done: number; total: number } | undefined;
+  private lastStatus = '';
+  private scanChain: Promise<void> = Promise.resolve();
+  private shuttingDown = false;
+
+  constructor(readonly connection: Connection) {
+    this.scheduler = new Scheduler(this.host, () => this.runDiagnostics(), {
+      onError: (e) => this.error('The diagnostics pass failed', e),
+    });
+    this.disk = new DiskWorkspace({
+      isOpen: (uri) => this.open.has(uri),
+      configFor: (uri) => this.configFor(uri),
+      apply: (changes) => this.applyDiskChanges(changes),
+      log: (m) => this.log(m),
+    });
+    this.publisher = new DiagnosticsPublisher(this);
+  }
+
+  listen(): void {
+    const c = this.connection;
+    c.onInitialize((p) => this.initialize(p));
+    c.onInitialized(() => void this.initialized().catch((e) => this.error('Initialization failed', e)));
+    c.onShutdown(() => {
+      this.shuttingDown = true;
+      this.disk.cancel();
+      this.scheduler.dispose();
+    });
+    c.onDidChangeConfiguration((p) => {
+      // clients without workspace/configuration push the settings instead (`settings.netpolLens`)
+      const pushed = (p?.settings as { netpolLens?: unknown } | null | undefined)?.netpolLens;
+      if (!this.caps.configuration && pushed && typeof pushed === 'object') this.pushed = pushed as NetpolLensSettings;
+      void this.reloadConfig().catch((e) => this.error('Reading the configuration failed', e));
+    });
+    c.onDidChangeWatchedFiles((p) => {
+      void this.disk.onWatchedFiles(p.changes).catch((e) => this.error('Handling file changes failed', e));
+    });
+    this.documents.onDidChangeContent((e) => this.guard('didChange', () => this.onBuffer(e.document)));
+    this.documents.onDidClose((e) => this.guard('didClose', () => this.onClosed(e.document)));
+    registerFeatureHandlers(this);
+    this.documents.listen(c);
+    c.listen();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.caps = readClientCaps(params.capabilities);
+    const folders: Folder[] = params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name }))
+      ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
+    this.disk.setFolders(folders);
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      ...featureCapabilities(this.caps),
+    };
+    return { capabilities, serverInfo: { name: SERVER_NAME, version: SERVER_VERSION } };
+  }
+
+  private async initialized(): Promise<void> {
+    const c = this.connection;
+    if (this.caps.configurationDynamic) {
+      void c.client.register(DidChangeConfigurationNotification.type, { section: ['netpolLens', 'files.exclude'] })
+        .catch((e) => this.error('Registering for configuration changes failed', e));
+    }
+    if (this.caps.watchedFilesDynamic) {
+      void c.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [
+          { globPattern: '**/*.{yaml,yml,json}', kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+          // any path: a deleted or moved folder is reported once, for the folder, not per file
+          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+        ],
+      }).catch((e) => this.error('Registering file watchers failed', e));
+    }
+    if (this.caps.workspaceFolders) {
+      try {
+        c.workspace.onDidChangeWorkspaceFolders((e) =>
+          void this.foldersChanged(e.added, e.removed).catch((err) => this.error('Handling workspace folder changes failed', err)));
+      } catch (e) {
+        this.error('Listening to workspace folder changes failed', e);
+      }
+    }
+    this.indexing = { done: 0, total: 0 };
+    await this.loadConfig();
+    this.configReady = true;
+    this.scheduler.request(0); // open buffers first
+    await this.indexFolders(this.disk.folders);
+  }
+
+  // ---- indexing -------------------------------------------------------------------------------
+
+  /** Scans run one after the other: a folder added (or an exclude changed) during a scan waits for it. */
+  private indexFolders(folders: readonly Folder[]): Promise<void> {
+    const run = this.scanChain.then(() => this.scanFolders(folders));
+    this.scanChain = run.catch((e) => this.error('Indexing failed', e));
+    return run;
+  }
+
+  private async scanFolders(folders: readonly Folder[]): Promise<void> {
+    if (this.shuttingDown) return;
+    const reporter = await this.connection.window.createWorkDoneProgress().catch((e) => {
+      this.error('Creating a progress report failed', e);
+      return undefined;
+    });
+    const started = Date.now();
+    this.indexing = { done: 0, total: 0 };
+    reporter?.begin('netpol-lens: indexing manifests', 0, `Scanning ${folders.length} workspace folder${folders.length === 1 ? '' : 's'}`, false);
+    this.sendStatus(true);
+    let lastReport = 0;
+    let result: { files: number; cancelled: boolean } = { files: 0, cancelled: false };
+    try {
+      result = await this.disk.scan((done, total) => {
+        this.indexing = { done, total };
+        const now = Date.now();
+        if (done === 0 || done === total || now - lastReport > 100) {
+          lastReport = now;
+          reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
+          this.sendStatus(true);
+        }
+      }, folders);
+    } finally {
+      reporter?.done();
+    }
+    this.indexing = undefined;
+    if (result.cancelled) return; // shutting down
+    this.indexed = true;
+    this.log(`Indexed ${result.files} file${result.files === 1 ? '' : 's'} in ${Date.now() - started} ms.`);
+    this.scheduler.runNow();
+  }
+
+  private applyDiskChanges(changes: FileChange[]): void {
+    this.scheduler.applyNow(changes);
+    if (this.indexed) this.scheduler.request();
+  }
+
+  private async foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
+    if (removed.length > 0) {
+      this.disk.removeFolders(removed);
+      for (const f of removed) this.configs.delete(canonicalUri(f.uri).replace(/\/+$/, ''));
+      this.scheduler.request();
+    }
+    const fresh = this.disk.addFolders(added);
+    if (fresh.length > 0) {
+      await this.loadConfig();
+      await this.indexFolders(fresh);
+    }
+    this.syncOpenBuffers();
+  }
+
+  // ---- configuration --------------------------------------------------------------------------
+
+  private async loadConfig(): Promise<void> {
+    const scopes = ['', ...this.disk.folders.map((f) => f.uri)];
+    const next = new Map<string, ScopeConfig>();
+    if (this.caps.configuration) {
+      const items = scopes.flatMap((s) => [
+        { ...(s ? { scopeUri: s } : {}), section: 'netpolLens' },
+        { ...(s ? { scopeUri: s } : {}), section: 'files.exclude' },
+      ]);
+      let values: unknown[] = [];
+      try {
+        values = await this.connection.workspace.getConfiguration(items);
+      } catch (e) {
+        this.error('workspace/configuration failed; using the default settings', e);
+      }
+      scopes.forEach((s, i) => {
+        const raw = values[2 * i] as NetpolLensSettings | null | undefined;
+        next.set(s, scopeConfig(raw, values[2 * i + 1], (m) => this.log(m)));
+      });
+    } else {
+      const cfg = this.pushed ? scopeConfig(this.pushed, undefined, (m) => this.log(m)) : defaultScopeConfig();
+      for (const s of scopes) next.set(s, cfg);
+    }
+    this.configs = next;
+    const primary = this.configs.get(this.disk.folders[0]?.uri ?? '') ?? defaultScopeConfig();
+    this.hostKey = primary.key;
+    this.host.setSettings(primary.settings);
+  }
+
+  private async reloadConfig(): Promise<void> {
+    if (!this.configReady) return;
+    const before = new Map([...this.configs].map(([k, v]) => [k, v.excludePatterns.join('\n')]));
+    await this.loadConfig();
+    const rescan = this.disk.folders.filter((f) => before.get(f.uri) !== this.configs.get(f.uri)?.excludePatterns.join('\n'));
+    this.syncOpenBuffers();
+    this.scheduler.request(0);
+    if (rescan.length > 0) await this.indexFolders(rescan);
+  }
+
+  /** The configuration of the innermost folder holding `uri`, else the window's. */
+  configFor(uri: string): ScopeConfig {
+    const folder = this.disk.folderOf(uri);
+    return this.configs.get(folder?.uri ?? '') ?? this.configs.get('') ?? defaultScopeConfig();
+  }
+
+  // ---- open buffers ---------------------------------------------------------------------------
+
+  private isCandidate(doc: TextDocument, uri: string): boolean {
+    const lang = doc.languageId.toLowerCase();
+    return (isManifestPath(uri) || ['yaml', 'json', 'jsonc', 'helm', 'dockercompose'].includes(lang)) && !this.disk.isExcluded(uri);
+  }
+
+  private onBuffer(doc: TextDocument): void {
+    const uri = canonicalUri(doc.uri);
+    if (!this.isCandidate(doc, uri)) {
+      if (this.open.delete(uri) && !this.disk.wants(uri)) this.scheduler.edit({ uri, text: null });
+      return;
+    }
+    this.open.set(uri, doc.uri);
+    this.scheduler.edit({ uri, text: doc.getText(), version: doc.version });
+  }
+
+  private onClosed(doc: TextDocument): void {
+    const uri = canonicalUri(doc.uri);
+    if (!this.open.delete(uri)) return;
+    void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
+  }
+
+  /** After an exclude change: buffers that became excluded leave the index, and the other way round. */
+  private syncOpenBuffers(): void {
+    for (const doc of this.documents.all()) {
+      const uri = canonicalUri(doc.uri);
+      const wanted = this.isCandidate(doc, uri);
+      if (wanted && !this.open.has(uri)) this.onBuffer(doc);
+      else if (!wanted && this.open.has(uri)) {
+        this.open.delete(uri);
+        this.scheduler.edit({ uri, text: null });
+      }
+    }
+  }
+
+  // ---- diagnostics and status -----------------------------------------------------------------
+
+  private runDiagnostics(): void {
+    if (!this.configReady || this.shuttingDown) return;
+    this.publisher.publish({
+      onlyOpen: !this.indexed,
+      groups: this.analysisGroups(),
+      failures: [...this.disk.failures.values()],
+    });
+    this.sendStatus(false);
+  }
+
+  /** One analysis per distinct settings in use, each owning the files of its folders. */
+  private analysisGroups(): Array<{ analysis: Analysis; owns: (uri: string) => boolean }> {
+    const base = this.scheduler.snapshot();
+    const keys = new Set<string>();
+    for (const uri of base.index.files.keys()) keys.add(this.configFor(uri).key);
+    keys.add(this.hostKey);
+    return [...keys].map((key) => ({
+      analysis: key === this.hostKey ? base : this.analysisWith(base, this.scopeByKey(key)),
+      owns: (uri: string) => this.configFor(uri).key === key,
+    }));
+  }
+
+  private scopeByKey(key: string): ScopeConfig {
+    for (const c of this.configs.values()) if (c.key === key) return c;
+    return defaultScopeConfig();
+  }
+
+  private analysisWith(base: Analysis, scope: ScopeConfig): Analysis {
+    let m = this.extraAnalyses.get(base);
+    if (!m) {
+      m = new Map();
+      this.extraAnalyses.set(base, m);
+    }
+    let a = m.get(scope.key);
+    if (!a) {
+      a = new Analysis(base.index, scope.settings);
+      m.set(scope.key, a);
+    }
+    return a;
+  }
+
+  analysisFor(uri: string): Analysis {
+    const base = this.scheduler.snapshot();
+    const scope = this.configFor(uri);
+    return scope.key === this.hostKey ? base : this.analysisWith(base, scope);
+  }
+
+  snapshot(): Analysis {
+    return this.scheduler.snapshot();
+  }
+
+  private sendStatus(force: boolean): void {
+    if (this.shuttingDown) return;
+    const a = this.scheduler.snapshot();
+    const idx = a.index;
+    let files = 0;
+    let problems = this.disk.failures.size;
+    for (const f of idx.files.values()) {
+      if (f.resources.length > 0) files++;
+      if (f.problems.some((p) => p.code === 'yaml-syntax-error' || p.code === 'unreadable-file' || p.code === 'helm-template')) problems++;
+    }
+    const status: StatusParams = {
+      state: this.indexing ? 'indexing' : 'ready',
+      ...(this.indexing ? { done: this.indexing.done, total: this.indexing.total } : {}),
+      counts: { policies: idx.policies.length, workloads: idx.workloads.length, namespaces: idx.namespaces.size, files },
+      problems,
+    };
+    const key = JSON.stringify(status);
+    if (!force && key === this.lastStatus) return;
+    this.lastStatus = key;
+    void this.connection.sendNotification(StatusNotification, status).catch(() => undefined);
+  }
+
+  // ---- ServerContext --------------------------------------------------------------------------
+
+  canonical(uri: string): string {
+    return canonicalUri(uri);
+  }
+
+  clientUri(uri: string): string {
+    return this.open.get(uri) ?? uri;
+  }
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+
+  hasPending(uri: string): boolean {
+    return this.scheduler.hasPending(uri);
+  }
+
+  versionOf(uri: string): number | null {
+    const client = this.open.get(uri);
+    return client ? (this.documents.get(client)?.version ?? null) : null;
+  }
+
+  log(message: string): void {
+    if (this.shuttingDown) return;
+    this.connection.console.log(message);
+  }
+
+  error(message: string, e?: unknown): void {
+    const detail = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : e === undefined ? '' : String(e);
+    try {
+      this.connection.console.error(detail ? `${message}: ${detail}` : message);
+    } catch {
+      /* the connection is gone */
+    }
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.error(`${what} failed`, e);
+    }
+  }
+}

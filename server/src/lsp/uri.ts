@@ -1,0 +1,59 @@
+/**
+ * URI helpers. The server keys every file by one canonical spelling of its URI, so that the same
+ * file reached through a workspace scan, a file-watcher event and an open buffer is one file in the
+ * index (clients and Node's url module percent-encode different character sets). The canonical
+ * form is VS Code's: every character of a path segment but `A–Z a–z 0–9 - . _ ~` percent-encoded
+ * with upper-case hex. Non-`file:` URIs (untitled buffers) are kept as they are.
+ */
+import { fileURLToPath } from 'node:url';
+
+export function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export function canonicalUri(uri: string): string {
+  const m = /^file:\/\/([^/]*)(\/.*)?$/i.exec(uri);
+  if (!m) return uri;
+  const authority = m[1] ?? '';
+  let path = m[2] ?? '/';
+  path = path.split('/').map((seg, i) => {
+    const d = decodeSegment(seg);
+    // keep a Windows drive letter readable, lower-cased as VS Code does (`c%3A`)
+    if (i === 1 && /^[A-Za-z]:$/.test(d)) return `${d[0]?.toLowerCase()}%3A`;
+    return encodeSegment(d);
+  }).join('/');
+  return `file://${authority.toLowerCase()}${path}`;
+}
+
+/** The child URI of a folder URI (canonical in, canonical out). */
+export function childUri(parentUri: string, name: string): string {
+  return `${parentUri.replace(/\/+$/, '')}/${encodeSegment(name)}`;
+}
+
+/** The file-system path of a `file:` URI, or undefined for other schemes. */
+export function uriToPath(uri: string): string | undefined {
+  if (!/^file:/i.test(uri)) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isManifestPath(uri: string): boolean {
+  return /\.(ya?ml|json)$/i.test(uri);
+}
+
+/** The last segment of a URI, decoded, for messages. */
+export function baseName(uri: string): string {
+  const i = uri.replace(/\/+$/, '').lastIndexOf('/');
+  return decodeSegment(i >= 0 ? uri.slice(i + 1) : uri);
+}

@@ -1,0 +1,334 @@
+/**
+ * The server's file-system side: scanning workspace folders for manifests, reading them in batches
+ * without blocking the connection, and turning watched-file and folder changes into FileChanges.
+ * Open buffers win over the disk: a file open in the editor is never read here (the buffer is the
+ * truth until it is closed, when the disk version is read back).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
+import { looksLikeManifest, type FileChange } from '../core/index';
+import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
+import { baseName, canonicalUri, childUri, isManifestPath, uriToPath } from './uri';
+
+/** Folders never descended into. */
+const SKIP_DIRS = new Set(['node_modules', '.git']);
+/** Files above this are not read (the core reports files above its own, lower, limit). */
+export const READ_LIMIT = 64 * 1024 * 1024;
+/** Files read concurrently in one batch, and the bytes after which a batch is cut short. */
+const BATCH_FILES = 48;
+const BATCH_BYTES = 2 * 1024 * 1024;
+
+export interface WorkspaceHost {
+  /** A buffer open in the editor owns this file. */
+  isOpen(uri: string): boolean;
+  /** Configuration (exclude globs) of the folder holding `uri`. */
+  configFor(uri: string): ScopeConfig;
+  /** Apply changes read from disk to the index now. */
+  apply(changes: FileChange[]): void;
+  log(message: string): void;
+}
+
+export interface ScanProgress {
+  (done: number, total: number): void;
+}
+
+/** A file that exists but could not be read (permissions, size): reported as a diagnostic. */
+export interface ReadFailure {
+  readonly uri: string;
+  readonly message: string;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export class DiskWorkspace {
+  private folderList: Folder[] = [];
+  /** Files on disk whose text is in the index (not counting open buffers). */
+  readonly tracked = new Set<string>();
+  readonly failures = new Map<string, ReadFailure>();
+  /** Latest read or delete per file: an older read that finishes late is dropped. */
+  private readonly tokens = new Map<string, number>();
+  private nextToken = 1;
+  private scanGeneration = 0;
+
+  constructor(private readonly host: WorkspaceHost) {}
+
+  get folders(): readonly Folder[] {
+    return this.folderList;
+  }
+
+  setFolders(folders: readonly Folder[]): void {
+    this.folderList = folders.map((f) => ({ uri: canonicalUri(f.uri).replace(/\/+$/, ''), name: f.name }));
+  }
+
+  addFolders(folders: readonly Folder[]): Folder[] {
+    const added: Folder[] = [];
+    for (const f of folders) {
+      const uri = canonicalUri(f.uri).replace(/\/+$/, '');
+      if (this.folderList.some((x) => x.uri === uri)) continue;
+      const folder = { uri, name: f.name };
+      this.folderList.push(folder);
+      added.push(folder);
+    }
+    return added;
+  }
+
+  /** Drops the folders and forgets the files that only they held. */
+  removeFolders(folders: readonly Folder[]): void {
+    const removed = new Set(folders.map((f) => canonicalUri(f.uri).replace(/\/+$/, '')));
+    this.folderList = this.folderList.filter((f) => !removed.has(f.uri));
+    const gone: FileChange[] = [];
+    for (const uri of [...this.tracked]) {
+      if (this.folderOf(uri)) continue;
+      this.tracked.delete(uri);
+      this.failures.delete(uri);
+      this.tokens.set(uri, this.nextToken++);
+      if (!this.host.isOpen(uri)) gone.push({ uri, text: null });
+    }
+    for (const uri of [...this.failures.keys()]) if (!this.folderOf(uri)) this.failures.delete(uri);
+    if (gone.length > 0) this.host.apply(gone);
+  }
+
+  /** The innermost workspace folder holding `uri`. */
+  folderOf(uri: string): Folder | undefined {
+    let best: Folder | undefined;
+    for (const f of this.folderList) {
+      if (isInside(f.uri, uri) && (!best || f.uri.length > best.uri.length)) best = f;
+    }
+    return best;
+  }
+
+  /** Should a file at `uri` be in the index (inside a folder, not excluded, not in node_modules/.git)? */
+  wants(uri: string): boolean {
+    const folder = this.folderOf(uri);
+    if (!folder) return false;
+    const rel = relativePath(folder.uri, uri);
+    if (rel === undefined || rel === '') return false;
+    if (rel.split('/').some((s) => SKIP_DIRS.has(s))) return false;
+    return !this.host.configFor(uri).isExcluded(rel);
+  }
+
+  /** Excluded by the user's globs (open buffers too are left out when excluded). */
+  isExcluded(uri: string): boolean {
+    const folder = this.folderOf(uri);
+    if (!folder) return false;
+    const rel = relativePath(folder.uri, uri);
+    return rel !== undefined && rel !== '' && this.host.configFor(uri).isExcluded(rel);
+  }
+
+  /**
+   * Scans `folders` (default: all) and brings the index in line with the disk: files not yet in
+   * the index are read, files no longer wanted (excluded, gone) are dropped. Files already indexed
+   * are not read again: watched-file events keep them current. Scans run one after the other (the
+   * caller chains them); `cancel()` stops the running one at its next batch.
+   */
+  async scan(progress: ScanProgress, folders: readonly Folder[] = this.folderList): Promise<{ files: number; cancelled: boolean }> {
+    const generation = this.scanGeneration;
+    const cancelled = (): boolean => generation !== this.scanGeneration;
+    const listed: string[] = [];
+    for (const folder of folders) {
+      await this.walk(folder, listed, cancelled);
+      if (cancelled()) return { files: 0, cancelled: true };
+    }
+    // nested folders are listed twice, and take the excludes of the innermost folder
+    const found = [...new Set(listed)].filter((u) => this.wants(u)).sort();
+    // files tracked in the scanned folders that the scan no longer finds
+    const seen = new Set(found);
+    const scanned = new Set(folders.map((f) => f.uri));
+    const stale: FileChange[] = [];
+    for (const uri of [...this.tracked]) {
+      const f = this.folderOf(uri);
+      if (!f || !scanned.has(f.uri) || seen.has(uri)) continue;
+      this.tracked.delete(uri);
+      this.tokens.set(uri, this.nextToken++);
+      if (!this.host.isOpen(uri)) stale.push({ uri, text: null });
+    }
+    for (const uri of [...this.failures.keys()]) {
+      const f = this.folderOf(uri);
+      if (f && scanned.has(f.uri) && !seen.has(uri)) this.failures.delete(uri);
+    }
+    if (stale.length > 0) this.host.apply(stale);
+    const todo = found.filter((u) => !this.tracked.has(u));
+    const total = todo.length;
+    progress(0, total);
+    let done = 0;
+    while (done < total) {
+      if (cancelled()) return { files: done, cancelled: true };
+      const batch = todo.slice(done, done + BATCH_FILES);
+      await this.readAndApply(batch.filter((u) => !this.host.isOpen(u)), BATCH_BYTES);
+      done += batch.length;
+      progress(done, total);
+      await yieldToEventLoop();
+    }
+    return { files: total, cancelled: cancelled() };
+  }
+
+  /** Stops the running scan (shutdown). */
+  cancel(): void {
+    this.scanGeneration++;
+  }
+
+  /** Lists the manifest files under `start` (default: the folder itself), relative paths from the folder. */
+  private async walk(folder: Folder, out: string[], cancelled: () => boolean, start?: { uri: string; rel: string }): Promise<void> {
+    const root = uriToPath(start?.uri ?? folder.uri);
+    if (!root) return;
+    const config = this.host.configFor(folder.uri);
+    const stack: Array<{ path: string; uri: string; rel: string }> = [{ path: root, uri: start?.uri ?? folder.uri, rel: start?.rel ?? '' }];
+    let visited = 0;
+    while (stack.length > 0) {
+      if (cancelled()) return;
+      const dir = stack.pop();
+      if (!dir) break;
+      let entries;
+      try {
+        entries = await readdir(dir.path, { withFileTypes: true });
+      } catch (e) {
+        if (dir.uri === folder.uri) this.host.log(`Cannot read the workspace folder ${root}: ${(e as Error).message}`);
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
+      const subdirs: Array<{ path: string; uri: string; rel: string }> = [];
+      for (const ent of entries) {
+        const rel = dir.rel ? `${dir.rel}/${ent.name}` : ent.name;
+        const uri = childUri(dir.uri, ent.name);
+        if (ent.isDirectory()) {
+          if (SKIP_DIRS.has(ent.name) || config.isExcluded(rel)) continue;
+          subdirs.push({ path: join(dir.path, ent.name), uri, rel });
+        } else if ((ent.isFile() || ent.isSymbolicLink()) && isManifestPath(ent.name)) {
+          if (config.isExcluded(rel)) continue;
+          out.push(uri);
+        }
+        // symbolic links to folders are not followed (cycles)
+      }
+      stack.push(...subdirs.reverse());
+      if (++visited % 64 === 0) await yieldToEventLoop();
+    }
+    out.sort();
+  }
+
+  /** Reads files and applies them to the index; files that do not look like manifests are dropped. */
+  private async readAndApply(uris: readonly string[], maxBytes = Infinity): Promise<void> {
+    if (uris.length === 0) return;
+    const reads = uris.map((uri) => ({ uri, token: this.take(uri) }));
+    const results = await Promise.all(reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri) })));
+    const changes: FileChange[] = [];
+    let bytes = 0;
+    for (const { uri, token, r } of results) {
+      if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) continue; // a newer read or a buffer owns it
+      if (r.kind === 'text') {
+        this.failures.delete(uri);
+        this.tracked.add(uri);
+        changes.push({ uri, text: r.text });
+        bytes += r.text.length;
+      } else {
+        if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
+        else this.failures.delete(uri);
+        if (this.tracked.delete(uri)) changes.push({ uri, text: null });
+      }
+      if (bytes >= maxBytes) {
+        this.host.apply(changes.splice(0));
+        bytes = 0;
+        await yieldToEventLoop();
+      }
+    }
+    if (changes.length > 0) this.host.apply(changes);
+  }
+
+  private take(uri: string): number {
+    const t = this.nextToken++;
+    this.tokens.set(uri, t);
+    return t;
+  }
+
+  /** `workspace/didChangeWatchedFiles`: created, changed and deleted files (renames come as delete + create). */
+  async onWatchedFiles(events: readonly FileEvent[]): Promise<void> {
+    const toRead = new Set<string>();
+    const deleted = new Set<string>();
+    const dirs: string[] = [];
+    for (const ev of events) {
+      const uri = canonicalUri(ev.uri);
+      if (ev.type === FileChangeType.Deleted) {
+        deleted.add(uri);
+        toRead.delete(uri);
+        continue;
+      }
+      deleted.delete(uri); // deleted, then created again in the same batch
+      if (!this.folderOf(uri)) continue;
+      if (isManifestPath(uri)) {
+        if (this.host.isOpen(uri)) continue; // the buffer wins; the disk is read back on close
+        if (this.wants(uri)) toRead.add(uri);
+        else deleted.add(uri); // excluded now: forget it if it was indexed
+      } else if (ev.type === FileChangeType.Created && this.wants(uri)) {
+        dirs.push(uri); // maybe a folder moved or copied in: scan it
+      }
+    }
+    const gone: FileChange[] = [];
+    if (deleted.size > 0) {
+      // a deleted path is a file or a folder: drop the tracked files at it or under it (one pass)
+      const hit = (uri: string): boolean => {
+        if (deleted.has(uri)) return true;
+        for (let i = uri.lastIndexOf('/'); i > 0; i = uri.lastIndexOf('/', i - 1)) if (deleted.has(uri.slice(0, i))) return true;
+        return false;
+      };
+      for (const t of [...this.tracked]) {
+        if (!hit(t)) continue;
+        this.tracked.delete(t);
+        this.tokens.set(t, this.nextToken++);
+        if (!this.host.isOpen(t)) gone.push({ uri: t, text: null });
+      }
+      for (const t of [...this.failures.keys()]) if (hit(t)) this.failures.delete(t);
+    }
+    if (gone.length > 0) this.host.apply(gone);
+    if (toRead.size > 0) await this.readAndApply([...toRead]);
+    for (const dir of dirs) await this.scanDirectory(dir);
+  }
+
+  /** A folder created inside the workspace (moved or copied in): read its manifests. */
+  private async scanDirectory(uri: string): Promise<void> {
+    const path = uriToPath(uri);
+    const folder = this.folderOf(uri);
+    if (!path || !folder) return;
+    try {
+      if (!(await stat(path)).isDirectory()) return;
+    } catch {
+      return;
+    }
+    if (!this.wants(uri)) return;
+    const found: string[] = [];
+    await this.walk(folder, found, () => false, { uri, rel: relativePath(folder.uri, uri) ?? '' });
+    const wanted = found.filter((u) => !this.host.isOpen(u));
+    for (let i = 0; i < wanted.length; i += BATCH_FILES) await this.readAndApply(wanted.slice(i, i + BATCH_FILES), BATCH_BYTES);
+  }
+
+  /** An open buffer was closed: the disk version (if the workspace holds the file) takes over again. */
+  async onClosed(uri: string): Promise<void> {
+    if (this.wants(uri) && isManifestPath(uri)) {
+      await this.readAndApply([uri]);
+      return;
+    }
+    this.tokens.set(uri, this.nextToken++);
+    this.tracked.delete(uri);
+    this.host.apply([{ uri, text: null }]);
+  }
+}
+
+type ReadResult = { kind: 'text'; text: string } | { kind: 'skip' } | { kind: 'failed'; message: string };
+
+async function readManifest(uri: string): Promise<ReadResult> {
+  const path = uriToPath(uri);
+  if (!path) return { kind: 'skip' };
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) return { kind: 'skip' };
+    if (st.size > READ_LIMIT) {
+      return { kind: 'failed', message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT / 1048576} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.` };
+    }
+    const text = await readFile(path, 'utf8');
+    if (!looksLikeManifest(text)) return { kind: 'skip' };
+    return { kind: 'text', text };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'skip' };
+    return { kind: 'failed', message: `${baseName(uri)} could not be read (${code ?? (e as Error).message}); it was not analysed.` };
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Settings over the wire: `workspace/configuration` per folder, re-pulled on
+ * `workspace/didChangeConfiguration`; defaults for clients without configuration support.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { codes, fullCapabilities, LspClient, tempWorkspace } from '../support/lsp-harness';
+
+const has = (code: string) => (d: Diagnostic[]): boolean => codes(d).includes(code);
+const hasNot = (code: string) => (d: Diagnostic[]): boolean => !codes(d).includes(code);
+
+describe('configuration', () => {
+  const ws = tempWorkspace();
+  const clients: LspClient[] = [];
+  after(async () => {
+    for (const c of clients) await c.stop();
+    ws.dispose();
+  });
+
+  it('turns a code off, and changes a severity, on didChangeConfiguration', async () => {
+    const { client } = await LspClient.start({ folders: [ws.dir] });
+    clients.push(client);
+    const np1 = ws.fileUri('layer1/np-layer1.yaml');
+    const np2 = ws.fileUri('layer2/np-layer2.yaml');
+    const np3 = ws.fileUri('layer3/np-layer3.yaml');
+    await client.waitForDiagnostics(np1, has('egress-allows-all'));
+    await client.waitForDiagnostics(np2, has('egress-allows-all'));
+    const pulls = client.serverRequests.filter((r) => r.method === 'workspace/configuration').length;
+    client.settings = { checks: { 'egress-allows-all': 'off', 'missing-dns-egress': 'error' } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(np1, hasNot('egress-allows-all'), 'egress-allows-all cleared in np-layer1');
+    await client.waitForDiagnostics(np2, hasNot('egress-allows-all'), 'egress-allows-all cleared in np-layer2');
+    const d3 = await client.waitForDiagnostics(np3, (d) => d.some((x) => x.code === 'missing-dns-egress' && x.severity === 1));
+    assert.ok(d3.length > 0);
+    assert.ok(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length > pulls, 're-pulled');
+    const items = client.serverRequests.filter((r) => r.method === 'workspace/configuration')
+      .flatMap((r) => (r.params as { items: Array<{ scopeUri?: string; section: string }> }).items);
+    assert.ok(items.some((i) => i.section === 'netpolLens' && i.scopeUri === ws.uri), 'asked per workspace folder');
+  });
+
+  it('keeps settings per workspace folder', async () => {
+    const layer1 = join(ws.dir, 'layer1');
+    const layer2 = join(ws.dir, 'layer2');
+    const { client } = await LspClient.start({
+      folders: [layer1, layer2],
+      settings: (scope) => (scope && scope.endsWith('/layer1') ? { checks: { 'egress-allows-all': 'off' } } : {}),
+    });
+    clients.push(client);
+    const ready = await client.waitForReady();
+    assert.equal(ready.counts.policies, 2);
+    await client.waitForDiagnostics(ws.fileUri('layer2/np-layer2.yaml'), has('egress-allows-all'));
+    const d1 = client.diagnostics.get(ws.fileUri('layer1/np-layer1.yaml'))?.diagnostics ?? [];
+    assert.ok(!codes(d1).includes('egress-allows-all'), JSON.stringify(codes(d1)));
+  });
+
+  it('uses the defaults with a client that has no configuration support', async () => {
+    const caps = fullCapabilities();
+    caps.workspace = { ...caps.workspace, configuration: false, didChangeConfiguration: { dynamicRegistration: false } };
+    const { client } = await LspClient.start({ folders: [ws.dir], capabilities: caps });
+    clients.push(client);
+    await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (d) => d.some((x) => x.code === 'missing-dns-egress' && x.severity === 2));
+    assert.equal(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length, 0);
+    // such a client pushes its settings instead
+    await client.notify('workspace/didChangeConfiguration', { settings: { netpolLens: { checks: { 'missing-dns-egress': 'off' } } } });
+    await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), hasNot('missing-dns-egress'));
+    assert.equal(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length, 0);
+  });
+});

@@ -1,0 +1,134 @@
+/**
+ * Unit tests of the adapter's pure helpers: glob matching for the exclude settings, settings
+ * mapping, URI canonicalization, diagnostics conversion. (Bundled from server/src/lsp on the fly.)
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadLspModule } from '../support/lsp-harness';
+
+interface GlobModule {
+  globToRegExp(glob: string): RegExp;
+  compileGlobs(patterns: readonly string[]): (path: string) => boolean;
+  filesExcludePatterns(v: unknown): string[];
+}
+interface ConfigModule {
+  toCoreSettings(raw: unknown): {
+    severities: Record<string, string>; dns: { namespace: string; podLabels: Record<string, string> };
+    podCidrs: string[]; serviceCidrs: string[]; reportUnisolatedWorkloads: boolean;
+  };
+  scopeConfig(raw: unknown, filesExclude: unknown): { key: string; excludePatterns: string[]; isExcluded(p: string): boolean };
+  relativePath(folder: string, uri: string): string | undefined;
+}
+interface UriModule {
+  canonicalUri(uri: string): string;
+  childUri(parent: string, name: string): string;
+}
+
+const glob = loadLspModule<GlobModule>('glob.ts');
+const config = loadLspModule<ConfigModule>('config.ts');
+const uri = loadLspModule<UriModule>('uri.ts');
+
+describe('glob matching (files.exclude / netpolLens.exclude)', () => {
+  const cases: Array<[string, string, boolean]> = [
+    ['*.yaml', 'a.yaml', true],
+    ['*.yaml', 'dir/a.yaml', false], // `*` stays in one segment: the pattern is relative to the folder root
+    ['**/*.yaml', 'dir/sub/a.yaml', true],
+    ['**/*.yaml', 'a.yaml', true],
+    ['**/node_modules', 'node_modules', true],
+    ['**/node_modules', 'x/node_modules', true],
+    ['**/charts/**/templates/**', 'charts/web/templates/np.yaml', true],
+    ['**/charts/**/templates/**', 'deploy/charts/web/v1/templates/np.yaml', true],
+    ['**/charts/**/templates/**', 'charts/web/values.yaml', false],
+    ['build/**', 'build/out/a.yaml', true],
+    ['build/**', 'src/build/a.yaml', false],
+    ['**/*.{yaml,yml}', 'a/b.yml', true],
+    ['**/*.{yaml,yml}', 'a/b.json', false],
+    ['{a,b/{c,d}}/*.yaml', 'b/d/x.yaml', true],
+    ['{a,b/{c,d}}/*.yaml', 'b/e/x.yaml', false],
+    ['np-?.yaml', 'np-1.yaml', true],
+    ['np-?.yaml', 'np-12.yaml', false],
+    ['np-[0-9].yaml', 'np-7.yaml', true],
+    ['np-[!0-9].yaml', 'np-7.yaml', false],
+    ['np-[!0-9].yaml', 'np-x.yaml', true],
+    ['./layer1/*.yaml', 'layer1/np.yaml', true],
+    ['/layer1/*.yaml', 'layer1/np.yaml', true],
+    ['a.b+(c).yaml', 'a.b+(c).yaml', true],
+    ['a.b+(c).yaml', 'aXb+(c).yaml', false],
+    ['**', 'anything/at/all.yaml', true],
+  ];
+  for (const [pattern, path, expected] of cases) {
+    it(`${pattern} ${expected ? 'matches' : 'does not match'} ${path}`, () => {
+      assert.equal(glob.compileGlobs([pattern])(path), expected);
+    });
+  }
+
+  it('excludes everything inside a matched folder', () => {
+    const m = glob.compileGlobs(['**/node_modules', 'vendor']);
+    assert.equal(m('a/node_modules/x/y.yaml'), true);
+    assert.equal(m('vendor/k8s/np.yaml'), true);
+    assert.equal(m('src/vendor/np.yaml'), false);
+  });
+
+  it('ignores empty patterns and matches nothing without patterns', () => {
+    assert.equal(glob.compileGlobs([])('a.yaml'), false);
+    assert.equal(glob.compileGlobs(['', '  '])('a.yaml'), false);
+  });
+
+  it('takes only the files.exclude patterns set to true', () => {
+    assert.deepEqual(glob.filesExcludePatterns({ '**/.git': true, '**/x': false, '**/*.js': { when: '$(basename).ts' } }), ['**/.git']);
+    assert.deepEqual(glob.filesExcludePatterns(null), []);
+    assert.deepEqual(glob.filesExcludePatterns(['a']), []);
+  });
+});
+
+describe('settings mapping (NetpolLensSettings → core Settings)', () => {
+  it('uses the defaults for a missing or junk configuration', () => {
+    for (const raw of [undefined, null, 42, 'x']) {
+      const s = config.toCoreSettings(raw);
+      assert.deepEqual(s.severities, {});
+      assert.deepEqual(s.dns, { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } });
+      assert.equal(s.reportUnisolatedWorkloads, false);
+    }
+  });
+
+  it('maps checks, dns, CIDRs and reportUnisolatedWorkloads, dropping invalid values', () => {
+    const s = config.toCoreSettings({
+      checks: { 'redundant-rule': 'off', 'missing-dns-egress': 'Error', 'egress-allows-all': 'loud', 'x': 3 },
+      dns: { namespace: ' dns ', podLabels: { app: 'coredns', bad: 1 } },
+      podCidrs: ['10.244.0.0/16', 7, ''],
+      serviceCidrs: '10.96.0.0/12',
+      reportUnisolatedWorkloads: true,
+    });
+    assert.deepEqual(s.severities, { 'redundant-rule': 'off', 'missing-dns-egress': 'error' });
+    assert.deepEqual(s.dns, { namespace: 'dns', podLabels: { app: 'coredns' } });
+    assert.deepEqual(s.podCidrs, ['10.244.0.0/16']);
+    assert.deepEqual(s.serviceCidrs, []);
+    assert.equal(s.reportUnisolatedWorkloads, true);
+  });
+
+  it('merges netpolLens.exclude with files.exclude, and keys equal settings equally', () => {
+    const a = config.scopeConfig({ exclude: ['charts/**'], checks: { a: 'off', b: 'hint' } }, { '**/tmp': true });
+    const b = config.scopeConfig({ checks: { b: 'hint', a: 'off' } }, {});
+    assert.deepEqual(a.excludePatterns, ['charts/**', '**/tmp']);
+    assert.equal(a.isExcluded('charts/x/np.yaml'), true);
+    assert.equal(a.isExcluded('x/tmp/np.yaml'), true);
+    assert.equal(a.isExcluded('np.yaml'), false);
+    assert.equal(a.key, b.key);
+  });
+
+  it('computes paths relative to a folder', () => {
+    assert.equal(config.relativePath('file:///ws', 'file:///ws/a/b%20c.yaml'), 'a/b c.yaml');
+    assert.equal(config.relativePath('file:///ws', 'file:///wsx/a.yaml'), undefined);
+  });
+});
+
+describe('URI canonicalization', () => {
+  it('spells file URIs as VS Code does', () => {
+    assert.equal(uri.canonicalUri('file:///a/b c/x@1.yaml'), 'file:///a/b%20c/x%401.yaml');
+    assert.equal(uri.canonicalUri('file:///a/b%20c/x%401.yaml'), 'file:///a/b%20c/x%401.yaml');
+    assert.equal(uri.canonicalUri('file:///C:/x/y.yaml'), 'file:///c%3A/x/y.yaml');
+    assert.equal(uri.canonicalUri('file:///a/(1)!.yaml'), 'file:///a/%281%29%21.yaml');
+    assert.equal(uri.canonicalUri('untitled:Untitled-1'), 'untitled:Untitled-1');
+    assert.equal(uri.childUri('file:///a/b', 'c d.yaml'), 'file:///a/b/c%20d.yaml');
+  });
+});

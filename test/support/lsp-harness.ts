@@ -1,0 +1,364 @@
+/**
+ * A small LSP client for protocol-level tests: spawns `node server/dist/server.js --stdio`, speaks
+ * JSON-RPC with vscode-jsonrpc, answers the server's requests (configuration, registrations,
+ * progress creation) and records what the server sends. Tests wait for notifications with
+ * timeouts; nothing sleeps.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type {
+  ClientCapabilities,
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
+import type { NetpolLensSettings } from '../../server/src/protocol/settings';
+import type { StatusParams } from '../../server/src/protocol/requests';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const SERVER_JS = join(REPO_ROOT, 'server/dist/server.js');
+export const EXAMPLES = join(REPO_ROOT, 'examples');
+
+/** Default wait for one notification. Generous: the machine is shared and CI is slow. */
+export const TIMEOUT = 20_000;
+
+/** Copies `examples/` (or another tree) into a fresh temp folder; returns its path. */
+export function tempWorkspace(from = EXAMPLES): { dir: string; uri: string; fileUri: (rel: string) => string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-lsp-'));
+  cpSync(from, dir, { recursive: true });
+  return {
+    dir,
+    uri: pathToFileURL(dir).href,
+    fileUri: (rel) => pathToFileURL(join(dir, rel)).href,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The client capabilities of a full-featured client (VS Code-like). */
+export function fullCapabilities(): ClientCapabilities {
+  return {
+    workspace: {
+      configuration: true,
+      workspaceFolders: true,
+      didChangeConfiguration: { dynamicRegistration: true },
+      didChangeWatchedFiles: { dynamicRegistration: true },
+      workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
+    },
+    window: { workDoneProgress: true },
+    textDocument: {
+      synchronization: { dynamicRegistration: false, didSave: true },
+      publishDiagnostics: {
+        relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true,
+        tagSupport: { valueSet: [1, 2] },
+      },
+      hover: { contentFormat: ['markdown', 'plaintext'] },
+      codeAction: {
+        codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } },
+        isPreferredSupport: true, dataSupport: true,
+      },
+      completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true } },
+      documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+      codeLens: {},
+      definition: { linkSupport: false },
+      references: {},
+    },
+  };
+}
+
+export interface Recorded {
+  method: string;
+  params: unknown;
+}
+
+type Listener = (r: Recorded) => void;
+
+export interface StartOptions {
+  /** Workspace folders (paths). */
+  folders?: string[];
+  capabilities?: ClientCapabilities;
+  /** Answer for `netpolLens` per scope URI (undefined = window). */
+  settings?: NetpolLensSettings | ((scopeUri: string | undefined) => NetpolLensSettings | null);
+  filesExclude?: Record<string, boolean>;
+  /** Pass `--node-ipc` etc. instead of `--stdio` (only stdio is wired here). */
+  args?: string[];
+}
+
+export class LspClient {
+  readonly recorded: Recorded[] = [];
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  readonly logs: string[] = [];
+  readonly stderr: string[] = [];
+  readonly serverRequests: Recorded[] = [];
+  settings: NetpolLensSettings | ((scopeUri: string | undefined) => NetpolLensSettings | null);
+  filesExclude: Record<string, boolean>;
+  private readonly listeners = new Set<Listener>();
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+  private exited = false;
+
+  private constructor(readonly proc: ChildProcessWithoutNullStreams, readonly conn: MessageConnection, opts: StartOptions) {
+    this.settings = opts.settings ?? {};
+    this.filesExclude = opts.filesExclude ?? {};
+  }
+
+  /** Spawns the server and initializes it (initialize + initialized). */
+  static async start(opts: StartOptions = {}): Promise<{ client: LspClient; init: InitializeResult }> {
+    const proc = spawn(process.execPath, [SERVER_JS, ...(opts.args ?? ['--stdio'])], { stdio: 'pipe' });
+    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const client = new LspClient(proc, conn, opts);
+    proc.stderr.setEncoding('utf8');
+    proc.stderr.on('data', (d: string) => client.stderr.push(d));
+    proc.on('exit', () => {
+      client.exited = true;
+    });
+    client.wire();
+    conn.listen();
+    const folders = (opts.folders ?? []).map((p) => ({ uri: pathToFileURL(p).href, name: p.split(/[\\/]/).pop() ?? p }));
+    const init = (await withTimeout(conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: folders[0]?.uri ?? null,
+      workspaceFolders: folders.length > 0 ? folders : null,
+      capabilities: opts.capabilities ?? fullCapabilities(),
+      clientInfo: { name: 'netpol-lens-test-harness' },
+    }), TIMEOUT, 'initialize result')) as InitializeResult;
+    await conn.sendNotification('initialized', {});
+    return { client, init };
+  }
+
+  private wire(): void {
+    const record = (method: string, params: unknown): void => {
+      const r = { method, params };
+      this.recorded.push(r);
+      if (method === 'textDocument/publishDiagnostics') {
+        const p = params as PublishDiagnosticsParams;
+        this.diagnostics.set(p.uri, p);
+      }
+      if (method === 'window/logMessage') this.logs.push((params as { message: string }).message);
+      for (const l of [...this.listeners]) l(r);
+    };
+    this.conn.onNotification((method: string, params: unknown) => record(method, params));
+    // vscode-jsonrpc routes `$/progress` to progress handlers, not to the star handler
+    this.conn.onUnhandledProgress((params) => record('$/progress', params));
+    this.conn.onRequest((method: string, params: unknown) => {
+      this.serverRequests.push({ method, params });
+      record(`request:${method}`, params);
+      switch (method) {
+        case 'workspace/configuration': {
+          const items = (params as { items: Array<{ scopeUri?: string; section?: string }> }).items;
+          return items.map((it) => {
+            if (it.section === 'netpolLens') return typeof this.settings === 'function' ? this.settings(it.scopeUri) : this.settings;
+            if (it.section === 'files.exclude') return this.filesExclude;
+            return null;
+          });
+        }
+        case 'client/registerCapability':
+        case 'client/unregisterCapability':
+        case 'window/workDoneProgress/create':
+          return null;
+        case 'workspace/applyEdit':
+          return { applied: false };
+        default:
+          return null;
+      }
+    });
+  }
+
+  // ---- waiting --------------------------------------------------------------------------------
+
+  /**
+   * Resolves with the first recorded message (from now on, or already recorded when `past` is
+   * true) that satisfies `pred`; rejects after `timeout` ms with `what` in the message.
+   */
+  waitFor<T = unknown>(what: string, pred: (r: Recorded) => boolean, opts: { timeout?: number; past?: boolean } = {}): Promise<T> {
+    if (opts.past) {
+      const hit = this.recorded.find(pred);
+      if (hit) return Promise.resolve(hit.params as T);
+    }
+    return new Promise<T>((resolveP, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(listener);
+        reject(new Error(`timed out after ${opts.timeout ?? TIMEOUT} ms waiting for ${what}\n${this.describe()}`));
+      }, opts.timeout ?? TIMEOUT);
+      const listener: Listener = (r) => {
+        let ok = false;
+        try {
+          ok = pred(r);
+        } catch {
+          ok = false;
+        }
+        if (!ok) return;
+        clearTimeout(timer);
+        this.listeners.delete(listener);
+        resolveP(r.params as T);
+      };
+      this.listeners.add(listener);
+    });
+  }
+
+  /**
+   * The diagnostics of `uri` once they satisfy `pred`: the latest published list if it already
+   * does, else the next publication that does.
+   */
+  waitForDiagnostics(uri: string, pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean, what = `diagnostics of ${uri}`, timeout = TIMEOUT): Promise<Diagnostic[]> {
+    const latest = this.diagnostics.get(uri);
+    if (latest && pred(latest.diagnostics, latest)) return Promise.resolve(latest.diagnostics);
+    return this.waitFor<PublishDiagnosticsParams>(what, (r) => {
+      if (r.method !== 'textDocument/publishDiagnostics') return false;
+      const p = r.params as PublishDiagnosticsParams;
+      return p.uri === uri && pred(p.diagnostics, p);
+    }, { timeout }).then((p) => p.diagnostics);
+  }
+
+  /** The next `netpolLens/status` notification with state `ready` (or an earlier one when `past`). */
+  waitForReady(past = true): Promise<StatusParams> {
+    return this.waitFor<StatusParams>('netpolLens/status ready', (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready', { past });
+  }
+
+  describe(): string {
+    const tail = this.recorded.slice(-8).map((r) => `  ${r.method} ${JSON.stringify(r.params).slice(0, 300)}`).join('\n');
+    const err = this.stderr.join('').slice(-2000);
+    return `last messages:\n${tail}${err ? `\nserver stderr:\n${err}` : ''}`;
+  }
+
+  // ---- documents ------------------------------------------------------------------------------
+
+  async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
+    this.versions.set(uri, 1);
+    this.texts.set(uri, text);
+    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Replaces the whole text (a full-content change event); returns the new version. */
+  async change(uri: string, text: string): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    return version;
+  }
+
+  /** Sends incremental edits (ranges in the current text); returns the new version. */
+  async edit(uri: string, edits: TextEdit[]): Promise<number> {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    const before = this.texts.get(uri) ?? '';
+    this.versions.set(uri, version);
+    this.texts.set(uri, applyTextEdits(before, edits));
+    // LSP applies content changes in order, each against the result of the previous one:
+    // send them from the end of the document backwards so earlier ranges stay valid.
+    const sorted = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    await this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: sorted.map((e) => ({ range: e.range, text: e.newText })),
+    });
+    return version;
+  }
+
+  async close(uri: string): Promise<void> {
+    this.versions.delete(uri);
+    this.texts.delete(uri);
+    await this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  version(uri: string): number | undefined {
+    return this.versions.get(uri);
+  }
+
+  text(uri: string): string | undefined {
+    return this.texts.get(uri);
+  }
+
+  request<R>(method: string, params: unknown, timeout = TIMEOUT): Promise<R> {
+    return withTimeout(this.conn.sendRequest(method, params) as Promise<R>, timeout, method);
+  }
+
+  notify(method: string, params: unknown): Promise<void> {
+    return this.conn.sendNotification(method, params);
+  }
+
+  /** Shuts the server down (shutdown + exit) and waits for the process to end. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((res) => {
+      if (this.exited) res();
+      else this.proc.once('exit', () => res());
+    });
+    try {
+      await withTimeout(this.conn.sendRequest('shutdown'), 5000, 'shutdown');
+      await this.conn.sendNotification('exit');
+    } catch {
+      /* fall through to kill */
+    }
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    this.conn.dispose();
+  }
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((res, rej) => {
+    const t = setTimeout(() => rej(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    p.then((v) => {
+      clearTimeout(t);
+      res(v);
+    }, (e: unknown) => {
+      clearTimeout(t);
+      rej(e instanceof Error ? e : new Error(String(e)));
+    });
+  });
+}
+
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///x', 'yaml', 0, text), [...edits]);
+}
+
+/** The text edits of one file in a WorkspaceEdit (`changes` or `documentChanges`). */
+export function editsFor(edit: WorkspaceEdit, uri: string): TextEdit[] {
+  const out: TextEdit[] = [];
+  for (const dc of edit.documentChanges ?? []) {
+    if ('textDocument' in dc && dc.textDocument.uri === uri) out.push(...(dc.edits as TextEdit[]));
+  }
+  out.push(...(edit.changes?.[uri] ?? []));
+  return out;
+}
+
+/** Position (0-based line/character) of the first occurrence of `needle` in `text` (after `from`). */
+export function positionOf(text: string, needle: string, from = 0): { line: number; character: number } {
+  const at = text.indexOf(needle, from);
+  if (at < 0) throw new Error(`"${needle}" not found`);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  return { line, character: at - (before.lastIndexOf('\n') + 1) };
+}
+
+/**
+ * Loads a module of server/src/lsp for unit tests. The test project does not compile lsp/ (its
+ * tsconfig references core and protocol only), so the module is bundled on the fly with esbuild,
+ * as the server itself is. The caller states the shape it uses.
+ */
+export function loadLspModule<T>(relative: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as { buildSync(o: object): { outputFiles: Array<{ text: string }> } };
+  const out = esbuild.buildSync({
+    entryPoints: [join(REPO_ROOT, 'server/src/lsp', relative)],
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-mod-'));
+  const file = join(dir, 'module.cjs');
+  writeFileSync(file, out.outputFiles[0]?.text ?? '');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as T;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const codes = (ds: readonly Diagnostic[]): string[] => ds.map((d) => String(d.code)).sort();
