@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { readTree } from '../support/load';
 import { analyse, assertOnlyInsertedOrRewritten, roundTrip } from '../support/fix-roundtrip';
@@ -99,4 +101,17 @@ test('seed: "Allow DNS egress" on np-layer3 removes its finding and only inserts
   // nothing new above information anywhere
   const serious = r.analysis.findings().filter((x) => RANK[x.severity] > RANK.information).map((x) => `${fileOf(x)} ${x.code}`).sort();
   assert.deepEqual(serious, ['np-layer1.yaml egress-allows-all', 'np-layer2.yaml egress-allows-all']);
+});
+
+test('seed: `netpol-lens check examples` (the built CLI) reports the same', (t) => {
+  const cli = join(__dirname, '..', '..', '..', 'server', 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    t.skip('server/dist/cli.js is not built: run `node esbuild.mjs` (npm test does)');
+    return;
+  }
+  const r = spawnSync(process.execPath, [cli, 'check', EXAMPLES, '--format', 'json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as Array<{ path: string; code: string; severity: keyof typeof RANK }>;
+  const serious = list.filter((f) => RANK[f.severity] > RANK.information).map((f) => `${f.path.slice(f.path.lastIndexOf('/') + 1)} ${f.code}`).sort();
+  assert.deepEqual(serious, ['np-layer1.yaml egress-allows-all', 'np-layer2.yaml egress-allows-all', 'np-layer3.yaml missing-dns-egress']);
 });

@@ -40,14 +40,17 @@ export function analyse(texts: ReadonlyMap<string, string>, settings?: Settings)
   return host.snapshot();
 }
 
-/**
- * Every line of `before` is in `after`, in order; the lines of `after` that are not are the
- * changed ones. `rewritten` original lines may be missing (replaced). Returns the lines added.
- */
-export function assertOnlyInsertedOrRewritten(before: string, after: string, rewritten = 0): string[] {
+export interface LineChanges {
+  /** Lines of `after` that are not original lines (inserted or rewritten). */
+  readonly added: string[];
+  /** Original lines that are gone (removed or rewritten), with their 0-based line numbers. */
+  readonly removed: Array<{ readonly line: number; readonly text: string }>;
+}
+
+/** The line-level difference of two texts (a longest common subsequence of lines). */
+export function lineChanges(before: string, after: string): LineChanges {
   const a = before.split('\n');
   const b = after.split('\n');
-  // longest common subsequence of lines (files are small)
   const n = a.length;
   const m = b.length;
   const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
@@ -55,16 +58,45 @@ export function assertOnlyInsertedOrRewritten(before: string, after: string, rew
     L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
   }
   const added: string[] = [];
-  const removed: string[] = [];
+  const removed: Array<{ line: number; text: string }> = [];
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) { i++; j++; } else if (L[i + 1]![j]! >= L[i]![j + 1]!) removed.push(a[i++]!); else added.push(b[j++]!);
+    if (a[i] === b[j]) { i++; j++; } else if (L[i + 1]![j]! >= L[i]![j + 1]!) { removed.push({ line: i, text: a[i]! }); i++; } else added.push(b[j++]!);
   }
-  while (i < n) removed.push(a[i++]!);
+  while (i < n) { removed.push({ line: i, text: a[i]! }); i++; }
   while (j < m) added.push(b[j++]!);
-  assert.ok(removed.length <= rewritten, `the fix removed or changed ${removed.length} original line(s), expected at most ${rewritten}:\n${removed.join('\n')}\n--- after:\n${after}`);
+  return { added, removed };
+}
+
+/**
+ * Every line of `before` is in `after`, in order, except at most `rewritten` lines (or, with a
+ * predicate, except the lines it allows). Returns the lines added.
+ */
+export function assertOnlyInsertedOrRewritten(before: string, after: string, rewritten: number | ((line: number, text: string) => boolean) = 0): string[] {
+  const { added, removed } = lineChanges(before, after);
+  const bad = typeof rewritten === 'number' ? (removed.length > rewritten ? removed : []) : removed.filter((r) => !rewritten(r.line, r.text));
+  assert.deepEqual(bad.map((r) => `${r.line + 1}: ${r.text}`), [], `the fix removed or changed original lines it should have kept\n--- after:\n${after}`);
   return added;
+}
+
+/** Original lines an edit rewrites or removes (an insertion of whole lines at a line start touches none). */
+export function touchedLines(text: string, edits: readonly CoreEdit[]): Set<number> {
+  const lineOf = (o: number): number => text.slice(0, o).split('\n').length - 1;
+  const out = new Set<number>();
+  for (const e of edits) {
+    const { start, end } = e.span;
+    const atLineStart = start === 0 || text[start - 1] === '\n';
+    if (start === end) {
+      const wholeLines = atLineStart && (e.newText === '' || e.newText.endsWith('\n'));
+      const atEnd = start === text.length && (e.newText === '' || /^\r?\n/.test(e.newText));
+      if (!wholeLines && !atEnd) out.add(lineOf(start));
+      continue;
+    }
+    for (let l = lineOf(start); l <= lineOf(end - 1); l++) out.add(l);
+    // a replacement that does not end at a line end also rewrites its last line
+  }
+  return out;
 }
 
 export function assertParses(text: string): unknown[] {
@@ -85,7 +117,7 @@ export interface RoundTrip {
  */
 export function roundTrip(
   texts: ReadonlyMap<string, string>, analysis: Analysis, finding: Finding, fix: FixSpec,
-  opts: { rewritten?: number; settings?: Settings; findingGone?: boolean } = {},
+  opts: { rewritten?: number | ((uri: string, line: number, text: string) => boolean); settings?: Settings; findingGone?: boolean } = {},
 ): RoundTrip {
   const edits = analysis.fixEdits(finding.uri, fix);
   assert.ok(edits.length > 0, `fix "${fix.title}" produced no edits`);
@@ -93,7 +125,18 @@ export function roundTrip(
   for (const uri of new Set(edits.map((e) => e.uri))) {
     const b = texts.get(uri) ?? '';
     const t = after.get(uri) ?? '';
-    assertOnlyInsertedOrRewritten(b, t, opts.rewritten ?? 0);
+    const rw = opts.rewritten;
+    if (typeof rw === 'function') {
+      // the original lines the edits touch must be allowed ones …
+      const touched = touchedLines(b, edits.filter((e) => e.uri === uri && !e.create));
+      const lines = b.split('\n');
+      const bad = [...touched].filter((l) => !rw(uri, l, lines[l] ?? ''));
+      assert.deepEqual(bad.map((l) => `${l + 1}: ${lines[l]}`), [], `the fix changed original lines it should have kept\n--- after:\n${t}`);
+      // … and every other original line is still there, in order
+      assertOnlyInsertedOrRewritten(b, t, touched.size);
+    } else {
+      assertOnlyInsertedOrRewritten(b, t, rw ?? 0);
+    }
     assertParses(t);
   }
   const again = analyse(after, opts.settings ?? analysis.settings);

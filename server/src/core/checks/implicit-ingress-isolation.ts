@@ -7,7 +7,7 @@
  */
 import type { Check, Finding } from './types';
 import type { YamlOp } from '../fixes/fix';
-import { listText, plural, policyName, specPath } from './semantic-support';
+import { compact, listText, plural, policyName, specPath, workloadRelated } from './semantic-support';
 
 export const implicitIngressIsolation: Check = {
   code: 'implicit-ingress-isolation',
@@ -33,6 +33,7 @@ export const implicitIngressIsolation: Check = {
       out.push({
         code: 'implicit-ingress-isolation', severity: 'warning', uri: p.doc.uri, span: p.egress.keySpan,
         message: `${policyName(p)} has egress rules and no policyTypes, so Kubernetes defaults policyTypes to [Ingress, Egress]: it also isolates ${who} for ingress, with no ingress rule — all their incoming traffic is denied. Add "policyTypes: [Egress]" if it should only restrict egress, or policyTypes: [Ingress, Egress] to make the deny explicit.`,
+        ...(exposed.length ? { related: compact(exposed.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: all ingress denied by ${policyName(p)}`))) } : {}),
         fixes: [{ kind: 'add-policy-types', title: 'Add policyTypes: [Egress]', data: { ops } }],
       });
     }

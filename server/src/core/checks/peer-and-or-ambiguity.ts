@@ -41,6 +41,7 @@ export const peerAndOrAmbiguity: Check = {
             out.push({
               code: 'peer-and-or-ambiguity', severity: 'hint', uri: p.doc.uri, span: movedSpan,
               message: `These are two separate peers of ${policyName(p)}, and peers are ORed: pods labeled ${podText} in namespace ${p.namespace}, OR every pod in namespaces labeled ${nsText}. If you meant pods labeled ${podText} in namespaces labeled ${nsText}, put both selectors in one list item (no "-" before the second).`,
+              related: [{ uri: p.doc.uri, span: (moved.key === 'podSelector' ? ns : pod).keySpan, message: 'the other peer, ORed with this one' }],
               fixes: [{ kind: 'merge-peers', title: 'Merge into one peer (pods AND namespaces)', data: { ops } }],
             });
             i++;

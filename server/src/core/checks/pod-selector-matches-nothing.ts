@@ -8,7 +8,7 @@
 import type { Check, Finding } from './types';
 import { compileSelector } from '../semantics/selector';
 import {
-  compact, isDnsPeer, labelsText, listText, peerNamespaces, peersOf, plural, policyName, selectorText, workloadRelated,
+  compact, isDnsPeer, labelSetsText, labelsText, listText, peerNamespaces, peersOf, plural, policyName, selectorText, workloadRelated,
 } from './semantic-support';
 
 export const podSelectorMatchesNothing: Check = {
@@ -34,10 +34,9 @@ export const podSelectorMatchesNothing: Check = {
         const where = peer.namespaceSelector
           ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
           : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
-        const seen = [...new Set(all.map((w) => labelsText(w.labels)))];
         out.push({
           code: 'pod-selector-matches-nothing', severity: 'warning', uri: p.doc.uri, span: sel.keySpan,
-          message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${listText(seen, 5)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
+          message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
           related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
         });
       }

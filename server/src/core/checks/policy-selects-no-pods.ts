@@ -5,7 +5,7 @@
  */
 import type { Check, Finding } from './types';
 import { compileSelector } from '../semantics/selector';
-import { compact, labelsText, listText, plural, policyName, selectorText, workloadRelated } from './semantic-support';
+import { compact, labelSetsText, labelsText, plural, policyName, selectorText, workloadRelated } from './semantic-support';
 
 export const policySelectsNoPods: Check = {
   code: 'policy-selects-no-pods',
@@ -27,10 +27,9 @@ export const policySelectsNoPods: Check = {
         });
         continue;
       }
-      const seen = [...new Set(pods.map((w) => labelsText(w.labels)))];
       out.push({
         code: 'policy-selects-no-pods', severity: 'warning', uri: p.doc.uri, span: sel.keySpan,
-        message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace} (pods labeled ${listText(seen, 5)}): the policy has no effect. Fix the selector or the pods' labels; remember the policy only applies to pods of its own namespace.`,
+        message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace} (pods labeled ${labelSetsText(pods)}): the policy has no effect. Fix the selector or the pods' labels; remember the policy only applies to pods of its own namespace.`,
         related: compact(pods.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
       });
     }

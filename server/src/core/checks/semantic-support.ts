@@ -66,6 +66,11 @@ export function labelsText(labels: Labels): string {
   return e.length ? e.map(([k, v]) => `${k}=${v}`).join(', ') : '(no labels)';
 }
 
+/** The distinct label sets of some workloads: `{app=web}, {app=db, tier=x}`. */
+export function labelSetsText(ws: readonly Workload[], max = 5): string {
+  return listText([...new Set(ws.map((w) => `{${labelsText(w.labels)}}`))], max);
+}
+
 export function policyName(p: NetworkPolicyResource): string {
   return `${p.namespace}/${p.name.value}`;
 }

@@ -5,7 +5,7 @@
  * policy to the workload's file (see fixes/fix.ts, kind `generate-default-deny`).
  */
 import type { Check, Finding } from './types';
-import { plural } from './semantic-support';
+import { plural, policyRelated } from './semantic-support';
 
 export const workloadNotIsolated: Check = {
   code: 'workload-not-isolated',
@@ -22,6 +22,7 @@ export const workloadNotIsolated: Check = {
       out.push({
         code: 'workload-not-isolated', severity: 'information', uri: src.doc.uri, span: src.objectName.span,
         message: `${w.id} is not isolated for ingress: no policy of namespace ${w.namespace} (${plural(n, 'policy', 'policies')} there) selects it with Ingress, so every pod and address can connect to it. Add a policy that selects it, or a default-deny policy for the namespace and policies for what it needs.`,
+        ...(n ? { related: engine.policiesIn(w.namespace).slice(0, 5).map((c) => policyRelated(c.policy, `${c.id} ${c.types.ingress ? 'does not select it' : 'does not isolate ingress'}`)) } : {}),
         fixes: [{
           kind: 'generate-default-deny',
           title: `Generate default-deny policy for namespace ${w.namespace}`,

@@ -130,14 +130,70 @@ export function runOps(index: WorkspaceIndex, defaultUri: string, ops: readonly 
     if (list.length === 1) {
       for (const e of last) out.push({ uri: u, span: { start: e.start, end: e.end }, newText: e.newText });
     } else {
-      out.push({ uri: u, ...lineDiff(original, text) });
+      for (const h of lineHunks(original, text)) out.push({ uri: u, ...h });
     }
   }
   return out;
 }
 
+/**
+ * Edits turning `a` into `b`, one per run of differing lines (a longest common subsequence of
+ * lines between the common first and last lines; one edit over that middle when it is too big).
+ */
+export function lineHunks(a: string, b: string): Array<{ span: Span; newText: string }> {
+  if (a === b) return [];
+  const la = a.split(/(?<=\n)/);
+  const lb = b.split(/(?<=\n)/);
+  let pre = 0;
+  while (pre < la.length && pre < lb.length && la[pre] === lb[pre]) pre++;
+  let suf = 0;
+  while (suf < la.length - pre && suf < lb.length - pre && la[la.length - 1 - suf] === lb[lb.length - 1 - suf]) suf++;
+  const ma = la.slice(pre, la.length - suf);
+  const mb = lb.slice(pre, lb.length - suf);
+  let offset = 0;
+  for (let i = 0; i < pre; i++) offset += (la[i] as string).length;
+  if (ma.length * mb.length > 4_000_000) return [lineDiff(a, b)];
+  const n = ma.length;
+  const m = mb.length;
+  const L: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    const row = L[i] as Uint32Array;
+    const next = L[i + 1] as Uint32Array;
+    for (let j = m - 1; j >= 0; j--) row[j] = ma[i] === mb[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
+  }
+  const out: Array<{ span: Span; newText: string }> = [];
+  let i = 0;
+  let j = 0;
+  let pos = offset;
+  let hunk: { start: number; end: number; newText: string } | undefined;
+  const flush = (): void => {
+    if (hunk) out.push({ span: { start: hunk.start, end: hunk.end }, newText: hunk.newText });
+    hunk = undefined;
+  };
+  while (i < n || j < m) {
+    if (i < n && j < m && ma[i] === mb[j]) {
+      flush();
+      pos += (ma[i] as string).length;
+      i++;
+      j++;
+    } else if (j >= m || (i < n && (L[i + 1] as Uint32Array)[j]! >= (L[i] as Uint32Array)[j + 1]!)) {
+      hunk ??= { start: pos, end: pos, newText: '' };
+      pos += (ma[i] as string).length;
+      hunk.end = pos;
+      i++;
+    } else {
+      hunk ??= { start: pos, end: pos, newText: '' };
+      hunk.newText += mb[j] as string;
+      j++;
+    }
+  }
+  flush();
+  return out;
+}
+
 /** One edit turning `a` into `b`: the lines between their common first and last lines. */
 export function lineDiff(a: string, b: string): { span: Span; newText: string } {
+  if (a === b) return { span: { start: a.length, end: a.length }, newText: '' };
   let p = 0;
   const max = Math.min(a.length, b.length);
   while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
