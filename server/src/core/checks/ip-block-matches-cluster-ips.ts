@@ -39,15 +39,15 @@ export const ipBlockMatchesClusterIps: Check = {
         if (svcs.length) parts.push(`the ClusterIP${svcs.length > 1 ? 's' : ''} of ${listText(svcs.map((s) => `Service ${s.namespace}/${s.name.value} (${s.clusterIPs.join(', ')})`), 4)}`);
         if (sc.length) parts.push(`the Service CIDR${sc.length > 1 ? 's' : ''} ${listText(sc.map((c) => c.text))}`);
         const advice: string[] = [];
-        if (pods.length || pc.length) advice.push('whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks)');
-        if (svcs.length || sc.length) advice.push('ClusterIPs never match an ipBlock: Service traffic is matched after translation to the pods\' IPs');
+        if (pods.length || pc.length) advice.push('Whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks).');
+        if (svcs.length || sc.length) advice.push('ClusterIPs never match an ipBlock, because Service traffic is matched after translation to the pods\' IPs.');
         const related: RelatedInfo[] = [
           ...compact(pods.slice(0, 4).map((w) => workloadRelated(w, `${w.id}: pod IPs ${w.ips.join(', ')}`))),
           ...svcs.slice(0, 4).map((s) => ({ uri: s.doc.uri, span: s.name.span, message: `Service ${s.namespace}/${s.name.value}: ClusterIP ${s.clusterIPs.join(', ')}` })),
         ];
         out.push({
           code: 'ip-block-matches-cluster-ips', severity: 'warning', uri: p.doc.uri, span: b.cidr.span,
-          message: `ipBlock ${b.cidr.value}${b.except.length ? ` (except ${b.except.map((e) => e.value).join(', ')})` : ''} in ${policyName(p)} covers ${listText(parts)}: ${advice.join('; ')}. Select pods with podSelector/namespaceSelector instead, and keep ipBlocks for addresses outside the cluster.`,
+          message: `ipBlock ${b.cidr.value}${b.except.length ? ` (except ${b.except.map((e) => e.value).join(', ')})` : ''} in ${policyName(p)} covers ${listText(parts)}. ${advice.join(' ')} Select pods with podSelector/namespaceSelector instead, and keep ipBlocks for addresses outside the cluster.`,
           ...(related.length ? { related } : {}),
         });
       }

@@ -44,7 +44,7 @@ function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: 
   if (dsts.some((w) => w.ports.some((cp) => cp.name === name && cp.protocol === proto))) return undefined;
   const otherProto = dsts.flatMap((w) => w.ports.filter((cp) => cp.name === name).map((cp) => `${w.name} declares it as ${cp.protocol}`));
   const declared = [...new Set(dsts.flatMap((w) => w.ports.filter((cp) => cp.name).map((cp) => `${cp.name} (${cp.port}/${cp.protocol})`)))];
-  const role = dir === 'ingress' ? `the ${plural(dsts.length, 'pod')} this policy selects` : `the ${plural(dsts.length, 'workload')} this rule's peers match`;
+  const role = dir === 'ingress' ? `the ${plural(dsts.length, 'workload')} this policy selects` : `the ${plural(dsts.length, 'workload')} this rule's peers match`;
   const hint = otherProto.length
     ? ` ${listText(otherProto, 3)}: set protocol to match.`
     : declared.length ? ` They declare ${listText(declared, 6)}.` : ' They declare no named ports.';
