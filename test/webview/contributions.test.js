@@ -1,0 +1,213 @@
+// Static checks of what the extension contributes to VS Code: the manifest (commands, menus,
+// settings), the snippets (each expands to a valid NetworkPolicy the analyzer accepts) and the
+// injection grammar (it adds NetworkPolicy scopes without changing how VS Code's own YAML
+// grammar tokenizes anything else). The grammar check uses the vscode-textmate and YAML grammar
+// that ship inside code-server (installed by `npm run setup:e2e`).
+'use strict';
+const assert = require('node:assert/strict');
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { describe, it } = require('node:test');
+const YAML = require('yaml');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const VSCODE = path.join(ROOT, '.e2e/cs/node_modules/code-server/lib/vscode');
+
+/** Expands a snippet body with every placeholder at its default (first choice for choices). */
+function expand(body) {
+  let text = Array.isArray(body) ? body.join('\n') : body;
+  for (let guard = 0; guard < 20 && /\$\{\d+[:|]/.test(text); guard++) {
+    text = text.replace(/\$\{\d+:([^${}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1');
+  }
+  return text.replace(/\$\{\d+\}|\$\d+/g, '');
+}
+
+describe('package.json contributions', () => {
+  const c = pkg.contributes;
+
+  it('declares the four commands in the netpol-lens category, in the palette and the YAML context menu', () => {
+    const byId = Object.fromEntries(c.commands.map((x) => [x.command, x]));
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(byId).map(([id, x]) => [id, `${x.category}: ${x.title}`])),
+      {
+        'netpolLens.showReachability': 'netpol-lens: Show Reachability',
+        'netpolLens.explainConnection': 'netpol-lens: Explain Connection…',
+        'netpolLens.restartServer': 'netpol-lens: Restart Language Server',
+        'netpolLens.showOutput': 'netpol-lens: Show Output',
+      },
+    );
+    const menu = c.menus['editor/context'];
+    assert.deepEqual(menu.map((m) => m.command).sort(), ['netpolLens.explainConnection', 'netpolLens.showReachability']);
+    for (const m of menu) assert.equal(m.when, 'resourceLangId == yaml');
+  });
+
+  it('adds no language id and no schema (coexists with the Red Hat YAML extension)', () => {
+    assert.equal(c.languages, undefined);
+    assert.equal(c.yamlValidation, undefined);
+    assert.equal(c.jsonValidation, undefined);
+    assert.deepEqual(pkg.activationEvents.sort(), ['onLanguage:json', 'onLanguage:yaml', 'onWebviewPanel:netpolLens.reachability']);
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+  });
+
+  it('has a setting with a description for every server setting, and a severity entry for every documented code', () => {
+    const props = c.configuration.properties;
+    for (const key of [
+      'netpolLens.checks',
+      'netpolLens.dns.namespace',
+      'netpolLens.dns.podLabels',
+      'netpolLens.podCidrs',
+      'netpolLens.serviceCidrs',
+      'netpolLens.exclude',
+      'netpolLens.reportUnisolatedWorkloads',
+      'netpolLens.trace.server',
+    ]) {
+      assert.ok(props[key], `${key} missing`);
+      assert.ok(props[key].description || props[key].markdownDescription, `${key} has no description`);
+    }
+    for (const [key, p] of Object.entries(props)) if (key !== 'netpolLens.trace.server') assert.equal(p.scope, 'resource', key);
+    assert.equal(props['netpolLens.reportUnisolatedWorkloads'].default, false);
+    assert.deepEqual(props['netpolLens.trace.server'].enum, ['off', 'messages', 'verbose']);
+
+    const docs = fs.readFileSync(path.join(ROOT, 'docs/checks.md'), 'utf8');
+    const documented = [...docs.matchAll(/^## ([a-z][a-z0-9-]+)\n\n\*\*Default severity:\*\* ([a-z]+)/gm)].map((m) => [m[1], m[2]]);
+    assert.ok(documented.length >= 28, `only ${documented.length} codes found in docs/checks.md`);
+    const checks = props['netpolLens.checks'].properties;
+    for (const [code, severity] of documented) {
+      assert.ok(checks[code], `netpolLens.checks has no entry for ${code}`);
+      assert.deepEqual(checks[code].enum, ['error', 'warning', 'information', 'hint', 'off'], code);
+      assert.match(checks[code].markdownDescription, new RegExp(`Default: \`${severity}\``), `${code}: default severity differs from docs/checks.md`);
+    }
+  });
+
+  it('ships the files it names', () => {
+    for (const f of [pkg.main.replace(/^\.\//, ''), pkg.icon, ...c.snippets.map((s) => s.path), ...c.grammars.map((g) => g.path)]) {
+      assert.ok(fs.existsSync(path.join(ROOT, f)), `${f} is missing`);
+    }
+  });
+});
+
+describe('snippets', () => {
+  const snippets = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8'));
+
+  it('cover the common policies, each with a prefix, a description and tab stops', () => {
+    const names = Object.keys(snippets);
+    for (const want of [/deny ingress/, /deny egress/, /deny all/, /DNS egress/, /same namespace/, /from a namespace/, /ingress controller/, /egress to a CIDR/]) {
+      assert.ok(names.some((n) => want.test(n)), `no snippet for ${want}`);
+    }
+    for (const [name, s] of Object.entries(snippets)) {
+      assert.ok(s.prefix && s.prefix.length, name);
+      assert.ok(s.description && s.description.length > 20, name);
+      assert.match(s.body.join('\n'), /\$\{1:/, `${name} has no tab stops`);
+    }
+    const cidr = expand(Object.entries(snippets).find(([n]) => /CIDR/.test(n))[1].body);
+    assert.match(cidr, /except:\n\s+- 169\.254\.169\.254\/32/);
+  });
+
+  it('expand to valid NetworkPolicies that the analyzer reports no error for', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-snippets-'));
+    try {
+      for (const [i, [name, s]] of Object.entries(snippets).entries()) {
+        const text = expand(s.body);
+        const doc = YAML.parse(text);
+        assert.equal(doc.kind, 'NetworkPolicy', name);
+        assert.equal(doc.apiVersion, 'networking.k8s.io/v1', name);
+        assert.ok(doc.spec.podSelector, name);
+        fs.writeFileSync(path.join(dir, `${i}.yaml`), text);
+      }
+      const cli = path.join(ROOT, 'server/dist/cli.js');
+      assert.ok(fs.existsSync(cli), 'server/dist/cli.js is missing: build first');
+      let out;
+      try {
+        out = execFileSync(process.execPath, [cli, 'check', dir, '--format', 'json'], { encoding: 'utf8' });
+      } catch (e) {
+        out = e.stdout; // exit code 1 = findings at or above error
+      }
+      const errors = JSON.parse(out).filter((f) => f.severity === 'error');
+      assert.deepEqual(errors, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('injection grammar', () => {
+  const grammarPath = path.join(ROOT, 'syntaxes/netpol.injection.tmLanguage.json');
+
+  it('is contributed as an injection into source.yaml only', () => {
+    const g = JSON.parse(fs.readFileSync(grammarPath, 'utf8'));
+    assert.deepEqual(pkg.contributes.grammars, [{ scopeName: g.scopeName, path: './syntaxes/netpol.injection.tmLanguage.json', injectTo: ['source.yaml'] }]);
+    assert.match(g.injectionSelector, /^L:source\.yaml /);
+  });
+
+  it('adds NetworkPolicy scopes and leaves every other YAML token as it was', async () => {
+    assert.ok(fs.existsSync(VSCODE), `code-server is not installed (${VSCODE}): run "npm run setup:e2e"`);
+    const tm = require(path.join(VSCODE, 'node_modules/vscode-textmate'));
+    const onig = require(path.join(VSCODE, 'node_modules/vscode-oniguruma'));
+    await onig.loadWASM(fs.readFileSync(path.join(VSCODE, 'node_modules/vscode-oniguruma/release/onig.wasm')).buffer);
+    const syntaxes = path.join(VSCODE, 'extensions/yaml/syntaxes');
+    const yamlFiles = {
+      'source.yaml': 'yaml.tmLanguage.json',
+      'source.yaml.1.3': 'yaml-1.3.tmLanguage.json',
+      'source.yaml.1.2': 'yaml-1.2.tmLanguage.json',
+      'source.yaml.1.1': 'yaml-1.1.tmLanguage.json',
+      'source.yaml.1.0': 'yaml-1.0.tmLanguage.json',
+      'source.yaml.embedded': 'yaml-embedded.tmLanguage.json',
+    };
+    const registry = (withInjection) =>
+      new tm.Registry({
+        onigLib: Promise.resolve({ createOnigScanner: (s) => new onig.OnigScanner(s), createOnigString: (s) => new onig.OnigString(s) }),
+        loadGrammar: async (scope) => {
+          if (yamlFiles[scope]) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, yamlFiles[scope]), 'utf8'), yamlFiles[scope]);
+          if (scope === 'netpol.injection') return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
+          return null;
+        },
+        getInjections: (scope) => (withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined),
+      });
+    const tokenize = async (withInjection, text) => {
+      const g = await registry(withInjection).loadGrammar('source.yaml');
+      let state = tm.INITIAL;
+      const out = [];
+      for (const line of text.split('\n')) {
+        const r = g.tokenizeLine(line, state);
+        state = r.ruleStack;
+        for (const t of r.tokens) {
+          const piece = line.slice(t.startIndex, t.endIndex);
+          if (piece) out.push({ text: piece, scopes: t.scopes }); // the end-of-line token renders nothing
+        }
+      }
+      return out;
+    };
+    const samples = [
+      ...['layer1', 'layer2', 'layer3'].flatMap((l) => ['apps.yaml', 'namespace.yaml', `np-${l}.yaml`].map((f) => path.join(ROOT, 'examples', l, f))).map((f) => fs.readFileSync(f, 'utf8')),
+      ...Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8'))).map((s) => expand(s.body)),
+      // not Kubernetes: a compose file and a workflow must look exactly the same
+      'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n    networks: [front]\n',
+      'on:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          from: x\n',
+    ];
+    const added = new Set();
+    for (const text of samples) {
+      const base = await tokenize(false, text);
+      const inj = await tokenize(true, text);
+      assert.deepEqual(inj.map((t) => t.text), base.map((t) => t.text), 'token boundaries changed');
+      for (let i = 0; i < base.length; i++) {
+        const ours = inj[i].scopes.filter((s) => s.endsWith('.netpol'));
+        for (const s of ours) added.add(s);
+        const rest = inj[i].scopes.filter((s) => !s.endsWith('.netpol') && s !== 'entity.name.tag.yaml');
+        const baseRest = base[i].scopes.filter((s) => s !== 'entity.name.tag.yaml' && (ours.length === 0 || !/^(meta\.map\.key|string\.unquoted\.plain)/.test(s)));
+        assert.deepEqual(rest, baseRest, `scopes of ${JSON.stringify(inj[i].text)} changed beyond the injected ones`);
+        if (ours.some((s) => /^(support\.type\.(selector|peer)|keyword\.control\.rule|meta\.rule-part)\.netpol$/.test(s))) assert.ok(inj[i].scopes.includes('entity.name.tag.yaml'), `${inj[i].text} lost its key scope`);
+      }
+      // visible scopes never land in non-Kubernetes YAML
+      if (!/apiVersion/.test(text)) {
+        const visible = inj.flatMap((t) => t.scopes).filter((s) => s.endsWith('.netpol') && !s.startsWith('meta.'));
+        assert.deepEqual(visible, [], `visible NetworkPolicy scopes in:\n${text}`);
+      }
+    }
+    for (const s of ['support.type.selector.netpol', 'support.type.peer.netpol', 'keyword.control.rule.netpol', 'constant.language.policy-type.netpol', 'constant.language.protocol.netpol', 'constant.numeric.cidr.netpol', 'entity.name.type.networkpolicy.netpol']) {
+      assert.ok(added.has(s), `${s} never produced`);
+    }
+  });
+});
