@@ -26,7 +26,7 @@ export const deprecatedApiVersion: Check = {
         fixes: [{
           kind: 'rewrite-api-version',
           title: `Rewrite apiVersion to ${CURRENT_API_VERSION}`,
-          data: { newValue: CURRENT_API_VERSION },
+          data: { newValue: CURRENT_API_VERSION, docIndex: p.doc.docIndex, path: [...p.doc.path] },
         }],
       });
     }
