@@ -27,7 +27,7 @@ describe('section A checks', () => {
     assert.equal(text.slice(f.span.start, f.span.end), 'extensions/v1beta1');
     assert.deepEqual(f.tags, ['deprecated']);
     assert.deepEqual(f.fixes, [{
-      kind: 'rewrite-api-version', title: 'Rewrite apiVersion to networking.k8s.io/v1', data: { newValue: 'networking.k8s.io/v1' },
+      kind: 'rewrite-api-version', title: 'Rewrite apiVersion to networking.k8s.io/v1', data: { newValue: 'networking.k8s.io/v1', docIndex: 0, path: [] },
     }]);
   });
 
