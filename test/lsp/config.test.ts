@@ -5,8 +5,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { codes, fullCapabilities, LspClient, tempWorkspace } from '../support/lsp-harness';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import { applyTextEdits, codes, editsFor, fullCapabilities, LspClient, tempWorkspace } from '../support/lsp-harness';
 
 const has = (code: string) => (d: Diagnostic[]): boolean => codes(d).includes(code);
 const hasNot = (code: string) => (d: Diagnostic[]): boolean => !codes(d).includes(code);
@@ -38,6 +38,36 @@ describe('configuration', () => {
     const items = client.serverRequests.filter((r) => r.method === 'workspace/configuration')
       .flatMap((r) => (r.params as { items: Array<{ scopeUri?: string; section: string }> }).items);
     assert.ok(items.some((i) => i.section === 'netpolLens' && i.scopeUri === ws.uri), 'asked per workspace folder');
+  });
+
+  it('reports unisolated workloads when asked, with a default-deny fix, and uses the DNS target of the settings', async () => {
+    const { client } = await LspClient.start({ folders: [ws.dir] });
+    clients.push(client);
+    const uri = ws.fileUri('free.yaml');
+    const text = [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: free', 'spec:', '  selector:',
+      '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web', '    spec:',
+      '      containers:', '      - name: web', '        image: nginx', '',
+    ].join('\n');
+    await client.open(uri, text);
+    await client.waitForDiagnostics(uri, (_d, p) => p.version === 1);
+    assert.ok(!codes(client.diagnostics.get(uri)?.diagnostics ?? []).includes('workload-not-isolated'), 'off by default');
+    client.settings = { reportUnisolatedWorkloads: true, dns: { namespace: 'dns-system', podLabels: { app: 'coredns' } } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    const ds = await client.waitForDiagnostics(uri, has('workload-not-isolated'));
+    const d = ds.find((x) => x.code === 'workload-not-isolated');
+    assert.ok(d);
+    assert.equal(d.severity, 3);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const gen = actions.find((a) => a.kind === 'quickfix' && a.title.startsWith('Generate default-deny policy for namespace free'));
+    assert.ok(gen, actions.map((a) => a.title).join(', '));
+    const next = applyTextEdits(text, editsFor(gen.edit ?? {}, uri));
+    assert.ok(next.startsWith(text));
+    assert.match(next.slice(text.length), /kind: NetworkPolicy[\s\S]*namespace: free[\s\S]*podSelector: \{\}/);
+    const v = await client.change(uri, next);
+    await client.waitForDiagnostics(uri, (dd, p) => p.version === v && !codes(dd).includes('workload-not-isolated'));
+    const dns = await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (dd) => dd.some((x) => x.code === 'missing-dns-egress' && /app=coredns/.test(x.message)));
+    assert.match(dns.find((x) => x.code === 'missing-dns-egress')?.message ?? '', /dns-system/);
   });
 
   it('keeps settings per workspace folder', async () => {

@@ -195,6 +195,32 @@ describe('open documents', () => {
     assert.ok((symbols[0]?.children ?? []).length >= 1);
   });
 
+  it('tags a redundant rule as unnecessary, and removes it with its quick fix', async () => {
+    const uri = ws.fileUri('layer1/redundant.yaml');
+    const text = [
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web-ingress', '  namespace: layer1', 'spec:',
+      '  podSelector:', '    matchLabels:', '      app: nginx1', '  policyTypes: [Ingress]', '  ingress:',
+      '  - from:', '    - podSelector:', '        matchLabels:', '          app: busybox1', '    ports:', '    - port: 80',
+      '  # the same again', '  - from:', '    - podSelector:', '        matchLabels:', '          app: busybox1', '    ports:', '    - port: 80', '',
+    ].join('\n');
+    await client.open(uri, text);
+    const ds = await client.waitForDiagnostics(uri, (d, p) => p.version === 1 && codes(d).includes('redundant-rule'));
+    const d = ds.find((x) => x.code === 'redundant-rule');
+    assert.ok(d);
+    assert.equal(d.severity, 4);
+    assert.deepEqual(d.tags, [1]);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const fix = actions.find((a) => a.kind === 'quickfix' && /^Remove/.test(a.title));
+    assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
+    const next = applyTextEdits(text, editsFor(fix.edit, uri));
+    assert.equal(next.split('app: busybox1').length, 2, next);
+    const v = await client.change(uri, next);
+    const after = await client.waitForDiagnostics(uri, (_x, p) => p.version === v);
+    assert.ok(!codes(after).includes('redundant-rule'), JSON.stringify(after));
+    await client.close(uri);
+    await client.waitForDiagnostics(uri, (x, p) => x.length === 0 && p.version === undefined);
+  });
+
   it('answers requests on unknown documents with empty results', async () => {
     const uri = ws.fileUri('nowhere.yaml');
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic, InitializeResult } from 'vscode-languageserver-protocol';
 import { codes, LspClient, positionOf, tempWorkspace, type Recorded } from '../support/lsp-harness';
@@ -133,6 +133,23 @@ describe('workspace indexing', () => {
       changes: ['layer1', 'layer2', 'layer3'].map((l) => ({ uri: ws.fileUri(`${l}/namespace.yaml`), type: CHANGED })),
     });
     for (const l of ['layer1', 'layer2', 'layer3']) await client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), hasNot(NS_SELECTOR));
+  });
+
+  it('follows a rename (delete + create)', async () => {
+    const from = join(ws.dir, 'layer2/np-layer2.yaml');
+    const to = join(ws.dir, 'layer2/renamed.yaml');
+    const oldUri = ws.fileUri('layer2/np-layer2.yaml');
+    const newUri = ws.fileUri('layer2/renamed.yaml');
+    await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
+    renameSync(from, to);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: oldUri, type: DELETED }, { uri: newUri, type: CREATED }] });
+    await client.waitForDiagnostics(newUri, has('egress-allows-all'));
+    await client.waitForDiagnostics(oldUri, (d) => d.length === 0);
+    assert.ok(!codes(client.diagnostics.get(newUri)?.diagnostics ?? []).includes('duplicate-policy'));
+    renameSync(to, from);
+    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: newUri, type: DELETED }, { uri: oldUri, type: CREATED }] });
+    await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
+    await client.waitForDiagnostics(newUri, (d) => d.length === 0);
   });
 
   it('drops every file of a deleted folder', async () => {

@@ -91,6 +91,7 @@ export interface DiagnosticOptions {
   /** The client renders relatedInformation (else the related objects go into the message). */
   relatedInformation: boolean;
   codeDescription: boolean;
+  /** Tags the client renders (`tagSupport.valueSet`); none are sent without it. */
   tags: readonly DiagnosticTag[] | undefined;
 }
 
@@ -111,7 +112,7 @@ export function diagnostic(f: Finding, lines: LineIndexOf, version: number | und
       d.message += `\n${related.map((r) => `- ${r.message}`).join('\n')}`;
     }
   }
-  const tags = (f.tags ?? []).map((t) => TAGS[t]).filter((t): t is DiagnosticTag => t !== undefined && (opts.tags?.includes(t) ?? true));
+  const tags = (f.tags ?? []).map((t) => TAGS[t]).filter((t): t is DiagnosticTag => t !== undefined && (opts.tags?.includes(t) ?? false));
   if (tags.length > 0) d.tags = tags;
   const data: DiagnosticData = { fixes: [...(f.fixes ?? [])], version: version ?? null };
   d.data = data;

@@ -318,7 +318,8 @@ export class Session implements ServerContext {
   private onBuffer(doc: TextDocument): void {
     const uri = canonicalUri(doc.uri);
     if (!this.isCandidate(doc, uri)) {
-      if (this.open.delete(uri) && !this.disk.wants(uri)) this.scheduler.edit({ uri, text: null });
+      // no longer ours (language changed, excluded): the disk version, if any, takes over
+      if (this.open.delete(uri)) void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
       return;
     }
     this.open.set(uri, doc.uri);
@@ -337,10 +338,7 @@ export class Session implements ServerContext {
       const uri = canonicalUri(doc.uri);
       const wanted = this.isCandidate(doc, uri);
       if (wanted && !this.open.has(uri)) this.onBuffer(doc);
-      else if (!wanted && this.open.has(uri)) {
-        this.open.delete(uri);
-        this.scheduler.edit({ uri, text: null });
-      }
+      else if (!wanted && this.open.has(uri)) this.onBuffer(doc);
     }
   }
 
@@ -431,6 +429,10 @@ export class Session implements ServerContext {
 
   isOpen(uri: string): boolean {
     return this.open.has(uri);
+  }
+
+  openUris(): Iterable<string> {
+    return this.open.keys();
   }
 
   hasPending(uri: string): boolean {

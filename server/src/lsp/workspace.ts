@@ -302,13 +302,18 @@ export class DiskWorkspace {
 
   /** An open buffer was closed: the disk version (if the workspace holds the file) takes over again. */
   async onClosed(uri: string): Promise<void> {
-    if (this.wants(uri) && isManifestPath(uri)) {
-      await this.readAndApply([uri]);
+    const token = this.take(uri);
+    const r: ReadResult = this.wants(uri) && isManifestPath(uri) ? await readManifest(uri) : { kind: 'skip' };
+    if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) return; // reopened, or a newer read
+    if (r.kind === 'text') {
+      this.failures.delete(uri);
+      this.tracked.add(uri);
+      this.host.apply([{ uri, text: r.text }]);
       return;
     }
-    this.tokens.set(uri, this.nextToken++);
+    if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
     this.tracked.delete(uri);
-    this.host.apply([{ uri, text: null }]);
+    this.host.apply([{ uri, text: null }]); // unsaved, deleted, outside the workspace or not a manifest
   }
 }
 

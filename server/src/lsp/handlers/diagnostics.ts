@@ -2,7 +2,9 @@
  * Publishing diagnostics. Every pass recomputes the findings of the whole workspace (a change in
  * one file can change findings in any other: a Namespace's labels decide what the policies that
  * select it match), converts them, and sends `textDocument/publishDiagnostics` only for the files
- * whose diagnostics changed, including an empty list for files that no longer have any.
+ * whose diagnostics changed, including an empty list for files that no longer have any. An open
+ * buffer gets one publication per analysed version (with `version`), even an empty one, so a
+ * client knows which text the list belongs to.
  *
  * Never stale: a file with an edit still queued, or an open buffer whose version moved on since
  * the analysed text, is skipped; the pass that follows the edit publishes it.
@@ -24,6 +26,8 @@ export interface PublishInput {
 
 export interface PublisherContext extends ServerContext {
   isOpen(uri: string): boolean;
+  /** Open buffers in the index: each gets a publication per analysed version, empty or not. */
+  openUris(): Iterable<string>;
   hasPending(uri: string): boolean;
 }
 
@@ -54,7 +58,7 @@ export class DiagnosticsPublisher {
     }
     const caps = this.ctx.caps;
     const opts = { relatedInformation: caps.relatedInformation, codeDescription: caps.codeDescription, tags: caps.diagnosticTags };
-    const uris = new Set([...wanted.keys(), ...this.published.keys()]);
+    const uris = new Set([...wanted.keys(), ...this.published.keys(), ...this.ctx.openUris()]);
     for (const uri of [...uris].sort()) {
       if (input.onlyOpen && !this.ctx.isOpen(uri)) continue;
       if (this.ctx.hasPending(uri)) continue;
@@ -71,9 +75,10 @@ export class DiagnosticsPublisher {
         this.ctx.error(`Converting the findings of ${uri} failed`, e);
         continue;
       }
-      const key = JSON.stringify(diagnostics);
+      if (!analysis?.index.file(uri) && diagnostics.length === 0 && !this.published.has(uri)) continue; // never analysed
+      const key = JSON.stringify([analysedVersion ?? null, diagnostics]);
       if (this.published.get(uri) === key) continue;
-      if (diagnostics.length === 0) this.published.delete(uri);
+      if (diagnostics.length === 0 && openVersion === null) this.published.delete(uri);
       else this.published.set(uri, key);
       const version = caps.versionedDiagnostics && analysedVersion !== undefined ? { version: analysedVersion } : {};
       void this.ctx.connection.sendDiagnostics({ uri: this.ctx.clientUri(uri), diagnostics, ...version })
