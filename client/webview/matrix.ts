@@ -68,12 +68,33 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: s
   return e;
 }
 
+function ipv4(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return parts.reduce((acc, p) => acc * 256 + p, 0);
+}
+
+/** `10.0.0.0-10.255.255.255` → `10.0.0.0/8` when the range is exactly one IPv4 CIDR block. */
+export function rangeLabel(id: string): string {
+  const [a, b, extra] = id.split('-');
+  if (extra !== undefined || a === undefined || b === undefined) return id;
+  const first = ipv4(a);
+  const last = ipv4(b);
+  if (first === undefined || last === undefined || last < first) return id;
+  const size = last - first + 1;
+  const bits = Math.log2(size);
+  if (!Number.isInteger(bits) || first % size !== 0) return id;
+  return `${a}/${32 - bits}`;
+}
+
 function shortName(ep: EndpointDto): string {
-  return ep.kind === 'external' ? ep.id : (ep.name ?? ep.id);
+  return ep.kind === 'external' ? rangeLabel(ep.id) : (ep.name ?? ep.id);
 }
 
 function endpointDescription(ep: EndpointDto): string {
-  if (ep.kind === 'external') return `IP range ${ep.id}`;
+  if (ep.kind === 'external') return rangeLabel(ep.id) === ep.id ? `IP range ${ep.id}` : `IP range ${rangeLabel(ep.id)} (${ep.id})`;
   const labels = ep.labels && Object.keys(ep.labels).length ? ` (labels ${Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
   return `${ep.id}${labels}`;
 }
@@ -325,10 +346,15 @@ export class Matrix {
     const font = getComputedStyle(this.element).font || '13px sans-serif';
     let rowW = this.textWidth('Source ↓  Destination →', font) + 16;
     let colH = 40;
+    const bold = font.replace(/^(normal|[1-5]00)?\s*/, '700 ');
     for (const r of this.rows) {
-      const label = r.kind === 'endpoint' ? shortName(r.ep) : `▾ ${r.group.label} (${r.group.members.length})`;
-      const indent = r.kind === 'endpoint' ? 40 : 12;
-      rowW = Math.max(rowW, this.textWidth(label, font) + indent + (r.kind === 'endpoint' && r.ep.workloadKind ? 14 : 0));
+      if (r.kind === 'endpoint') {
+        const kind = r.ep.workloadKind ? this.textWidth(r.ep.workloadKind, font) * 0.85 + 6 : 0;
+        rowW = Math.max(rowW, this.textWidth(shortName(r.ep), font) + kind + 40);
+      } else {
+        // twisty + bold name + count badge + paddings
+        rowW = Math.max(rowW, this.textWidth(r.group.label, bold) + this.textWidth(String(r.group.members.length), font) + 64);
+      }
     }
     for (const c of this.cols) {
       const label = c.kind === 'endpoint' ? shortName(c.ep) : `${c.group.label} (${c.group.members.length})`;

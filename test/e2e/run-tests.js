@@ -4,6 +4,10 @@
 // host, with its web workbench loaded by headless Chromium through playwright-core.
 //
 //   node test/e2e/run-tests.js [--workspace <folder>] [--tests <index.js>] [--extension <folder>]
+//                              [--vsix <file.vsix>]
+//
+// --vsix installs the packaged extension into code-server (`--install-extension`) and runs the
+// suite against that installed copy instead of the source tree.
 //
 // Install the editor once with `npm run setup:e2e` (scripts/setup-e2e.sh) and build the bundles
 // (`node esbuild.mjs`) first. The workspace (default: examples/) is copied to a temporary folder,
@@ -17,7 +21,7 @@
 // E2E_TIMEOUT_MS (default 180000), E2E_VERBOSE=1 (no log filtering), E2E_KEEP_TMP=1 (keep the
 // temporary folder with code-server.log), CODE_SERVER_ENTRY, CODE_SERVER_NODE, CHROMIUM_PATH.
 'use strict';
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
@@ -37,11 +41,11 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
-    if ((a === '--workspace' || a === '--tests' || a === '--extension') && v) {
+    if ((a === '--workspace' || a === '--tests' || a === '--extension' || a === '--vsix') && v) {
       opts[a.slice(2)] = path.resolve(v);
       i++;
     } else if (a === '-h' || a === '--help') {
-      console.log('usage: node test/e2e/run-tests.js [--workspace <folder>] [--tests <index.js>] [--extension <folder>]');
+      console.log('usage: node test/e2e/run-tests.js [--workspace <folder>] [--tests <index.js>] [--extension <folder>] [--vsix <file>]');
       process.exit(0);
     } else {
       console.error(`run-tests: unknown argument ${a}`);
@@ -127,8 +131,9 @@ function checkPrerequisites() {
   if (!fs.existsSync(NODE)) missing.push(`Node 24 (${NODE})`);
   if (!fs.existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM})`);
   if (missing.length) fail(2, `missing ${missing.join(', ')}: run "npm run setup:e2e" first.`);
+  if (opts.vsix && !fs.existsSync(opts.vsix)) fail(2, `missing ${opts.vsix}: run "npm run package" first.`);
   const main = path.join(opts.extension, 'client/dist/extension.js');
-  if (!fs.existsSync(main)) fail(2, `missing ${main}: build first ("node esbuild.mjs" or "npm run build").`);
+  if (!opts.vsix && !fs.existsSync(main)) fail(2, `missing ${main}: build first ("node esbuild.mjs" or "npm run build").`);
   if (!fs.existsSync(opts.tests)) fail(2, `missing test entry ${opts.tests}`);
   if (!fs.existsSync(opts.workspace)) fail(2, `missing workspace ${opts.workspace}`);
 }
@@ -193,13 +198,29 @@ async function stopCodeServer(cs) {
       2,
     ),
   );
+  const env = {
+    ...process.env,
+    TMPDIR: tmp,
+    XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
+    XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
+    XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
+  };
+  const extensionsDir = path.join(tmp, 'exts');
+  if (opts.vsix) {
+    const r = spawnSync(NODE, [CODE_SERVER, '--user-data-dir', udd, '--extensions-dir', extensionsDir, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
+    log(`installed ${path.basename(opts.vsix)}: ${(r.stdout || '').trim().split('\n').pop()}`);
+    const dir = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).find((d) => d.startsWith('netpol-lens.netpol-lens-')) : undefined;
+    if (r.status !== 0 || !dir) fail(2, `code-server --install-extension failed (${r.status}): ${r.stderr || r.stdout}`);
+    opts.extension = path.join(extensionsDir, dir);
+    if (!fs.existsSync(path.join(opts.extension, 'client/dist/extension.js'))) fail(2, `the installed extension has no client/dist/extension.js`);
+  }
   const port = await freePort();
   fs.writeFileSync(path.join(tmp, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     CODE_SERVER,
     '--config', path.join(tmp, 'config.yaml'),
     '--user-data-dir', udd,
-    '--extensions-dir', path.join(tmp, 'exts'),
+    '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -211,13 +232,7 @@ async function stopCodeServer(cs) {
   const cs = spawn(NODE, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: the extension host and language server go with it
-    env: {
-      ...process.env,
-      TMPDIR: tmp,
-      XDG_DATA_HOME: path.join(tmp, 'xdg-data'),
-      XDG_CONFIG_HOME: path.join(tmp, 'xdg-config'),
-      XDG_CACHE_HOME: path.join(tmp, 'xdg-cache'),
-    },
+    env,
   });
   const serverLog = fs.createWriteStream(path.join(tmp, 'code-server.log'));
   cs.stdout.pipe(serverLog);

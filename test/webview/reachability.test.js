@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const { after, before, describe, it } = require('node:test');
 const { launch, openView } = require('./page');
-const { bigModel, explain, seedModel } = require('./seed');
+const { bigModel, explain, seedModel, INTERNET } = require('./seed');
 
 const SCREENSHOT = path.join(__dirname, 'screenshot.png');
 const W = {
@@ -73,13 +73,13 @@ describe('reachability webview', () => {
       toolbar: document.querySelector('.counts').textContent,
     }));
     assert.deepEqual(counts, {
-      groups: 3,
-      endpointRows: 6,
-      cols: 6,
-      cells: 36,
-      bands: ['▾ layer1', '▾ layer2', '▾ layer3'],
-      rowcount: '10',
-      colcount: '7',
+      groups: 4,
+      endpointRows: 7,
+      cols: 7,
+      cells: 49,
+      bands: ['▾ layer1', '▾ layer2', '▾ layer3', '▾ External IP ranges'],
+      rowcount: '12',
+      colcount: '8',
       toolbar: '3 policies · 6 workloads · 3 namespaces',
     });
     const cls = (s, d) => page.getAttribute(cell(s, d), 'class');
@@ -87,6 +87,11 @@ describe('reachability webview', () => {
     assert.match(await cls(W.busybox2, W.nginx1), /v-none/);
     assert.match(await cls(W.busybox3, W.nginx2), /v-none/);
     assert.match(await cls(W.nginx1, W.nginx1), /v-self/);
+    // external ranges: the allow-all egress of layer1 reaches the internet, nothing comes in
+    assert.match(await cls(W.busybox1, INTERNET), /v-all/);
+    assert.match(await cls(W.busybox3, INTERNET), /v-none/);
+    assert.match(await cls(INTERNET, W.nginx1), /v-none/);
+    assert.equal(await page.textContent(`.col-header[data-col="${INTERNET}"]`), '0.0.0.0/0');
     // colour is never alone: every cell has a glyph and a label for screen readers
     assert.equal(await page.textContent(`${cell(W.busybox1, W.nginx3)} .glyph`), '●');
     assert.equal(await page.textContent(`${cell(W.busybox2, W.nginx1)} .glyph`), '✕');
@@ -109,6 +114,8 @@ describe('reachability webview', () => {
     await page.keyboard.press('ArrowRight');
     assert.deepEqual(await activeCell(page), { row: W.busybox1, col: W.nginx1, role: 'gridcell' });
     await page.keyboard.press('End');
+    assert.deepEqual(await activeCell(page), { row: W.busybox1, col: INTERNET, role: 'gridcell' });
+    await page.keyboard.press('ArrowLeft');
     assert.deepEqual(await activeCell(page), { row: W.busybox1, col: W.nginx3, role: 'gridcell' });
     // down across layer2's namespace header row, keeping the column
     await page.keyboard.press('ArrowDown'); // layer1/nginx1
@@ -178,7 +185,7 @@ describe('reachability webview', () => {
     await page.fill('#search', 'app=busybox3');
     await page.waitForFunction(() => document.querySelectorAll('.row-endpoint').length === 1);
     await page.fill('#search', '');
-    await page.waitForFunction(() => document.querySelectorAll('.row-endpoint').length === 6);
+    await page.waitForFunction(() => document.querySelectorAll('.row-endpoint').length === 7);
 
     // collapse layer1 (click its row header) and layer3 (its column band)
     await page.click('.row-header[data-group="layer1"]');
@@ -187,8 +194,8 @@ describe('reachability webview', () => {
       rows: [...document.querySelectorAll('.row')].map((r) => r.dataset.row),
       cols: [...document.querySelectorAll('.col-header')].map((c) => c.dataset.col),
     }));
-    assert.deepEqual(agg.rows, ['group:layer1', 'header:layer2', W.busybox2, W.nginx2, 'group:layer3']);
-    assert.deepEqual(agg.cols, ['group:layer1', W.busybox2, W.nginx2, 'group:layer3']);
+    assert.deepEqual(agg.rows, ['group:layer1', 'header:layer2', W.busybox2, W.nginx2, 'group:layer3', 'header:(external)', INTERNET]);
+    assert.deepEqual(agg.cols, ['group:layer1', W.busybox2, W.nginx2, 'group:layer3', INTERNET]);
     // layer1 → layer3: every pair allowed; layer2 → layer1: none
     assert.match(await page.getAttribute(cell('group:layer1', 'group:layer3'), 'class'), /v-all/);
     assert.match(await page.getAttribute(cell(W.busybox2, 'group:layer1'), 'class'), /v-none/);

@@ -35,6 +35,9 @@ function workloads() {
 const egressAllowed = (srcNs) => srcNs !== 'layer3';
 const ingressAllowed = (srcNs, dstNs) => (dstNs === 'layer1' ? srcNs === 'layer1' : srcNs === 'layer1' || srcNs === 'layer2');
 
+/** The rest of the world, from the allow-all egress rules (`egress: [{}]`), as the server lists it. */
+const INTERNET = '0.0.0.0-255.255.255.255';
+
 function seedModel() {
   const endpoints = workloads();
   const connections = [];
@@ -43,7 +46,9 @@ function seedModel() {
       if (s.id === d.id) continue;
       if (egressAllowed(s.namespace) && ingressAllowed(s.namespace, d.namespace)) connections.push({ src: s.id, dst: d.id, conns: 'all' });
     }
+    if (egressAllowed(s.namespace)) connections.push({ src: s.id, dst: INTERNET, conns: 'all' });
   }
+  endpoints.push({ id: INTERNET, kind: 'external', location: loc('layer1/np-layer1.yaml', 18) });
   return { version: 1, endpoints, connections, counts: { policies: 3, workloads: 6, namespaces: 3, files: 9 } };
 }
 
@@ -98,4 +103,4 @@ function bigModel(namespaces = 50, perNamespace = 20) {
   return { version: 1, endpoints, connections, counts: { policies: namespaces, workloads: endpoints.length, namespaces, files: namespaces * 2 } };
 }
 
-module.exports = { seedModel, explain, bigModel, NS };
+module.exports = { seedModel, explain, bigModel, NS, INTERNET };

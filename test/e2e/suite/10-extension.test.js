@@ -53,15 +53,17 @@ describe('netpol-lens in VS Code (seed example)', function () {
   });
 
   it('hovers on podSelector with the pods it selects', async () => {
-    const offset = np3.getText().indexOf('podSelector');
-    assert.ok(offset > 0);
+    const m = /^ {2}podSelector:/m.exec(np3.getText()); // spec.podSelector, not the comment above it
+    assert.ok(m);
+    const offset = m.index + 2;
     const position = np3.positionAt(offset + 3);
+    let last = '';
     const text = await h.waitFor(
-      'a hover from netpol-lens',
+      { what: 'a hover from netpol-lens naming the selected pods', last: () => JSON.stringify(last) },
       async () => {
         const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', np3.uri, position);
-        const t = h.hoverText(hovers || []);
-        return /nginx3/.test(t) ? t : undefined;
+        last = h.hoverText(hovers || []);
+        return /nginx3/.test(last) ? last : undefined;
       },
       { timeoutMs: 20000, intervalMs: 500 },
     );
@@ -148,7 +150,10 @@ describe('netpol-lens in VS Code (seed example)', function () {
     // Following the link opens the policy at the rule.
     const opened = h.waitFor(
       'np-layer3.yaml to open at the rule',
-      () => vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === rule.location.uri && e.selection.active.line === rule.location.range.start.line),
+      () =>
+        vscode.window.visibleTextEditors.find(
+          (e) => e.document.uri.fsPath === vscode.Uri.parse(rule.location.uri).fsPath && e.selection.start.line === rule.location.range.start.line,
+        ),
       { events: [vscode.window.onDidChangeVisibleTextEditors, vscode.window.onDidChangeTextEditorSelection], timeoutMs: 15000 },
     );
     panel.receive({ type: 'open', location: rule.location });
@@ -167,5 +172,21 @@ describe('netpol-lens in VS Code (seed example)', function () {
     await vscode.commands.executeCommand('netpolLens.restartServer');
     assert.equal(api.server.state.kind, 'running');
     await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'diagnostics after the restart');
+  });
+
+  it('restarts the server after a crash, quietly, and says so in the status item', async function () {
+    if (process.platform !== 'linux') this.skip();
+    const pid = h.serverPid();
+    assert.ok(pid, 'no language server process found under the extension host');
+    process.kill(pid, 'SIGKILL');
+    await h.waitFor(
+      { what: 'a restarted server', last: () => JSON.stringify(api.server.state) },
+      () => api.server.state.kind === 'running' && api.server.state.restartedAfterCrash && h.serverPid() && h.serverPid() !== pid,
+      { events: [api.server.onState], timeoutMs: 30000 },
+    );
+    const snap = api.status();
+    assert.equal(snap.severity, 'warning');
+    assert.match(snap.detail, /restarted after a crash/);
+    await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'diagnostics after the crash');
   });
 });

@@ -129,4 +129,21 @@ function hoverText(hovers) {
     .join('\n');
 }
 
-module.exports = { EXTENSION_ID, setFailFast, workspaceUri, open, waitFor, waitForDiagnostics, codeOf, ours, extension, testApi, nextPosted, hoverText };
+/** The pid of the netpol-lens server process started by this extension host (Linux /proc). */
+function serverPid() {
+  const fs = require('node:fs');
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!cmd.some((a) => /server[\\/]dist[\\/]server\.js$/.test(a)) || !cmd.includes('--node-ipc')) continue;
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'))[1]);
+      if (ppid === process.pid) return Number(entry);
+    } catch {
+      /* the process went away */
+    }
+  }
+  return undefined;
+}
+
+module.exports = { EXTENSION_ID, setFailFast, serverPid, workspaceUri, open, waitFor, waitForDiagnostics, codeOf, ours, extension, testApi, nextPosted, hoverText };
