@@ -81,3 +81,16 @@ test('check --config: severities per code and off', () => {
   writeFileSync(cfg, '{ not json');
   assert.equal(cli('check', 'examples', '--config', cfg).code, 2);
 });
+
+test('check --config: VS Code severity aliases, bad values warn, a severity enables workload-not-isolated', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-cfg-'));
+  const cfg = join(dir, 'cfg.json');
+  writeFileSync(cfg, JSON.stringify({ checks: { 'egress-allows-all': 'info', 'egress-to-metadata-endpoint': 'none', 'missing-dns-egress': 'loud', 'workload-not-isolated': 'hint' } }));
+  const r = cli('check', 'examples', '--config', cfg, '--format', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /checks\.missing-dns-egress: "loud" is not one of/);
+  const j = JSON.parse(r.stdout) as Array<{ code: string; severity: string }>;
+  assert.deepEqual([...new Set(j.map((f) => `${f.code}:${f.severity}`))].sort(), [
+    'egress-allows-all:information', 'missing-dns-egress:warning',
+  ], 'every workload is isolated in the seed, so workload-not-isolated finds nothing');
+});

@@ -144,3 +144,14 @@ test('robustness: broken input becomes findings, the rest is analysed', () => {
   assert.ok(a.index.workload('shop/web[Deployment]'));
   assert.ok(a.reachability().entries.length > 0);
 });
+
+test('settings: a severity for workload-not-isolated turns it on; off keeps it off', async () => {
+  const { settingsFromConfig } = await import('../../server/src/core/index');
+  const files = { 'pods.yaml': PODS };
+  const on = analyseTexts(files, settingsFromConfig({ checks: { 'workload-not-isolated': 'warning' } }));
+  assert.deepEqual(on.findings().filter((f) => f.code === 'workload-not-isolated').map((f) => f.severity), ['warning', 'warning']);
+  const off = analyseTexts(files, settingsFromConfig({ checks: { 'workload-not-isolated': 'off' }, reportUnisolatedWorkloads: true }));
+  assert.equal(off.findings().filter((f) => f.code === 'workload-not-isolated').length, 0);
+  const dflt = analyseTexts(files);
+  assert.equal(dflt.findings().filter((f) => f.code === 'workload-not-isolated').length, 0);
+});

@@ -13,7 +13,7 @@ export { PROTOCOLS } from './model/types';
 export { workloadId, parseWorkloadId, policyId } from './model/ids';
 export type { Span, SourceRef, Located } from './text/span';
 export { LineIndex, type Position } from './text/line-index';
-export { DEFAULT_SETTINGS, resolveSettings, type Settings } from './settings';
+export { DEFAULT_SETTINGS, resolveSettings, settingsFromConfig, type Settings } from './settings';
 export { ALL_CHECKS, PARSE_CODES } from './checks/registry';
 export type { Check } from './checks/types';
 export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';

@@ -4,13 +4,9 @@
  * Settings are kept per folder, never as one global: a file takes the settings of the innermost
  * workspace folder that holds it, and files outside every folder the settings of the window.
  */
-import { DEFAULT_SETTINGS, resolveSettings, type Settings, type Severity } from '../core/index';
+import { settingsFromConfig, type Settings } from '../core/index';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { compileGlobs, filesExcludePatterns, type PathMatcher } from './glob';
-
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
-/** Accepted spellings of severities besides the canonical ones (VS Code's own vocabulary). */
-const SEVERITY_ALIASES: Record<string, Severity | 'off'> = { info: 'information', warn: 'warning', none: 'off', ignore: 'off' };
 
 /** The configuration that applies to one workspace folder (or to the window). */
 export interface ScopeConfig {
@@ -29,33 +25,7 @@ export function defaultScopeConfig(): ScopeConfig {
 
 /** Maps the client's NetpolLensSettings (possibly partial, possibly junk) onto core Settings. */
 export function toCoreSettings(raw: NetpolLensSettings | null | undefined, log?: (msg: string) => void): Settings {
-  if (!raw || typeof raw !== 'object') return DEFAULT_SETTINGS;
-  const severities: Record<string, Severity | 'off'> = {};
-  if (raw.checks && typeof raw.checks === 'object') {
-    for (const [code, value] of Object.entries(raw.checks)) {
-      const v = typeof value === 'string' ? (SEVERITY_ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : value;
-      if (typeof v === 'string' && SEVERITIES.has(v)) severities[code] = v as Severity | 'off';
-      else log?.(`netpolLens.checks.${code}: "${String(value)}" is not one of error, warning, information, hint, off; using the default severity.`);
-    }
-  }
-  const dns: { namespace?: string; podLabels?: Record<string, string> } = {};
-  if (raw.dns && typeof raw.dns === 'object') {
-    if (typeof raw.dns.namespace === 'string' && raw.dns.namespace.trim()) dns.namespace = raw.dns.namespace.trim();
-    if (raw.dns.podLabels && typeof raw.dns.podLabels === 'object' && !Array.isArray(raw.dns.podLabels)) {
-      const labels: Record<string, string> = {};
-      for (const [k, v] of Object.entries(raw.dns.podLabels)) if (typeof v === 'string') labels[k] = v;
-      if (Object.keys(labels).length > 0) dns.podLabels = labels;
-    }
-  }
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []);
-  const partial: Partial<Settings> = {
-    severities,
-    podCidrs: strings(raw.podCidrs),
-    serviceCidrs: strings(raw.serviceCidrs),
-    reportUnisolatedWorkloads: raw.reportUnisolatedWorkloads === true,
-  };
-  const settings = resolveSettings({ ...partial, dns: { ...DEFAULT_SETTINGS.dns, ...dns } });
-  return settings;
+  return settingsFromConfig(raw, log && ((msg) => log(`netpolLens.${msg}`)));
 }
 
 /** Builds a folder's configuration from the `netpolLens` and `files.exclude` sections. */

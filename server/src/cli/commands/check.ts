@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { findingsJson, findingsSarif, findingsText, resolveSettings, type PlacedFinding, type Settings, type Severity } from '../../core/index';
+import { findingsJson, findingsSarif, findingsText, settingsFromConfig, type PlacedFinding, type Settings, type Severity } from '../../core/index';
 import { displayPath, UsageError } from '../load';
 import { parseArgs } from '../main';
 import { analyse } from './common';
@@ -8,7 +8,7 @@ const FORMATS = ['text', 'json', 'sarif'];
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 const VERSION = '0.1.0';
 
-/** `--config` file: `{"checks": {"<code>": "warning"|"off"...}, "dns": {...}, "podCidrs": [...], ...}` (the netpolLens.* settings). */
+/** `--config` file: the netpolLens.* settings as JSON (`{"checks": {"<code>": "warning"|"off"…}, "dns": {…}, …}`). */
 function loadConfig(file: string): Settings {
   let raw: unknown;
   try {
@@ -16,15 +16,8 @@ function loadConfig(file: string): Settings {
   } catch (e) {
     throw new UsageError(`cannot read config ${file}: ${(e as Error).message}`);
   }
-  const c = (raw ?? {}) as Record<string, unknown>;
-  const dns = (c.dns ?? {}) as { namespace?: string; podLabels?: Record<string, string> };
-  return resolveSettings({
-    severities: (c.checks ?? {}) as Settings['severities'],
-    dns: { namespace: dns.namespace ?? 'kube-system', podLabels: dns.podLabels ?? { 'k8s-app': 'kube-dns' } },
-    podCidrs: (c.podCidrs ?? []) as string[],
-    serviceCidrs: (c.serviceCidrs ?? []) as string[],
-    reportUnisolatedWorkloads: c.reportUnisolatedWorkloads === true,
-  });
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config ${file} must hold a JSON object`);
+  return settingsFromConfig(raw, (msg) => process.stderr.write(`netpol-lens: ${file}: ${msg}\n`));
 }
 
 export function runCheck(argv: readonly string[]): number {

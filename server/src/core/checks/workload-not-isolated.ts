@@ -1,5 +1,6 @@
 /**
- * workload-not-isolated (information, off unless settings.reportUnisolatedWorkloads): a workload
+ * workload-not-isolated (information, off unless settings.reportUnisolatedWorkloads, or a severity
+ * other than `off` is set for the code): a workload
  * that no policy isolates for ingress accepts connections from everywhere. Fix "Generate
  * default-deny policy for namespace …" appends a `podSelector: {}` / `policyTypes: [Ingress]`
  * policy to the workload's file (see fixes/fix.ts, kind `generate-default-deny`).
@@ -13,7 +14,8 @@ export const workloadNotIsolated: Check = {
   summary: 'A workload that no policy isolates for ingress (reported only when enabled).',
   run({ index, engine, settings }) {
     const out: Finding[] = [];
-    if (!settings.reportUnisolatedWorkloads) return out;
+    const asked = settings.severities['workload-not-isolated'];
+    if (!settings.reportUnisolatedWorkloads && (asked === undefined || asked === 'off')) return out;
     for (const w of index.workloads) {
       if (engine.isolation(w).ingress.length > 0) continue;
       const src = w.sources[0];
