@@ -1,6 +1,7 @@
 // The standard extension-test entry (`run()`, as @vscode/test-electron and @vscode/test-cli load
-// it): runs test/e2e/suite/*.test.js with mocha inside the extension host and prints a plain
-// `N passed, N failed` line.
+// it): runs <suite>/*.test.js with mocha inside the extension host and prints a plain
+// `N passed, N failed` line. The suite folder is $E2E_SUITE (set per run by run-tests.js),
+// test/e2e/suite by default.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,7 +15,7 @@ exports.run = function run() {
     reporter: 'spec',
   });
   if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
-  const dir = path.join(__dirname, 'suite');
+  const dir = process.env.E2E_SUITE ? path.resolve(process.env.E2E_SUITE) : path.join(__dirname, 'suite');
   for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     try {
