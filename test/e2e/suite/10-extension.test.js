@@ -116,6 +116,11 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const panel = api.currentPanel();
     assert.ok(panel, 'no reachability panel');
     assert.equal(panel.panel.viewType, 'netpolLens.reachability');
+    const roots = (panel.panel.webview.options.localResourceRoots || []).map((u) => u.path);
+    assert.equal(roots.length, 1);
+    assert.match(roots[0], /\/client\/dist$/, 'local resources are limited to the bundle folder');
+    assert.match(panel.panel.webview.html, /default-src 'none'; style-src [^;]+; font-src [^;]+; img-src [^;]+; script-src 'nonce-[A-Za-z0-9]{32}'/);
+    assert.doesNotMatch(panel.panel.webview.html, /unsafe-inline|unsafe-eval/);
     // The real webview (in the browser) sends `ready`; the host answers with the model.
     const modelMessage = panel.model
       ? { model: panel.model }
