@@ -32,6 +32,13 @@ export type ServerState =
   | { kind: 'running'; restartedAfterCrash: boolean }
   | { kind: 'failed'; message: string };
 
+/**
+ * Client-side commands the server may put in code lenses and hovers; announced in the client
+ * capabilities as `experimental.commands.commands` (rust-analyzer's convention), so the server
+ * leaves a lens inert rather than pointing it at a command this client lacks.
+ */
+export const CLIENT_COMMANDS = ['netpolLens.showReachability', 'netpolLens.explainConnection', 'netpolLens.showReferences'];
+
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'yaml' },
   { scheme: 'untitled', language: 'yaml' },
@@ -142,6 +149,19 @@ export class Server implements vscode.Disposable {
     };
     // The id `netpolLens` makes the client honour `netpolLens.trace.server` by itself.
     const client = new LanguageClient('netpolLens', 'netpol-lens', serverOptions, clientOptions);
+    client.registerFeature({
+      fillClientCapabilities(capabilities) {
+        const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+        capabilities.experimental = { ...experimental, commands: { commands: CLIENT_COMMANDS } };
+      },
+      initialize() {
+        /* nothing to set up */
+      },
+      getState: () => ({ kind: 'static' }),
+      clear() {
+        /* nothing to clear */
+      },
+    });
     client.onNotification(STATUS_METHOD, (params: StatusParams) => {
       this._status = params;
       this.statusEmitter.fire(params);

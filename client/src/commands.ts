@@ -132,11 +132,35 @@ const restartServer: CommandFactory = (ctx) => async () => {
 
 const showOutput: CommandFactory = (ctx) => () => ctx.server.output.show(true);
 
+interface LspLocation {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/**
+ * `netpolLens.showReferences(uri, position, locations)` with LSP JSON arguments, as the server's
+ * "selects N pods" code lens sends them: opens the references peek on those locations
+ * (`editor.action.showReferences` wants editor objects).
+ */
+const showReferences: CommandFactory = () => (uri?: unknown, position?: unknown, locations?: unknown) => {
+  if (typeof uri !== 'string' || typeof position !== 'object' || position === null || !Array.isArray(locations)) return undefined;
+  const p = position as { line: number; character: number };
+  const range = (r: LspLocation['range']): vscode.Range => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  return vscode.commands.executeCommand(
+    'editor.action.showReferences',
+    vscode.Uri.parse(uri),
+    new vscode.Position(p.line, p.character),
+    (locations as LspLocation[]).map((l) => new vscode.Location(vscode.Uri.parse(l.uri), range(l.range))),
+  );
+};
+
 export const COMMANDS: Record<string, CommandFactory> = {
   'netpolLens.showReachability': showReachability,
   'netpolLens.explainConnection': explainConnection,
   'netpolLens.restartServer': restartServer,
   'netpolLens.showOutput': showOutput,
+  // internal: the target of the server's "selects N pods" code lens (not in the palette)
+  'netpolLens.showReferences': showReferences,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

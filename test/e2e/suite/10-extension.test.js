@@ -165,6 +165,41 @@ describe('netpol-lens in VS Code (seed example)', function () {
     await opened;
   });
 
+  it('opens the view from the code lens of a policy, focused on the pods it selects', async () => {
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', np3.uri, 10);
+    const commands = (lenses || []).map((l) => l.command && l.command.command).filter(Boolean);
+    const show = (lenses || []).find((l) => l.command && l.command.command === 'netpolLens.showReachability' && l.command.arguments && l.command.arguments.length);
+    assert.ok(show, `no "Show reachability" lens with a policy argument among ${JSON.stringify(commands)}`);
+    assert.deepEqual({ ...show.command.arguments[0], uri: undefined }, { uri: undefined, name: 'np-layer3', namespace: 'layer3' });
+    // every lens command is one this client has
+    const known = new Set(await vscode.commands.getCommands(true));
+    for (const c of commands) assert.ok(known.has(c), `lens command ${c} is not registered`);
+
+    const isFocused = (m) => m.type === 'model' && m.focusPolicy && m.focusPolicy.name === 'np-layer3';
+    let panel = api.currentPanel();
+    let focused;
+    if (panel) {
+      focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
+      await vscode.commands.executeCommand(show.command.command, ...show.command.arguments);
+    } else {
+      const created = new Promise((resolve) => {
+        const d = api.onDidCreatePanel((p) => {
+          d.dispose();
+          resolve(p);
+        });
+      });
+      await vscode.commands.executeCommand(show.command.command, ...show.command.arguments);
+      panel = await created;
+      focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
+    }
+    const m = await focused;
+    assert.deepEqual([...(m.focus || [])].sort(), [W.busybox3, W.nginx3]);
+    // and back to the whole workspace
+    const whole = h.nextPosted(panel, (x) => x.type === 'model' && !x.focusPolicy, 'an unfocused model');
+    panel.receive({ type: 'clearFocus' });
+    await whole;
+  });
+
   it('explains a connection through the command', async () => {
     const ex = await vscode.commands.executeCommand('netpolLens.explainConnection', W.busybox2, W.nginx1, '80/TCP');
     assert.ok(ex, 'no explanation returned');
