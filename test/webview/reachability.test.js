@@ -268,6 +268,27 @@ describe('reachability webview', () => {
     await view.close();
   });
 
+  it('highlights the pods of a focused policy and clears the focus on request', async () => {
+    const view = await seededView(browser);
+    const { page } = view;
+    const focusPolicy = { uri: 'file:///work/examples/layer3/np-layer3.yaml', name: 'np-layer3', namespace: 'layer3' };
+    await view.send({ type: 'model', model: { ...seedModel(), focus: [W.busybox3, W.nginx3] }, port: 'any', focus: [W.busybox3, W.nginx3], focusPolicy });
+    await page.waitForSelector('.focus-chip:not([hidden])');
+    assert.match(await page.textContent('.focus-chip'), /Focus: policy layer3\/np-layer3/);
+    assert.equal(await page.locator('.row-header.focused-ep').count(), 2);
+    assert.equal(await page.locator('.col-header.focused-ep').count(), 2);
+    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx2), 'class'), /dimmed/);
+    assert.doesNotMatch(await page.getAttribute(cell(W.busybox1, W.nginx3), 'class'), /dimmed/);
+    assert.deepEqual((await view.state()).focusPolicy, focusPolicy);
+    await page.click('.chip-clear');
+    await view.waitPosted((m) => m.type === 'clearFocus', 'clearFocus');
+    assert.equal(await page.isVisible('.focus-chip'), false);
+    assert.equal(await page.locator('.cell.dimmed').count(), 0);
+    assert.equal((await view.state()).focusPolicy, undefined);
+    assert.deepEqual(view.problems, []);
+    await view.close();
+  });
+
   it('renders only the visible part of a large matrix and stays responsive', async () => {
     const model = bigModel(50, 20); // 1000 workloads, 1050 rows
     const view = await openView(browser);
