@@ -104,6 +104,9 @@ export class ReachabilityPanel implements vscode.Disposable {
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false; // its webview is torn down; wait for the next `ready`
+      }),
       panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
       // The server sends a status notification whenever its index changes (edits, files, settings).
       server.onStatus((s) => {
@@ -184,7 +187,9 @@ export class ReachabilityPanel implements vscode.Disposable {
 
   /** Fetches the matrix and posts it; stale answers (a newer refresh started) are dropped. */
   async refresh(): Promise<void> {
-    if (!this.ready) return;
+    // A hidden panel has no live webview (no retainContextWhenHidden); when shown again it reloads
+    // from its saved state and sends `ready`, which refreshes.
+    if (!this.ready || !this.panel.visible) return;
     const seq = ++this.refreshSeq;
     this.post({ type: 'busy', busy: true });
     try {
