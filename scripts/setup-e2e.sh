@@ -14,6 +14,10 @@
 #
 # playwright-core is an ordinary devDependency of the repo.
 set -euo pipefail
+# When run from `npm test`, the outer npm's environment (npm_config_user_agent names Node 20,
+# npm_node_execpath, …) would reach the inner installs; code-server's postinstall reads the Node
+# version from it and refuses. Start the installs from a clean npm environment.
+while read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_' || true)
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 D="$ROOT/.e2e"
