@@ -19,6 +19,8 @@ export const ipBlockMatchesClusterIps: Check = {
     const out: Finding[] = [];
     const podCidrs = compact(settings.podCidrs.map((c) => ({ text: c, p: parseCidr(c) })).map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)));
     const svcCidrs = compact(settings.serviceCidrs.map((c) => ({ text: c, p: parseCidr(c) })).map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)));
+    const podsWithIps = index.workloads.filter((w) => w.ips.length > 0);
+    const servicesWithIps = index.services.filter((sv) => sv.clusterIPs.length > 0);
     for (const p of index.policies) {
       for (const { peer } of peersOf(p)) {
         const b = peer.ipBlock;
@@ -28,8 +30,8 @@ export const ipBlockMatchesClusterIps: Check = {
         if (parsed.prefix === 0 && b.except.length === 0) continue;
         const set = ipBlockSet(b.cidr.value, b.except.map((e) => e.value));
         if (!set || set.isEmpty) continue;
-        const pods = index.workloads.filter((w) => w.ips.some((ip) => set.containsIp(ip)));
-        const svcs = index.services.filter((s) => s.clusterIPs.some((ip) => set.containsIp(ip)));
+        const pods = podsWithIps.filter((w) => w.ips.some((ip) => set.containsIp(ip)));
+        const svcs = servicesWithIps.filter((sv) => sv.clusterIPs.some((ip) => set.containsIp(ip)));
         const pc = podCidrs.filter((c) => set.overlaps(c.range));
         const sc = svcCidrs.filter((c) => set.overlaps(c.range));
         if (!pods.length && !svcs.length && !pc.length && !sc.length) continue;

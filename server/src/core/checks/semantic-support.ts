@@ -8,10 +8,10 @@ import type { RelatedInfo } from '../model/finding';
 import type {
   Direction, LabelSelector, Labels, NetworkPolicyResource, NamespaceResource, Peer, PolicyRule, PortEntry,
 } from '../model/types';
-import { METADATA_NAME_LABEL, type NamespaceInfo, type Workload, type WorkspaceIndex } from '../index/workspace-index';
+import { cmp, METADATA_NAME_LABEL, type NamespaceInfo, type Workload, type WorkspaceIndex } from '../index/workspace-index';
 import type { Settings } from '../settings';
 import { compileSelector } from '../semantics/selector';
-import { rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint } from '../semantics/compile';
+import { peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint } from '../semantics/compile';
 import type { PolicyEngine } from '../semantics/engine';
 import { ConnectionSet } from '../semantics/port-set';
 
@@ -189,12 +189,14 @@ export function allowedEgress(engine: PolicyEngine, policies: readonly CompiledP
 /** Workloads a rule's peers match (pod peers only; ipBlock and "all peers" give none). */
 export function peerWorkloads(engine: PolicyEngine, rule: CompiledRule, policyNs: string, extra: readonly Workload[] = []): Workload[] {
   if (rule.peers === 'all') return [];
-  const out: Workload[] = [];
-  for (const w of [...engine.index.workloads, ...extra]) {
-    const ep = workloadEndpoint(w);
-    if (rule.peers.some((pm) => pm.kind === 'pods' && engine.ruleMatchesPeer({ ...rule, peers: [pm] }, policyNs, ep).match)) out.push(w);
+  const found = new Set<Workload>();
+  for (const pm of rule.peers) {
+    if (pm.kind !== 'pods') continue;
+    for (const w of engine.workloadsMatching(pm, policyNs)) found.add(w);
+    for (const w of extra) if (peerMatches(pm, policyNs, workloadEndpoint(w), engine).match) found.add(w);
   }
-  return out;
+  const inIndex = [...found].filter((w) => !extra.includes(w)).sort((a, b) => cmp(a.id, b.id));
+  return [...inIndex, ...extra.filter((w) => found.has(w))];
 }
 
 // ---------------------------------------------------------------------------------------------

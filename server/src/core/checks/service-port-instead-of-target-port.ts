@@ -19,6 +19,11 @@ export const servicePortInsteadOfTargetPort: Check = {
   summary: 'A rule allows a Service\'s port while its pods listen on a different targetPort.',
   run({ index, engine }) {
     const out: Finding[] = [];
+    const servicesByNs = new Map<string, ServiceResource[]>();
+    for (const svc of index.services) {
+      if (!svc.selector || Object.keys(svc.selector).length === 0) continue;
+      servicesByNs.set(svc.namespace, [...(servicesByNs.get(svc.namespace) ?? []), svc]);
+    }
     for (const c of engine.compiled) {
       const p = c.policy;
       for (const dir of ['ingress', 'egress'] as const) {
@@ -30,7 +35,7 @@ export const servicePortInsteadOfTargetPort: Check = {
             const port = pe.port?.value as number;
             const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
             if (!proto || !pe.port) continue;
-            const hit = findMismatch(index.services, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
+            const hit = findMismatch(servicesByNs, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
             if (!hit) continue;
             const { svc, sp, target, w } = hit;
             const tp = sp.targetPort?.value;
@@ -51,15 +56,15 @@ export const servicePortInsteadOfTargetPort: Check = {
   },
 };
 
+/** A destination that does not listen on `port` while a Service of its namespace maps `port` to another target port. */
 function findMismatch(
-  services: readonly ServiceResource[], dsts: readonly Workload[], port: number, proto: Protocol,
+  servicesByNs: ReadonlyMap<string, readonly ServiceResource[]>, dsts: readonly Workload[], port: number, proto: Protocol,
   alreadyAllowed: (w: Workload, target: number) => boolean,
 ): { svc: ServiceResource; sp: ServicePort; target: number; w: Workload } | undefined {
   for (const w of dsts) {
     if (w.ports.some((cp) => cp.port === port && cp.protocol === proto)) continue;
-    for (const svc of services) {
-      if (svc.namespace !== w.namespace || !svc.selector || Object.keys(svc.selector).length === 0) continue;
-      if (!Object.entries(svc.selector).every(([k, v]) => w.labels[k] === v)) continue;
+    for (const svc of servicesByNs.get(w.namespace) ?? []) {
+      if (!Object.entries(svc.selector ?? {}).every(([k, v]) => w.labels[k] === v)) continue;
       for (const sp of svc.ports) {
         if (sp.port !== port || sp.protocol !== proto) continue;
         const tp = sp.targetPort?.value;

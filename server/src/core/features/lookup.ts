@@ -8,7 +8,7 @@ import type {
   ContainerPort, Direction, IpBlock, LabelSelector, NamespaceResource, NetworkPolicyResource, Peer, PolicyRule,
   PortEntry, Resource, ServiceResource, WorkloadResource,
 } from '../model/types';
-import { compilePeer, peerMatches, type CompiledPolicy, type PeerMatcher } from '../semantics/compile';
+import { compilePeer, type CompiledPolicy, type PeerMatcher } from '../semantics/compile';
 import type { Located, SourceRef, Span } from '../text/span';
 import type { FeatureContext } from './context';
 
@@ -95,8 +95,7 @@ export function peerWorkloads(ctx: FeatureContext, policy: NetworkPolicyResource
 }
 
 export function matcherWorkloads(ctx: FeatureContext, policyNs: string, m: PeerMatcher): Workload[] {
-  return ctx.engine.workloadEndpoints().flatMap((ep) =>
-    (ep.kind === 'workload' && peerMatches(m, policyNs, ep, ctx.index).match ? [ep.workload] : []));
+  return [...ctx.engine.workloadsMatching(m, policyNs)];
 }
 
 /** Namespaces (known in the workspace) a peer's namespaceSelector matches; the policy's own for a podSelector-only peer. */

@@ -187,6 +187,13 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
   for (const [id, srcs] of [...byId.entries()].sort((a, b) => cmp(a[0], b[0]))) {
     const first = srcs[0];
     if (!first) continue;
+    if (srcs.length === 1) {
+      workloads.push({
+        id, namespace: first.namespace, name: first.name, kind: first.workloadKind, labels: first.labels, ports: first.ports,
+        hostNetwork: first.hostNetwork, ips: first.ips, sources: srcs,
+      });
+      continue;
+    }
     const labels: Record<string, string> = {};
     for (const s of srcs) for (const [k, v] of Object.entries(s.labels)) if (!(k in labels)) labels[k] = v;
     const ports: ContainerPort[] = [];

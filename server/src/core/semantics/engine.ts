@@ -5,7 +5,8 @@
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
 import { cmp } from '../index/workspace-index';
-import { compilePolicy, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import { compilePolicy, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
+import type { SelectorMatcher } from './selector';
 import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
 
@@ -41,6 +42,7 @@ export class PolicyEngine {
   private readonly matchCache = new Map<CompiledRule, Uint8Array>();
   /** Per rule without named ports: its port set (the same for every destination). */
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
+  private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
   private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
 
   constructor(readonly index: WorkspaceIndex) {
@@ -68,6 +70,32 @@ export class PolicyEngine {
       this.selectingCache.set(w.id, s);
     }
     return s;
+  }
+
+  /**
+   * Workloads of the workspace one peer matches, in id order: pod peers look only at the namespaces
+   * they can match (the policy's own, or those its namespaceSelector matches); ipBlocks at pods with
+   * known IPs. Cached per matcher.
+   */
+  workloadsMatching(m: PeerMatcher, policyNs: string): readonly Workload[] {
+    const key = m.kind === 'pods' && m.namespaces === 'own' ? `${policyNs}` : '';
+    let perNs = this.peerCache.get(m);
+    if (!perNs) {
+      perNs = new Map();
+      this.peerCache.set(m, perNs);
+    }
+    let out = perNs.get(key);
+    if (out) return out;
+    if (m.kind === 'none') out = [];
+    else if (m.kind === 'ipBlock') out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
+    else {
+      const nss = m.namespaces === 'own'
+        ? [policyNs]
+        : [...this.index.namespaces.keys()].filter((ns) => (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)));
+      out = nss.flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels))).sort((a, b) => cmp(a.id, b.id));
+    }
+    perNs.set(key, out);
+    return out;
   }
 
   /** Workloads a policy selects. */
