@@ -7,7 +7,7 @@ import { WorkspaceIndex } from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
 import { runChecks } from './checks/registry';
-import { PolicyEngine, computeReachability, type ReachEntry, type ReachQuery } from './semantics/engine';
+import { PolicyEngine, computeReachability, reachabilityRows, type ReachEntry, type ReachQuery } from './semantics/engine';
 import type { Endpoint } from './semantics/compile';
 import { explainConnection, type Explanation } from './semantics/explain';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
@@ -87,6 +87,11 @@ export class Analysis {
 
   reachability(q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
     return computeReachability(this.engine, q);
+  }
+
+  /** The listing row by row (one source at a time), for adapters that must stay responsive. */
+  reachabilityRows(q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
+    return reachabilityRows(this.engine, q);
   }
 
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {

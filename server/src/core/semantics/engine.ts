@@ -300,22 +300,36 @@ export interface ReachEntry {
 
 /** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
 export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
-  const endpoints = q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()];
+  const { endpoints, rows } = reachabilityRows(engine, q);
   const entries: ReachEntry[] = [];
+  for (const row of rows) for (const e of row) entries.push(e);
+  return { endpoints, entries };
+}
+
+/**
+ * The same listing one source row at a time, so that an adapter can yield to other work (and
+ * stop) between rows on big workspaces: `rows` yields the entries of each source in order.
+ */
+export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
+  const endpoints = q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()];
   const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
   const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
-  const openIn = dsts.map((e) => e.kind !== 'workload' || engine.isolation(e.workload).ingress.length === 0);
-  for (const src of srcs) {
-    const srcOpen = src.kind !== 'workload' || engine.isolation(src.workload).egress.length === 0;
-    for (let j = 0; j < dsts.length; j++) {
-      const dst = dsts[j] as Endpoint;
-      if (src === dst) continue;
-      if (src.kind === 'external' && dst.kind === 'external') continue;
-      // both sides open: everything (the common case in big, lightly protected workspaces)
-      let conns = srcOpen && openIn[j] ? ConnectionSet.ALL : engine.pair(src, dst).conns;
-      if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
-      if (!conns.isEmpty) entries.push({ src, dst, conns });
+  function* rows(): Generator<ReachEntry[]> {
+    const openIn = dsts.map((e) => e.kind !== 'workload' || engine.isolation(e.workload).ingress.length === 0);
+    for (const src of srcs) {
+      const srcOpen = src.kind !== 'workload' || engine.isolation(src.workload).egress.length === 0;
+      const row: ReachEntry[] = [];
+      for (let j = 0; j < dsts.length; j++) {
+        const dst = dsts[j] as Endpoint;
+        if (src === dst) continue;
+        if (src.kind === 'external' && dst.kind === 'external') continue;
+        // both sides open: everything (the common case in big, lightly protected workspaces)
+        let conns = srcOpen && openIn[j] ? ConnectionSet.ALL : engine.pair(src, dst).conns;
+        if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
+        if (!conns.isEmpty) row.push({ src, dst, conns });
+      }
+      yield row;
     }
   }
-  return { endpoints, entries };
+  return { endpoints, total: srcs.length, rows: rows() };
 }

@@ -16,8 +16,8 @@
  *   notes where the answer depends on the network plugin. Errors: InvalidParams for an unknown
  *   endpoint (the message suggests ids) or a malformed port.
  */
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import type { Analysis, Endpoint, SourceRef } from '../../core/index';
+import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { Analysis, Endpoint, ReachEntry, SourceRef } from '../../core/index';
 import {
   ExplainMethod,
   ReachabilityMethod,
@@ -50,11 +50,37 @@ function locate(ctx: ServerContext, a: Analysis, ref: SourceRef): SourceLocation
   return { uri: ctx.clientUri(loc.uri), range: loc.range };
 }
 
-export function reachability(ctx: ServerContext, params: ReachabilityParams | null | undefined): ReachabilityResult {
+/** How long the matrix may compute before it yields to other messages (ms). */
+const SLICE_MS = 15;
+
+export async function reachability(
+  ctx: ServerContext, params: ReachabilityParams | null | undefined, token?: CancellationToken, progress?: WorkDoneProgressReporter,
+): Promise<ReachabilityResult> {
   const port = portParam(params?.port);
   const a = ctx.snapshot();
   const engine = a.engine;
-  const r = a.reachability({ ...(port ? { port } : {}), externals: true });
+  // row by row, yielding to other requests and notifications between slices: a big workspace keeps
+  // its diagnostics and hovers flowing while the matrix computes, and a superseded request stops
+  const stepwise = a.reachabilityRows({ ...(port ? { port } : {}), externals: true });
+  const entries: ReachEntry[] = [];
+  let done = 0;
+  let slice = Date.now();
+  progress?.begin('netpol-lens: reachability', 0, `0/${stepwise.total} sources`, true);
+  try {
+    for (const row of stepwise.rows) {
+      for (const e of row) entries.push(e);
+      done++;
+      if (Date.now() - slice > SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'netpolLens/reachability cancelled');
+        progress?.report(Math.floor((done * 100) / Math.max(1, stepwise.total)), `${done}/${stepwise.total} sources`);
+        slice = Date.now();
+      }
+    }
+  } finally {
+    progress?.done();
+  }
+  const r = { endpoints: stepwise.endpoints, entries };
   const endpoints: EndpointDto[] = r.endpoints.map((e: Endpoint): EndpointDto => {
     if (e.kind === 'external') return { id: e.id, kind: 'external' };
     const w = e.workload;
@@ -125,6 +151,14 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
 }
 
 export function registerCustomRequests(ctx: ServerContext, guard: <P, R>(name: string, fn: (p: P) => R) => (p: P) => R): void {
-  ctx.connection.onRequest(ReachabilityMethod, guard('netpolLens/reachability', (p: ReachabilityParams) => reachability(ctx, p)));
+  ctx.connection.onRequest(ReachabilityMethod, async (p: ReachabilityParams, token: CancellationToken, progress: WorkDoneProgressReporter) => {
+    try {
+      return await reachability(ctx, p, token, progress);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      ctx.error('netpolLens/reachability failed', e);
+      throw new ResponseError(ErrorCodes.InternalError, `netpolLens/reachability failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
   ctx.connection.onRequest(ExplainMethod, guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)));
 }

@@ -1,0 +1,78 @@
+/**
+ * A big workspace: the reachability matrix computes row by row and yields, so other requests are
+ * answered meanwhile, and a cancelled request stops (workspace from ../shared/bench/gen-workspace.mjs).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import type { ReachabilityResult } from '../../server/src/protocol/requests';
+import { LspClient, REPO_ROOT } from '../support/lsp-harness';
+
+const GEN = join(REPO_ROOT, '..', 'shared', 'bench', 'gen-workspace.mjs');
+
+function firstPolicyFile(dir: string): string {
+  const walk = (d: string): string | undefined => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        const f = walk(p);
+        if (f) return f;
+      } else if (p.includes('network-policies') && readFileSync(p, 'utf8').includes('podSelector')) return p;
+    }
+    return undefined;
+  };
+  const f = walk(dir);
+  assert.ok(f, 'no policy file generated');
+  return f;
+}
+
+describe('a big workspace stays responsive', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'netpol-lens-big-')), 'ws');
+  let client: LspClient;
+
+  before(async () => {
+    const g = spawnSync(process.execPath, [GEN, '--out', dir, '--namespaces', '40', '--workloads', '1500', '--policies', '300', '--seed', '7', '--quiet'], { encoding: 'utf8' });
+    assert.equal(g.status, 0, g.stderr);
+    ({ client } = await LspClient.start({ folders: [dir] }));
+    await client.waitForReady();
+  });
+  after(async () => {
+    await client.stop();
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  it('answers a hover while the matrix computes', async () => {
+    const order: string[] = [];
+    const matrix = client.request<ReachabilityResult>('netpolLens/reachability', {}, 120_000).then((r) => {
+      order.push('reachability');
+      return r;
+    });
+    const file = firstPolicyFile(dir);
+    const uri = pathToFileURL(file).href;
+    const text = readFileSync(file, 'utf8');
+    const at = text.indexOf('podSelector');
+    const line = text.slice(0, at).split('\n').length - 1;
+    await client.open(uri, text);
+    const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } });
+    order.push('hover');
+    assert.ok(hover, 'hover answered');
+    const r = await matrix;
+    assert.deepEqual(order, ['hover', 'reachability']);
+    assert.ok(r.endpoints.length > 1500 && r.connections.length > 10_000, `${r.endpoints.length} endpoints, ${r.connections.length} connections`);
+  });
+
+  it('stops a cancelled matrix request', async () => {
+    const cts = new CancellationTokenSource();
+    const p = client.conn.sendRequest('netpolLens/reachability', {}, cts.token);
+    setTimeout(() => cts.cancel(), 30);
+    await assert.rejects(p as Promise<unknown>, (e: { code?: number }) => e.code === -32800);
+    // the server is still there
+    const r = await client.request<unknown>('textDocument/documentSymbol', { textDocument: { uri: pathToFileURL(firstPolicyFile(dir)).href } });
+    assert.ok(Array.isArray(r));
+  });
+});
