@@ -224,9 +224,10 @@ export class Server implements vscode.Disposable {
     await this.ensureStarted();
   }
 
-  async request<R>(method: string, params: unknown): Promise<R> {
+  /** Sends a request to the server (started on demand); `token` cancels it ($/cancelRequest). */
+  async request<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
     const client = await this.ensureStarted();
-    return client.sendRequest<R>(method, params);
+    return token ? client.sendRequest<R>(method, params, token) : client.sendRequest<R>(method, params);
   }
 
   async dispose(): Promise<void> {

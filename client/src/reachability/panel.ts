@@ -49,6 +49,7 @@ export class ReachabilityPanel implements vscode.Disposable {
   private readonly queue: HostToWebview[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshSeq = 0;
+  private pending: vscode.CancellationTokenSource | undefined;
   private hostRequestId = 0;
   private port: string;
   private focusPolicy: FocusPolicy | undefined;
@@ -191,11 +192,16 @@ export class ReachabilityPanel implements vscode.Disposable {
     // from its saved state and sends `ready`, which refreshes.
     if (!this.ready || !this.panel.visible) return;
     const seq = ++this.refreshSeq;
+    // a newer refresh supersedes this one: the server stops computing the stale matrix
+    this.pending?.cancel();
+    this.pending?.dispose();
+    const pending = new vscode.CancellationTokenSource();
+    this.pending = pending;
     this.post({ type: 'busy', busy: true });
     try {
       const params: ReachabilityParams = {};
       if (this.focusPolicy) params.focusPolicy = this.focusPolicy;
-      const model = await this.server.request<ReachabilityResult>(REACHABILITY, params);
+      const model = await this.server.request<ReachabilityResult>(REACHABILITY, params, pending.token);
       if (seq !== this.refreshSeq) return;
       this.lastModel = model;
       const message: HostToWebview = { type: 'model', model, port: this.port };
@@ -243,6 +249,8 @@ export class ReachabilityPanel implements vscode.Disposable {
   dispose(): void {
     if (ReachabilityPanel.current === this) ReachabilityPanel.current = undefined;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.pending?.cancel();
+    this.pending?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.postedEmitter.dispose();
     this.readyEmitter.dispose();
