@@ -70,7 +70,8 @@ export const ALL_CHECKS: readonly Check[] = [
 export const PARSE_CODES: ReadonlyArray<{ code: string; defaultSeverity: Finding['severity']; summary: string }> = [
   { code: 'yaml-syntax-error', defaultSeverity: 'error', summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.' },
   { code: 'helm-template', defaultSeverity: 'information', summary: 'A file is an unrendered template ({{ … }}); render it to have its policies checked.' },
-  { code: 'unreadable-file', defaultSeverity: 'warning', summary: 'A file is too large or expands to too many nodes to be analysed.' },
+  { code: 'unreadable-file', defaultSeverity: 'warning', summary: 'A file is binary, too large or expands to too many nodes to be analysed.' },
+  { code: 'empty-file', defaultSeverity: 'hint', summary: 'A YAML or JSON file holds no Kubernetes object (empty, or only comments).' },
 ];
 
 export function runChecks(ctx: CheckContext): Finding[] {

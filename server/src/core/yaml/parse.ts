@@ -39,7 +39,18 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     return { uri, docs: [], problems };
   }
   if (text.slice(0, 8192).includes('\u0000')) {
-    return { uri, docs: [], problems }; // binary: never a manifest
+    problems.push({
+      code: 'unreadable-file', severity: 'warning', uri, span: { start: 0, end: 0 },
+      message: `${baseName(uri)} holds binary data (a NUL byte), not YAML or JSON; it was not analysed. Exclude it (netpolLens.exclude) or give it another extension.`,
+    });
+    return { uri, docs: [], problems };
+  }
+  if (isBlank(text)) {
+    problems.push({
+      code: 'empty-file', severity: 'hint', uri, span: { start: 0, end: 0 },
+      message: `${baseName(uri)} holds no Kubernetes object (it is empty${text.trim() ? ' but for comments and document markers' : ''}). Add manifests or remove the file.`,
+    });
+    return { uri, docs: [], problems };
   }
   if (!looksLikeManifest(text)) return { uri, docs: [], problems };
   // a template: `{{` unquoted at a line start or as a value (quoted ones parse and are kept)
@@ -81,6 +92,12 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     good.push(d); // keep its position in the docs list; lowering skips documents with errors
   }
   return { uri, docs: good, problems };
+}
+
+/** Only whitespace, comments and document markers (`---`, `...`). */
+function isBlank(text: string): boolean {
+  if (text.length > 65536) return false;
+  return text.split(/\r?\n|\r/).every((l) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?$/.test(l));
 }
 
 function firstLine(s: string): string {
