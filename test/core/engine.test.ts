@@ -157,3 +157,32 @@ test('settings: a severity for workload-not-isolated turns it on; off keeps it o
   const dflt = analyseTexts(files);
   assert.equal(dflt.findings().filter((f) => f.code === 'workload-not-isolated').length, 0);
 });
+
+test('reachability rows (shared egress rows, ingress columns) equal the pair-by-pair verdicts', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { analyseTree } = await import('../support/load');
+  const { loadSemanticsFixtures } = await import('../support/semantics-fixtures');
+  const dir = join(mkdtempSync(join(tmpdir(), 'netpol-lens-rows-')), 'ws');
+  const gen = join(__dirname, '..', '..', '..', '..', 'shared', 'bench', 'gen-workspace.mjs');
+  const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', '8', '--workloads', '120', '--policies', '60', '--seed', '11', '--quiet']);
+  assert.equal(g.status, 0, String(g.stderr));
+  const analyses = [analyseTree(dir), ...loadSemanticsFixtures().map((fx) => analyseTexts({ [fx.name]: fx.text }))];
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+  for (const a of analyses) {
+    for (const port of [undefined, { port: 53, protocol: 'UDP' as const }]) {
+      const listed = new Map(a.reachability(port ? { port } : {}).entries.map((e) => [`${e.src.id} ${e.dst.id}`, JSON.stringify(e.conns.toConns())]));
+      const eps = a.engine.endpoints();
+      for (const s of eps) {
+        for (const d of eps) {
+          if (s === d || (s.kind === 'external' && d.kind === 'external')) continue;
+          let c = a.engine.pair(s, d).conns;
+          if (port) c = c.restrict(port.protocol, port.port);
+          assert.equal(listed.get(`${s.id} ${d.id}`), c.isEmpty ? undefined : JSON.stringify(c.toConns()), `${s.id} → ${d.id}`);
+        }
+      }
+    }
+  }
+});

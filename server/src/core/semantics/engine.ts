@@ -19,6 +19,8 @@ export interface SideResult {
   readonly viaPodIp: boolean;
 }
 
+const NO_POLICIES: readonly CompiledPolicy[] = [];
+
 /** The side of an endpoint no policy isolates: everything allowed. */
 const OPEN: SideResult = { isolating: [], set: ConnectionSet.ALL, viaPodIp: false };
 
@@ -43,10 +45,13 @@ export class PolicyEngine {
   /** Per rule without named ports: its port set (the same for every destination). */
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
   private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
+  private readonly interned = new Map<string, readonly CompiledPolicy[]>();
+  private readonly policyIx: Map<CompiledPolicy, number>;
   private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
 
   constructor(readonly index: WorkspaceIndex) {
     this.compiled = index.policies.map(compilePolicy);
+    this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
     for (const c of this.compiled) {
       const l = this.byNs.get(c.namespace) ?? [];
       l.push(c);
@@ -107,10 +112,22 @@ export class PolicyEngine {
     let iso = this.isolationCache.get(w.id);
     if (!iso) {
       const sel = this.selecting(w);
-      iso = { ingress: sel.filter((p) => p.types.ingress), egress: sel.filter((p) => p.types.egress) };
+      iso = { ingress: this.intern(sel.filter((p) => p.types.ingress)), egress: this.intern(sel.filter((p) => p.types.egress)) };
       this.isolationCache.set(w.id, iso);
     }
     return iso;
+  }
+
+  /** One shared array per distinct list of policies, so that equal lists can key caches. */
+  private intern(list: CompiledPolicy[]): readonly CompiledPolicy[] {
+    if (list.length === 0) return NO_POLICIES;
+    const key = list.map((p) => this.policyIx.get(p)).join(',');
+    let shared = this.interned.get(key);
+    if (!shared) {
+      shared = list;
+      this.interned.set(key, shared);
+    }
+    return shared;
   }
 
   /** Effective labels of a namespace (cached per snapshot). */
@@ -314,17 +331,63 @@ export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { en
   const endpoints = q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()];
   const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
   const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
+  // The egress side of (src, dst) depends on src only through the list of policies isolating its
+  // egress, so sources sharing that list share one row of egress sets. Likewise the ingress side of
+  // (src, dst) depends on dst only through its ingress policies, unless those name ports (resolved
+  // on each destination). Pairs are then one intersection each.
+  const isoOf = (e: Endpoint, dir: 'ingress' | 'egress'): readonly CompiledPolicy[] =>
+    e.kind === 'workload' ? engine.isolation(e.workload)[dir] : NO_POLICIES;
+  const egressRows = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
+  const ingressCols = new Map<readonly CompiledPolicy[], Map<Endpoint, ConnectionSet>>();
+  const namesPorts = (ps: readonly CompiledPolicy[]): boolean =>
+    ps.some((p) => p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')));
+  const sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
   function* rows(): Generator<ReachEntry[]> {
-    const openIn = dsts.map((e) => e.kind !== 'workload' || engine.isolation(e.workload).ingress.length === 0);
+    const inIso = dsts.map((e) => isoOf(e, 'ingress'));
     for (const src of srcs) {
-      const srcOpen = src.kind !== 'workload' || engine.isolation(src.workload).egress.length === 0;
+      const eIso = isoOf(src, 'egress');
+      let eRow = egressRows.get(eIso);
+      if (!eRow && eIso.length > 0) {
+        eRow = new Array<ConnectionSet | undefined>(dsts.length);
+        egressRows.set(eIso, eRow);
+      }
       const row: ReachEntry[] = [];
       for (let j = 0; j < dsts.length; j++) {
         const dst = dsts[j] as Endpoint;
         if (src === dst) continue;
         if (src.kind === 'external' && dst.kind === 'external') continue;
+        const iIso = inIso[j] as readonly CompiledPolicy[];
         // both sides open: everything (the common case in big, lightly protected workspaces)
-        let conns = srcOpen && openIn[j] ? ConnectionSet.ALL : engine.pair(src, dst).conns;
+        if (eIso.length === 0 && iIso.length === 0) {
+          const all = q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL;
+          row.push({ src, dst, conns: all });
+          continue;
+        }
+        let eg = ConnectionSet.ALL;
+        if (eRow) eg = eRow[j] ??= engine.egressSide(src, dst).set;
+        if (eg.isEmpty) continue;
+        let ig = ConnectionSet.ALL;
+        if (iIso.length > 0) {
+          let shared = sharedIngress.get(iIso);
+          if (shared === undefined) {
+            shared = !namesPorts(iIso);
+            sharedIngress.set(iIso, shared);
+          }
+          if (shared) {
+            let col = ingressCols.get(iIso);
+            if (!col) {
+              col = new Map();
+              ingressCols.set(iIso, col);
+            }
+            let c = col.get(src);
+            if (!c) {
+              c = engine.ingressSide(src, dst).set;
+              col.set(src, c);
+            }
+            ig = c;
+          } else ig = engine.ingressSide(src, dst).set;
+        }
+        let conns = eg.intersect(ig);
         if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
         if (!conns.isEmpty) row.push({ src, dst, conns });
       }
