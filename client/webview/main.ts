@@ -10,6 +10,7 @@ import type { FocusPolicy, HostToWebview, ViewState, WebviewToHost } from '../..
 import { formatPortFilter, parsePortFilter, suggestedPorts, type PortFilter } from './conns';
 import { ExplainView } from './explain-view';
 import { Matrix, pairKey, type CellTarget } from './matrix';
+import { NamespacePicker } from './namespace-picker';
 import { StateStore } from './state';
 
 const api = acquireVsCodeApi<ViewState>();
@@ -53,6 +54,17 @@ class App {
   private readonly busy = h('span', 'busy');
   private readonly banner = h('div', 'banner');
   private readonly empty = h('div', 'empty');
+  /** Big workspaces: which namespaces the matrix shows, and a picker for them. */
+  private readonly picker = new NamespacePicker({
+    apply: (namespaces) => {
+      store.update({ namespaces });
+      post({ type: 'setNamespaces', namespaces });
+    },
+    letServerChoose: () => {
+      store.update({ namespaces: undefined });
+      post({ type: 'setNamespaces', namespaces: [] });
+    },
+  });
   private readonly matrix: Matrix;
   private readonly explain: ExplainView;
 
@@ -154,7 +166,7 @@ class App {
     content.append(matrixPane, this.explain.element);
 
     this.root.removeAttribute('aria-busy');
-    this.root.replaceChildren(toolbar, this.banner, content);
+    this.root.replaceChildren(toolbar, this.banner, this.picker.element, content);
   }
 
   // ---- host messages ----------------------------------------------------------------------
@@ -187,8 +199,11 @@ class App {
     this.banner.hidden = true;
     this.connections = new Map(model.connections.map((c) => [pairKey(c.src, c.dst), c.conns]));
     this.focus = new Set(focus ?? model.focus ?? []);
+    // A new policy focus shows that policy's namespaces: the host dropped the chosen ones too.
+    if (focusPolicy && !sameFocus(focusPolicy, store.get().focusPolicy) && store.get().namespaces) store.update({ namespaces: undefined });
     this.focusPolicy = focusPolicy;
     store.update({ focusPolicy });
+    this.picker.update(model.limited);
     this.renderFocusChip();
     if (this.firstModel && store.get().port === 'any' && port !== 'any' && parsePortFilter(port)) {
       this.portInput.value = port;
@@ -250,10 +265,9 @@ class App {
       focus: this.focus,
     });
     if (this.matrix.isEmpty) {
-      this.empty.textContent =
-        this.model.endpoints.length === 0
-          ? 'No workloads in the workspace yet. Open a folder with Kubernetes manifests (Deployments, Pods, …) and NetworkPolicies.'
-          : `Nothing matches “${s.search}”.`;
+      if (this.model.endpoints.length > 0) this.empty.textContent = `Nothing matches “${s.search}”.`;
+      else if (this.model.limited) this.empty.textContent = 'No workloads in the namespaces shown. Choose other namespaces above.';
+      else this.empty.textContent = 'No workloads in the workspace yet. Open a folder with Kubernetes manifests (Deployments, Pods, …) and NetworkPolicies.';
       this.empty.hidden = false;
       this.matrix.element.hidden = true;
     } else {
@@ -346,6 +360,11 @@ class App {
     });
     this.focusChip.append(clear);
   }
+}
+
+function sameFocus(a: FocusPolicy | undefined, b: FocusPolicy | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.uri === b.uri && a.name === b.name && a.namespace === b.namespace;
 }
 
 const app = new App();

@@ -1,8 +1,8 @@
 /**
  * The view's persistent UI state (port filter, search, collapsed namespaces, selection, scroll,
- * policy focus): kept with `getState`/`setState` so it survives the panel being hidden or the
- * window reloading (the host's WebviewPanelSerializer receives the same object), and mirrored to
- * the host with `stateChanged`.
+ * policy focus, the namespaces chosen in a big workspace): kept with `getState`/`setState` so it
+ * survives the panel being hidden or the window reloading (the host's WebviewPanelSerializer
+ * receives the same object), and mirrored to the host with `stateChanged`.
  */
 import type { ViewState, WebviewToHost } from '../../server/src/protocol/webview';
 
@@ -22,6 +22,10 @@ function sanitize(s: unknown): ViewState {
   if (typeof o.scrollTop === 'number') state.scrollTop = o.scrollTop;
   if (typeof o.scrollLeft === 'number') state.scrollLeft = o.scrollLeft;
   if (o.focusPolicy && typeof o.focusPolicy.name === 'string') state.focusPolicy = o.focusPolicy;
+  if (Array.isArray(o.namespaces)) {
+    const namespaces = o.namespaces.filter((n): n is string => typeof n === 'string' && n !== '');
+    if (namespaces.length > 0) state.namespaces = namespaces;
+  }
   return state;
 }
 

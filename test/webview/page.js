@@ -58,6 +58,19 @@ const THEME = {
   '--vscode-keybindingLabel-foreground': '#cccccc',
   '--vscode-keybindingLabel-border': '#33333399',
   '--vscode-keybindingLabel-bottomBorder': '#44444499',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-border': '#ffffff12',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+  '--vscode-checkbox-background': '#313131',
+  '--vscode-checkbox-border': '#3c3c3c',
+  '--vscode-checkbox-foreground': '#cccccc',
+  '--vscode-inputValidation-infoBackground': '#063b49',
+  '--vscode-inputValidation-infoBorder': '#007acc',
+  '--vscode-editorWidget-background': '#202020',
 };
 
 let renderHtml;

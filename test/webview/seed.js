@@ -103,4 +103,46 @@ function bigModel(namespaces = 50, perNamespace = 20) {
   return { version: 1, endpoints, connections, counts: { policies: namespaces, workloads: endpoints.length, namespaces, files: namespaces * 2 } };
 }
 
-module.exports = { seedModel, explain, bigModel, NS, INTERNET };
+/** A big workspace's namespaces with their workload counts: 880 workloads, over the 600 limit. */
+const BIG_NAMESPACES = [
+  { name: 'api', workloads: 180 },
+  { name: 'billing', workloads: 140 },
+  { name: 'data', workloads: 210 },
+  { name: 'edge', workloads: 90 },
+  { name: 'web', workloads: 260 },
+];
+
+/**
+ * What the server answers for a workspace over the limit: the workloads of `shown` only (plus the
+ * external range) and `limited`. Default: the first namespaces in name order that fit in 600.
+ */
+function limitedModel({ shown = ['api', 'billing', 'data'], reason = 'first', namespaces = BIG_NAMESPACES, maxWorkloads = 600 } = {}) {
+  const endpoints = [];
+  for (const ns of namespaces) {
+    if (!shown.includes(ns.name)) continue;
+    for (let w = 0; w < ns.workloads; w++) {
+      endpoints.push({ id: `${ns.name}/svc-${w}[Deployment]`, kind: 'workload', namespace: ns.name, name: `svc-${w}`, workloadKind: 'Deployment', labels: { app: `svc-${w}` } });
+    }
+  }
+  const connections = [];
+  // each workload reaches the next dozen of its namespace (some on 443 only) and the internet
+  for (let i = 0; i < endpoints.length; i++) {
+    const s = endpoints[i];
+    for (let k = 1; k <= 12; k++) {
+      const d = endpoints[(i + k) % endpoints.length];
+      if (d.namespace === s.namespace && (i + k) % 4 !== 0) connections.push({ src: s.id, dst: d.id, conns: k % 5 ? 'all' : { TCP: [[443, 443]] } });
+    }
+    if (i % 3 !== 0) connections.push({ src: s.id, dst: INTERNET, conns: 'all' });
+  }
+  endpoints.push({ id: INTERNET, kind: 'external' });
+  const total = namespaces.reduce((n, x) => n + x.workloads, 0);
+  return {
+    version: 1,
+    endpoints,
+    connections,
+    counts: { policies: 40, workloads: total, namespaces: namespaces.length, files: 120 },
+    limited: { maxWorkloads, namespaces: namespaces.map((n) => ({ ...n })), shown: [...shown], reason },
+  };
+}
+
+module.exports = { seedModel, explain, bigModel, limitedModel, BIG_NAMESPACES, NS, INTERNET };

@@ -53,6 +53,8 @@ export class ReachabilityPanel implements vscode.Disposable {
   private hostRequestId = 0;
   private port: string;
   private focusPolicy: FocusPolicy | undefined;
+  /** Namespaces chosen in the webview's namespace picker; undefined = the server chooses. */
+  private namespaces: string[] | undefined;
   private lastModel: ReachabilityResult | undefined;
   private readonly postedEmitter = new vscode.EventEmitter<HostToWebview>();
   /** Every message sent to the webview (tests observe the view through it). */
@@ -70,31 +72,38 @@ export class ReachabilityPanel implements vscode.Disposable {
       const p = ReachabilityPanel.current;
       p.panel.reveal(undefined, false);
       if (options.focusPolicy !== undefined || p.focusPolicy !== undefined) {
+        // A new focus shows its own namespaces (the webview drops its choice on the same condition).
+        if (options.focusPolicy !== undefined && !sameFocus(options.focusPolicy, p.focusPolicy)) p.namespaces = undefined;
         p.focusPolicy = options.focusPolicy;
         p.scheduleRefresh(0);
       }
       return p;
     }
     const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Reachability', column, webviewOptions(context));
-    return new ReachabilityPanel(panel, context, server, { port: 'any', focusPolicy: options.focusPolicy });
+    return new ReachabilityPanel(panel, context, server, { port: 'any', focusPolicy: options.focusPolicy, namespaces: undefined });
   }
 
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, server: Server, state: unknown): ReachabilityPanel {
     const s = isViewState(state) ? state : undefined;
     panel.webview.options = webviewOptions(context);
-    return new ReachabilityPanel(panel, context, server, { port: s?.port ?? 'any', focusPolicy: s?.focusPolicy });
+    return new ReachabilityPanel(panel, context, server, {
+      port: s?.port ?? 'any',
+      focusPolicy: s?.focusPolicy,
+      namespaces: namespaceList(s?.namespaces),
+    });
   }
 
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     private readonly server: Server,
-    initial: { port: string; focusPolicy: FocusPolicy | undefined },
+    initial: { port: string; focusPolicy: FocusPolicy | undefined; namespaces: string[] | undefined },
   ) {
     ReachabilityPanel.current?.dispose();
     ReachabilityPanel.current = this;
     this.port = initial.port;
     this.focusPolicy = initial.focusPolicy;
+    this.namespaces = initial.namespaces;
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const dist = vscode.Uri.joinPath(context.extensionUri, 'client', 'dist');
     panel.webview.html = renderHtml({
@@ -133,6 +142,10 @@ export class ReachabilityPanel implements vscode.Disposable {
   get model(): ReachabilityResult | undefined {
     return this.lastModel;
   }
+  /** The namespaces chosen in the picker (sent as `params.namespaces`); undefined = the server chooses. */
+  get chosenNamespaces(): readonly string[] | undefined {
+    return this.namespaces;
+  }
 
   /** Handles a message from the webview (public so the editor-level tests can drive the view). */
   receive(message: WebviewToHost): void {
@@ -159,6 +172,15 @@ export class ReachabilityPanel implements vscode.Disposable {
         this.focusPolicy = undefined;
         this.scheduleRefresh(0);
         break;
+      case 'setNamespaces': {
+        // empty (or nothing valid) = let the server choose again
+        const next = namespaceList(message.namespaces);
+        if (!sameList(next, this.namespaces)) {
+          this.namespaces = next;
+          this.scheduleRefresh(0);
+        }
+        break;
+      }
       default: {
         const never: never = message;
         void never;
@@ -201,6 +223,7 @@ export class ReachabilityPanel implements vscode.Disposable {
     try {
       const params: ReachabilityParams = {};
       if (this.focusPolicy) params.focusPolicy = this.focusPolicy;
+      if (this.namespaces) params.namespaces = [...this.namespaces];
       const model = await this.server.request<ReachabilityResult>(REACHABILITY, params, pending.token);
       if (seq !== this.refreshSeq) return;
       this.lastModel = model;
@@ -273,6 +296,23 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
 
 function isViewState(v: unknown): v is ViewState {
   return typeof v === 'object' && v !== null && typeof (v as { port?: unknown }).port === 'string';
+}
+
+/** The distinct non-empty strings of `v`, in order; undefined when there are none (or `v` is no array). */
+function namespaceList(v: unknown): string[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out = [...new Set(v.filter((n): n is string => typeof n === 'string' && n !== ''))];
+  return out.length > 0 ? out : undefined;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function sameFocus(a: FocusPolicy | undefined, b: FocusPolicy | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.uri === b.uri && a.name === b.name && a.namespace === b.namespace;
 }
 
 function errorMessage(e: unknown): string {
