@@ -46,9 +46,37 @@ describe('a big workspace stays responsive', () => {
     rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 
+  it('shows some namespaces at a time above the workload limit', async () => {
+    const first = await client.request<ReachabilityResult>('netpolLens/reachability', {}, 120_000);
+    const lim = first.limited;
+    assert.ok(lim, 'a 1,500-workload workspace is limited');
+    assert.equal(lim.reason, 'first');
+    assert.equal(lim.namespaces.reduce((n, x) => n + x.workloads, 0), first.counts.workloads);
+    const shown = new Set(lim.shown);
+    const workloads = first.endpoints.filter((e) => e.kind === 'workload');
+    assert.ok(workloads.length > 0 && workloads.length <= lim.maxWorkloads, `${workloads.length} workloads shown`);
+    assert.ok(workloads.every((e) => shown.has(e.namespace ?? '')));
+    assert.ok(first.endpoints.some((e) => e.kind === 'external'), 'external ranges stay');
+    const two = lim.namespaces.filter((n) => n.workloads > 0).slice(-2).map((n) => n.name);
+    const asked = await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: [...two, 'no-such-namespace'] }, 120_000);
+    assert.equal(asked.limited?.reason, 'requested');
+    assert.deepEqual(asked.limited?.shown, [...two].sort());
+    assert.deepEqual([...new Set(asked.endpoints.filter((e) => e.kind === 'workload').map((e) => e.namespace))].sort(), [...two].sort());
+    const file = firstPolicyFile(dir);
+    const text = readFileSync(file, 'utf8');
+    const name = /\n {2}name: (\S+)/.exec(text)?.[1];
+    const namespace = /\n {2}namespace: (\S+)/.exec(text)?.[1];
+    assert.ok(name && namespace);
+    const focused = await client.request<ReachabilityResult>('netpolLens/reachability', { focusPolicy: { uri: pathToFileURL(file).href, name, namespace } }, 120_000);
+    assert.equal(focused.limited?.reason, 'focus');
+    assert.ok(focused.limited?.shown.includes(namespace));
+  });
+
   it('answers a hover while the matrix computes', async () => {
     const order: string[] = [];
-    const matrix = client.request<ReachabilityResult>('netpolLens/reachability', {}, 120_000).then((r) => {
+    const everything = (await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })).limited?.namespaces.map((n) => n.name);
+    assert.ok(everything);
+    const matrix = client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: everything }, 120_000).then((r) => {
       order.push('reachability');
       return r;
     });
@@ -68,7 +96,8 @@ describe('a big workspace stays responsive', () => {
 
   it('stops a cancelled matrix request', async () => {
     const cts = new CancellationTokenSource();
-    const p = client.conn.sendRequest('netpolLens/reachability', {}, cts.token);
+    const everything = (await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })).limited?.namespaces.map((n) => n.name);
+    const p = client.conn.sendRequest('netpolLens/reachability', { namespaces: everything }, cts.token);
     setTimeout(() => cts.cancel(), 30);
     await assert.rejects(p as Promise<unknown>, (e: { code?: number }) => e.code === -32800);
     // the server is still there

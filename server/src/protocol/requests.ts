@@ -41,6 +41,26 @@ export interface ReachabilityParams {
   port?: { port: number; protocol: Protocol };
   /** Focus on the pods a policy selects (rows and columns that involve them). */
   focusPolicy?: { uri: string; name: string; namespace: string };
+  /**
+   * Only the workloads of these namespaces (rows and columns; external ranges stay). Absent: every
+   * namespace while the workspace has at most `ReachabilityLimit.maxWorkloads` workloads; beyond
+   * that the server picks namespaces itself and says so in `ReachabilityResult.limited`.
+   */
+  namespaces?: string[];
+}
+
+/** Workspaces above this many workloads get a matrix of some namespaces at a time. */
+export const REACHABILITY_MAX_WORKLOADS = 600;
+
+export interface ReachabilityLimit {
+  /** The limit that applied (workloads per matrix). */
+  maxWorkloads: number;
+  /** Every namespace of the workspace with its number of workloads, for a namespace picker. */
+  namespaces: Array<{ name: string; workloads: number }>;
+  /** The namespaces this answer shows. */
+  shown: string[];
+  /** Why these: `requested` (params.namespaces), `focus` (the focused policy's namespace and the namespaces its peers match), `first` (the first namespaces in name order). */
+  reason: 'requested' | 'focus' | 'first';
 }
 export interface ReachabilityResult {
   version: 1;
@@ -51,6 +71,8 @@ export interface ReachabilityResult {
   focus?: string[];
   /** Counts for the status item. */
   counts: { policies: number; workloads: number; namespaces: number; files: number };
+  /** Present when the matrix shows only some namespaces (`params.namespaces`, or a big workspace). */
+  limited?: ReachabilityLimit;
 }
 
 export const ExplainMethod = 'netpolLens/explain';

@@ -15,6 +15,8 @@ export interface ViewState {
   scrollLeft?: number;
   /** The policy the view is focused on (kept so a reloaded view re-opens on the same focus). */
   focusPolicy?: FocusPolicy;
+  /** Namespaces chosen in a big workspace's namespace picker (absent: the server's choice). */
+  namespaces?: string[];
 }
 
 /** A NetworkPolicy the view can focus on (same shape as `ReachabilityParams.focusPolicy`). */
@@ -34,4 +36,6 @@ export type WebviewToHost =
   | { type: 'open'; location: SourceLocation }
   | { type: 'stateChanged'; state: ViewState }
   /** Drop the policy focus and show the whole workspace. */
-  | { type: 'clearFocus' };
+  | { type: 'clearFocus' }
+  /** Show these namespaces (a big workspace's namespace picker); empty = let the server choose. */
+  | { type: 'setNamespaces'; namespaces: string[] };

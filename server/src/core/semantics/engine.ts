@@ -307,6 +307,8 @@ export interface ReachQuery {
   readonly port?: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
   /** Include cluster-external ranges (default true). */
   readonly externals?: boolean;
+  /** Only the workloads of these namespaces (external ranges are kept). */
+  readonly namespaces?: ReadonlySet<string>;
 }
 
 export interface ReachEntry {
@@ -328,7 +330,9 @@ export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): {
  * stop) between rows on big workspaces: `rows` yields the entries of each source in order.
  */
 export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
-  const endpoints = q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()];
+  const nss = q.namespaces;
+  const endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()])
+    .filter((e) => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace));
   const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
   const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
   // The egress side of (src, dst) depends on src only through the list of policies isolating its

@@ -25,6 +25,8 @@ import {
   type ExplainParams,
   type ExplainResult,
   type Protocol,
+  REACHABILITY_MAX_WORKLOADS,
+  type ReachabilityLimit,
   type ReachabilityParams,
   type ReachabilityResult,
   type SideDto,
@@ -61,7 +63,10 @@ export async function reachability(
   const engine = a.engine;
   // row by row, yielding to other requests and notifications between slices: a big workspace keeps
   // its diagnostics and hovers flowing while the matrix computes, and a superseded request stops
-  const stepwise = a.reachabilityRows({ ...(port ? { port } : {}), externals: true });
+  const limit = chooseNamespaces(a, params);
+  const stepwise = a.reachabilityRows({
+    ...(port ? { port } : {}), externals: true, ...(limit ? { namespaces: new Set(limit.shown) } : {}),
+  });
   const entries: ReachEntry[] = [];
   let done = 0;
   let slice = Date.now();
@@ -99,7 +104,7 @@ export async function reachability(
     };
   });
   const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
-  const result: ReachabilityResult = { version: 1, endpoints, connections, counts: counts(a) };
+  const result: ReachabilityResult = { version: 1, endpoints, connections, counts: counts(a), ...(limit ? { limited: limit } : {}) };
   const fp = params?.focusPolicy;
   if (fp && typeof fp.name === 'string' && typeof fp.namespace === 'string') {
     const uri = typeof fp.uri === 'string' ? ctx.canonical(fp.uri) : '';
@@ -109,6 +114,47 @@ export async function reachability(
     result.focus = compiled ? engine.selectedBy(compiled).map((w) => w.id) : [];
   }
   return result;
+}
+
+/**
+ * Which namespaces the matrix shows: the requested ones; or, in a workspace with more than
+ * REACHABILITY_MAX_WORKLOADS workloads, the focused policy's namespace and the namespaces its peers
+ * match, else the first namespaces in name order, as many as fit. Undefined: everything.
+ */
+export function chooseNamespaces(a: Analysis, params: ReachabilityParams | null | undefined): ReachabilityLimit | undefined {
+  const idx = a.index;
+  const all = [...idx.namespaces.keys()].map((name) => ({ name, workloads: idx.workloadsIn(name).length }));
+  const known = new Set(all.map((n) => n.name));
+  const size = (names: Iterable<string>): number => [...names].reduce((n, ns) => n + idx.workloadsIn(ns).length, 0);
+  const max = REACHABILITY_MAX_WORKLOADS;
+  const requested = Array.isArray(params?.namespaces) ? params.namespaces.filter((n): n is string => typeof n === 'string' && known.has(n)) : [];
+  if (requested.length > 0) return { maxWorkloads: max, namespaces: all, shown: [...new Set(requested)].sort(), reason: 'requested' };
+  if (idx.workloads.length <= max) return undefined;
+  const fill = (start: string[], candidates: Iterable<string>): string[] => {
+    const shown = [...start];
+    let total = size(shown);
+    for (const ns of candidates) {
+      if (shown.includes(ns)) continue;
+      const n = idx.workloadsIn(ns).length;
+      if (n === 0 || total + n > max) continue;
+      shown.push(ns);
+      total += n;
+    }
+    return shown.sort();
+  };
+  const fp = params?.focusPolicy;
+  const policy = fp && typeof fp.name === 'string' ? idx.policies.find((p) => p.name.value === fp.name && p.namespace === fp.namespace) : undefined;
+  const compiled = policy ? a.engine.compiledFor(policy) : undefined;
+  if (compiled) {
+    const peers = new Set<string>();
+    for (const r of [...compiled.ingress, ...compiled.egress]) {
+      if (r.peers === 'all') continue;
+      for (const pm of r.peers) for (const w of a.engine.workloadsMatching(pm, compiled.namespace)) peers.add(w.namespace);
+    }
+    return { maxWorkloads: max, namespaces: all, shown: fill([compiled.namespace], [...peers].sort()), reason: 'focus' };
+  }
+  const first = all.find((n) => n.workloads > 0)?.name;
+  return { maxWorkloads: max, namespaces: all, shown: fill(first ? [first] : [], all.map((n) => n.name)), reason: 'first' };
 }
 
 export function counts(a: Analysis): ReachabilityResult['counts'] {
