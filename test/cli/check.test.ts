@@ -94,3 +94,11 @@ test('check --config: VS Code severity aliases, bad values warn, a severity enab
     'egress-allows-all:information', 'missing-dns-egress:warning',
   ], 'every workload is isolated in the seed, so workload-not-isolated finds nothing');
 });
+
+test('a long listing written to a pipe arrives whole (exit code set, not process.exit)', () => {
+  const r = spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/checks', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 1, 'the fixtures hold errors');
+  assert.ok(r.stdout.length > 65536, `${r.stdout.length} bytes`);
+  const j = JSON.parse(r.stdout) as unknown[];
+  assert.ok(j.length > 100);
+});

@@ -73,11 +73,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// exitCode, not process.exit(): output to a pipe is written asynchronously, and exiting at once
+// would cut a long listing short
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
     else process.stderr.write(`netpol-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exit(2);
+    process.exitCode = 2;
   },
 );
