@@ -42,7 +42,7 @@ function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: 
   const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
   if (!proto || !pe.port) return undefined;
   if (dsts.some((w) => w.ports.some((cp) => cp.name === name && cp.protocol === proto))) return undefined;
-  const otherProto = dsts.flatMap((w) => w.ports.filter((cp) => cp.name === name).map((cp) => `${w.name} declares it as ${cp.protocol}`));
+  const otherProto = dsts.flatMap((w) => w.ports.filter((cp) => cp.name === name).map((cp) => `${w.id} declares it as ${cp.protocol}`));
   const declared = [...new Set(dsts.flatMap((w) => w.ports.filter((cp) => cp.name).map((cp) => `${cp.name} (${cp.port}/${cp.protocol})`)))];
   const role = dir === 'ingress' ? `the ${plural(dsts.length, 'workload')} this policy selects` : `the ${plural(dsts.length, 'workload')} this rule's peers match`;
   const hint = otherProto.length
@@ -50,7 +50,7 @@ function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: 
     : declared.length ? ` They declare ${listText(declared, 6)}.` : ' They declare no named ports.';
   return {
     code: 'named-port-unresolved', severity: 'warning', uri: p.doc.uri, span: pe.port.span,
-    message: `Port name "${name}" (${proto}) in ${policyName(p)} matches no container port of ${role} (${listText(dsts.map((w) => w.name), 4)}), so this port allows nothing.${hint} Use a port name they declare, or the port number.`,
+    message: `Port name "${name}" (${proto}) in ${policyName(p)} matches no container port of ${role} (${listText(dsts.map((w) => w.id), 4)}), so this port allows nothing.${hint} Use a port name they declare, or the port number.`,
     related: compact(dsts.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: container ports ${w.ports.map((cp) => `${cp.name ?? '(unnamed)'}=${cp.port}/${cp.protocol}`).join(', ') || '(none)'}`))),
   };
 }

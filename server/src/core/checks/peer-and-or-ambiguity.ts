@@ -4,6 +4,7 @@
  * OR every pod of the selected namespaces); the common intent is one peer with both selectors
  * (AND). Fix "Merge into one peer": move the second selector into the first item.
  */
+import { compileSelector } from '../semantics/selector';
 import type { Check, Finding } from './types';
 import type { Peer } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
@@ -36,11 +37,11 @@ export const peerAndOrAmbiguity: Check = {
               { op: 'set', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, a), key: moved.key, value: selectorData(moved.sel) as never },
               { op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, b) },
             ];
-            const podText = selectorText(pod);
-            const nsText = selectorText(ns);
+            const pods = compileSelector(pod).isEmpty ? 'every pod' : `pods labeled ${selectorText(pod)}`;
+            const nss = compileSelector(ns).isEmpty ? 'every namespace' : `namespaces labeled ${selectorText(ns)}`;
             out.push({
               code: 'peer-and-or-ambiguity', severity: 'hint', uri: p.doc.uri, span: movedSpan,
-              message: `These are two separate peers of ${policyName(p)}, and peers are ORed: pods labeled ${podText} in namespace ${p.namespace}, OR every pod in namespaces labeled ${nsText}. If you meant pods labeled ${podText} in namespaces labeled ${nsText}, put both selectors in one list item (no "-" before the second).`,
+              message: `These are two separate peers of ${policyName(p)}, and peers are ORed: ${pods} in namespace ${p.namespace}, OR every pod in ${nss}. If you meant ${pods} in ${nss}, put both selectors in one list item (no "-" before the second).`,
               related: [{ uri: p.doc.uri, span: (moved.key === 'podSelector' ? ns : pod).keySpan, message: 'the other peer, ORed with this one' }],
               fixes: [{ kind: 'merge-peers', title: 'Merge into one peer (pods AND namespaces)', data: { ops } }],
             });
