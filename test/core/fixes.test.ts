@@ -13,42 +13,20 @@
  */
 import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { resolveSettings, type Analysis, type Finding, type FixSpec, type Settings, type YamlOp } from '../../server/src/core/index';
+import { resolveSettings, type Analysis, type Finding, type FixSpec, type YamlOp } from '../../server/src/core/index';
 import { lineDiff, lineHunks } from '../../server/src/core/fixes/fix';
 import { analyse, applyToTexts, assertOnlyInsertedOrRewritten, assertParses, roundTrip } from '../support/fix-roundtrip';
+import { FIXTURES, settingsFor, workspaces } from '../support/check-fixtures';
 
-const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'checks');
 const OPS_KINDS = new Set([
   'allow-dns-egress', 'add-namespace-label', 'select-namespace-by-name', 'add-policy-types', 'add-policy-type', 'remove-rules',
   'merge-peers', 'replace-with-target-port', 'rewrite-cidr', 'add-metadata-except', 'remove-redundant-rule',
 ]);
 const KNOWN_KINDS = new Set([...OPS_KINDS, 'generate-default-deny', 'rewrite-api-version']);
-
-interface Workspace { code: string; dir: string; files: string[] }
-
-function workspaces(): Workspace[] {
-  const out: Workspace[] = [];
-  const walk = (code: string, dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
-    const files = entries.filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name)).map((e) => join(dir, e.name));
-    if (files.length) out.push({ code, dir, files });
-    for (const e of entries) if (e.isDirectory()) walk(code, join(dir, e.name));
-  };
-  for (const e of readdirSync(FIXTURES, { withFileTypes: true })) if (e.isDirectory()) walk(e.name, join(FIXTURES, e.name));
-  return out;
-}
-
-function settingsFor(ws: Workspace): Settings {
-  for (const d of [ws.dir, join(FIXTURES, ws.code)]) {
-    const p = join(d, 'settings.json');
-    if (existsSync(p)) return resolveSettings(JSON.parse(readFileSync(p, 'utf8')) as Partial<Settings>);
-  }
-  return resolveSettings(undefined);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Which original lines a fix may change
