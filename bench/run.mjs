@@ -2,7 +2,8 @@
 // netpol-lens benchmarks: `npm run bench [-- --sizes small,medium,large --reps 5]`.
 // Generates deterministic workspaces with ../shared/bench/gen-workspace.mjs into bench/.work/,
 // then times each phase in a fresh process per repetition and prints medians, and ratios against
-// the floor: the bare `yaml` parse (parseAllDocuments) of the same files.
+// the floor: the bare `yaml` parse (parseAllDocuments) of the same files. Then the language
+// server's latency per size (bench/lsp.mjs: didOpen/didChange → publishDiagnostics over stdio).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -69,3 +70,13 @@ for (const { size, results } of rows) {
     console.log(`| ${size} | ${phase} | ${fmt(r.ms)} (${fmt(r.min)}–${fmt(r.max)}) | ${ratio} | ${r.rss} | ${r.info ?? ''} |`);
   }
 }
+
+console.log('\nLanguage server over stdio (bench/lsp.mjs; edits are debounced by 200 ms, as in yaml-language-server):\n');
+console.log('| size | start → initialize ms | initialized → indexed ms | didOpen → diagnostics ms | didChange → diagnostics ms (median, p95) | file |');
+console.log('|---|---|---|---|---|---|');
+for (const size of sizes) {
+  const p = spawnSync(process.execPath, [join(here, 'lsp.mjs'), '--size', size, '--edits', '20'], { encoding: 'utf8' });
+  if (p.status !== 0) throw new Error(`lsp ${size}: ${p.stderr}`);
+  process.stdout.write(p.stdout);
+}
+

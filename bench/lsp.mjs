@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Language-server latency, comparable with the yaml-language-server anchor (perf-anchors.md 3b):
+// start server/dist/server.js --stdio on a generated workspace, wait until it is indexed, open
+// one 200-line file, then make N edits (append / remove one character at the end of a `name:`
+// line) and time each didChange → the matching publishDiagnostics. Prints medians and p95.
+//   node bench/lsp.mjs [--size small|medium|large] [--edits 20]
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1] : d; };
+const size = arg('size', 'medium');
+const edits = Number(arg('edits', '20'));
+const ws = join(here, '.work', size);
+const files = (d, out = []) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) files(p, out); else out.push(p); } return out; };
+const all = files(ws).sort();
+// a 200-line-ish workloads file, like the anchor's typical-200.yaml
+const file = all.find((f) => f.includes('/workloads/') && readFileSync(f, 'utf8').split('\n').length >= 180) ?? all[0];
+const uri = pathToFileURL(file).href;
+let text = readFileSync(file, 'utf8');
+
+const t0 = performance.now();
+const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+const waiters = [];
+let ready;
+const readyP = new Promise((r) => { ready = r; });
+conn.onNotification('textDocument/publishDiagnostics', (p) => {
+  for (const w of [...waiters]) if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+});
+conn.onNotification('netpolLens/status', (p) => { if (p.state === 'ready') ready(); });
+conn.onRequest(() => null);
+conn.listen();
+await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }], capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+const tInit = performance.now();
+await conn.sendNotification('initialized', {});
+await readyP;
+const tReady = performance.now();
+const diag = (version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
+let version = 1;
+let s = performance.now();
+let d = diag(version);
+await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+await d;
+const open = performance.now() - s;
+const lines = text.split('\n');
+const nameLine = lines.findIndex((l) => /^\s+name: /.test(l));
+const times = [];
+for (let i = 0; i < edits; i++) {
+  version++;
+  const len = lines[nameLine].length + (i % 2 === 0 ? 0 : 1);
+  const change = i % 2 === 0
+    ? { range: { start: { line: nameLine, character: len }, end: { line: nameLine, character: len } }, text: 'x' }
+    : { range: { start: { line: nameLine, character: len - 1 }, end: { line: nameLine, character: len } }, text: '' };
+  s = performance.now();
+  d = diag(version);
+  await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+  await d;
+  times.push(performance.now() - s);
+}
+await conn.sendRequest('shutdown');
+await conn.sendNotification('exit');
+proc.kill();
+times.sort((a, b) => a - b);
+const med = times[Math.floor(times.length / 2)];
+const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))];
+console.log(`| ${size} | ${(tInit - t0).toFixed(0)} | ${(tReady - tInit).toFixed(0)} | ${open.toFixed(0)} | ${med.toFixed(0)} (p95 ${p95.toFixed(0)}) | ${file.slice(ws.length + 1)}, ${lines.length} lines |`);
+process.exit(0);
