@@ -9,7 +9,7 @@
 import * as vscode from 'vscode';
 import { Server } from './client';
 import { registerCommands } from './commands';
-import { isCandidate } from './manifests';
+import { holdsPolicy, isCandidate } from './manifests';
 import { ReachabilityPanel, registerSerializer } from './reachability/panel';
 import { StatusItem, type StatusSnapshot } from './status';
 
@@ -62,6 +62,23 @@ export function activate(context: vscode.ExtensionContext): Api {
     );
     context.subscriptions.push({ dispose: stopWatching });
   }
+
+  // `netpolLens.policyDocument`: the active editor holds a NetworkPolicy (the context menu's when-clause)
+  const updatePolicyContext = (): void => {
+    const doc = vscode.window.activeTextEditor?.document;
+    void vscode.commands.executeCommand('setContext', 'netpolLens.policyDocument', !!doc && holdsPolicy(doc));
+  };
+  let contextTimer: ReturnType<typeof setTimeout> | undefined;
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(updatePolicyContext),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== vscode.window.activeTextEditor?.document) return;
+      if (contextTimer) clearTimeout(contextTimer);
+      contextTimer = setTimeout(updatePolicyContext, 300);
+    }),
+    { dispose: () => contextTimer && clearTimeout(contextTimer) },
+  );
+  updatePolicyContext();
 
   const api: Api = {};
   if (context.extensionMode !== vscode.ExtensionMode.Production) {

@@ -75,3 +75,14 @@ function unquote(v: string): string {
   const s = v.replace(/\s+#.*$/, '').trim();
   return s.replace(/^(['"])(.*)\1$/, '$2');
 }
+
+const YAML_POLICY = /^[ \t-]*kind[ \t]*:[ \t]*["']?NetworkPolicy\b/m;
+const JSON_POLICY = /"kind"\s*:\s*"NetworkPolicy"/;
+
+/** True when the document looks like it holds a NetworkPolicy (for the editor context menu). */
+export function holdsPolicy(doc: vscode.TextDocument): boolean {
+  if (!isCandidate(doc)) return false;
+  const text = doc.getText();
+  const head = text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text;
+  return (doc.languageId === 'json' ? JSON_POLICY : YAML_POLICY).test(head);
+}

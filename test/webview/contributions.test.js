@@ -41,7 +41,10 @@ describe('package.json contributions', () => {
     );
     const menu = c.menus['editor/context'];
     assert.deepEqual(menu.map((m) => m.command).sort(), ['netpolLens.explainConnection', 'netpolLens.showReachability']);
-    for (const m of menu) assert.equal(m.when, 'resourceLangId == yaml');
+    // only on documents holding a NetworkPolicy (a context key the client keeps up to date)
+    for (const m of menu) assert.equal(m.when, 'netpolLens.policyDocument');
+    const ext = fs.readFileSync(path.join(ROOT, 'client/src/extension.ts'), 'utf8');
+    assert.match(ext, /setContext', 'netpolLens\.policyDocument'/);
   });
 
   it('adds no language id and no schema (coexists with the Red Hat YAML extension)', () => {
