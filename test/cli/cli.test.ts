@@ -75,3 +75,18 @@ test('usage errors: one line on stderr, exit 2', () => {
     assert.match(r.stderr, /^netpol-lens: /);
   }
 });
+
+test('reach --from/--to with an address picks the external range holding it (per-direction ranges)', () => {
+  const dir = join(ROOT, '..', 'shared', 'corpus', 'netpol-analyzer', 'ipblockstest', 'input');
+  const from = JSON.parse(cli('reach', dir, '--format', 'json', '--from', '10.1.2.3').stdout) as { connections: Array<{ src: string; dst: string }> };
+  assert.ok(from.connections.length > 0);
+  assert.ok(from.connections.every((c) => c.src === '10.0.0.0-10.255.255.255'), JSON.stringify(from.connections.slice(0, 3)));
+  const to = JSON.parse(cli('reach', dir, '--format', 'json', '--to', '8.8.8.8').stdout) as { connections: Array<{ src: string; dst: string }> };
+  assert.ok(to.connections.length > 0);
+  assert.ok(to.connections.every((c) => c.dst === '0.0.0.0-255.255.255.255'));
+  const all = JSON.parse(cli('reach', dir, '--format', 'json').stdout) as { connections: Array<{ src: string; dst: string }> };
+  const srcRanges = new Set(all.connections.map((c) => c.src).filter((s) => !s.includes('[')));
+  const dstRanges = new Set(all.connections.map((c) => c.dst).filter((s) => !s.includes('[')));
+  assert.ok(srcRanges.size > 1, 'ingress ipBlocks cut the source ranges');
+  assert.deepEqual([...dstRanges], ['0.0.0.0-255.255.255.255'], 'no egress ipBlock: one destination range');
+});

@@ -10,14 +10,14 @@ const KNOWN = new Set(
     .map((m) => m[1] as string),
 );
 
-test('conformance: netpol-analyzer corpus (plain, malformed-input, ingress-route)', () => {
+test('conformance: netpol-analyzer corpus (plain, malformed-input, ingress-route), workloads and external ranges', () => {
   const cases = corpusCases(['plain', 'malformed-input', 'ingress-route']);
   assert.ok(cases.length >= 100, `corpus not found or too small (${cases.length} cases)`);
   const differing: string[] = [];
   const missingExpected: string[] = [];
   for (const c of cases) {
-    const exp = expectedLines(c).sort();
-    const act = actualLines(c);
+    const exp = expectedLines(c, true).sort();
+    const act = actualLines(c, true);
     if (JSON.stringify(exp) !== JSON.stringify(act)) {
       differing.push(c.name);
       const a = new Set(act);

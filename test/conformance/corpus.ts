@@ -23,17 +23,21 @@ export function corpusCases(categories: readonly string[]): CorpusCase[] {
 
 const isWorkload = (peer: string): boolean => /\[[A-Za-z]+\]$/.test(peer) && !peer.endsWith('[External]');
 
-export function expectedLines(c: CorpusCase): string[] {
+/** Expected lines: workload-to-workload only, or (`withExternal`) also those with IP ranges. */
+export function expectedLines(c: CorpusCase, withExternal = false): string[] {
   const text = readFileSync(join(CORPUS, c.expected), 'utf8');
+  const keep = (peer: string): boolean => isWorkload(peer) || (withExternal && peer.endsWith('[External]'));
   return text.split('\n').filter((l) => {
     const m = /^(\S+) => (\S+) : /.exec(l);
-    return m !== null && isWorkload(m[1] ?? '') && isWorkload(m[2] ?? '');
+    return m !== null && keep(m[1] ?? '') && keep(m[2] ?? '');
   });
 }
 
-export function actualLines(c: CorpusCase): string[] {
+/** Our listing in the corpus's format; `withExternal`: IP ranges cut per direction, as upstream does. */
+export function actualLines(c: CorpusCase, withExternal = false): string[] {
   const a = analyseTree(join(CORPUS, c.input));
-  return a.reachability({ externals: false }).entries
-    .map((e) => `${e.src.id} => ${e.dst.id} : ${formatConns(e.conns.toConns())}`)
+  const peer = (e: { kind: string; id: string }): string => (e.kind === 'external' ? `${e.id}[External]` : e.id);
+  return a.reachability({ externals: withExternal ? 'per-direction' : false }).entries
+    .map((e) => `${peer(e.src)} => ${peer(e.dst)} : ${formatConns(e.conns.toConns())}`)
     .sort();
 }

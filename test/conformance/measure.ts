@@ -6,8 +6,9 @@ let same = 0;
 const diff: string[] = [];
 for (const c of corpusCases((process.env.CATS ?? 'plain,malformed-input').split(','))) {
   if (only.length && !only.includes(c.name)) continue;
-  const exp = expectedLines(c).sort();
-  const act = actualLines(c);
+  const ext = process.env.EXTERNAL === '1';
+  const exp = expectedLines(c, ext).sort();
+  const act = actualLines(c, ext);
   if (JSON.stringify(exp) === JSON.stringify(act)) {
     same++;
     continue;

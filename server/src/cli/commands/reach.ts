@@ -17,10 +17,12 @@ export function runReach(argv: readonly string[]): number {
     if (id !== undefined && !analysis.engine.endpoint(id)) throw new UsageError(`unknown endpoint "${id}"`);
   }
   const q = {
-    ...(from ? { from: analysis.engine.endpoint(from)?.id ?? from } : {}),
-    ...(to ? { to: analysis.engine.endpoint(to)?.id ?? to } : {}),
+    ...(from ? { from: analysis.engine.endpoint(from, 'ingress')?.id ?? from } : {}),
+    ...(to ? { to: analysis.engine.endpoint(to, 'egress')?.id ?? to } : {}),
     ...(port ? { port } : {}),
-    externals: !a.flags.has('no-external'),
+    // external ranges cut per direction: one row per range that sources differ by, one column per
+    // range destinations differ by (the peer analyzer's listing)
+    externals: a.flags.has('no-external') ? false : ('per-direction' as const),
   };
   const r = analysis.reachability(q);
   const text = format === 'json' ? reachJson(r) : format === 'csv' ? reachCsv(r) : format === 'dot' ? reachDot(r)

@@ -46,6 +46,7 @@ export class PolicyEngine {
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
   private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
   private readonly interned = new Map<string, readonly CompiledPolicy[]>();
+  private readonly directionalCache = new Map<'ingress' | 'egress', readonly Endpoint[]>();
   private readonly policyIx: Map<CompiledPolicy, number>;
   private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
 
@@ -258,11 +259,11 @@ export class PolicyEngine {
    * Cluster-external address ranges: the whole address space cut at every ipBlock boundary, so that
    * each range is either inside or outside every ipBlock. IPv6 only when some ipBlock is IPv6.
    */
-  private computeExternals(): Endpoint[] {
+  private computeExternals(direction?: 'ingress' | 'egress'): Endpoint[] {
     const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
     let v6 = false;
     for (const p of this.compiled) {
-      for (const r of [...p.ingress, ...p.egress]) {
+      for (const r of direction ? p[direction] : [...p.ingress, ...p.egress]) {
         if (r.peers === 'all') continue;
         for (const pm of r.peers) {
           if (pm.kind !== 'ipBlock') continue;
@@ -288,25 +289,49 @@ export class PolicyEngine {
     return out;
   }
 
-  /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. */
-  endpoint(id: string): Endpoint | undefined {
+  /**
+   * External ranges cut only at the ipBlocks of one direction's rules (netpol-analyzer's per-direction
+   * atoms): `ingress` ranges are the sources that differ, `egress` ranges the destinations. Coarser
+   * than the workspace-wide cut, so listings stay short; every range is a union of the wide ones.
+   */
+  directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
+    let list = this.directionalCache.get(direction);
+    if (!list) {
+      list = this.computeExternals(direction).sort((a, b) => cmp(a.id, b.id));
+      this.directionalCache.set(direction, list);
+    }
+    return list;
+  }
+
+  /**
+   * Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. An address
+   * resolves to the external range holding it: of the workspace-wide cut, or with `direction`, of
+   * that direction's cut (`ingress` for sources, `egress` for destinations of a per-direction listing).
+   */
+  endpoint(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
     this.endpoints();
     const known = this.endpointsCache?.byId.get(id);
-    if (known) return known;
-    const range = parseRange(id);
+    if (known && known.kind === 'workload') return known;
+    const range = known?.kind === 'external' ? known.range : parseRange(id);
     if (!range) return undefined;
-    // the external atom holding the range, when it lies in one; else the range itself
-    const atom = this.externalEndpoints().find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
+    const atoms = direction ? this.directionalExternals(direction) : this.externalEndpoints();
+    // the external range holding it, when it lies in one; else the range itself
+    const atom = atoms.find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
     return atom ?? { kind: 'external', id: formatRange(range), range };
   }
+
 }
 
 export interface ReachQuery {
   readonly from?: string;
   readonly to?: string;
   readonly port?: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
-  /** Include cluster-external ranges (default true). */
-  readonly externals?: boolean;
+  /**
+   * Cluster-external ranges: `true` (default) the workspace-wide cut, the same ranges as sources and
+   * destinations; `per-direction` sources cut at ingress ipBlocks and destinations at egress ones
+   * (the peer analyzer's listing); `false` none.
+   */
+  readonly externals?: boolean | 'per-direction';
   /** Only the workloads of these namespaces (external ranges are kept). */
   readonly namespaces?: ReadonlySet<string>;
 }
@@ -331,10 +356,24 @@ export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): {
  */
 export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
   const nss = q.namespaces;
-  const endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()])
-    .filter((e) => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace));
-  const srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
-  const dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
+  const inScope = (e: Endpoint): boolean => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace);
+  const byId = (a: Endpoint, b: Endpoint): number => cmp(a.id, b.id);
+  let endpoints: Endpoint[];
+  let srcs: Endpoint[];
+  let dsts: Endpoint[];
+  if (q.externals === 'per-direction') {
+    const workloads = engine.workloadEndpoints().filter(inScope);
+    const from = [...workloads, ...engine.directionalExternals('ingress')].sort(byId);
+    const to = [...workloads, ...engine.directionalExternals('egress')].sort(byId);
+    const ids = new Set<string>();
+    endpoints = [...from, ...to].filter((e) => !ids.has(e.id) && ids.add(e.id)).sort(byId);
+    srcs = q.from ? from.filter((e) => e.id === q.from) : from;
+    dsts = q.to ? to.filter((e) => e.id === q.to) : to;
+  } else {
+    endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()]).filter(inScope);
+    srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
+    dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
+  }
   // The egress side of (src, dst) depends on src only through the list of policies isolating its
   // egress, so sources sharing that list share one row of egress sets. Likewise the ingress side of
   // (src, dst) depends on dst only through its ingress policies, unless those name ports (resolved
