@@ -48,11 +48,14 @@ export class PolicyEngine {
   private readonly interned = new Map<string, readonly CompiledPolicy[]>();
   private readonly directionalCache = new Map<'ingress' | 'egress', readonly Endpoint[]>();
   private readonly policyIx: Map<CompiledPolicy, number>;
+  private readonly byPolicy: Map<CompiledPolicy['policy'], CompiledPolicy>;
+  private readonly selectedCache = new Map<CompiledPolicy, readonly Workload[]>();
   private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
 
   constructor(readonly index: WorkspaceIndex) {
     this.compiled = index.policies.map(compilePolicy);
     this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
+    this.byPolicy = new Map(this.compiled.map((c) => [c.policy, c]));
     for (const c of this.compiled) {
       const l = this.byNs.get(c.namespace) ?? [];
       l.push(c);
@@ -65,7 +68,7 @@ export class PolicyEngine {
   }
 
   compiledFor(policy: CompiledPolicy['policy']): CompiledPolicy | undefined {
-    return this.compiled.find((c) => c.policy === policy);
+    return this.byPolicy.get(policy);
   }
 
   /** Policies of the workload's namespace whose podSelector matches its labels. */
@@ -106,7 +109,12 @@ export class PolicyEngine {
 
   /** Workloads a policy selects. */
   selectedBy(p: CompiledPolicy): Workload[] {
-    return this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
+    let sel = this.selectedCache.get(p);
+    if (!sel) {
+      sel = this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
+      this.selectedCache.set(p, sel);
+    }
+    return [...sel];
   }
 
   isolation(w: Workload): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
