@@ -222,6 +222,7 @@ export class Session implements ServerContext {
     reporter?.begin('netpol-lens: indexing manifests', 0, `Scanning ${folders.length} workspace folder${folders.length === 1 ? '' : 's'}`, false);
     this.sendStatus(true);
     let lastReport = 0;
+    let lastStatus = 0;
     let result: { files: number; cancelled: boolean } = { files: 0, cancelled: false };
     try {
       result = await this.disk.scan((done, total) => {
@@ -230,6 +231,10 @@ export class Session implements ServerContext {
         if (done === 0 || done === total || now - lastReport > 100) {
           lastReport = now;
           reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
+        }
+        // the status counts derive the whole index: once a second is plenty while it grows
+        if (done === 0 || done === total || now - lastStatus > 1000) {
+          lastStatus = now;
           this.sendStatus(true);
         }
       }, folders);
