@@ -1,6 +1,6 @@
 /**
  * non-canonical-cidr (hint): a CIDR with host bits set, e.g. `10.0.1.1/4`, which Kubernetes reads as
- * its network `0.0.0.0/4`: almost never what was meant. Fix "Rewrite CIDR as <network>".
+ * its network `0.0.0.0/4`: almost never what was meant. Fix "Rewrite as the network address <network>".
  */
 import type { Check, Finding } from './types';
 import type { Located } from '../text/span';
@@ -32,7 +32,7 @@ export const nonCanonicalCidr: Check = {
           out.push({
             code: 'non-canonical-cidr', severity: 'hint', uri: p.doc.uri, span: v.span,
             message: `${what} ${v.value} in ${policyName(p)} has host bits set: Kubernetes reads it as ${canonical} (${formatIp(c.family, c.range.lo)} to ${formatIp(c.family, c.range.hi)}). Write ${canonical}, or ${single} if you meant the single address.`,
-            fixes: [{ kind: 'rewrite-cidr', title: `Rewrite CIDR as ${canonical}`, data: { ops } }],
+            fixes: [{ kind: 'rewrite-cidr', title: `Rewrite as the network address ${canonical}`, data: { ops } }],
           });
         }
       }

@@ -3,7 +3,7 @@
  * to a different `targetPort` on its pods. Policies see pod ports (after the Service's
  * translation), so the rule must allow the target port. Not reported when the pods also listen on
  * that number or the rule already allows the target port.
- * Fix "Replace with target port …": the number (or the name, when the Service names it).
+ * Fix "Replace with the target port …": the number (or the name, when the Service names it).
  */
 import type { Check, Finding } from './types';
 import type { Protocol, ServicePort, ServiceResource } from '../model/types';
@@ -46,7 +46,7 @@ export const servicePortInsteadOfTargetPort: Check = {
               code: 'service-port-instead-of-target-port', severity: 'warning', uri: p.doc.uri, span: pe.port.span,
               message: `${policyName(p)} allows ${proto} ${port}, the port of Service ${svc.namespace}/${svc.name.value}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
               related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `Service ${svc.namespace}/${svc.name.value}: port ${port} → targetPort ${tp ?? port}` }],
-              fixes: [{ kind: 'replace-with-target-port', title: `Replace with target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
+              fixes: [{ kind: 'replace-with-target-port', title: `Replace with the target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
             });
           }
         }
