@@ -132,3 +132,39 @@ describe('URI canonicalization', () => {
     assert.equal(uri.childUri('file:///a/b', 'c d.yaml'), 'file:///a/b/c%20d.yaml');
   });
 });
+
+interface SchedulerModule {
+  Scheduler: new (
+    host: { applyChanges(c: unknown[]): void; snapshot(): unknown },
+    run: () => void,
+    options?: { delay?: number; minDelay?: number },
+  ) => { currentDelay(): number; edit(c: { uri: string; text: string }): void; runNow(): void; dispose(): void };
+}
+const scheduling = loadLspModule<SchedulerModule>('scheduler.ts');
+
+describe('scheduler: the debounce adapts to the cost of a pass', () => {
+  it('waits twice the last pass, between the shortest and the longest delay', () => {
+    let cost = 0;
+    const host = { applyChanges: () => undefined, snapshot: () => ({}) };
+    const busy = (ms: number): void => {
+      const end = Date.now() + ms;
+      while (Date.now() < end) { /* a pass that costs `ms` */ }
+    };
+    const s = new scheduling.Scheduler(host, () => busy(cost), { delay: 200, minDelay: 50 });
+    try {
+      assert.equal(s.currentDelay(), 50, 'no pass yet: the shortest delay');
+      cost = 60;
+      s.runNow();
+      const after60 = s.currentDelay();
+      assert.ok(after60 >= 120 && after60 <= 140, `a 60 ms pass: about 120 ms, got ${after60}`);
+      cost = 150;
+      s.runNow();
+      assert.equal(s.currentDelay(), 200, 'capped at the longest delay');
+      cost = 0;
+      s.runNow();
+      assert.equal(s.currentDelay(), 50, 'a cheap pass: back to the shortest delay');
+    } finally {
+      s.dispose();
+    }
+  });
+});

@@ -5,13 +5,19 @@
  *   the AnalysisHost lazily: when the debounce timer fires, or as soon as a request needs a
  *   snapshot (`snapshot()`), so hovers and code actions always see the text the editor shows.
  * - Disk reads are applied at once (`applyNow`), in the batches the workspace scan produces.
- * - The diagnostics pass runs `delay` ms after the last change, and at the latest `maxWait` ms
- *   after the first unprocessed one, so continuous typing still gets feedback.
+ * - The diagnostics pass runs a debounce delay after the last change, and at the latest `maxWait`
+ *   ms after the first unprocessed one, so continuous typing still gets feedback. The delay adapts
+ *   to the cost of a pass: twice the last pass's duration, between `minDelay` (50 ms) and `delay`
+ *   (200 ms). Small workspaces get their diagnostics almost at once; big ones, whose passes take
+ *   longer, are not re-analysed on every keystroke.
  */
 import type { Analysis, AnalysisHost, FileChange } from '../core/index';
 
 export interface SchedulerOptions {
+  /** The longest debounce delay (ms). */
   delay?: number;
+  /** The shortest debounce delay (ms). */
+  minDelay?: number;
   maxWait?: number;
   onError?: (e: unknown) => void;
 }
@@ -22,7 +28,10 @@ export class Scheduler {
   private firstRequestAt: number | undefined;
   private disposed = false;
   private readonly delay: number;
+  private readonly minDelay: number;
   private readonly maxWait: number;
+  /** How long the last diagnostics pass took (ms). */
+  private lastPassMs = 0;
 
   constructor(
     private readonly host: AnalysisHost,
@@ -31,6 +40,7 @@ export class Scheduler {
     private readonly options: SchedulerOptions = {},
   ) {
     this.delay = options.delay ?? 200;
+    this.minDelay = Math.min(options.minDelay ?? 50, this.delay);
     this.maxWait = options.maxWait ?? 1000;
   }
 
@@ -51,8 +61,13 @@ export class Scheduler {
     return this.pending.has(uri);
   }
 
-  /** Asks for a diagnostics pass after `delay` ms (coalesced with any pass already due). */
-  request(delay = this.delay): void {
+  /** The debounce delay now: twice the last pass's cost, within [minDelay, delay]. */
+  currentDelay(): number {
+    return Math.min(this.delay, Math.max(this.minDelay, Math.round(2 * this.lastPassMs)));
+  }
+
+  /** Asks for a diagnostics pass after the debounce delay (coalesced with any pass already due). */
+  request(delay = this.currentDelay()): void {
     if (this.disposed) return;
     const now = Date.now();
     this.firstRequestAt ??= now;
@@ -84,9 +99,11 @@ export class Scheduler {
     this.timer = undefined;
     this.firstRequestAt = undefined;
     if (this.disposed) return;
+    const started = Date.now();
     try {
       this.flush();
       this.run();
+      this.lastPassMs = Date.now() - started;
     } catch (e) {
       this.options.onError?.(e);
     }
