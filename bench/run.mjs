@@ -71,7 +71,7 @@ for (const { size, results } of rows) {
   }
 }
 
-console.log('\nLanguage server over stdio (bench/lsp.mjs; edits are debounced by 200 ms, as in yaml-language-server):\n');
+console.log('\nLanguage server over stdio (bench/lsp.mjs; the edit debounce adapts to the cost of a pass, 50–200 ms; yaml-language-server waits a fixed 200 ms):\n');
 console.log('| size | start → initialize ms | initialized → indexed ms | didOpen → diagnostics ms | didChange → diagnostics ms (median, p95) | file |');
 console.log('|---|---|---|---|---|---|');
 for (const size of sizes) {
