@@ -51,7 +51,23 @@ export function effectivePolicyTypes(p: NetworkPolicyResource): { ingress: boole
   };
 }
 
+/**
+ * Compiled policies by resource. A resource object lives as long as its file is unchanged (the
+ * index shares unchanged files between snapshots), and compiling is pure, so an edit recompiles
+ * only the policies of the edited file.
+ */
+const compiledCache = new WeakMap<NetworkPolicyResource, CompiledPolicy>();
+
 export function compilePolicy(p: NetworkPolicyResource): CompiledPolicy {
+  let c = compiledCache.get(p);
+  if (!c) {
+    c = compileFresh(p);
+    compiledCache.set(p, c);
+  }
+  return c;
+}
+
+function compileFresh(p: NetworkPolicyResource): CompiledPolicy {
   const t = effectivePolicyTypes(p);
   const rules = (dir: 'ingress' | 'egress'): CompiledRule[] =>
     (p[dir]?.rules ?? []).map((rule) => compileRule(p, dir, rule));
