@@ -265,7 +265,7 @@ const HOVERS: readonly HoverCase[] = [
   {
     name: 'peer podSelector inside the same peer',
     file: 'pol.yaml', at: '      podSelector:\n        matchLabels:\n          app: w<|>eb\n    ports:\n    - port: pg',
-    has: ['**podSelector** in [db/allow-web ingress[0]](file:///ws/pol.yaml#L11)', 'web/frontend[Deployment]'],
+    has: ['**podSelector** in [db/allow-web ingress rule 1](file:///ws/pol.yaml#L11)', 'web/frontend[Deployment]'],
   },
   {
     name: 'podSelector-only peer: the policy namespace',
@@ -308,7 +308,7 @@ const HOVERS: readonly HoverCase[] = [
       '**Deployment** `web/frontend[Deployment]`', 'Pod labels: app=web, tier=frontend',
       'Selected by: [web/lockdown](file:///ws/pol.yaml#L25), [web/frontend-out](file:///ws/pol.yaml#L36)',
       'ingress: not isolated', 'egress: isolated by [web/lockdown]', '2 egress rules',
-      'Matched as a peer by:', '[db/allow-web ingress[0]](file:///ws/pol.yaml#L11)', '[web/from-web ingress[0]]',
+      'Matched as a peer by:', '[db/allow-web ingress rule 1](file:///ws/pol.yaml#L11)', '[web/from-web ingress rule 1]',
     ],
   },
   {
@@ -324,7 +324,7 @@ const HOVERS: readonly HoverCase[] = [
     file: 'ns.yaml', at: 'name: w<|>eb',
     has: [
       '**Namespace** `web`', 'team=a', 'kubernetes.io/metadata.name=web', 'Policies in this namespace: [web/lockdown]',
-      'Matched by the namespaceSelectors of:', '[db/allow-web ingress[0]]', 'web/frontend[Deployment]', 'egress isolated (lockdown, frontend-out)',
+      'Matched by the namespaceSelectors of:', '[db/allow-web ingress rule 1]', 'web/frontend[Deployment]', 'egress isolated (lockdown, frontend-out)',
     ],
   },
   { name: 'metadata.namespace: the namespace hover', file: 'pol.yaml', at: 'namespace: d<|>b', has: ['**Namespace** `db`', '[db/postgres[StatefulSet]](file:///ws/apps.yaml#L26): ingress isolated (allow-web), egress open'] },
@@ -683,10 +683,10 @@ describe('symbols', () => {
     const a = ws();
     const pol = a.symbols(uriOf('pol.yaml'));
     assert.deepEqual(pol.map((s) => [s.name, s.kind, s.children.map((c) => c.name)]), [
-      ['allow-web', 'policy', ['ingress[0]']],
+      ['allow-web', 'policy', ['ingress rule 1']],
       ['lockdown', 'policy', []],
-      ['frontend-out', 'policy', ['egress[0]', 'egress[1]']],
-      ['from-web', 'policy', ['ingress[0]']],
+      ['frontend-out', 'policy', ['egress rule 1', 'egress rule 2']],
+      ['from-web', 'policy', ['ingress rule 1']],
     ]);
     assert.equal(pol[0]?.detail, 'NetworkPolicy · db · app=pg · Ingress (defaulted)');
     assert.equal(pol[2]?.children[0]?.detail, 'to addresses in 10.0.0.0/8 except 10.1.0.0/16 on TCP 443');

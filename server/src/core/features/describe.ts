@@ -98,8 +98,9 @@ export function rulePhrase(rule: PolicyRule, direction: Direction, policyNs: str
   return ports ? `${peers} ${ports}` : allowsEverything(rule) ? `${peers} on any port` : peers;
 }
 
+/** `ingress rule 1`: 1-based, as the explanations, the CLI and the view number rules. */
 export function ruleLabel(direction: Direction, rule: PolicyRule): string {
-  return `${direction}[${rule.index}]`;
+  return `${direction} rule ${rule.index + 1}`;
 }
 
 /** What a policy does in one direction, after "ingress: " / "egress: ". */
