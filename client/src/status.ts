@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/protocol/requests';
+import { plural } from '../../server/src/core/text/words';
 import type { Server, ServerState } from './client';
 import { DOCUMENT_SELECTOR } from './client';
 
@@ -13,10 +14,6 @@ export interface StatusSnapshot {
   severity: 'information' | 'warning' | 'error';
   busy: boolean;
   command: string | undefined;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function describeCounts(c: StatusParams['counts']): string {

@@ -2,12 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import type { FileChange } from '../core/index';
-
-const MANIFEST = /\.(ya?ml|json)$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
-/** Files above this are not read at all (the core itself reports files above its own limit). */
-const READ_LIMIT = 64 * 1024 * 1024;
+import { isManifestPath, isSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
 
 export class UsageError extends Error {}
 
@@ -23,8 +18,8 @@ export function collectFiles(paths: readonly string[]): string[] {
     for (const ent of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, ent.name);
       if (ent.isDirectory()) {
-        if (!SKIP_DIRS.has(ent.name)) walk(p);
-      } else if (ent.isFile() && MANIFEST.test(ent.name)) out.push(p);
+        if (!isSkippedFolder(ent.name)) walk(p);
+      } else if (ent.isFile() && isManifestPath(ent.name)) out.push(p);
     }
   };
   for (const raw of paths) {
@@ -46,8 +41,8 @@ export function loadChanges(files: readonly string[]): { changes: FileChange[]; 
   const skipped: string[] = [];
   for (const f of files) {
     try {
-      if (statSync(f).size > READ_LIMIT) {
-        skipped.push(`${f}: larger than ${READ_LIMIT / 1048576} MiB, not read`);
+      if (statSync(f).size > READ_LIMIT_BYTES) {
+        skipped.push(`${f}: larger than ${READ_LIMIT_MIB} MiB, not read`);
         continue;
       }
       changes.push({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') });

@@ -21,6 +21,7 @@ export type { Endpoint } from './semantics/compile';
 export type { ReachEntry, ReachQuery } from './semantics/engine';
 export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
 export { isJsonUri, looksLikeManifest } from './yaml/parse';
+export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, isSkippedFolder, inSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB } from './manifest-files';
 export { reachJson, reachCsv, reachDot, reachTable, type ReachListing } from './render/reach';
 export { explainText } from './render/explain-text';
 export type { PolicyEngine } from './semantics/engine';

@@ -48,10 +48,6 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
-export function isManifestPath(uri: string): boolean {
-  return /\.(ya?ml|json)$/i.test(uri);
-}
-
 /** The last segment of a URI, decoded, for messages. */
 export function baseName(uri: string): string {
   const i = uri.replace(/\/+$/, '').lastIndexOf('/');

@@ -7,14 +7,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
-import { looksLikeManifest, type FileChange } from '../core/index';
+import { inSkippedFolder, isManifestPath, isSkippedFolder, looksLikeManifest, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
-import { baseName, canonicalUri, childUri, isManifestPath, uriToPath } from './uri';
+import { baseName, canonicalUri, childUri, uriToPath } from './uri';
 
-/** Folders never descended into. */
-const SKIP_DIRS = new Set(['node_modules', '.git']);
-/** Files above this are not read (the core reports files above its own, lower, limit). */
-export const READ_LIMIT = 64 * 1024 * 1024;
 /** Files read concurrently in one batch, and the bytes after which a batch is cut short. */
 const BATCH_FILES = 48;
 const BATCH_BYTES = 2 * 1024 * 1024;
@@ -104,7 +100,7 @@ export class DiskWorkspace {
     if (!folder) return false;
     const rel = relativePath(folder.uri, uri);
     if (rel === undefined || rel === '') return false;
-    if (rel.split('/').some((s) => SKIP_DIRS.has(s))) return false;
+    if (inSkippedFolder(rel)) return false;
     return !this.host.configFor(uri).isExcluded(rel);
   }
 
@@ -192,7 +188,7 @@ export class DiskWorkspace {
         const rel = dir.rel ? `${dir.rel}/${ent.name}` : ent.name;
         const uri = childUri(dir.uri, ent.name);
         if (ent.isDirectory()) {
-          if (SKIP_DIRS.has(ent.name) || config.isExcluded(rel)) continue;
+          if (isSkippedFolder(ent.name) || config.isExcluded(rel)) continue;
           subdirs.push({ path: join(dir.path, ent.name), uri, rel });
         } else if ((ent.isFile() || ent.isSymbolicLink()) && isManifestPath(ent.name)) {
           if (config.isExcluded(rel)) continue;
@@ -325,8 +321,8 @@ async function readManifest(uri: string): Promise<ReadResult> {
   try {
     const st = await stat(path);
     if (!st.isFile()) return { kind: 'skip' };
-    if (st.size > READ_LIMIT) {
-      return { kind: 'failed', message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT / 1048576} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.` };
+    if (st.size > READ_LIMIT_BYTES) {
+      return { kind: 'failed', message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT_MIB} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.` };
     }
     const text = await readFile(path, 'utf8');
     if (!looksLikeManifest(text)) return { kind: 'skip' };

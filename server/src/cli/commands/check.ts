@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { findingsJson, findingsSarif, findingsText, settingsFromConfig, type PlacedFinding, type Settings, type Severity } from '../../core/index';
-import { displayPath, UsageError } from '../load';
-import { parseArgs } from '../main';
+import { findingsJson, findingsSarif, findingsText, settingsFromConfig, type Settings, type Severity } from '../../core/index';
+import { UsageError } from '../load';
+import { placeFindings } from '../locations';
+import { parseArgs } from '../args';
 import { analyse } from './common';
 
 const FORMATS = ['text', 'json', 'sarif'];
@@ -28,13 +29,7 @@ export function runCheck(argv: readonly string[]): number {
   if (!(failOn in RANK) || failOn === 'hint') throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
   const cfg = a.flags.get('config') as string | undefined;
   const analysis = analyse(a.positional, cfg ? loadConfig(cfg) : undefined);
-  const placed: PlacedFinding[] = analysis.findings().map((f) => {
-    const li = analysis.lineIndex(f.uri);
-    const s = li ? li.lineCol1(f.span.start) : { line: 1, column: 1 };
-    const e = li ? li.lineCol1(f.span.end) : s;
-    return { finding: f, path: displayPath(f.uri), line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-  });
-  placed.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : x.line - y.line || x.column - y.column || (x.finding.code < y.finding.code ? -1 : 1)));
+  const placed = placeFindings(analysis, analysis.findings());
   process.stdout.write(format === 'json' ? findingsJson(placed) : format === 'sarif' ? findingsSarif(placed, VERSION) : findingsText(placed));
   const threshold = RANK[failOn as Severity];
   return placed.some((p) => RANK[p.finding.severity] >= threshold) ? 1 : 0;

@@ -1,6 +1,7 @@
 import { explainText } from '../../core/index';
-import { displayPath, UsageError } from '../load';
-import { parseArgs } from '../main';
+import { UsageError } from '../load';
+import { refLocation } from '../locations';
+import { parseArgs } from '../args';
 import { analyse, parsePortArg } from './common';
 
 export function runExplain(argv: readonly string[]): number {
@@ -12,11 +13,7 @@ export function runExplain(argv: readonly string[]): number {
   const r = analysis.explain(src, dst, port);
   if (!r.ok) throw new UsageError(r.error);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
-  const loc = (ref: { uri: string; span: { start: number } }): string => {
-    const li = analysis.lineIndex(ref.uri);
-    const lc = li ? li.lineCol1(ref.span.start) : { line: 1, column: 1 };
-    return `${displayPath(ref.uri)}:${lc.line}:${lc.column}`;
-  };
+  const loc = refLocation(analysis);
   if (format === 'json') process.stdout.write(JSON.stringify(r.explanation, (k, v) => (k === 'ref' ? loc(v) : v), 2) + '\n');
   else if (format === 'text') process.stdout.write(explainText(r.explanation, loc));
   else throw new UsageError(`unknown format "${format}"; expected text or json`);

@@ -1,6 +1,6 @@
 import { reachCsv, reachDot, reachJson, reachTable } from '../../core/index';
 import { UsageError } from '../load';
-import { parseArgs } from '../main';
+import { parseArgs } from '../args';
 import { analyse, parsePortArg } from './common';
 
 const FORMATS = ['table', 'json', 'csv', 'dot'];

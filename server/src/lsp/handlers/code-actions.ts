@@ -11,7 +11,7 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { FixSpec } from '../../core/index';
 import * as convert from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import { docTarget, type DocTarget } from './common';
 
 export const GENERATE_DEFAULT_DENY_KIND = `${CodeActionKind.Source}.netpolLens.generateDefaultDeny`;

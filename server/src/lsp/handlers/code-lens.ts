@@ -7,7 +7,7 @@
  */
 import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
 import * as convert from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import { docTarget } from './common';
 
 export function onCodeLens(ctx: ServerContext, p: CodeLensParams): CodeLens[] {

@@ -1,7 +1,7 @@
 /** What every per-document handler starts with: the canonical URI, the analysis and the line index. */
 import type { Position } from 'vscode-languageserver/node';
 import type { Analysis, LineIndex } from '../../core/index';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 
 export interface DocTarget {
   readonly uri: string;

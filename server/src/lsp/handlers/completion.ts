@@ -4,7 +4,7 @@
  */
 import type { CompletionList, CompletionParams } from 'vscode-languageserver/node';
 import * as convert from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import { docTarget, offsetAt } from './common';
 
 /** Characters after which the client asks without the user typing a word first. */

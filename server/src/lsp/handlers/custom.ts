@@ -33,7 +33,7 @@ import {
   type SourceLocation,
 } from '../../protocol/requests';
 import { sourceLocation } from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 

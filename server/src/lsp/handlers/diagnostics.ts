@@ -12,7 +12,7 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { Analysis, Finding } from '../../core/index';
 import { diagnostic, type LineIndexOf } from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import type { ReadFailure } from '../workspace';
 
 export interface PublishInput {

@@ -1,7 +1,7 @@
 /** textDocument/hover → Analysis.hover (checks.md C). */
 import type { Hover, HoverParams } from 'vscode-languageserver/node';
 import * as convert from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import { docTarget, offsetAt } from './common';
 
 export function onHover(ctx: ServerContext, p: HoverParams): Hover | null {

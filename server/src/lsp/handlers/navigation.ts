@@ -8,7 +8,7 @@ import type {
 } from 'vscode-languageserver/node';
 import type { SourceRef } from '../../core/index';
 import * as convert from '../convert';
-import type { ServerContext } from '../session';
+import type { ServerContext } from '../context';
 import { docTarget, offsetAt, type DocTarget } from './common';
 
 function locations(ctx: ServerContext, t: DocTarget, refs: readonly SourceRef[]): Location[] {

@@ -4,7 +4,7 @@
  * never a crash.
  */
 import { ErrorCodes, ResponseError, type ServerCapabilities } from 'vscode-languageserver/node';
-import type { ClientCaps, ServerContext } from '../session';
+import type { ClientCaps, ServerContext } from '../context';
 import { CODE_ACTION_KINDS, onCodeAction } from './code-actions';
 import { onCodeLens } from './code-lens';
 import { onCompletion, TRIGGER_CHARACTERS } from './completion';
