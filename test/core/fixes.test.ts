@@ -17,16 +17,11 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { resolveSettings, type Analysis, type Finding, type FixSpec, type YamlOp } from '../../server/src/core/index';
+import { FIX_KINDS, resolveSettings, type Analysis, type Finding, type FixSpec, type YamlOp } from '../../server/src/core/index';
 import { lineDiff, lineHunks } from '../../server/src/core/fixes/fix';
 import { analyse, applyToTexts, assertOnlyInsertedOrRewritten, assertParses, roundTrip } from '../support/fix-roundtrip';
 import { FIXTURES, settingsFor, workspaces } from '../support/check-fixtures';
 
-const OPS_KINDS = new Set([
-  'allow-dns-egress', 'add-namespace-label', 'select-namespace-by-name', 'add-policy-types', 'add-policy-type', 'remove-rules',
-  'merge-peers', 'replace-with-target-port', 'rewrite-cidr', 'add-metadata-except', 'remove-redundant-rule',
-]);
-const KNOWN_KINDS = new Set([...OPS_KINDS, 'generate-default-deny', 'rewrite-api-version']);
 
 // ---------------------------------------------------------------------------------------------
 // Which original lines a fix may change
@@ -187,6 +182,7 @@ function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<st
 // Every fix of every fixture
 
 describe('fix round trips on the check fixtures', () => {
+  const tried = new Set<string>();
   for (const ws of workspaces()) {
     const settings = settingsFor(ws);
     const texts = new Map(ws.files.map((f) => [pathToFileURL(f).href, readFileSync(f, 'utf8')] as const));
@@ -201,7 +197,7 @@ describe('fix round trips on the check fixtures', () => {
       const file = relative(FIXTURES, new URL(f.uri).pathname);
       const line = (texts.get(f.uri) ?? '').slice(0, f.span.start).split('\n').length;
       for (const fix of f.fixes) {
-        if (!KNOWN_KINDS.has(fix.kind)) continue;
+        tried.add(fix.kind);
         it(`${file}:${line} ${f.code}: ${fix.title}`, () => {
           const ops = (fix.data?.ops ?? []) as YamlOp[];
           const allowed = allowedLines(texts, f.uri, ops);
@@ -215,6 +211,9 @@ describe('fix round trips on the check fixtures', () => {
       }
     }
   }
+  it('every fix kind (FIX_KINDS) has a round trip in the fixtures', () => {
+    assert.deepEqual(Object.keys(FIX_KINDS).filter((k) => !tried.has(k)), [], 'fix kinds no fixture finding offers');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

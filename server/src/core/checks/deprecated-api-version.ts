@@ -4,32 +4,36 @@
  * the apiVersion value (FixSpec kind `rewrite-api-version`, data.newValue; the span to replace is
  * the finding's).
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { policyLabel, onePerNode } from './policy-walk';
 
 const CODE = 'deprecated-api-version';
 export const REMOVED_API_VERSION = 'extensions/v1beta1';
 export const CURRENT_API_VERSION = 'networking.k8s.io/v1';
 
-export const deprecatedApiVersion: Check = {
+const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
   summary: 'A NetworkPolicy uses apiVersion extensions/v1beta1, removed in Kubernetes 1.16; use networking.k8s.io/v1.',
-  run({ index }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      const v = p.apiVersion;
-      if (!v || v.value !== REMOVED_API_VERSION) continue;
-      out.push({
-        code: CODE, severity: 'error', uri: p.doc.uri, span: v.span, tags: ['deprecated'],
-        message: `${policyLabel(p)} uses apiVersion ${REMOVED_API_VERSION}, which no longer serves NetworkPolicy since Kubernetes 1.16: the API server rejects it. Use ${CURRENT_API_VERSION}; the fields are the same.`,
-        fixes: [{
-          kind: 'rewrite-api-version',
-          title: `Rewrite apiVersion to ${CURRENT_API_VERSION}`,
-          data: { newValue: CURRENT_API_VERSION, docIndex: p.doc.docIndex, path: [...p.doc.path] },
-        }],
-      });
-    }
-    return onePerNode(out);
+  fixes: {
+    'rewrite-api-version': 'Rewrite apiVersion to networking.k8s.io/v1',
   },
-};
+});
+
+export const deprecatedApiVersion = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    const v = p.apiVersion;
+    if (!v || v.value !== REMOVED_API_VERSION) continue;
+    out.push({
+      uri: p.doc.uri, span: v.span, tags: ['deprecated'],
+      message: `${policyLabel(p)} uses apiVersion ${REMOVED_API_VERSION}, which no longer serves NetworkPolicy since Kubernetes 1.16: the API server rejects it. Use ${CURRENT_API_VERSION}; the fields are the same.`,
+      fixes: [{
+        kind: 'rewrite-api-version',
+        title: `Rewrite apiVersion to ${CURRENT_API_VERSION}`,
+        data: { newValue: CURRENT_API_VERSION, docIndex: p.doc.docIndex, path: [...p.doc.path] },
+      }],
+    });
+  }
+  return onePerNode(out);
+});

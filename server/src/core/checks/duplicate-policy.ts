@@ -3,34 +3,35 @@
  * leaves only the last one applied; the analysis counts both, so it may promise more than the
  * cluster will do.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
 import { policyName, policyRelated } from './semantic-support';
 
-export const duplicatePolicy: Check = {
+const meta = defineCode({
   code: 'duplicate-policy',
   defaultSeverity: 'warning',
   summary: 'Two manifests define the same NetworkPolicy namespace/name.',
-  run({ index }) {
-    const out: Finding[] = [];
-    const groups = new Map<string, NetworkPolicyResource[]>();
-    for (const p of index.policies) {
-      const id = policyName(p);
-      const l = groups.get(id) ?? [];
-      l.push(p);
-      groups.set(id, l);
+});
+
+export const duplicatePolicy = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  const groups = new Map<string, NetworkPolicyResource[]>();
+  for (const p of index.policies) {
+    const id = policyName(p);
+    const l = groups.get(id) ?? [];
+    l.push(p);
+    groups.set(id, l);
+  }
+  for (const [id, list] of groups) {
+    if (list.length < 2) continue;
+    for (const p of list) {
+      const others = list.filter((o) => o !== p);
+      out.push({
+        uri: p.doc.uri, span: p.name.span,
+        message: `NetworkPolicy ${id} is defined ${list.length} times in the workspace: applying them leaves only the last one applied, and the others' rules are lost. Rename one, or merge their rules into one policy.`,
+        related: others.map((o) => policyRelated(o, `another definition of ${id}`)),
+      });
     }
-    for (const [id, list] of groups) {
-      if (list.length < 2) continue;
-      for (const p of list) {
-        const others = list.filter((o) => o !== p);
-        out.push({
-          code: 'duplicate-policy', severity: 'warning', uri: p.doc.uri, span: p.name.span,
-          message: `NetworkPolicy ${id} is defined ${list.length} times in the workspace: applying them leaves only the last one applied, and the others' rules are lost. Rename one, or merge their rules into one policy.`,
-          related: others.map((o) => policyRelated(o, `another definition of ${id}`)),
-        });
-      }
-    }
-    return out;
-  },
-};
+  }
+  return out;
+});

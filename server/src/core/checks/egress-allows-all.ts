@@ -2,30 +2,29 @@
  * egress-allows-all: an egress rule with no `to` and no `ports` (`egress: [{}]`) lets the selected
  * pods reach every address, the internet and the cloud metadata endpoint 169.254.169.254 included.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { effectivePolicyTypes } from '../semantics/compile';
 
-export const egressAllowsAll: Check = {
+const meta = defineCode({
   code: 'egress-allows-all',
   defaultSeverity: 'warning',
   summary: 'An egress rule with no `to` and no `ports` allows all egress, to the internet and the cloud metadata address included.',
-  run({ index, engine }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      if (!p.egress || !effectivePolicyTypes(p).egress) continue;
-      const compiled = engine.compiledFor(p);
-      const n = compiled ? engine.selectedBy(compiled).length : 0;
-      for (const rule of p.egress.rules) {
-        if (rule.invalid || (rule.peers?.length ?? 0) > 0 || (rule.ports?.length ?? 0) > 0) continue;
-        out.push({
-          code: 'egress-allows-all',
-          severity: 'warning',
-          uri: p.doc.uri,
-          span: rule.span,
-          message: `This egress rule of ${p.namespace}/${p.name.value} has no "to" and no "ports": ${n === 0 ? 'its pods' : `the ${n} selected workload${n === 1 ? '' : 's'}`} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
-        });
-      }
+});
+
+export const egressAllowsAll = defineCheck(meta, ({ index, engine }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    if (!p.egress || !effectivePolicyTypes(p).egress) continue;
+    const compiled = engine.compiledFor(p);
+    const n = compiled ? engine.selectedBy(compiled).length : 0;
+    for (const rule of p.egress.rules) {
+      if (rule.invalid || (rule.peers?.length ?? 0) > 0 || (rule.ports?.length ?? 0) > 0) continue;
+      out.push({
+        uri: p.doc.uri,
+        span: rule.span,
+        message: `This egress rule of ${p.namespace}/${p.name.value} has no "to" and no "ports": ${n === 0 ? 'its pods' : `the ${n} selected workload${n === 1 ? '' : 's'}`} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
+      });
     }
-    return out;
-  },
-};
+  }
+  return out;
+});

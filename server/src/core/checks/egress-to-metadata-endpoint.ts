@@ -4,7 +4,7 @@
  * rule with no `to`), where cloud credentials can be read. Fix for an ipBlock: "Add except
  * 169.254.169.254/32".
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { rulePorts, type Endpoint } from '../semantics/compile';
 import { parseCidr, parseRange } from '../semantics/ip-set';
 import type { YamlOp } from '../fixes/fix';
@@ -12,42 +12,46 @@ import { peerPath, policyName } from './semantic-support';
 
 export const METADATA_IP = '169.254.169.254';
 
-export const egressToMetadataEndpoint: Check = {
+const meta = defineCode({
   code: 'egress-to-metadata-endpoint',
   defaultSeverity: 'information',
   summary: 'Allowed egress covers the cloud metadata address 169.254.169.254.',
-  run({ engine }) {
-    const out: Finding[] = [];
-    const range = parseRange(METADATA_IP);
-    if (!range) return out;
-    const ep: Endpoint = { kind: 'external', id: METADATA_IP, range };
-    for (const c of engine.compiled) {
-      const p = c.policy;
-      for (const r of c.egress) {
-        if (!rulePorts(r, ep).has('TCP', 80)) continue;
-        const rule = r.ref.rule;
-        if (r.peers === 'all') {
-          if (rule.invalid) continue;
-          out.push({
-            code: 'egress-to-metadata-endpoint', severity: 'information', uri: p.doc.uri, span: rule.span,
-            message: `This egress rule of ${policyName(p)} has no "to", so it also lets the selected pods reach the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). List the destinations the pods need; for internet access, use an ipBlock 0.0.0.0/0 with except ${METADATA_IP}/32.`,
-          });
-          continue;
-        }
-        for (const pm of r.peers) {
-          if (pm.kind !== 'ipBlock' || !pm.set.covers(range)) continue;
-          const b = pm.peer.ipBlock;
-          if (!b?.cidr) continue;
-          const cidr = parseCidr(b.cidr.value);
-          const ops: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...peerPath(p, 'egress', rule, pm.peer), 'ipBlock', 'except'], item: `${METADATA_IP}/32` }];
-          out.push({
-            code: 'egress-to-metadata-endpoint', severity: 'information', uri: p.doc.uri, span: b.cidr.span,
-            message: `ipBlock ${b.cidr.value} in ${policyName(p)} covers the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). Add except: [${METADATA_IP}/32] unless the pods need it.`,
-            ...(cidr && cidr.family === 4 ? { fixes: [{ kind: 'add-metadata-except', title: `Add except ${METADATA_IP}/32`, data: { ops } }] } : {}),
-          });
-        }
+  fixes: {
+    'add-metadata-except': 'Add except 169.254.169.254/32',
+  },
+});
+
+export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
+  const out: Report<typeof meta>[] = [];
+  const range = parseRange(METADATA_IP);
+  if (!range) return out;
+  const ep: Endpoint = { kind: 'external', id: METADATA_IP, range };
+  for (const c of engine.compiled) {
+    const p = c.policy;
+    for (const r of c.egress) {
+      if (!rulePorts(r, ep).has('TCP', 80)) continue;
+      const rule = r.ref.rule;
+      if (r.peers === 'all') {
+        if (rule.invalid) continue;
+        out.push({
+          uri: p.doc.uri, span: rule.span,
+          message: `This egress rule of ${policyName(p)} has no "to", so it also lets the selected pods reach the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). List the destinations the pods need; for internet access, use an ipBlock 0.0.0.0/0 with except ${METADATA_IP}/32.`,
+        });
+        continue;
+      }
+      for (const pm of r.peers) {
+        if (pm.kind !== 'ipBlock' || !pm.set.covers(range)) continue;
+        const b = pm.peer.ipBlock;
+        if (!b?.cidr) continue;
+        const cidr = parseCidr(b.cidr.value);
+        const ops: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...peerPath(p, 'egress', rule, pm.peer), 'ipBlock', 'except'], item: `${METADATA_IP}/32` }];
+        out.push({
+          uri: p.doc.uri, span: b.cidr.span,
+          message: `ipBlock ${b.cidr.value} in ${policyName(p)} covers the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). Add except: [${METADATA_IP}/32] unless the pods need it.`,
+          ...(cidr && cidr.family === 4 ? { fixes: [{ kind: 'add-metadata-except', title: `Add except ${METADATA_IP}/32`, data: { ops } }] } : {}),
+        });
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+});

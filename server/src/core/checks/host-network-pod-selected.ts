@@ -3,25 +3,26 @@
  * the node's IP; whether NetworkPolicy applies to it is left to the network plugin (most do not
  * enforce it), so the policy may not protect it.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { compact, listText, policyName, workloadRelated } from './semantic-support';
 
-export const hostNetworkPodSelected: Check = {
+const meta = defineCode({
   code: 'host-network-pod-selected',
   defaultSeverity: 'warning',
   summary: 'A selected pod uses hostNetwork: enforcement is plugin-specific.',
-  run({ engine }) {
-    const out: Finding[] = [];
-    for (const c of engine.compiled) {
-      const p = c.policy;
-      const hn = engine.selectedBy(c).filter((w) => w.hostNetwork);
-      if (hn.length === 0) continue;
-      out.push({
-        code: 'host-network-pod-selected', severity: 'warning', uri: p.doc.uri, span: p.podSelector?.keySpan ?? p.name.span,
-        message: `${policyName(p)} selects ${listText(hn.map((w) => w.id))}, which ${hn.length === 1 ? 'uses' : 'use'} hostNetwork: such pods share the node's network and IP, and whether NetworkPolicy applies to them depends on the network plugin (most do not enforce it). Do not rely on this policy to protect ${hn.length === 1 ? 'it' : 'them'}; use the node's firewall or drop hostNetwork.`,
-        related: compact(hn.slice(0, 5).map((w) => workloadRelated(w, `${w.id} uses hostNetwork`))),
-      });
-    }
-    return out;
-  },
-};
+});
+
+export const hostNetworkPodSelected = defineCheck(meta, ({ engine }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const c of engine.compiled) {
+    const p = c.policy;
+    const hn = engine.selectedBy(c).filter((w) => w.hostNetwork);
+    if (hn.length === 0) continue;
+    out.push({
+      uri: p.doc.uri, span: p.podSelector?.keySpan ?? p.name.span,
+      message: `${policyName(p)} selects ${listText(hn.map((w) => w.id))}, which ${hn.length === 1 ? 'uses' : 'use'} hostNetwork: such pods share the node's network and IP, and whether NetworkPolicy applies to them depends on the network plugin (most do not enforce it). Do not rely on this policy to protect ${hn.length === 1 ? 'it' : 'them'}; use the node's firewall or drop hostNetwork.`,
+      related: compact(hn.slice(0, 5).map((w) => workloadRelated(w, `${w.id} uses hostNetwork`))),
+    });
+  }
+  return out;
+});

@@ -5,7 +5,7 @@
  * every selected pod is ingress-isolated by another policy anyway (the implicit Ingress changes
  * nothing then). Fix: add `policyTypes: [Egress]`.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
 import { compact, listText, plural, policyName, specPath, workloadRelated } from './semantic-support';
@@ -15,34 +15,38 @@ function isImplicit(p: NetworkPolicyResource): boolean {
   return (!p.policyTypes || p.policyTypes.items.length === 0) && !p.ingress && (p.egress?.rules.length ?? 0) > 0;
 }
 
-export const implicitIngressIsolation: Check = {
+const meta = defineCode({
   code: 'implicit-ingress-isolation',
   defaultSeverity: 'warning',
   summary: 'A policy without policyTypes and with only egress rules also isolates ingress, denying it all.',
-  run({ index, engine }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      if (!isImplicit(p)) continue;
-      const c = engine.compiledFor(p);
-      if (!c) continue;
-      const selected = engine.selectedBy(c);
-      // pods that a policy isolates for ingress on purpose lose nothing to this one
-      const exposed = selected.filter((w) => engine.isolation(w).ingress.every((o) => o === c || isImplicit(o.policy)));
-      if (selected.length > 0 && exposed.length === 0) continue;
-      const who = selected.length
-        ? `${plural(exposed.length, 'workload')} (${listText(exposed.map((w) => w.name))}) for ingress, which no other policy isolates on purpose`
-        : 'its pods for ingress';
-      // `policyTypes: []` (or null) gets the item; else a new `policyTypes` entry after podSelector
-      const ops: YamlOp[] = [p.policyTypes
-        ? { op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: 'Egress' }
-        : { op: 'set', docIndex: p.doc.docIndex, path: specPath(p), key: 'policyTypes', value: ['Egress'], ...(p.podSelector ? { after: 'podSelector' } : {}) }];
-      out.push({
-        code: 'implicit-ingress-isolation', severity: 'warning', uri: p.doc.uri, span: p.egress?.keySpan ?? p.name.span,
-        message: `${policyName(p)} has egress rules and no policyTypes, so Kubernetes defaults policyTypes to [Ingress, Egress]: it also isolates ${who}, with no ingress rule: all their incoming traffic is denied. Add "policyTypes: [Egress]" if it should only restrict egress, or policyTypes: [Ingress, Egress] to make the deny explicit.`,
-        ...(exposed.length ? { related: compact(exposed.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: all ingress denied by ${policyName(p)}`))) } : {}),
-        fixes: [{ kind: 'add-policy-types', title: 'Add policyTypes: [Egress]', data: { ops } }],
-      });
-    }
-    return out;
+  fixes: {
+    'add-policy-types': 'Add policyTypes: [Egress]',
   },
-};
+});
+
+export const implicitIngressIsolation = defineCheck(meta, ({ index, engine }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    if (!isImplicit(p)) continue;
+    const c = engine.compiledFor(p);
+    if (!c) continue;
+    const selected = engine.selectedBy(c);
+    // pods that a policy isolates for ingress on purpose lose nothing to this one
+    const exposed = selected.filter((w) => engine.isolation(w).ingress.every((o) => o === c || isImplicit(o.policy)));
+    if (selected.length > 0 && exposed.length === 0) continue;
+    const who = selected.length
+      ? `${plural(exposed.length, 'workload')} (${listText(exposed.map((w) => w.name))}) for ingress, which no other policy isolates on purpose`
+      : 'its pods for ingress';
+    // `policyTypes: []` (or null) gets the item; else a new `policyTypes` entry after podSelector
+    const ops: YamlOp[] = [p.policyTypes
+      ? { op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: 'Egress' }
+      : { op: 'set', docIndex: p.doc.docIndex, path: specPath(p), key: 'policyTypes', value: ['Egress'], ...(p.podSelector ? { after: 'podSelector' } : {}) }];
+    out.push({
+      uri: p.doc.uri, span: p.egress?.keySpan ?? p.name.span,
+      message: `${policyName(p)} has egress rules and no policyTypes, so Kubernetes defaults policyTypes to [Ingress, Egress]: it also isolates ${who}, with no ingress rule: all their incoming traffic is denied. Add "policyTypes: [Egress]" if it should only restrict egress, or policyTypes: [Ingress, Egress] to make the deny explicit.`,
+      ...(exposed.length ? { related: compact(exposed.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: all ingress denied by ${policyName(p)}`))) } : {}),
+      fixes: [{ kind: 'add-policy-types', title: 'Add policyTypes: [Egress]', data: { ops } }],
+    });
+  }
+  return out;
+});

@@ -5,26 +5,27 @@
  * an ipBlock, which the API server rejects. A peer whose fields lowering already reported (e.g. the
  * misspelt `- podselector: …`) is left to that report.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { invalid, peersOf, policyLabel, within, onePerNode } from './policy-walk';
 
 const CODE = 'invalid-field';
 
-export const invalidField: Check = {
+const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
-  summary: 'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), or an empty peer.',
-  run({ index }) {
-    const out: Finding[] = [];
-    const lowering = index.problems.filter((f) => f.code === CODE);
-    for (const p of index.policies) {
-      for (const { peer, path, direction } of peersOf(p)) {
-        if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
-        if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
-        const key = direction === 'ingress' ? 'from' : 'to';
-        out.push(invalid(CODE, p, peer.span, `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`));
-      }
+  summary: 'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), an empty peer, or a NetworkPolicy without metadata.name.',
+});
+
+export const invalidField = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  const lowering = index.problems.filter((f) => f.code === CODE);
+  for (const p of index.policies) {
+    for (const { peer, path, direction } of peersOf(p)) {
+      if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
+      if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
+      const key = direction === 'ingress' ? 'from' : 'to';
+      out.push(invalid(p, peer.span, `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`));
     }
-    return onePerNode(out);
-  },
-};
+  }
+  return onePerNode(out);
+});

@@ -12,7 +12,7 @@
  *
  * Fix "Allow DNS egress": an egress rule to the DNS pods on UDP and TCP 53.
  */
-import type { Check, Finding, FixSpec } from './types';
+import { defineCheck, defineCode, type FixOf, type Report } from './types';
 import type { RelatedInfo } from '../model/finding';
 import type { NetworkPolicyResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
@@ -37,58 +37,63 @@ interface Affected {
   readonly workload?: Workload;
 }
 
-export const missingDnsEgress: Check = {
+const meta = defineCode({
   code: 'missing-dns-egress',
   defaultSeverity: 'warning',
+  otherSeverities: ['information'],
   summary: 'Egress-isolated pods that no policy lets reach cluster DNS on UDP 53 cannot resolve names (TCP 53 missing alone: information).',
-  run({ index, engine, settings }) {
-    const out: Finding[] = [];
-    const dns = dnsTargets(index, settings);
-    const verdictOf = (sets: ConnectionSet[], ipBlockDns: boolean): Verdict => {
-      const udp = sets.some((s) => s.has('UDP', 53));
-      const tcp = sets.some((s) => s.has('TCP', 53));
-      if (!udp) return ipBlockDns ? 'udp-via-ipblock-only' : 'no-udp';
-      return tcp ? 'ok' : 'no-tcp';
-    };
-    const cache = new Map<string, { verdict: Verdict; isolating: readonly CompiledPolicy[] }>();
-    for (const c of engine.compiled) {
-      if (!c.types.egress) continue;
-      const affected: Affected[] = [];
-      const selected = engine.selectedBy(c);
-      if (selected.length > 0) {
-        for (const w of selected) {
-          let r = cache.get(w.id);
-          if (!r) {
-            const isolating = engine.isolation(w).egress;
-            const sets = dns.endpoints.map((d) => engine.egressSide(workloadEndpoint(w), d).set);
-            r = { verdict: verdictOf(sets, ipBlockAllowsDns(isolating)), isolating };
-            cache.set(w.id, r);
-          }
-          if (r.verdict !== 'ok') affected.push({ label: w.name, verdict: r.verdict, others: r.isolating.filter((o) => o !== c), workload: w });
-        }
-      } else {
-        // no workload of the workspace: a pod this policy surely selects, and every policy that may select it too
-        const sample = sampleLabels(c.policy.podSelector);
-        const own = selectorReqs(c.policy.podSelector);
-        if (!sample || !own) continue;
-        const maybe = engine.policiesIn(c.namespace).filter((o) => {
-          if (!o.types.egress) return false;
-          const r = selectorReqs(o.policy.podSelector);
-          return r !== undefined && reqsMayOverlap(own, r);
-        });
-        const sets = dns.endpoints.map((d) => allowedEgress(engine, maybe, d));
-        const verdict = verdictOf(sets, ipBlockAllowsDns(maybe));
-        if (verdict !== 'ok') {
-          const sel = Object.keys(sample).length ? `the pods labeled ${labelsText(sample)}` : 'every pod';
-          affected.push({ label: `${sel} of namespace ${c.namespace} (none is in the workspace)`, many: true, verdict, others: maybe.filter((o) => o !== c) });
-        }
-      }
-      if (affected.length === 0) continue;
-      out.push(finding(c, affected, dns.virtual, dns.workloads, settings));
-    }
-    return out;
+  fixes: {
+    'allow-dns-egress': 'Allow DNS egress; Allow DNS egress over TCP',
   },
-};
+});
+
+export const missingDnsEgress = defineCheck(meta, ({ index, engine, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  const dns = dnsTargets(index, settings);
+  const verdictOf = (sets: ConnectionSet[], ipBlockDns: boolean): Verdict => {
+    const udp = sets.some((s) => s.has('UDP', 53));
+    const tcp = sets.some((s) => s.has('TCP', 53));
+    if (!udp) return ipBlockDns ? 'udp-via-ipblock-only' : 'no-udp';
+    return tcp ? 'ok' : 'no-tcp';
+  };
+  const cache = new Map<string, { verdict: Verdict; isolating: readonly CompiledPolicy[] }>();
+  for (const c of engine.compiled) {
+    if (!c.types.egress) continue;
+    const affected: Affected[] = [];
+    const selected = engine.selectedBy(c);
+    if (selected.length > 0) {
+      for (const w of selected) {
+        let r = cache.get(w.id);
+        if (!r) {
+          const isolating = engine.isolation(w).egress;
+          const sets = dns.endpoints.map((d) => engine.egressSide(workloadEndpoint(w), d).set);
+          r = { verdict: verdictOf(sets, ipBlockAllowsDns(isolating)), isolating };
+          cache.set(w.id, r);
+        }
+        if (r.verdict !== 'ok') affected.push({ label: w.name, verdict: r.verdict, others: r.isolating.filter((o) => o !== c), workload: w });
+      }
+    } else {
+      // no workload of the workspace: a pod this policy surely selects, and every policy that may select it too
+      const sample = sampleLabels(c.policy.podSelector);
+      const own = selectorReqs(c.policy.podSelector);
+      if (!sample || !own) continue;
+      const maybe = engine.policiesIn(c.namespace).filter((o) => {
+        if (!o.types.egress) return false;
+        const r = selectorReqs(o.policy.podSelector);
+        return r !== undefined && reqsMayOverlap(own, r);
+      });
+      const sets = dns.endpoints.map((d) => allowedEgress(engine, maybe, d));
+      const verdict = verdictOf(sets, ipBlockAllowsDns(maybe));
+      if (verdict !== 'ok') {
+        const sel = Object.keys(sample).length ? `the pods labeled ${labelsText(sample)}` : 'every pod';
+        affected.push({ label: `${sel} of namespace ${c.namespace} (none is in the workspace)`, many: true, verdict, others: maybe.filter((o) => o !== c) });
+      }
+    }
+    if (affected.length === 0) continue;
+    out.push(finding(c, affected, dns.virtual, dns.workloads, settings));
+  }
+  return out;
+});
 
 /** Some egress rule allows UDP 53 to an ipBlock (NodeLocal DNSCache, or a plugin that matches pod IPs). */
 function ipBlockAllowsDns(policies: readonly CompiledPolicy[]): boolean {
@@ -109,7 +114,7 @@ function ipBlockAllowsDns(policies: readonly CompiledPolicy[]): boolean {
 
 function finding(
   c: CompiledPolicy, affected: readonly Affected[], virtual: boolean, dnsWorkloads: readonly Workload[], settings: Settings,
-): Finding {
+): Report<typeof meta> {
   const p = c.policy;
   const { namespace, podLabels } = settings.dns;
   const dnsText = `cluster DNS (pods ${labelsText(podLabels)} in namespace ${namespace}${virtual ? ', assumed: the workspace has none' : ''})`;
@@ -120,11 +125,11 @@ function finding(
   const many = (l: readonly Affected[]): boolean => l.length > 1 || l.some((a) => a.many === true);
   const others = [...new Set(affected.flatMap((a) => a.others))];
   const alsoText = others.length ? ` (nor ${others.length === 1 ? 'does' : 'do'} ${listText(others.map((o) => o.id))}, which also select${others.length === 1 ? 's' : ''} them)` : '';
-  let severity: Finding['severity'];
+  let severity: 'information' | undefined;
   let message: string;
-  let fix: FixSpec;
+  let fix: FixOf<'allow-dns-egress'>;
   if (noUdp.length) {
-    severity = 'warning';
+    severity = undefined;
     message = `${policyName(p)} isolates egress of ${names(noUdp)} and no policy selecting ${many(noUdp) ? 'them' : 'it'} allows UDP 53 to ${dnsText}${alsoText}: ${many(noUdp) ? 'they' : 'it'} cannot resolve any name. Add an egress rule to the DNS pods on UDP and TCP 53 (quick fix "Allow DNS egress"), or set netpolLens.dns if your cluster DNS runs elsewhere.`;
     fix = allowDnsFix(p, settings, ['UDP', 'TCP'], 'Allow DNS egress');
   } else if (viaIp.length) {
@@ -142,7 +147,7 @@ function finding(
     ...compact(dnsWorkloads.slice(0, 3).map((w) => workloadRelated(w, `cluster DNS pods ${w.id}`))),
   ];
   return {
-    code: 'missing-dns-egress', severity, uri: p.doc.uri, span: dnsSpan(p), message,
+    ...(severity ? { severity } : {}), uri: p.doc.uri, span: dnsSpan(p), message,
     ...(related.length ? { related } : {}), fixes: [fix],
   };
 }
@@ -165,7 +170,7 @@ export function dnsRule(settings: Settings, protocols: ReadonlyArray<'UDP' | 'TC
   };
 }
 
-export function allowDnsFix(p: NetworkPolicyResource, settings: Settings, protocols: ReadonlyArray<'UDP' | 'TCP'>, title: string): FixSpec {
+export function allowDnsFix(p: NetworkPolicyResource, settings: Settings, protocols: ReadonlyArray<'UDP' | 'TCP'>, title: string): FixOf<'allow-dns-egress'> {
   const after = p.ingress ? 'ingress' : p.policyTypes ? 'policyTypes' : p.podSelector ? 'podSelector' : undefined;
   const ops: YamlOp[] = [{
     op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'egress'],

@@ -3,21 +3,22 @@
  * namespace it is applied to (`kubectl apply -n`, the context's namespace, kustomize); the analysis
  * assumes `default`.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 
-export const missingNamespace: Check = {
+const meta = defineCode({
   code: 'missing-namespace',
   defaultSeverity: 'information',
   summary: 'A policy without metadata.namespace lands in whatever namespace it is applied to (default here).',
-  run({ index }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      if (p.namespaceField?.value) continue;
-      out.push({
-        code: 'missing-namespace', severity: 'information', uri: p.doc.uri, span: p.name.span,
-        message: `NetworkPolicy ${p.name.value} has no metadata.namespace: it applies to the namespace it is applied in (kubectl -n, the current context, kustomize), and only to pods there. netpol-lens assumes "default". Set metadata.namespace to make it explicit.`,
-      });
-    }
-    return out;
-  },
-};
+});
+
+export const missingNamespace = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    if (p.namespaceField?.value) continue;
+    out.push({
+      uri: p.doc.uri, span: p.name.span,
+      message: `NetworkPolicy ${p.name.value} has no metadata.namespace: it applies to the namespace it is applied in (kubectl -n, the current context, kustomize), and only to pods there. netpol-lens assumes "default". Set metadata.namespace to make it explicit.`,
+    });
+  }
+  return out;
+});

@@ -4,27 +4,28 @@
  * selected". Not reported where lowering already reported the field (a wrong type, or a misspelt
  * key such as `podselector`), so one mistake gives one diagnostic.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { invalid, policyLabel, within, onePerNode } from './policy-walk';
 
 const CODE = 'missing-pod-selector';
 /** Lowering's messages about spec or spec.podSelector themselves: a wrong type, or a misspelt key. */
 const LOWERED = /^spec must be a map|^spec\.podSelector |in NetworkPolicy spec: did you mean "podSelector"/;
 
-export const missingPodSelector: Check = {
+const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
   summary: 'spec.podSelector is absent: the API requires it; netpol-lens treats the policy as selecting every pod of its namespace ({}).',
-  run({ index }) {
-    const out: Finding[] = [];
-    const lowering = index.problems.filter((f) => f.code === 'invalid-field');
-    for (const p of index.policies) {
-      if (p.podSelector) continue;
-      const spec = p.spec;
-      if (spec && lowering.some((f) => f.uri === p.doc.uri && within(f.span, spec.span) && LOWERED.test(f.message))) continue;
-      out.push(invalid(CODE, p, spec ? spec.keySpan : p.name.span,
-        `${policyLabel(p)} has no spec.podSelector. The API requires it: add "podSelector: {}" to select every pod of namespace ${p.namespace}, or "podSelector: {matchLabels: …}" for some of them. netpol-lens treats it as {} meanwhile.`));
-    }
-    return onePerNode(out);
-  },
-};
+});
+
+export const missingPodSelector = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  const lowering = index.problems.filter((f) => f.code === 'invalid-field');
+  for (const p of index.policies) {
+    if (p.podSelector) continue;
+    const spec = p.spec;
+    if (spec && lowering.some((f) => f.uri === p.doc.uri && within(f.span, spec.span) && LOWERED.test(f.message))) continue;
+    out.push(invalid(p, spec ? spec.keySpan : p.name.span,
+      `${policyLabel(p)} has no spec.podSelector. The API requires it: add "podSelector: {}" to select every pod of namespace ${p.namespace}, or "podSelector: {matchLabels: …}" for some of them. netpol-lens treats it as {} meanwhile.`));
+  }
+  return onePerNode(out);
+});

@@ -4,40 +4,41 @@
  * the pods the rule's pod peers match (the configured DNS pods included, as a virtual pod when the
  * workspace has none). Not reported when the destinations are not in the workspace.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { Direction, NetworkPolicyResource, PolicyRule, PortEntry } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
 import { compact, dnsTargets, listText, plural, policyName, peerWorkloads, workloadRelated } from './semantic-support';
 
-export const namedPortUnresolved: Check = {
+const meta = defineCode({
   code: 'named-port-unresolved',
   defaultSeverity: 'warning',
   summary: 'A named port that no destination pod\'s containers declare.',
-  run({ index, engine, settings }) {
-    const out: Finding[] = [];
-    const dns = dnsTargets(index, settings);
-    const virtualDns = dns.virtual ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : [])) : [];
-    for (const c of engine.compiled) {
-      const p = c.policy;
-      for (const dir of ['ingress', 'egress'] as const) {
-        for (const r of c[dir]) {
-          const named = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'string');
-          if (named.length === 0) continue;
-          const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace, virtualDns);
-          if (dsts.length === 0) continue;
-          for (const pe of named) {
-            const f = check(p, dir, r.ref.rule, pe, dsts);
-            if (f) out.push(f);
-          }
+});
+
+export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  const dns = dnsTargets(index, settings);
+  const virtualDns = dns.virtual ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : [])) : [];
+  for (const c of engine.compiled) {
+    const p = c.policy;
+    for (const dir of ['ingress', 'egress'] as const) {
+      for (const r of c[dir]) {
+        const named = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'string');
+        if (named.length === 0) continue;
+        const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace, virtualDns);
+        if (dsts.length === 0) continue;
+        for (const pe of named) {
+          const f = check(p, dir, r.ref.rule, pe, dsts);
+          if (f) out.push(f);
         }
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
-function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: PortEntry, dsts: readonly Workload[]): Finding | undefined {
+function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: PortEntry, dsts: readonly Workload[]): Report | undefined {
   const name = String(pe.port?.value);
   const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
   if (!proto || !pe.port) return undefined;
@@ -49,7 +50,7 @@ function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: 
     ? ` ${listText(otherProto, 3)}: set protocol to match.`
     : declared.length ? ` They declare ${listText(declared, 6)}.` : ' They declare no named ports.';
   return {
-    code: 'named-port-unresolved', severity: 'warning', uri: p.doc.uri, span: pe.port.span,
+    uri: p.doc.uri, span: pe.port.span,
     message: `Port name "${name}" (${proto}) in ${policyName(p)} matches no container port of ${role} (${listText(dsts.map((w) => w.id), 4)}), so this port allows nothing.${hint} Use a port name they declare, or the port number.`,
     related: compact(dsts.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: container ports ${w.ports.map((cp) => `${cp.name ?? '(unnamed)'}=${cp.port}/${cp.protocol}`).join(', ') || '(none)'}`))),
   };

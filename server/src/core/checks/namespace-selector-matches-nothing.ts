@@ -11,7 +11,7 @@
  * - "Select namespace by kubernetes.io/metadata.name": replace the selector with the immutable
  *   name label (`In` over several names when an `In` listed several).
  */
-import type { Check, Finding, FixSpec } from './types';
+import { defineCheck, defineCode, type FixOf, type Report } from './types';
 import type { RelatedInfo } from '../model/finding';
 import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer } from '../model/types';
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
@@ -24,40 +24,45 @@ import {
 
 const MIN_SIMILARITY = 0.5;
 
-export const namespaceSelectorMatchesNothing: Check = {
+const meta = defineCode({
   code: 'namespace-selector-matches-nothing',
   defaultSeverity: 'warning',
   summary: 'A namespaceSelector matches none of the namespaces known in the workspace.',
-  run({ index, settings }) {
-    const out: Finding[] = [];
-    const known = knownNamespaces(index, settings);
-    const inWorkspace = [...index.namespaces.values()];
-    for (const p of index.policies) {
-      for (const dir of ['ingress', 'egress'] as const) {
-        for (const rule of p[dir]?.rules ?? []) {
-          if (rule.invalid) continue;
-          for (const peer of rule.peers ?? []) {
-            const sel = peer.namespaceSelector;
-            if (!sel || peer.ipBlock) continue;
-            const m = compileSelector(sel);
-            if (!m.valid || m.isEmpty) continue;
-            if (known.some((n) => m.matches(n.labels))) continue;
-            out.push(report(p, dir, rule, peer, sel, known, inWorkspace));
-          }
+  fixes: {
+    'add-namespace-label': 'Add label … to Namespace …',
+    'select-namespace-by-name': 'Select namespace by kubernetes.io/metadata.name …',
+  },
+});
+
+export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  const known = knownNamespaces(index, settings);
+  const inWorkspace = [...index.namespaces.values()];
+  for (const p of index.policies) {
+    for (const dir of ['ingress', 'egress'] as const) {
+      for (const rule of p[dir]?.rules ?? []) {
+        if (rule.invalid) continue;
+        for (const peer of rule.peers ?? []) {
+          const sel = peer.namespaceSelector;
+          if (!sel || peer.ipBlock) continue;
+          const m = compileSelector(sel);
+          if (!m.valid || m.isEmpty) continue;
+          if (known.some((n) => m.matches(n.labels))) continue;
+          out.push(report(p, dir, rule, peer, sel, known, inWorkspace));
         }
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
 function report(
   p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector,
   known: readonly NamespaceInfo[], inWorkspace: readonly NamespaceInfo[],
-): Finding {
+): Report<typeof meta> {
   const reqs = selectorReqs(sel) ?? [];
   const targets = guessTargets(reqs, known);
-  const fixes: FixSpec[] = [];
+  const fixes: Array<FixOf<'add-namespace-label' | 'select-namespace-by-name'>> = [];
   for (const ns of targets) {
     const decl = ns.declared[0];
     if (!decl) continue;
@@ -94,7 +99,7 @@ function report(
   const related: RelatedInfo[] = inWorkspace.flatMap((n) =>
     n.declared.map((d) => namespaceRelated(d, `Namespace ${n.name}: ${labelsText(n.labels)}`)));
   return {
-    code: 'namespace-selector-matches-nothing', severity: 'warning', uri: p.doc.uri, span: sel.keySpan, message,
+    uri: p.doc.uri, span: sel.keySpan, message,
     ...(related.length ? { related } : {}), ...(fixes.length ? { fixes } : {}),
   };
 }
@@ -162,7 +167,7 @@ function labelsToAdd(reqs: readonly Req[], ns: NamespaceInfo): Record<string, st
 
 function selectByNameFix(
   p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector, names: readonly string[],
-): FixSpec {
+): FixOf<'select-namespace-by-name'> {
   const path = [...peerPath(p, dir, rule, peer), 'namespaceSelector'];
   const docIndex = p.doc.docIndex;
   const ops: YamlOp[] = [];

@@ -2,31 +2,32 @@
  * peer-selects-all-namespaces (information): a peer with `namespaceSelector: {}` matches every
  * namespace, present and future (with a podSelector: those pods in any namespace).
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
 import { listText, peersOf, plural, policyName, selectorText } from './semantic-support';
 
-export const peerSelectsAllNamespaces: Check = {
+const meta = defineCode({
   code: 'peer-selects-all-namespaces',
   defaultSeverity: 'information',
   summary: 'A peer with `namespaceSelector: {}` matches every namespace, present and future.',
-  run({ index }) {
-    const out: Finding[] = [];
-    const names = [...index.namespaces.keys()];
-    for (const p of index.policies) {
-      for (const { dir, peer } of peersOf(p)) {
-        const ns = peer.namespaceSelector;
-        if (!ns || peer.ipBlock) continue;
-        const m = compileSelector(ns);
-        if (!m.valid || !m.isEmpty) continue;
-        const pods = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
-        const what = pods && !pods.isEmpty ? `pods labeled ${selectorText(peer.podSelector!)} in every namespace` : 'every pod of every namespace';
-        out.push({
-          code: 'peer-selects-all-namespaces', severity: 'information', uri: p.doc.uri, span: ns.keySpan,
-          message: `namespaceSelector: {} matches every namespace, present and future (${plural(names.length, 'namespace')} in the workspace${names.length ? `: ${listText(names)}` : ''}), so this ${dir === 'ingress' ? 'source' : 'destination'} of ${policyName(p)} is ${what}. If only some namespaces are meant, select them by label or by kubernetes.io/metadata.name.`,
-        });
-      }
+});
+
+export const peerSelectsAllNamespaces = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  const names = [...index.namespaces.keys()];
+  for (const p of index.policies) {
+    for (const { dir, peer } of peersOf(p)) {
+      const ns = peer.namespaceSelector;
+      if (!ns || peer.ipBlock) continue;
+      const m = compileSelector(ns);
+      if (!m.valid || !m.isEmpty) continue;
+      const pods = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
+      const what = pods && !pods.isEmpty ? `pods labeled ${selectorText(peer.podSelector!)} in every namespace` : 'every pod of every namespace';
+      out.push({
+        uri: p.doc.uri, span: ns.keySpan,
+        message: `namespaceSelector: {} matches every namespace, present and future (${plural(names.length, 'namespace')} in the workspace${names.length ? `: ${listText(names)}` : ''}), so this ${dir === 'ingress' ? 'source' : 'destination'} of ${policyName(p)} is ${what}. If only some namespaces are meant, select them by label or by kubernetes.io/metadata.name.`,
+      });
     }
-    return out;
-  },
-};
+  }
+  return out;
+});

@@ -5,42 +5,43 @@
  * elsewhere (kube-system, a Helm chart) proves nothing. Peers that select the configured cluster
  * DNS pods are never reported.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
 import {
   compact, isDnsPeer, labelSetsText, labelsText, listText, peerNamespaces, peersOf, plural, policyName, selectorText, workloadRelated,
 } from './semantic-support';
 
-export const podSelectorMatchesNothing: Check = {
+const meta = defineCode({
   code: 'pod-selector-matches-nothing',
   defaultSeverity: 'warning',
   summary: 'A peer podSelector matches no pod in the namespaces it applies to.',
-  run({ index, settings }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      for (const { peer } of peersOf(p)) {
-        const sel = peer.podSelector;
-        if (!sel || peer.ipBlock) continue;
-        const m = compileSelector(sel);
-        if (!m.valid || m.isEmpty) continue;
-        if (peer.namespaceSelector && !compileSelector(peer.namespaceSelector).valid) continue;
-        const namespaces = peerNamespaces(index, settings, p.namespace, peer);
-        if (namespaces.length === 0) continue; // namespace-selector-matches-nothing says it
-        if (isDnsPeer(index, settings, p.namespace, peer)) continue;
-        const pods = namespaces.map((n) => index.workloadsIn(n.name));
-        if (pods.some((l) => l.length === 0)) continue;
-        const all = pods.flat();
-        if (all.some((w) => m.matches(w.labels))) continue;
-        const where = peer.namespaceSelector
-          ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
-          : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
-        out.push({
-          code: 'pod-selector-matches-nothing', severity: 'warning', uri: p.doc.uri, span: sel.keySpan,
-          message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
-          related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
-        });
-      }
+});
+
+export const podSelectorMatchesNothing = defineCheck(meta, ({ index, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    for (const { peer } of peersOf(p)) {
+      const sel = peer.podSelector;
+      if (!sel || peer.ipBlock) continue;
+      const m = compileSelector(sel);
+      if (!m.valid || m.isEmpty) continue;
+      if (peer.namespaceSelector && !compileSelector(peer.namespaceSelector).valid) continue;
+      const namespaces = peerNamespaces(index, settings, p.namespace, peer);
+      if (namespaces.length === 0) continue; // namespace-selector-matches-nothing says it
+      if (isDnsPeer(index, settings, p.namespace, peer)) continue;
+      const pods = namespaces.map((n) => index.workloadsIn(n.name));
+      if (pods.some((l) => l.length === 0)) continue;
+      const all = pods.flat();
+      if (all.some((w) => m.matches(w.labels))) continue;
+      const where = peer.namespaceSelector
+        ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
+        : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
+      out.push({
+        uri: p.doc.uri, span: sel.keySpan,
+        message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
+        related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
+      });
     }
-    return out;
-  },
-};
+  }
+  return out;
+});

@@ -3,36 +3,38 @@
  * where the namespace has workloads in the workspace, information where it has none (its pods may
  * be defined elsewhere). `podSelector: {}` selects every pod, present and future: never reported.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
 import { compact, labelSetsText, labelsText, plural, policyName, selectorText, workloadRelated } from './semantic-support';
 
-export const policySelectsNoPods: Check = {
+const meta = defineCode({
   code: 'policy-selects-no-pods',
   defaultSeverity: 'warning',
+  otherSeverities: ['information'],
   summary: 'A policy\'s spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace).',
-  run({ index }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      const sel = p.podSelector;
-      if (!sel) continue;
-      const m = compileSelector(sel);
-      if (!m.valid || m.isEmpty) continue;
-      const pods = index.workloadsIn(p.namespace);
-      if (pods.some((w) => m.matches(w.labels))) continue;
-      if (pods.length === 0) {
-        out.push({
-          code: 'policy-selects-no-pods', severity: 'information', uri: p.doc.uri, span: sel.keySpan,
-          message: `${policyName(p)} selects pods labeled ${selectorText(sel)}, but the workspace has no workloads in namespace ${p.namespace}, so what it applies to cannot be checked here. Add the namespace's manifests to the workspace to have them checked.`,
-        });
-        continue;
-      }
+});
+
+export const policySelectsNoPods = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    const sel = p.podSelector;
+    if (!sel) continue;
+    const m = compileSelector(sel);
+    if (!m.valid || m.isEmpty) continue;
+    const pods = index.workloadsIn(p.namespace);
+    if (pods.some((w) => m.matches(w.labels))) continue;
+    if (pods.length === 0) {
       out.push({
-        code: 'policy-selects-no-pods', severity: 'warning', uri: p.doc.uri, span: sel.keySpan,
-        message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace} (pods labeled ${labelSetsText(pods)}): the policy has no effect. Fix the selector or the pods' labels; remember the policy only applies to pods of its own namespace.`,
-        related: compact(pods.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
+        severity: 'information', uri: p.doc.uri, span: sel.keySpan,
+        message: `${policyName(p)} selects pods labeled ${selectorText(sel)}, but the workspace has no workloads in namespace ${p.namespace}, so what it applies to cannot be checked here. Add the namespace's manifests to the workspace to have them checked.`,
       });
+      continue;
     }
-    return out;
-  },
-};
+    out.push({
+      uri: p.doc.uri, span: sel.keySpan,
+      message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace} (pods labeled ${labelSetsText(pods)}): the policy has no effect. Fix the selector or the pods' labels; remember the policy only applies to pods of its own namespace.`,
+      related: compact(pods.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
+    });
+  }
+  return out;
+});

@@ -2,7 +2,7 @@
  * Shared helpers of the section A checks (invalid objects): how to name a policy in a message, and
  * walks over a policy's peers, selectors and ports with a path naming where each one sits.
  */
-import type { Finding } from '../model/finding';
+import type { Report } from './types';
 import type { Direction, LabelSelector, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import type { Span } from '../text/span';
 
@@ -71,9 +71,9 @@ export function selectorsOf(p: NetworkPolicyResource): SelectorRef[] {
   return out;
 }
 
-/** A finding of a section A check (default severity error) on one node of the policy's file. */
-export function invalid(code: string, p: NetworkPolicyResource, span: Span, message: string): Finding {
-  return { code, severity: 'error', uri: p.doc.uri, span, message };
+/** A finding of a section A check (at its default severity, error) on one node of the policy's file. */
+export function invalid(p: NetworkPolicyResource, span: Span, message: string): Report {
+  return { uri: p.doc.uri, span, message };
 }
 
 export function within(inner: Span, outer: Span): boolean {
@@ -81,13 +81,13 @@ export function within(inner: Span, outer: Span): boolean {
 }
 
 /**
- * Drops findings of the same code at the same place: YAML aliases let one node appear in many
- * rules or policies, and one diagnostic per node is enough (the first one's message is kept).
+ * Drops a check's reports at the same place: YAML aliases let one node appear in many rules or
+ * policies, and one diagnostic per node is enough (the first one's message is kept).
  */
-export function onePerNode(findings: readonly Finding[]): Finding[] {
+export function onePerNode<R extends { readonly uri: string; readonly span: Span }>(reports: readonly R[]): R[] {
   const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.code}\u0000${f.uri}\u0000${f.span.start}\u0000${f.span.end}`;
+  return reports.filter((f) => {
+    const k = `${f.uri}\u0000${f.span.start}\u0000${f.span.end}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

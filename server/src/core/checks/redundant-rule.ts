@@ -6,7 +6,7 @@
  * protocol and range (named ports by name). Of identical items the later one is reported. Fix
  * "Remove redundant rule" / "Remove redundant peer".
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { Direction, NetworkPolicyResource, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
 import type { CompiledRule, PeerMatcher } from '../semantics/compile';
@@ -70,81 +70,85 @@ function coveredBy(pm: PeerMatcher, cover: CompiledRule, ns: string, gone: Gone)
   return cover.peers.some((x) => x !== pm && gone.get(cover)?.has(x) !== true && peerCovers(x, pm, ns));
 }
 
-export const redundantRule: Check = {
+const meta = defineCode({
   code: 'redundant-rule',
   defaultSeverity: 'hint',
   summary: 'A rule or peer fully covered by another in the same policy.',
-  run({ engine }) {
-    const out: Finding[] = [];
-    for (const c of engine.compiled) {
-      const p = c.policy;
-      for (const dir of ['ingress', 'egress'] as const) {
-        const rules = c[dir].filter((r) => !r.ref.rule.invalid && (r.peers === 'all' || r.peers.every((pm) => pm.kind !== 'none')));
-        const removed = new Set<CompiledRule>();
-        const gone = new Map<CompiledRule, Set<PeerMatcher>>();
-        // later rules go first: of two identical rules, the second is the redundant one
-        for (let i = rules.length - 1; i >= 0; i--) {
-          const a = rules[i] as CompiledRule;
-          const others = rules.filter((b) => b !== a && !removed.has(b) && portsCover(b, a));
-          let coverers: CompiledRule[] | undefined;
-          if (a.peers === 'all') {
-            const b = others.find((o) => o.peers === 'all');
-            coverers = b ? [b] : undefined;
-          } else {
-            const used = new Set<CompiledRule>();
-            for (const pm of a.peers) {
-              const b = others.find((o) => coveredBy(pm, o, c.namespace, gone));
-              if (!b) {
-                coverers = undefined;
-                break;
-              }
-              used.add(b);
-              coverers = [...used];
+  fixes: {
+    'remove-redundant-rule': 'Remove redundant rule; Remove redundant rule peer',
+  },
+});
+
+export const redundantRule = defineCheck(meta, ({ engine }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const c of engine.compiled) {
+    const p = c.policy;
+    for (const dir of ['ingress', 'egress'] as const) {
+      const rules = c[dir].filter((r) => !r.ref.rule.invalid && (r.peers === 'all' || r.peers.every((pm) => pm.kind !== 'none')));
+      const removed = new Set<CompiledRule>();
+      const gone = new Map<CompiledRule, Set<PeerMatcher>>();
+      // later rules go first: of two identical rules, the second is the redundant one
+      for (let i = rules.length - 1; i >= 0; i--) {
+        const a = rules[i] as CompiledRule;
+        const others = rules.filter((b) => b !== a && !removed.has(b) && portsCover(b, a));
+        let coverers: CompiledRule[] | undefined;
+        if (a.peers === 'all') {
+          const b = others.find((o) => o.peers === 'all');
+          coverers = b ? [b] : undefined;
+        } else {
+          const used = new Set<CompiledRule>();
+          for (const pm of a.peers) {
+            const b = others.find((o) => coveredBy(pm, o, c.namespace, gone));
+            if (!b) {
+              coverers = undefined;
+              break;
             }
-          }
-          if (coverers?.length) {
-            removed.add(a);
-            out.push(ruleFinding(p, dir, a, coverers));
+            used.add(b);
+            coverers = [...used];
           }
         }
-        for (const a of [...rules].reverse()) {
-          if (removed.has(a) || a.peers === 'all') continue;
-          const peers = a.peers;
-          const dropped = new Set<PeerMatcher>();
-          gone.set(a, dropped);
-          for (let j = peers.length - 1; j >= 0; j--) {
-            const pm = peers[j] as PeerMatcher;
-            if (peers.length - dropped.size <= 1) break;
-            const inRule = peers.some((x) => x !== pm && !dropped.has(x) && peerCovers(x, pm, c.namespace));
-            const inOther = !inRule && rules.some((b) => b !== a && !removed.has(b) && portsCover(b, a) && coveredBy(pm, b, c.namespace, gone));
-            if (!inRule && !inOther) continue;
-            dropped.add(pm);
-            out.push(peerFinding(p, dir, a, pm, inRule));
-          }
+        if (coverers?.length) {
+          removed.add(a);
+          out.push(ruleFinding(p, dir, a, coverers));
+        }
+      }
+      for (const a of [...rules].reverse()) {
+        if (removed.has(a) || a.peers === 'all') continue;
+        const peers = a.peers;
+        const dropped = new Set<PeerMatcher>();
+        gone.set(a, dropped);
+        for (let j = peers.length - 1; j >= 0; j--) {
+          const pm = peers[j] as PeerMatcher;
+          if (peers.length - dropped.size <= 1) break;
+          const inRule = peers.some((x) => x !== pm && !dropped.has(x) && peerCovers(x, pm, c.namespace));
+          const inOther = !inRule && rules.some((b) => b !== a && !removed.has(b) && portsCover(b, a) && coveredBy(pm, b, c.namespace, gone));
+          if (!inRule && !inOther) continue;
+          dropped.add(pm);
+          out.push(peerFinding(p, dir, a, pm, inRule));
         }
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
-function ruleFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, others: readonly CompiledRule[]): Finding {
+function ruleFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, others: readonly CompiledRule[]): Report<typeof meta> {
   const rule = a.ref.rule;
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: rulePath(p, dir, rule) }];
   const by = others.map((o) => `#${o.ref.rule.index + 1}`).join(', ');
   return {
-    code: 'redundant-rule', severity: 'hint', uri: p.doc.uri, span: rule.span, tags: ['unnecessary'],
+    uri: p.doc.uri, span: rule.span, tags: ['unnecessary'],
     message: `${dir[0]?.toUpperCase()}${dir.slice(1)} rule #${rule.index + 1} of ${policyName(p)} is redundant: everything it allows is already allowed by ${others.length === 1 ? 'rule' : 'rules'} ${by} of the same policy. Remove it, or narrow the other rule if this one was meant to be the limit.`,
     related: others.slice(0, 3).map((o) => ({ uri: p.doc.uri, span: o.ref.rule.span, message: `${dir} rule #${o.ref.rule.index + 1}, which covers it` })),
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule', data: { ops } }],
   };
 }
 
-function peerFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, pm: PeerMatcher, inRule: boolean): Finding {
+function peerFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, pm: PeerMatcher, inRule: boolean): Report<typeof meta> {
   const rule = a.ref.rule;
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, pm.peer) }];
   return {
-    code: 'redundant-rule', severity: 'hint', uri: p.doc.uri, span: pm.peer.span, tags: ['unnecessary'],
+    uri: p.doc.uri, span: pm.peer.span, tags: ['unnecessary'],
     message: `This peer of ${dir} rule #${rule.index + 1} of ${policyName(p)} is redundant: ${inRule ? 'another peer of the same rule' : 'another rule of the same policy, on the same or more ports,'} already covers everything it matches. Remove it.`,
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule peer', data: { ops } }],
   };

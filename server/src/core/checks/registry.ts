@@ -1,9 +1,11 @@
 /**
- * All checks, and the one place where the user's severity settings are applied. Parse and lowering
- * problems (yaml-syntax-error, helm-template, unreadable-file, invalid-field) flow through the same
- * overrides.
+ * Every diagnostic code: the checks, and the codes produced while reading files (PARSE_CODES); and
+ * the one place where the user's severity settings are applied. Parse and lowering problems
+ * (yaml-syntax-error, helm-template, unreadable-file, empty-file, invalid-field) flow through the
+ * same overrides. The settings schema and the docs table are generated from here
+ * (checks/contributions.ts, `npm run gen:contributions`).
  */
-import type { Check, CheckContext, Finding } from './types';
+import { defineCode, type Check, type CheckContext, type CodeMeta, type Finding } from './types';
 import { egressAllowsAll } from './egress-allows-all';
 import { invalidSelector } from './invalid-selector';
 import { invalidIpBlock } from './invalid-ip-block';
@@ -32,6 +34,11 @@ import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
 import { workloadNotIsolated } from './workload-not-isolated';
+
+const INTERNAL_ERROR = defineCode({
+  code: 'internal-error', defaultSeverity: 'error',
+  summary: 'A check failed on this workspace (a bug in netpol-lens); the other checks still ran. Please report it.',
+});
 
 export const ALL_CHECKS: readonly Check[] = [
   // A. invalid objects
@@ -66,13 +73,29 @@ export const ALL_CHECKS: readonly Check[] = [
   workloadNotIsolated,
 ];
 
-/** Codes produced while reading files, before any check runs. */
-export const PARSE_CODES: ReadonlyArray<{ code: string; defaultSeverity: Finding['severity']; summary: string }> = [
-  { code: 'yaml-syntax-error', defaultSeverity: 'error', summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.' },
-  { code: 'helm-template', defaultSeverity: 'information', summary: 'A file is an unrendered template ({{ … }}); render it to have its policies checked.' },
-  { code: 'unreadable-file', defaultSeverity: 'warning', summary: 'A file is binary, too large or expands to too many nodes to be analysed.' },
-  { code: 'empty-file', defaultSeverity: 'hint', summary: 'A YAML or JSON file holds no Kubernetes object (empty, or only comments).' },
+/** Codes produced while reading files, before any check runs, and the report of a check that failed. */
+export const PARSE_CODES: readonly CodeMeta[] = [
+  defineCode({
+    code: 'yaml-syntax-error', defaultSeverity: 'error',
+    summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.',
+  }),
+  defineCode({
+    code: 'helm-template', defaultSeverity: 'information',
+    summary: 'A file is an unrendered template ({{ … }}); render it to have its policies checked.',
+  }),
+  defineCode({
+    code: 'unreadable-file', defaultSeverity: 'warning',
+    summary: 'A file is binary, too large or expands to too many nodes to be analysed.',
+  }),
+  defineCode({
+    code: 'empty-file', defaultSeverity: 'hint',
+    summary: 'A YAML or JSON file holds no Kubernetes object (empty, or only comments).',
+  }),
+  INTERNAL_ERROR,
 ];
+
+/** Every code, checks first, in the order of docs/checks.md. */
+export const ALL_CODES: readonly CodeMeta[] = [...ALL_CHECKS, ...PARSE_CODES];
 
 export function runChecks(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
@@ -90,7 +113,7 @@ export function runChecks(ctx: CheckContext): Finding[] {
     } catch (e) {
       // a bug in one check must not hide the others
       found = [{
-        code: 'internal-error', severity: 'error', uri: ctx.index.files.keys().next().value ?? '', span: { start: 0, end: 0 },
+        code: INTERNAL_ERROR.code, severity: INTERNAL_ERROR.defaultSeverity, uri: ctx.index.files.keys().next().value ?? '', span: { start: 0, end: 0 },
         message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this.`,
       }];
     }

@@ -2,39 +2,44 @@
  * rules-ignored-by-policy-types: `egress` (or `ingress`) rules while `policyTypes` is given and
  * lacks that type: Kubernetes ignores them. Fixes: add the type to policyTypes, or remove the rules.
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { Direction } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
 import { plural, policyName, specPath } from './semantic-support';
 
 const TYPE: Record<Direction, 'Ingress' | 'Egress'> = { ingress: 'Ingress', egress: 'Egress' };
 
-export const rulesIgnoredByPolicyTypes: Check = {
+const meta = defineCode({
   code: 'rules-ignored-by-policy-types',
   defaultSeverity: 'warning',
   summary: 'Ingress or egress rules are ignored because policyTypes lacks that type.',
-  run({ index }) {
-    const out: Finding[] = [];
-    for (const p of index.policies) {
-      const types = p.policyTypes;
-      if (!types || types.items.length === 0) continue;
-      for (const dir of ['ingress', 'egress'] as const) {
-        const list = p[dir];
-        const t = TYPE[dir];
-        if (!list || list.rules.length === 0 || types.items.some((i) => i.value === t)) continue;
-        const n = list.rules.length;
-        const add: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: t }];
-        const remove: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: [...specPath(p), dir] }];
-        out.push({
-          code: 'rules-ignored-by-policy-types', severity: 'warning', uri: p.doc.uri, span: list.keySpan,
-          message: `${policyName(p)} has ${plural(n, `${dir} rule`)} but its policyTypes (${types.items.map((i) => i.value).join(', ')}) lacks ${t}: Kubernetes ignores ${n === 1 ? 'it' : 'them'}${dir === 'egress' ? ' and egress stays unrestricted by this policy' : ' and ingress stays unrestricted by this policy'}. Add ${t} to policyTypes (which also isolates the pods for ${dir}), or remove the rules.`,
-          fixes: [
-            { kind: 'add-policy-type', title: `Add ${t} to policyTypes`, data: { ops: add } },
-            { kind: 'remove-rules', title: `Remove ${dir} rules`, data: { ops: remove } },
-          ],
-        });
-      }
-    }
-    return out;
+  fixes: {
+    'add-policy-type': 'Add … to policyTypes',
+    'remove-rules': 'Remove … rules',
   },
-};
+});
+
+export const rulesIgnoredByPolicyTypes = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const p of index.policies) {
+    const types = p.policyTypes;
+    if (!types || types.items.length === 0) continue;
+    for (const dir of ['ingress', 'egress'] as const) {
+      const list = p[dir];
+      const t = TYPE[dir];
+      if (!list || list.rules.length === 0 || types.items.some((i) => i.value === t)) continue;
+      const n = list.rules.length;
+      const add: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: t }];
+      const remove: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: [...specPath(p), dir] }];
+      out.push({
+        uri: p.doc.uri, span: list.keySpan,
+        message: `${policyName(p)} has ${plural(n, `${dir} rule`)} but its policyTypes (${types.items.map((i) => i.value).join(', ')}) lacks ${t}: Kubernetes ignores ${n === 1 ? 'it' : 'them'}${dir === 'egress' ? ' and egress stays unrestricted by this policy' : ' and ingress stays unrestricted by this policy'}. Add ${t} to policyTypes (which also isolates the pods for ${dir}), or remove the rules.`,
+        fixes: [
+          { kind: 'add-policy-type', title: `Add ${t} to policyTypes`, data: { ops: add } },
+          { kind: 'remove-rules', title: `Remove ${dir} rules`, data: { ops: remove } },
+        ],
+      });
+    }
+  }
+  return out;
+});

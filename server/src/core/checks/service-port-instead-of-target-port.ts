@@ -5,7 +5,7 @@
  * that number or the rule already allows the target port.
  * Fix "Replace with the target port …": the number (or the name, when the Service names it).
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import type { Protocol, ServicePort, ServiceResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
@@ -13,48 +13,52 @@ import { rulePorts } from '../semantics/compile';
 import type { YamlOp } from '../fixes/fix';
 import { peerWorkloads, policyName, portPath, workloadEndpoint } from './semantic-support';
 
-export const servicePortInsteadOfTargetPort: Check = {
+const meta = defineCode({
   code: 'service-port-instead-of-target-port',
   defaultSeverity: 'warning',
   summary: 'A rule allows a Service\'s port while its pods listen on a different targetPort.',
-  run({ index, engine }) {
-    const out: Finding[] = [];
-    const servicesByNs = new Map<string, ServiceResource[]>();
-    for (const svc of index.services) {
-      if (!svc.selector || Object.keys(svc.selector).length === 0) continue;
-      servicesByNs.set(svc.namespace, [...(servicesByNs.get(svc.namespace) ?? []), svc]);
-    }
-    for (const c of engine.compiled) {
-      const p = c.policy;
-      for (const dir of ['ingress', 'egress'] as const) {
-        for (const r of c[dir]) {
-          const numeric = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'number' && !pe.endPort);
-          if (numeric.length === 0) continue;
-          const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace);
-          for (const pe of numeric) {
-            const port = pe.port?.value as number;
-            const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
-            if (!proto || !pe.port) continue;
-            const hit = findMismatch(servicesByNs, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
-            if (!hit) continue;
-            const { svc, sp, target, w } = hit;
-            const tp = sp.targetPort?.value;
-            const named = typeof tp === 'string';
-            const newValue: number | string = named ? tp : target;
-            const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path: [...portPath(p, dir, r.ref.rule, pe), 'port'], value: newValue }];
-            out.push({
-              code: 'service-port-instead-of-target-port', severity: 'warning', uri: p.doc.uri, span: pe.port.span,
-              message: `${policyName(p)} allows ${proto} ${port}, the port of Service ${svc.namespace}/${svc.name.value}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
-              related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `Service ${svc.namespace}/${svc.name.value}: port ${port} → targetPort ${tp ?? port}` }],
-              fixes: [{ kind: 'replace-with-target-port', title: `Replace with the target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
-            });
-          }
+  fixes: {
+    'replace-with-target-port': 'Replace with the target port …',
+  },
+});
+
+export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine }) => {
+  const out: Report<typeof meta>[] = [];
+  const servicesByNs = new Map<string, ServiceResource[]>();
+  for (const svc of index.services) {
+    if (!svc.selector || Object.keys(svc.selector).length === 0) continue;
+    servicesByNs.set(svc.namespace, [...(servicesByNs.get(svc.namespace) ?? []), svc]);
+  }
+  for (const c of engine.compiled) {
+    const p = c.policy;
+    for (const dir of ['ingress', 'egress'] as const) {
+      for (const r of c[dir]) {
+        const numeric = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'number' && !pe.endPort);
+        if (numeric.length === 0) continue;
+        const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace);
+        for (const pe of numeric) {
+          const port = pe.port?.value as number;
+          const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
+          if (!proto || !pe.port) continue;
+          const hit = findMismatch(servicesByNs, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
+          if (!hit) continue;
+          const { svc, sp, target, w } = hit;
+          const tp = sp.targetPort?.value;
+          const named = typeof tp === 'string';
+          const newValue: number | string = named ? tp : target;
+          const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path: [...portPath(p, dir, r.ref.rule, pe), 'port'], value: newValue }];
+          out.push({
+            uri: p.doc.uri, span: pe.port.span,
+            message: `${policyName(p)} allows ${proto} ${port}, the port of Service ${svc.namespace}/${svc.name.value}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
+            related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `Service ${svc.namespace}/${svc.name.value}: port ${port} → targetPort ${tp ?? port}` }],
+            fixes: [{ kind: 'replace-with-target-port', title: `Replace with the target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
+          });
         }
       }
     }
-    return out;
-  },
-};
+  }
+  return out;
+});
 
 /** A destination that does not listen on `port` while a Service of its namespace maps `port` to another target port. */
 function findMismatch(

@@ -5,33 +5,37 @@
  * default-deny policy for namespace …" appends a `podSelector: {}` / `policyTypes: [Ingress]`
  * policy to the workload's file (see fixes/fix.ts, kind `generate-default-deny`).
  */
-import type { Check, Finding } from './types';
+import { defineCheck, defineCode, type Report } from './types';
 import { plural, policyRelated } from './semantic-support';
 
-export const workloadNotIsolated: Check = {
+const meta = defineCode({
   code: 'workload-not-isolated',
   defaultSeverity: 'information',
-  summary: 'A workload that no policy isolates for ingress (reported only when enabled).',
-  run({ index, engine, settings }) {
-    const out: Finding[] = [];
-    const asked = settings.severities['workload-not-isolated'];
-    if (!settings.reportUnisolatedWorkloads && (asked === undefined || asked === 'off')) return out;
-    for (const w of index.workloads) {
-      if (engine.isolation(w).ingress.length > 0) continue;
-      const src = w.sources[0];
-      if (!src) continue;
-      const n = engine.policiesIn(w.namespace).length;
-      out.push({
-        code: 'workload-not-isolated', severity: 'information', uri: src.doc.uri, span: src.objectName.span,
-        message: `${w.id} is not isolated for ingress: no policy of namespace ${w.namespace} (${plural(n, 'policy', 'policies')} there) selects it with Ingress, so every pod and address can connect to it. Add a policy that selects it, or a default-deny policy for the namespace and policies for what it needs.`,
-        ...(n ? { related: engine.policiesIn(w.namespace).slice(0, 5).map((c) => policyRelated(c.policy, `${c.id} ${c.types.ingress ? 'does not select it' : 'does not isolate ingress'}`)) } : {}),
-        fixes: [{
-          kind: 'generate-default-deny',
-          title: `Generate default-deny policy for namespace ${w.namespace}`,
-          data: { namespace: w.namespace, mode: 'append', uri: src.doc.uri, policyTypes: ['Ingress'] },
-        }],
-      });
-    }
-    return out;
+  summary: 'A workload that no policy isolates for ingress (reported only when netpolLens.reportUnisolatedWorkloads is on).',
+  fixes: {
+    'generate-default-deny': 'Generate default-deny policy for namespace …',
   },
-};
+});
+
+export const workloadNotIsolated = defineCheck(meta, ({ index, engine, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  const asked = settings.severities['workload-not-isolated'];
+  if (!settings.reportUnisolatedWorkloads && (asked === undefined || asked === 'off')) return out;
+  for (const w of index.workloads) {
+    if (engine.isolation(w).ingress.length > 0) continue;
+    const src = w.sources[0];
+    if (!src) continue;
+    const n = engine.policiesIn(w.namespace).length;
+    out.push({
+      uri: src.doc.uri, span: src.objectName.span,
+      message: `${w.id} is not isolated for ingress: no policy of namespace ${w.namespace} (${plural(n, 'policy', 'policies')} there) selects it with Ingress, so every pod and address can connect to it. Add a policy that selects it, or a default-deny policy for the namespace and policies for what it needs.`,
+      ...(n ? { related: engine.policiesIn(w.namespace).slice(0, 5).map((c) => policyRelated(c.policy, `${c.id} ${c.types.ingress ? 'does not select it' : 'does not isolate ingress'}`)) } : {}),
+      fixes: [{
+        kind: 'generate-default-deny',
+        title: `Generate default-deny policy for namespace ${w.namespace}`,
+        data: { namespace: w.namespace, mode: 'append', uri: src.doc.uri, policyTypes: ['Ingress'] },
+      }],
+    });
+  }
+  return out;
+});

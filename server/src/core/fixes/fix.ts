@@ -20,7 +20,7 @@
  * to the promised data) yields no edits rather than a broken file.
  */
 import { parseAllDocuments } from 'yaml';
-import type { FixSpec } from '../model/finding';
+import type { FixKind, FixSpec } from '../model/finding';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { Span } from '../text/span';
 import {
@@ -57,6 +57,26 @@ export type YamlOp =
   /** Remove the entry or item at `path`. */
   | (OpBase & { readonly op: 'remove' });
 
+/**
+ * How each fix kind is applied: `ops` runs the FixSpec's `data.ops`, `builder` has its own code
+ * below. Typed over FixKind, so a new kind cannot be forgotten here (nor in the tests that read it).
+ */
+export const FIX_KINDS: { readonly [K in FixKind]: 'ops' | 'builder' } = {
+  'add-metadata-except': 'ops',
+  'add-namespace-label': 'ops',
+  'add-policy-type': 'ops',
+  'add-policy-types': 'ops',
+  'allow-dns-egress': 'ops',
+  'generate-default-deny': 'builder',
+  'merge-peers': 'ops',
+  'remove-redundant-rule': 'ops',
+  'remove-rules': 'ops',
+  'replace-with-target-port': 'ops',
+  'rewrite-api-version': 'builder',
+  'rewrite-cidr': 'ops',
+  'select-namespace-by-name': 'ops',
+};
+
 export interface FixSource {
   readonly index: WorkspaceIndex;
 }
@@ -72,7 +92,7 @@ export function computeFix(source: WorkspaceIndex | FixSource, uri: string, spec
         return generateDefaultDeny(index, uri, spec.data ?? {});
       default: {
         const ops = spec.data?.ops;
-        return Array.isArray(ops) ? runOps(index, uri, ops as YamlOp[]) : [];
+        return FIX_KINDS[spec.kind] === 'ops' && Array.isArray(ops) ? runOps(index, uri, ops as YamlOp[]) : [];
       }
     }
   } catch {

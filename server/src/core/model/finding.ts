@@ -6,9 +6,18 @@ export interface RelatedInfo extends SourceRef {
   readonly message: string;
 }
 
+/**
+ * Every kind of quick fix (fixes/fix.ts applies each; a check's meta declares the ones it offers).
+ * Section-B fixes carry `data.ops`; `rewrite-api-version` and `generate-default-deny` have builders.
+ */
+export type FixKind =
+  | 'add-metadata-except' | 'add-namespace-label' | 'add-policy-type' | 'add-policy-types' | 'allow-dns-egress'
+  | 'generate-default-deny' | 'merge-peers' | 'remove-redundant-rule' | 'remove-rules' | 'replace-with-target-port'
+  | 'rewrite-api-version' | 'rewrite-cidr' | 'select-namespace-by-name';
+
 /** Input for a fix, carried by a finding (and by an LSP diagnostic's `data`). */
 export interface FixSpec {
-  readonly kind: string;
+  readonly kind: FixKind;
   readonly title: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
