@@ -6,21 +6,13 @@
  */
 import type { EndpointDto, ExplainResult, RuleRefDto, SideDto, SourceLocation } from '../../server/src/protocol/requests';
 import { formatConns, formatPortFilter, type PortFilter } from './conns';
-import type { CellVerdict } from './matrix';
+import { h, glyph } from './dom';
+import { GLYPH, type CellVerdict } from './matrix-model';
 
 export interface ExplainCallbacks {
   open(location: SourceLocation): void;
   explainPair(src: string, dst: string): void;
   verdictFor(src: string, dst: string): CellVerdict;
-}
-
-const GLYPH: Record<CellVerdict, string> = { all: '●', some: '◐', none: '✕', self: '—' };
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 function fileName(uri: string): string {
@@ -88,9 +80,7 @@ export class ExplainView {
         a.dataset.action = 'explain';
         a.dataset.src = s.id;
         a.dataset.dst = d.id;
-        const g = h('span', 'glyph', GLYPH[v]);
-        g.setAttribute('aria-hidden', 'true');
-        a.append(g, document.createTextNode(` ${s.id} → ${d.id}`));
+        a.append(glyph(GLYPH[v]), document.createTextNode(` ${s.id} → ${d.id}`));
         a.setAttribute('aria-label', `Explain ${s.id} to ${d.id}`);
         li.append(a);
         list.append(li);
@@ -112,10 +102,8 @@ export class ExplainView {
     this.content.removeAttribute('aria-busy');
     const verdict: CellVerdict = ex.allowed ? (ex.partial ? 'some' : 'all') : 'none';
     const title = h('h2', `verdict v-${verdict}`);
-    const g = h('span', 'glyph', GLYPH[verdict]);
-    g.setAttribute('aria-hidden', 'true');
     const port = ex.port ? ` on ${ex.port.port}/${ex.port.protocol}` : filter ? ` on ${formatPortFilter(filter)}` : '';
-    title.append(g, document.createTextNode(` ${ex.allowed ? (ex.partial ? 'Allowed on some ports' : 'Allowed') : 'Denied'}${port}`));
+    title.append(glyph(GLYPH[verdict]), document.createTextNode(` ${ex.allowed ? (ex.partial ? 'Allowed on some ports' : 'Allowed') : 'Denied'}${port}`));
 
     const pair = h('p', 'pair');
     pair.append(h('code', undefined, ex.src), document.createTextNode(' → '), h('code', undefined, ex.dst));
@@ -142,9 +130,7 @@ export class ExplainView {
   private side(direction: 'Egress' | 'Ingress', preposition: string, endpoint: string, side: SideDto): HTMLElement {
     const sec = h('section', `side v-${side.allowed ? 'all' : 'none'}`);
     const head = h('h3');
-    const g = h('span', 'glyph', side.allowed ? GLYPH.all : GLYPH.none);
-    g.setAttribute('aria-hidden', 'true');
-    head.append(g, document.createTextNode(` ${direction} ${preposition} `), h('code', undefined, endpoint), document.createTextNode(side.allowed ? ': allowed' : ': denied'));
+    head.append(glyph(side.allowed ? GLYPH.all : GLYPH.none), document.createTextNode(` ${direction} ${preposition} `), h('code', undefined, endpoint), document.createTextNode(side.allowed ? ': allowed' : ': denied'));
     sec.append(head);
     if (!side.isolated) {
       sec.append(h('p', undefined, `Not isolated for ${direction.toLowerCase()}: no policy selecting it has ${direction} in its policyTypes, so all ${direction.toLowerCase()} is allowed.`));

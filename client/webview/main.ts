@@ -7,9 +7,12 @@
 import './styles.css';
 import type { ConnsDto, ExplainResult, ReachabilityResult, SourceLocation } from '../../server/src/protocol/requests';
 import type { FocusPolicy, HostToWebview, ViewState, WebviewToHost } from '../../server/src/protocol/webview';
+import { plural } from '../../server/src/core/text/words';
 import { formatPortFilter, parsePortFilter, suggestedPorts, type PortFilter } from './conns';
 import { ExplainView } from './explain-view';
-import { Matrix, pairKey, type CellTarget } from './matrix';
+import { h, glyph } from './dom';
+import { Matrix } from './matrix';
+import { pairKey, type CellTarget } from './matrix-model';
 import { NamespacePicker } from './namespace-picker';
 import { StateStore } from './state';
 
@@ -18,17 +21,6 @@ const store = new StateStore(api);
 
 function post(message: WebviewToHost): void {
   api.postMessage(message);
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 class App {
@@ -139,15 +131,13 @@ class App {
 
     const legend = h('span', 'legend');
     legend.setAttribute('aria-label', 'Legend: ● allowed, ◐ allowed on some ports, ✕ denied');
-    for (const [v, glyph, word] of [
+    for (const [v, g, word] of [
       ['all', '●', 'allowed'],
       ['some', '◐', 'some ports'],
       ['none', '✕', 'denied'],
     ] as const) {
       const item = h('span', `legend-item v-${v}`);
-      const g = h('span', 'glyph', glyph);
-      g.setAttribute('aria-hidden', 'true');
-      item.append(g, document.createTextNode(` ${word}`));
+      item.append(glyph(g), document.createTextNode(` ${word}`));
       legend.append(item);
     }
     this.busy.setAttribute('role', 'status');

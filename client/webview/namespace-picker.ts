@@ -11,6 +11,8 @@
  * untouched draft follows the namespaces the new model shows.
  */
 import type { ReachabilityLimit } from '../../server/src/protocol/requests';
+import { groupDigits, noun } from '../../server/src/core/text/words';
+import { h } from './dom';
 
 export interface NamespacePickerHost {
   /** Show these namespaces (never empty). */
@@ -28,25 +30,13 @@ interface Item {
   unit: HTMLSpanElement;
 }
 
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-function num(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${num(n)} ${n === 1 ? one : many}`;
-}
+/** `1,234 workloads`: a count with grouped digits and its noun. */
+const counted = (n: number, one: string): string => `${groupDigits(n)} ${noun(n, one)}`;
 
 const REASON: Record<ReachabilityLimit['reason'], (max: number) => string> = {
   requested: () => 'These are the namespaces you chose.',
   focus: () => 'netpol-lens picked the focused policy’s namespace and the namespaces its rules’ peers match.',
-  first: (max) => `netpol-lens picked the first namespaces in name order that fit in ${num(max)} workloads.`,
+  first: (max) => `netpol-lens picked the first namespaces in name order that fit in ${groupDigits(max)} workloads.`,
 };
 
 export class NamespacePicker {
@@ -211,8 +201,8 @@ export class NamespacePicker {
     const allWorkloads = limit.namespaces.reduce((sum, n) => sum + n.workloads, 0);
     const large = allWorkloads > limit.maxWorkloads ? ' — this workspace is large' : '';
     const text =
-      `Showing ${num(shown.length)} of ${plural(limit.namespaces.length, 'namespace')} ` +
-      `(${num(shownWorkloads)} of ${plural(allWorkloads, 'workload')})${large}. ${REASON[limit.reason](limit.maxWorkloads)}`;
+      `Showing ${groupDigits(shown.length)} of ${counted(limit.namespaces.length, 'namespace')} ` +
+      `(${groupDigits(shownWorkloads)} of ${counted(allWorkloads, 'workload')})${large}. ${REASON[limit.reason](limit.maxWorkloads)}`;
     // Rewriting the same text would make some screen readers announce it again on every update.
     if (this.status.textContent !== text) this.status.textContent = text;
   }
@@ -231,8 +221,8 @@ export class NamespacePicker {
     for (const [i, n] of names.entries()) {
       const it = this.items[i];
       if (!it) continue;
-      it.count.data = num(n.workloads);
-      it.unit.textContent = n.workloads === 1 ? ' workload' : ' workloads';
+      it.count.data = groupDigits(n.workloads);
+      it.unit.textContent = ` ${noun(n.workloads, 'workload')}`;
       it.box.checked = this.selected.has(n.name);
     }
     this.applyFilter();
@@ -266,7 +256,7 @@ export class NamespacePicker {
     let text: string;
     if (chosen.length === 0) text = 'No namespace selected';
     else {
-      text = `${plural(chosen.length, 'namespace')} selected · ${num(workloads)} of ${num(limit.maxWorkloads)} workloads`;
+      text = `${counted(chosen.length, 'namespace')} selected · ${groupDigits(workloads)} of ${groupDigits(limit.maxWorkloads)} workloads`;
       if (over) text += ` — over the limit: the matrix may be slow to compute and to show`;
     }
     this.total.replaceChildren();
