@@ -25,5 +25,6 @@ export { isJsonUri, looksLikeManifest } from './yaml/parse';
 export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, isSkippedFolder, inSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB } from './manifest-files';
 export { reachJson, reachCsv, reachDot, reachTable, type ReachListing } from './render/reach';
 export { explainText } from './render/explain-text';
+export { coverageNotes } from './render/coverage';
 export type { PolicyEngine } from './semantics/engine';
 export { findingsText, findingsJson, findingsSarif, docsUrl, DOCS_BASE, type PlacedFinding } from './render/findings';

@@ -1,4 +1,4 @@
-import { reachCsv, reachDot, reachJson, reachTable } from '../../core/index';
+import { coverageNotes, reachCsv, reachDot, reachJson, reachTable } from '../../core/index';
 import { UsageError } from '../load';
 import { parseArgs } from '../args';
 import { analyse, parsePortArg } from './common';
@@ -25,8 +25,10 @@ export function runReach(argv: readonly string[]): number {
     externals: a.flags.has('no-external') ? false : ('per-direction' as const),
   };
   const r = analysis.reachability(q);
+  const notes = coverageNotes(analysis.index);
+  if (format !== 'table') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
   const text = format === 'json' ? reachJson(r) : format === 'csv' ? reachCsv(r) : format === 'dot' ? reachDot(r)
-    : reachTable(r, analysis.engine, `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`);
+    : reachTable(r, analysis.engine, `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`, notes);
   process.stdout.write(text);
   return 0;
 }

@@ -81,7 +81,7 @@ export const PARSE_CODES: readonly CodeMeta[] = [
   }),
   defineCode({
     code: 'helm-template', defaultSeverity: 'information',
-    summary: 'A file is an unrendered template ({{ … }}); render it to have its policies checked.',
+    summary: 'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
   }),
   defineCode({
     code: 'unreadable-file', defaultSeverity: 'warning',

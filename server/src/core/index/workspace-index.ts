@@ -7,7 +7,7 @@ import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
 import { lowerDocuments } from '../model/lower';
 import type {
-  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, WorkloadResource,
+  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, UnanalysedDocument, WorkloadResource,
 } from '../model/types';
 import { parseFile, type ParseOptions } from '../yaml/parse';
 import type { FileChange } from './change';
@@ -20,6 +20,8 @@ export interface FileFacts {
   readonly text: string;
   readonly resources: readonly Resource[];
   readonly problems: readonly Finding[];
+  /** Documents left out of the analysis (templates, syntax errors); absent when there are none. */
+  readonly unanalysed?: readonly UnanalysedDocument[];
 }
 
 export interface NamespaceInfo {
@@ -133,8 +135,10 @@ interface Derived {
 
 export function indexFile(uri: string, text: string, version: number | undefined, options: ParseOptions = {}): FileFacts {
   const parsed = parseFile(uri, text, options);
-  const lowered = lowerDocuments(uri, parsed.docs);
-  return { uri, version, text, resources: lowered.resources, problems: [...parsed.problems, ...lowered.problems] };
+  const skip = parsed.unanalysed.length ? new Set(parsed.unanalysed.map((u) => u.docIndex)) : undefined;
+  const lowered = lowerDocuments(uri, parsed.docs, skip);
+  const facts = { uri, version, text, resources: lowered.resources, problems: [...parsed.problems, ...lowered.problems] };
+  return parsed.unanalysed.length ? { ...facts, unanalysed: parsed.unanalysed } : facts;
 }
 
 function derive(files: ReadonlyMap<string, FileFacts>): Derived {

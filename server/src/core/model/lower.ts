@@ -27,10 +27,11 @@ export interface LoweredFile {
   readonly problems: Finding[];
 }
 
-export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>): LoweredFile {
+/** Lowers every document but those with errors and those listed in `skip` (by docIndex: templates). */
+export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>, skip?: ReadonlySet<number>): LoweredFile {
   const out: LoweredFile = { resources: [], problems: [] };
   docs.forEach((doc, docIndex) => {
-    if (doc.errors.length > 0) return;
+    if (doc.errors.length > 0 || skip?.has(docIndex)) return;
     const r = new NodeReader(doc);
     const root = r.map(doc.contents);
     if (!root) return;

@@ -172,4 +172,16 @@ export interface ServiceResource {
   readonly clusterIPs: readonly string[];
 }
 
+/**
+ * A document of a file that is left out of the analysis: an unrendered template, or YAML that could
+ * not be read. The CLI's reach and explain headers count them; `kind` where it could still be read.
+ */
+export interface UnanalysedDocument {
+  readonly uri: string;
+  readonly docIndex: number;
+  readonly span: Span;
+  readonly reason: 'template' | 'syntax-error';
+  readonly kind?: string;
+}
+
 export type Resource = NetworkPolicyResource | WorkloadResource | NamespaceResource | ServiceResource;

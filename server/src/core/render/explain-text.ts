@@ -1,11 +1,11 @@
 import type { Explanation } from '../semantics/explain';
 import type { SourceRef } from '../text/span';
 
-/** The CLI's explanation: verdict, each side with file:line of policies and rules, notes. */
-export function explainText(x: Explanation, loc: (ref: SourceRef) => string): string {
+/** The CLI's explanation: verdict (then `notes`: what the analysis left out), each side with file:line of policies and rules, notes. */
+export function explainText(x: Explanation, loc: (ref: SourceRef) => string, notes: readonly string[] = []): string {
   const out: string[] = [];
   const [head, ...rest] = x.summary;
-  out.push(head ?? '');
+  out.push(head ?? '', ...notes);
   const side = (name: string, s: Explanation['egress'], sentence: string | undefined): void => {
     out.push('', `${name}:`);
     if (sentence) out.push(`  ${sentence}`);

@@ -47,12 +47,13 @@ export function reachDot(r: ReachListing): string {
 }
 
 /** A person's view: per source namespace and workload, what it can reach and on which ports. */
-export function reachTable(r: ReachListing, engine: PolicyEngine, title: string): string {
+export function reachTable(r: ReachListing, engine: PolicyEngine, title: string, notes: readonly string[] = []): string {
   const out: string[] = [];
   const workloads = r.endpoints.filter((e): e is Extract<Endpoint, { kind: 'workload' }> => e.kind === 'workload');
   const externals = r.endpoints.filter((e) => e.kind === 'external');
   const nsCount = new Set(workloads.map((w) => w.workload.namespace)).size;
   out.push(`${title}: ${workloads.length} workload${workloads.length === 1 ? '' : 's'} in ${nsCount} namespace${nsCount === 1 ? '' : 's'}, ${engine.compiled.length} NetworkPolic${engine.compiled.length === 1 ? 'y' : 'ies'}`);
+  out.push(...notes);
   out.push('Legend: src → dst  ports allowed ("all" = every port of TCP, UDP and SCTP; a-b = inclusive range).');
   out.push('        [in: isolated] / [out: isolated] = some policy selects the workload for ingress / egress; "open" = no policy does.');
   out.push('        External ranges are addresses outside the cluster, cut at every ipBlock boundary.');

@@ -2,8 +2,10 @@
  * Reads one file into YAML documents with the `yaml` package, without ever throwing. Files that are
  * not Kubernetes manifests are skipped silently; broken manifests become findings.
  */
-import { parseAllDocuments, type Document } from 'yaml';
+import { Composer, Parser, isMap, isScalar, type CST, type Document } from 'yaml';
 import type { Finding } from '../model/finding';
+import type { UnanalysedDocument } from '../model/types';
+import { kindFromLeaves, leaves, templateMarks, type Leaf } from './tokens';
 
 export interface ParseOptions {
   /** Files larger than this are not parsed (default 8 MiB). */
@@ -14,6 +16,8 @@ export interface ParsedFile {
   readonly uri: string;
   readonly docs: ReadonlyArray<Document.Parsed>;
   readonly problems: readonly Finding[];
+  /** Documents left out of the analysis (unrendered templates, syntax errors), by docIndex. */
+  readonly unanalysed: readonly UnanalysedDocument[];
 }
 
 const DEFAULT_MAX = 8 * 1024 * 1024;
@@ -31,67 +35,87 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
   const problems: Finding[] = [];
   const max = options.maxFileBytes ?? DEFAULT_MAX;
   if (text.length > max) {
-    if (!looksLikeManifest(text.slice(0, 65536))) return { uri, docs: [], problems };
+    if (!looksLikeManifest(text.slice(0, 65536))) return { uri, docs: [], problems, unanalysed: [] };
     problems.push({
       code: 'unreadable-file', severity: 'warning', uri, span: { start: 0, end: 0 },
       message: `${baseName(uri)} is ${(text.length / 1048576).toFixed(1)} MiB, above the ${(max / 1048576).toFixed(0)} MiB limit; it was not analysed. Split it or raise the limit.`,
     });
-    return { uri, docs: [], problems };
+    return { uri, docs: [], problems, unanalysed: [] };
   }
   if (text.slice(0, 8192).includes('\u0000')) {
     problems.push({
       code: 'unreadable-file', severity: 'warning', uri, span: { start: 0, end: 0 },
       message: `${baseName(uri)} holds binary data (a NUL byte), not YAML or JSON; it was not analysed. Exclude it (netpolLens.exclude) or give it another extension.`,
     });
-    return { uri, docs: [], problems };
+    return { uri, docs: [], problems, unanalysed: [] };
   }
   if (isBlank(text)) {
     problems.push({
       code: 'empty-file', severity: 'hint', uri, span: { start: 0, end: 0 },
       message: `${baseName(uri)} holds no Kubernetes object (it is empty${text.trim() ? ' but for comments and document markers' : ''}). Add manifests or remove the file.`,
     });
-    return { uri, docs: [], problems };
+    return { uri, docs: [], problems, unanalysed: [] };
   }
-  if (!looksLikeManifest(text)) return { uri, docs: [], problems };
-  // a template: `{{` unquoted at a line start or as a value (quoted ones parse and are kept)
-  const unquotedTemplate = /(^|\n)[ \t]*(- )?\{\{|:[ \t]+\{\{/.test(text);
+  if (!looksLikeManifest(text)) return { uri, docs: [], problems, unanalysed: [] };
   let docs: Document.Parsed[];
+  let tokens: CST.Token[];
   try {
-    const parsed = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: false });
-    docs = Array.isArray(parsed) ? parsed : [];
+    tokens = Array.from(new Parser().parse(text));
+    docs = Array.from(new Composer({ uniqueKeys: true, strict: false }).compose(tokens));
   } catch (e) {
     problems.push({
       code: 'yaml-syntax-error', severity: 'error', uri, span: { start: 0, end: 0 },
       message: `${baseName(uri)} could not be parsed: ${String(e)}`,
     });
-    return { uri, docs: [], problems };
+    return { uri, docs: [], problems, unanalysed: [] };
   }
-  if (unquotedTemplate) {
-    const at = text.indexOf('{{');
-    problems.push({
-      code: 'helm-template', severity: 'information', uri, span: { start: at, end: Math.min(text.length, at + 2) },
-      message: `${baseName(uri)} is a template ({{ … }}), not a manifest; it was not analysed. Render it (helm template …) into a file the workspace holds to have its policies checked.`,
-    });
-    return { uri, docs: [], problems };
-  }
-  const good: Document.Parsed[] = [];
-  for (const d of docs) {
-    if (d.errors.length === 0) {
-      good.push(d);
-      continue;
+  const unanalysed: UnanalysedDocument[] = [];
+  // template delimiters where the lexer read them as YAML structure (never inside a string)
+  let all: Leaf[] | undefined;
+  const marks = text.includes('{{') || text.includes('{%') ? templateMarks((all = leaves(tokens))) : [];
+  let m = 0;
+  docs.forEach((d, docIndex) => {
+    const docStart = docIndex === 0 ? 0 : d.range[0];
+    const docEnd = docs[docIndex + 1]?.range[0] ?? text.length;
+    while (m < marks.length && (marks[m] ?? 0) < docStart) m++;
+    const mark = marks[m];
+    const kind = (): string | undefined => topKind(d) ?? (all ? kindFromLeaves(all, text, docStart, docEnd) : undefined);
+    if (mark !== undefined && mark < docEnd) {
+      const k = kind();
+      const policy = k !== undefined && isPolicyKind(k);
+      const what = k ? `This ${k}` : 'This document';
+      problems.push({
+        code: 'helm-template', severity: policy ? 'warning' : 'information', uri, span: { start: mark, end: mark + 2 },
+        message: `${what} is an unrendered template (${text.slice(mark, mark + 2) === '{%' ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it (helm template …) into a file the workspace holds to have it checked; the other documents of the file are analysed.`,
+      });
+      unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'template', ...(k ? { kind: k } : {}) });
+      return;
     }
-    const [docStart, docEnd] = d.range;
-    const templateHint = text.slice(docStart, docEnd).includes('{{') ? ' (the document holds a template expression {{ … }}: render the template first)' : '';
+    if (d.errors.length === 0) return;
     for (const err of d.errors.slice(0, 5)) {
       const [start, end] = err.pos;
       problems.push({
         code: 'yaml-syntax-error', severity: 'error', uri, span: { start, end: Math.max(start, end) },
-        message: `YAML syntax error: ${firstLine(err.message)}${templateHint}. This document is left out of the analysis until it is fixed; the other documents of the file are still read.`,
+        message: `YAML syntax error: ${firstLine(err.message)}. This document is left out of the analysis until it is fixed; the other documents of the file are still read.`,
       });
     }
-    good.push(d); // keep its position in the docs list; lowering skips documents with errors
-  }
-  return { uri, docs: good, problems };
+    const k = kind();
+    unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'syntax-error', ...(k ? { kind: k } : {}) });
+  });
+  // every document keeps its position in the list (its docIndex); lowering skips the unanalysed ones
+  return { uri, docs, problems, unanalysed };
+}
+
+/** Kinds whose documents, when unreadable, are at least a warning: the verdicts depend on them. */
+export function isPolicyKind(kind: string): boolean {
+  return /NetworkPolicy$/.test(kind);
+}
+
+function topKind(d: Document.Parsed): string | undefined {
+  const c = d.contents;
+  if (!isMap(c)) return undefined;
+  const k = c.get('kind', true);
+  return isScalar(k) && typeof k.value === 'string' ? k.value : undefined;
 }
 
 /** Only whitespace, comments and document markers (`---`, `...`). */
