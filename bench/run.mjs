@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // netpol-lens benchmarks: `npm run bench [-- --sizes small,medium,large --reps 5]`.
-// Generates deterministic workspaces with ../shared/bench/gen-workspace.mjs into bench/.work/,
+// Generates deterministic workspaces with bench/gen-workspace.mjs into bench/.work/,
 // then times each phase in a fresh process per repetition and prints medians, and ratios against
 // the floor: the bare `yaml` parse (parseAllDocuments) of the same files. Then the language
 // server's latency per size (bench/lsp.mjs: didOpen/didChange → publishDiagnostics over stdio).
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const gen = join(root, '..', 'shared', 'bench', 'gen-workspace.mjs');
+const gen = join(here, 'gen-workspace.mjs');
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : def;

@@ -77,7 +77,7 @@ test('usage errors: one line on stderr, exit 2', () => {
 });
 
 test('reach --from/--to with an address picks the external range holding it (per-direction ranges)', () => {
-  const dir = join(ROOT, '..', 'shared', 'corpus', 'netpol-analyzer', 'ipblockstest', 'input');
+  const dir = join(ROOT, 'test', 'fixtures', 'corpus', 'netpol-analyzer', 'ipblockstest', 'input');
   const from = JSON.parse(cli('reach', dir, '--format', 'json', '--from', '10.1.2.3').stdout) as { connections: Array<{ src: string; dst: string }> };
   assert.ok(from.connections.length > 0);
   assert.ok(from.connections.every((c) => c.src === '10.0.0.0-10.255.255.255'), JSON.stringify(from.connections.slice(0, 3)));

@@ -1,5 +1,5 @@
 /**
- * The netpol-analyzer corpus (../shared/corpus/netpol-analyzer): our workload-to-workload
+ * The netpol-analyzer corpus (test/fixtures/corpus/netpol-analyzer, see its README.md): our workload-to-workload
  * connections printed in its txt format, and its expected lines filtered the same way.
  */
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { formatConns } from '../../server/src/core/index';
 import { analyseTree } from '../support/load';
 
-export const CORPUS = join(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'netpol-analyzer');
+export const CORPUS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'corpus', 'netpol-analyzer');
 
 export interface CorpusCase {
   name: string;

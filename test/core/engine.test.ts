@@ -166,7 +166,7 @@ test('reachability rows (shared egress rows, ingress columns) equal the pair-by-
   const { analyseTree } = await import('../support/load');
   const { loadSemanticsFixtures } = await import('../support/semantics-fixtures');
   const dir = join(mkdtempSync(join(tmpdir(), 'netpol-lens-rows-')), 'ws');
-  const gen = join(__dirname, '..', '..', '..', '..', 'shared', 'bench', 'gen-workspace.mjs');
+  const gen = join(__dirname, '..', '..', '..', 'bench', 'gen-workspace.mjs');
   const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', '8', '--workloads', '120', '--policies', '60', '--seed', '11', '--quiet']);
   assert.equal(g.status, 0, String(g.stderr));
   const analyses = [analyseTree(dir), ...loadSemanticsFixtures().map((fx) => analyseTexts({ [fx.name]: fx.text }))];

@@ -1,6 +1,6 @@
 /**
  * A big workspace: the reachability matrix computes row by row and yields, so other requests are
- * answered meanwhile, and a cancelled request stops (workspace from ../shared/bench/gen-workspace.mjs).
+ * answered meanwhile, and a cancelled request stops (workspace from bench/gen-workspace.mjs).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { ReachabilityResult } from '../../server/src/protocol/requests';
 import { LspClient, REPO_ROOT } from '../support/lsp-harness';
 
-const GEN = join(REPO_ROOT, '..', 'shared', 'bench', 'gen-workspace.mjs');
+const GEN = join(REPO_ROOT, 'bench', 'gen-workspace.mjs');
 
 function firstPolicyFile(dir: string): string {
   const walk = (d: string): string | undefined => {
