@@ -1,21 +1,23 @@
 // Browser-level tests of the big-workspace banner and namespace picker (ReachabilityResult.limited,
 // the `setNamespaces` message): headless Chromium, the real HTML shell and CSP, a fake host.
-//   node esbuild.mjs && node --test test/webview/*.test.js
+//   npm run test:webview
 // Writes test/webview/screenshot-limited.png (banner and open picker over a big workspace).
-'use strict';
-const assert = require('node:assert/strict');
-const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
-const { launch, openView } = require('./page');
-const { limitedModel, seedModel, BIG_NAMESPACES } = require('./seed');
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ReachabilityResult } from '../../server/src/protocol/requests';
+import type { FocusPolicy } from '../../server/src/protocol/webview';
+import { launch, openView, ROOT, textOf, type OpenOptions, type Posted, type View } from './page';
+import { limitedModel, seedModel, BIG_NAMESPACES } from './seed';
 
-const SCREENSHOT = path.join(__dirname, 'screenshot-limited.png');
+const SCREENSHOT = path.join(ROOT, 'test/webview/screenshot-limited.png');
 const STATUS_FIRST =
   'Showing 3 of 5 namespaces (530 of 880 workloads) — this workspace is large. ' +
   'netpol-lens picked the first namespaces in name order that fit in 600 workloads.';
 
 /** Opens the view and completes the handshake with `model`. */
-async function viewWith(browser, model, opts = {}) {
+async function viewWith(browser: Browser, model: ReachabilityResult, opts: OpenOptions & { focusPolicy?: FocusPolicy } = {}): Promise<View> {
   const view = await openView(browser, opts);
   await view.waitPosted((m) => m.type === 'ready', '"ready"');
   await view.send({ type: 'model', model, port: 'any', ...(opts.focusPolicy ? { focusPolicy: opts.focusPolicy } : {}) });
@@ -24,31 +26,32 @@ async function viewWith(browser, model, opts = {}) {
 }
 
 /** The picker as the user sees it: every namespace with its count and checkbox, and the total. */
-async function picker(page) {
+async function picker(page: Page): Promise<{ open: boolean; expanded: string | null | undefined; items: string[]; total: string | null | undefined; over: boolean | undefined }> {
   return page.evaluate(() => ({
-    open: !document.querySelector('#ns-picker').hidden,
-    expanded: document.querySelector('.limit-toggle').getAttribute('aria-expanded'),
-    items: [...document.querySelectorAll('.ns-item')]
+    open: !document.querySelector<HTMLElement>('#ns-picker')?.hidden,
+    expanded: document.querySelector('.limit-toggle')?.getAttribute('aria-expanded'),
+    items: [...document.querySelectorAll<HTMLElement>('.ns-item')]
       .filter((li) => !li.hidden)
-      .map((li) => `${li.querySelector('.ns-check').checked ? '☑' : '☐'} ${li.querySelector('.ns-name').textContent} ${li.querySelector('.ns-count').textContent}`),
-    total: document.querySelector('.ns-total').textContent,
-    over: document.querySelector('.ns-total').classList.contains('over'),
+      .map((li) => `${li.querySelector<HTMLInputElement>('.ns-check')?.checked ? '☑' : '☐'} ${li.querySelector('.ns-name')?.textContent} ${li.querySelector('.ns-count')?.textContent}`),
+    total: document.querySelector('.ns-total')?.textContent,
+    over: document.querySelector('.ns-total')?.classList.contains('over'),
   }));
 }
 
-async function focused(page) {
+async function focused(page: Page): Promise<string | null> {
   return page.evaluate(() => {
     const e = document.activeElement;
-    if (!e) return null;
+    if (!(e instanceof HTMLElement)) return null;
     if (e.classList.contains('ns-check')) return `checkbox:${e.dataset.ns}`;
     return e.id || e.className;
   });
 }
 
-const setNamespacesPosts = (view) => view.posted('setNamespaces');
+const setNamespacesPosts = (view: View): Promise<Array<Posted<'setNamespaces'>>> => view.posted('setNamespaces');
+const isSetNamespaces = (m: { type: string }): m is Posted<'setNamespaces'> => m.type === 'setNamespaces';
 
 describe('reachability webview: big workspaces (namespace picker)', () => {
-  let browser;
+  let browser: Browser;
   before(async () => {
     browser = await launch();
   });
@@ -64,7 +67,7 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await page.getAttribute('.limit-status', 'role'), 'status');
     // the banner sits between the toolbar and the matrix
     assert.deepEqual(
-      await page.evaluate(() => [...document.querySelector('#app').children].map((e) => e.className)),
+      await page.evaluate(() => [...(document.querySelector('#app')?.children ?? [])].map((e) => e.className)),
       ['toolbar', 'banner', 'limit', 'content'],
     );
     // the matrix shows the three namespaces' 530 workloads and the external range (4 group rows)
@@ -129,10 +132,10 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await focused(page), 'checkbox:web');
     assert.deepEqual(await setNamespacesPosts(view), []);
     await page.keyboard.press('Enter');
-    const posted = await view.waitPosted((m) => m.type === 'setNamespaces', 'setNamespaces');
+    const posted = await view.waitPosted(isSetNamespaces, 'setNamespaces');
     assert.deepEqual(posted, { type: 'setNamespaces', namespaces: ['billing', 'data', 'edge', 'web'] });
     assert.equal((await setNamespacesPosts(view)).length, 1);
-    assert.deepEqual((await view.state()).namespaces, ['billing', 'data', 'edge', 'web']);
+    assert.deepEqual((await view.state())?.namespaces, ['billing', 'data', 'edge', 'web']);
     // applied: the picker closes and gives the focus back to its toggle
     assert.equal(await page.isVisible('#ns-picker'), false);
     assert.equal(await focused(page), 'button secondary limit-toggle');
@@ -185,9 +188,9 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     const { page } = view;
     await page.click('.limit-toggle');
     await page.getByRole('button', { name: 'Let netpol-lens choose' }).click();
-    const posted = await view.waitPosted((m) => m.type === 'setNamespaces', 'setNamespaces');
+    const posted = await view.waitPosted(isSetNamespaces, 'setNamespaces');
     assert.deepEqual(posted, { type: 'setNamespaces', namespaces: [] });
-    assert.equal((await view.state()).namespaces, undefined);
+    assert.equal((await view.state())?.namespaces, undefined);
     assert.equal(await page.isVisible('#ns-picker'), false);
     // the server chooses again
     await view.send({ type: 'model', model: limitedModel(), port: 'any' });
@@ -211,7 +214,7 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await page.isVisible('.limit'), true);
     await view.send({ type: 'model', model: seedModel(), port: 'any' });
     assert.equal(await page.isVisible('.limit'), false);
-    assert.equal((await view.state()).namespaces, undefined);
+    assert.equal((await view.state())?.namespaces, undefined);
     assert.deepEqual(await setNamespacesPosts(view), []);
     assert.deepEqual(view.problems, []);
     await view.close();
@@ -242,7 +245,7 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await focused(page), 'checkbox:billing');
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(page), 'checkbox:cache');
-    assert.match(await page.textContent('.limit-status'), /^Showing 3 of 6 namespaces \(531 of 893 workloads\)/);
+    assert.match(await textOf(page, '.limit-status'), /^Showing 3 of 6 namespaces \(531 of 893 workloads\)/);
     assert.deepEqual(await setNamespacesPosts(view), []);
     assert.deepEqual(view.problems, []);
     await view.close();
@@ -255,16 +258,17 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     await page.click('.ns-item[data-ns="api"] label');
     await page.click('.ns-item[data-ns="web"] label');
     await page.click('.ns-apply');
-    await view.waitPosted((m) => m.type === 'setNamespaces', 'setNamespaces');
+    await view.waitPosted(isSetNamespaces, 'setNamespaces');
     const requested = limitedModel({ shown: ['billing', 'data', 'web'], reason: 'requested' });
     await view.send({ type: 'model', model: requested, port: 'any' });
     const state = await view.state();
     await view.close();
+    assert.ok(state);
     assert.deepEqual(state.namespaces, ['billing', 'data', 'web']);
 
     // reload: the serializer hands the same state back (the host sends it as params.namespaces)
     const again = await viewWith(browser, requested, { state });
-    assert.deepEqual((await again.state()).namespaces, ['billing', 'data', 'web']);
+    assert.deepEqual((await again.state())?.namespaces, ['billing', 'data', 'web']);
     await again.page.click('.limit-toggle');
     assert.deepEqual((await picker(again.page)).items, [
       '☐ api 180 workloads',
@@ -273,18 +277,18 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
       '☐ edge 90 workloads',
       '☑ web 260 workloads',
     ]);
-    // a live update (same request) keeps them
+    // a live update (same request) keeps them, in the state and in the (debounced) copy sent to the host
+    const since = (await again.posted()).length;
     await again.send({ type: 'model', model: requested, port: 'any' });
-    await again.page.waitForTimeout(300); // the debounced stateChanged
-    assert.deepEqual((await again.state()).namespaces, ['billing', 'data', 'web']);
-    const mirrored = (await again.posted('stateChanged')).at(-1);
+    assert.deepEqual((await again.state())?.namespaces, ['billing', 'data', 'web']);
+    const mirrored = await again.waitPosted((m): m is Posted<'stateChanged'> => m.type === 'stateChanged', 'the state after the update', { since });
     assert.deepEqual(mirrored.state.namespaces, ['billing', 'data', 'web']);
 
     // the user opens the view on a policy (code lens): the host dropped the choice, so does the view
     const focusPolicy = { uri: 'file:///work/big/edge/np.yaml', name: 'np-edge', namespace: 'edge' };
     await again.send({ type: 'model', model: limitedModel({ shown: ['edge'], reason: 'focus' }), port: 'any', focusPolicy });
-    assert.equal((await again.state()).namespaces, undefined);
-    assert.match(await again.page.textContent('.limit-status'), /netpol-lens picked the focused policy’s namespace/);
+    assert.equal((await again.state())?.namespaces, undefined);
+    assert.match(await textOf(again.page, '.limit-status'), /netpol-lens picked the focused policy’s namespace/);
     assert.deepEqual(again.problems, []);
     await again.close();
   });

@@ -1,55 +1,58 @@
 // Browser-level tests of the reachability webview bundle alone: headless Chromium, the real HTML
 // shell and CSP, a fake host speaking the typed protocol with data for the seed example.
-//   node esbuild.mjs && node --test test/webview/*.test.js
+//   npm run test:webview
 // Writes test/webview/screenshot.png (the seed matrix with an explanation open).
-'use strict';
-const assert = require('node:assert/strict');
-const path = require('node:path');
-const { after, before, describe, it } = require('node:test');
-const { launch, openView } = require('./page');
-const { bigModel, explain, seedModel, INTERNET } = require('./seed');
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import type { ReachabilityResult } from '../../server/src/protocol/requests';
+import { classOf, launch, openView, ROOT, textOf, type OpenOptions, type Posted, type View } from './page';
+import { bigModel, explain, seedModel, INTERNET, W } from './seed';
 
-const SCREENSHOT = path.join(__dirname, 'screenshot.png');
-const W = {
-  nginx1: 'layer1/nginx1[Deployment]',
-  busybox1: 'layer1/busybox1[Deployment]',
-  nginx2: 'layer2/nginx2[Deployment]',
-  busybox2: 'layer2/busybox2[Deployment]',
-  nginx3: 'layer3/nginx3[Deployment]',
-  busybox3: 'layer3/busybox3[Deployment]',
-};
+const SCREENSHOT = path.join(ROOT, 'test/webview/screenshot.png');
 
-const cell = (src, dst) => `.cell[data-row="${src}"][data-col="${dst}"]`;
+const cell = (src: string, dst: string): string => `.cell[data-row="${src}"][data-col="${dst}"]`;
+
+interface SeededView extends View {
+  /** Answers the explain requests posted so far, with the seed's explanations. */
+  answerExplains(): Promise<void>;
+}
 
 /** Opens the view, completes the handshake with the seed model, and answers explain requests. */
-async function seededView(browser, opts = {}) {
+async function seededView(browser: Browser, opts: OpenOptions & { model?: ReachabilityResult } = {}): Promise<SeededView> {
   const view = await openView(browser, opts);
   await view.waitPosted((m) => m.type === 'ready', '"ready"');
   await view.send({ type: 'model', model: opts.model ?? seedModel(), port: 'any' });
   await view.page.waitForSelector('.cell');
-  view.answerExplains = async () => {
-    const answered = new Set();
-    const tick = async () => {
-      for (const m of await view.posted('explain')) {
-        if (answered.has(m.requestId)) continue;
-        answered.add(m.requestId);
-        await view.send({ type: 'explanation', requestId: m.requestId, explanation: explain(m) });
-      }
-    };
-    return tick();
+  const answered = new Set<number>();
+  const answerExplains = async (): Promise<void> => {
+    for (const m of await view.posted('explain')) {
+      if (answered.has(m.requestId)) continue;
+      answered.add(m.requestId);
+      await view.send({ type: 'explanation', requestId: m.requestId, explanation: explain(m) });
+    }
   };
-  return view;
+  return Object.assign(view, { answerExplains });
 }
 
-async function activeCell(page) {
+async function activeCell(page: Page): Promise<{ row: string | undefined; col: string | null; role: string | null } | null> {
   return page.evaluate(() => {
     const e = document.activeElement;
-    return e ? { row: e.dataset.row, col: e.dataset.col ?? null, role: e.getAttribute('role') } : null;
+    return e instanceof HTMLElement ? { row: e.dataset.row, col: e.dataset.col ?? null, role: e.getAttribute('role') } : null;
   });
 }
 
+/** Waits until the view has saved `search` in its state (the search box is debounced). */
+async function searchApplied(page: Page, search: string): Promise<void> {
+  await page.waitForFunction((s) => window.__state?.search === s, search, { timeout: 5000 });
+}
+
+const isExplain = (m: { type: string }): m is Posted<'explain'> => m.type === 'explain';
+const isOpen = (m: { type: string }): m is Posted<'open'> => m.type === 'open';
+
 describe('reachability webview', () => {
-  let browser;
+  let browser: Browser;
   before(async () => {
     browser = await launch();
   });
@@ -68,9 +71,9 @@ describe('reachability webview', () => {
       cols: document.querySelectorAll('.col-header').length,
       cells: document.querySelectorAll('[role="gridcell"]').length,
       bands: [...document.querySelectorAll('.band')].map((b) => b.textContent),
-      rowcount: document.querySelector('[role="grid"]').getAttribute('aria-rowcount'),
-      colcount: document.querySelector('[role="grid"]').getAttribute('aria-colcount'),
-      toolbar: document.querySelector('.counts').textContent,
+      rowcount: document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'),
+      colcount: document.querySelector('[role="grid"]')?.getAttribute('aria-colcount'),
+      toolbar: document.querySelector('.counts')?.textContent,
     }));
     assert.deepEqual(counts, {
       groups: 4,
@@ -82,7 +85,7 @@ describe('reachability webview', () => {
       colcount: '8',
       toolbar: '3 policies · 6 workloads · 3 namespaces',
     });
-    const cls = (s, d) => page.getAttribute(cell(s, d), 'class');
+    const cls = (s: string, d: string): Promise<string> => classOf(page, cell(s, d));
     assert.match(await cls(W.busybox1, W.nginx3), /v-all/);
     assert.match(await cls(W.busybox2, W.nginx1), /v-none/);
     assert.match(await cls(W.busybox3, W.nginx2), /v-none/);
@@ -126,15 +129,15 @@ describe('reachability webview', () => {
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
     assert.deepEqual(await activeCell(page), { row: W.busybox2, col: W.nginx1, role: 'gridcell' });
     // the tooltip follows the keyboard
-    assert.match(await page.textContent('#matrix-tooltip'), /From layer2\/busybox2\[Deployment\]To layer1\/nginx1\[Deployment\]/);
+    assert.match(await textOf(page, '#matrix-tooltip'), /From layer2\/busybox2\[Deployment\]To layer1\/nginx1\[Deployment\]/);
 
     await page.keyboard.press('Enter');
-    const req = await view.waitPosted((m) => m.type === 'explain', 'an explain request');
+    const req = await view.waitPosted(isExplain, 'an explain request');
     assert.deepEqual({ src: req.src, dst: req.dst, port: req.port }, { src: W.busybox2, dst: W.nginx1, port: undefined });
-    assert.match(await page.textContent('.explain'), /Explaining/);
+    assert.match(await textOf(page, '.explain'), /Explaining/);
     await view.answerExplains();
     await page.waitForSelector('.explain .verdict');
-    const text = await page.textContent('.explain');
+    const text = await textOf(page, '.explain');
     assert.match(text, /Denied/);
     assert.match(text, /Isolated by layer1\/np-layer1/);
     assert.match(text, /No ingress rule of these policies allows it/);
@@ -143,7 +146,7 @@ describe('reachability webview', () => {
 
     // a link opens the policy at the rule's line
     await page.click('.explain a.source-link >> text=egress rule 1 of layer2/np-layer2');
-    const open = await view.waitPosted((m) => m.type === 'open', 'an open request');
+    const open = await view.waitPosted(isOpen, 'an open request');
     assert.match(open.location.uri, /layer2\/np-layer2\.yaml$/);
     assert.equal(open.location.range.start.line, 18);
     assert.deepEqual(view.problems, []);
@@ -158,20 +161,20 @@ describe('reachability webview', () => {
     );
     const view = await seededView(browser, { model });
     const { page } = view;
-    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx2), 'class'), /v-some/);
+    assert.match(await classOf(page, cell(W.busybox1, W.nginx2)), /v-some/);
     await page.hover(cell(W.busybox1, W.nginx2));
-    assert.match(await page.textContent('#matrix-tooltip'), /Connections: TCP 80 · UDP 53/);
+    assert.match(await textOf(page, '#matrix-tooltip'), /Connections: TCP 80 · UDP 53/);
     assert.equal(await page.isVisible('#matrix-tooltip'), true);
 
     await page.fill('#port', '53/udp');
     await page.press('#port', 'Enter');
     assert.equal(await page.inputValue('#port'), '53/UDP');
-    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx2), 'class'), /v-all/);
-    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx3), 'class'), /v-all/);
+    assert.match(await classOf(page, cell(W.busybox1, W.nginx2)), /v-all/);
+    assert.match(await classOf(page, cell(W.busybox1, W.nginx3)), /v-all/);
     await view.waitPosted((m) => m.type === 'setPort' && m.port === '53/UDP', 'setPort');
     await page.fill('#port', '8080/TCP');
     await page.press('#port', 'Enter');
-    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx2), 'class'), /v-none/);
+    assert.match(await classOf(page, cell(W.busybox1, W.nginx2)), /v-none/);
     await page.fill('#port', '99999');
     await page.press('#port', 'Enter');
     assert.equal(await page.getAttribute('#port', 'aria-invalid'), 'true');
@@ -191,19 +194,19 @@ describe('reachability webview', () => {
     await page.click('.row-header[data-group="layer1"]');
     await page.click('.band[data-group="layer3"]');
     const agg = await page.evaluate(() => ({
-      rows: [...document.querySelectorAll('.row')].map((r) => r.dataset.row),
-      cols: [...document.querySelectorAll('.col-header')].map((c) => c.dataset.col),
+      rows: [...document.querySelectorAll<HTMLElement>('.row')].map((r) => r.dataset.row),
+      cols: [...document.querySelectorAll<HTMLElement>('.col-header')].map((c) => c.dataset.col),
     }));
     assert.deepEqual(agg.rows, ['group:layer1', 'header:layer2', W.busybox2, W.nginx2, 'group:layer3', 'header:(external)', INTERNET]);
     assert.deepEqual(agg.cols, ['group:layer1', W.busybox2, W.nginx2, 'group:layer3', INTERNET]);
     // layer1 → layer3: every pair allowed; layer2 → layer1: none
-    assert.match(await page.getAttribute(cell('group:layer1', 'group:layer3'), 'class'), /v-all/);
-    assert.match(await page.getAttribute(cell(W.busybox2, 'group:layer1'), 'class'), /v-none/);
+    assert.match(await classOf(page, cell('group:layer1', 'group:layer3')), /v-all/);
+    assert.match(await classOf(page, cell(W.busybox2, 'group:layer1')), /v-none/);
     await page.click(cell('group:layer1', 'group:layer3'));
-    assert.match(await page.textContent('.explain'), /layer1 \(2\) → layer3 \(2\)/);
+    assert.match(await textOf(page, '.explain'), /layer1 \(2\) → layer3 \(2\)/);
     assert.equal(await page.locator('.explain .pairs li').count(), 4);
     const state = await view.state();
-    assert.deepEqual(state.collapsed.sort(), ['layer1', 'layer3']);
+    assert.deepEqual(state?.collapsed.sort(), ['layer1', 'layer3']);
     assert.deepEqual(view.problems, []);
     await view.close();
   });
@@ -213,16 +216,18 @@ describe('reachability webview', () => {
     const view = await seededView(browser, { viewport });
     const { page } = view;
     await page.fill('#search', 'layer');
+    await searchApplied(page, 'layer');
     await page.click(cell(W.busybox3, W.nginx1));
     await view.answerExplains();
     await page.waitForSelector('.explain .verdict');
     const scrolled = await page.evaluate(() => {
       const m = document.querySelector('.matrix');
+      if (!m) return 0;
       m.scrollTop = 40;
       return m.scrollTop;
     });
     assert.ok(scrolled > 0, 'the matrix does not scroll at this size');
-    await page.waitForFunction((top) => window.__state && window.__state.scrollTop === top, scrolled);
+    await page.waitForFunction((top) => window.__state?.scrollTop === top, scrolled);
 
     // the user adds an egress rule for layer3 → layer1 nginx on TCP 80 (unsaved buffer)
     const model = seedModel();
@@ -232,15 +237,16 @@ describe('reachability webview', () => {
     assert.equal(await page.textContent('.busy'), 'Updating…');
     await view.send({ type: 'model', model, port: 'any' });
     await view.send({ type: 'busy', busy: false });
-    assert.match(await page.getAttribute(cell(W.busybox3, W.nginx1), 'class'), /v-some/);
+    assert.match(await classOf(page, cell(W.busybox3, W.nginx1)), /v-some/);
     assert.equal(await page.inputValue('#search'), 'layer');
     assert.equal(await page.getAttribute(cell(W.busybox3, W.nginx1), 'aria-selected'), 'true');
-    assert.equal(await page.evaluate(() => document.querySelector('.matrix').scrollTop), scrolled);
+    assert.equal(await page.evaluate(() => document.querySelector('.matrix')?.scrollTop), scrolled);
     // the explanation on screen is asked again, for the new model
     assert.ok((await view.posted('explain')).length > before, 'no refreshed explain request');
 
     const state = await view.state();
     await view.close();
+    assert.ok(state);
     assert.equal(state.search, 'layer');
     assert.deepEqual(state.selected, { src: W.busybox3, dst: W.nginx1 });
 
@@ -248,8 +254,8 @@ describe('reachability webview', () => {
     const again = await seededView(browser, { state, viewport });
     assert.equal(await again.page.inputValue('#search'), 'layer');
     assert.equal(await again.page.getAttribute(cell(W.busybox3, W.nginx1), 'aria-selected'), 'true');
-    assert.equal(await again.page.evaluate(() => document.querySelector('.matrix').scrollTop), scrolled);
-    const req = await again.waitPosted((m) => m.type === 'explain', 'the restored explain request');
+    assert.equal(await again.page.evaluate(() => document.querySelector('.matrix')?.scrollTop), scrolled);
+    const req = await again.waitPosted(isExplain, 'the restored explain request');
     assert.deepEqual([req.src, req.dst], [W.busybox3, W.nginx1]);
     assert.deepEqual(again.problems, []);
     await again.close();
@@ -260,11 +266,11 @@ describe('reachability webview', () => {
     const { page } = view;
     await view.send({ type: 'explanation', requestId: -1, explanation: explain({ src: W.busybox1, dst: W.nginx3, port: { port: 80, protocol: 'TCP' } }) });
     await page.waitForSelector('.explain .verdict');
-    assert.match(await page.textContent('.explain .verdict'), /Allowed on 80\/TCP/);
+    assert.match(await textOf(page, '.explain .verdict'), /Allowed on 80\/TCP/);
     assert.equal(await page.getAttribute(cell(W.busybox1, W.nginx3), 'aria-selected'), 'true');
     await view.send({ type: 'error', message: 'The language server did not answer: boom' });
     assert.equal(await page.isVisible('.banner'), true);
-    assert.match(await page.textContent('.banner'), /boom/);
+    assert.match(await textOf(page, '.banner'), /boom/);
     await view.close();
   });
 
@@ -274,17 +280,17 @@ describe('reachability webview', () => {
     const focusPolicy = { uri: 'file:///work/examples/layer3/np-layer3.yaml', name: 'np-layer3', namespace: 'layer3' };
     await view.send({ type: 'model', model: { ...seedModel(), focus: [W.busybox3, W.nginx3] }, port: 'any', focus: [W.busybox3, W.nginx3], focusPolicy });
     await page.waitForSelector('.focus-chip:not([hidden])');
-    assert.match(await page.textContent('.focus-chip'), /Focus: policy layer3\/np-layer3/);
+    assert.match(await textOf(page, '.focus-chip'), /Focus: policy layer3\/np-layer3/);
     assert.equal(await page.locator('.row-header.focused-ep').count(), 2);
     assert.equal(await page.locator('.col-header.focused-ep').count(), 2);
-    assert.match(await page.getAttribute(cell(W.busybox1, W.nginx2), 'class'), /dimmed/);
-    assert.doesNotMatch(await page.getAttribute(cell(W.busybox1, W.nginx3), 'class'), /dimmed/);
-    assert.deepEqual((await view.state()).focusPolicy, focusPolicy);
+    assert.match(await classOf(page, cell(W.busybox1, W.nginx2)), /dimmed/);
+    assert.doesNotMatch(await classOf(page, cell(W.busybox1, W.nginx3)), /dimmed/);
+    assert.deepEqual((await view.state())?.focusPolicy, focusPolicy);
     await page.click('.chip-clear');
     await view.waitPosted((m) => m.type === 'clearFocus', 'clearFocus');
     assert.equal(await page.isVisible('.focus-chip'), false);
     assert.equal(await page.locator('.cell.dimmed').count(), 0);
-    assert.equal((await view.state()).focusPolicy, undefined);
+    assert.equal((await view.state())?.focusPolicy, undefined);
     assert.deepEqual(view.problems, []);
     await view.close();
   });
@@ -301,7 +307,7 @@ describe('reachability webview', () => {
     const stats = await page.evaluate(() => ({
       rows: document.querySelectorAll('.row').length,
       cells: document.querySelectorAll('[role="gridcell"]').length,
-      rowcount: document.querySelector('[role="grid"]').getAttribute('aria-rowcount'),
+      rowcount: document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount'),
     }));
     assert.equal(stats.rowcount, String(1050 + 1));
     assert.ok(stats.rows < 80, `rendered ${stats.rows} rows`);
@@ -313,8 +319,8 @@ describe('reachability webview', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Control+End');
     const last = await activeCell(page);
-    assert.equal(last.row, 'team-49/svc-9[Deployment]');
-    assert.ok((await page.evaluate(() => document.querySelector('.matrix').scrollTop)) > 20000);
+    assert.equal(last?.row, 'team-49/svc-9[Deployment]');
+    assert.ok(((await page.evaluate(() => document.querySelector('.matrix')?.scrollTop)) ?? 0) > 20000);
     assert.deepEqual(view.problems, []);
     await view.close();
   });

@@ -3,21 +3,50 @@
 // injection grammar (it adds NetworkPolicy scopes without changing how VS Code's own YAML
 // grammar tokenizes anything else). The grammar check uses the vscode-textmate and YAML grammar
 // that ship inside code-server (installed by `npm run setup:e2e`).
-'use strict';
-const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { describe, it } = require('node:test');
-const YAML = require('yaml');
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import * as YAML from 'yaml';
+import { ROOT } from './page';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+interface Setting { type?: string; scope?: string; default?: unknown; enum?: string[]; description?: string; markdownDescription?: string; properties?: Record<string, Setting> }
+interface Manifest {
+  main: string;
+  icon: string;
+  activationEvents: string[];
+  capabilities: { untrustedWorkspaces: { supported: boolean } };
+  contributes: {
+    commands: Array<{ command: string; title: string; category: string }>;
+    menus: Record<string, Array<{ command: string; when: string }>>;
+    configuration: { properties: Record<string, Setting> };
+    snippets: Array<{ path: string }>;
+    grammars: Array<{ scopeName: string; path: string; injectTo: string[] }>;
+    languages?: unknown;
+    yamlValidation?: unknown;
+    jsonValidation?: unknown;
+  };
+}
+interface Snippet { prefix: string; description: string; body: string[] }
+
+/** The bits of vscode-textmate and vscode-oniguruma this test uses. */
+interface TmGrammar { tokenizeLine(line: string, state: unknown): { tokens: Array<{ startIndex: number; endIndex: number; scopes: string[] }>; ruleStack: unknown } }
+interface TmRegistry { loadGrammar(scope: string): Promise<TmGrammar | null> }
+interface TextMate {
+  Registry: new (o: { onigLib: Promise<unknown>; loadGrammar(scope: string): Promise<unknown>; getInjections(scope: string): string[] | undefined }) => TmRegistry;
+  parseRawGrammar(text: string, file: string): unknown;
+  INITIAL: unknown;
+}
+interface Oniguruma { loadWASM(data: ArrayBufferLike): Promise<void>; OnigScanner: new (s: string[]) => unknown; OnigString: new (s: string) => unknown }
+
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const VSCODE = path.join(ROOT, '.e2e/cs/node_modules/code-server/lib/vscode');
+const readSnippets = (): Record<string, Snippet> => JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8')) as Record<string, Snippet>;
 
 /** Expands a snippet body with every placeholder at its default (first choice for choices). */
-function expand(body) {
+function expand(body: string | string[]): string {
   let text = Array.isArray(body) ? body.join('\n') : body;
   for (let guard = 0; guard < 20 && /\$\{\d+[:|]/.test(text); guard++) {
     text = text.replace(/\$\{\d+:([^${}]*)\}/g, '$1').replace(/\$\{\d+\|([^,|]*)[^}]*\|\}/g, '$1');
@@ -39,7 +68,7 @@ describe('package.json contributions', () => {
         'netpolLens.showOutput': 'netpol-lens: Show Output',
       },
     );
-    const menu = c.menus['editor/context'];
+    const menu = c.menus['editor/context'] ?? [];
     assert.deepEqual(menu.map((m) => m.command).sort(), ['netpolLens.explainConnection', 'netpolLens.showReachability']);
     // only on documents holding a NetworkPolicy (a context key the client keeps up to date)
     for (const m of menu) assert.equal(m.when, 'netpolLens.policyDocument');
@@ -56,7 +85,7 @@ describe('package.json contributions', () => {
   });
 
   it('has a setting with a description for every server setting, and a severity entry for every documented code', () => {
-    const props = c.configuration.properties;
+    const props = c.configuration.properties as Record<string, Setting & { enum?: string[] }>;
     for (const key of [
       'netpolLens.checks',
       'netpolLens.dns.namespace',
@@ -67,21 +96,23 @@ describe('package.json contributions', () => {
       'netpolLens.reportUnisolatedWorkloads',
       'netpolLens.trace.server',
     ]) {
-      assert.ok(props[key], `${key} missing`);
-      assert.ok(props[key].description || props[key].markdownDescription, `${key} has no description`);
+      const p = props[key];
+      assert.ok(p, `${key} missing`);
+      assert.ok(p.description || p.markdownDescription, `${key} has no description`);
     }
     for (const [key, p] of Object.entries(props)) if (key !== 'netpolLens.trace.server') assert.equal(p.scope, 'resource', key);
-    assert.equal(props['netpolLens.reportUnisolatedWorkloads'].default, false);
-    assert.deepEqual(props['netpolLens.trace.server'].enum, ['off', 'messages', 'verbose']);
+    assert.equal(props['netpolLens.reportUnisolatedWorkloads']?.default, false);
+    assert.deepEqual(props['netpolLens.trace.server']?.enum, ['off', 'messages', 'verbose']);
 
     const docs = fs.readFileSync(path.join(ROOT, 'docs/checks.md'), 'utf8');
-    const documented = [...docs.matchAll(/^## ([a-z][a-z0-9-]+)\n\n\*\*Default severity:\*\* ([a-z]+)/gm)].map((m) => [m[1], m[2]]);
+    const documented = [...docs.matchAll(/^## ([a-z][a-z0-9-]+)\n\n\*\*Default severity:\*\* ([a-z]+)/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
     assert.ok(documented.length >= 28, `only ${documented.length} codes found in docs/checks.md`);
-    const checks = props['netpolLens.checks'].properties;
+    const checks = props['netpolLens.checks']?.properties ?? {};
     for (const [code, severity] of documented) {
-      assert.ok(checks[code], `netpolLens.checks has no entry for ${code}`);
-      assert.deepEqual(checks[code].enum, ['error', 'warning', 'information', 'hint', 'off'], code);
-      assert.match(checks[code].markdownDescription, new RegExp(`Default: \`${severity}\``), `${code}: default severity differs from docs/checks.md`);
+      const entry = checks[code];
+      assert.ok(entry, `netpolLens.checks has no entry for ${code}`);
+      assert.deepEqual(entry.enum, ['error', 'warning', 'information', 'hint', 'off'], code);
+      assert.match(entry.markdownDescription ?? '', new RegExp(`Default: \`${severity}\``), `${code}: default severity differs from docs/checks.md`);
     }
   });
 
@@ -97,18 +128,18 @@ describe('webview styles', () => {
     const css = fs.readFileSync(path.join(ROOT, 'client/webview/styles.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     const literal = css.match(/#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/g);
     assert.deepEqual(literal, null, 'literal colours in styles.css');
-    const vars = [...css.matchAll(/var\((--[\w-]+)/g)].map((m) => m[1]);
+    const vars = [...css.matchAll(/var\((--[\w-]+)/g)].map((m) => m[1] ?? '');
     const own = new Set([...css.matchAll(/^\s*(--[\w-]+)\s*:/gm)].map((m) => m[1]));
     const geometry = /^--(row-h|col-w|band-h|row-header-w|col-header-h)$/; // sizes set by matrix.ts
     for (const v of vars) assert.ok(v.startsWith('--vscode-') || own.has(v) || geometry.test(v), `${v} is neither a --vscode-* variable nor defined here`);
     for (const m of css.matchAll(/^\s*(--[\w-]+)\s*:\s*([^;]+);/gm)) {
-      if (/^--(allowed|denied|some|rule|header-bg)/.test(m[1])) assert.match(m[2], /^var\(--vscode-/, `${m[1]} must come from the theme`);
+      if (/^--(allowed|denied|some|rule|header-bg)/.test(m[1] ?? '')) assert.match(m[2] ?? '', /^var\(--vscode-/, `${m[1]} must come from the theme`);
     }
   });
 });
 
 describe('snippets', () => {
-  const snippets = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8'));
+  const snippets = readSnippets();
 
   it('cover the common policies, each with a prefix, a description and tab stops', () => {
     const names = Object.keys(snippets);
@@ -120,7 +151,7 @@ describe('snippets', () => {
       assert.ok(s.description && s.description.length > 20, name);
       assert.match(s.body.join('\n'), /\$\{1:/, `${name} has no tab stops`);
     }
-    const cidr = expand(Object.entries(snippets).find(([n]) => /CIDR/.test(n))[1].body);
+    const cidr = expand(Object.entries(snippets).find(([n]) => /CIDR/.test(n))?.[1].body ?? '');
     assert.match(cidr, /except:\n\s+- 169\.254\.169\.254\/32/);
   });
 
@@ -129,7 +160,7 @@ describe('snippets', () => {
     try {
       for (const [i, [name, s]] of Object.entries(snippets).entries()) {
         const text = expand(s.body);
-        const doc = YAML.parse(text);
+        const doc = YAML.parse(text) as { kind: string; apiVersion: string; spec: { podSelector: unknown } };
         assert.equal(doc.kind, 'NetworkPolicy', name);
         assert.equal(doc.apiVersion, 'networking.k8s.io/v1', name);
         assert.ok(doc.spec.podSelector, name);
@@ -137,13 +168,13 @@ describe('snippets', () => {
       }
       const cli = path.join(ROOT, 'server/dist/cli.js');
       assert.ok(fs.existsSync(cli), 'server/dist/cli.js is missing: build first');
-      let out;
+      let out: string;
       try {
         out = execFileSync(process.execPath, [cli, 'check', dir, '--format', 'json'], { encoding: 'utf8' });
       } catch (e) {
-        out = e.stdout; // exit code 1 = findings at or above error
+        out = String((e as { stdout?: unknown }).stdout); // exit code 1 = findings at or above error
       }
-      const errors = JSON.parse(out).filter((f) => f.severity === 'error');
+      const errors = (JSON.parse(out) as Array<{ severity: string }>).filter((f) => f.severity === 'error');
       assert.deepEqual(errors, []);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -155,18 +186,19 @@ describe('injection grammar', () => {
   const grammarPath = path.join(ROOT, 'syntaxes/netpol.injection.tmLanguage.json');
 
   it('is contributed as an injection into source.yaml only', () => {
-    const g = JSON.parse(fs.readFileSync(grammarPath, 'utf8'));
+    const g = JSON.parse(fs.readFileSync(grammarPath, 'utf8')) as { scopeName: string; injectionSelector: string };
     assert.deepEqual(pkg.contributes.grammars, [{ scopeName: g.scopeName, path: './syntaxes/netpol.injection.tmLanguage.json', injectTo: ['source.yaml'] }]);
     assert.match(g.injectionSelector, /^L:source\.yaml /);
   });
 
   it('adds NetworkPolicy scopes and leaves every other YAML token as it was', async () => {
     assert.ok(fs.existsSync(VSCODE), `code-server is not installed (${VSCODE}): run "npm run setup:e2e"`);
-    const tm = require(path.join(VSCODE, 'node_modules/vscode-textmate'));
-    const onig = require(path.join(VSCODE, 'node_modules/vscode-oniguruma'));
+    // code-server's copies (untyped here: they are not dependencies of this package)
+    const tm = require(path.join(VSCODE, 'node_modules/vscode-textmate')) as TextMate;
+    const onig = require(path.join(VSCODE, 'node_modules/vscode-oniguruma')) as Oniguruma;
     await onig.loadWASM(fs.readFileSync(path.join(VSCODE, 'node_modules/vscode-oniguruma/release/onig.wasm')).buffer);
     const syntaxes = path.join(VSCODE, 'extensions/yaml/syntaxes');
-    const yamlFiles = {
+    const yamlFiles: Record<string, string> = {
       'source.yaml': 'yaml.tmLanguage.json',
       'source.yaml.1.3': 'yaml-1.3.tmLanguage.json',
       'source.yaml.1.2': 'yaml-1.2.tmLanguage.json',
@@ -174,20 +206,22 @@ describe('injection grammar', () => {
       'source.yaml.1.0': 'yaml-1.0.tmLanguage.json',
       'source.yaml.embedded': 'yaml-embedded.tmLanguage.json',
     };
-    const registry = (withInjection) =>
+    const registry = (withInjection: boolean): TmRegistry =>
       new tm.Registry({
-        onigLib: Promise.resolve({ createOnigScanner: (s) => new onig.OnigScanner(s), createOnigString: (s) => new onig.OnigString(s) }),
-        loadGrammar: async (scope) => {
-          if (yamlFiles[scope]) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, yamlFiles[scope]), 'utf8'), yamlFiles[scope]);
+        onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new onig.OnigScanner(s), createOnigString: (s: string) => new onig.OnigString(s) }),
+        loadGrammar: async (scope: string) => {
+          const file = yamlFiles[scope];
+          if (file) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), file);
           if (scope === 'netpol.injection') return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
           return null;
         },
-        getInjections: (scope) => (withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined),
+        getInjections: (scope: string) => (withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined),
       });
-    const tokenize = async (withInjection, text) => {
+    const tokenize = async (withInjection: boolean, text: string): Promise<Array<{ text: string; scopes: string[] }>> => {
       const g = await registry(withInjection).loadGrammar('source.yaml');
+      assert.ok(g, 'no source.yaml grammar');
       let state = tm.INITIAL;
-      const out = [];
+      const out: Array<{ text: string; scopes: string[] }> = [];
       for (const line of text.split('\n')) {
         const r = g.tokenizeLine(line, state);
         state = r.ruleStack;
@@ -200,23 +234,26 @@ describe('injection grammar', () => {
     };
     const samples = [
       ...['layer1', 'layer2', 'layer3'].flatMap((l) => ['apps.yaml', 'namespace.yaml', `np-${l}.yaml`].map((f) => path.join(ROOT, 'examples', l, f))).map((f) => fs.readFileSync(f, 'utf8')),
-      ...Object.values(JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8'))).map((s) => expand(s.body)),
+      ...Object.values(readSnippets()).map((s) => expand(s.body)),
       // not Kubernetes: a compose file and a workflow must look exactly the same
       'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n    networks: [front]\n',
       'on:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          from: x\n',
     ];
-    const added = new Set();
+    const added = new Set<string>();
     for (const text of samples) {
       const base = await tokenize(false, text);
       const inj = await tokenize(true, text);
       assert.deepEqual(inj.map((t) => t.text), base.map((t) => t.text), 'token boundaries changed');
       for (let i = 0; i < base.length; i++) {
-        const ours = inj[i].scopes.filter((s) => s.endsWith('.netpol'));
+        const b = base[i];
+        const t = inj[i];
+        assert.ok(b && t);
+        const ours = t.scopes.filter((s) => s.endsWith('.netpol'));
         for (const s of ours) added.add(s);
-        const rest = inj[i].scopes.filter((s) => !s.endsWith('.netpol') && s !== 'entity.name.tag.yaml');
-        const baseRest = base[i].scopes.filter((s) => s !== 'entity.name.tag.yaml' && (ours.length === 0 || !/^(meta\.map\.key|string\.unquoted\.plain)/.test(s)));
-        assert.deepEqual(rest, baseRest, `scopes of ${JSON.stringify(inj[i].text)} changed beyond the injected ones`);
-        if (ours.some((s) => /^(support\.type\.(selector|peer)|keyword\.control\.rule|meta\.rule-part)\.netpol$/.test(s))) assert.ok(inj[i].scopes.includes('entity.name.tag.yaml'), `${inj[i].text} lost its key scope`);
+        const rest = t.scopes.filter((s) => !s.endsWith('.netpol') && s !== 'entity.name.tag.yaml');
+        const baseRest = b.scopes.filter((s) => s !== 'entity.name.tag.yaml' && (ours.length === 0 || !/^(meta\.map\.key|string\.unquoted\.plain)/.test(s)));
+        assert.deepEqual(rest, baseRest, `scopes of ${JSON.stringify(t.text)} changed beyond the injected ones`);
+        if (ours.some((s) => /^(support\.type\.(selector|peer)|keyword\.control\.rule|meta\.rule-part)\.netpol$/.test(s))) assert.ok(t.scopes.includes('entity.name.tag.yaml'), `${t.text} lost its key scope`);
       }
       // visible scopes never land in non-Kubernetes YAML
       if (!/apiVersion/.test(text)) {
