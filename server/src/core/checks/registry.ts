@@ -84,6 +84,10 @@ export const PARSE_CODES: readonly CodeMeta[] = [
     summary: 'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
   }),
   defineCode({
+    code: 'lenient-yaml', defaultSeverity: 'hint',
+    summary: 'A document kubectl reads but other YAML tools reject (a continuation line indented no deeper than its key, a TAB in a flow collection); netpol-lens reads it as kubectl does.',
+  }),
+  defineCode({
     code: 'unreadable-file', defaultSeverity: 'warning',
     summary: 'A file is binary, too large or expands to too many nodes to be analysed.',
   }),

@@ -47,13 +47,13 @@ import {
   isScalar,
   isSeq,
   Pair,
-  parseAllDocuments,
   Scalar,
   stringify,
   visit,
   YAMLMap,
   YAMLSeq,
 } from 'yaml';
+import { readDocuments } from './documents';
 
 /** Replace the text in `[start, end)` (UTF-16 offsets into the original text) with `newText`. */
 export interface TextEdit {
@@ -120,7 +120,7 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
  * file holds no document.
  */
 export function documentIndexAt(text: string, offset: number): number {
-  const docs = parseAllDocuments(text);
+  const docs = readDocuments(text).docs;
   let index = docs.length === 0 ? -1 : 0;
   docs.forEach((doc, i) => {
     if (doc.range[0] <= offset) index = i;
@@ -130,7 +130,7 @@ export function documentIndexAt(text: string, offset: number): number {
 
 /** The block style of document `docIndex`, else of the whole file, else {@link DEFAULT_STYLE}. */
 export function detectStyle(text: string, docIndex: number): BlockStyle {
-  const docs = parseAllDocuments(text, { keepSourceTokens: true });
+  const docs = readDocuments(text, { keepSourceTokens: true }).docs;
   const doc = docs[docIndex];
   return styleOf(text, doc ? [doc] : [], docs);
 }
@@ -335,9 +335,11 @@ interface Located {
 
 function run(text: string, docIndex: number, plan: (ctx: Context) => Plan | EditResult): EditResult {
   try {
-    const docs = parseAllDocuments(text, { keepSourceTokens: true });
+    const read = readDocuments(text, { keepSourceTokens: true });
+    const docs = read.docs;
     const doc = docs[docIndex];
     if (!doc) return fail(`the file has no document #${docIndex}`);
+    if (read.lenient.has(docIndex)) return fail(`document #${docIndex} is YAML only kubectl reads (lenient-yaml): fix its indentation first`);
     const firstError = doc.errors[0];
     if (firstError) return fail(`document #${docIndex} has YAML errors: ${firstError.message}`);
     const eolAt = text.indexOf('\n');
@@ -366,7 +368,9 @@ function withExpect(edits: readonly TextEdit[] | string, expect: (js: unknown) =
  */
 function verify(ctx: Context, edits: readonly TextEdit[], expect: (js: unknown) => unknown): EditResult {
   const output = applyEdits(ctx.text, edits);
-  const after = parseAllDocuments(output);
+  const afterRead = readDocuments(output);
+  const after = afterRead.docs;
+  if (afterRead.lenient.has(ctx.docIndex)) return fail('the edit would give YAML only kubectl reads');
   if (after.length !== ctx.docs.length) return fail('the edit would change the number of documents');
   for (const [i, doc] of after.entries()) {
     const before = ctx.docs[i];

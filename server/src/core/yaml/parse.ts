@@ -2,10 +2,11 @@
  * Reads one file into YAML documents with the `yaml` package, without ever throwing. Files that are
  * not Kubernetes manifests are skipped silently; broken manifests become findings.
  */
-import { Composer, Parser, isMap, isScalar, type CST, type Document } from 'yaml';
+import { isMap, isScalar, type Document } from 'yaml';
 import type { Finding } from '../model/finding';
 import type { UnanalysedDocument } from '../model/types';
-import { kindFromLeaves, leaves, templateMarks, type Leaf } from './tokens';
+import { readDocuments, type Leniency, type ReadDocuments } from './documents';
+import { kindFromLeaves } from './tokens';
 
 export interface ParseOptions {
   /** Files larger than this are not parsed (default 8 MiB). */
@@ -57,11 +58,9 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     return { uri, docs: [], problems, unanalysed: [] };
   }
   if (!looksLikeManifest(text)) return { uri, docs: [], problems, unanalysed: [] };
-  let docs: Document.Parsed[];
-  let tokens: CST.Token[];
+  let read: ReadDocuments;
   try {
-    tokens = Array.from(new Parser().parse(text));
-    docs = Array.from(new Composer({ uniqueKeys: true, strict: false }).compose(tokens));
+    read = readDocuments(text);
   } catch (e) {
     problems.push({
       code: 'yaml-syntax-error', severity: 'error', uri, span: { start: 0, end: 0 },
@@ -69,10 +68,9 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     });
     return { uri, docs: [], problems, unanalysed: [] };
   }
+  const { docs, templates: marks } = read;
   const unanalysed: UnanalysedDocument[] = [];
-  // template delimiters where the lexer read them as YAML structure (never inside a string)
-  let all: Leaf[] | undefined;
-  const marks = text.includes('{{') || text.includes('{%') ? templateMarks((all = leaves(tokens))) : [];
+  const all = marks.length > 0 || docs.some((d) => d.errors.length > 0) ? read.leaves() : undefined;
   let m = 0;
   docs.forEach((d, docIndex) => {
     const docStart = docIndex === 0 ? 0 : d.range[0];
@@ -91,6 +89,8 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'template', ...(k ? { kind: k } : {}) });
       return;
     }
+    const lenient = read.lenient.get(docIndex);
+    if (lenient) problems.push(lenientFinding(uri, text, lenient));
     if (d.errors.length === 0) return;
     for (const err of d.errors.slice(0, 5)) {
       const [start, end] = err.pos;
@@ -104,6 +104,22 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
   });
   // every document keeps its position in the list (its docIndex); lowering skips the unanalysed ones
   return { uri, docs, problems, unanalysed };
+}
+
+/** The hint for a document read only as kubectl (go-yaml) reads it. */
+function lenientFinding(uri: string, text: string, l: Leniency): Finding {
+  const at = l.lines[0] ?? 0;
+  let end = text.indexOf('\n', at);
+  if (end < 0) end = text.length;
+  if (text[end - 1] === '\r') end--;
+  const what = l.kind === 'quoted-continuation'
+    ? 'a continuation line of a multi-line quoted string is indented no deeper than its key'
+    : 'a continuation line of a flow collection ([…] or {…}) starts with a TAB or is indented no deeper than its key';
+  const more = l.lines.length > 1 ? ` (${l.lines.length} such lines)` : '';
+  return {
+    code: 'lenient-yaml', severity: 'hint', uri, span: { start: at, end: Math.max(at, end) },
+    message: `kubectl reads this document, but other YAML tools reject it: ${what}${more} ("${l.error}"). netpol-lens reads it as kubectl does. Indent such lines with spaces, deeper than their key, so that editors, linters and YAML libraries accept the file too.`,
+  };
 }
 
 /** Kinds whose documents, when unreadable, are at least a warning: the verdicts depend on them. */
