@@ -8,15 +8,18 @@ import type {
   EndpointDto,
   ExplainParams,
   ExplainResult,
+  PolicyAtMethod,
+  PolicyAtParams,
+  PolicyAtResult,
   ReachabilityMethod,
   ReachabilityResult,
   ShowReachabilityArgs,
 } from '../../server/src/protocol/requests';
 import type { Server } from './client';
-import { policyAt } from './manifests';
 import { parsePort, ReachabilityPanel } from './reachability/panel';
 
 const REACHABILITY: typeof ReachabilityMethod = 'netpolLens/reachability';
+const POLICY_AT: typeof PolicyAtMethod = 'netpolLens/policyAt';
 
 export interface Ctx {
   context: vscode.ExtensionContext;
@@ -31,7 +34,7 @@ function isFocusPolicy(v: unknown): v is ShowReachabilityArgs {
   return typeof o.uri === 'string' && typeof o.name === 'string' && typeof o.namespace === 'string';
 }
 
-const showReachability: CommandFactory = (ctx) => (arg?: unknown) => {
+const showReachability: CommandFactory = (ctx) => async (arg?: unknown) => {
   let focusPolicy: ShowReachabilityArgs | undefined;
   if (isFocusPolicy(arg)) focusPolicy = arg;
   else if (typeof arg === 'object' && arg !== null && isFocusPolicy((arg as { focusPolicy?: unknown }).focusPolicy)) {
@@ -39,11 +42,23 @@ const showReachability: CommandFactory = (ctx) => (arg?: unknown) => {
   } else if (arg instanceof vscode.Uri) {
     // From the editor context menu: focus on the policy under the cursor, if any.
     const editor = vscode.window.activeTextEditor;
-    if (editor && editor.document.uri.toString() === arg.toString()) focusPolicy = policyAt(editor.document, editor.selection.active);
+    if (editor && editor.document.uri.toString() === arg.toString()) focusPolicy = await policyUnderCursor(ctx, editor);
   }
   void ctx.server.ensureStarted().catch(() => undefined);
   return ReachabilityPanel.createOrShow(ctx.context, ctx.server, { focusPolicy });
 };
+
+/** The server's answer to "which policy is under the cursor"; none when it cannot tell (not running, not indexed). */
+async function policyUnderCursor(ctx: Ctx, editor: vscode.TextEditor): Promise<ShowReachabilityArgs | undefined> {
+  const { line, character } = editor.selection.active;
+  const params: PolicyAtParams = { textDocument: { uri: editor.document.uri.toString() }, position: { line, character } };
+  try {
+    return (await ctx.server.request<PolicyAtResult>(POLICY_AT, params)) ?? undefined;
+  } catch (e) {
+    ctx.server.output.appendLine(`netpolLens/policyAt failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
 
 interface EndpointItem extends vscode.QuickPickItem {
   id?: string;

@@ -2,7 +2,8 @@
  * Cheap, content-based recognition of Kubernetes manifests, used to decide when the language
  * server is worth starting. Activation events can only name a language (`onLanguage:yaml`), and
  * most YAML and JSON files are not Kubernetes manifests (CI workflows, compose files, package.json).
- * This is a heuristic on the first bytes of a document; all real parsing happens in the server.
+ * This is a heuristic on the first bytes of a document; all real parsing happens in the server
+ * (which also answers which policy is under the cursor: `netpolLens/policyAt`).
  */
 import * as vscode from 'vscode';
 
@@ -27,53 +28,6 @@ export function isCandidate(doc: vscode.TextDocument): boolean {
     (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') &&
     looksLikeManifest(doc.getText(), doc.languageId)
   );
-}
-
-/** The NetworkPolicy around `position`, found by a plain scan of the YAML document it sits in. */
-export function policyAt(
-  doc: vscode.TextDocument,
-  position: vscode.Position,
-): { uri: string; name: string; namespace: string } | undefined {
-  if (doc.languageId !== 'yaml') return undefined;
-  const lines = doc.getText().split(/\r?\n/);
-  let start = position.line;
-  while (start > 0 && !/^---/.test(lines[start] ?? '')) start--;
-  let end = position.line + 1;
-  while (end < lines.length && !/^---/.test(lines[end] ?? '')) end++;
-  let kind: string | undefined;
-  let name: string | undefined;
-  let namespace: string | undefined;
-  let inMetadata = false;
-  for (let i = start; i < end; i++) {
-    const line = lines[i] ?? '';
-    const top = /^([A-Za-z]+)\s*:\s*(.*)$/.exec(line);
-    if (top) {
-      inMetadata = top[1] === 'metadata';
-      if (top[1] === 'kind') kind = unquote(top[2] ?? '');
-      continue;
-    }
-    if (!inMetadata) continue;
-    const child = /^ {1,8}(name|namespace)\s*:\s*(.*)$/.exec(line);
-    if (child && /^ {1,8}\S/.test(line) && (line.length - line.trimStart().length) === indentOfFirstChild(lines, i)) {
-      if (child[1] === 'name') name = unquote(child[2] ?? '');
-      else namespace = unquote(child[2] ?? '');
-    }
-  }
-  if (kind !== 'NetworkPolicy' || !name) return undefined;
-  return { uri: doc.uri.toString(), name, namespace: namespace || 'default' };
-}
-
-function indentOfFirstChild(lines: string[], i: number): number {
-  // the indentation of the first line below `metadata:`
-  let j = i;
-  while (j > 0 && !/^metadata\s*:/.test(lines[j - 1] ?? '')) j--;
-  const first = lines[j] ?? '';
-  return first.length - first.trimStart().length;
-}
-
-function unquote(v: string): string {
-  const s = v.replace(/\s+#.*$/, '').trim();
-  return s.replace(/^(['"])(.*)\1$/, '$2');
 }
 
 const YAML_POLICY = /^[ \t-]*kind[ \t]*:[ \t]*["']?NetworkPolicy\b/m;

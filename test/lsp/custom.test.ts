@@ -1,12 +1,12 @@
 /**
- * The custom requests of the reachability view: `netpolLens/reachability` and `netpolLens/explain`
- * (protocol/requests.ts), answered from the workspace index and the open buffers.
+ * The custom requests of the reachability view: `netpolLens/reachability`, `netpolLens/explain` and
+ * `netpolLens/policyAt` (protocol/requests.ts), answered from the workspace index and the open buffers.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExplainResult, ReachabilityResult } from '../../server/src/protocol/requests';
+import type { ExplainResult, PolicyAtResult, ReachabilityResult } from '../../server/src/protocol/requests';
 import { LspClient, tempWorkspace } from '../support/lsp-harness';
 
 describe('custom requests', () => {
@@ -106,5 +106,26 @@ describe('custom requests', () => {
     await assert.rejects(client.request('netpolLens/explain', null), (e: { code?: number }) => e.code === -32602);
     const r = await client.request<ReachabilityResult>('netpolLens/reachability', null);
     assert.ok(r.endpoints.length > 0);
+  });
+
+  it('netpolLens/policyAt names the policy around a position, from the disk and from unsaved buffers', async () => {
+    const at = (uri: string, line: number, character = 2): Promise<PolicyAtResult> =>
+      client.request<PolicyAtResult>('netpolLens/policyAt', { textDocument: { uri }, position: { line, character } });
+    assert.deepEqual(await at(np3, 3), { uri: np3, name: 'np-layer3', namespace: 'layer3' }, 'metadata.name');
+    assert.deepEqual(await at(np3, 12), { uri: np3, name: 'np-layer3', namespace: 'layer3' }, 'in the rules');
+    assert.equal(await at(ws.fileUri('layer3/apps.yaml'), 3), null, 'a Deployment');
+    assert.equal(await at(ws.fileUri('nowhere.yaml'), 0), null, 'a file the server does not know');
+
+    const extra = ws.fileUri('extra.yaml');
+    await client.open(extra, [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', '---',
+      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: "unsaved"', 'spec:', '  podSelector: {}', '',
+    ].join('\n'));
+    assert.equal(await at(extra, 3), null, 'the ConfigMap of the same file');
+    assert.deepEqual(await at(extra, 10), { uri: extra, name: 'unsaved', namespace: 'default' }, 'no namespace: default');
+    await client.close(extra);
+
+    await assert.rejects(client.request('netpolLens/policyAt', { textDocument: { uri: np3 } }), (e: { code?: number }) => e.code === -32602);
+    await assert.rejects(client.request('netpolLens/policyAt', null), (e: { code?: number }) => e.code === -32602);
   });
 });

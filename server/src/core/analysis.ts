@@ -7,7 +7,8 @@ import { WorkspaceIndex } from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
 import { runChecks } from './checks/registry';
-import { PolicyEngine, computeReachability, reachabilityRows, type ReachEntry, type ReachQuery } from './semantics/engine';
+import { PolicyEngine } from './semantics/engine';
+import { computeReachability, reachabilityRows, type ReachEntry, type ReachQuery } from './semantics/matrix';
 import type { Endpoint } from './semantics/compile';
 import { explainConnection, type Explanation } from './semantics/explain';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
@@ -22,6 +23,8 @@ import { completions, type CoreCompletion } from './features/completion';
 import { definition } from './features/definition';
 import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
+import { policyAt } from './features/lookup';
+import { reachabilityView, workspaceCounts, type ReachView, type ReachViewCounts, type ReachViewQuery } from './view/reachability';
 
 export class AnalysisHost {
   private index: WorkspaceIndex;
@@ -94,6 +97,16 @@ export class Analysis {
     return reachabilityRows(this.engine, q);
   }
 
+  /** The reachability view's model: namespaces shown, endpoints, rows, focus and counts. */
+  reachabilityView(q: ReachViewQuery): ReachView {
+    return reachabilityView(this.index, this.engine, q);
+  }
+
+  /** Policies, workloads, namespaces and manifest files of the workspace. */
+  counts(): ReachViewCounts {
+    return workspaceCounts(this.index);
+  }
+
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
     const src = this.engine.endpoint(srcId);
     const dst = this.engine.endpoint(dstId);
@@ -131,6 +144,12 @@ export class Analysis {
 
   symbols(uri: string): CoreSymbol[] {
     return symbols(this, uri);
+  }
+
+  /** The NetworkPolicy whose manifest holds the offset (the innermost, for List items). */
+  policyAt(uri: string, offset: number): { readonly name: string; readonly namespace: string } | undefined {
+    const p = policyAt(this.index, uri, offset);
+    return p ? { name: p.name.value, namespace: p.namespace } : undefined;
   }
 
   // ---------- fixes (fixes/fix.ts) ----------

@@ -19,7 +19,7 @@ export type { Check, CodeMeta } from './checks/types';
 export { checksSettingSchema, checksDocTable, CHECKS_TABLE_BEGIN, CHECKS_TABLE_END } from './checks/contributions';
 export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';
 export type { Endpoint } from './semantics/compile';
-export type { ReachEntry, ReachQuery } from './semantics/engine';
+export type { ReachEntry, ReachQuery } from './semantics/matrix';
 export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
 export { isJsonUri, looksLikeManifest } from './yaml/parse';
 export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, isSkippedFolder, inSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB } from './manifest-files';
@@ -27,4 +27,5 @@ export { reachJson, reachCsv, reachDot, reachTable, type ReachListing } from './
 export { explainText } from './render/explain-text';
 export { coverageNotes } from './render/coverage';
 export type { PolicyEngine } from './semantics/engine';
+export type { ReachView, ReachViewCounts, ReachViewEndpoint, ReachViewLimit, ReachViewQuery } from './view/reachability';
 export { findingsText, findingsJson, findingsSarif, docsUrl, DOCS_BASE, type PlacedFinding } from './render/findings';

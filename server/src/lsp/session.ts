@@ -16,11 +16,12 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analysis, AnalysisHost, isManifestPath, MANIFEST_GLOB, type FileChange } from '../core/index';
+import { AnalysisHost, isManifestPath, MANIFEST_GLOB, type Analysis, type FileChange } from '../core/index';
 import { StatusNotification, type StatusParams } from '../protocol/requests';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { readClientCaps, type ClientCaps, type ServerContext } from './context';
-import { defaultScopeConfig, scopeConfig, type Folder, type ScopeConfig } from './config';
+import { FolderAnalyses } from './analyses';
+import type { Folder, ScopeConfig } from './config';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
 import { Scheduler } from './scheduler';
@@ -39,10 +40,7 @@ export class Session implements ServerContext {
   caps: ClientCaps = readClientCaps({});
   /** canonical URI → the client's spelling, for open buffers. */
   private readonly open = new Map<string, string>();
-  /** Scope configuration per folder URI; `''` is the window (files outside every folder). */
-  private configs = new Map<string, ScopeConfig>([['', defaultScopeConfig()]]);
-  private hostKey = defaultScopeConfig().key;
-  private readonly extraAnalyses = new WeakMap<Analysis, Map<string, Analysis>>();
+  private readonly analyses: FolderAnalyses;
   private configReady = false;
   /** Settings pushed with didChangeConfiguration by a client that cannot be asked. */
   private pushed: NetpolLensSettings | undefined;
@@ -63,6 +61,7 @@ export class Session implements ServerContext {
       log: (m) => this.log(m),
     });
     this.publisher = new DiagnosticsPublisher(this);
+    this.analyses = new FolderAnalyses(this.host, (uri) => this.disk.folderOf(uri), (m) => this.log(m), (m, e) => this.error(m, e));
   }
 
   listen(): void {
@@ -189,7 +188,7 @@ export class Session implements ServerContext {
   private async foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
     if (removed.length > 0) {
       this.disk.removeFolders(removed);
-      for (const f of removed) this.configs.delete(canonicalUri(f.uri).replace(/\/+$/, ''));
+      for (const f of removed) this.analyses.forget(canonicalUri(f.uri).replace(/\/+$/, ''));
       this.scheduler.request();
     }
     const fresh = this.disk.addFolders(added);
@@ -202,39 +201,17 @@ export class Session implements ServerContext {
 
   // ---- configuration --------------------------------------------------------------------------
 
-  private async loadConfig(): Promise<void> {
-    const scopes = ['', ...this.disk.folders.map((f) => f.uri)];
-    const next = new Map<string, ScopeConfig>();
-    if (this.caps.configuration) {
-      const items = scopes.flatMap((s) => [
-        { ...(s ? { scopeUri: s } : {}), section: 'netpolLens' },
-        { ...(s ? { scopeUri: s } : {}), section: 'files.exclude' },
-      ]);
-      let values: unknown[] = [];
-      try {
-        values = await this.connection.workspace.getConfiguration(items);
-      } catch (e) {
-        this.error('workspace/configuration failed; using the default settings', e);
-      }
-      scopes.forEach((s, i) => {
-        const raw = values[2 * i] as NetpolLensSettings | null | undefined;
-        next.set(s, scopeConfig(raw, values[2 * i + 1], (m) => this.log(m)));
-      });
-    } else {
-      const cfg = this.pushed ? scopeConfig(this.pushed, undefined, (m) => this.log(m)) : defaultScopeConfig();
-      for (const s of scopes) next.set(s, cfg);
-    }
-    this.configs = next;
-    const primary = this.configs.get(this.disk.folders[0]?.uri ?? '') ?? defaultScopeConfig();
-    this.hostKey = primary.key;
-    this.host.setSettings(primary.settings);
+  private loadConfig(): Promise<void> {
+    return this.analyses.load(this.disk.folders, this.caps.configuration
+      ? { kind: 'ask', fetch: (items) => this.connection.workspace.getConfiguration(items) }
+      : { kind: 'pushed', settings: this.pushed });
   }
 
   private async reloadConfig(): Promise<void> {
     if (!this.configReady) return;
-    const before = new Map([...this.configs].map(([k, v]) => [k, v.excludePatterns.join('\n')]));
+    const before = new Map(this.disk.folders.map((f) => [f.uri, this.analyses.excludesOf(f.uri)]));
     await this.loadConfig();
-    const rescan = this.disk.folders.filter((f) => before.get(f.uri) !== this.configs.get(f.uri)?.excludePatterns.join('\n'));
+    const rescan = this.disk.folders.filter((f) => before.get(f.uri) !== this.analyses.excludesOf(f.uri));
     this.syncOpenBuffers();
     this.scheduler.request(0);
     if (rescan.length > 0) await this.indexFolders(rescan);
@@ -242,8 +219,7 @@ export class Session implements ServerContext {
 
   /** The configuration of the innermost folder holding `uri`, else the window's. */
   configFor(uri: string): ScopeConfig {
-    const folder = this.disk.folderOf(uri);
-    return this.configs.get(folder?.uri ?? '') ?? this.configs.get('') ?? defaultScopeConfig();
+    return this.analyses.configFor(uri);
   }
 
   // ---- open buffers ---------------------------------------------------------------------------
@@ -286,47 +262,14 @@ export class Session implements ServerContext {
     if (!this.configReady || this.shuttingDown) return;
     this.publisher.publish({
       onlyOpen: !this.indexed,
-      groups: this.analysisGroups(),
+      groups: this.analyses.groups(this.scheduler.snapshot()),
       failures: [...this.disk.failures.values()],
     });
     this.sendStatus(false);
   }
 
-  /** One analysis per distinct settings in use, each owning the files of its folders. */
-  private analysisGroups(): Array<{ analysis: Analysis; owns: (uri: string) => boolean }> {
-    const base = this.scheduler.snapshot();
-    const keys = new Set<string>();
-    for (const uri of base.index.files.keys()) keys.add(this.configFor(uri).key);
-    keys.add(this.hostKey);
-    return [...keys].map((key) => ({
-      analysis: key === this.hostKey ? base : this.analysisWith(base, this.scopeByKey(key)),
-      owns: (uri: string) => this.configFor(uri).key === key,
-    }));
-  }
-
-  private scopeByKey(key: string): ScopeConfig {
-    for (const c of this.configs.values()) if (c.key === key) return c;
-    return defaultScopeConfig();
-  }
-
-  private analysisWith(base: Analysis, scope: ScopeConfig): Analysis {
-    let m = this.extraAnalyses.get(base);
-    if (!m) {
-      m = new Map();
-      this.extraAnalyses.set(base, m);
-    }
-    let a = m.get(scope.key);
-    if (!a) {
-      a = new Analysis(base.index, scope.settings);
-      m.set(scope.key, a);
-    }
-    return a;
-  }
-
   analysisFor(uri: string): Analysis {
-    const base = this.scheduler.snapshot();
-    const scope = this.configFor(uri);
-    return scope.key === this.hostKey ? base : this.analysisWith(base, scope);
+    return this.analyses.analysisFor(this.scheduler.snapshot(), uri);
   }
 
   snapshot(): Analysis {
@@ -336,17 +279,14 @@ export class Session implements ServerContext {
   private sendStatus(force: boolean): void {
     if (this.shuttingDown) return;
     const a = this.scheduler.snapshot();
-    const idx = a.index;
-    let files = 0;
     let problems = this.disk.failures.size;
-    for (const f of idx.files.values()) {
-      if (f.resources.length > 0) files++;
+    for (const f of a.index.files.values()) {
       if (f.problems.some((p) => p.code === 'yaml-syntax-error' || p.code === 'unreadable-file' || p.code === 'helm-template')) problems++;
     }
     const status: StatusParams = {
       state: this.indexing ? 'indexing' : 'ready',
       ...(this.indexing ? { done: this.indexing.done, total: this.indexing.total } : {}),
-      counts: { policies: idx.policies.length, workloads: idx.workloads.length, namespaces: idx.namespaces.size, files },
+      counts: { ...a.counts() },
       problems,
     };
     const key = JSON.stringify(status);

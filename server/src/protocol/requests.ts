@@ -8,6 +8,8 @@
  *   optionally narrowed to one port/protocol or focused on the pods one policy selects.
  * - `netpolLens/explain` (client → server, request): why a connection from one endpoint to another
  *   on one port is allowed or denied, with links to the policies and rules involved.
+ * - `netpolLens/policyAt` (client → server, request): the NetworkPolicy whose manifest holds a
+ *   position, for commands that act on "the policy under the cursor".
  * - `netpolLens/status` (server → client, notification): indexing progress and workspace counts,
  *   sent whenever the index changes.
  */
@@ -132,3 +134,11 @@ export interface StatusParams {
  */
 export const ShowReachabilityCommand = 'netpolLens.showReachability';
 export type ShowReachabilityArgs = NonNullable<ReachabilityParams['focusPolicy']>;
+
+export const PolicyAtMethod = 'netpolLens/policyAt';
+export interface PolicyAtParams {
+  textDocument: { uri: string };
+  position: LspPosition;
+}
+/** The policy around the position (`uri` as sent), or null: no policy there, or a file the server does not index. */
+export type PolicyAtResult = ShowReachabilityArgs | null;

@@ -200,6 +200,29 @@ describe('netpol-lens in VS Code (seed example)', function () {
     await whole;
   });
 
+  it('opens the view from the editor context menu, focused on the policy the server finds under the cursor', async () => {
+    const editor = await vscode.window.showTextDocument(np3, { preview: false });
+    const at = np3.positionAt(/^ {2}podSelector:/m.exec(np3.getText()).index + 3);
+    editor.selection = new vscode.Selection(at, at);
+    const isFocused = (m) => m.type === 'model' && m.focusPolicy && m.focusPolicy.name === 'np-layer3';
+    const existing = api.currentPanel();
+    const created = existing ? undefined : new Promise((resolve) => {
+      const d = api.onDidCreatePanel((p) => {
+        d.dispose();
+        resolve(p);
+      });
+    });
+    const focusedBefore = existing && h.nextPosted(existing, isFocused, 'a model focused on np-layer3', 45000);
+    await vscode.commands.executeCommand('netpolLens.showReachability', np3.uri);
+    const panel = existing || (await created);
+    const m = await (focusedBefore || h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000));
+    assert.deepEqual(m.focusPolicy, { uri: np3.uri.toString(), name: 'np-layer3', namespace: 'layer3' });
+    assert.deepEqual([...(m.focus || [])].sort(), [W.busybox3, W.nginx3]);
+    const whole = h.nextPosted(panel, (x) => x.type === 'model' && !x.focusPolicy, 'an unfocused model');
+    panel.receive({ type: 'clearFocus' });
+    await whole;
+  });
+
   it('explains a connection through the command', async () => {
     const ex = await vscode.commands.executeCommand('netpolLens.explainConnection', W.busybox2, W.nginx1, '80/TCP');
     assert.ok(ex, 'no explanation returned');

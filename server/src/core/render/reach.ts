@@ -1,6 +1,6 @@
 /** Renderers of the reachability listing: json (contracts.md), table (for people), csv and dot. */
 import type { Endpoint } from '../semantics/compile';
-import type { ReachEntry } from '../semantics/engine';
+import type { ReachEntry } from '../semantics/matrix';
 import { formatConns, type Conns } from '../semantics/port-set';
 import type { PolicyEngine } from '../semantics/engine';
 

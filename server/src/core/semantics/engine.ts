@@ -1,14 +1,15 @@
 /**
- * The policy engine over one index snapshot: which policies select a workload, its isolation, and
- * the connection set allowed between two endpoints with the rules behind it (semantics.md).
+ * The policy engine over one index snapshot: the connection set allowed between two endpoints,
+ * egress side ∩ ingress side, with the rules behind it (semantics.md). A façade too: selection and
+ * isolation live in `selection.ts`, the endpoints and external ranges in `endpoints.ts`, and the
+ * matrix over all pairs in `matrix.ts`; callers keep asking the engine.
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
-import { cmp } from '../index/workspace-index';
-import { compilePolicy, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
-import type { SelectorMatcher } from './selector';
-import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
+import { peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
+import { EndpointSpace } from './endpoints';
 import { ConnectionSet } from './port-set';
+import { PolicySelection, type Isolation } from './selection';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -18,8 +19,6 @@ export interface SideResult {
   /** An ipBlock matched a pod by its IP: whether that applies is up to the network plugin. */
   readonly viaPodIp: boolean;
 }
-
-const NO_POLICIES: readonly CompiledPolicy[] = [];
 
 /** The side of an endpoint no policy isolates: everything allowed. */
 const OPEN: SideResult = { isolating: [], set: ConnectionSet.ALL, viaPodIp: false };
@@ -35,123 +34,83 @@ export interface PairResult {
 
 export class PolicyEngine {
   readonly compiled: readonly CompiledPolicy[];
-  private readonly byNs = new Map<string, CompiledPolicy[]>();
-  private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
-  private readonly isolationCache = new Map<string, { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] }>();
-  private readonly nsLabelsCache = new Map<string, Labels>();
-  private endpointsCache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
+  private readonly selection: PolicySelection;
+  private readonly space: EndpointSpace;
   /** Per rule: does it match endpoint #ix (0 no, 1 yes, 2 yes through a pod IP)? */
   private readonly matchCache = new Map<CompiledRule, Uint8Array>();
   /** Per rule without named ports: its port set (the same for every destination). */
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
-  private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
-  private readonly interned = new Map<string, readonly CompiledPolicy[]>();
-  private readonly directionalCache = new Map<'ingress' | 'egress', readonly Endpoint[]>();
-  private readonly policyIx: Map<CompiledPolicy, number>;
-  private readonly byPolicy: Map<CompiledPolicy['policy'], CompiledPolicy>;
-  private readonly selectedCache = new Map<CompiledPolicy, readonly Workload[]>();
-  private readonly isoByIx: Array<{ ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } | undefined> = [];
+  private readonly isoByIx: Array<Isolation | undefined> = [];
 
   constructor(readonly index: WorkspaceIndex) {
-    this.compiled = index.policies.map(compilePolicy);
-    this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
-    this.byPolicy = new Map(this.compiled.map((c) => [c.policy, c]));
-    for (const c of this.compiled) {
-      const l = this.byNs.get(c.namespace) ?? [];
-      l.push(c);
-      this.byNs.set(c.namespace, l);
-    }
+    this.selection = new PolicySelection(index);
+    this.compiled = this.selection.compiled;
+    this.space = new EndpointSpace(index, this.compiled);
   }
 
+  // ---- selection and isolation (selection.ts) ----
+
   policiesIn(namespace: string): readonly CompiledPolicy[] {
-    return this.byNs.get(namespace) ?? [];
+    return this.selection.policiesIn(namespace);
   }
 
   compiledFor(policy: CompiledPolicy['policy']): CompiledPolicy | undefined {
-    return this.byPolicy.get(policy);
+    return this.selection.compiledFor(policy);
   }
 
   /** Policies of the workload's namespace whose podSelector matches its labels. */
   selecting(w: Workload): readonly CompiledPolicy[] {
-    let s = this.selectingCache.get(w.id);
-    if (!s) {
-      s = this.policiesIn(w.namespace).filter((p) => p.subject.matches(w.labels));
-      this.selectingCache.set(w.id, s);
-    }
-    return s;
+    return this.selection.selecting(w);
   }
 
-  /**
-   * Workloads of the workspace one peer matches, in id order: pod peers look only at the namespaces
-   * they can match (the policy's own, or those its namespaceSelector matches); ipBlocks at pods with
-   * known IPs. Cached per matcher.
-   */
+  /** Workloads of the workspace one peer matches, in id order (cached per matcher). */
   workloadsMatching(m: PeerMatcher, policyNs: string): readonly Workload[] {
-    const key = m.kind === 'pods' && m.namespaces === 'own' ? `${policyNs}` : '';
-    let perNs = this.peerCache.get(m);
-    if (!perNs) {
-      perNs = new Map();
-      this.peerCache.set(m, perNs);
-    }
-    let out = perNs.get(key);
-    if (out) return out;
-    if (m.kind === 'none') out = [];
-    else if (m.kind === 'ipBlock') out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
-    else {
-      const nss = m.namespaces === 'own'
-        ? [policyNs]
-        : [...this.index.namespaces.keys()].filter((ns) => (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)));
-      out = nss.flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels))).sort((a, b) => cmp(a.id, b.id));
-    }
-    perNs.set(key, out);
-    return out;
+    return this.selection.workloadsMatching(m, policyNs);
   }
 
   /** Workloads a policy selects. */
   selectedBy(p: CompiledPolicy): Workload[] {
-    let sel = this.selectedCache.get(p);
-    if (!sel) {
-      sel = this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
-      this.selectedCache.set(p, sel);
-    }
-    return [...sel];
+    return this.selection.selectedBy(p);
   }
 
-  isolation(w: Workload): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
-    let iso = this.isolationCache.get(w.id);
-    if (!iso) {
-      const sel = this.selecting(w);
-      iso = { ingress: this.intern(sel.filter((p) => p.types.ingress)), egress: this.intern(sel.filter((p) => p.types.egress)) };
-      this.isolationCache.set(w.id, iso);
-    }
-    return iso;
-  }
-
-  /** One shared array per distinct list of policies, so that equal lists can key caches. */
-  private intern(list: CompiledPolicy[]): readonly CompiledPolicy[] {
-    if (list.length === 0) return NO_POLICIES;
-    const key = list.map((p) => this.policyIx.get(p)).join(',');
-    let shared = this.interned.get(key);
-    if (!shared) {
-      shared = list;
-      this.interned.set(key, shared);
-    }
-    return shared;
+  isolation(w: Workload): Isolation {
+    return this.selection.isolation(w);
   }
 
   /** Effective labels of a namespace (cached per snapshot). */
   namespaceLabels(ns: string): Labels {
-    let l = this.nsLabelsCache.get(ns);
-    if (!l) {
-      l = this.index.namespaceLabels(ns);
-      this.nsLabelsCache.set(ns, l);
-    }
-    return l;
+    return this.selection.namespaceLabels(ns);
   }
 
-  /** Egress side: what the source's policies let it send to `dst`. */
+  // ---- endpoints and external ranges (endpoints.ts) ----
+
+  /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
+  endpoints(): readonly Endpoint[] {
+    return this.space.all();
+  }
+
+  workloadEndpoints(): Endpoint[] {
+    return this.space.workloads();
+  }
+
+  externalEndpoints(): Endpoint[] {
+    return this.space.externals();
+  }
+
+  /** External ranges cut only at the ipBlocks of one direction's rules (see EndpointSpace). */
+  directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
+    return this.space.directionalExternals(direction);
+  }
+
+  /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint (see EndpointSpace.resolve). */
+  endpoint(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
+    return this.space.resolve(id, direction);
+  }
+
+  // ---- one pair: egress side ∩ ingress side ----
+
   /** Isolation of an endpoint (externals are never isolated), cached by position. */
-  private isolationOf(ep: Endpoint & { kind: 'workload' }): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } {
+  private isolationOf(ep: Endpoint & { kind: 'workload' }): Isolation {
     if (ep.ix === undefined) return this.isolation(ep.workload);
     let iso = this.isoByIx[ep.ix];
     if (!iso) {
@@ -161,6 +120,7 @@ export class PolicyEngine {
     return iso;
   }
 
+  /** Egress side: what the source's policies let it send to `dst`. */
   egressSide(src: Endpoint, dst: Endpoint): SideResult {
     if (src.kind !== 'workload') return OPEN;
     const isolating = this.isolationOf(src).egress;
@@ -241,209 +201,4 @@ export class PolicyEngine {
     const ingress = this.ingressSide(src, dst);
     return { src, dst, egress, ingress, conns: egress.set.intersect(ingress.set) };
   }
-
-  /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
-  endpoints(): readonly Endpoint[] {
-    if (!this.endpointsCache) {
-      const raw: Endpoint[] = [
-        ...this.computeExternals(),
-        ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
-      ].sort((a, b) => cmp(a.id, b.id));
-      const all = raw.map((e, ix) => ({ ...e, ix }));
-      this.endpointsCache = { all, byId: new Map(all.map((e) => [e.id, e])) };
-    }
-    return this.endpointsCache.all;
-  }
-
-  workloadEndpoints(): Endpoint[] {
-    return this.endpoints().filter((e) => e.kind === 'workload');
-  }
-
-  externalEndpoints(): Endpoint[] {
-    return this.endpoints().filter((e) => e.kind === 'external');
-  }
-
-  /**
-   * Cluster-external address ranges: the whole address space cut at every ipBlock boundary, so that
-   * each range is either inside or outside every ipBlock. IPv6 only when some ipBlock is IPv6.
-   */
-  private computeExternals(direction?: 'ingress' | 'egress'): Endpoint[] {
-    const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
-    let v6 = false;
-    for (const p of this.compiled) {
-      for (const r of direction ? p[direction] : [...p.ingress, ...p.egress]) {
-        if (r.peers === 'all') continue;
-        for (const pm of r.peers) {
-          if (pm.kind !== 'ipBlock') continue;
-          for (const range of pm.set.ranges) {
-            if (range.family === 6) v6 = true;
-            cuts[range.family].add(range.lo);
-            cuts[range.family].add(range.hi + 1n);
-          }
-        }
-      }
-    }
-    const out: Endpoint[] = [];
-    for (const family of (v6 ? [4, 6] : [4]) as Family[]) {
-      const full = fullRange(family);
-      const pts = [...cuts[family]].filter((x) => x > full.lo && x <= full.hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      let lo = full.lo;
-      for (const x of [...pts, full.hi + 1n]) {
-        const range: IpRange = { family, lo, hi: x - 1n };
-        out.push({ kind: 'external', id: formatRange(range), range });
-        lo = x;
-      }
-    }
-    return out;
-  }
-
-  /**
-   * External ranges cut only at the ipBlocks of one direction's rules (netpol-analyzer's per-direction
-   * atoms): `ingress` ranges are the sources that differ, `egress` ranges the destinations. Coarser
-   * than the workspace-wide cut, so listings stay short; every range is a union of the wide ones.
-   */
-  directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
-    let list = this.directionalCache.get(direction);
-    if (!list) {
-      list = this.computeExternals(direction).sort((a, b) => cmp(a.id, b.id));
-      this.directionalCache.set(direction, list);
-    }
-    return list;
-  }
-
-  /**
-   * Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. An address
-   * resolves to the external range holding it: of the workspace-wide cut, or with `direction`, of
-   * that direction's cut (`ingress` for sources, `egress` for destinations of a per-direction listing).
-   */
-  endpoint(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
-    this.endpoints();
-    const known = this.endpointsCache?.byId.get(id);
-    if (known && known.kind === 'workload') return known;
-    const range = known?.kind === 'external' ? known.range : parseRange(id);
-    if (!range) return undefined;
-    const atoms = direction ? this.directionalExternals(direction) : this.externalEndpoints();
-    // the external range holding it, when it lies in one; else the range itself
-    const atom = atoms.find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
-    return atom ?? { kind: 'external', id: formatRange(range), range };
-  }
-
-}
-
-export interface ReachQuery {
-  readonly from?: string;
-  readonly to?: string;
-  readonly port?: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' };
-  /**
-   * Cluster-external ranges: `true` (default) the workspace-wide cut, the same ranges as sources and
-   * destinations; `per-direction` sources cut at ingress ipBlocks and destinations at egress ones
-   * (the peer analyzer's listing); `false` none.
-   */
-  readonly externals?: boolean | 'per-direction';
-  /** Only the workloads of these namespaces (external ranges are kept). */
-  readonly namespaces?: ReadonlySet<string>;
-}
-
-export interface ReachEntry {
-  readonly src: Endpoint;
-  readonly dst: Endpoint;
-  readonly conns: ConnectionSet;
-}
-
-/** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
-export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
-  const { endpoints, rows } = reachabilityRows(engine, q);
-  const entries: ReachEntry[] = [];
-  for (const row of rows) for (const e of row) entries.push(e);
-  return { endpoints, entries };
-}
-
-/**
- * The same listing one source row at a time, so that an adapter can yield to other work (and
- * stop) between rows on big workspaces: `rows` yields the entries of each source in order.
- */
-export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
-  const nss = q.namespaces;
-  const inScope = (e: Endpoint): boolean => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace);
-  const byId = (a: Endpoint, b: Endpoint): number => cmp(a.id, b.id);
-  let endpoints: Endpoint[];
-  let srcs: Endpoint[];
-  let dsts: Endpoint[];
-  if (q.externals === 'per-direction') {
-    const workloads = engine.workloadEndpoints().filter(inScope);
-    const from = [...workloads, ...engine.directionalExternals('ingress')].sort(byId);
-    const to = [...workloads, ...engine.directionalExternals('egress')].sort(byId);
-    const ids = new Set<string>();
-    endpoints = [...from, ...to].filter((e) => !ids.has(e.id) && ids.add(e.id)).sort(byId);
-    srcs = q.from ? from.filter((e) => e.id === q.from) : from;
-    dsts = q.to ? to.filter((e) => e.id === q.to) : to;
-  } else {
-    endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()]).filter(inScope);
-    srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
-    dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
-  }
-  // The egress side of (src, dst) depends on src only through the list of policies isolating its
-  // egress, so sources sharing that list share one row of egress sets. Likewise the ingress side of
-  // (src, dst) depends on dst only through its ingress policies, unless those name ports (resolved
-  // on each destination). Pairs are then one intersection each.
-  const isoOf = (e: Endpoint, dir: 'ingress' | 'egress'): readonly CompiledPolicy[] =>
-    e.kind === 'workload' ? engine.isolation(e.workload)[dir] : NO_POLICIES;
-  const egressRows = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
-  const ingressCols = new Map<readonly CompiledPolicy[], Map<Endpoint, ConnectionSet>>();
-  const namesPorts = (ps: readonly CompiledPolicy[]): boolean =>
-    ps.some((p) => p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')));
-  const sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
-  function* rows(): Generator<ReachEntry[]> {
-    const inIso = dsts.map((e) => isoOf(e, 'ingress'));
-    for (const src of srcs) {
-      const eIso = isoOf(src, 'egress');
-      let eRow = egressRows.get(eIso);
-      if (!eRow && eIso.length > 0) {
-        eRow = new Array<ConnectionSet | undefined>(dsts.length);
-        egressRows.set(eIso, eRow);
-      }
-      const row: ReachEntry[] = [];
-      for (let j = 0; j < dsts.length; j++) {
-        const dst = dsts[j] as Endpoint;
-        if (src === dst) continue;
-        if (src.kind === 'external' && dst.kind === 'external') continue;
-        const iIso = inIso[j] as readonly CompiledPolicy[];
-        // both sides open: everything (the common case in big, lightly protected workspaces)
-        if (eIso.length === 0 && iIso.length === 0) {
-          const all = q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL;
-          row.push({ src, dst, conns: all });
-          continue;
-        }
-        let eg = ConnectionSet.ALL;
-        if (eRow) eg = eRow[j] ??= engine.egressSide(src, dst).set;
-        if (eg.isEmpty) continue;
-        let ig = ConnectionSet.ALL;
-        if (iIso.length > 0) {
-          let shared = sharedIngress.get(iIso);
-          if (shared === undefined) {
-            shared = !namesPorts(iIso);
-            sharedIngress.set(iIso, shared);
-          }
-          if (shared) {
-            let col = ingressCols.get(iIso);
-            if (!col) {
-              col = new Map();
-              ingressCols.set(iIso, col);
-            }
-            let c = col.get(src);
-            if (!c) {
-              c = engine.ingressSide(src, dst).set;
-              col.set(src, c);
-            }
-            ig = c;
-          } else ig = engine.ingressSide(src, dst).set;
-        }
-        let conns = eg.intersect(ig);
-        if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
-        if (!conns.isEmpty) row.push({ src, dst, conns });
-      }
-      yield row;
-    }
-  }
-  return { endpoints, total: srcs.length, rows: rows() };
 }

@@ -15,18 +15,25 @@
  *   policies and allowing rules with their locations, the summary sentences the CLI prints, and
  *   notes where the answer depends on the network plugin. Errors: InvalidParams for an unknown
  *   endpoint (the message suggests ids) or a malformed port.
+ *
+ * `netpolLens/policyAt` (PolicyAtParams → PolicyAtResult)
+ *   The NetworkPolicy whose manifest holds the position (the innermost, in a List), answered from
+ *   the open buffer: `{uri, name, namespace}` as `netpolLens/reachability`'s `focusPolicy` takes
+ *   it, or null. Errors: InvalidParams without a document URI and a position.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import type { Analysis, Endpoint, ReachEntry, SourceRef } from '../../core/index';
+import type { Analysis, ReachEntry, SourceRef } from '../../core/index';
 import {
   ExplainMethod,
+  PolicyAtMethod,
   ReachabilityMethod,
   type EndpointDto,
   type ExplainParams,
   type ExplainResult,
+  type PolicyAtParams,
+  type PolicyAtResult,
   type Protocol,
   REACHABILITY_MAX_WORKLOADS,
-  type ReachabilityLimit,
   type ReachabilityParams,
   type ReachabilityResult,
   type SideDto,
@@ -34,6 +41,7 @@ import {
 } from '../../protocol/requests';
 import { sourceLocation } from '../convert';
 import type { ServerContext } from '../context';
+import { docTarget, offsetAt } from './common';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
@@ -60,37 +68,39 @@ export async function reachability(
 ): Promise<ReachabilityResult> {
   const port = portParam(params?.port);
   const a = ctx.snapshot();
-  const engine = a.engine;
+  const fp = params?.focusPolicy;
+  const view = a.reachabilityView({
+    maxWorkloads: REACHABILITY_MAX_WORKLOADS,
+    ...(port ? { port } : {}),
+    ...(fp && typeof fp.name === 'string' && typeof fp.namespace === 'string'
+      ? { focusPolicy: { name: fp.name, namespace: fp.namespace, ...(typeof fp.uri === 'string' ? { uri: ctx.canonical(fp.uri) } : {}) } }
+      : {}),
+    ...(Array.isArray(params?.namespaces) ? { namespaces: params.namespaces } : {}),
+  });
   // row by row, yielding to other requests and notifications between slices: a big workspace keeps
   // its diagnostics and hovers flowing while the matrix computes, and a superseded request stops
-  const limit = chooseNamespaces(a, params);
-  const stepwise = a.reachabilityRows({
-    ...(port ? { port } : {}), externals: true, ...(limit ? { namespaces: new Set(limit.shown) } : {}),
-  });
   const entries: ReachEntry[] = [];
   let done = 0;
   let slice = Date.now();
-  progress?.begin('netpol-lens: reachability', 0, `0/${stepwise.total} sources`, true);
+  progress?.begin('netpol-lens: reachability', 0, `0/${view.total} sources`, true);
   try {
-    for (const row of stepwise.rows) {
+    for (const row of view.rows) {
       for (const e of row) entries.push(e);
       done++;
       if (Date.now() - slice > SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'netpolLens/reachability cancelled');
-        progress?.report(Math.floor((done * 100) / Math.max(1, stepwise.total)), `${done}/${stepwise.total} sources`);
+        progress?.report(Math.floor((done * 100) / Math.max(1, view.total)), `${done}/${view.total} sources`);
         slice = Date.now();
       }
     }
   } finally {
     progress?.done();
   }
-  const r = { endpoints: stepwise.endpoints, entries };
-  const endpoints: EndpointDto[] = r.endpoints.map((e: Endpoint): EndpointDto => {
+  const endpoints = view.endpoints.map((v): EndpointDto => {
+    const e = v.endpoint;
     if (e.kind === 'external') return { id: e.id, kind: 'external' };
     const w = e.workload;
-    const iso = engine.isolation(w);
-    const src = w.sources[0];
     return {
       id: w.id,
       kind: 'workload',
@@ -98,70 +108,16 @@ export async function reachability(
       name: w.name,
       workloadKind: w.kind,
       labels: { ...w.labels },
-      ...(src ? { location: locate(ctx, a, { uri: src.doc.uri, span: src.objectName.span }) } : {}),
-      isolatedIngress: iso.ingress.length > 0,
-      isolatedEgress: iso.egress.length > 0,
+      ...(v.ref ? { location: locate(ctx, a, v.ref) } : {}),
+      isolatedIngress: v.isolatedIngress,
+      isolatedEgress: v.isolatedEgress,
     };
   });
-  const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
-  const result: ReachabilityResult = { version: 1, endpoints, connections, counts: counts(a), ...(limit ? { limited: limit } : {}) };
-  const fp = params?.focusPolicy;
-  if (fp && typeof fp.name === 'string' && typeof fp.namespace === 'string') {
-    const uri = typeof fp.uri === 'string' ? ctx.canonical(fp.uri) : '';
-    const policies = a.index.policies.filter((p) => p.name.value === fp.name && p.namespace === fp.namespace);
-    const policy = policies.find((p) => p.doc.uri === uri) ?? policies[0];
-    const compiled = policy ? engine.compiledFor(policy) : undefined;
-    result.focus = compiled ? engine.selectedBy(compiled).map((w) => w.id) : [];
-  }
-  return result;
-}
-
-/**
- * Which namespaces the matrix shows: the requested ones; or, in a workspace with more than
- * REACHABILITY_MAX_WORKLOADS workloads, the focused policy's namespace and the namespaces its peers
- * match, else the first namespaces in name order, as many as fit. Undefined: everything.
- */
-export function chooseNamespaces(a: Analysis, params: ReachabilityParams | null | undefined): ReachabilityLimit | undefined {
-  const idx = a.index;
-  const all = [...idx.namespaces.keys()].map((name) => ({ name, workloads: idx.workloadsIn(name).length }));
-  const known = new Set(all.map((n) => n.name));
-  const size = (names: Iterable<string>): number => [...names].reduce((n, ns) => n + idx.workloadsIn(ns).length, 0);
-  const max = REACHABILITY_MAX_WORKLOADS;
-  const requested = Array.isArray(params?.namespaces) ? params.namespaces.filter((n): n is string => typeof n === 'string' && known.has(n)) : [];
-  if (requested.length > 0) return { maxWorkloads: max, namespaces: all, shown: [...new Set(requested)].sort(), reason: 'requested' };
-  if (idx.workloads.length <= max) return undefined;
-  const fill = (start: string[], candidates: Iterable<string>): string[] => {
-    const shown = [...start];
-    let total = size(shown);
-    for (const ns of candidates) {
-      if (shown.includes(ns)) continue;
-      const n = idx.workloadsIn(ns).length;
-      if (n === 0 || total + n > max) continue;
-      shown.push(ns);
-      total += n;
-    }
-    return shown.sort();
+  const connections = entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
+  return {
+    version: 1, endpoints, connections, counts: { ...view.counts },
+    ...(view.limited ? { limited: view.limited } : {}), ...(view.focus ? { focus: view.focus } : {}),
   };
-  const fp = params?.focusPolicy;
-  const policy = fp && typeof fp.name === 'string' ? idx.policies.find((p) => p.name.value === fp.name && p.namespace === fp.namespace) : undefined;
-  const compiled = policy ? a.engine.compiledFor(policy) : undefined;
-  if (compiled) {
-    const peers = new Set<string>();
-    for (const r of [...compiled.ingress, ...compiled.egress]) {
-      if (r.peers === 'all') continue;
-      for (const pm of r.peers) for (const w of a.engine.workloadsMatching(pm, compiled.namespace)) peers.add(w.namespace);
-    }
-    return { maxWorkloads: max, namespaces: all, shown: fill([compiled.namespace], [...peers].sort()), reason: 'focus' };
-  }
-  const first = all.find((n) => n.workloads > 0)?.name;
-  return { maxWorkloads: max, namespaces: all, shown: fill(first ? [first] : [], all.map((n) => n.name)), reason: 'first' };
-}
-
-export function counts(a: Analysis): ReachabilityResult['counts'] {
-  const idx = a.index;
-  let files = 0;
-  for (const f of idx.files.values()) if (f.resources.length > 0) files++;
-  return { policies: idx.policies.length, workloads: idx.workloads.length, namespaces: idx.namespaces.size, files };
 }
 
 export function explain(ctx: ServerContext, params: ExplainParams | null | undefined): ExplainResult {
@@ -196,6 +152,17 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
   };
 }
 
+export function policyAt(ctx: ServerContext, params: PolicyAtParams | null | undefined): PolicyAtResult {
+  const uri = params?.textDocument?.uri;
+  const pos = params?.position;
+  if (typeof uri !== 'string' || !pos || !Number.isInteger(pos.line) || !Number.isInteger(pos.character)) {
+    throw new ResponseError(ErrorCodes.InvalidParams, 'netpolLens/policyAt needs {textDocument: {uri}, position: {line, character}}');
+  }
+  const t = docTarget(ctx, uri);
+  const p = t ? t.analysis.policyAt(t.uri, offsetAt(t, pos)) : undefined;
+  return p ? { uri, name: p.name, namespace: p.namespace } : null;
+}
+
 export function registerCustomRequests(ctx: ServerContext, guard: <P, R>(name: string, fn: (p: P) => R) => (p: P) => R): void {
   ctx.connection.onRequest(ReachabilityMethod, async (p: ReachabilityParams, token: CancellationToken, progress: WorkDoneProgressReporter) => {
     try {
@@ -207,4 +174,5 @@ export function registerCustomRequests(ctx: ServerContext, guard: <P, R>(name: s
     }
   });
   ctx.connection.onRequest(ExplainMethod, guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)));
+  ctx.connection.onRequest(PolicyAtMethod, guard('netpolLens/policyAt', (p: PolicyAtParams) => policyAt(ctx, p)));
 }

@@ -1,0 +1,103 @@
+/**
+ * The endpoints of one snapshot (semantics.md): every workload and the cluster-external address
+ * ranges, cut at the ipBlock boundaries so that each range is wholly inside or outside every block,
+ * sorted by id with their positions; and the resolution of ids, addresses, CIDRs and ranges.
+ */
+import type { WorkspaceIndex } from '../index/workspace-index';
+import { cmp } from '../index/workspace-index';
+import type { CompiledPolicy, Endpoint } from './compile';
+import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
+
+export class EndpointSpace {
+  private cache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
+  private readonly directionalCache = new Map<'ingress' | 'egress', readonly Endpoint[]>();
+
+  constructor(private readonly index: WorkspaceIndex, private readonly compiled: readonly CompiledPolicy[]) {}
+
+  /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
+  all(): readonly Endpoint[] {
+    if (!this.cache) {
+      const raw: Endpoint[] = [
+        ...externalRanges(this.compiled),
+        ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
+      ].sort((a, b) => cmp(a.id, b.id));
+      const all = raw.map((e, ix) => ({ ...e, ix }));
+      this.cache = { all, byId: new Map(all.map((e) => [e.id, e])) };
+    }
+    return this.cache.all;
+  }
+
+  workloads(): Endpoint[] {
+    return this.all().filter((e) => e.kind === 'workload');
+  }
+
+  externals(): Endpoint[] {
+    return this.all().filter((e) => e.kind === 'external');
+  }
+
+  /**
+   * External ranges cut only at the ipBlocks of one direction's rules (netpol-analyzer's per-direction
+   * atoms): `ingress` ranges are the sources that differ, `egress` ranges the destinations. Coarser
+   * than the workspace-wide cut, so listings stay short; every range is a union of the wide ones.
+   */
+  directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
+    let list = this.directionalCache.get(direction);
+    if (!list) {
+      list = externalRanges(this.compiled, direction).sort((a, b) => cmp(a.id, b.id));
+      this.directionalCache.set(direction, list);
+    }
+    return list;
+  }
+
+  /**
+   * Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. An address
+   * resolves to the external range holding it: of the workspace-wide cut, or with `direction`, of
+   * that direction's cut (`ingress` for sources, `egress` for destinations of a per-direction listing).
+   */
+  resolve(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
+    this.all();
+    const known = this.cache?.byId.get(id);
+    if (known && known.kind === 'workload') return known;
+    const range = known?.kind === 'external' ? known.range : parseRange(id);
+    if (!range) return undefined;
+    const atoms = direction ? this.directionalExternals(direction) : this.externals();
+    // the external range holding it, when it lies in one; else the range itself
+    const atom = atoms.find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
+    return atom ?? { kind: 'external', id: formatRange(range), range };
+  }
+}
+
+/**
+ * Cluster-external address ranges: the whole address space cut at every ipBlock boundary (of one
+ * direction's rules, or of both), so that each range is either inside or outside every ipBlock.
+ * IPv6 only when some ipBlock is IPv6.
+ */
+export function externalRanges(compiled: readonly CompiledPolicy[], direction?: 'ingress' | 'egress'): Endpoint[] {
+  const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
+  let v6 = false;
+  for (const p of compiled) {
+    for (const r of direction ? p[direction] : [...p.ingress, ...p.egress]) {
+      if (r.peers === 'all') continue;
+      for (const pm of r.peers) {
+        if (pm.kind !== 'ipBlock') continue;
+        for (const range of pm.set.ranges) {
+          if (range.family === 6) v6 = true;
+          cuts[range.family].add(range.lo);
+          cuts[range.family].add(range.hi + 1n);
+        }
+      }
+    }
+  }
+  const out: Endpoint[] = [];
+  for (const family of (v6 ? [4, 6] : [4]) as Family[]) {
+    const full = fullRange(family);
+    const pts = [...cuts[family]].filter((x) => x > full.lo && x <= full.hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let lo = full.lo;
+    for (const x of [...pts, full.hi + 1n]) {
+      const range: IpRange = { family, lo, hi: x - 1n };
+      out.push({ kind: 'external', id: formatRange(range), range });
+      lo = x;
+    }
+  }
+  return out;
+}

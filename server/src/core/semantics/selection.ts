@@ -1,0 +1,130 @@
+/**
+ * Selection and isolation over one index snapshot (semantics.md): the compiled policies per
+ * namespace, which policies select a workload and isolate it in each direction, the workloads a
+ * policy or a peer selects, and the effective labels of namespaces. Every answer is cached.
+ */
+import type { Workload, WorkspaceIndex } from '../index/workspace-index';
+import type { Labels } from '../model/types';
+import { cmp } from '../index/workspace-index';
+import { compilePolicy, type CompiledPolicy, type PeerMatcher } from './compile';
+import type { SelectorMatcher } from './selector';
+
+/** The policies that isolate a workload, per direction (empty = not isolated). */
+export interface Isolation {
+  readonly ingress: readonly CompiledPolicy[];
+  readonly egress: readonly CompiledPolicy[];
+}
+
+/** The one empty list of policies (equal lists are shared arrays: see `PolicySelection.isolation`). */
+export const NO_POLICIES: readonly CompiledPolicy[] = [];
+
+export class PolicySelection {
+  readonly compiled: readonly CompiledPolicy[];
+  private readonly byNs = new Map<string, CompiledPolicy[]>();
+  private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
+  private readonly isolationCache = new Map<string, Isolation>();
+  private readonly nsLabelsCache = new Map<string, Labels>();
+  private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
+  private readonly interned = new Map<string, readonly CompiledPolicy[]>();
+  private readonly policyIx: Map<CompiledPolicy, number>;
+  private readonly byPolicy: Map<CompiledPolicy['policy'], CompiledPolicy>;
+  private readonly selectedCache = new Map<CompiledPolicy, readonly Workload[]>();
+
+  constructor(readonly index: WorkspaceIndex) {
+    this.compiled = index.policies.map(compilePolicy);
+    this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
+    this.byPolicy = new Map(this.compiled.map((c) => [c.policy, c]));
+    for (const c of this.compiled) {
+      const l = this.byNs.get(c.namespace) ?? [];
+      l.push(c);
+      this.byNs.set(c.namespace, l);
+    }
+  }
+
+  policiesIn(namespace: string): readonly CompiledPolicy[] {
+    return this.byNs.get(namespace) ?? [];
+  }
+
+  compiledFor(policy: CompiledPolicy['policy']): CompiledPolicy | undefined {
+    return this.byPolicy.get(policy);
+  }
+
+  /** Policies of the workload's namespace whose podSelector matches its labels. */
+  selecting(w: Workload): readonly CompiledPolicy[] {
+    let s = this.selectingCache.get(w.id);
+    if (!s) {
+      s = this.policiesIn(w.namespace).filter((p) => p.subject.matches(w.labels));
+      this.selectingCache.set(w.id, s);
+    }
+    return s;
+  }
+
+  /**
+   * Workloads of the workspace one peer matches, in id order: pod peers look only at the namespaces
+   * they can match (the policy's own, or those its namespaceSelector matches); ipBlocks at pods with
+   * known IPs. Cached per matcher.
+   */
+  workloadsMatching(m: PeerMatcher, policyNs: string): readonly Workload[] {
+    const key = m.kind === 'pods' && m.namespaces === 'own' ? `${policyNs}` : '';
+    let perNs = this.peerCache.get(m);
+    if (!perNs) {
+      perNs = new Map();
+      this.peerCache.set(m, perNs);
+    }
+    let out = perNs.get(key);
+    if (out) return out;
+    if (m.kind === 'none') out = [];
+    else if (m.kind === 'ipBlock') out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
+    else {
+      const nss = m.namespaces === 'own'
+        ? [policyNs]
+        : [...this.index.namespaces.keys()].filter((ns) => (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)));
+      out = nss.flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels))).sort((a, b) => cmp(a.id, b.id));
+    }
+    perNs.set(key, out);
+    return out;
+  }
+
+  /** Workloads a policy selects. */
+  selectedBy(p: CompiledPolicy): Workload[] {
+    let sel = this.selectedCache.get(p);
+    if (!sel) {
+      sel = this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
+      this.selectedCache.set(p, sel);
+    }
+    return [...sel];
+  }
+
+  /** The policies isolating a workload per direction; equal lists are one shared array (they key caches). */
+  isolation(w: Workload): Isolation {
+    let iso = this.isolationCache.get(w.id);
+    if (!iso) {
+      const sel = this.selecting(w);
+      iso = { ingress: this.intern(sel.filter((p) => p.types.ingress)), egress: this.intern(sel.filter((p) => p.types.egress)) };
+      this.isolationCache.set(w.id, iso);
+    }
+    return iso;
+  }
+
+  /** One shared array per distinct list of policies, so that equal lists can key caches. */
+  private intern(list: CompiledPolicy[]): readonly CompiledPolicy[] {
+    if (list.length === 0) return NO_POLICIES;
+    const key = list.map((p) => this.policyIx.get(p)).join(',');
+    let shared = this.interned.get(key);
+    if (!shared) {
+      shared = list;
+      this.interned.set(key, shared);
+    }
+    return shared;
+  }
+
+  /** Effective labels of a namespace (cached per snapshot). */
+  namespaceLabels(ns: string): Labels {
+    let l = this.nsLabelsCache.get(ns);
+    if (!l) {
+      l = this.index.namespaceLabels(ns);
+      this.nsLabelsCache.set(ns, l);
+    }
+    return l;
+  }
+}
