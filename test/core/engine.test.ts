@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IpRangeSet, formatRange, parseCidr, parseIp, parseRange } from '../../server/src/core/semantics/ip-set';
 import { ConnectionSet, formatConns } from '../../server/src/core/semantics/port-set';
+import { EndpointSpace, externalRanges } from '../../server/src/core/semantics/endpoints';
+import { NO_POLICIES, PolicySelection } from '../../server/src/core/semantics/selection';
 import { analyseTexts } from '../support/load';
 
 test('ip-set: IPv4 and IPv6 parsing, canonical networks, formatting', () => {
@@ -185,4 +187,60 @@ test('reachability rows (shared egress rows, ingress columns) equal the pair-by-
       }
     }
   }
+});
+
+const EGRESS_TO = (name: string, cidr: string, except = ''): string => `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - ipBlock: {cidr: ${cidr}${except ? `, except: [${except}]` : ''}}
+`;
+
+test('selection: the policies isolating a workload, one shared list per distinct set of policies', () => {
+  const a = analyseTexts({
+    'web.yaml': POLICY,
+    'apps.yaml': ['web-1', 'web-2', 'db'].map((n) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${n}, namespace: shop}
+spec: {template: {metadata: {labels: {app: ${n.startsWith('web') ? 'web' : 'db'}}}}}
+`).join('---\n'),
+    'egress.yaml': EGRESS_TO('out', '10.0.0.0/8'),
+  });
+  const sel = new PolicySelection(a.index);
+  const [w1, w2, db] = ['shop/web-1[Deployment]', 'shop/web-2[Deployment]', 'shop/db[Deployment]'].map((id) => a.index.workload(id));
+  assert.ok(w1 && w2 && db);
+  assert.deepEqual(sel.selecting(w1).map((p) => p.policy.name.value).sort(), ['out', 'web']);
+  assert.equal(sel.isolation(w1).ingress, sel.isolation(w2).ingress, 'equal lists are one array');
+  assert.deepEqual(sel.isolation(w1).egress.map((p) => p.policy.name.value), ['out']);
+  assert.equal(sel.isolation(db).ingress, NO_POLICIES);
+  const web = sel.policiesIn('shop').find((p) => p.policy.name.value === 'web');
+  assert.ok(web);
+  assert.deepEqual(sel.selectedBy(web).map((w) => w.id), ['shop/web-1[Deployment]', 'shop/web-2[Deployment]']);
+  assert.equal(sel.compiledFor(web.policy), web);
+  // the engine answers the same through its façade
+  assert.deepEqual(a.engine.isolation(w1).egress.map((p) => p.policy.name.value), ['out']);
+  assert.deepEqual(a.engine.selectedBy(a.engine.compiledFor(web.policy) ?? web).map((w) => w.id), sel.selectedBy(web).map((w) => w.id));
+});
+
+test('endpoints: external ranges cut at every ipBlock boundary, coarser per direction; addresses resolve to their range', () => {
+  const a = analyseTexts({ 'a.yaml': EGRESS_TO('a', '10.0.0.0/8', '10.1.0.0/16') });
+  const compiled = a.engine.compiled;
+  assert.deepEqual(externalRanges(compiled).map((e) => e.id), [
+    '0.0.0.0-9.255.255.255', '10.0.0.0-10.0.255.255', '10.1.0.0-10.1.255.255', '10.2.0.0-10.255.255.255', '11.0.0.0-255.255.255.255',
+  ]);
+  assert.deepEqual(externalRanges(compiled, 'ingress').map((e) => e.id), ['0.0.0.0-255.255.255.255'], 'no ingress ipBlock');
+  const space = new EndpointSpace(a.index, compiled);
+  assert.deepEqual(space.all().map((e) => e.ix), space.all().map((_, i) => i));
+  assert.equal(space.resolve('10.1.2.3')?.id, '10.1.0.0-10.1.255.255');
+  assert.equal(space.resolve('10.1.2.3', 'ingress')?.id, '0.0.0.0-255.255.255.255');
+  assert.equal(space.resolve('192.168.0.0/24', 'egress')?.id, '11.0.0.0-255.255.255.255');
+  assert.equal(space.resolve('fd00::1')?.id, 'fd00::1-fd00::1', 'outside every range: the range itself');
+  assert.equal(space.resolve('nope/x[Deployment]'), undefined);
+  assert.deepEqual(a.engine.endpoints().map((e) => e.id), space.all().map((e) => e.id));
 });
