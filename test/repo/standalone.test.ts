@@ -22,9 +22,14 @@ const PATTERNS: readonly RegExp[] = [
 ];
 
 function projectFiles(): string[] {
-  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' });
+  const git = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (git.status === 0 && git.stdout) {
-    return git.stdout.split('\0').filter((f) => f && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile());
+    return git.stdout
+      .split('\0')
+      .filter((f) => f && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile());
   }
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -40,24 +45,35 @@ function projectFiles(): string[] {
 
 test('standalone: no file but Markdown names a path into the sibling shared folder (build, test, bench and run read only the checkout)', () => {
   const files = projectFiles();
-  assert.ok(files.some((f) => f === 'package.json'), `project files not found under ${ROOT}`);
+  assert.ok(
+    files.some((f) => f === 'package.json'),
+    `project files not found under ${ROOT}`,
+  );
   const offences: string[] = [];
   for (const f of files) {
     if (f.endsWith('.md')) continue;
     const buf = readFileSync(join(ROOT, f));
     if (buf.includes(0)) continue; // binary (images, archives)
-    buf.toString('utf8').split('\n').forEach((line, i) => {
-      if (PATTERNS.some((p) => p.test(line))) offences.push(`${f}:${i + 1}: ${line.trim().slice(0, 160)}`);
-    });
+    buf
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (PATTERNS.some((p) => p.test(line))) offences.push(`${f}:${i + 1}: ${line.trim().slice(0, 160)}`);
+      });
   }
   const where = `..${'/'}shared`;
-  assert.ok(offences.length === 0, `${offences.length} line(s) reach into ${where} (copy what they need into the repository; only .md files may cite it):\n${offences.join('\n')}`);
+  assert.ok(
+    offences.length === 0,
+    `${offences.length} line(s) reach into ${where} (copy what they need into the repository; only .md files may cite it):\n${offences.join('\n')}`,
+  );
 });
 
 test('standalone: the copied inputs are in the repository, with their licence and source', () => {
   const corpus = join(ROOT, 'test', 'fixtures', 'corpus', 'netpol-analyzer');
   assert.ok(existsSync(join(corpus, 'LICENSE')), 'corpus LICENSE');
-  const index = JSON.parse(readFileSync(join(corpus, 'index.json'), 'utf8')) as { source: { commit: string; license: string } };
+  const index = JSON.parse(readFileSync(join(corpus, 'index.json'), 'utf8')) as {
+    source: { commit: string; license: string };
+  };
   assert.match(index.source.commit, /^[0-9a-f]{40}$/);
   assert.equal(index.source.license, 'Apache-2.0');
   assert.match(readFileSync(join(ROOT, 'bench', 'gen-workspace.mjs'), 'utf8'), /Provenance: /);
