@@ -22,7 +22,7 @@ const CHECKS_OUT = join(ROOT, 'out', 'server', 'src', 'core', 'checks');
 const DOC = readFileSync(join(ROOT, 'docs', 'checks.md'), 'utf8');
 const FIX_COMMAND = 'npm run gen:contributions';
 /** Modules of checks/ that are not checks. */
-const SUPPORT = new Set(['contributions', 'k8s-syntax', 'policy-walk', 'registry', 'semantic-support', 'types']);
+const SUPPORT = new Set(['contributions', 'k8s-syntax', 'registry', 'support', 'types']);
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

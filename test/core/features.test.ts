@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Analysis, CoreCompletion, SourceRef } from '../../server/src/core/index';
-import { analyseTexts, analyseTree } from '../support/load';
+import { analyseTexts, analyseTree, renderedHover } from '../support/load';
 
 const CURSOR = '<|>';
 
@@ -338,7 +338,7 @@ describe('hover', () => {
       const a = ws();
       const text = WS[c.file] as string;
       const offset = locate(text, c.at);
-      const h = a.hover(uriOf(c.file), offset);
+      const h = renderedHover(a, uriOf(c.file), offset);
       if (c.none) {
         assert.equal(h, undefined, h?.markdown);
         return;
@@ -355,7 +355,7 @@ describe('hover', () => {
     const a = analyseTree(join(__dirname, '../../../examples'));
     const uri = [...a.index.files.keys()].find((u) => u.endsWith('/layer3/np-layer3.yaml')) as string;
     const text = a.index.file(uri)?.text as string;
-    const h = a.hover(uri, locate(text, '  pod<|>Selector: {}'));
+    const h = renderedHover(a, uri, locate(text, '  pod<|>Selector: {}'));
     assert.ok(h);
     const apps = uri.replace('np-layer3.yaml', 'apps.yaml');
     assert.match(h.markdown, new RegExp(`\\[layer3/nginx3\\[Deployment\\]\\]\\(${apps.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}#L5\\)`));
@@ -412,7 +412,7 @@ spec:
       'selects no pods · ingress denied · egress allows all', 'Show reachability',
       'selects no pods · ingress allows all · egress 1 rule ignored', 'Show reachability',
     ]);
-    const h = a.hover(uriOf('p.yaml'), locate(a.index.file(uriOf('p.yaml'))?.text as string, 'name: only-eg<|>ress'));
+    const h = renderedHover(a, uriOf('p.yaml'), locate(a.index.file(uriOf('p.yaml'))?.text as string, 'name: only-eg<|>ress'));
     assert.ok(h?.markdown.includes('policyTypes: Ingress (defaulted), Egress (defaulted)'), h?.markdown);
     assert.ok(h?.markdown.includes('ingress: denied (no ingress rules)'));
   });
@@ -760,7 +760,7 @@ describe('robustness', () => {
       const text = an.index.file(uri)?.text ?? '';
       assert.ok(text.length > 0, uri);
       for (let o = 0; o <= text.length + 1; o++) {
-        const h = an.hover(uri, o);
+        const h = renderedHover(an, uri, o);
         if (h) {
           hovers++;
           assert.ok(h.span.start >= 0 && h.span.end <= text.length && h.markdown.length > 0);
@@ -782,7 +782,7 @@ describe('robustness', () => {
       const a = analyseTexts({ ...WS, 'edit.yaml': text });
       const uri = uriOf('edit.yaml');
       for (let o = 0; o <= text.length; o++) {
-        a.hover(uri, o);
+        renderedHover(a, uri, o);
         a.definition(uri, o);
         a.references(uri, o);
         for (const i of a.completions(uri, o)) {
@@ -796,11 +796,11 @@ describe('robustness', () => {
   it('the List items and the ipBlock of the broken file are still understood', () => {
     const a = analyseTexts({ ...WS, 'broken.yaml': BROKEN });
     const uri = uriOf('broken.yaml');
-    const h = a.hover(uri, locate(BROKEN, "cidr: 'fe80::<|>/10'"));
+    const h = renderedHover(a, uri, locate(BROKEN, "cidr: 'fe80::<|>/10'"));
     assert.ok(h?.markdown.includes('first address: fe80::'), h?.markdown);
     assert.ok(h?.markdown.includes('size: 2^118 addresses'));
     assert.ok(h?.markdown.includes('`bad`: not a valid CIDR'));
-    assert.ok(a.hover(uri, locate(BROKEN, 'port: 80<|>00'))?.markdown.includes('**Ports** TCP 8000–8100 (101 ports)'));
+    assert.ok(renderedHover(a, uri, locate(BROKEN, 'port: 80<|>00'))?.markdown.includes('**Ports** TCP 8000–8100 (101 ports)'));
     assert.deepEqual(a.symbols(uri).map((s) => [s.name, s.detail]), [
       ['in-list', 'NetworkPolicy · web · all pods · Ingress (defaulted)'],
       ['p1', 'Pod of ReplicaSet rs · web'],

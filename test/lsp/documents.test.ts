@@ -90,6 +90,13 @@ describe('open documents', () => {
     assert.equal(md.kind, 'markdown');
     assert.match(md.value, /nginx3/);
     assert.match(md.value, /busybox3/);
+    // links point at the workloads' manifests, by line (the core's SourceRefs, written by convert.ts)
+    const links = [...md.value.matchAll(/\]\((file:[^)#]+)#L(\d+)\)/g)];
+    assert.ok(links.length >= 2, md.value);
+    for (const [, uri, line] of links) {
+      const lines = readFileSync(new URL(uri ?? ''), 'utf8').split('\n');
+      assert.match(lines[Number(line) - 1] ?? '', /name: (nginx3|busybox3)/, `${uri}#L${line}`);
+    }
     assert.ok(hover.range && hover.range.start.line === at.line, JSON.stringify(hover.range));
   });
 

@@ -183,11 +183,20 @@ export function sourceAction(title: string, kind: string, edit: WorkspaceEdit): 
 
 // ---- editor features ------------------------------------------------------------------------
 
-export function hover(h: CoreHover, li: LineIndex, markdown: boolean): Hover {
+/** `lineIndexOf(uri)` gives the line index of any workspace file: hover links point into other files. */
+export function hover(h: CoreHover, li: LineIndex, markdown: boolean, lineIndexOf: (uri: string) => LineIndex | undefined): Hover {
   return {
-    contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: h.markdown },
+    contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: hoverMarkdown(h, lineIndexOf) },
     range: range(li, h.span),
   };
+}
+
+/** The hover's markdown with each `(link:N)` target written as `file-uri#L<line>` (1-based) of `h.links[N]`. */
+export function hoverMarkdown(h: CoreHover, lineIndexOf: (uri: string) => LineIndex | undefined): string {
+  return h.markdown.replace(/\]\(link:(\d+)\)/g, (whole, n: string) => {
+    const ref = h.links[Number(n)];
+    return ref ? `](${ref.uri}#L${lineIndexOf(ref.uri)?.line1(ref.span.start) ?? 1})` : whole;
+  });
 }
 
 /** Client commands of the lenses (see handlers/code-lens.ts). */

@@ -5,7 +5,8 @@
  * the finding's).
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { policyLabel, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { onePerNode } from './support';
 
 const CODE = 'deprecated-api-version';
 export const REMOVED_API_VERSION = 'extensions/v1beta1';

@@ -5,7 +5,8 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
-import { policyName, policyRelated } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { policyRelated } from './support';
 
 const meta = defineCode({
   code: 'duplicate-policy',

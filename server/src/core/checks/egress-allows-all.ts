@@ -4,6 +4,8 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { effectivePolicyTypes } from '../semantics/compile';
+import { policyName } from '../semantics/names';
+import { plural } from '../text/words';
 
 const meta = defineCode({
   code: 'egress-allows-all',
@@ -22,7 +24,7 @@ export const egressAllowsAll = defineCheck(meta, ({ index, engine }) => {
       out.push({
         uri: p.doc.uri,
         span: rule.span,
-        message: `This egress rule of ${p.namespace}/${p.name.value} has no "to" and no "ports": ${n === 0 ? 'its pods' : `the ${n} selected workload${n === 1 ? '' : 's'}`} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
+        message: `This egress rule of ${policyName(p)} has no "to" and no "ports": ${n === 0 ? 'its pods' : `the ${plural(n, 'selected workload')}`} may send to any address, the internet and the cloud metadata endpoint 169.254.169.254 included. List the destinations it needs (to: namespaceSelector/podSelector/ipBlock) and their ports.`,
       });
     }
   }

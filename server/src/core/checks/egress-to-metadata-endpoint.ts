@@ -8,7 +8,8 @@ import { defineCheck, defineCode, type Report } from './types';
 import { rulePorts, type Endpoint } from '../semantics/compile';
 import { parseCidr, parseRange } from '../semantics/ip-set';
 import type { YamlOp } from '../fixes/fix';
-import { peerPath, policyName } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { peerPath } from './support';
 
 export const METADATA_IP = '169.254.169.254';
 

@@ -4,7 +4,9 @@
  * enforce it), so the policy may not protect it.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { compact, listText, policyName, workloadRelated } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { listText } from '../text/words';
+import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
   code: 'host-network-pod-selected',

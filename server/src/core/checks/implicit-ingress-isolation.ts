@@ -8,7 +8,9 @@
 import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
-import { compact, listText, plural, policyName, specPath, workloadRelated } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { listText, plural } from '../text/words';
+import { compact, specPath, workloadRelated } from './support';
 
 /** No policyTypes, no `ingress` key, egress rules: Ingress only by default. */
 function isImplicit(p: NetworkPolicyResource): boolean {

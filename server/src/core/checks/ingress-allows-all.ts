@@ -4,7 +4,8 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { effectivePolicyTypes } from '../semantics/compile';
-import { plural, policyName } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { plural } from '../text/words';
 
 const meta = defineCode({
   code: 'ingress-allows-all',

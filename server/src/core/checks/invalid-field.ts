@@ -6,7 +6,9 @@
  * misspelt `- podselector: …`) is left to that report.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { invalid, peersOf, policyLabel, within, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { peersOf } from '../semantics/queries';
+import { invalid, onePerNode, within } from './support';
 
 const CODE = 'invalid-field';
 
@@ -20,7 +22,7 @@ export const invalidField = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   const lowering = index.problems.filter((f) => f.code === CODE);
   for (const p of index.policies) {
-    for (const { peer, path, direction } of peersOf(p)) {
+    for (const { peer, path, direction } of peersOf(p, 'all')) {
       if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
       if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
       const key = direction === 'ingress' ? 'from' : 'to';

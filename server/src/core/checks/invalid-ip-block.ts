@@ -5,7 +5,9 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { formatCidr, parseCidr, parseIp, type ParsedCidr } from '../semantics/ip-set';
-import { invalid, peersOf, policyLabel, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { peersOf } from '../semantics/queries';
+import { invalid, onePerNode } from './support';
 
 const CODE = 'invalid-ip-block';
 
@@ -26,7 +28,7 @@ export const invalidIpBlock = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
     const who = policyLabel(p);
-    for (const { peer, path } of peersOf(p)) {
+    for (const { peer, path } of peersOf(p, 'all')) {
       const b = peer.ipBlock;
       if (!b) continue;
       const where = `${path}.ipBlock`;

@@ -3,8 +3,9 @@
  * or one listed twice. The API server rejects the policy.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { didYouMean } from '../model/lower';
-import { invalid, policyLabel, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { didYouMean } from '../text/words';
+import { invalid, onePerNode } from './support';
 
 const CODE = 'invalid-policy-types';
 const TYPES = ['Ingress', 'Egress'];

@@ -4,9 +4,11 @@
  * `port`, an `endPort` outside 1–65535, or a protocol other than TCP, UDP and SCTP.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { didYouMean } from '../model/lower';
 import { PROTOCOLS } from '../model/types';
-import { invalid, policyLabel, portsOf, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { portsOf } from '../semantics/queries';
+import { didYouMean } from '../text/words';
+import { invalid, onePerNode } from './support';
 import { portNameProblem } from './k8s-syntax';
 
 const CODE = 'invalid-port';
@@ -25,7 +27,7 @@ export const invalidPort = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
     const who = policyLabel(p);
-    for (const { port: entry, path } of portsOf(p)) {
+    for (const { port: entry, path } of portsOf(p, 'all')) {
       const { protocol, port, endPort } = entry;
       if (protocol && !(PROTOCOLS as readonly string[]).includes(protocol.value)) {
         const guess = didYouMean(protocol.value, PROTOCOLS);

@@ -5,8 +5,10 @@
  * The engine lets such a selector match nothing (semantics/selector.ts).
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { didYouMean } from '../model/lower';
-import { invalid, policyLabel, selectorsOf, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { selectorsOf } from '../semantics/queries';
+import { didYouMean } from '../text/words';
+import { invalid, onePerNode } from './support';
 import { labelKeyProblem, labelValueProblem } from './k8s-syntax';
 
 const CODE = 'invalid-selector';

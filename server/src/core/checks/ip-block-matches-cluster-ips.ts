@@ -9,7 +9,10 @@ import { defineCheck, defineCode, type Report } from './types';
 import type { RelatedInfo } from '../model/finding';
 import { ipBlockSet } from '../semantics/compile';
 import { parseCidr } from '../semantics/ip-set';
-import { compact, listText, peersOf, policyName, workloadRelated } from './semantic-support';
+import { policyName, serviceLabel } from '../semantics/names';
+import { peersOf } from '../semantics/queries';
+import { listText } from '../text/words';
+import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
   code: 'ip-block-matches-cluster-ips',
@@ -24,7 +27,7 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
   const podsWithIps = index.workloads.filter((w) => w.ips.length > 0);
   const servicesWithIps = index.services.filter((sv) => sv.clusterIPs.length > 0);
   for (const p of index.policies) {
-    for (const { peer } of peersOf(p)) {
+    for (const { peer } of peersOf(p, 'valid')) {
       const b = peer.ipBlock;
       if (!b || !b.cidr || peer.podSelector || peer.namespaceSelector) continue;
       const parsed = parseCidr(b.cidr.value);
@@ -40,14 +43,14 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
       const parts: string[] = [];
       if (pods.length) parts.push(`the IPs of ${listText(pods.map((w) => `${w.id} (${w.ips.join(', ')})`), 4)}`);
       if (pc.length) parts.push(`the pod CIDR${pc.length > 1 ? 's' : ''} ${listText(pc.map((c) => c.text))}`);
-      if (svcs.length) parts.push(`the ClusterIP${svcs.length > 1 ? 's' : ''} of ${listText(svcs.map((s) => `Service ${s.namespace}/${s.name.value} (${s.clusterIPs.join(', ')})`), 4)}`);
+      if (svcs.length) parts.push(`the ClusterIP${svcs.length > 1 ? 's' : ''} of ${listText(svcs.map((s) => `${serviceLabel(s)} (${s.clusterIPs.join(', ')})`), 4)}`);
       if (sc.length) parts.push(`the Service CIDR${sc.length > 1 ? 's' : ''} ${listText(sc.map((c) => c.text))}`);
       const advice: string[] = [];
       if (pods.length || pc.length) advice.push('Whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks).');
       if (svcs.length || sc.length) advice.push('ClusterIPs never match an ipBlock, because Service traffic is matched after translation to the pods\' IPs.');
       const related: RelatedInfo[] = [
         ...compact(pods.slice(0, 4).map((w) => workloadRelated(w, `${w.id}: pod IPs ${w.ips.join(', ')}`))),
-        ...svcs.slice(0, 4).map((s) => ({ uri: s.doc.uri, span: s.name.span, message: `Service ${s.namespace}/${s.name.value}: ClusterIP ${s.clusterIPs.join(', ')}` })),
+        ...svcs.slice(0, 4).map((s) => ({ uri: s.doc.uri, span: s.name.span, message: `${serviceLabel(s)}: ClusterIP ${s.clusterIPs.join(', ')}` })),
       ];
       out.push({
         uri: p.doc.uri, span: b.cidr.span,

@@ -21,10 +21,11 @@ import { rulePorts, type CompiledPolicy, type Endpoint } from '../semantics/comp
 import type { ConnectionSet } from '../semantics/port-set';
 import type { Settings } from '../settings';
 import type { YamlOp } from '../fixes/fix';
-import {
-  allowedEgress, compact, dnsTargets, labelsText, listText, policyName, policyRelated, reqsMayOverlap,
-  sampleLabels, selectorReqs, specPath, workloadEndpoint, workloadRelated,
-} from './semantic-support';
+import { labelsText, policyName } from '../semantics/names';
+import { allowedEgress, dnsTargets, workloadEndpoint } from '../semantics/queries';
+import { reqsMayOverlap, sampleLabels, selectorReqs } from '../semantics/requirements';
+import { listText } from '../text/words';
+import { compact, policyRelated, specPath, workloadRelated } from './support';
 
 type Verdict = 'ok' | 'no-udp' | 'udp-via-ipblock-only' | 'no-tcp';
 

@@ -5,7 +5,8 @@
  * key such as `podselector`), so one mistake gives one diagnostic.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { invalid, policyLabel, within, onePerNode } from './policy-walk';
+import { policyLabel } from '../semantics/names';
+import { invalid, onePerNode, within } from './support';
 
 const CODE = 'missing-pod-selector';
 /** Lowering's messages about spec or spec.podSelector themselves: a wrong type, or a misspelt key. */

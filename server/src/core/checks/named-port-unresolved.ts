@@ -8,7 +8,10 @@ import { defineCheck, defineCode, type Report } from './types';
 import type { Direction, NetworkPolicyResource, PolicyRule, PortEntry } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
-import { compact, dnsTargets, listText, plural, policyName, peerWorkloads, workloadRelated } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { dnsTargets, ruleDestinations } from '../semantics/queries';
+import { listText, plural } from '../text/words';
+import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
   code: 'named-port-unresolved',
@@ -26,7 +29,9 @@ export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings 
       for (const r of c[dir]) {
         const named = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'string');
         if (named.length === 0) continue;
-        const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace, virtualDns);
+        // a rule to anywhere also reaches pods outside the workspace: nothing to compare with
+        if (dir === 'egress' && r.peers === 'all') continue;
+        const dsts = ruleDestinations(engine, p, dir, r.ref.rule, virtualDns);
         if (dsts.length === 0) continue;
         for (const pe of named) {
           const f = check(p, dir, r.ref.rule, pe, dsts);

@@ -17,10 +17,11 @@ import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer 
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
 import { compileSelector } from '../semantics/selector';
 import type { YamlOp } from '../fixes/fix';
-import {
-  knownNamespaces, labelsText, listText, namespaceRelated, peerPath, plural, policyName, selectorReqs, selectorText,
-  similarity, type Req,
-} from './semantic-support';
+import { labelsText, policyName, selectorText } from '../semantics/names';
+import { knownNamespaces } from '../semantics/queries';
+import { type Req, selectorReqs } from '../semantics/requirements';
+import { listText, plural, similarity } from '../text/words';
+import { namespaceRelated, peerPath } from './support';
 
 const MIN_SIMILARITY = 0.5;
 

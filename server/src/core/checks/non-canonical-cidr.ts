@@ -6,7 +6,9 @@ import { defineCheck, defineCode, type Report } from './types';
 import type { Located } from '../text/span';
 import { formatCidr, formatIp, parseCidr } from '../semantics/ip-set';
 import type { YamlOp } from '../fixes/fix';
-import { peerPath, peersOf, policyName, type YamlPath } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { peersOf } from '../semantics/queries';
+import { peerPath, type YamlPath } from './support';
 
 const meta = defineCode({
   code: 'non-canonical-cidr',
@@ -20,7 +22,7 @@ const meta = defineCode({
 export const nonCanonicalCidr = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
-    for (const { dir, rule, peer } of peersOf(p)) {
+    for (const { direction: dir, rule, peer } of peersOf(p, 'valid')) {
       const b = peer.ipBlock;
       if (!b) continue;
       const base = [...peerPath(p, dir, rule, peer), 'ipBlock'];

@@ -8,7 +8,8 @@ import { compileSelector } from '../semantics/selector';
 import { defineCheck, defineCode, type Report } from './types';
 import type { Peer } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
-import { peerPath, policyName, selectorData, selectorText } from './semantic-support';
+import { policyName, selectorText } from '../semantics/names';
+import { peerPath, selectorData } from './support';
 
 const podOnly = (x: Peer): boolean => !!x.podSelector && !x.namespaceSelector && !x.ipBlock;
 const nsOnly = (x: Peer): boolean => !!x.namespaceSelector && !x.podSelector && !x.ipBlock;

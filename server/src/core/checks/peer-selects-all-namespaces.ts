@@ -4,7 +4,9 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
-import { listText, peersOf, plural, policyName, selectorText } from './semantic-support';
+import { policyName, selectorText } from '../semantics/names';
+import { peersOf } from '../semantics/queries';
+import { listText, plural } from '../text/words';
 
 const meta = defineCode({
   code: 'peer-selects-all-namespaces',
@@ -16,7 +18,7 @@ export const peerSelectsAllNamespaces = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   const names = [...index.namespaces.keys()];
   for (const p of index.policies) {
-    for (const { dir, peer } of peersOf(p)) {
+    for (const { direction: dir, peer } of peersOf(p, 'valid')) {
       const ns = peer.namespaceSelector;
       if (!ns || peer.ipBlock) continue;
       const m = compileSelector(ns);

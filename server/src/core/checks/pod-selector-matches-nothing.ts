@@ -3,13 +3,15 @@
  * to (the policy's own namespace, or those its namespaceSelector matches). Reported only when
  * every one of those namespaces has workloads in the workspace: a namespace whose pods live
  * elsewhere (kube-system, a Helm chart) proves nothing. Peers that select the configured cluster
- * DNS pods are never reported.
+ * DNS pods are never reported. The question is semantics/queries.ts `peerPods`, which the hover
+ * asks too.
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
-import {
-  compact, isDnsPeer, labelSetsText, labelsText, listText, peerNamespaces, peersOf, plural, policyName, selectorText, workloadRelated,
-} from './semantic-support';
+import { labelSetsText, labelsText, policyName, selectorText } from '../semantics/names';
+import { peerPods, peersOf } from '../semantics/queries';
+import { listText, plural } from '../text/words';
+import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
   code: 'pod-selector-matches-nothing',
@@ -17,22 +19,19 @@ const meta = defineCode({
   summary: 'A peer podSelector matches no pod in the namespaces it applies to.',
 });
 
-export const podSelectorMatchesNothing = defineCheck(meta, ({ index, settings }) => {
+export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, settings }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
-    for (const { peer } of peersOf(p)) {
+    for (const { peer } of peersOf(p, 'valid')) {
       const sel = peer.podSelector;
       if (!sel || peer.ipBlock) continue;
       const m = compileSelector(sel);
       if (!m.valid || m.isEmpty) continue;
       if (peer.namespaceSelector && !compileSelector(peer.namespaceSelector).valid) continue;
-      const namespaces = peerNamespaces(index, settings, p.namespace, peer);
-      if (namespaces.length === 0) continue; // namespace-selector-matches-nothing says it
-      if (isDnsPeer(index, settings, p.namespace, peer)) continue;
-      const pods = namespaces.map((n) => index.workloadsIn(n.name));
-      if (pods.some((l) => l.length === 0)) continue;
-      const all = pods.flat();
-      if (all.some((w) => m.matches(w.labels))) continue;
+      // the hover asks the same question (features/hover.ts)
+      const found = peerPods(engine, settings, p.namespace, peer);
+      if (found.kind !== 'none') continue;
+      const { namespaces, workloads: all } = found;
       const where = peer.namespaceSelector
         ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
         : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;

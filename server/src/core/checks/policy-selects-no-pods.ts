@@ -5,7 +5,9 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
-import { compact, labelSetsText, labelsText, plural, policyName, selectorText, workloadRelated } from './semantic-support';
+import { labelSetsText, labelsText, policyName, selectorText } from '../semantics/names';
+import { plural } from '../text/words';
+import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
   code: 'policy-selects-no-pods',

@@ -11,7 +11,10 @@ import type { Direction, NetworkPolicyResource, PortEntry } from '../model/types
 import { normProtocol } from '../model/lower';
 import type { CompiledRule, PeerMatcher } from '../semantics/compile';
 import type { YamlOp } from '../fixes/fix';
-import { namespaceNameReqs, peerPath, policyName, reqsCover, rulePath, selectorReqs, type Req } from './semantic-support';
+import { policyName, ruleLabel } from '../semantics/names';
+import { namespaceNameReqs, type Req, reqsCover, selectorReqs } from '../semantics/requirements';
+import { capitalized, listText } from '../text/words';
+import { peerPath, rulePath } from './support';
 
 interface PeerShape {
   readonly ns: readonly Req[] | 'any';
@@ -135,11 +138,11 @@ export const redundantRule = defineCheck(meta, ({ engine }) => {
 function ruleFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, others: readonly CompiledRule[]): Report<typeof meta> {
   const rule = a.ref.rule;
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: rulePath(p, dir, rule) }];
-  const by = others.map((o) => `#${o.ref.rule.index + 1}`).join(', ');
+  const by = listText(others.map((o) => ruleLabel(dir, o.ref.rule)));
   return {
     uri: p.doc.uri, span: rule.span, tags: ['unnecessary'],
-    message: `${dir[0]?.toUpperCase()}${dir.slice(1)} rule #${rule.index + 1} of ${policyName(p)} is redundant: everything it allows is already allowed by ${others.length === 1 ? 'rule' : 'rules'} ${by} of the same policy. Remove it, or narrow the other rule if this one was meant to be the limit.`,
-    related: others.slice(0, 3).map((o) => ({ uri: p.doc.uri, span: o.ref.rule.span, message: `${dir} rule #${o.ref.rule.index + 1}, which covers it` })),
+    message: `${capitalized(ruleLabel(dir, rule))} of ${policyName(p)} is redundant: everything it allows is already allowed by ${by} of the same policy. Remove it, or narrow the other rule if this one was meant to be the limit.`,
+    related: others.slice(0, 3).map((o) => ({ uri: p.doc.uri, span: o.ref.rule.span, message: `${ruleLabel(dir, o.ref.rule)}, which covers it` })),
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule', data: { ops } }],
   };
 }
@@ -149,7 +152,7 @@ function peerFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, 
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, pm.peer) }];
   return {
     uri: p.doc.uri, span: pm.peer.span, tags: ['unnecessary'],
-    message: `This peer of ${dir} rule #${rule.index + 1} of ${policyName(p)} is redundant: ${inRule ? 'another peer of the same rule' : 'another rule of the same policy, on the same or more ports,'} already covers everything it matches. Remove it.`,
+    message: `This peer of ${ruleLabel(dir, rule)} of ${policyName(p)} is redundant: ${inRule ? 'another peer of the same rule' : 'another rule of the same policy, on the same or more ports,'} already covers everything it matches. Remove it.`,
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule peer', data: { ops } }],
   };
 }

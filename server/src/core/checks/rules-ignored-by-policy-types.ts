@@ -5,7 +5,9 @@
 import { defineCheck, defineCode, type Report } from './types';
 import type { Direction } from '../model/types';
 import type { YamlOp } from '../fixes/fix';
-import { plural, policyName, specPath } from './semantic-support';
+import { policyName } from '../semantics/names';
+import { plural } from '../text/words';
+import { specPath } from './support';
 
 const TYPE: Record<Direction, 'Ingress' | 'Egress'> = { ingress: 'Ingress', egress: 'Egress' };
 

@@ -11,7 +11,9 @@ import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
 import { rulePorts } from '../semantics/compile';
 import type { YamlOp } from '../fixes/fix';
-import { peerWorkloads, policyName, portPath, workloadEndpoint } from './semantic-support';
+import { policyName, serviceLabel } from '../semantics/names';
+import { ruleDestinations, workloadEndpoint } from '../semantics/queries';
+import { portPath } from './support';
 
 const meta = defineCode({
   code: 'service-port-instead-of-target-port',
@@ -35,7 +37,9 @@ export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine
       for (const r of c[dir]) {
         const numeric = (r.ports ?? []).filter((pe) => typeof pe.port?.value === 'number' && !pe.endPort);
         if (numeric.length === 0) continue;
-        const dsts = dir === 'ingress' ? engine.selectedBy(c) : peerWorkloads(engine, r, p.namespace);
+        // a rule to anywhere also reaches pods outside the workspace: nothing to compare with
+        if (dir === 'egress' && r.peers === 'all') continue;
+        const dsts = ruleDestinations(engine, p, dir, r.ref.rule);
         for (const pe of numeric) {
           const port = pe.port?.value as number;
           const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
@@ -49,8 +53,8 @@ export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine
           const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path: [...portPath(p, dir, r.ref.rule, pe), 'port'], value: newValue }];
           out.push({
             uri: p.doc.uri, span: pe.port.span,
-            message: `${policyName(p)} allows ${proto} ${port}, the port of Service ${svc.namespace}/${svc.name.value}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
-            related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `Service ${svc.namespace}/${svc.name.value}: port ${port} → targetPort ${tp ?? port}` }],
+            message: `${policyName(p)} allows ${proto} ${port}, the port of ${serviceLabel(svc)}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
+            related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `${serviceLabel(svc)}: port ${port} → targetPort ${tp ?? port}` }],
             fixes: [{ kind: 'replace-with-target-port', title: `Replace with the target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
           });
         }

@@ -6,7 +6,8 @@
  * policy to the workload's file (see fixes/fix.ts, kind `generate-default-deny`).
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { plural, policyRelated } from './semantic-support';
+import { plural } from '../text/words';
+import { policyRelated } from './support';
 
 const meta = defineCode({
   code: 'workload-not-isolated',

@@ -4,8 +4,10 @@
  */
 import type { SourceRef, Span } from '../text/span';
 import type { FeatureContext } from './context';
-import { directionLensPhrase, plural } from './describe';
-import { selectedWorkloads, workloadLabelRefs } from './lookup';
+import { selectedWorkloads } from '../semantics/queries';
+import { plural } from '../text/words';
+import { directionLensPhrase } from './describe';
+import { workloadLabelRefs } from './lookup';
 
 /**
  * What a lens runs; the adapter maps it to a client command:
@@ -42,7 +44,7 @@ export function codeLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
   const policies = (ctx.index.file(uri)?.resources ?? []).flatMap((r) => (r.kind === 'NetworkPolicy' ? [r] : []));
   for (const p of policies) {
     const span: Span = { start: p.doc.span.start, end: p.doc.span.start };
-    const pods = selectedWorkloads(ctx, p);
+    const pods = selectedWorkloads(ctx.engine, p);
     const parts = [pods.length === 0 ? 'selects no pods' : `selects ${plural(pods.length, 'pod')}`];
     for (const dir of ['ingress', 'egress'] as const) {
       const s = directionLensPhrase(p, dir);

@@ -10,8 +10,9 @@ import type { Direction } from '../model/types';
 import type { Span } from '../text/span';
 import { catalogue, keyCount, type LabelCatalogue } from './catalogue';
 import type { FeatureContext } from './context';
-import { plural } from './describe';
-import { policyAt, ruleAt, ruleDestinations } from './lookup';
+import { ruleDestinations } from '../semantics/queries';
+import { plural } from '../text/words';
+import { policyAt, ruleAt } from './lookup';
 import { docKind, docNamespace, yamlCursor, type YamlCursor } from './yaml-context';
 
 export type CoreCompletionKind = 'labelKey' | 'labelValue' | 'namespace' | 'portName' | 'protocol' | 'operator' | 'field';
@@ -198,7 +199,7 @@ class Completer {
     let dsts: readonly Workload[];
     if (policy) {
       const r = ruleAt(policy, this.offset);
-      dsts = ruleDestinations(this.ctx, policy, r?.direction ?? dir, r?.rule);
+      dsts = ruleDestinations(this.ctx.engine, policy, r?.direction ?? dir, r?.rule);
     } else {
       // mid-edit: the model has no policy here; resolve against the document's namespace (ingress) or everything
       dsts = dir === 'ingress' ? index.workloadsIn(this.ns) : index.workloads;

@@ -7,24 +7,25 @@ import type { Workload } from '../index/workspace-index';
 import type { Protocol } from '../model/types';
 import type { SourceRef } from '../text/span';
 import type { FeatureContext } from './context';
-import { peerNamespaces, peerWorkloads, ruleDestinations, selectedWorkloads, targetAt, workloadLabelRefs } from './lookup';
+import { peerNamespaces, peerWorkloads, ruleDestinations, selectedWorkloads } from '../semantics/queries';
+import { targetAt, workloadLabelRefs } from './lookup';
 
 export function definition(ctx: FeatureContext, uri: string, offset: number): SourceRef[] {
   const t = targetAt(ctx.index, uri, offset);
   if (!t) return [];
   switch (t.kind) {
     case 'policy':
-      return selectedWorkloads(ctx, t.policy).flatMap(workloadLabelRefs);
+      return selectedWorkloads(ctx.engine, t.policy).flatMap(workloadLabelRefs);
     case 'peerSelector':
-      if (t.which === 'namespace') return namespaceRefs(ctx, peerNamespaces(ctx, t.policy, t.peer));
-      return peerWorkloads(ctx, t.policy, t.peer).flatMap(workloadLabelRefs);
+      if (t.which === 'namespace') return namespaceRefs(ctx, peerNamespaces(ctx.index, ctx.settings, t.policy.namespace, t.peer).map((n) => n.name));
+      return peerWorkloads(ctx.engine, t.policy.namespace, t.peer).flatMap(workloadLabelRefs);
     case 'ipBlock':
-      return peerWorkloads(ctx, t.policy, t.peer).flatMap((w) => w.sources.map((s) => ({ uri: s.doc.uri, span: s.objectName.span })));
+      return peerWorkloads(ctx.engine, t.policy.namespace, t.peer).flatMap((w) => w.sources.map((s) => ({ uri: s.doc.uri, span: s.objectName.span })));
     case 'port': {
       const port = t.entry.port?.value;
       if (port === undefined) return [];
       const proto = (t.entry.protocol?.value ?? 'TCP') as Protocol;
-      return ruleDestinations(ctx, t.policy, t.direction, t.rule).flatMap((w) => containerPortRefs(w, port, proto));
+      return ruleDestinations(ctx.engine, t.policy, t.direction, t.rule).flatMap((w) => containerPortRefs(w, port, proto));
     }
     case 'namespaceRef':
       return namespaceRefs(ctx, [t.name]);

@@ -1,14 +1,16 @@
 /**
  * Policies in plain English for hovers, code lenses and symbols: selectors ("labeled app=web"),
  * peers ("pods labeled app=web in namespaces labeled team=a"), ports ("on TCP 80") and what a
- * policy does in one direction ("only from …", "denied (no egress rules)"). Also the markdown
- * helpers that turn SourceRefs into `file-uri#Lline` links.
+ * policy does in one direction ("only from …", "denied (no egress rules)"). Also `HoverLinks`,
+ * which writes markdown links whose targets are SourceRefs (the adapter turns them into lines).
  */
-import { METADATA_NAME_LABEL, type Workload, type WorkspaceIndex } from '../index/workspace-index';
+import { METADATA_NAME_LABEL, type Workload } from '../index/workspace-index';
 import type { Direction, LabelSelector, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import { effectivePolicyTypes } from '../semantics/compile';
 import { parseCidr } from '../semantics/ip-set';
+import { policyName, policyRuleLabel, ruleLabel } from '../semantics/names';
 import type { SourceRef } from '../text/span';
+import { plural } from '../text/words';
 
 // ---------- selectors, peers, ports, rules ----------
 
@@ -98,11 +100,6 @@ export function rulePhrase(rule: PolicyRule, direction: Direction, policyNs: str
   return ports ? `${peers} ${ports}` : allowsEverything(rule) ? `${peers} on any port` : peers;
 }
 
-/** `ingress rule 1`: 1-based, as the explanations, the CLI and the view number rules. */
-export function ruleLabel(direction: Direction, rule: PolicyRule): string {
-  return `${direction} rule ${rule.index + 1}`;
-}
-
 /** What a policy does in one direction, after "ingress: " / "egress: ". */
 export function directionPhrase(p: NetworkPolicyResource, direction: Direction): string {
   const types = effectivePolicyTypes(p);
@@ -140,41 +137,30 @@ export function policyTypesPhrase(p: NetworkPolicyResource): string {
   return out.length ? out.join(', ') : '(none)';
 }
 
-// ---------- numbers and links ----------
+// ---------- links ----------
 
-export function plural(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`;
-}
+/**
+ * The links of one hover: `[text](link:N)` in its markdown points at `refs[N]`. Only the adapter
+ * (lsp/convert.ts) knows how a SourceRef becomes a link target (`file-uri#L<line>`).
+ */
+export class HoverLinks {
+  readonly refs: SourceRef[] = [];
 
-/** 16777216 → "16,777,216"; above 2^48, "2^n" style is used by the caller. */
-export function groupDigits(v: bigint): string {
-  const s = v.toString();
-  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+  to(text: string, ref: SourceRef | undefined): string {
+    if (!ref) return text;
+    return `[${text}](link:${this.refs.push(ref) - 1})`;
+  }
 
-/** A markdown link to a SourceRef: `[text](file-uri#Lline)`. */
-export function mdLink(index: WorkspaceIndex, text: string, ref: SourceRef | undefined): string {
-  if (!ref) return text;
-  const line = index.lineIndex(ref.uri)?.line1(ref.span.start) ?? 1;
-  return `[${text}](${ref.uri}#L${line})`;
-}
+  workload(w: Workload): string {
+    const s = w.sources[0];
+    return this.to(w.id, s ? { uri: s.doc.uri, span: s.objectName.span } : undefined);
+  }
 
-export function workloadLink(index: WorkspaceIndex, w: Workload): string {
-  const s = w.sources[0];
-  return mdLink(index, w.id, s ? { uri: s.doc.uri, span: s.objectName.span } : undefined);
-}
+  policy(p: NetworkPolicyResource): string {
+    return this.to(policyName(p), { uri: p.doc.uri, span: p.name.span });
+  }
 
-export function policyLink(index: WorkspaceIndex, p: NetworkPolicyResource): string {
-  return mdLink(index, `${p.namespace}/${p.name.value}`, { uri: p.doc.uri, span: p.name.span });
-}
-
-export function ruleLink(index: WorkspaceIndex, p: NetworkPolicyResource, direction: Direction, rule: PolicyRule): string {
-  return mdLink(index, `${p.namespace}/${p.name.value} ${ruleLabel(direction, rule)}`, { uri: p.doc.uri, span: rule.span });
-}
-
-/** A bulleted list, cut after `max` items with "… and N more". */
-export function bullets(items: readonly string[], max = 20): string[] {
-  const out = items.slice(0, max).map((i) => `- ${i}`);
-  if (items.length > max) out.push(`- … and ${items.length - max} more`);
-  return out;
+  rule(p: NetworkPolicyResource, direction: Direction, rule: PolicyRule): string {
+    return this.to(policyRuleLabel(p, direction, rule), { uri: p.doc.uri, span: rule.span });
+  }
 }

@@ -10,24 +10,32 @@ import type {
 import { effectivePolicyTypes, ipBlockSet, peerMatches } from '../semantics/compile';
 import { compileSelector } from '../semantics/selector';
 import { formatIp, parseCidr, type Family } from '../semantics/ip-set';
-import type { Span } from '../text/span';
+import { labelsText, policyName, ruleLabel } from '../semantics/names';
+import { peerNamespaces, peerPods, ruleDestinations, selectedWorkloads } from '../semantics/queries';
+import type { SourceRef, Span } from '../text/span';
+import { bullets, groupDigits, listText, noun, plural } from '../text/words';
 import type { FeatureContext } from './context';
 import {
-  bullets, directionPhrase, groupDigits, mdLink, peerPhrase, plural, policyLink, policyTypesPhrase, ruleLabel, ruleLink,
-  rulePhrase, selectorPhrase, workloadLink,
+  directionPhrase, HoverLinks, peerPhrase, policyTypesPhrase, rulePhrase, selectorPhrase,
 } from './describe';
-import {
-  peerNamespaces, peerWorkloads, ruleDestinations, selectedWorkloads, targetAt, workloadOf,
-} from './lookup';
+import { targetAt, workloadOf } from './lookup';
 
 export interface CoreHover {
-  /** Markdown; links point at `file-uri#Lline` (1-based line). */
+  /**
+   * Markdown. A link is written `[text](link:N)`: its target is `links[N]`, which the adapter
+   * turns into a link of its own (lsp/convert.ts: `file-uri#L<line>`).
+   */
   readonly markdown: string;
+  readonly links: readonly SourceRef[];
   /** The node the hover is about. */
   readonly span: Span;
 }
 
-export function hover(ctx: FeatureContext, uri: string, offset: number): CoreHover | undefined {
+/** A feature context with the links of the hover being written. */
+type HoverContext = FeatureContext & { readonly links: HoverLinks };
+
+export function hover(fctx: FeatureContext, uri: string, offset: number): CoreHover | undefined {
+  const ctx: HoverContext = { index: fctx.index, engine: fctx.engine, settings: fctx.settings, links: new HoverLinks() };
   const t = targetAt(ctx.index, uri, offset);
   if (!t) return undefined;
   let lines: string[] | undefined;
@@ -49,7 +57,7 @@ export function hover(ctx: FeatureContext, uri: string, offset: number): CoreHov
     case 'containerPort': lines = containerPortHover(ctx, t.resource.id, t.port.name, t.port.port, t.port.protocol); break;
     case 'service': lines = undefined; break;
   }
-  return lines && lines.length ? { markdown: lines.join('\n'), span: t.span } : undefined;
+  return lines && lines.length ? { markdown: lines.join('\n'), links: ctx.links.refs, span: t.span } : undefined;
 }
 
 // ---------- policies ----------
@@ -57,7 +65,7 @@ export function hover(ctx: FeatureContext, uri: string, offset: number): CoreHov
 const DENY_WORDS = /\b(deny|denies|denied|denying|block|blocks|blocked|reject|rejects|forbid|forbids|forbidden|disallow|disallows|prevent|prevents|drop|drops)\b/i;
 
 /** The text of a policy's document, comments above it included. */
-function policyText(ctx: FeatureContext, p: NetworkPolicyResource): string {
+function policyText(ctx: HoverContext, p: NetworkPolicyResource): string {
   const text = ctx.index.file(p.doc.uri)?.text ?? '';
   if (p.doc.path.length > 0) return text.slice(p.doc.span.start, p.doc.span.end);
   const before = text.slice(0, p.doc.span.start);
@@ -77,25 +85,25 @@ function comments(text: string): string {
   return out.join('\n');
 }
 
-function suggestsDeny(ctx: FeatureContext, p: NetworkPolicyResource): boolean {
+function suggestsDeny(ctx: HoverContext, p: NetworkPolicyResource): boolean {
   if (DENY_WORDS.test(p.name.value.replace(/[-_.]/g, ' '))) return true;
   if (DENY_WORDS.test(comments(policyText(ctx, p)))) return true;
   const t = effectivePolicyTypes(p);
   return (t.ingress && (p.ingress?.rules.length ?? 0) === 0) || (t.egress && (p.egress?.rules.length ?? 0) === 0);
 }
 
-export function policyHover(ctx: FeatureContext, p: NetworkPolicyResource): string[] {
+export function policyHover(ctx: HoverContext, p: NetworkPolicyResource): string[] {
   const { index, engine } = ctx;
-  const out = [`**NetworkPolicy** \`${p.namespace}/${p.name.value}\``, ''];
+  const out = [`**NetworkPolicy** \`${policyName(p)}\``, ''];
   const sel = p.podSelector;
   const selText = !sel ? 'spec.podSelector is missing (required by the API; treated as `{}`)' : selectorPhrase(sel) ? `podSelector ${selectorPhrase(sel)}` : 'podSelector `{}`: every pod of the namespace';
-  const pods = selectedWorkloads(ctx, p);
+  const pods = selectedWorkloads(ctx.engine, p);
   if (pods.length === 0) {
     const n = index.workloadsIn(p.namespace).length;
     out.push(`Selects no pods: none of the ${plural(n, 'workload')} of namespace ${p.namespace} in the workspace matches (${selText}).`);
   } else {
     out.push(`Selects ${plural(pods.length, 'pod')} (workloads) of namespace ${p.namespace} (${selText}):`);
-    out.push(...bullets(pods.map((w) => `${workloadLink(index, w)} — ${w.kind}`)));
+    out.push(...bullets(pods.map((w) => `${ctx.links.workload(w)} — ${w.kind}`)));
   }
   out.push('');
   out.push(`- ingress: ${directionPhrase(p, 'ingress')}`);
@@ -109,7 +117,7 @@ export function policyHover(ctx: FeatureContext, p: NetworkPolicyResource): stri
     }
     out.push('');
     out.push('Policies are additive: a policy can only isolate pods and allow traffic; it cannot deny what another policy selecting the same pods allows.'
-      + (others.size ? ` Also selecting these pods: ${[...others.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([, o]) => policyLink(index, o)).join(', ')}.` : ''));
+      + (others.size ? ` Also selecting these pods: ${[...others.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([, o]) => ctx.links.policy(o)).join(', ')}.` : ''));
   }
   return out;
 }
@@ -133,11 +141,11 @@ function policyTypesHover(p: NetworkPolicyResource): string[] {
 }
 
 function ruleListHover(p: NetworkPolicyResource, dir: Direction): string[] {
-  return [`**${dir}** of \`${p.namespace}/${p.name.value}\``, '', `${dir}: ${directionPhrase(p, dir)}`];
+  return [`**${dir}** of \`${policyName(p)}\``, '', `${dir}: ${directionPhrase(p, dir)}`];
 }
 
 function ruleHover(p: NetworkPolicyResource, dir: Direction, rule: PolicyRule): string[] {
-  const out = [`**${ruleLabel(dir, rule)}** of \`${p.namespace}/${p.name.value}\``, '', `Allows ${dir} ${rulePhrase(rule, dir, p.namespace)}.`];
+  const out = [`**${ruleLabel(dir, rule)}** of \`${policyName(p)}\``, '', `Allows ${dir} ${rulePhrase(rule, dir, p.namespace)}.`];
   if (!effectivePolicyTypes(p)[dir]) out.push('', `Ignored: policyTypes lacks ${dir === 'ingress' ? 'Ingress' : 'Egress'}.`);
   return out;
 }
@@ -145,41 +153,61 @@ function ruleHover(p: NetworkPolicyResource, dir: Direction, rule: PolicyRule): 
 // ---------- peers ----------
 
 function peerSelectorHover(
-  ctx: FeatureContext, p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, which: 'pod' | 'namespace', sel: LabelSelector,
+  ctx: HoverContext, p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, which: 'pod' | 'namespace', sel: LabelSelector,
 ): string[] {
-  const { index } = ctx;
   const key = which === 'pod' ? 'podSelector' : 'namespaceSelector';
-  const out = [`**${key}** in ${ruleLink(index, p, dir, rule)}, peer ${peer.index + 1}`, ''];
+  const out = [`**${key}** in ${ctx.links.rule(p, dir, rule)}, peer ${peer.index + 1}`, ''];
   out.push(`The peer: ${peerPhrase(peer, p.namespace)}.`);
   const sm = compileSelector(sel);
   if (!sm.valid) out.push('', 'This selector is invalid: the API server rejects it, and it matches nothing.');
   if (peer.ipBlock) return out;
-  const namespaces = peerNamespaces(ctx, p, peer);
-  if (which === 'namespace') {
-    const all = index.namespaces.size;
-    out.push('');
-    if (namespaces.length === 0) {
-      out.push(`Matches none of the ${plural(all, 'namespace')} in the workspace (${[...index.namespaces.values()].map(nsLabelText).join('; ') || 'none'}).`);
-    } else {
-      out.push(`Matches ${plural(namespaces.length, 'namespace')} of ${all}${sm.isEmpty ? ' (`{}`: every namespace, present and future)' : ''}: ${namespaces.join(', ')}`);
-    }
-  } else if (!peer.namespaceSelector) {
+  // the checks ask the same questions (namespace- and pod-selector-matches-nothing)
+  if (which === 'namespace') out.push('', namespacesLine(ctx, p, peer, sm.isEmpty));
+  else if (!peer.namespaceSelector) {
     out.push('', `A podSelector without namespaceSelector matches pods of the policy's own namespace, ${p.namespace}.`);
   }
-  const pods = peerWorkloads(ctx, p, peer);
-  out.push('');
-  if (pods.length === 0) out.push('Matches no pods in the workspace.');
-  else {
-    out.push(`Matches ${plural(pods.length, 'pod')} (workloads):`);
-    out.push(...bullets(pods.map((w) => `${workloadLink(index, w)} — ${w.kind}`)));
-  }
+  out.push('', ...podsLines(ctx, p, peer));
   const siblings = rule.peers?.filter((o) => o !== peer) ?? [];
   if (siblings.length > 0) out.push('', `Peers of one rule are ORed: this rule also allows ${siblings.map((o) => peerPhrase(o, p.namespace)).join(' or ')}.`);
   return out;
 }
 
+/** The namespaces a peer's namespaceSelector matches: those of the workspace, then the built-in ones. */
+function namespacesLine(ctx: HoverContext, p: NetworkPolicyResource, peer: Peer, everyNamespace: boolean): string {
+  const { index } = ctx;
+  const all = index.namespaces.size;
+  const matched = peerNamespaces(index, ctx.settings, p.namespace, peer);
+  const inWorkspace = matched.filter((n) => index.namespaces.has(n.name)).map((n) => n.name);
+  const builtin = matched.filter((n) => !index.namespaces.has(n.name)).map((n) => n.name);
+  if (matched.length === 0) {
+    return `Matches none of the ${plural(all, 'namespace')} in the workspace (${[...index.namespaces.values()].map(nsLabelText).join('; ') || 'none'}).`;
+  }
+  const every = everyNamespace ? ' (`{}`: every namespace, present and future)' : '';
+  const builtins = `${listText(builtin)}, which every cluster has`;
+  if (builtin.length === 0) return `Matches ${plural(inWorkspace.length, 'namespace')} of ${all}${every}: ${inWorkspace.join(', ')}`;
+  if (inWorkspace.length === 0) return `Matches ${builtins}${every}, and none of the ${plural(all, 'namespace')} in the workspace.`;
+  return `Matches ${plural(inWorkspace.length, 'namespace')} of ${all}${every}: ${inWorkspace.join(', ')}; and ${builtins}`;
+}
+
+function podsLines(ctx: HoverContext, p: NetworkPolicyResource, peer: Peer): string[] {
+  const found = peerPods(ctx.engine, ctx.settings, p.namespace, peer);
+  switch (found.kind) {
+    case 'workloads':
+      return [`Matches ${plural(found.workloads.length, 'pod')} (workloads):`, ...bullets(found.workloads.map((w) => `${ctx.links.workload(w)} — ${w.kind}`))];
+    case 'dns': {
+      const { namespace, podLabels } = ctx.settings.dns;
+      return [`Matches the cluster DNS pods (pods ${labelsText(podLabels)} in namespace ${namespace}, netpolLens.dns), which the workspace does not hold.`];
+    }
+    case 'elsewhere':
+      return [`Matches no pods in the workspace, which holds no workloads of ${noun(found.namespaces.length, 'namespace')} ${listText(found.namespaces)}: ${found.namespaces.length === 1 ? 'its' : 'their'} pods are defined elsewhere.`];
+    case 'no-namespace':
+    case 'none':
+      return ['Matches no pods in the workspace.'];
+  }
+}
+
 function nsLabelText(n: NamespaceInfo): string {
-  return `${n.name}: ${Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`;
+  return `${n.name}: ${labelsText(n.labels)}`;
 }
 
 // ---------- ipBlock ----------
@@ -189,7 +217,7 @@ function sizeText(family: Family, prefix: number): string {
   return n > 48 ? `2^${n}` : groupDigits(1n << BigInt(n));
 }
 
-function ipBlockHover(ctx: FeatureContext, ib: IpBlock): string[] {
+function ipBlockHover(ctx: HoverContext, ib: IpBlock): string[] {
   const cidr = ib.cidr?.value;
   const out = [`**ipBlock** \`${cidr ?? '(no cidr)'}\``, ''];
   const c = cidr === undefined ? undefined : parseCidr(cidr);
@@ -223,7 +251,7 @@ function ipBlockHover(ctx: FeatureContext, ib: IpBlock): string[] {
   const set = ipBlockSet(cidr, ib.except.map((e) => e.value));
   const pods = set ? ctx.index.workloads.filter((w) => w.ips.some((ip) => set.containsIp(ip))) : [];
   if (pods.length > 0) {
-    out.push('', `Holds the known pod IPs of ${pods.map((w) => workloadLink(ctx.index, w)).join(', ')}; whether an ipBlock matches pod IPs is up to the network plugin.`);
+    out.push('', `Holds the known pod IPs of ${pods.map((w) => ctx.links.workload(w)).join(', ')}; whether an ipBlock matches pod IPs is up to the network plugin.`);
   }
   out.push('', 'ipBlocks are meant for cluster-external addresses. Traffic to a Service ClusterIP is matched after translation to pod IPs, so an ipBlock naming a ClusterIP never matches.');
   return out;
@@ -231,18 +259,17 @@ function ipBlockHover(ctx: FeatureContext, ib: IpBlock): string[] {
 
 // ---------- ports ----------
 
-function portHover(ctx: FeatureContext, p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, entry: PortEntry): string[] | undefined {
+function portHover(ctx: HoverContext, p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, entry: PortEntry): string[] | undefined {
   const port = entry.port?.value;
   if (port === undefined) return undefined;
   const proto = entry.protocol?.value ?? 'TCP';
-  const dsts = ruleDestinations(ctx, p, dir, rule);
+  const dsts = ruleDestinations(ctx.engine, p, dir, rule);
   const whose = dir === 'ingress' ? 'the pods this policy selects' : rule.peers && rule.peers.length > 0 ? "the pods this rule's peers match" : 'every pod (the rule allows all destinations)';
-  const { index } = ctx;
   if (typeof port === 'number') {
     if (entry.endPort) return [`**Ports** ${proto} ${port}–${entry.endPort.value} (${plural(entry.endPort.value - port + 1, 'port')})`];
     const declaring = dsts.filter((w) => w.ports.some((cp) => cp.port === port && cp.protocol === proto));
     const out = [`**Port** ${proto} ${port}`, ''];
-    if (declaring.length) out.push(`Declared as a container port by ${declaring.map((w) => workloadLink(index, w)).join(', ')}.`);
+    if (declaring.length) out.push(`Declared as a container port by ${declaring.map((w) => ctx.links.workload(w)).join(', ')}.`);
     return out;
   }
   const out = [`**Named port** \`${port}\` (${proto}), resolved on each destination pod (${whose}):`, ''];
@@ -257,10 +284,10 @@ function portHover(ctx: FeatureContext, p: NetworkPolicyResource, dir: Direction
     const nums = w.ports.filter((cp) => cp.name === port && cp.protocol === proto).map((cp) => cp.port);
     if (nums.length) {
       resolved++;
-      lines.push(`${workloadLink(index, w)}: ${nums.join(', ')}`);
+      lines.push(`${ctx.links.workload(w)}: ${nums.join(', ')}`);
     } else {
       const other = w.ports.find((cp) => cp.name === port);
-      lines.push(`${workloadLink(index, w)}: not declared${other ? ` for ${proto} (declared for ${other.protocol})` : ''}, so this entry allows nothing to it`);
+      lines.push(`${ctx.links.workload(w)}: not declared${other ? ` for ${proto} (declared for ${other.protocol})` : ''}, so this entry allows nothing to it`);
     }
   }
   out.push(...bullets(lines));
@@ -272,7 +299,7 @@ function hasPort(w: Workload, name: string, proto: string): boolean {
   return w.ports.some((cp) => cp.name === name && cp.protocol === proto);
 }
 
-function containerPortHover(ctx: FeatureContext, workloadId: string, name: string | undefined, port: number, proto: string): string[] | undefined {
+function containerPortHover(ctx: HoverContext, workloadId: string, name: string | undefined, port: number, proto: string): string[] | undefined {
   const w = ctx.index.workload(workloadId);
   if (!w) return undefined;
   const out = [`**Container port** ${name ? `\`${name}\` = ` : ''}${proto} ${port} of \`${w.id}\``];
@@ -282,8 +309,8 @@ function containerPortHover(ctx: FeatureContext, workloadId: string, name: strin
       for (const r of c[dir]) {
         const hit = (r.ports ?? []).some((pe) => pe.port?.value === name || pe.port?.value === port);
         if (!hit) continue;
-        const dsts = ruleDestinations(ctx, c.policy, dir, r.ref.rule);
-        if (dsts.some((d) => d.id === w.id)) refs.push(ruleLink(ctx.index, c.policy, dir, r.ref.rule));
+        const dsts = ruleDestinations(ctx.engine, c.policy, dir, r.ref.rule);
+        if (dsts.some((d) => d.id === w.id)) refs.push(ctx.links.rule(c.policy, dir, r.ref.rule));
       }
     }
   }
@@ -293,18 +320,18 @@ function containerPortHover(ctx: FeatureContext, workloadId: string, name: strin
 
 // ---------- workloads and namespaces ----------
 
-function isolationLine(ctx: FeatureContext, w: Workload, dir: Direction): string {
+function isolationLine(ctx: HoverContext, w: Workload, dir: Direction): string {
   const iso = ctx.engine.isolation(w)[dir];
   if (iso.length === 0) {
     return `${dir}: not isolated (no policy selecting it has ${dir === 'ingress' ? 'Ingress' : 'Egress'} in its policyTypes), so all ${dir} is allowed`;
   }
-  const by = iso.map((c) => policyLink(ctx.index, c.policy)).join(', ');
+  const by = iso.map((c) => ctx.links.policy(c.policy)).join(', ');
   const rules = iso.reduce((n, c) => n + c[dir].length, 0);
   if (rules === 0) return `${dir}: isolated by ${by}, and no ${dir} rule allows anything: all ${dir} is denied`;
   return `${dir}: isolated by ${by}; only what their ${plural(rules, `${dir} rule`)} allow${rules === 1 ? 's' : ''} gets ${dir === 'ingress' ? 'in' : 'out'}`;
 }
 
-function workloadHover(ctx: FeatureContext, w: Workload): string[] {
+function workloadHover(ctx: HoverContext, w: Workload): string[] {
   const { index, engine } = ctx;
   const out = [`**${w.kind}** \`${w.id}\``, ''];
   const labels = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`);
@@ -312,7 +339,7 @@ function workloadHover(ctx: FeatureContext, w: Workload): string[] {
   out.push('');
   const sel = engine.selecting(w);
   if (sel.length === 0) out.push(`No policy of namespace ${w.namespace} selects it.`);
-  else out.push(`Selected by: ${sel.map((c) => policyLink(index, c.policy)).join(', ')}`);
+  else out.push(`Selected by: ${sel.map((c) => ctx.links.policy(c.policy)).join(', ')}`);
   out.push('');
   out.push(`- ${isolationLine(ctx, w, 'ingress')}`);
   out.push(`- ${isolationLine(ctx, w, 'egress')}`);
@@ -323,7 +350,7 @@ function workloadHover(ctx: FeatureContext, w: Workload): string[] {
       for (const r of c[dir]) {
         if (r.peers === 'all') continue;
         if (r.peers.some((pm) => peerMatches(pm, c.namespace, ep, index).match)) {
-          peers.push(`${ruleLink(index, c.policy, dir, r.ref.rule)} (${dir === 'ingress' ? 'may send to the pods it selects' : 'its pods may send to this one'})`);
+          peers.push(`${ctx.links.rule(c.policy, dir, r.ref.rule)} (${dir === 'ingress' ? 'may send to the pods it selects' : 'its pods may send to this one'})`);
         }
       }
     }
@@ -333,25 +360,25 @@ function workloadHover(ctx: FeatureContext, w: Workload): string[] {
   return out;
 }
 
-function namespaceHover(ctx: FeatureContext, name: string): string[] {
+function namespaceHover(ctx: HoverContext, name: string): string[] {
   const { index, engine } = ctx;
   const info = index.namespaces.get(name);
   const labels = index.namespaceLabels(name);
   const out = [`**Namespace** \`${name}\``, ''];
   const decl = info?.declared[0];
   out.push(decl
-    ? `Declared in ${mdLink(index, `${decl.doc.uri.slice(decl.doc.uri.lastIndexOf('/') + 1)}`, { uri: decl.doc.uri, span: decl.name.span })}.`
+    ? `Declared in ${ctx.links.to(`${decl.doc.uri.slice(decl.doc.uri.lastIndexOf('/') + 1)}`, { uri: decl.doc.uri, span: decl.name.span })}.`
     : 'Not declared by a Namespace manifest in the workspace (implied by a metadata.namespace).');
-  out.push(`Labels: ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  out.push(`Labels: ${labelsText(labels)}`);
   const policies = index.policiesIn(name);
-  out.push('', policies.length ? `Policies in this namespace: ${policies.map((p) => policyLink(index, p)).join(', ')}` : 'No policy in this namespace.');
+  out.push('', policies.length ? `Policies in this namespace: ${policies.map((p) => ctx.links.policy(p)).join(', ')}` : 'No policy in this namespace.');
   const matching: string[] = [];
   for (const c of engine.compiled) {
     for (const dir of ['ingress', 'egress'] as const) {
       for (const r of c[dir]) {
         for (const peer of r.ref.rule.peers ?? []) {
           if (!peer.namespaceSelector || peer.ipBlock) continue;
-          if (compileSelector(peer.namespaceSelector).matches(labels)) matching.push(`${ruleLink(index, c.policy, dir, r.ref.rule)}: ${peerPhrase(peer, c.namespace)}`);
+          if (compileSelector(peer.namespaceSelector).matches(labels)) matching.push(`${ctx.links.rule(c.policy, dir, r.ref.rule)}: ${peerPhrase(peer, c.namespace)}`);
         }
       }
     }
@@ -363,7 +390,7 @@ function namespaceHover(ctx: FeatureContext, name: string): string[] {
     out.push(...bullets(ws.map((w) => {
       const iso = engine.isolation(w);
       const part = (dir: Direction): string => (iso[dir].length ? `${dir} isolated (${iso[dir].map((c) => c.policy.name.value).join(', ')})` : `${dir} open`);
-      return `${workloadLink(index, w)}: ${part('ingress')}, ${part('egress')}`;
+      return `${ctx.links.workload(w)}: ${part('ingress')}, ${part('egress')}`;
     })));
   }
   return out;

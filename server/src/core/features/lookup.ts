@@ -1,16 +1,14 @@
 /**
  * Lookups shared by the editor features: which model node sits at an offset (walking the spans the
- * model keeps for every field, not reparsing), the workload or policy behind a resource, and the
- * workloads a selector, peer or rule resolves to.
+ * model keeps for every field, not reparsing), and the workload or policy behind a resource. What
+ * a selector, peer or rule matches is asked of semantics/queries.ts, as the checks ask it.
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type {
   ContainerPort, Direction, IpBlock, LabelSelector, NamespaceResource, NetworkPolicyResource, Peer, PolicyRule,
   PortEntry, Resource, ServiceResource, WorkloadResource,
 } from '../model/types';
-import { compilePeer, type CompiledPolicy, type PeerMatcher } from '../semantics/compile';
 import type { Located, SourceRef, Span } from '../text/span';
-import type { FeatureContext } from './context';
 
 /** The model node under the cursor, innermost first. */
 export type Target =
@@ -70,64 +68,9 @@ export function ruleAt(policy: NetworkPolicyResource, offset: number): { directi
   return undefined;
 }
 
-export function workloadById(index: WorkspaceIndex, id: string): Workload | undefined {
-  return index.workload(id);
-}
-
 /** The merged workload a manifest belongs to. */
 export function workloadOf(index: WorkspaceIndex, r: WorkloadResource): Workload | undefined {
   return index.workload(r.id);
-}
-
-export function compiledOf(ctx: FeatureContext, policy: NetworkPolicyResource): CompiledPolicy | undefined {
-  return ctx.engine.compiledFor(policy);
-}
-
-/** Workloads a policy's spec.podSelector selects (in its namespace). */
-export function selectedWorkloads(ctx: FeatureContext, policy: NetworkPolicyResource): Workload[] {
-  const c = compiledOf(ctx, policy);
-  return c ? ctx.engine.selectedBy(c) : [];
-}
-
-/** Workloads one peer matches (ipBlocks: pods whose known IPs it holds). */
-export function peerWorkloads(ctx: FeatureContext, policy: NetworkPolicyResource, peer: Peer): Workload[] {
-  return matcherWorkloads(ctx, policy.namespace, compilePeer(peer));
-}
-
-export function matcherWorkloads(ctx: FeatureContext, policyNs: string, m: PeerMatcher): Workload[] {
-  return [...ctx.engine.workloadsMatching(m, policyNs)];
-}
-
-/** Namespaces (known in the workspace) a peer's namespaceSelector matches; the policy's own for a podSelector-only peer. */
-export function peerNamespaces(ctx: FeatureContext, policy: NetworkPolicyResource, peer: Peer): string[] {
-  const m = compilePeer(peer);
-  if (m.kind !== 'pods') return [];
-  if (m.namespaces === 'own') return [policy.namespace];
-  const sel = m.namespaces;
-  return [...ctx.index.namespaces.values()].filter((n) => sel.matches(n.labels)).map((n) => n.name);
-}
-
-/** The destination workloads of a rule's ports: the selected pods (ingress) or the peers' pods (egress). */
-export function ruleDestinations(ctx: FeatureContext, policy: NetworkPolicyResource, direction: Direction, rule: PolicyRule | undefined): Workload[] {
-  if (direction === 'ingress') return selectedWorkloads(ctx, policy);
-  if (!rule || !rule.peers || rule.peers.length === 0) return [...ctx.index.workloads];
-  const seen = new Set<string>();
-  const out: Workload[] = [];
-  for (const peer of rule.peers) {
-    for (const w of peerWorkloads(ctx, policy, peer)) {
-      if (!seen.has(w.id)) {
-        seen.add(w.id);
-        out.push(w);
-      }
-    }
-  }
-  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Where to point at a workload: its first manifest's pod labels, else its name. */
-export function workloadRef(w: Workload): SourceRef | undefined {
-  const s = w.sources[0];
-  return s ? { uri: s.doc.uri, span: s.objectName.span } : undefined;
 }
 
 export function workloadLabelRefs(w: Workload): SourceRef[] {

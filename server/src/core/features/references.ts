@@ -8,7 +8,8 @@ import { peerMatches } from '../semantics/compile';
 import { compileSelector } from '../semantics/selector';
 import type { SourceRef } from '../text/span';
 import type { FeatureContext } from './context';
-import { policySubjectRef, ruleDestinations, targetAt, workloadOf } from './lookup';
+import { ruleDestinations } from '../semantics/queries';
+import { policySubjectRef, targetAt, workloadOf } from './lookup';
 
 export function references(ctx: FeatureContext, uri: string, offset: number): SourceRef[] {
   const t = targetAt(ctx.index, uri, offset);
@@ -33,7 +34,7 @@ export function references(ctx: FeatureContext, uri: string, offset: number): So
               const v = pe.port?.value;
               if (v === undefined || (pe.protocol?.value ?? 'TCP') !== t.port.protocol) continue;
               if (v !== t.port.name && v !== t.port.port) continue;
-              if (ruleDestinations(ctx, c.policy, dir, r.ref.rule).some((d) => d.id === w.id)) {
+              if (ruleDestinations(ctx.engine, c.policy, dir, r.ref.rule).some((d) => d.id === w.id)) {
                 out.push({ uri: c.policy.doc.uri, span: pe.port?.span ?? pe.span });
               }
             }

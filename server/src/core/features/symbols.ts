@@ -5,7 +5,8 @@
 import type { Resource } from '../model/types';
 import type { Span } from '../text/span';
 import type { FeatureContext } from './context';
-import { policyTypesPhrase, ruleLabel, rulePhrase, selectorPhrase } from './describe';
+import { ruleLabel } from '../semantics/names';
+import { policyTypesPhrase, rulePhrase, selectorPhrase } from './describe';
 import { effectivePolicyTypes } from '../semantics/compile';
 
 export type CoreSymbolKind = 'policy' | 'workload' | 'namespace' | 'service' | 'rule';

@@ -9,6 +9,7 @@ export function parseWorkloadId(id: string): { namespace: string; name: string; 
   return { namespace: m[1] ?? '', name: m[2] ?? '', kind: m[3] ?? '' };
 }
 
+/** `<namespace>/<name>`: a policy id, and how messages name any namespaced object (a Service). */
 export function policyId(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }

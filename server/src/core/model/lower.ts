@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Located, Span } from '../text/span';
+import { didYouMean } from '../text/words';
 import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
@@ -531,34 +532,5 @@ const SPEC_KEYS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
 export function normProtocol(p: string | undefined): Protocol | undefined {
   if (p === undefined) return undefined;
   return p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
-}
-
-/** The closest known key, for "did you mean": same letters ignoring case, or edit distance ≤ 2. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of known) {
-    if (k.toLowerCase() === key.toLowerCase()) return k;
-    const d = editDistance(k.toLowerCase(), key.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur.push(Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 99;
 }
 

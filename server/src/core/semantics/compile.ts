@@ -2,6 +2,7 @@
  * Compiling a NetworkPolicy (policy-assistant style): who it selects, which directions it isolates
  * (policyTypes defaulted as the API server does), and its rules as peer and port matchers.
  */
+import { policyName } from './names';
 import type { Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
 import type { Workload } from '../index/workspace-index';
@@ -73,7 +74,7 @@ function compileFresh(p: NetworkPolicyResource): CompiledPolicy {
     (p[dir]?.rules ?? []).map((rule) => compileRule(p, dir, rule));
   return {
     policy: p,
-    id: `${p.namespace}/${p.name.value}`,
+    id: policyName(p),
     namespace: p.namespace,
     subject: p.podSelector ? compileSelector(p.podSelector) : MATCH_ALL,
     types: { ingress: t.ingress, egress: t.egress },

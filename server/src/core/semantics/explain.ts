@@ -2,6 +2,7 @@
  * Explanations: the verdict for one connection and why, read from the same connection sets as the
  * matrix. Plain data with SourceRefs; renderers turn the refs into file:line or links.
  */
+import { policyName, policyRuleLabel } from './names';
 import type { SourceRef } from '../text/span';
 import type { Protocol } from '../model/types';
 import type { CompiledPolicy, Endpoint } from './compile';
@@ -52,7 +53,7 @@ export function policyPointer(p: CompiledPolicy): PolicyPointer {
 
 export function rulePointer(r: RuleRef): RulePointer {
   return {
-    policy: `${r.policy.namespace}/${r.policy.name.value}`,
+    policy: policyName(r.policy),
     direction: r.direction,
     ruleIndex: r.rule.index,
     ref: { uri: r.policy.doc.uri, span: r.rule.span },
@@ -122,6 +123,6 @@ function sideSentence(dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, s
   if (set.isEmpty) {
     return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
   }
-  const rules = set.refs().map((r) => `${r.policy.namespace}/${r.policy.name.value} ${r.direction} rule ${r.rule.index + 1}`);
+  const rules = set.refs().map((r) => policyRuleLabel(r.policy, r.direction, r.rule));
   return `${Dir}: ${iso}; allowed (${formatConns(set.toConns())}) by ${rules.join(', ')}.`;
 }

@@ -16,6 +16,11 @@ export function noun(n: number, one: string, many = `${one}s`): string {
   return n === 1 ? one : many;
 }
 
+/** `Ingress rule 2` from `ingress rule 2`: the first letter in upper case. */
+export function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** `a`, `a and b`, `a, b and c`, or `a, b, c and 4 more` when cut after `max` items. */
 export function listText(items: readonly string[], max = 6, empty = '(none)'): string {
   if (items.length === 0) return empty;

@@ -8,5 +8,5 @@ export function onHover(ctx: ServerContext, p: HoverParams): Hover | null {
   const t = docTarget(ctx, p.textDocument.uri);
   if (!t) return null;
   const h = t.analysis.hover(t.uri, offsetAt(t, p.position));
-  return h ? convert.hover(h, t.lines, ctx.caps.hoverMarkdown) : null;
+  return h ? convert.hover(h, t.lines, ctx.caps.hoverMarkdown, (uri) => t.analysis.lineIndex(uri)) : null;
 }

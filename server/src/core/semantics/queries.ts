@@ -1,0 +1,236 @@
+/**
+ * The questions checks, hovers, code lenses, definitions and completions all ask, answered once:
+ * which rules, peers, ports and selectors a policy has (with a path naming where each sits),
+ * which namespaces a peer can match (the built-in ones included: every cluster has them), which
+ * workloads a policy selects and a rule's peers reach, and where cluster DNS is. Everything that
+ * matches is asked of the PolicyEngine; this module only walks the model and picks the question.
+ */
+import { cmp, METADATA_NAME_LABEL, type NamespaceInfo, type Workload, type WorkspaceIndex } from '../index/workspace-index';
+import type { Direction, LabelSelector, Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import type { Settings } from '../settings';
+import { compilePeer, peerMatches, rulePorts, type CompiledPolicy, type Endpoint, type PeerMatcher } from './compile';
+import type { PolicyEngine } from './engine';
+import { ConnectionSet } from './port-set';
+import { compileSelector } from './selector';
+
+// ---------------------------------------------------------------------------------------------
+// Walks over a policy
+
+/**
+ * Which rules a walk visits: `all` (what the API server validates: section A checks), or `valid`
+ * (what takes effect: an invalid rule matches nothing, so semantic questions skip it).
+ */
+export type RuleSet = 'all' | 'valid';
+
+export interface RuleAt {
+  readonly direction: Direction;
+  readonly rule: PolicyRule;
+  /** `spec.ingress[0]` */
+  readonly path: string;
+}
+
+export interface PeerAt extends RuleAt {
+  readonly peer: Peer;
+}
+
+export interface PortAt extends RuleAt {
+  readonly port: PortEntry;
+}
+
+export interface SelectorAt {
+  readonly selector: LabelSelector;
+  /** `spec.podSelector`, `spec.ingress[0].from[1].namespaceSelector` */
+  readonly path: string;
+}
+
+/** `from` for ingress peers, `to` for egress peers. */
+export function peerListKey(direction: Direction): 'from' | 'to' {
+  return direction === 'ingress' ? 'from' : 'to';
+}
+
+/** Every ingress then egress rule of a policy, whatever its policyTypes. */
+export function rulesOf(p: NetworkPolicyResource, which: RuleSet): RuleAt[] {
+  const out: RuleAt[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    for (const rule of p[direction]?.rules ?? []) {
+      if (which === 'valid' && rule.invalid) continue;
+      out.push({ direction, rule, path: `spec.${direction}[${rule.index}]` });
+    }
+  }
+  return out;
+}
+
+/** Every peer of those rules; `path` is the peer's (`spec.ingress[0].from[1]`). */
+export function peersOf(p: NetworkPolicyResource, which: RuleSet): PeerAt[] {
+  return rulesOf(p, which).flatMap((r) =>
+    (r.rule.peers ?? []).map((peer) => ({ ...r, peer, path: `${r.path}.${peerListKey(r.direction)}[${peer.index}]` })));
+}
+
+/** Every ports entry of those rules; `path` is the entry's (`spec.egress[1].ports[0]`). */
+export function portsOf(p: NetworkPolicyResource, which: RuleSet): PortAt[] {
+  return rulesOf(p, which).flatMap((r) => (r.rule.ports ?? []).map((port) => ({ ...r, port, path: `${r.path}.ports[${port.index}]` })));
+}
+
+/** `spec.podSelector` and every peer's podSelector and namespaceSelector, of every rule. */
+export function selectorsOf(p: NetworkPolicyResource): SelectorAt[] {
+  const out: SelectorAt[] = [];
+  if (p.podSelector) out.push({ selector: p.podSelector, path: 'spec.podSelector' });
+  for (const { peer, path } of peersOf(p, 'all')) {
+    if (peer.podSelector) out.push({ selector: peer.podSelector, path: `${path}.podSelector` });
+    if (peer.namespaceSelector) out.push({ selector: peer.namespaceSelector, path: `${path}.namespaceSelector` });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Namespaces
+
+/** Namespaces every cluster has, whether or not the workspace declares them. */
+export const BUILTIN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+function implied(name: string): NamespaceInfo {
+  return { name, labels: { [METADATA_NAME_LABEL]: name }, declared: [] };
+}
+
+/**
+ * The namespaces a namespaceSelector is compared with: those of the workspace (declared or
+ * implied), then the built-in ones and the configured DNS namespace, which exist in every cluster
+ * (with only `kubernetes.io/metadata.name` unless the workspace declares them).
+ */
+export function knownNamespaces(index: WorkspaceIndex, settings: Settings): NamespaceInfo[] {
+  const out = [...index.namespaces.values()];
+  for (const name of [...BUILTIN_NAMESPACES, settings.dns.namespace]) {
+    if (!out.some((n) => n.name === name)) out.push(implied(name));
+  }
+  return out;
+}
+
+/**
+ * The known namespaces a peer's pods may live in: those its namespaceSelector matches (built-in
+ * ones included), or the policy's own for a podSelector-only peer; none for an ipBlock or an
+ * empty peer.
+ */
+export function peerNamespaces(index: WorkspaceIndex, settings: Settings, policyNs: string, peer: Peer): NamespaceInfo[] {
+  if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return [];
+  if (!peer.namespaceSelector) return [index.namespaces.get(policyNs) ?? implied(policyNs)];
+  const m = compileSelector(peer.namespaceSelector);
+  return knownNamespaces(index, settings).filter((n) => m.matches(n.labels));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+export function workloadEndpoint(w: Workload): Endpoint {
+  return { kind: 'workload', id: w.id, workload: w };
+}
+
+/** Workloads a policy's spec.podSelector selects (in its namespace). */
+export function selectedWorkloads(engine: PolicyEngine, policy: NetworkPolicyResource): Workload[] {
+  const c = engine.compiledFor(policy);
+  return c ? engine.selectedBy(c) : [];
+}
+
+/** Workloads one peer matches (ipBlocks: the pods whose known IPs it holds). */
+export function peerWorkloads(engine: PolicyEngine, policyNs: string, peer: Peer | PeerMatcher): readonly Workload[] {
+  return engine.workloadsMatching('kind' in peer ? peer : compilePeer(peer), policyNs);
+}
+
+/** The peer matchers of a rule as the engine compiled it; compiled here when policyTypes makes the engine skip it. */
+function ruleMatchers(engine: PolicyEngine, policy: NetworkPolicyResource, direction: Direction, rule: PolicyRule): readonly PeerMatcher[] | 'all' {
+  const compiled = engine.compiledFor(policy)?.[direction].find((r) => r.ref.rule === rule);
+  if (compiled) return compiled.peers;
+  if (rule.invalid) return [];
+  return !rule.peers || rule.peers.length === 0 ? 'all' : rule.peers.map(compilePeer);
+}
+
+/**
+ * The destination workloads of a rule's ports, in id order: the selected pods (ingress), or the
+ * pods its peers match (egress; every workload for a rule without peers). `extra` workloads
+ * outside the index (the virtual DNS pod) are tested against the peers too and come last.
+ */
+export function ruleDestinations(
+  engine: PolicyEngine, policy: NetworkPolicyResource, direction: Direction, rule: PolicyRule | undefined, extra: readonly Workload[] = [],
+): Workload[] {
+  if (direction === 'ingress') return selectedWorkloads(engine, policy);
+  if (!rule) return [...engine.index.workloads];
+  const matchers = ruleMatchers(engine, policy, direction, rule);
+  if (matchers === 'all') return [...engine.index.workloads, ...extra];
+  const found = new Set<Workload>();
+  for (const m of matchers) for (const w of engine.workloadsMatching(m, policy.namespace)) found.add(w);
+  const more = extra.filter((w) => matchers.some((m) => peerMatches(m, policy.namespace, workloadEndpoint(w), engine).match));
+  return [...[...found].sort((a, b) => cmp(a.id, b.id)), ...more];
+}
+
+/**
+ * What a pod peer's podSelector matches, as the hover says it and pod-selector-matches-nothing
+ * reports it (only `none` is reported):
+ * - `workloads`: pods of the workspace;
+ * - `no-namespace`: its namespaceSelector matches no known namespace (namespace-selector-matches-nothing says so);
+ * - `dns`: the configured cluster DNS pods, which the workspace does not hold;
+ * - `elsewhere`: a namespace it applies to has no workloads in the workspace, so its pods are defined elsewhere;
+ * - `none`: no pod, though every namespace it applies to has its workloads here.
+ */
+export type PeerPods =
+  | { readonly kind: 'workloads'; readonly workloads: readonly Workload[] }
+  | { readonly kind: 'no-namespace' }
+  | { readonly kind: 'dns' }
+  | { readonly kind: 'elsewhere'; readonly namespaces: readonly string[] }
+  | { readonly kind: 'none'; readonly namespaces: readonly NamespaceInfo[]; readonly workloads: readonly Workload[] };
+
+export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: string, peer: Peer): PeerPods {
+  const found = peerWorkloads(engine, policyNs, peer);
+  if (found.length) return { kind: 'workloads', workloads: found };
+  const namespaces = peerNamespaces(engine.index, settings, policyNs, peer);
+  if (namespaces.length === 0) return { kind: 'no-namespace' };
+  if (isDnsPeer(engine.index, settings, policyNs, peer)) return { kind: 'dns' };
+  const empty = namespaces.filter((n) => engine.index.workloadsIn(n.name).length === 0).map((n) => n.name);
+  if (empty.length) return { kind: 'elsewhere', namespaces: empty };
+  return { kind: 'none', namespaces, workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cluster DNS
+
+/**
+ * The cluster DNS pods (settings.dns): the workspace's workloads of that namespace with those labels,
+ * or, when it holds none, one virtual pod with those labels there (CoreDNS's container ports
+ * `dns` UDP 53, `dns-tcp` TCP 53 and `metrics` TCP 9153).
+ */
+export function dnsTargets(index: WorkspaceIndex, settings: Settings): { endpoints: Endpoint[]; workloads: Workload[]; virtual: boolean } {
+  const { namespace, podLabels } = settings.dns;
+  const matchesDns = (labels: Labels): boolean => Object.entries(podLabels).every(([k, v]) => labels[k] === v);
+  const real = index.workloadsIn(namespace).filter((w) => matchesDns(w.labels));
+  if (real.length) return { endpoints: real.map(workloadEndpoint), workloads: real, virtual: false };
+  const span = { start: 0, end: 0 };
+  const w: Workload = {
+    id: `${namespace}/cluster-dns[virtual]`, namespace, name: 'cluster-dns', kind: 'virtual', labels: { ...podLabels },
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP', span },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP', span },
+      { name: 'metrics', port: 9153, protocol: 'TCP', span },
+    ],
+    hostNetwork: false, ips: [], sources: [],
+  };
+  return { endpoints: [workloadEndpoint(w)], workloads: [], virtual: true };
+}
+
+/** Does a peer select the DNS pods (settings.dns), real or virtual? */
+export function isDnsPeer(index: WorkspaceIndex, settings: Settings, policyNs: string, peer: Peer): boolean {
+  if (peer.ipBlock || !peer.podSelector) return false;
+  const pod = compileSelector(peer.podSelector);
+  if (pod.isEmpty || !pod.matches(settings.dns.podLabels)) return false;
+  const ns = settings.dns.namespace;
+  if (!peer.namespaceSelector) return policyNs === ns;
+  return compileSelector(peer.namespaceSelector).matches(index.namespaceLabels(ns));
+}
+
+/** What `policies` (egress rules) allow towards `dst`: the engine's rule matching, over a chosen policy set. */
+export function allowedEgress(engine: PolicyEngine, policies: readonly CompiledPolicy[], dst: Endpoint): ConnectionSet {
+  let set = ConnectionSet.EMPTY;
+  for (const p of policies) {
+    for (const r of p.egress) {
+      if (engine.ruleMatchesPeer(r, p.namespace, dst).match) set = set.union(rulePorts(r, dst));
+    }
+  }
+  return set;
+}
