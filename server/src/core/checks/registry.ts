@@ -80,7 +80,7 @@ export const PARSE_CODES: readonly CodeMeta[] = [
     summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.',
   }),
   defineCode({
-    code: 'helm-template', defaultSeverity: 'information',
+    code: 'helm-template', defaultSeverity: 'information', otherSeverities: ['warning'],
     summary: 'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
   }),
   defineCode({

@@ -96,7 +96,8 @@ export function policyHover(ctx: HoverContext, p: NetworkPolicyResource): string
   const { index, engine } = ctx;
   const out = [`**NetworkPolicy** \`${policyName(p)}\``, ''];
   const sel = p.podSelector;
-  const selText = !sel ? 'spec.podSelector is missing (required by the API; treated as `{}`)' : selectorPhrase(sel) ? `podSelector ${selectorPhrase(sel)}` : 'podSelector `{}`: every pod of the namespace';
+  const selText = !sel && p.podSelectorNullKey ? 'podSelector null (no value): every pod of the namespace, as `{}`'
+    : !sel ? 'spec.podSelector is missing (required by the API; treated as `{}`)' : selectorPhrase(sel) ? `podSelector ${selectorPhrase(sel)}` : 'podSelector `{}`: every pod of the namespace';
   const pods = selectedWorkloads(ctx.engine, p);
   if (pods.length === 0) {
     const n = index.workloadsIn(p.namespace).length;

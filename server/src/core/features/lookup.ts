@@ -122,6 +122,8 @@ function policyTarget(p: NetworkPolicyResource, offset: number): Target | undefi
   if (ps && (inSpan(ps.keySpan, offset) || inSpan(ps.span, offset))) {
     return { kind: 'policy', policy: p, span: inSpan(ps.keySpan, offset) ? ps.keySpan : ps.span, on: 'podSelector' };
   }
+  // `podSelector:` with no value (null): the API server reads it as {}
+  if (!ps && p.podSelectorNullKey && inSpan(p.podSelectorNullKey, offset)) return { kind: 'policy', policy: p, span: p.podSelectorNullKey, on: 'podSelector' };
   const pt = p.policyTypes;
   if (pt && (inSpan(pt.keySpan, offset) || inSpan(pt.span, offset))) {
     return { kind: 'policyTypes', policy: p, span: inSpan(pt.keySpan, offset) ? pt.keySpan : pt.span };

@@ -288,6 +288,7 @@ class Lowerer {
       this.problem(spanOf(specPair.pair.value), 'spec must be a map.');
     }
     let podSelector: LabelSelector | undefined;
+    let podSelectorNullKey: Span | undefined;
     let policyTypes: NetworkPolicyResource['policyTypes'];
     let ingress: RuleList | undefined;
     let egress: RuleList | undefined;
@@ -296,6 +297,7 @@ class Lowerer {
         switch (e.key) {
           case 'podSelector':
             podSelector = this.selector(e.pair, 'spec.podSelector');
+            if (e.pair.value == null || (isScalar(e.pair.value) && (e.pair.value as Scalar).value == null)) podSelectorNullKey = spanOf(e.keyNode);
             break;
           case 'policyTypes': {
             const items = this.stringList(e.pair.value, 'policyTypes');
@@ -317,7 +319,7 @@ class Lowerer {
       kind: 'NetworkPolicy', doc, apiVersion, name, namespaceField: nsField, namespace: nsField?.value || 'default',
       metadataKeySpan: metaKey,
       spec: specPair ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) } : undefined,
-      podSelector, policyTypes, ingress, egress,
+      podSelector, ...(podSelectorNullKey ? { podSelectorNullKey } : {}), policyTypes, ingress, egress,
     };
   }
 

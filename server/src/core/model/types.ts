@@ -103,8 +103,13 @@ export interface NetworkPolicyResource {
   readonly namespace: string;
   readonly metadataKeySpan: Span | undefined;
   readonly spec: { readonly keySpan: Span; readonly span: Span } | undefined;
-  /** undefined when `spec.podSelector` is absent (a validation error; treated as `{}`). */
+  /** undefined when `spec.podSelector` is absent (a validation error; treated as `{}`) or null. */
   readonly podSelector: LabelSelector | undefined;
+  /**
+   * The `podSelector` key when its value is null (`podSelector:` with nothing, `~`, `null`): the API
+   * server reads it as `{}`, every pod of the namespace.
+   */
+  readonly podSelectorNullKey?: Span;
   /** undefined when `spec.policyTypes` is absent. */
   readonly policyTypes: { readonly keySpan: Span; readonly span: Span; readonly items: ReadonlyArray<Located<string>> } | undefined;
   readonly ingress: RuleList | undefined;

@@ -1,0 +1,40 @@
+/**
+ * `podSelector:` with no value (issue 8): the API server reads null as `{}` (only old client-side
+ * kubectl validation rejected it), so it is a hint, never an error, and the hover says that it
+ * selects every pod of the namespace.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyseTexts } from '../support/load';
+
+const TEXT = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all, namespace: shop}
+spec:
+  podSelector:
+  policyTypes: [Ingress]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec: {containers: [{name: c, image: nginx}]}
+`;
+
+describe('podSelector: null', () => {
+  it('is a hint, and the policy selects every pod of its namespace', () => {
+    const a = analyseTexts({ 'p.yaml': TEXT });
+    const f = a.findings().filter((x) => x.code === 'missing-pod-selector');
+    assert.deepEqual(f.map((x) => [x.severity, TEXT.slice(x.span.start, x.span.end)]), [['hint', 'podSelector']]);
+    assert.deepEqual(a.findings().filter((x) => x.severity === 'error').map((x) => x.message), []);
+    assert.equal(a.engine.isolation(a.index.workloads[0]!).ingress.length, 1);
+  });
+
+  it('its hover says that it selects every pod', () => {
+    const a = analyseTexts({ 'p.yaml': TEXT });
+    const h = a.hover('file:///ws/p.yaml', TEXT.indexOf('podSelector:') + 3);
+    assert.ok(h, 'a hover on the null podSelector');
+    const md = h.markdown;
+    assert.match(md, /every pod of the namespace/);
+    assert.match(md, /null/);
+  });
+});
