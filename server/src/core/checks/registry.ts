@@ -24,6 +24,7 @@ import { implicitIngressIsolation } from './implicit-ingress-isolation';
 import { rulesIgnoredByPolicyTypes } from './rules-ignored-by-policy-types';
 import { peerAndOrAmbiguity } from './peer-and-or-ambiguity';
 import { namedPortUnresolved } from './named-port-unresolved';
+import { namedPortWithIpBlock } from './named-port-with-ip-block';
 import { servicePortInsteadOfTargetPort } from './service-port-instead-of-target-port';
 import { ipBlockMatchesClusterIps } from './ip-block-matches-cluster-ips';
 import { nonCanonicalCidr } from './non-canonical-cidr';
@@ -61,6 +62,7 @@ export const ALL_CHECKS: readonly Check[] = [
   rulesIgnoredByPolicyTypes,
   peerAndOrAmbiguity,
   namedPortUnresolved,
+  namedPortWithIpBlock,
   servicePortInsteadOfTargetPort,
   ipBlockMatchesClusterIps,
   nonCanonicalCidr,
