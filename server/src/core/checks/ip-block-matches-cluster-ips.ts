@@ -11,7 +11,7 @@ import { ipBlockSet } from '../semantics/compile';
 import { parseCidr } from '../semantics/ip-set';
 import { policyName, serviceLabel } from '../semantics/names';
 import { peersOf } from '../semantics/queries';
-import { listText } from '../text/words';
+import { listText, noun } from '../text/words';
 import { compact, workloadRelated } from './support';
 
 const meta = defineCode({
@@ -42,9 +42,9 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
       if (!pods.length && !svcs.length && !pc.length && !sc.length) continue;
       const parts: string[] = [];
       if (pods.length) parts.push(`the IPs of ${listText(pods.map((w) => `${w.id} (${w.ips.join(', ')})`), 4)}`);
-      if (pc.length) parts.push(`the pod CIDR${pc.length > 1 ? 's' : ''} ${listText(pc.map((c) => c.text))}`);
-      if (svcs.length) parts.push(`the ClusterIP${svcs.length > 1 ? 's' : ''} of ${listText(svcs.map((s) => `${serviceLabel(s)} (${s.clusterIPs.join(', ')})`), 4)}`);
-      if (sc.length) parts.push(`the Service CIDR${sc.length > 1 ? 's' : ''} ${listText(sc.map((c) => c.text))}`);
+      if (pc.length) parts.push(`the ${noun(pc.length, 'pod CIDR')} ${listText(pc.map((c) => c.text))}`);
+      if (svcs.length) parts.push(`the ${noun(svcs.length, 'ClusterIP')} of ${listText(svcs.map((s) => `${serviceLabel(s)} (${s.clusterIPs.join(', ')})`), 4)}`);
+      if (sc.length) parts.push(`the ${noun(sc.length, 'Service CIDR')} ${listText(sc.map((c) => c.text))}`);
       const advice: string[] = [];
       if (pods.length || pc.length) advice.push('Whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks).');
       if (svcs.length || sc.length) advice.push('ClusterIPs never match an ipBlock, because Service traffic is matched after translation to the pods\' IPs.');

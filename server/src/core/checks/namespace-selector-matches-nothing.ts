@@ -93,7 +93,7 @@ function report(
   const todo = targets.length
     ? ` Did you mean ${listText(targets.map((t) => {
       const shared = Object.entries(t.labels).filter(([k]) => k !== METADATA_NAME_LABEL && reqs.some((r) => r.key === k));
-      return shared.length ? `${t.name} (${shared.map(([k, v]) => `${k}=${v}`).join(', ')})` : t.name;
+      return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
     }))}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
     : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that lives outside the workspace needs its Namespace manifest here to be checked.';
   const message = `namespaceSelector ${selectorText(sel)} of ${policyName(p)} matches ${where}.${todo}`;

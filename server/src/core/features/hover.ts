@@ -335,8 +335,7 @@ function isolationLine(ctx: HoverContext, w: Workload, dir: Direction): string {
 function workloadHover(ctx: HoverContext, w: Workload): string[] {
   const { index, engine } = ctx;
   const out = [`**${w.kind}** \`${w.id}\``, ''];
-  const labels = Object.entries(w.labels).map(([k, v]) => `${k}=${v}`);
-  out.push(`Pod labels: ${labels.length ? labels.join(', ') : '(none)'}`);
+  out.push(`Pod labels: ${Object.keys(w.labels).length ? labelsText(w.labels) : '(none)'}`);
   out.push('');
   const sel = engine.selecting(w);
   if (sel.length === 0) out.push(`No policy of namespace ${w.namespace} selects it.`);

@@ -5,7 +5,7 @@
 import type { Resource } from '../model/types';
 import type { Span } from '../text/span';
 import type { FeatureContext } from './context';
-import { ruleLabel } from '../semantics/names';
+import { labelsText, ruleLabel } from '../semantics/names';
 import { policyTypesPhrase, rulePhrase, selectorPhrase } from './describe';
 import { effectivePolicyTypes } from '../semantics/compile';
 
@@ -54,7 +54,7 @@ function symbolOf(r: Resource): CoreSymbol {
     }
     case 'Workload': {
       const own = r.objectName.value !== r.name; // a Pod named after its owner's id
-      const labels = Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+      const labels = Object.keys(r.labels).length ? labelsText(r.labels) : '';
       return {
         name: r.objectName.value,
         detail: `${own ? `Pod of ${r.workloadKind} ${r.name}` : r.workloadKind} · ${r.namespace}${labels ? ` · ${labels}` : ''}`,
@@ -62,7 +62,7 @@ function symbolOf(r: Resource): CoreSymbol {
       };
     }
     case 'Namespace': {
-      const labels = Object.entries(r.labels).map(([k, v]) => `${k}=${v}`).join(', ');
+      const labels = Object.keys(r.labels).length ? labelsText(r.labels) : '';
       return {
         name: r.name.value, detail: `Namespace${labels ? ` · ${labels}` : ''}`, kind: 'namespace',
         span, selectionSpan: within(span, r.name.span), children: [],

@@ -1,3 +1,4 @@
+import { ruleLabel } from '../semantics/names';
 import type { Explanation } from '../semantics/explain';
 import type { SourceRef } from '../text/span';
 
@@ -10,7 +11,7 @@ export function explainText(x: Explanation, loc: (ref: SourceRef) => string, not
     out.push('', `${name}:`);
     if (sentence) out.push(`  ${sentence}`);
     for (const p of s.isolatingPolicies) out.push(`  isolated by ${p.policy}  (${loc(p.ref)})`);
-    for (const r of s.allowingRules) out.push(`  allowed by ${r.policy} ${r.direction} rule ${r.ruleIndex + 1}  (${loc(r.ref)})`);
+    for (const r of s.allowingRules) out.push(`  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`);
   };
   side('egress (source side)', x.egress, rest[0]);
   side('ingress (destination side)', x.ingress, rest[1]);

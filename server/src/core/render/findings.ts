@@ -1,6 +1,7 @@
 /** Renderers of findings for the CLI: text, ESLint-like JSON (contracts.md) and SARIF 2.1.0. */
 import { ALL_CHECKS, PARSE_CODES } from '../checks/registry';
 import type { Finding, Severity } from '../model/finding';
+import { plural } from '../text/words';
 
 export interface PlacedFinding {
   readonly finding: Finding;
@@ -22,7 +23,7 @@ export function findingsText(list: readonly PlacedFinding[]): string {
   const files = new Set(list.map((p) => p.path)).size;
   lines.push(list.length === 0
     ? 'No problems found.'
-    : `${list.length} problem${list.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints)`);
+    : `${plural(list.length, 'problem')} in ${plural(files, 'file')} (${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints)`);
   return lines.join('\n') + '\n';
 }
 

@@ -1,4 +1,5 @@
 /** Renderers of the reachability listing: json (contracts.md), table (for people), csv and dot. */
+import { plural } from '../text/words';
 import type { Endpoint } from '../semantics/compile';
 import type { ReachEntry } from '../semantics/matrix';
 import { formatConns, type Conns } from '../semantics/port-set';
@@ -52,7 +53,7 @@ export function reachTable(r: ReachListing, engine: PolicyEngine, title: string,
   const workloads = r.endpoints.filter((e): e is Extract<Endpoint, { kind: 'workload' }> => e.kind === 'workload');
   const externals = r.endpoints.filter((e) => e.kind === 'external');
   const nsCount = new Set(workloads.map((w) => w.workload.namespace)).size;
-  out.push(`${title}: ${workloads.length} workload${workloads.length === 1 ? '' : 's'} in ${nsCount} namespace${nsCount === 1 ? '' : 's'}, ${engine.compiled.length} NetworkPolic${engine.compiled.length === 1 ? 'y' : 'ies'}`);
+  out.push(`${title}: ${plural(workloads.length, 'workload')} in ${plural(nsCount, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}`);
   out.push(...notes);
   out.push('Legend: src → dst  ports allowed ("all" = every port of TCP, UDP and SCTP; a-b = inclusive range).');
   out.push('        [in: isolated] / [out: isolated] = some policy selects the workload for ingress / egress; "open" = no policy does.');
