@@ -35,6 +35,7 @@ import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
 import { workloadNotIsolated } from './workload-not-isolated';
+import { policyKindNotAnalysed } from './policy-kind-not-analysed';
 
 const INTERNAL_ERROR = defineCode({
   code: 'internal-error', defaultSeverity: 'error',
@@ -73,6 +74,7 @@ export const ALL_CHECKS: readonly Check[] = [
   peerSelectsAllNamespaces,
   missingNamespace,
   workloadNotIsolated,
+  policyKindNotAnalysed,
 ];
 
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */

@@ -7,7 +7,7 @@ import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
 import { lowerDocuments } from '../model/lower';
 import type {
-  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, UnanalysedDocument, WorkloadResource,
+  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, UnanalysedDocument, WorkloadResource, OtherPolicy,
 } from '../model/types';
 import { parseFile, type ParseOptions } from '../yaml/parse';
 import type { FileChange } from './change';
@@ -22,6 +22,8 @@ export interface FileFacts {
   readonly problems: readonly Finding[];
   /** Documents left out of the analysis (templates, syntax errors); absent when there are none. */
   readonly unanalysed?: readonly UnanalysedDocument[];
+  /** Policies of kinds the engine does not evaluate (Cilium, Calico, ANP…); absent when there are none. */
+  readonly otherPolicies?: readonly OtherPolicy[];
 }
 
 export interface NamespaceInfo {
@@ -138,7 +140,11 @@ export function indexFile(uri: string, text: string, version: number | undefined
   const skip = parsed.unanalysed.length ? new Set(parsed.unanalysed.map((u) => u.docIndex)) : undefined;
   const lowered = lowerDocuments(uri, parsed.docs, skip);
   const facts = { uri, version, text, resources: lowered.resources, problems: [...parsed.problems, ...lowered.problems] };
-  return parsed.unanalysed.length ? { ...facts, unanalysed: parsed.unanalysed } : facts;
+  return {
+    ...facts,
+    ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
+    ...(lowered.otherPolicies.length ? { otherPolicies: lowered.otherPolicies } : {}),
+  };
 }
 
 function derive(files: ReadonlyMap<string, FileFacts>): Derived {

@@ -10,7 +10,7 @@ import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
 import type {
-  ContainerPort, DocRef, IpBlock, LabelPair, LabelSelector, NamespaceResource, NetworkPolicyResource, Peer,
+  ContainerPort, DocRef, IpBlock, LabelPair, LabelSelector, NamespaceResource, NetworkPolicyResource, OtherPolicy, Peer,
   PolicyRule, PortEntry, Protocol, Resource, RuleList, SelectorRequirement, ServicePort, ServiceResource, WorkloadResource,
 } from './types';
 
@@ -26,11 +26,34 @@ const K8S_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'networking.k8s.i
 export interface LoweredFile {
   readonly resources: Resource[];
   readonly problems: Finding[];
+  /** Policies of kinds the engine does not evaluate (policy-kind-not-analysed). */
+  readonly otherPolicies: OtherPolicy[];
 }
+
+interface OtherPolicyKind {
+  readonly engine: string;
+  readonly precedence: string;
+}
+
+const CILIUM: OtherPolicyKind = { engine: 'Cilium', precedence: 'Cilium enforces it together with the NetworkPolicies: its allow rules add to theirs and its deny rules override every allow.' };
+const CALICO: OtherPolicyKind = { engine: 'Calico', precedence: 'Calico evaluates it in tier and order with the Kubernetes NetworkPolicies: its Deny and Pass actions can override what they allow.' };
+const ANP: OtherPolicyKind = { engine: 'the AdminNetworkPolicy API', precedence: 'It is evaluated before every NetworkPolicy: its Allow and Deny rules override theirs.' };
+const BANP: OtherPolicyKind = { engine: 'the AdminNetworkPolicy API', precedence: 'It is evaluated after the NetworkPolicies, for the traffic they do not isolate.' };
+const CNP: OtherPolicyKind = { engine: 'the ClusterNetworkPolicy API', precedence: 'Its Admin tier is evaluated before every NetworkPolicy and its Baseline tier after them.' };
+const AWS: OtherPolicyKind = { engine: 'the AWS network policy agent', precedence: 'The EKS network policy agent enforces it together with the NetworkPolicies.' };
+
+/** Policy kinds by API group, then kind. A group missing here is not a policy API netpol-lens knows of. */
+const OTHER_POLICY_KINDS: ReadonlyMap<string, ReadonlyMap<string, OtherPolicyKind>> = new Map([
+  ['cilium.io', new Map([['CiliumNetworkPolicy', CILIUM], ['CiliumClusterwideNetworkPolicy', CILIUM]])],
+  ['projectcalico.org', new Map([['NetworkPolicy', CALICO], ['GlobalNetworkPolicy', CALICO]])],
+  ['crd.projectcalico.org', new Map([['NetworkPolicy', CALICO], ['GlobalNetworkPolicy', CALICO]])],
+  ['policy.networking.k8s.io', new Map([['AdminNetworkPolicy', ANP], ['BaselineAdminNetworkPolicy', BANP], ['ClusterNetworkPolicy', CNP]])],
+  ['networking.k8s.aws', new Map([['ClusterNetworkPolicy', AWS], ['ApplicationNetworkPolicy', AWS]])],
+]);
 
 /** Lowers every document but those with errors and those listed in `skip` (by docIndex: templates). */
 export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>, skip?: ReadonlySet<number>): LoweredFile {
-  const out: LoweredFile = { resources: [], problems: [] };
+  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [] };
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || skip?.has(docIndex)) return;
     const r = new NodeReader(doc);
@@ -133,8 +156,18 @@ class Lowerer {
       return;
     }
     const group = groupOf(apiVersion?.value);
-    if (group !== undefined && !K8S_GROUPS.has(group)) return;
     const doc: DocRef = { uri: this.uri, docIndex: this.docIndex, path, span: spanOf(m) };
+    const other = group === undefined ? undefined : OTHER_POLICY_KINDS.get(group)?.get(kind);
+    if (other && apiVersion) {
+      const kindNode = this.r.scalar(this.r.get(m, 'kind'));
+      const { name, nsField } = this.meta(m);
+      this.out.otherPolicies.push({
+        doc, apiVersion, kind: { value: kind, span: kindNode ? spanOf(kindNode) : apiVersion.span }, name,
+        namespace: nsField?.value, engine: other.engine, precedence: other.precedence,
+      });
+      return;
+    }
+    if (group !== undefined && !K8S_GROUPS.has(group)) return;
     if (kind === 'NetworkPolicy') {
       if (group !== undefined && group !== 'networking.k8s.io' && group !== 'extensions') return;
       const p = this.networkPolicy(m, doc, apiVersion);

@@ -189,4 +189,22 @@ export interface UnanalysedDocument {
   readonly kind?: string;
 }
 
+/**
+ * A policy of a kind the engine does not evaluate yet (Cilium, Calico, AdminNetworkPolicy, AWS…),
+ * told apart by API group and kind (`cnp` means four different things). Verdicts about the pods it
+ * selects may be wrong: the check policy-kind-not-analysed and the CLI headers say so.
+ */
+export interface OtherPolicy {
+  readonly doc: DocRef;
+  readonly apiVersion: Located<string>;
+  readonly kind: Located<string>;
+  readonly name: Located<string> | undefined;
+  /** `metadata.namespace`; undefined for cluster-scoped kinds or when absent. */
+  readonly namespace: string | undefined;
+  /** Who enforces it, in words ("Cilium", "Calico", "the AdminNetworkPolicy API", "the AWS network policy agent"). */
+  readonly engine: string;
+  /** How it combines with Kubernetes NetworkPolicies, one sentence. */
+  readonly precedence: string;
+}
+
 export type Resource = NetworkPolicyResource | WorkloadResource | NamespaceResource | ServiceResource;

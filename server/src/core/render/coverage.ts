@@ -1,7 +1,7 @@
 /**
  * What the analysis left out, as header lines for the CLI's reach and explain: documents that were
- * not analysed (unrendered templates, YAML it could not read). Empty when nothing was left out, so
- * the headers stay as they were.
+ * not analysed (unrendered templates, YAML it could not read) and policies of other kinds (Cilium,
+ * Calico, AdminNetworkPolicy, AWS). Empty when nothing was left out, so the headers stay as they were.
  */
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { plural } from '../text/words';
@@ -9,7 +9,9 @@ import { plural } from '../text/words';
 export function coverageNotes(index: WorkspaceIndex): string[] {
   let templates = 0;
   let broken = 0;
+  const kinds = new Map<string, number>();
   for (const f of index.files.values()) {
+    for (const p of f.otherPolicies ?? []) kinds.set(p.kind.value, (kinds.get(p.kind.value) ?? 0) + 1);
     for (const u of f.unanalysed ?? []) {
       if (u.reason === 'template') templates++;
       else broken++;
@@ -23,6 +25,11 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
       ...(broken ? [`${broken} with YAML that could not be read`] : []),
     ];
     out.push(`${plural(n, 'document')} ${n === 1 ? 'is' : 'are'} not analysed (${why.join(', ')}): these verdicts may be wrong; "check" shows where.`);
+  }
+  const others = [...kinds.values()].reduce((a, b) => a + b, 0);
+  if (others > 0) {
+    const list = [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, c]) => `${c} ${k}`).join(', ');
+    out.push(`${others === 1 ? '1 policy of another kind is' : `${others} policies of other kinds are`} not analysed: these verdicts may be wrong (${list}).`);
   }
   return out;
 }

@@ -1,0 +1,30 @@
+/**
+ * policy-kind-not-analysed: a policy of a kind the engine does not evaluate yet — Cilium
+ * (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy), Calico (NetworkPolicy and
+ * GlobalNetworkPolicy of projectcalico.org/v3 and crd.projectcalico.org/v1), the AdminNetworkPolicy
+ * API (AdminNetworkPolicy, BaselineAdminNetworkPolicy, ClusterNetworkPolicy of
+ * policy.networking.k8s.io) and the AWS network policy agent (ClusterNetworkPolicy,
+ * ApplicationNetworkPolicy of networking.k8s.aws). Lowering tells them apart by API group and kind;
+ * the CLI's reach and explain headers count them too.
+ */
+import { defineCheck, defineCode, type Report } from './types';
+
+const meta = defineCode({
+  code: 'policy-kind-not-analysed',
+  defaultSeverity: 'warning',
+  summary: 'A policy of another kind (Cilium, Calico, AdminNetworkPolicy, AWS) that netpol-lens does not analyse yet: verdicts about the pods it selects may be wrong.',
+});
+
+export const policyKindNotAnalysed = defineCheck(meta, ({ index }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const f of index.files.values()) {
+    for (const p of f.otherPolicies ?? []) {
+      const name = p.name ? (p.namespace ? `${p.namespace}/${p.name.value}` : p.name.value) : '(no name)';
+      out.push({
+        uri: p.doc.uri, span: p.kind.span,
+        message: `${p.kind.value} ${name} (${p.apiVersion.value}) is not analysed: netpol-lens evaluates only Kubernetes NetworkPolicies (networking.k8s.io/v1) so far, so its reachability verdicts and checks about the pods this policy selects may be wrong. ${p.precedence}`,
+      });
+    }
+  }
+  return out;
+});
