@@ -68,6 +68,30 @@ test('standalone: no file but Markdown names a path into the sibling shared fold
   );
 });
 
+test('standalone: the scan sees every spelling of a path into the sibling shared folder, and nothing else', () => {
+  const up = '..'; // spelt apart, so that this file passes its own scan
+  const reads = [
+    `join(ROOT, '${up}', 'shared', 'bench')`,
+    `"${up}/shared/corpus"`,
+    `resolve('${up}\\shared')`,
+    `/work${'/'}shared/x`,
+  ];
+  const fine = [
+    'shared/design/checks.md',
+    "join(ROOT, 'shared')",
+    '../shared-cache',
+    'the sibling shared folder',
+  ];
+  assert.deepEqual(
+    reads.filter((l) => !PATTERNS.some((p) => p.test(l))),
+    [],
+  );
+  assert.deepEqual(
+    fine.filter((l) => PATTERNS.some((p) => p.test(l))),
+    [],
+  );
+});
+
 test('standalone: the copied inputs are in the repository, with their licence and source', () => {
   const corpus = join(ROOT, 'test', 'fixtures', 'corpus', 'netpol-analyzer');
   assert.ok(existsSync(join(corpus, 'LICENSE')), 'corpus LICENSE');
