@@ -8,9 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node esbuild.mjs
-E2E_SHOT=hover E2E_SCREENSHOT=media/screenshot-editor.png node test/e2e/run-tests.js --workspace examples --suite test/e2e/screenshots
-E2E_SHOT=diagnostic E2E_SCREENSHOT=media/screenshot-diagnostic.png node test/e2e/run-tests.js --workspace examples --suite test/e2e/screenshots
 npx tsc -b
+# the pictures wait for the hover and the painted view and explanation
+export E2E_SCREENSHOT_READY='.monaco-hover-content;.matrix .cell;.explain .verdict'
+E2E_SHOT=hover E2E_SCREENSHOT=media/screenshot-editor.png node out/test/e2e/run-tests.js --workspace examples --suite out/test/e2e/screenshots
+E2E_SHOT=diagnostic E2E_SCREENSHOT=media/screenshot-diagnostic.png node out/test/e2e/run-tests.js --workspace examples --suite out/test/e2e/screenshots
 node --test --test-name-pattern="looks right" out/test/webview/reachability.test.js
 cp test/webview/screenshot.png media/screenshot-view.png
 echo "wrote media/screenshot-editor.png, media/screenshot-diagnostic.png and media/screenshot-view.png"

@@ -5,7 +5,7 @@
 #
 # Why code-server: @vscode/test-electron cannot download VS Code on these machines (no network
 # besides npm and apt). code-server bundles the VS Code server and web workbench; the e2e harness
-# (test/e2e/run-tests.js) loads the workbench in Chromium with the extension under development
+# (test/e2e/run-tests.ts) loads the workbench in Chromium with the extension under development
 # and runs the mocha suite inside code-server's Node extension host.
 #
 #   apt:  chromium libkrb5-dev          (only if missing; needs root)

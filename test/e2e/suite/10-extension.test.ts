@@ -2,10 +2,10 @@
 // workspace by the harness): activation, diagnostics from the server process, hover, the
 // "Allow DNS egress" quick fix, the language status item, the reachability view and its
 // explain round trip, and a server restart. Tests run in order and share the editor.
-'use strict';
-const assert = require('node:assert/strict');
-const vscode = require('vscode');
-const h = require('./helpers');
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExplainResult } from '../../../server/src/protocol/requests';
+import * as h from './helpers';
 
 const NP3 = 'layer3/np-layer3.yaml';
 const W = {
@@ -17,32 +17,24 @@ const W = {
   busybox3: 'layer3/busybox3[Deployment]',
 };
 
-const isDnsDiag = (d) => d.source === 'netpol-lens' && h.codeOf(d) === 'missing-dns-egress';
+const isDnsDiag = (d: vscode.Diagnostic): boolean => d.source === 'netpol-lens' && h.codeOf(d) === 'missing-dns-egress';
 
 describe('netpol-lens in VS Code (seed example)', function () {
   this.timeout(90000);
-  /** @type {vscode.TextDocument} */
-  let np3;
-  let api;
+  let np3: vscode.TextDocument;
+  let api: h.TestApi;
 
   it('activates on a YAML manifest and starts the language server', async () => {
     np3 = await h.open(NP3);
     assert.equal(np3.languageId, 'yaml');
-    const ext = h.extension();
-    await h.waitFor('the extension to activate', () => ext.isActive, { timeoutMs: 30000 });
-    api = await h.testApi();
-    h.setFailFast(() => (api.server.state.kind === 'failed' ? `the language server failed: ${api.server.state.message}` : undefined));
     // A Kubernetes manifest is open, so the server starts without any command.
-    await h.waitFor(
-      { what: 'the language server to run', last: () => JSON.stringify(api.server.state) },
-      () => api.server.state.kind === 'running',
-      { events: [api.server.onState], timeoutMs: 30000 },
-    );
+    api = await h.activeWithServer();
   });
 
   it('publishes missing-dns-egress for examples/layer3/np-layer3.yaml', async () => {
     const ds = await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'a missing-dns-egress diagnostic');
     const d = ds.find(isDnsDiag);
+    assert.ok(d);
     assert.equal(d.source, 'netpol-lens');
     assert.ok(d.range.start.line > 0, 'the range is on a node, not the whole document');
     assert.ok(d.range.end.line - d.range.start.line < 10, `range too wide: ${JSON.stringify(d.range)}`);
@@ -61,8 +53,8 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const text = await h.waitFor(
       { what: 'a hover from netpol-lens naming the selected pods', last: () => JSON.stringify(last) },
       async () => {
-        const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', np3.uri, position);
-        last = h.hoverText(hovers || []);
+        const hovers = await vscode.commands.executeCommand<vscode.Hover[] | undefined>('vscode.executeHoverProvider', np3.uri, position);
+        last = h.hoverText(hovers ?? []);
         return /nginx3/.test(last) ? last : undefined;
       },
       { timeoutMs: 20000, intervalMs: 500 },
@@ -74,12 +66,12 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const editor = await vscode.window.showTextDocument(np3, { preview: false });
     const diag = h.ours(np3.uri).find(isDnsDiag);
     assert.ok(diag, 'missing-dns-egress is gone before the fix');
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', np3.uri, diag.range, undefined, 10);
-    const titles = (actions || []).map((a) => a.title);
-    const fix = (actions || []).find((a) => a.title.startsWith('Allow DNS egress'));
+    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[] | undefined>('vscode.executeCodeActionProvider', np3.uri, diag.range, undefined, 10)) ?? [];
+    const titles = actions.map((a) => a.title);
+    const fix = actions.find((a) => a.title.startsWith('Allow DNS egress'));
     assert.ok(fix, `no "Allow DNS egress" action among ${JSON.stringify(titles)}`);
     if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit did not apply');
-    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments || []));
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
     const text = np3.getText();
     assert.match(text, /kube-dns/);
     assert.match(text, /53/);
@@ -94,19 +86,14 @@ describe('netpol-lens in VS Code (seed example)', function () {
   });
 
   it('shows indexing results in the language status item', async () => {
-    const snap = await h.waitFor(
-      { what: 'the status item to show counts', last: () => JSON.stringify(api.status()) },
-      () => {
-        const s = api.status();
-        return !s.busy && /polic/.test(s.text) ? s : undefined;
-      },
-      { events: [api.server.onStatus, api.server.onState], timeoutMs: 30000 },
-    );
+    const snap = await h.statusWithCounts(api);
     assert.match(snap.text, /3 policies · 6 workloads · 3 namespaces/);
     assert.equal(snap.command, 'netpolLens.showReachability');
-    assert.equal(api.server.status.state, 'ready');
+    const status = api.server.status;
+    assert.ok(status, 'no netpolLens/status received');
+    assert.equal(status.state, 'ready');
     assert.deepEqual(
-      { policies: api.server.status.counts.policies, workloads: api.server.status.counts.workloads, namespaces: api.server.status.counts.namespaces },
+      { policies: status.counts.policies, workloads: status.counts.workloads, namespaces: status.counts.namespaces },
       { policies: 3, workloads: 6, namespaces: 3 },
     );
   });
@@ -116,35 +103,36 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const panel = api.currentPanel();
     assert.ok(panel, 'no reachability panel');
     assert.equal(panel.panel.viewType, 'netpolLens.reachability');
-    const roots = (panel.panel.webview.options.localResourceRoots || []).map((u) => u.path);
+    const roots = (panel.panel.webview.options.localResourceRoots ?? []).map((u) => u.path);
     assert.equal(roots.length, 1);
-    assert.match(roots[0], /\/client\/dist$/, 'local resources are limited to the bundle folder');
+    assert.match(roots[0] ?? '', /\/client\/dist$/, 'local resources are limited to the bundle folder');
     assert.match(panel.panel.webview.html, /default-src 'none'; style-src [^;]+; font-src [^;]+; img-src [^;]+; script-src 'nonce-[A-Za-z0-9]{32}'/);
     assert.doesNotMatch(panel.panel.webview.html, /unsafe-inline|unsafe-eval/);
     // The real webview (in the browser) sends `ready`; the host answers with the model.
     const modelMessage = panel.model
       ? { model: panel.model }
-      : await h.nextPosted(panel, (m) => m.type === 'model', 'the model (did the webview send "ready"?)', 45000);
+      : await h.nextPosted(panel, h.isModel, 'the model (did the webview send "ready"?)', 45000);
     const model = modelMessage.model;
     assert.ok(panel.isReady, 'the webview never sent "ready"');
     const ids = model.endpoints.filter((e) => e.kind === 'workload').map((e) => e.id).sort();
     assert.deepEqual(ids, Object.values(W).sort());
-    const allowed = (src, dst) => model.connections.some((c) => c.src === src && c.dst === dst);
+    const allowed = (src: string, dst: string): boolean => model.connections.some((c) => c.src === src && c.dst === dst);
     assert.ok(allowed(W.busybox1, W.nginx3), 'layer1 → layer3 is allowed');
     assert.ok(allowed(W.busybox2, W.nginx3), 'layer2 → layer3 is allowed');
     assert.ok(!allowed(W.busybox2, W.nginx1), 'layer2 → layer1 is denied (layer1 admits layer1 only)');
     assert.ok(!model.connections.some((c) => c.src.startsWith('layer3/')), 'layer3 has no egress');
 
     // Denied: layer3 egress is isolated and nothing allows it.
-    let reply = h.nextPosted(panel, (m) => m.type === 'explanation' && m.requestId === 7, 'explanation #7');
+    const explanation = (id: number) => (m: Parameters<typeof h.isExplanation>[0]): m is Extract<typeof m, { type: 'explanation' }> => h.isExplanation(m) && m.requestId === id;
+    let reply = h.nextPosted(panel, explanation(7), 'explanation #7');
     panel.receive({ type: 'explain', requestId: 7, src: W.busybox3, dst: W.nginx1, port: { port: 80, protocol: 'TCP' } });
-    let ex = (await reply).explanation;
+    let ex: ExplainResult = (await reply).explanation;
     assert.equal(ex.allowed, false);
     assert.equal(ex.egress.isolated, true);
     assert.ok(ex.egress.isolatingPolicies.some((p) => p.policy === 'layer3/np-layer3'), JSON.stringify(ex.egress));
 
     // Allowed: the ingress rule of np-layer3, with a link to its line.
-    reply = h.nextPosted(panel, (m) => m.type === 'explanation' && m.requestId === 8, 'explanation #8');
+    reply = h.nextPosted(panel, explanation(8), 'explanation #8');
     panel.receive({ type: 'explain', requestId: 8, src: W.busybox1, dst: W.nginx3, port: { port: 80, protocol: 'TCP' } });
     ex = (await reply).explanation;
     assert.equal(ex.allowed, true);
@@ -166,36 +154,37 @@ describe('netpol-lens in VS Code (seed example)', function () {
   });
 
   it('opens the view from the code lens of a policy, focused on the pods it selects', async () => {
-    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', np3.uri, 10);
-    const commands = (lenses || []).map((l) => l.command && l.command.command).filter(Boolean);
-    const show = (lenses || []).find((l) => l.command && l.command.command === 'netpolLens.showReachability' && l.command.arguments && l.command.arguments.length);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[] | undefined>('vscode.executeCodeLensProvider', np3.uri, 10)) ?? [];
+    const commands = lenses.flatMap((l) => (l.command ? [l.command.command] : []));
+    const show = lenses.find((l) => l.command?.command === 'netpolLens.showReachability' && l.command.arguments?.length)?.command;
     assert.ok(show, `no "Show reachability" lens with a policy argument among ${JSON.stringify(commands)}`);
-    assert.deepEqual({ ...show.command.arguments[0], uri: undefined }, { uri: undefined, name: 'np-layer3', namespace: 'layer3' });
+    const args = show.arguments ?? [];
+    assert.deepEqual({ ...(args[0] as object), uri: undefined }, { uri: undefined, name: 'np-layer3', namespace: 'layer3' });
     // every lens command is one this client has
     const known = new Set(await vscode.commands.getCommands(true));
     for (const c of commands) assert.ok(known.has(c), `lens command ${c} is not registered`);
 
-    const isFocused = (m) => m.type === 'model' && m.focusPolicy && m.focusPolicy.name === 'np-layer3';
+    const isFocused = (m: Parameters<typeof h.isModel>[0]): m is Extract<typeof m, { type: 'model' }> => h.isModel(m) && m.focusPolicy?.name === 'np-layer3';
     let panel = api.currentPanel();
     let focused;
     if (panel) {
       focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
-      await vscode.commands.executeCommand(show.command.command, ...show.command.arguments);
+      await vscode.commands.executeCommand(show.command, ...args);
     } else {
-      const created = new Promise((resolve) => {
+      const created = new Promise<h.Panel>((resolve) => {
         const d = api.onDidCreatePanel((p) => {
           d.dispose();
           resolve(p);
         });
       });
-      await vscode.commands.executeCommand(show.command.command, ...show.command.arguments);
+      await vscode.commands.executeCommand(show.command, ...args);
       panel = await created;
       focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
     }
     const m = await focused;
-    assert.deepEqual([...(m.focus || [])].sort(), [W.busybox3, W.nginx3]);
+    assert.deepEqual([...(m.focus ?? [])].sort(), [W.busybox3, W.nginx3]);
     // and back to the whole workspace
-    const whole = h.nextPosted(panel, (x) => x.type === 'model' && !x.focusPolicy, 'an unfocused model');
+    const whole = h.nextPosted(panel, (x): x is Extract<typeof x, { type: 'model' }> => h.isModel(x) && !x.focusPolicy, 'an unfocused model');
     panel.receive({ type: 'clearFocus' });
     await whole;
   });
@@ -224,7 +213,7 @@ describe('netpol-lens in VS Code (seed example)', function () {
   });
 
   it('explains a connection through the command', async () => {
-    const ex = await vscode.commands.executeCommand('netpolLens.explainConnection', W.busybox2, W.nginx1, '80/TCP');
+    const ex = await vscode.commands.executeCommand<ExplainResult | undefined>('netpolLens.explainConnection', W.busybox2, W.nginx1, '80/TCP');
     assert.ok(ex, 'no explanation returned');
     assert.equal(ex.allowed, false);
     assert.equal(ex.ingress.isolated, true);
@@ -232,24 +221,26 @@ describe('netpol-lens in VS Code (seed example)', function () {
   });
 
   it('restarts the language server on command and diagnostics come back', async () => {
+    const before = await h.theServerPid();
     await vscode.commands.executeCommand('netpolLens.restartServer');
     assert.equal(api.server.state.kind, 'running');
+    // the old process has exited and a new one runs
+    assert.notEqual(await h.theServerPid(), before);
     await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'diagnostics after the restart');
   });
 
   it('restarts the server after a crash, quietly, and says so in the status item', async function () {
     if (process.platform !== 'linux') this.skip();
-    const pid = h.serverPid();
-    assert.ok(pid, 'no language server process found under the extension host');
+    const pid = await h.theServerPid();
     process.kill(pid, 'SIGKILL');
     await h.waitFor(
       { what: 'a restarted server', last: () => JSON.stringify(api.server.state) },
-      () => api.server.state.kind === 'running' && api.server.state.restartedAfterCrash && h.serverPid() && h.serverPid() !== pid,
+      () => api.server.state.kind === 'running' && api.server.state.restartedAfterCrash && h.serverPids().some((p) => p !== pid),
       { events: [api.server.onState], timeoutMs: 30000 },
     );
     const snap = api.status();
     assert.equal(snap.severity, 'warning');
-    assert.match(snap.detail, /restarted after a crash/);
+    assert.match(snap.detail ?? '', /restarted after a crash/);
     await h.waitForDiagnostics(np3.uri, (all) => all.some(isDnsDiag), 'diagnostics after the crash');
   });
 });

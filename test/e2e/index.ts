@@ -1,13 +1,12 @@
 // The standard extension-test entry (`run()`, as @vscode/test-electron and @vscode/test-cli load
 // it): runs <suite>/*.test.js with mocha inside the extension host and prints a plain
-// `N passed, N failed` line. The suite folder is $E2E_SUITE (set per run by run-tests.js),
-// test/e2e/suite by default.
-'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
-const Mocha = require('mocha');
+// `N passed, N failed` line. The suite folder is $E2E_SUITE (set per run by run-tests.js), the
+// compiled test/e2e/suite by default.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
 
-exports.run = function run() {
+export function run(): Promise<void> {
   const mocha = new Mocha({
     ui: 'bdd',
     color: false,
@@ -20,7 +19,7 @@ exports.run = function run() {
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {
-        const { passes = 0, pending = 0 } = runner.stats || {};
+        const { passes = 0, pending = 0 } = runner.stats ?? {};
         if (pending) console.log(`${pending} skipped`);
         console.log(`${passes} passed, ${failures} failed`);
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
@@ -32,4 +31,4 @@ exports.run = function run() {
       reject(e);
     }
   });
-};
+}

@@ -1,13 +1,12 @@
 // Sanity checks of the test host itself: if these fail, the harness is broken, not the extension.
-'use strict';
-const assert = require('node:assert/strict');
-const vscode = require('vscode');
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
 
 describe('test host', () => {
   it('runs in a Node extension host with the examples workspace open', () => {
     assert.equal(typeof process.versions.node, 'string');
     console.log(`extension host: node ${process.versions.node}, vscode ${vscode.version}, uiKind ${vscode.env.uiKind}`);
-    const folders = vscode.workspace.workspaceFolders || [];
+    const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
   });
 

@@ -1,41 +1,29 @@
 // The extension in a multi-root workspace (test/e2e/fixtures/multi-root): one server and one
 // index for both folders, and settings read per resource (the "apps" folder raises
 // missing-dns-egress to an error through a folder-level setting).
-'use strict';
-const assert = require('node:assert/strict');
-const vscode = require('vscode');
-const h = require('../suite/helpers');
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import * as h from '../suite/helpers';
 
-function folderUri(name, relative) {
-  const folder = (vscode.workspace.workspaceFolders || []).find((f) => f.name === name);
+function folderUri(name: string, relative: string): vscode.Uri {
+  const folder = (vscode.workspace.workspaceFolders ?? []).find((f) => f.name === name);
   assert.ok(folder, `no workspace folder named ${name}`);
   return vscode.Uri.joinPath(folder.uri, ...relative.split('/'));
 }
 
 describe('netpol-lens in a multi-root workspace', function () {
   this.timeout(90000);
-  let api;
+  let api: h.TestApi;
 
   it('opens both folders and starts one server', async () => {
-    assert.deepEqual((vscode.workspace.workspaceFolders || []).map((f) => f.name), ['platform', 'apps']);
+    assert.deepEqual((vscode.workspace.workspaceFolders ?? []).map((f) => f.name), ['platform', 'apps']);
     const doc = await vscode.workspace.openTextDocument(folderUri('apps', 'layer3/np-layer3.yaml'));
     await vscode.window.showTextDocument(doc);
-    const ext = h.extension();
-    await h.waitFor('the extension to activate', () => ext.isActive, { timeoutMs: 30000 });
-    api = await h.testApi();
-    h.setFailFast(() => (api.server.state.kind === 'failed' ? `the language server failed: ${api.server.state.message}` : undefined));
-    await h.waitFor('the language server to run', () => api.server.state.kind === 'running', { events: [api.server.onState], timeoutMs: 30000 });
+    api = await h.activeWithServer();
   });
 
   it('indexes across folders: namespaces of "platform" resolve selectors in "apps"', async () => {
-    const snap = await h.waitFor(
-      { what: 'the status item to show counts', last: () => JSON.stringify(api.status()) },
-      () => {
-        const s = api.status();
-        return !s.busy && /polic/.test(s.text) ? s : undefined;
-      },
-      { events: [api.server.onStatus, api.server.onState], timeoutMs: 30000 },
-    );
+    const snap = await h.statusWithCounts(api);
     assert.match(snap.text, /3 policies · 6 workloads · 3 namespaces/);
     const uri = folderUri('apps', 'layer3/np-layer3.yaml');
     const ds = await h.waitForDiagnostics(uri, (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress'), 'missing-dns-egress in apps');
@@ -57,6 +45,6 @@ describe('netpol-lens in a multi-root workspace', function () {
     // "platform" keeps the defaults: egress-allows-all stays a warning there
     const p1 = folderUri('platform', 'layer1/np-layer1.yaml');
     const platform = await h.waitForDiagnostics(p1, (all) => all.some((d) => h.codeOf(d) === 'egress-allows-all'), 'egress-allows-all in platform');
-    assert.equal(platform.find((d) => h.codeOf(d) === 'egress-allows-all').severity, vscode.DiagnosticSeverity.Warning);
+    assert.equal(platform.find((d) => h.codeOf(d) === 'egress-allows-all')?.severity, vscode.DiagnosticSeverity.Warning);
   });
 });
