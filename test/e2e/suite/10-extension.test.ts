@@ -164,52 +164,21 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const known = new Set(await vscode.commands.getCommands(true));
     for (const c of commands) assert.ok(known.has(c), `lens command ${c} is not registered`);
 
-    const isFocused = (m: Parameters<typeof h.isModel>[0]): m is Extract<typeof m, { type: 'model' }> => h.isModel(m) && m.focusPolicy?.name === 'np-layer3';
-    let panel = api.currentPanel();
-    let focused;
-    if (panel) {
-      focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
-      await vscode.commands.executeCommand(show.command, ...args);
-    } else {
-      const created = new Promise<h.Panel>((resolve) => {
-        const d = api.onDidCreatePanel((p) => {
-          d.dispose();
-          resolve(p);
-        });
-      });
-      await vscode.commands.executeCommand(show.command, ...args);
-      panel = await created;
-      focused = h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000);
-    }
-    const m = await focused;
-    assert.deepEqual([...(m.focus ?? [])].sort(), [W.busybox3, W.nginx3]);
-    // and back to the whole workspace
-    const whole = h.nextPosted(panel, (x): x is Extract<typeof x, { type: 'model' }> => h.isModel(x) && !x.focusPolicy, 'an unfocused model');
-    panel.receive({ type: 'clearFocus' });
-    await whole;
+    const { panel, model } = await h.openFocused(api, () => vscode.commands.executeCommand(show.command, ...args), 'np-layer3');
+    assert.deepEqual([...(model.focus ?? [])].sort(), [W.busybox3, W.nginx3]);
+    await h.clearFocus(panel);
   });
 
   it('opens the view from the editor context menu, focused on the policy the server finds under the cursor', async () => {
     const editor = await vscode.window.showTextDocument(np3, { preview: false });
-    const at = np3.positionAt(/^ {2}podSelector:/m.exec(np3.getText()).index + 3);
+    const m = /^ {2}podSelector:/m.exec(np3.getText());
+    assert.ok(m);
+    const at = np3.positionAt(m.index + 3);
     editor.selection = new vscode.Selection(at, at);
-    const isFocused = (m) => m.type === 'model' && m.focusPolicy && m.focusPolicy.name === 'np-layer3';
-    const existing = api.currentPanel();
-    const created = existing ? undefined : new Promise((resolve) => {
-      const d = api.onDidCreatePanel((p) => {
-        d.dispose();
-        resolve(p);
-      });
-    });
-    const focusedBefore = existing && h.nextPosted(existing, isFocused, 'a model focused on np-layer3', 45000);
-    await vscode.commands.executeCommand('netpolLens.showReachability', np3.uri);
-    const panel = existing || (await created);
-    const m = await (focusedBefore || h.nextPosted(panel, isFocused, 'a model focused on np-layer3', 45000));
-    assert.deepEqual(m.focusPolicy, { uri: np3.uri.toString(), name: 'np-layer3', namespace: 'layer3' });
-    assert.deepEqual([...(m.focus || [])].sort(), [W.busybox3, W.nginx3]);
-    const whole = h.nextPosted(panel, (x) => x.type === 'model' && !x.focusPolicy, 'an unfocused model');
-    panel.receive({ type: 'clearFocus' });
-    await whole;
+    const { panel, model } = await h.openFocused(api, () => vscode.commands.executeCommand('netpolLens.showReachability', np3.uri), 'np-layer3');
+    assert.deepEqual(model.focusPolicy, { uri: np3.uri.toString(), name: 'np-layer3', namespace: 'layer3' });
+    assert.deepEqual([...(model.focus ?? [])].sort(), [W.busybox3, W.nginx3]);
+    await h.clearFocus(panel);
   });
 
   it('explains a connection through the command', async () => {

@@ -170,7 +170,39 @@ export function nextPosted<M extends HostToWebview>(panel: Panel, predicate: (m:
   });
 }
 
-export const isModel = (m: HostToWebview): m is Extract<HostToWebview, { type: 'model' }> => m.type === 'model';
+type ModelMessage = Extract<HostToWebview, { type: 'model' }>;
+export const isModel = (m: HostToWebview): m is ModelMessage => m.type === 'model';
+
+/**
+ * Runs `open` (a command that shows the reachability view focused on the policy `name`) and
+ * resolves with the panel (the one already open, or the one it creates) and its focused model.
+ */
+export async function openFocused(api: TestApi, open: () => Thenable<unknown>, name: string): Promise<{ panel: Panel; model: ModelMessage }> {
+  const isFocused = (m: HostToWebview): m is ModelMessage => isModel(m) && m.focusPolicy?.name === name;
+  const what = `a model focused on ${name}`;
+  const existing = api.currentPanel();
+  if (existing) {
+    const focused = nextPosted(existing, isFocused, what, 45000);
+    await open();
+    return { panel: existing, model: await focused };
+  }
+  const created = new Promise<Panel>((resolve) => {
+    const d = api.onDidCreatePanel((p) => {
+      d.dispose();
+      resolve(p);
+    });
+  });
+  await open();
+  const panel = await created;
+  return { panel, model: await nextPosted(panel, isFocused, what, 45000) };
+}
+
+/** Clears the view's policy focus (as its chip does) and waits for the whole workspace's model. */
+export async function clearFocus(panel: Panel): Promise<void> {
+  const whole = nextPosted(panel, (m): m is ModelMessage => isModel(m) && !m.focusPolicy, 'an unfocused model');
+  panel.receive({ type: 'clearFocus' });
+  await whole;
+}
 export const isExplanation = (m: HostToWebview): m is Extract<HostToWebview, { type: 'explanation' }> => m.type === 'explanation';
 
 export function hoverText(hovers: vscode.Hover[]): string {
