@@ -71,6 +71,20 @@ describe("go-yaml's leniencies", () => {
     spansHold(text, r.docs);
   });
 
+  const small: Record<string, [string, unknown]> = {
+    'a TAB line in a flow mapping': ['a:\n  b: {\n    x: 1,\n\ty: 2\n  }\n', { a: { b: { x: 1, y: 2 } } }],
+    'a quoted continuation at column 0': ["a:\n  b: 'x\ny'\nc: d\n", { a: { b: 'x y' }, c: 'd' }],
+    'a flow continuation at column 0': ['a:\n  b: [1,\n2]\n', { a: { b: [1, 2] } }],
+  };
+  for (const [name, [text, data]] of Object.entries(small)) {
+    it(name, () => {
+      const r = readDocuments(text);
+      assert.equal(r.lenient.size, 1);
+      assert.deepEqual(r.docs.map((d) => d.toJS()), [data]);
+      spansHold(text, r.docs);
+    });
+  }
+
   it('other errors are not "fixed"', () => {
     const text = `apiVersion: v1\nkind: Pod\nmetadata: {name: p\nspec: [\n`;
     const r = readDocuments(text);
@@ -85,5 +99,33 @@ describe("go-yaml's leniencies", () => {
     assert.deepEqual(hint.map((f) => [f.severity, quoted.slice(f.span.start, f.span.end)]), [['hint', "]'"]]);
     assert.match(hint[0]?.message ?? '', /other YAML tools reject it/);
     assert.deepEqual(a.index.policies.map((p) => p.name.value), ['after']);
+  });
+});
+
+describe('quick fixes and the kubectl reading', () => {
+  // an extensions/v1beta1 policy offers "Rewrite apiVersion"; the Pod before it is lenient YAML
+  const LENIENT_POD = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    x: '[\n    ]'\nspec: {}\n`;
+  const OLD_POLICY = `apiVersion: extensions/v1beta1\nkind: NetworkPolicy\nmetadata: {name: old, namespace: shop}\nspec: {podSelector: {}}\n`;
+
+  it('a fix in a document after a lenient one edits that document', () => {
+    const text = `${LENIENT_POD}---\n${OLD_POLICY}`;
+    const a = analyseTexts({ 'f.yaml': text });
+    const f = a.findings().find((x) => x.code === 'deprecated-api-version');
+    const fix = f?.fixes?.[0];
+    assert.ok(fix, 'the fix is offered');
+    const edits = a.fixEdits('file:///ws/f.yaml', fix);
+    assert.equal(edits.length, 1);
+    const e = edits[0]!;
+    assert.ok(e.span.start > text.indexOf('---'), 'the edit is in the policy document');
+    assert.equal(text.slice(e.span.start, e.span.end), 'extensions/v1beta1');
+  });
+
+  it('a fix in a lenient document is not offered as an edit', () => {
+    const text = `${OLD_POLICY.replace('spec: {podSelector: {}}', "spec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: 'a\n        b'}")}`;
+    const a = analyseTexts({ 'f.yaml': text });
+    assert.equal(a.findings().filter((x) => x.code === 'lenient-yaml').length, 1, a.findings().map((x) => x.code).join(' '));
+    const fix = a.findings().find((x) => x.code === 'deprecated-api-version')?.fixes?.[0];
+    assert.ok(fix);
+    assert.deepEqual(a.fixEdits('file:///ws/f.yaml', fix), []);
   });
 });

@@ -47,6 +47,10 @@ export interface ReadDocuments {
 const COMPOSE = { uniqueKeys: true, strict: false } as const;
 /** At most this many re-indented lines per document. */
 export const MAX_FIXES = 64;
+/** At most this many characters re-parsed per document (a huge broken document is not retried for long). */
+const MAX_REPARSED = 4 * 1024 * 1024;
+/** The `yaml` package's first error on the constructs go-yaml is lenient about. */
+const LENIENT_FIRST = new Set(['BAD_INDENT', 'TAB_AS_INDENT', 'MISSING_CHAR']);
 
 export function readDocuments(text: string, options: ReadOptions = {}): ReadDocuments {
   const composeOpts = { ...COMPOSE, ...(options.keepSourceTokens ? { keepSourceTokens: true } : {}) };
@@ -149,7 +153,9 @@ function lenientParse(
   text: string, start: number, end: number, first: Document.Parsed, opts: object,
 ): { doc: Document.Parsed; leniency: Leniency } | undefined {
   const firstError = first.errors[0];
-  if (!firstError) return undefined;
+  if (!firstError || !LENIENT_FIRST.has(firstError.code)) return undefined;
+  if (firstError.code === 'MISSING_CHAR' && !/quote/i.test(firstError.message)) return undefined;
+  let budget = MAX_REPARSED;
   const edits = new Map<number, LineEdit>();
   let kind: Leniency['kind'] | undefined;
   let doc = first;
@@ -157,7 +163,8 @@ function lenientParse(
   for (let round = 0; round <= MAX_FIXES; round++) {
     const err = doc.errors[0];
     if (!err) break;
-    if (round === MAX_FIXES) return undefined;
+    budget -= 2 * (end - start);
+    if (round === MAX_FIXES || budget < 0) return undefined;
     // the CST of the current copy tells which construct the error is in, and its parent's indent
     const tokens = Array.from(new Parser().parse(source));
     const pos = err.pos[0] - start; // the copy is parsed with offsets counted from `start`
