@@ -153,6 +153,41 @@ describe('reachability webview', () => {
     await view.close();
   });
 
+  it('pages with Page Down/Up, keeps the column across namespace headers, and works namespace headers and aggregates with Enter and Space', async () => {
+    const view = await seededView(browser);
+    const { page } = view;
+    await page.focus('#search');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await activeCell(page), { row: W.busybox1, col: W.busybox1, role: 'gridcell' });
+    // the whole seed fits on a page: Page Down goes to the last row, Page Up to the first (a namespace header)
+    await page.keyboard.press('PageDown');
+    assert.deepEqual(await activeCell(page), { row: INTERNET, col: W.busybox1, role: 'gridcell' });
+    await page.keyboard.press('PageUp');
+    assert.deepEqual(await activeCell(page), { row: 'header:layer1', col: null, role: 'rowheader' });
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await activeCell(page), { row: W.busybox1, col: W.busybox1, role: 'gridcell' }, 'the column comes back after the header row');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    assert.deepEqual(await activeCell(page), { row: W.busybox1, col: null, role: 'rowheader' });
+    // Enter on an endpoint's row header does nothing; on a namespace header it collapses the namespace
+    await page.keyboard.press('Enter');
+    assert.deepEqual(await view.posted('explain'), []);
+    await page.keyboard.press('Control+Home');
+    assert.deepEqual(await activeCell(page), { row: 'header:layer1', col: null, role: 'rowheader' });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.row[data-row="group:layer1"]');
+    assert.deepEqual((await view.state())?.collapsed, ['layer1']);
+    // the header is gone: the next key lands on the first cell, the aggregate; Space explains it
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual(await activeCell(page), { row: 'group:layer1', col: 'group:layer1', role: 'gridcell' });
+    await page.keyboard.press(' ');
+    assert.match(await textOf(page, '.explain'), /layer1 \(2\) → layer1 \(2\)/);
+    assert.equal(await page.getAttribute(cell('group:layer1', 'group:layer1'), 'aria-selected'), 'true');
+    assert.deepEqual(view.problems, []);
+    await view.close();
+  });
+
   it('filters by port and by search, collapses namespaces, and shows the connection set on hover', async () => {
     const model = seedModel();
     // give one pair a partial connection set (as after adding a port-restricted rule)
