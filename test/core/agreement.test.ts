@@ -98,3 +98,48 @@ describe('hover and check agree on what a selector matches', () => {
     });
   }
 });
+
+describe('hover and find-references agree on the rules that reach a container port', () => {
+  const a = analyseTexts({
+    'dns.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: dns
+  namespace: app
+  labels:
+    app: dns
+spec:
+  containers:
+  - name: dns
+    image: coredns
+    ports:
+    - {name: dns, containerPort: 53, protocol: UDP}
+    - {name: dns-tcp, containerPort: 53, protocol: TCP}
+`,
+    'np.yaml': `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: dns-udp
+  namespace: app
+spec:
+  podSelector:
+    matchLabels: {app: dns}
+  ingress:
+  - ports:
+    - {port: 53, protocol: UDP}
+`,
+  });
+  const uri = [...a.index.files.keys()].find((u) => u.endsWith('dns.yaml')) ?? '';
+  const text = a.index.file(uri)?.text ?? '';
+  for (const [name, allowed] of [['name: dns,', true], ['name: dns-tcp,', false]] as const) {
+    it(`${name.replace(/[:,]/g, '')} (${allowed ? 'allowed: UDP 53' : 'not allowed: TCP 53'})`, () => {
+      const offset = text.indexOf(name) + 7;
+      const h = renderedHover(a, uri, offset);
+      assert.ok(h, 'a hover');
+      assert.ok(h.markdown.startsWith('**Container port**'), h.markdown);
+      const refs = a.references(uri, offset);
+      assert.equal(h.markdown.includes('app/dns-udp ingress rule 1'), allowed, h.markdown);
+      assert.equal(refs.length, allowed ? 1 : 0, JSON.stringify(refs));
+    });
+  }
+});

@@ -7,11 +7,13 @@ import type { NamespaceInfo, Workload } from '../index/workspace-index';
 import type {
   Direction, IpBlock, LabelSelector, NetworkPolicyResource, Peer, PolicyRule, PortEntry,
 } from '../model/types';
-import { effectivePolicyTypes, ipBlockSet, peerMatches } from '../semantics/compile';
+import { effectivePolicyTypes, ipBlockSet } from '../semantics/compile';
 import { compileSelector } from '../semantics/selector';
 import { formatIp, parseCidr, type Family } from '../semantics/ip-set';
 import { labelsText, policyName, ruleLabel } from '../semantics/names';
-import { peerNamespaces, peerPods, ruleDestinations, selectedWorkloads } from '../semantics/queries';
+import {
+  namespaceSelectorsMatching, peerNamespaces, peerPods, peersMatching, portEntriesFor, ruleDestinations, selectedWorkloads,
+} from '../semantics/queries';
 import type { SourceRef, Span } from '../text/span';
 import { bullets, groupDigits, listText, noun, plural } from '../text/words';
 import type { FeatureContext } from './context';
@@ -304,17 +306,9 @@ function containerPortHover(ctx: HoverContext, workloadId: string, name: string 
   const w = ctx.index.workload(workloadId);
   if (!w) return undefined;
   const out = [`**Container port** ${name ? `\`${name}\` = ` : ''}${proto} ${port} of \`${w.id}\``];
-  const refs: string[] = [];
-  for (const c of ctx.engine.compiled) {
-    for (const dir of ['ingress', 'egress'] as const) {
-      for (const r of c[dir]) {
-        const hit = (r.ports ?? []).some((pe) => pe.port?.value === name || pe.port?.value === port);
-        if (!hit) continue;
-        const dsts = ruleDestinations(ctx.engine, c.policy, dir, r.ref.rule);
-        if (dsts.some((d) => d.id === w.id)) refs.push(ctx.links.rule(c.policy, dir, r.ref.rule));
-      }
-    }
-  }
+  // the rules find-references lists, once each
+  const rules = new Set(portEntriesFor(ctx.engine, w, { name, port, protocol: proto }).map((x) => x.rule));
+  const refs = [...rules].map((r) => ctx.links.rule(r.ref.policy, r.ref.direction, r.ref.rule));
   if (refs.length) out.push('', 'Allowed by:', ...bullets(refs));
   return out;
 }
@@ -333,7 +327,7 @@ function isolationLine(ctx: HoverContext, w: Workload, dir: Direction): string {
 }
 
 function workloadHover(ctx: HoverContext, w: Workload): string[] {
-  const { index, engine } = ctx;
+  const { engine } = ctx;
   const out = [`**${w.kind}** \`${w.id}\``, ''];
   out.push(`Pod labels: ${Object.keys(w.labels).length ? labelsText(w.labels) : '(none)'}`);
   out.push('');
@@ -343,18 +337,10 @@ function workloadHover(ctx: HoverContext, w: Workload): string[] {
   out.push('');
   out.push(`- ${isolationLine(ctx, w, 'ingress')}`);
   out.push(`- ${isolationLine(ctx, w, 'egress')}`);
-  const ep = { kind: 'workload' as const, id: w.id, workload: w };
-  const peers: string[] = [];
-  for (const c of engine.compiled) {
-    for (const dir of ['ingress', 'egress'] as const) {
-      for (const r of c[dir]) {
-        if (r.peers === 'all') continue;
-        if (r.peers.some((pm) => peerMatches(pm, c.namespace, ep, index).match)) {
-          peers.push(`${ctx.links.rule(c.policy, dir, r.ref.rule)} (${dir === 'ingress' ? 'may send to the pods it selects' : 'its pods may send to this one'})`);
-        }
-      }
-    }
-  }
+  // the peers find-references lists, rule by rule
+  const rules = new Set(peersMatching(engine, w).map((x) => x.rule));
+  const peers = [...rules].map(({ ref }) =>
+    `${ctx.links.rule(ref.policy, ref.direction, ref.rule)} (${ref.direction === 'ingress' ? 'may send to the pods it selects' : 'its pods may send to this one'})`);
   if (peers.length) out.push('', 'Matched as a peer by:', ...bullets(peers));
   if (w.hostNetwork) out.push('', 'Uses hostNetwork: whether policies apply to it is up to the network plugin.');
   return out;
@@ -372,17 +358,8 @@ function namespaceHover(ctx: HoverContext, name: string): string[] {
   out.push(`Labels: ${labelsText(labels)}`);
   const policies = index.policiesIn(name);
   out.push('', policies.length ? `Policies in this namespace: ${policies.map((p) => ctx.links.policy(p)).join(', ')}` : 'No policy in this namespace.');
-  const matching: string[] = [];
-  for (const c of engine.compiled) {
-    for (const dir of ['ingress', 'egress'] as const) {
-      for (const r of c[dir]) {
-        for (const peer of r.ref.rule.peers ?? []) {
-          if (!peer.namespaceSelector || peer.ipBlock) continue;
-          if (compileSelector(peer.namespaceSelector).matches(labels)) matching.push(`${ctx.links.rule(c.policy, dir, r.ref.rule)}: ${peerPhrase(peer, c.namespace)}`);
-        }
-      }
-    }
-  }
+  const matching = namespaceSelectorsMatching(engine, name).map(({ policy, direction, rule, peer }) =>
+    `${ctx.links.rule(policy.policy, direction, rule.ref.rule)}: ${peerPhrase(peer, policy.namespace)}`);
   if (matching.length) out.push('', 'Matched by the namespaceSelectors of:', ...bullets(matching));
   const ws = index.workloadsIn(name);
   if (ws.length) {

@@ -8,7 +8,7 @@
 import { cmp, METADATA_NAME_LABEL, type NamespaceInfo, type Workload, type WorkspaceIndex } from '../index/workspace-index';
 import type { Direction, LabelSelector, Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import type { Settings } from '../settings';
-import { compilePeer, peerMatches, rulePorts, type CompiledPolicy, type Endpoint, type PeerMatcher } from './compile';
+import { compilePeer, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
 import { compileSelector } from './selector';
@@ -186,6 +186,58 @@ export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: str
   const empty = namespaces.filter((n) => engine.index.workloadsIn(n.name).length === 0).map((n) => n.name);
   if (empty.length) return { kind: 'elsewhere', namespaces: empty };
   return { kind: 'none', namespaces, workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What refers to a workload, a namespace, a container port
+
+/** A rule that takes effect (the engine compiled it), with its policy and direction. */
+export interface EffectiveRule {
+  readonly policy: CompiledPolicy;
+  readonly direction: Direction;
+  readonly rule: CompiledRule;
+}
+
+export function effectiveRules(engine: PolicyEngine): EffectiveRule[] {
+  return engine.compiled.flatMap((policy) =>
+    (['ingress', 'egress'] as const).flatMap((direction) => policy[direction].map((rule) => ({ policy, direction, rule }))));
+}
+
+/** The peers of effective rules that match a workload (ipBlocks by its known IPs), rule by rule. */
+export function peersMatching(engine: PolicyEngine, w: Workload): Array<EffectiveRule & { readonly matcher: PeerMatcher }> {
+  const ep = workloadEndpoint(w);
+  return effectiveRules(engine).flatMap((r) => (r.rule.peers === 'all' ? [] : r.rule.peers)
+    .filter((m) => peerMatches(m, r.policy.namespace, ep, engine).match)
+    .map((matcher) => ({ ...r, matcher })));
+}
+
+/** The namespaceSelectors of effective rules' pod peers that match a namespace. */
+export function namespaceSelectorsMatching(engine: PolicyEngine, name: string): Array<EffectiveRule & { readonly peer: Peer; readonly selector: LabelSelector }> {
+  const labels = engine.index.namespaceLabels(name);
+  return effectiveRules(engine).flatMap((r) => (r.rule.ref.rule.peers ?? []).flatMap((peer) => {
+    const selector = peer.namespaceSelector;
+    return selector && !peer.ipBlock && compileSelector(selector).matches(labels) ? [{ ...r, peer, selector }] : [];
+  }));
+}
+
+/**
+ * The ports entries of effective rules that a container port of a workload answers: same protocol
+ * (TCP when omitted) and its name or its number, on a rule whose destinations include the workload.
+ */
+export function portEntriesFor(
+  engine: PolicyEngine, w: Workload, cp: { readonly name?: string | undefined; readonly port: number; readonly protocol: string },
+): Array<EffectiveRule & { readonly entry: PortEntry }> {
+  const answers = (pe: PortEntry): boolean => {
+    const v = pe.port?.value;
+    if (v === undefined || (pe.protocol?.value ?? 'TCP') !== cp.protocol) return false;
+    return typeof v === 'string' ? v === cp.name : v === cp.port;
+  };
+  return effectiveRules(engine).flatMap((r) => {
+    const entries = (r.rule.ports ?? []).filter(answers);
+    if (entries.length === 0) return [];
+    if (!ruleDestinations(engine, r.policy.policy, r.direction, r.rule.ref.rule).some((d) => d.id === w.id)) return [];
+    return entries.map((entry) => ({ ...r, entry }));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
