@@ -36,7 +36,7 @@ export interface Leniency {
 
 export interface ReadDocuments {
   readonly docs: Document.Parsed[];
-  /** CST tokens of the first parse (boundaries and templates are read from them). */
+  /** Leaf tokens of the whole file (parsed again on first call: boundaries, kinds of unreadable documents). */
   readonly leaves: () => Leaf[];
   /** Documents (by index in `docs`) read only thanks to a go-yaml leniency; their srcTokens are unusable. */
   readonly lenient: ReadonlyMap<number, Leniency>;
@@ -54,12 +54,21 @@ const LENIENT_FIRST = new Set(['BAD_INDENT', 'TAB_AS_INDENT', 'MISSING_CHAR']);
 
 export function readDocuments(text: string, options: ReadOptions = {}): ReadDocuments {
   const composeOpts = { ...COMPOSE, ...(options.keepSourceTokens ? { keepSourceTokens: true } : {}) };
-  const tokens = Array.from(new Parser().parse(text));
-  const docs = Array.from(new Composer(composeOpts).compose(tokens));
+  // one streaming pass: the CST is scanned for template delimiters as it goes by, and not kept
+  const scan = text.includes('{{') || text.includes('{%');
+  const marks: number[] = [];
+  function* tee(tokens: Iterable<CST.Token>): Generator<CST.Token> {
+    for (const t of tokens) {
+      if (scan) templateMarks([t], text, marks);
+      yield t;
+    }
+  }
+  const docs = Array.from(new Composer(composeOpts).compose(tee(new Parser().parse(text))));
+  const templates = marks.sort((a, b) => a - b);
   let all: Leaf[] | undefined;
-  const getLeaves = (): Leaf[] => (all ??= leaves(tokens));
+  // the CST again, only where a document has errors (boundaries, kinds of unreadable documents)
+  const getLeaves = (): Leaf[] => (all ??= leaves(Array.from(new Parser().parse(text))));
   const lenient = new Map<number, Leniency>();
-  const templates = text.includes('{{') || text.includes('{%') ? templateMarks(getLeaves()) : [];
   if (docs.every((d) => d.errors.length === 0)) return { docs, leaves: getLeaves, lenient, templates };
 
   const boundaries = separatorLines(getLeaves(), text);

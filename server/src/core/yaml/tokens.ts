@@ -38,14 +38,40 @@ export function leaves(tokens: readonly CST.Token[]): Leaf[] {
  * block (`|`, e.g. a Grafana dashboard, an Istio injection template, a Flux commit message) — is a
  * string whatever it holds, and is never taken for a template.
  */
-export function templateMarks(all: readonly Leaf[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 1 < all.length; i++) {
-    const a = all[i];
-    const b = all[i + 1];
-    if (!a || !b || a.source !== '{' || b.offset !== a.offset + 1) continue;
-    if (b.source.startsWith('{') || b.source.startsWith('%')) out.push(a.offset);
-  }
+export function templateMarks(tokens: Iterable<CST.Token>, text: string, out: number[] = []): number[] {
+  const check = (t: CST.SourceToken | CST.Token | undefined): void => {
+    if (t && 'source' in t && t.source === '{' && (text[t.offset + 1] === '{' || text[t.offset + 1] === '%')) out.push(t.offset);
+  };
+  const items = (list: readonly CST.CollectionItem[], depth: number): void => {
+    for (const it of list) {
+      for (const x of it.start) check(x);
+      visit(it.key, depth + 1);
+      for (const x of it.sep ?? []) check(x);
+      visit(it.value, depth + 1);
+    }
+  };
+  const visit = (t: CST.Token | null | undefined, depth: number): void => {
+    if (!t || depth > 10_000) return;
+    switch (t.type) {
+      case 'document':
+        for (const x of t.start) check(x);
+        visit(t.value, depth + 1);
+        break;
+      case 'block-map':
+      case 'block-seq':
+        items(t.items, depth);
+        break;
+      case 'flow-collection':
+        check(t.start);
+        items(t.items, depth);
+        break;
+      case 'error':
+        check(t);
+        break;
+      default:
+    }
+  };
+  for (const t of tokens) visit(t, 0);
   return out;
 }
 
