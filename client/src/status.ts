@@ -67,6 +67,7 @@ export class StatusItem implements vscode.Disposable {
           item.text =
             status.total !== undefined ? `netpol-lens: indexing ${status.done ?? 0}/${status.total}` : 'netpol-lens: indexing';
           item.detail = describeCounts(status.counts);
+          if (status.findings === 'file') item.detail += '; findings that need other files follow the index';
         } else {
           item.text = describeCounts(status.counts);
           const files = plural(status.counts.files, 'file');

@@ -116,21 +116,21 @@ describe('defineCheck', () => {
   const at = { uri: 'file:///x.yaml', span: { start: 0, end: 1 } };
 
   it('fills in the code and the default severity, and keeps a declared other severity', () => {
-    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'warning', otherSeverities: ['hint'], summary: 'A test check of the kit.' });
+    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'warning', scope: 'file', otherSeverities: ['hint'], summary: 'A test check of the kit.' });
     const check = defineCheck(meta, (): Array<Report<typeof meta>> => [{ ...at, message: 'a' }, { ...at, message: 'b', severity: 'hint' }]);
     assert.equal(check.code, 'kit-test');
     assert.deepEqual(check.run(ctx()).map((f) => [f.code, f.severity, f.message]), [['kit-test', 'warning', 'a'], ['kit-test', 'hint', 'b']]);
   });
 
   it('overrides a code smuggled into a report', () => {
-    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'error', summary: 'A test check of the kit.' });
+    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'error', scope: 'file', summary: 'A test check of the kit.' });
     const foreign = { ...at, message: 'm', code: 'other-code' };
     const check = defineCheck(meta, () => [foreign]);
     assert.deepEqual(check.run(ctx()).map((f) => f.code), ['kit-test']);
   });
 
   it('refuses a severity or a fix kind its meta does not declare', () => {
-    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'error', summary: 'A test check of the kit.' });
+    const meta = defineCode({ code: 'kit-test', defaultSeverity: 'error', scope: 'file', summary: 'A test check of the kit.' });
     const sev = defineCheck(meta, () => [{ ...at, message: 'm', severity: 'hint' as never }]);
     assert.throws(() => sev.run(ctx()), /severity hint/);
     const fix = defineCheck(meta, () => [{ ...at, message: 'm', fixes: [{ kind: 'merge-peers', title: 't' } as never] }]);

@@ -88,6 +88,8 @@ export interface StartOptions {
   filesExclude?: Record<string, boolean>;
   /** Pass `--node-ipc` etc. instead of `--stdio` (only stdio is wired here). */
   args?: string[];
+  /** `initializationOptions` of `initialize` (e.g. `{ testHooks }`, server/src/protocol/testing.ts). */
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -127,6 +129,7 @@ export class LspClient {
       workspaceFolders: folders.length > 0 ? folders : null,
       capabilities: opts.capabilities ?? fullCapabilities(),
       clientInfo: { name: 'netpol-lens-test-harness' },
+      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     }), TIMEOUT, 'initialize result')) as InitializeResult;
     await conn.sendNotification('initialized', {});
     return { client, init };

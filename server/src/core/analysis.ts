@@ -24,6 +24,7 @@ import { definition } from './features/definition';
 import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
 import { policyAt } from './features/lookup';
+import type { FeatureContext, FeatureOptions } from './features/context';
 import { reachabilityView, workspaceCounts, type ReachView, type ReachViewCounts, type ReachViewQuery } from './view/reachability';
 
 export class AnalysisHost {
@@ -59,6 +60,7 @@ export class Analysis {
   private engineCache: PolicyEngine | undefined;
   private findingsCache: Finding[] | undefined;
   private byUri: Map<string, Finding[]> | undefined;
+  private readonly fileScoped = new Map<string, readonly Finding[]>();
 
   constructor(readonly index: WorkspaceIndex, readonly settings: Settings) {}
 
@@ -82,6 +84,21 @@ export class Analysis {
       }
     }
     return this.byUri.get(uri) ?? [];
+  }
+
+  /**
+   * The findings of one file that depend on that file alone (parse problems and checks of scope
+   * `file`), computed from the file by itself: right even while the rest of the workspace is not
+   * indexed yet. The same as the file-scoped part of `findingsFor(uri)`.
+   */
+  fileFindings(uri: string): readonly Finding[] {
+    let out = this.fileScoped.get(uri);
+    if (!out) {
+      const index = this.index.only([uri]);
+      out = runChecks({ index, engine: new PolicyEngine(index), settings: this.settings }, 'file');
+      this.fileScoped.set(uri, out);
+    }
+    return out;
   }
 
   lineIndex(uri: string): LineIndex | undefined {
@@ -122,12 +139,25 @@ export class Analysis {
 
   // ---------- editor features (features/*): plain data, UTF-16 offsets ----------
 
-  hover(uri: string, offset: number): CoreHover | undefined {
-    return hover(this, uri, offset);
+  /** With `indexing` (the workspace is still being indexed), the parts that depend on other files say so. */
+  hover(uri: string, offset: number, opts: FeatureOptions = {}): CoreHover | undefined {
+    return hover(this.featureContext(opts), uri, offset);
   }
 
-  codeLenses(uri: string): CoreCodeLens[] {
-    return codeLenses(this, uri);
+  /** With `indexing`, "selects N pods" gives the indexing progress instead. */
+  codeLenses(uri: string, opts: FeatureOptions = {}): CoreCodeLens[] {
+    return codeLenses(this.featureContext(opts), uri);
+  }
+
+  private featureContext(opts: FeatureOptions): FeatureContext {
+    if (!opts.indexing) return this;
+    const analysis = this;
+    return {
+      index: this.index, settings: this.settings, indexing: opts.indexing,
+      get engine() {
+        return analysis.engine; // built only if a part of the answer needs it
+      },
+    };
   }
 
   completions(uri: string, offset: number): CoreCompletion[] {

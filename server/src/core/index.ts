@@ -1,6 +1,7 @@
 /** The only public entry of the core: the façade and the plain data types adapters need. */
 export { AnalysisHost, Analysis, type ExplainOutcome } from './analysis';
 export type { CoreHover } from './features/hover';
+export type { FeatureOptions, IndexingProgress } from './features/context';
 export type { CoreCodeLens, CoreLensCommand, ShowReachabilityLensArgs, ReferencesLensArgs } from './features/code-lens';
 export type { CoreCompletion, CoreCompletionKind } from './features/completion';
 export type { CoreSymbol, CoreSymbolKind } from './features/symbols';

@@ -4,7 +4,7 @@
  * (which use this surface) do not import each other.
  */
 import type { ClientCapabilities, Connection, DiagnosticTag } from 'vscode-languageserver/node';
-import type { Analysis } from '../core/index';
+import type { Analysis, IndexingProgress } from '../core/index';
 
 /** What the client can do, read once from `initialize`. */
 export interface ClientCaps {
@@ -22,6 +22,8 @@ export interface ClientCaps {
   codeActionLiterals: boolean;
   hoverMarkdown: boolean;
   hierarchicalSymbols: boolean;
+  /** `workspace/codeLens/refresh`: the server may ask the client to ask for code lenses again. */
+  codeLensRefresh: boolean;
   completionSnippets: boolean;
   completionReplaceRanges: boolean;
   /** Client-side commands the client says it can run (`experimental.commands.commands`, as rust-analyzer). */
@@ -48,6 +50,7 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
     codeActionLiterals: td?.codeAction?.codeActionLiteralSupport !== undefined,
     hoverMarkdown: td?.hover?.contentFormat?.includes('markdown') ?? true,
     hierarchicalSymbols: td?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+    codeLensRefresh: c.workspace?.codeLens?.refreshSupport === true,
     completionSnippets: td?.completion?.completionItem?.snippetSupport === true,
     completionReplaceRanges: td?.completion?.completionItem?.insertReplaceSupport === true,
     commands: Array.isArray(commands) ? commands.filter((x): x is string => typeof x === 'string') : undefined,
@@ -62,6 +65,11 @@ export interface ServerContext {
   analysisFor(uri: string): Analysis;
   /** The workspace-wide analysis (the first folder's settings). */
   snapshot(): Analysis;
+  /**
+   * While the workspace is being indexed (or not yet indexed once), how far it has got: features
+   * then say so where their answer needs other files. undefined once indexed.
+   */
+  indexingProgress(): IndexingProgress | undefined;
   /** The canonical key of a URI the client sent. */
   canonical(uri: string): string;
   /** The URI to send back to the client for a canonical URI (the client's own spelling when open). */

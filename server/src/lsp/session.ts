@@ -16,8 +16,9 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisHost, isManifestPath, MANIFEST_GLOB, type Analysis, type FileChange } from '../core/index';
+import { AnalysisHost, isManifestPath, MANIFEST_GLOB, type Analysis, type FileChange, type IndexingProgress } from '../core/index';
 import { StatusNotification, type StatusParams } from '../protocol/requests';
+import { ResumeIndexingNotification, type TestHooks } from '../protocol/testing';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { readClientCaps, type ClientCaps, type ServerContext } from './context';
 import { FolderAnalyses } from './analyses';
@@ -44,8 +45,13 @@ export class Session implements ServerContext {
   private configReady = false;
   /** Settings pushed with didChangeConfiguration by a client that cannot be asked. */
   private pushed: NetpolLensSettings | undefined;
+  /**
+   * The first scan of the workspace is complete. Until then the index holds only some files, so
+   * diagnostics give only the findings that need no other file (`Analysis.fileFindings`) and
+   * hovers and code lenses say "indexing" where their answer needs other files.
+   */
   private indexed = false;
-  private indexing: { done: number; total: number } | undefined;
+  private indexing: IndexingProgress | undefined;
   private lastStatus = '';
   private scanChain: Promise<void> = Promise.resolve();
   private shuttingDown = false;
@@ -93,6 +99,7 @@ export class Session implements ServerContext {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.caps = readClientCaps(params.capabilities);
+    this.installTestHooks(params.initializationOptions);
     const folders: Folder[] = params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name }))
       ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
     this.disk.setFolders(folders);
@@ -102,6 +109,17 @@ export class Session implements ServerContext {
       ...featureCapabilities(this.caps),
     };
     return { capabilities, serverInfo: { name: SERVER_NAME, version: SERVER_VERSION } };
+  }
+
+  /** protocol/testing.ts: only when the client asks in initializationOptions (protocol tests). */
+  private installTestHooks(options: unknown): void {
+    const hooks = (options as { testHooks?: TestHooks } | null | undefined)?.testHooks;
+    if (!hooks || typeof hooks !== 'object') return;
+    if (typeof hooks.pauseIndexingAt === 'number') {
+      this.disk.pauseFirstScanAt(hooks.pauseIndexingAt);
+      this.connection.onNotification(ResumeIndexingNotification, () => this.disk.resume());
+      this.log(`Test hook: the first scan pauses after ${hooks.pauseIndexingAt} files until ${ResumeIndexingNotification}.`);
+    }
   }
 
   private async initialized(): Promise<void> {
@@ -157,9 +175,10 @@ export class Session implements ServerContext {
     let lastStatus = 0;
     let result: { files: number; cancelled: boolean } = { files: 0, cancelled: false };
     try {
-      result = await this.disk.scan((done, total) => {
+      result = await this.disk.scan((done, total, paused) => {
         this.indexing = { done, total };
         const now = Date.now();
+        if (paused) lastStatus = 0; // a test waits for this count
         if (done === 0 || done === total || now - lastReport > 100) {
           lastReport = now;
           reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
@@ -177,12 +196,18 @@ export class Session implements ServerContext {
     if (result.cancelled) return; // shutting down
     this.indexed = true;
     this.log(`Indexed ${result.files} file${result.files === 1 ? '' : 's'} in ${Date.now() - started} ms.`);
+    // every file's findings, the workspace-dependent ones included (open files too)
     this.scheduler.runNow();
+    if (this.caps.codeLensRefresh) {
+      // lenses asked during indexing said "indexing: …"
+      void this.connection.sendRequest('workspace/codeLens/refresh').catch((e) => this.error('Refreshing code lenses failed', e));
+    }
   }
 
   private applyDiskChanges(changes: FileChange[]): void {
     this.scheduler.applyNow(changes);
-    if (this.indexed) this.scheduler.request();
+    // while a scan runs, its end runs the pass: no pass per batch over a half-read folder
+    if (this.indexed && !this.indexing) this.scheduler.request();
   }
 
   private async foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
@@ -261,7 +286,7 @@ export class Session implements ServerContext {
   private runDiagnostics(): void {
     if (!this.configReady || this.shuttingDown) return;
     this.publisher.publish({
-      onlyOpen: !this.indexed,
+      scope: this.indexed ? 'workspace' : 'file',
       groups: this.analyses.groups(this.scheduler.snapshot()),
       failures: [...this.disk.failures.values()],
     });
@@ -276,6 +301,10 @@ export class Session implements ServerContext {
     return this.scheduler.snapshot();
   }
 
+  indexingProgress(): IndexingProgress | undefined {
+    return this.indexing ?? (this.indexed ? undefined : { done: 0, total: 0 });
+  }
+
   private sendStatus(force: boolean): void {
     if (this.shuttingDown) return;
     const a = this.scheduler.snapshot();
@@ -288,6 +317,7 @@ export class Session implements ServerContext {
       ...(this.indexing ? { done: this.indexing.done, total: this.indexing.total } : {}),
       counts: { ...a.counts() },
       problems,
+      findings: this.indexed ? 'all' : 'file',
     };
     const key = JSON.stringify(status);
     if (!force && key === this.lastStatus) return;

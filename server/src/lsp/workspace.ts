@@ -26,7 +26,8 @@ export interface WorkspaceHost {
 }
 
 export interface ScanProgress {
-  (done: number, total: number): void;
+  /** `paused`: the scan waits here for a test (testHooks.pauseIndexingAt) before reading on. */
+  (done: number, total: number, paused?: boolean): void;
 }
 
 /** A file that exists but could not be read (permissions, size): reported as a diagnostic. */
@@ -46,6 +47,8 @@ export class DiskWorkspace {
   private readonly tokens = new Map<string, number>();
   private nextToken = 1;
   private scanGeneration = 0;
+  /** testHooks.pauseIndexingAt: the first scan waits after this many files until `resume()`. */
+  private pause: { at: number; resumed: Promise<void>; resume: () => void } | undefined;
 
   constructor(private readonly host: WorkspaceHost) {}
 
@@ -148,12 +151,16 @@ export class DiskWorkspace {
     const total = todo.length;
     progress(0, total);
     let done = 0;
+    const pauseAt = this.pause?.at;
+    await this.pausedAt(done, total, progress);
     while (done < total) {
       if (cancelled()) return { files: done, cancelled: true };
-      const batch = todo.slice(done, done + BATCH_FILES);
+      const end = pauseAt !== undefined && done < pauseAt ? Math.min(done + BATCH_FILES, pauseAt) : done + BATCH_FILES;
+      const batch = todo.slice(done, end);
       await this.readAndApply(batch.filter((u) => !this.host.isOpen(u)), BATCH_BYTES);
       done += batch.length;
       progress(done, total);
+      await this.pausedAt(done, total, progress);
       await yieldToEventLoop();
     }
     return { files: total, cancelled: cancelled() };
@@ -162,6 +169,31 @@ export class DiskWorkspace {
   /** Stops the running scan (shutdown). */
   cancel(): void {
     this.scanGeneration++;
+    this.resume();
+  }
+
+  /** For protocol tests only (protocol/testing.ts): the first scan pauses once `at` files are read. */
+  pauseFirstScanAt(at: number): void {
+    let resume = (): void => undefined;
+    const resumed = new Promise<void>((r) => {
+      resume = r;
+    });
+    this.pause = { at: Math.max(0, Math.floor(at)), resumed, resume };
+  }
+
+  /** Lets a paused scan go on (and no later scan pause). */
+  resume(): void {
+    const p = this.pause;
+    this.pause = undefined;
+    p?.resume();
+  }
+
+  /** The test hook: wait at `done` files while a pause is set there. */
+  private async pausedAt(done: number, total: number, progress: ScanProgress): Promise<void> {
+    const p = this.pause;
+    if (!p || done !== Math.min(p.at, total)) return;
+    progress(done, total, true);
+    await p.resumed;
   }
 
   /** Lists the manifest files under `start` (default: the folder itself), relative paths from the folder. */

@@ -1,3 +1,4 @@
 export * from './requests';
 export * from './webview';
 export * from './settings';
+export * from './testing';

@@ -12,6 +12,7 @@
  *   position, for commands that act on "the policy under the cursor".
  * - `netpolLens/status` (server → client, notification): indexing progress and workspace counts,
  *   sent whenever the index changes.
+ * - `netpolLens/test/resumeIndexing` (client → server, notification): tests only, see testing.ts.
  */
 
 export interface LspPosition { line: number; character: number }
@@ -125,6 +126,11 @@ export interface StatusParams {
   counts: { policies: number; workloads: number; namespaces: number; files: number };
   /** Files that could not be read or parsed. */
   problems: number;
+  /**
+   * Which findings the published diagnostics hold: `file` until the workspace is first indexed
+   * (only findings that need no other file, for open files), `all` after. Absent from older servers.
+   */
+  findings?: 'file' | 'all';
 }
 
 /**

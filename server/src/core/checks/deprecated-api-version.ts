@@ -15,6 +15,7 @@ export const CURRENT_API_VERSION = 'networking.k8s.io/v1';
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A NetworkPolicy uses apiVersion extensions/v1beta1, removed in Kubernetes 1.16; use networking.k8s.io/v1.',
   fixes: {
     'rewrite-api-version': 'Rewrite apiVersion to networking.k8s.io/v1',

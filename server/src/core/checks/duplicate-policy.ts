@@ -11,6 +11,7 @@ import { policyRelated } from './support';
 const meta = defineCode({
   code: 'duplicate-policy',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'Two manifests define the same NetworkPolicy namespace/name.',
 });
 

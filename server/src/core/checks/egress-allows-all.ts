@@ -10,6 +10,7 @@ import { plural } from '../text/words';
 const meta = defineCode({
   code: 'egress-allows-all',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'An egress rule with no `to` and no `ports` allows all egress, to the internet and the cloud metadata address included.',
 });
 

@@ -16,6 +16,7 @@ export const METADATA_IP = '169.254.169.254';
 const meta = defineCode({
   code: 'egress-to-metadata-endpoint',
   defaultSeverity: 'information',
+  scope: 'file',
   summary: 'Allowed egress covers the cloud metadata address 169.254.169.254.',
   fixes: {
     'add-metadata-except': 'Add except 169.254.169.254/32',

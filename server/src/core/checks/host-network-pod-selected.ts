@@ -11,6 +11,7 @@ import { compact, workloadRelated } from './support';
 const meta = defineCode({
   code: 'host-network-pod-selected',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A selected pod uses hostNetwork: enforcement is plugin-specific.',
 });
 

@@ -20,6 +20,7 @@ function isImplicit(p: NetworkPolicyResource): boolean {
 const meta = defineCode({
   code: 'implicit-ingress-isolation',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A policy without policyTypes and with only egress rules also isolates ingress, denying it all.',
   fixes: {
     'add-policy-types': 'Add policyTypes: [Egress]',

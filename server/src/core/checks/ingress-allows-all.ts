@@ -10,6 +10,7 @@ import { plural } from '../text/words';
 const meta = defineCode({
   code: 'ingress-allows-all',
   defaultSeverity: 'information',
+  scope: 'workspace',
   summary: 'An ingress rule with no `from` and no `ports` allows all ingress.',
 });
 

@@ -15,6 +15,7 @@ const CODE = 'invalid-field';
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), an empty peer, or a NetworkPolicy without metadata.name.',
 });
 

@@ -21,6 +21,7 @@ function cidrHint(s: string): string {
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'An ipBlock the API server rejects: missing or unparsable cidr, or an except that is unparsable, of the other address family, or not strictly inside cidr.',
 });
 

@@ -13,6 +13,7 @@ const TYPES = ['Ingress', 'Egress'];
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'spec.policyTypes holds a value other than Ingress or Egress, or a duplicate.',
 });
 

@@ -20,6 +20,7 @@ function validNumber(n: number): boolean {
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A ports entry the API server rejects: port outside 1–65535, bad port name, endPort below port or with a named port, or a protocol other than TCP/UDP/SCTP.',
 });
 

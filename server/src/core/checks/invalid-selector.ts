@@ -17,6 +17,7 @@ const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A label selector the API server rejects: unknown operator, In/NotIn without values, Exists/DoesNotExist with values, or invalid label key or value syntax.',
 });
 

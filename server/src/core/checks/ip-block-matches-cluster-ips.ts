@@ -17,6 +17,7 @@ import { compact, workloadRelated } from './support';
 const meta = defineCode({
   code: 'ip-block-matches-cluster-ips',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'An ipBlock overlaps pod IPs, Service ClusterIPs or the configured pod/service CIDRs: plugin-specific, and ClusterIPs never match.',
 });
 

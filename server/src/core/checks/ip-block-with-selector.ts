@@ -12,6 +12,7 @@ const CODE = 'ip-block-with-selector';
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   summary: 'A peer has both ipBlock and a pod or namespace selector, which the API server rejects.',
 });
 

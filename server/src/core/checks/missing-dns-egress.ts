@@ -41,6 +41,7 @@ interface Affected {
 const meta = defineCode({
   code: 'missing-dns-egress',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   otherSeverities: ['information'],
   summary: 'Egress-isolated pods that no policy lets reach cluster DNS on UDP 53 cannot resolve names (TCP 53 missing alone: information).',
   fixes: {

@@ -8,6 +8,7 @@ import { defineCheck, defineCode, type Report } from './types';
 const meta = defineCode({
   code: 'missing-namespace',
   defaultSeverity: 'information',
+  scope: 'file',
   summary: 'A policy without metadata.namespace lands in whatever namespace it is applied to (default here).',
 });
 

@@ -16,6 +16,7 @@ const LOWERED = /^spec must be a map|^spec\.podSelector |in NetworkPolicy spec: 
 const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
+  scope: 'file',
   otherSeverities: ['hint'],
   summary: 'spec.podSelector is absent: the API requires it; netpol-lens treats the policy as selecting every pod of its namespace ({}). A null podSelector is only a hint: the API server reads it as {}.',
 });

@@ -16,6 +16,7 @@ import { compact, workloadRelated } from './support';
 const meta = defineCode({
   code: 'named-port-unresolved',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A named port that no destination pod\'s containers declare.',
 });
 

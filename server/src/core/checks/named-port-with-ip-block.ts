@@ -15,6 +15,7 @@ import { listText } from '../text/words';
 const meta = defineCode({
   code: 'named-port-with-ip-block',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'An egress rule with an ipBlock peer names a port: named ports resolve on pods, so the rule allows nothing on it to those addresses.',
 });
 

@@ -28,6 +28,7 @@ const MIN_SIMILARITY = 0.5;
 const meta = defineCode({
   code: 'namespace-selector-matches-nothing',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A namespaceSelector matches none of the namespaces known in the workspace.',
   fixes: {
     'add-namespace-label': 'Add label … to Namespace …',

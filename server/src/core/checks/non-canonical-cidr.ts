@@ -13,6 +13,7 @@ import { peerPath, type YamlPath } from './support';
 const meta = defineCode({
   code: 'non-canonical-cidr',
   defaultSeverity: 'hint',
+  scope: 'file',
   summary: 'A CIDR with host bits set, e.g. 10.0.1.1/4, which means 0.0.0.0/4.',
   fixes: {
     'rewrite-cidr': 'Rewrite as the network address …',

@@ -17,6 +17,7 @@ const nsOnly = (x: Peer): boolean => !!x.namespaceSelector && !x.podSelector && 
 const meta = defineCode({
   code: 'peer-and-or-ambiguity',
   defaultSeverity: 'hint',
+  scope: 'file',
   summary: 'A podSelector-only peer next to a namespaceSelector-only peer: they are ORed, not ANDed.',
   fixes: {
     'merge-peers': 'Merge into one peer (pods AND namespaces)',

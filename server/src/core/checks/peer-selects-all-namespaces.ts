@@ -11,6 +11,7 @@ import { listText, plural } from '../text/words';
 const meta = defineCode({
   code: 'peer-selects-all-namespaces',
   defaultSeverity: 'information',
+  scope: 'workspace',
   summary: 'A peer with `namespaceSelector: {}` matches every namespace, present and future.',
 });
 

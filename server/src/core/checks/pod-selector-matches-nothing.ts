@@ -16,6 +16,7 @@ import { compact, workloadRelated } from './support';
 const meta = defineCode({
   code: 'pod-selector-matches-nothing',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A peer podSelector matches no pod in the namespaces it applies to.',
 });
 

@@ -12,6 +12,7 @@ import { compact, workloadRelated } from './support';
 const meta = defineCode({
   code: 'policy-selects-no-pods',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   otherSeverities: ['information'],
   summary: 'A policy\'s spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace).',
 });

@@ -76,6 +76,7 @@ function coveredBy(pm: PeerMatcher, cover: CompiledRule, ns: string, gone: Gone)
 const meta = defineCode({
   code: 'redundant-rule',
   defaultSeverity: 'hint',
+  scope: 'file',
   summary: 'A rule or peer fully covered by another in the same policy.',
   fixes: {
     'remove-redundant-rule': 'Remove redundant rule; Remove redundant rule peer',

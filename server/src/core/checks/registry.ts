@@ -38,7 +38,7 @@ import { workloadNotIsolated } from './workload-not-isolated';
 import { policyKindNotAnalysed } from './policy-kind-not-analysed';
 
 const INTERNAL_ERROR = defineCode({
-  code: 'internal-error', defaultSeverity: 'error',
+  code: 'internal-error', defaultSeverity: 'error', scope: 'workspace',
   summary: 'A check failed on this workspace (a bug in netpol-lens); the other checks still ran. Please report it.',
 });
 
@@ -80,23 +80,23 @@ export const ALL_CHECKS: readonly Check[] = [
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */
 export const PARSE_CODES: readonly CodeMeta[] = [
   defineCode({
-    code: 'yaml-syntax-error', defaultSeverity: 'error',
+    code: 'yaml-syntax-error', defaultSeverity: 'error', scope: 'file',
     summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.',
   }),
   defineCode({
-    code: 'helm-template', defaultSeverity: 'information', otherSeverities: ['warning'],
+    code: 'helm-template', defaultSeverity: 'information', scope: 'file', otherSeverities: ['warning'],
     summary: 'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
   }),
   defineCode({
-    code: 'lenient-yaml', defaultSeverity: 'hint',
+    code: 'lenient-yaml', defaultSeverity: 'hint', scope: 'file',
     summary: 'A document kubectl reads but other YAML tools reject (a continuation line indented no deeper than its key, a TAB in a flow collection); netpol-lens reads it as kubectl does.',
   }),
   defineCode({
-    code: 'unreadable-file', defaultSeverity: 'warning',
+    code: 'unreadable-file', defaultSeverity: 'warning', scope: 'file',
     summary: 'A file is binary, too large or expands to too many nodes to be analysed.',
   }),
   defineCode({
-    code: 'empty-file', defaultSeverity: 'hint',
+    code: 'empty-file', defaultSeverity: 'hint', scope: 'file',
     summary: 'A YAML or JSON file holds no Kubernetes object (empty, or only comments).',
   }),
   INTERNAL_ERROR,
@@ -105,7 +105,12 @@ export const PARSE_CODES: readonly CodeMeta[] = [
 /** Every code, checks first, in the order of docs/checks.md. */
 export const ALL_CODES: readonly CodeMeta[] = [...ALL_CHECKS, ...PARSE_CODES];
 
-export function runChecks(ctx: CheckContext): Finding[] {
+/**
+ * Runs the checks and applies the user's severities. With `only: 'file'`, just the findings that
+ * depend on their own file alone: the parse and lowering problems (facts of one file each) and
+ * the checks of scope `file`.
+ */
+export function runChecks(ctx: CheckContext, only?: 'file'): Finding[] {
   const out: Finding[] = [];
   const apply = (f: Finding): void => {
     const o = ctx.settings.severities[f.code];
@@ -114,6 +119,7 @@ export function runChecks(ctx: CheckContext): Finding[] {
   };
   for (const f of ctx.index.problems) apply(f);
   for (const c of ALL_CHECKS) {
+    if (only && c.scope !== only) continue;
     if (ctx.settings.severities[c.code] === 'off') continue;
     let found: Finding[];
     try {

@@ -14,6 +14,7 @@ const TYPE: Record<Direction, 'Ingress' | 'Egress'> = { ingress: 'Ingress', egre
 const meta = defineCode({
   code: 'rules-ignored-by-policy-types',
   defaultSeverity: 'warning',
+  scope: 'file',
   summary: 'Ingress or egress rules are ignored because policyTypes lacks that type.',
   fixes: {
     'add-policy-type': 'Add … to policyTypes',

@@ -18,6 +18,7 @@ import { portPath } from './support';
 const meta = defineCode({
   code: 'service-port-instead-of-target-port',
   defaultSeverity: 'warning',
+  scope: 'workspace',
   summary: 'A rule allows a Service\'s port while its pods listen on a different targetPort.',
   fixes: {
     'replace-with-target-port': 'Replace with the target port …',

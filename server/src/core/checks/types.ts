@@ -19,11 +19,20 @@ export interface CheckContext {
   readonly settings: Settings;
 }
 
+export type CheckScope = 'file' | 'workspace';
+
 /** What a code is: the facts the registry, the settings schema, SARIF and the docs table show. */
 export interface CodeMeta {
   /** The kebab-case code of checks.md, also the check's file name and its docs anchor. */
   readonly code: string;
   readonly defaultSeverity: Severity;
+  /**
+   * What its findings on a file depend on: `file` — only that file's text (the same findings
+   * whatever other files the workspace holds; test/core/check-scope.test.ts holds every such
+   * code to it), so the server may publish them before the workspace is indexed; `workspace` —
+   * other files too (namespaces, workloads, services, other policies, counts in the message).
+   */
+  readonly scope: CheckScope;
   /** Severities some findings take instead of the default (docs/checks.md says when). */
   readonly otherSeverities?: readonly Severity[];
   /** One-line summary: docs table, SARIF rule help and settings descriptions. */

@@ -12,6 +12,7 @@ import { policyRelated } from './support';
 const meta = defineCode({
   code: 'workload-not-isolated',
   defaultSeverity: 'information',
+  scope: 'workspace',
   summary: 'A workload that no policy isolates for ingress (off unless netpolLens.reportUnisolatedWorkloads is on, or a severity is set for this code).',
   fixes: {
     'generate-default-deny': 'Generate default-deny policy for namespace …',

@@ -15,7 +15,7 @@ import {
   namespaceSelectorsMatching, peerNamespaces, peerPods, peersMatching, portEntriesFor, ruleDestinations, selectedWorkloads,
 } from '../semantics/queries';
 import type { SourceRef, Span } from '../text/span';
-import { bullets, groupDigits, listText, noun, plural } from '../text/words';
+import { bullets, groupDigits, indexingText, listText, noun, plural } from '../text/words';
 import type { FeatureContext } from './context';
 import {
   directionPhrase, HoverLinks, peerPhrase, policyTypesPhrase, rulePhrase, selectorPhrase,
@@ -37,7 +37,13 @@ export interface CoreHover {
 type HoverContext = FeatureContext & { readonly links: HoverLinks };
 
 export function hover(fctx: FeatureContext, uri: string, offset: number): CoreHover | undefined {
-  const ctx: HoverContext = { index: fctx.index, engine: fctx.engine, settings: fctx.settings, links: new HoverLinks() };
+  const ctx: HoverContext = {
+    index: fctx.index, settings: fctx.settings, links: new HoverLinks(),
+    ...(fctx.indexing ? { indexing: fctx.indexing } : {}),
+    get engine() {
+      return fctx.engine; // not built for a hover that needs no workspace answer
+    },
+  };
   const t = targetAt(ctx.index, uri, offset);
   if (!t) return undefined;
   let lines: string[] | undefined;
@@ -60,6 +66,15 @@ export function hover(fctx: FeatureContext, uri: string, offset: number): CoreHo
     case 'service': lines = undefined; break;
   }
   return lines && lines.length ? { markdown: lines.join('\n'), links: ctx.links.refs, span: t.span } : undefined;
+}
+
+/**
+ * While the workspace is being indexed: the line that stands in for an answer depending on other
+ * files (`what` says which), instead of reading the partial index as the workspace.
+ */
+function pendingLine(ctx: HoverContext, what: string): string | undefined {
+  const i = ctx.indexing;
+  return i ? `${what}: known once the workspace is indexed (${indexingText(i.done, i.total)}).` : undefined;
 }
 
 // ---------- policies ----------
@@ -100,8 +115,11 @@ export function policyHover(ctx: HoverContext, p: NetworkPolicyResource): string
   const sel = p.podSelector;
   const selText = !sel && p.podSelectorNullKey ? 'podSelector null (no value): every pod of the namespace, as `{}`'
     : !sel ? 'spec.podSelector is missing (required by the API; treated as `{}`)' : selectorPhrase(sel) ? `podSelector ${selectorPhrase(sel)}` : 'podSelector `{}`: every pod of the namespace';
-  const pods = selectedWorkloads(ctx.engine, p);
-  if (pods.length === 0) {
+  const pending = pendingLine(ctx, `The pods it selects (${selText})`);
+  const pods = pending ? [] : selectedWorkloads(ctx.engine, p);
+  if (pending) {
+    out.push(pending);
+  } else if (pods.length === 0) {
     const n = index.workloadsIn(p.namespace).length;
     out.push(`Selects no pods: none of the ${plural(n, 'workload')} of namespace ${p.namespace} in the workspace matches (${selText}).`);
   } else {
@@ -165,11 +183,14 @@ function peerSelectorHover(
   if (!sm.valid) out.push('', 'This selector is invalid: the API server rejects it, and it matches nothing.');
   if (peer.ipBlock) return out;
   // the checks ask the same questions (namespace- and pod-selector-matches-nothing)
-  if (which === 'namespace') out.push('', namespacesLine(ctx, p, peer, sm.isEmpty));
+  const pending = pendingLine(ctx, which === 'namespace' ? 'The namespaces and pods it matches' : 'The pods it matches');
+  if (which === 'namespace') out.push('', pending ?? namespacesLine(ctx, p, peer, sm.isEmpty));
   else if (!peer.namespaceSelector) {
     out.push('', `A podSelector without namespaceSelector matches pods of the policy's own namespace, ${p.namespace}.`);
   }
-  out.push('', ...podsLines(ctx, p, peer));
+  if (pending) {
+    if (which === 'pod') out.push('', pending);
+  } else out.push('', ...podsLines(ctx, p, peer));
   const siblings = rule.peers?.filter((o) => o !== peer) ?? [];
   if (siblings.length > 0) out.push('', `Peers of one rule are ORed: this rule also allows ${siblings.map((o) => peerPhrase(o, p.namespace)).join(' or ')}.`);
   return out;
@@ -252,8 +273,10 @@ function ipBlockHover(ctx: HoverContext, ib: IpBlock): string[] {
     }
   }
   const set = ipBlockSet(cidr, ib.except.map((e) => e.value));
-  const pods = set ? ctx.index.workloads.filter((w) => w.ips.some((ip) => set.containsIp(ip))) : [];
-  if (pods.length > 0) {
+  const pods = set && !ctx.indexing ? ctx.index.workloads.filter((w) => w.ips.some((ip) => set.containsIp(ip))) : [];
+  if (ctx.indexing) {
+    out.push('', pendingLine(ctx, 'The known pod IPs it holds') ?? '');
+  } else if (pods.length > 0) {
     out.push('', `Holds the known pod IPs of ${pods.map((w) => ctx.links.workload(w)).join(', ')}; whether an ipBlock matches pod IPs is up to the network plugin.`);
   }
   out.push('', 'ipBlocks are meant for cluster-external addresses. Traffic to a Service ClusterIP is matched after translation to pod IPs, so an ipBlock naming a ClusterIP never matches.');
@@ -266,16 +289,22 @@ function portHover(ctx: HoverContext, p: NetworkPolicyResource, dir: Direction, 
   const port = entry.port?.value;
   if (port === undefined) return undefined;
   const proto = entry.protocol?.value ?? 'TCP';
-  const dsts = ruleDestinations(ctx.engine, p, dir, rule);
+  const pending = pendingLine(ctx, typeof port === 'number' ? 'The destination pods that declare it' : 'What it resolves to on each destination pod');
+  const dsts = pending ? [] : ruleDestinations(ctx.engine, p, dir, rule);
   const whose = dir === 'ingress' ? 'the pods this policy selects' : rule.peers && rule.peers.length > 0 ? "the pods this rule's peers match" : 'every pod (the rule allows all destinations)';
   if (typeof port === 'number') {
     if (entry.endPort) return [`**Ports** ${proto} ${port}–${entry.endPort.value} (${plural(entry.endPort.value - port + 1, 'port')})`];
     const declaring = dsts.filter((w) => w.ports.some((cp) => cp.port === port && cp.protocol === proto));
     const out = [`**Port** ${proto} ${port}`, ''];
-    if (declaring.length) out.push(`Declared as a container port by ${declaring.map((w) => ctx.links.workload(w)).join(', ')}.`);
+    if (pending) out.push(pending);
+    else if (declaring.length) out.push(`Declared as a container port by ${declaring.map((w) => ctx.links.workload(w)).join(', ')}.`);
     return out;
   }
   const out = [`**Named port** \`${port}\` (${proto}), resolved on each destination pod (${whose}):`, ''];
+  if (pending) {
+    out.push(pending);
+    return out;
+  }
   if (dsts.length === 0) {
     out.push('No destination pods in the workspace.');
     return out;
@@ -306,6 +335,8 @@ function containerPortHover(ctx: HoverContext, workloadId: string, name: string 
   const w = ctx.index.workload(workloadId);
   if (!w) return undefined;
   const out = [`**Container port** ${name ? `\`${name}\` = ` : ''}${proto} ${port} of \`${w.id}\``];
+  const pending = pendingLine(ctx, 'The rules that allow it');
+  if (pending) return [...out, '', pending];
   // the rules find-references lists, once each
   const rules = new Set(portEntriesFor(ctx.engine, w, { name, port, protocol: proto }).map((x) => x.rule));
   const refs = [...rules].map((r) => ctx.links.rule(r.ref.policy, r.ref.direction, r.ref.rule));
@@ -327,10 +358,12 @@ function isolationLine(ctx: HoverContext, w: Workload, dir: Direction): string {
 }
 
 function workloadHover(ctx: HoverContext, w: Workload): string[] {
-  const { engine } = ctx;
   const out = [`**${w.kind}** \`${w.id}\``, ''];
   out.push(`Pod labels: ${Object.keys(w.labels).length ? labelsText(w.labels) : '(none)'}`);
   out.push('');
+  const pending = pendingLine(ctx, 'The policies that select it, isolate it and match it as a peer');
+  if (pending) return [...out, pending];
+  const engine = ctx.engine;
   const sel = engine.selecting(w);
   if (sel.length === 0) out.push(`No policy of namespace ${w.namespace} selects it.`);
   else out.push(`Selected by: ${sel.map((c) => ctx.links.policy(c.policy)).join(', ')}`);
@@ -347,10 +380,13 @@ function workloadHover(ctx: HoverContext, w: Workload): string[] {
 }
 
 function namespaceHover(ctx: HoverContext, name: string): string[] {
-  const { index, engine } = ctx;
+  const { index } = ctx;
   const info = index.namespaces.get(name);
   const labels = index.namespaceLabels(name);
   const out = [`**Namespace** \`${name}\``, ''];
+  const pending = pendingLine(ctx, 'Its labels, policies, workloads and the namespaceSelectors that match it');
+  if (pending) return [...out, pending];
+  const engine = ctx.engine;
   const decl = info?.declared[0];
   out.push(decl
     ? `Declared in ${ctx.links.to(`${decl.doc.uri.slice(decl.doc.uri.lastIndexOf('/') + 1)}`, { uri: decl.doc.uri, span: decl.name.span })}.`

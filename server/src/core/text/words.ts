@@ -44,6 +44,14 @@ export function groupDigits(v: bigint | number): string {
 }
 
 /**
+ * Background indexing as shown in hovers and code lenses: `indexing: 1,200 of 6,321 files`, or
+ * `indexing: listing files` before the count is known.
+ */
+export function indexingText(done: number, total: number): string {
+  return total > 0 ? `indexing: ${groupDigits(Math.min(done, total))} of ${groupDigits(total)} files` : 'indexing: listing files';
+}
+
+/**
  * Levenshtein distance. With `giveUpBeyond`, returns 99 at once when the lengths differ by more
  * than that (the distance is then at least that large anyway).
  */

@@ -6,6 +6,11 @@
  * buffer gets one publication per analysed version (with `version`), even an empty one, so a
  * client knows which text the list belongs to.
  *
+ * Until the workspace is first indexed (`scope: 'file'`), only open buffers get diagnostics, and
+ * only the findings that need no other file (`Analysis.fileFindings`): a finding about what a
+ * selector matches would read the half-built index as the workspace. The pass that follows the
+ * index publishes everything, for every file.
+ *
  * Never stale: a file with an edit still queued, or an open buffer whose version moved on since
  * the analysed text, is skipped; the pass that follows the edit publishes it.
  */
@@ -16,8 +21,11 @@ import type { ServerContext } from '../context';
 import type { ReadFailure } from '../workspace';
 
 export interface PublishInput {
-  /** While the workspace is being indexed, only open buffers get diagnostics. */
-  onlyOpen: boolean;
+  /**
+   * `file` while the workspace is being indexed for the first time: open buffers only, and only
+   * their file-scoped findings; `workspace` after: every finding of every file.
+   */
+  scope: 'file' | 'workspace';
   /** One analysis per settings in use, each owning the files of its folders. */
   groups: ReadonlyArray<{ analysis: Analysis; owns: (uri: string) => boolean }>;
   /** Files that exist but could not be read. */
@@ -39,12 +47,20 @@ export class DiagnosticsPublisher {
 
   publish(input: PublishInput): void {
     const wanted = new Map<string, { findings: Finding[]; analysis: Analysis }>();
-    for (const g of input.groups) {
-      for (const f of g.analysis.findings()) {
-        if (!g.owns(f.uri)) continue;
-        const e = wanted.get(f.uri) ?? { findings: [], analysis: g.analysis };
-        e.findings.push(f);
-        wanted.set(f.uri, e);
+    const onlyOpen = input.scope === 'file';
+    if (onlyOpen) {
+      for (const uri of this.ctx.openUris()) {
+        const g = input.groups.find((x) => x.owns(uri));
+        if (g?.analysis.index.file(uri)) wanted.set(uri, { findings: [...g.analysis.fileFindings(uri)], analysis: g.analysis });
+      }
+    } else {
+      for (const g of input.groups) {
+        for (const f of g.analysis.findings()) {
+          if (!g.owns(f.uri)) continue;
+          const e = wanted.get(f.uri) ?? { findings: [], analysis: g.analysis };
+          e.findings.push(f);
+          wanted.set(f.uri, e);
+        }
       }
     }
     for (const fail of input.failures) {
@@ -60,7 +76,7 @@ export class DiagnosticsPublisher {
     const opts = { relatedInformation: caps.relatedInformation, codeDescription: caps.codeDescription, tags: caps.diagnosticTags };
     const uris = new Set([...wanted.keys(), ...this.published.keys(), ...this.ctx.openUris()]);
     for (const uri of [...uris].sort()) {
-      if (input.onlyOpen && !this.ctx.isOpen(uri)) continue;
+      if (onlyOpen && !this.ctx.isOpen(uri)) continue;
       if (this.ctx.hasPending(uri)) continue;
       const entry = wanted.get(uri);
       const analysis = entry?.analysis ?? input.groups[0]?.analysis;
