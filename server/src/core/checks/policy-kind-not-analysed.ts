@@ -12,6 +12,7 @@ import { defineCheck, defineCode, type Report } from './types';
 const meta = defineCode({
   code: 'policy-kind-not-analysed',
   defaultSeverity: 'warning',
+  scope: 'file',
   summary: 'A policy of another kind (Cilium, Calico, AdminNetworkPolicy, AWS) that netpol-lens does not analyse yet: verdicts about the pods it selects may be wrong.',
 });
 
