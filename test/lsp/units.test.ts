@@ -137,26 +137,23 @@ interface SchedulerModule {
   Scheduler: new (
     host: { applyChanges(c: unknown[]): void; snapshot(): unknown },
     run: () => void,
-    options?: { delay?: number; minDelay?: number },
+    options?: { delay?: number; minDelay?: number; now?: () => number },
   ) => { currentDelay(): number; edit(c: { uri: string; text: string }): void; runNow(): void; dispose(): void };
 }
 const scheduling = loadLspModule<SchedulerModule>('scheduler.ts');
 
 describe('scheduler: the debounce adapts to the cost of a pass', () => {
   it('waits twice the last pass, between the shortest and the longest delay', () => {
+    // a fake clock: each pass advances it by exactly `cost` ms, whatever the machine's load
+    let clock = 0;
     let cost = 0;
     const host = { applyChanges: () => undefined, snapshot: () => ({}) };
-    const busy = (ms: number): void => {
-      const end = Date.now() + ms;
-      while (Date.now() < end) { /* a pass that costs `ms` */ }
-    };
-    const s = new scheduling.Scheduler(host, () => busy(cost), { delay: 200, minDelay: 50 });
+    const s = new scheduling.Scheduler(host, () => { clock += cost; }, { delay: 200, minDelay: 50, now: () => clock });
     try {
       assert.equal(s.currentDelay(), 50, 'no pass yet: the shortest delay');
       cost = 60;
       s.runNow();
-      const after60 = s.currentDelay();
-      assert.ok(after60 >= 120 && after60 <= 140, `a 60 ms pass: about 120 ms, got ${after60}`);
+      assert.equal(s.currentDelay(), 120, 'a 60 ms pass: twice that');
       cost = 150;
       s.runNow();
       assert.equal(s.currentDelay(), 200, 'capped at the longest delay');

@@ -20,6 +20,8 @@ export interface SchedulerOptions {
   minDelay?: number;
   maxWait?: number;
   onError?: (e: unknown) => void;
+  /** The clock (ms); tests pass a fake one so that pass costs are exact. */
+  now?: () => number;
 }
 
 export class Scheduler {
@@ -32,6 +34,7 @@ export class Scheduler {
   private readonly maxWait: number;
   /** How long the last diagnostics pass took (ms). */
   private lastPassMs = 0;
+  private readonly now: () => number;
 
   constructor(
     private readonly host: AnalysisHost,
@@ -42,6 +45,7 @@ export class Scheduler {
     this.delay = options.delay ?? 200;
     this.minDelay = Math.min(options.minDelay ?? 50, this.delay);
     this.maxWait = options.maxWait ?? 1000;
+    this.now = options.now ?? Date.now;
   }
 
   /** Queues an edit; the diagnostics pass follows after the debounce delay. */
@@ -69,7 +73,7 @@ export class Scheduler {
   /** Asks for a diagnostics pass after the debounce delay (coalesced with any pass already due). */
   request(delay = this.currentDelay()): void {
     if (this.disposed) return;
-    const now = Date.now();
+    const now = this.now();
     this.firstRequestAt ??= now;
     const wait = Math.max(0, Math.min(delay, this.maxWait - (now - this.firstRequestAt)));
     if (this.timer) clearTimeout(this.timer);
@@ -99,11 +103,11 @@ export class Scheduler {
     this.timer = undefined;
     this.firstRequestAt = undefined;
     if (this.disposed) return;
-    const started = Date.now();
+    const started = this.now();
     try {
       this.flush();
       this.run();
-      this.lastPassMs = Date.now() - started;
+      this.lastPassMs = this.now() - started;
     } catch (e) {
       this.options.onError?.(e);
     }
