@@ -4,6 +4,12 @@
 // one 200-line file, then make N edits (append / remove one character at the end of a `name:`
 // line) and time each didChange → the matching publishDiagnostics. Prints medians and p95.
 //   node bench/lsp.mjs [--size small|medium|large] [--edits 20]
+// With --startup: open a policy file right after `initialized` (as an editor restoring its tabs
+// does) and time initialized → its first diagnostics (the findings that need only the file, while
+// the workspace is indexed), → the index complete (status ready), → its complete findings.
+// Prints | size | files | opened at | first diagnostics (codes) | ready | complete (codes) | file |,
+// times in ms after initialized.
+//   node bench/lsp.mjs --startup [--size large] [--open-at MS] [--file REL]
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,6 +29,53 @@ const all = files(ws).sort();
 const file = all.find((f) => f.includes('/workloads/') && readFileSync(f, 'utf8').split('\n').length >= 180) ?? all[0];
 const uri = pathToFileURL(file).href;
 let text = readFileSync(file, 'utf8');
+
+if (process.argv.includes('--startup')) {
+  await startup();
+  process.exit(0);
+}
+
+async function startup() {
+  // a policy file with an allow-all rule: egress-to-metadata-endpoint needs only the file, egress-allows-all the workspace
+  const policy = arg('file') ? join(ws, arg('file')) : all.find((f) => f.includes('/network-policies/') && /^\s*- \{\}/m.test(readFileSync(f, 'utf8'))) ?? all[0];
+  const puri = pathToFileURL(policy).href;
+  const ptext = readFileSync(policy, 'utf8');
+  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const pubs = [];
+  let tReady;
+  let resolveDone;
+  const done = new Promise((r) => { resolveDone = r; });
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (p.uri !== puri) return;
+    pubs.push({ t: performance.now(), codes: p.diagnostics.map((d) => d.code) });
+  });
+  conn.onNotification('netpolLens/status', (p) => {
+    if (p.state === 'ready' && tReady === undefined) { tReady = performance.now(); resolveDone(); }
+  });
+  conn.onRequest(() => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }], capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+  const tInit = performance.now();
+  await conn.sendNotification('initialized', {});
+  // --open-at MS: open it that long after initialized instead (mid-indexing)
+  const openAt = Number(arg('open-at', '0'));
+  if (openAt > 0) await new Promise((r) => setTimeout(r, openAt));
+  const tOpen = performance.now();
+  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: puri, languageId: 'yaml', version: 1, text: ptext } });
+  await done;
+  // the pass after the index publishes before the ready status; its list is the complete one
+  const first = pubs[0];
+  const complete = [...pubs].reverse().find((p) => p.t <= tReady) ?? pubs[pubs.length - 1];
+  // a list the index did not change is not sent again: it was complete at ready
+  const tComplete = complete === first ? tReady : complete?.t;
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  proc.kill();
+  const ms = (t) => (t === undefined ? '–' : (t - tInit).toFixed(0));
+  const list = (p) => (p ? `${p.codes.length ? [...new Set(p.codes)].sort().join(', ') : 'none'}` : '–');
+  console.log(`| ${size} | ${all.length} | ${(tOpen - tInit).toFixed(0)} | ${ms(first?.t)} (${list(first)}) | ${ms(tReady)} | ${ms(tComplete)} (${list(complete)}) | ${policy.slice(ws.length + 1)} |`);
+}
 
 const t0 = performance.now();
 const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
