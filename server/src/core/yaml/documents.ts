@@ -36,8 +36,8 @@ export interface Leniency {
 
 export interface ReadDocuments {
   readonly docs: Document.Parsed[];
-  /** Leaf tokens of the whole file (parsed again on first call: boundaries, kinds of unreadable documents). */
-  readonly leaves: () => Leaf[];
+  /** Leaf tokens of text[start, end), parsed again on their own (boundaries, kinds of unreadable documents). */
+  readonly leavesIn: (start: number, end: number) => Leaf[];
   /** Documents (by index in `docs`) read only thanks to a go-yaml leniency; their srcTokens are unusable. */
   readonly lenient: ReadonlyMap<number, Leniency>;
   /** Offsets of template delimiters that are YAML structure ({@link templateMarks}), sorted. */
@@ -65,13 +65,15 @@ export function readDocuments(text: string, options: ReadOptions = {}): ReadDocu
   }
   const docs = Array.from(new Composer(composeOpts).compose(tee(new Parser().parse(text))));
   const templates = marks.sort((a, b) => a - b);
-  let all: Leaf[] | undefined;
-  // the CST again, only where a document has errors (boundaries, kinds of unreadable documents)
-  const getLeaves = (): Leaf[] => (all ??= leaves(Array.from(new Parser().parse(text))));
+  // the CST again, only of a document that has errors or a template (boundaries, kinds)
+  const leavesIn = (start: number, end: number): Leaf[] => {
+    const parser = new Parser();
+    parser.offset = start;
+    return leaves(Array.from(parser.parse(text.slice(start, end))));
+  };
   const lenient = new Map<number, Leniency>();
-  if (docs.every((d) => d.errors.length === 0)) return { docs, leaves: getLeaves, lenient, templates };
+  if (docs.every((d) => d.errors.length === 0)) return { docs, leavesIn, lenient, templates };
 
-  const boundaries = separatorLines(getLeaves(), text);
   const out: Document.Parsed[] = [];
   docs.forEach((d, i) => {
     const start = i === 0 ? 0 : d.range[0];
@@ -81,7 +83,8 @@ export function readDocuments(text: string, options: ReadOptions = {}): ReadDocu
       return;
     }
     // kubectl's boundaries inside this document: the lexer swallowed them
-    const cuts = boundaries.filter((b) => b > start && b < end && !docs.some((x) => x.range[0] === b));
+    const inner = text.indexOf('\n---', start);
+    const cuts = inner < 0 || inner + 1 >= end ? [] : separatorLines(leavesIn(start, end), text).filter((b) => b > start && b < end && !docs.some((x) => x.range[0] === b));
     const pieces: Array<[number, number]> = [];
     let s = start;
     for (const c of cuts) {
@@ -108,7 +111,7 @@ export function readDocuments(text: string, options: ReadOptions = {}): ReadDocu
       }
     }
   });
-  return { docs: out, leaves: getLeaves, lenient, templates };
+  return { docs: out, leavesIn, lenient, templates };
 }
 
 /** Documents of text[start, end), parsed on their own with offsets of the whole text. */

@@ -70,14 +70,13 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
   }
   const { docs, templates: marks } = read;
   const unanalysed: UnanalysedDocument[] = [];
-  const all = marks.length > 0 || docs.some((d) => d.errors.length > 0) ? read.leaves() : undefined;
   let m = 0;
   docs.forEach((d, docIndex) => {
     const docStart = docIndex === 0 ? 0 : d.range[0];
     const docEnd = docs[docIndex + 1]?.range[0] ?? text.length;
     while (m < marks.length && (marks[m] ?? 0) < docStart) m++;
     const mark = marks[m];
-    const kind = (): string | undefined => topKind(d) ?? (all ? kindFromLeaves(all, text, docStart, docEnd) : undefined);
+    const kind = (): string | undefined => topKind(d) ?? kindFromLeaves(read.leavesIn(docStart, docEnd), text, docStart, docEnd);
     if (mark !== undefined && mark < docEnd) {
       const k = kind();
       const policy = k !== undefined && isPolicyKind(k);
