@@ -83,7 +83,7 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       const what = k ? `This ${k}` : 'This document';
       problems.push({
         code: 'helm-template', severity: policy ? 'warning' : 'information', uri, span: { start: mark, end: mark + 2 },
-        message: `${what} is an unrendered template (${text.slice(mark, mark + 2) === '{%' ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it (helm template …) into a file the workspace holds to have it checked; the other documents of the file are analysed.`,
+        message: `${what} is an unrendered template (${text.slice(mark, mark + 2) === '{%' ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it (helm template …) into a file the workspace holds to have it checked${docs.length > 1 ? '; the other documents of the file are analysed' : ''}.`,
       });
       unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'template', ...(k ? { kind: k } : {}) });
       return;
