@@ -13,7 +13,7 @@ import type { CodeLens, Hover, MarkupContent, PublishDiagnosticsParams } from 'v
 import { ALL_CODES } from '../../server/src/core/index';
 import { ResumeIndexingNotification } from '../../server/src/protocol/testing';
 import type { StatusParams } from '../../server/src/protocol/requests';
-import { codes, LspClient, positionOf, tempWorkspace, type Recorded } from '../support/lsp-harness';
+import { codes, fullCapabilities, LspClient, positionOf, tempWorkspace, type Recorded } from '../support/lsp-harness';
 
 const WORKSPACE_CODES = new Set(ALL_CODES.filter((c) => c.scope === 'workspace').map((c) => c.code));
 const isStatus = (r: Recorded): boolean => r.method === 'netpolLens/status';
@@ -31,7 +31,9 @@ describe('while the workspace is being indexed', () => {
 
   before(async () => {
     // the scan stops after the first file of nine (layer1/apps.yaml): no Namespace manifest is read yet
-    ({ client } = await LspClient.start({ folders: [ws.dir], initializationOptions: { testHooks: { pauseIndexingAt: 1 } } }));
+    const caps = fullCapabilities();
+    caps.workspace = { ...caps.workspace, codeLens: { refreshSupport: true } };
+    ({ client } = await LspClient.start({ folders: [ws.dir], capabilities: caps, initializationOptions: { testHooks: { pauseIndexingAt: 1 } } }));
     await client.waitFor('the scan paused at 1 of 9 files', (r) => {
       const s = r.params as StatusParams;
       return isStatus(r) && s.state === 'indexing' && s.done === 1 && s.total === 9;
@@ -108,6 +110,9 @@ describe('while the workspace is being indexed', () => {
     assert.deepEqual(last(np2), ['egress-allows-all', 'egress-to-metadata-endpoint']);
     assert.deepEqual(last(np1), ['egress-allows-all', 'egress-to-metadata-endpoint']);
     assert.ok(last(np3).includes('missing-dns-egress'), 'files that are not open get theirs too');
+    // lenses asked while indexing said "indexing": the client is asked to ask again
+    await client.waitFor('workspace/codeLens/refresh', (r) => r.method === 'request:workspace/codeLens/refresh', { past: true });
+    assert.ok(client.recorded.findIndex((r) => r.method === 'request:workspace/codeLens/refresh') > readyAt, 'after the ready status');
     const all = client.recorded.slice(before).filter(isDiagnostics).flatMap((r) => (r.params as PublishDiagnosticsParams).diagnostics.map((d) => String(d.code)));
     assert.ok(!all.includes('namespace-selector-matches-nothing'), 'role: layer1/layer2 match their namespaces');
   });
