@@ -20,6 +20,16 @@ for (const format of ['table', 'json', 'csv', 'dot']) {
   });
 }
 
+test('reach examples --format summary matches its golden (the other formats are unchanged)', () => {
+  const r = cli('reach', 'examples', '--format', 'summary');
+  assert.equal(r.code, 0, r.stderr);
+  assertGolden('examples_reach_summary.txt', r.stdout);
+  const port = cli('reach', 'examples', '--format', 'summary', '--port', '80/TCP');
+  assert.equal(port.code, 0, port.stderr);
+  assert.match(port.stdout, /^Reachability of examples on 80\/TCP: /);
+  assert.match(port.stdout, /layer2 → layer1: nothing allowed/);
+});
+
 test('reach json follows the contract: workloads, no self pairs, sorted disjoint ranges', () => {
   const r = cli('reach', 'examples', '--format', 'json', '--no-external');
   const j = JSON.parse(r.stdout) as { version: number; workloads: Array<{ id: string }>; connections: Array<{ src: string; dst: string; conns: unknown }> };

@@ -1,9 +1,9 @@
-import { coverageNotes, reachCsv, reachDot, reachJson, reachTable } from '../../core/index';
+import { coverageNotes, reachCsv, reachDot, reachJson, reachSummary, reachTable } from '../../core/index';
 import { UsageError } from '../load';
 import { parseArgs } from '../args';
 import { analyse, parsePortArg } from './common';
 
-const FORMATS = ['table', 'json', 'csv', 'dot'];
+const FORMATS = ['table', 'json', 'csv', 'dot', 'summary'];
 
 export function runReach(argv: readonly string[]): number {
   const a = parseArgs(argv, ['format', 'from', 'to', 'port'], ['no-external']);
@@ -24,11 +24,17 @@ export function runReach(argv: readonly string[]): number {
     // range destinations differ by (the peer analyzer's listing)
     externals: a.flags.has('no-external') ? false : ('per-direction' as const),
   };
-  const r = analysis.reachability(q);
   const notes = coverageNotes(analysis.index);
+  const title = `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`;
+  if (format === 'summary') {
+    // class by class: never expanded to every pair of workloads
+    process.stdout.write(reachSummary(analysis.engine, { ...q, externals: q.externals !== false }, title, notes));
+    return 0;
+  }
+  const r = analysis.reachability(q);
   if (format !== 'table') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
   const text = format === 'json' ? reachJson(r) : format === 'csv' ? reachCsv(r) : format === 'dot' ? reachDot(r)
-    : reachTable(r, analysis.engine, `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`, notes);
+    : reachTable(r, analysis.engine, title, notes);
   process.stdout.write(text);
   return 0;
 }

@@ -1,8 +1,10 @@
-/** Renderers of the reachability listing: json (contracts.md), table (for people), csv and dot. */
+/** Renderers of the reachability listing: json (contracts.md), table (for people), csv, dot and the summary. */
 import { plural } from '../text/words';
 import type { Endpoint } from '../semantics/compile';
-import type { ReachEntry } from '../semantics/matrix';
-import { formatConns, type Conns } from '../semantics/port-set';
+import { cmp } from '../index/workspace-index';
+import { ClassPairs, type ReachEntry, type ReachQuery } from '../semantics/matrix';
+import { formatRange, type IpRange } from '../semantics/ip-set';
+import { ConnectionSet, formatConns, type Conns } from '../semantics/port-set';
 import type { PolicyEngine } from '../semantics/engine';
 
 export interface ReachListing {
@@ -86,4 +88,223 @@ export function reachTable(r: ReachListing, engine: PolicyEngine, title: string,
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** What `reachSummary` lists: the same query as the other formats (`--from`, `--to`, `--port`, externals). */
+export interface SummaryQuery {
+  readonly from?: string;
+  readonly to?: string;
+  readonly port?: ReachQuery['port'];
+  /** External ranges cut per direction (as `reach` lists them), or none. */
+  readonly externals: boolean;
+}
+
+/** A set of endpoints listed together: workloads of one namespace and one class, or external ranges with identical access. */
+interface Group {
+  readonly ns: string;
+  /** Local class number (ClassPairs) of every member. */
+  readonly ci: number;
+  readonly members: Endpoint[];
+  readonly names: string[];
+}
+
+const OUTSIDE = 'outside the cluster';
+
+/**
+ * A listing a person reads (`reach --format summary`), computed on classes of workloads that no
+ * policy tells apart: per source namespace, the destination namespaces where every pair is
+ * allowed (or none is) on one line each, and for the others which workloads reach which, on which
+ * ports. External ranges with identical access are one group. A workload's traffic to itself is
+ * always allowed and never listed.
+ */
+export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: string, notes: readonly string[] = []): string {
+  const pairs = new ClassPairs(engine, q.port);
+  const workloads = engine.workloadEndpoints();
+  const srcW = q.from ? workloads.filter((e) => e.id === q.from) : workloads;
+  const dstW = q.to ? workloads.filter((e) => e.id === q.to) : workloads;
+  const srcX = q.externals ? engine.directionalExternals('ingress').filter((e) => !q.from || e.id === q.from) : [];
+  const dstX = q.externals ? engine.directionalExternals('egress').filter((e) => !q.to || e.id === q.to) : [];
+  const wGroups = (eps: readonly Endpoint[]): Group[] => {
+    const by = new Map<string, Group>();
+    const out: Group[] = [];
+    for (const e of eps) {
+      if (e.kind !== 'workload') continue;
+      const ci = pairs.ix(e);
+      const key = `${e.workload.namespace}\u0000${ci}`;
+      let g = by.get(key);
+      if (!g) {
+        g = { ns: e.workload.namespace, ci, members: [], names: [] };
+        by.set(key, g);
+        out.push(g);
+      }
+      g.members.push(e);
+      g.names.push(`${e.workload.name}[${e.workload.kind}]`);
+    }
+    return out;
+  };
+  const srcGroups = wGroups(srcW);
+  const dstGroups = wGroups(dstW);
+  const keyCache = new Map<ConnectionSet, string>();
+  const keyOf = (c: ConnectionSet): string => {
+    let k = keyCache.get(c);
+    if (k === undefined) {
+      k = c.isEmpty ? '' : connsWords(c.toConns());
+      keyCache.set(c, k);
+    }
+    return k;
+  };
+  // external ranges with identical access (towards every destination group / from every source group) are one group
+  const xGroups = (xs: readonly Endpoint[], other: readonly Group[], asSource: boolean): Group[] => {
+    const by = new Map<string, Group>();
+    const out: Group[] = [];
+    for (const x of xs) {
+      const xi = pairs.ix(x);
+      const key = other.map((g) => keyOf(asSource ? pairs.between(xi, g.ci) : pairs.between(g.ci, xi))).join('\u0000');
+      let g = by.get(key);
+      if (!g) {
+        g = { ns: OUTSIDE, ci: xi, members: [], names: [] };
+        by.set(key, g);
+        out.push(g);
+      }
+      g.members.push(x);
+      g.names.push(x.id);
+    }
+    return out;
+  };
+  const allSrc = [...srcGroups, ...xGroups(srcX, dstGroups, true)];
+  const allDst = [...dstGroups, ...xGroups(dstX, srcGroups, false)];
+  const byNs = (gs: Group[]): Map<string, Group[]> => {
+    const m = new Map<string, Group[]>();
+    for (const g of gs) m.set(g.ns, [...(m.get(g.ns) ?? []), g]);
+    return m;
+  };
+  const srcNs = byNs(allSrc);
+  const dstNs = byNs(allDst);
+  const nsMembers = new Map<string, Endpoint[]>();
+  for (const e of workloads) if (e.kind === 'workload') nsMembers.set(e.workload.namespace, [...(nsMembers.get(e.workload.namespace) ?? []), e]);
+  const nsSize = new Map([...nsMembers].map(([ns, l]) => [ns, l.length]));
+  const full = (c: ConnectionSet): boolean => (q.port ? !c.isEmpty : c.isAll);
+  const fullKey = keyOf(q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL);
+  const namesOf = (gs: readonly Group[], ns: string, total: number): string => {
+    if (ns === OUTSIDE) return mergedRanges(gs.flatMap((g) => g.members)).join(', ');
+    const names = gs.flatMap((g) => g.names);
+    if (names.length > 1 && names.length === total) return `every workload (${names.length})`;
+    if (names.length > 4 && total - names.length <= 2) {
+      const listed = new Set(gs.flatMap((g) => g.members));
+      const others = (nsMembers.get(ns) ?? []).filter((e) => !listed.has(e)).map((e) => (e.kind === 'workload' ? `${e.workload.name}[${e.workload.kind}]` : e.id));
+      return `every workload (${total}) but ${others.join(', ')}`;
+    }
+    return names.join(', ');
+  };
+
+  const out: string[] = [];
+  const wlCount = workloads.length;
+  out.push(`${title}: ${plural(wlCount, 'workload')} in ${plural(nsSize.size, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}; ${plural(engine.classes().classes.length, 'class', 'classes')} of workloads that no policy tells apart`);
+  out.push(...notes);
+  out.push('Legend: "a → b: everything allowed / nothing allowed" = every pair of workloads from namespace a to namespace b.');
+  out.push('        Otherwise one line per set of workloads: "sources → destinations: ports"; pairs not listed are denied.');
+  out.push('        "all ports" = every port of TCP, UDP and SCTP; a-b = an inclusive range. Traffic to itself is always allowed and not listed.');
+  out.push(`        "${OUTSIDE}" = addresses outside the cluster, cut at the ipBlock boundaries; ranges with the same access are one line.`);
+  const order = (a: string, b: string): number => (a === OUTSIDE ? 1 : b === OUTSIDE ? -1 : cmp(a, b));
+  const srcOrder = [...srcNs.keys()].sort(order);
+  const dstOrder = [...dstNs.keys()].sort(order);
+  for (const s of srcOrder) {
+    const sgs = srcNs.get(s) as Group[];
+    const allowed: string[] = [];
+    const denied: string[] = [];
+    const detail: string[] = [];
+    for (const d of dstOrder) {
+      if (s === OUTSIDE && d === OUTSIDE) continue;
+      const dgs = dstNs.get(d) as Group[];
+      const dPos = new Map(dgs.map((g, i) => [g, i]));
+      // per source group: destination groups by the connections allowed
+      let pairsSeen = 0;
+      let nFull = 0;
+      let nEmpty = 0;
+      const lines = new Map<string, { srcs: Group[]; targets: Array<[string, Group[]]> }>();
+      for (const sg of sgs) {
+        const byConns = new Map<string, Group[]>();
+        let selfOnly: Group | undefined;
+        for (const dg of dgs) {
+          // a workload's traffic to itself is not a pair (members of one class in one namespace)
+          const self = sg.ci === dg.ci && sg.ns === dg.ns ? sg.members.filter((m) => dg.members.includes(m)).length : 0;
+          const n = sg.members.length * dg.members.length - self;
+          if (n === 0) {
+            selfOnly = dg;
+            continue;
+          }
+          pairsSeen += n;
+          const c = pairs.between(sg.ci, dg.ci);
+          if (c.isEmpty) {
+            nEmpty += n;
+            continue;
+          }
+          if (full(c)) nFull += n;
+          const k = keyOf(c);
+          const l = byConns.get(k);
+          if (l) l.push(dg);
+          else byConns.set(k, [dg]);
+        }
+        // a workload alone in its class reaches itself on every port: listed with the destinations
+        // reached on every port, so that "every workload" reads true
+        const fullSet = byConns.get(fullKey);
+        if (selfOnly && fullSet) {
+          fullSet.push(selfOnly);
+          fullSet.sort((a, b) => (dPos.get(a) ?? 0) - (dPos.get(b) ?? 0));
+        }
+        if (byConns.size === 0) continue;
+        const targets = [...byConns];
+        const key = targets.map(([k, gs]) => `${k}\u0000${gs.map((g) => `${g.ns}/${g.ci}`).join(',')}`).join('\u0001');
+        const l = lines.get(key);
+        if (l) l.srcs.push(sg);
+        else lines.set(key, { srcs: [sg], targets });
+      }
+      if (pairsSeen === 0) continue;
+      if (nFull === pairsSeen) allowed.push(d);
+      else if (nEmpty === pairsSeen) denied.push(d);
+      else {
+        detail.push(`  ${s} → ${d}:`);
+        for (const { srcs, targets } of lines.values()) {
+          const from = namesOf(srcs, s, nsSize.get(s) ?? 0);
+          for (const [k, gs] of targets) detail.push(`    ${from} → ${namesOf(gs, d, nsSize.get(d) ?? 0)}: ${k}`);
+        }
+      }
+    }
+    out.push('', `from ${s === OUTSIDE ? OUTSIDE : `namespace ${s}`}`);
+    const what = q.port ? `${q.port.port}/${q.port.protocol}` : 'everything';
+    if (allowed.length) out.push(`  ${s} → ${allowed.join(', ')}: ${what} allowed`);
+    if (denied.length) out.push(`  ${s} → ${denied.join(', ')}: nothing allowed`);
+    out.push(...detail);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Connections in words: "all ports", or per protocol its ports ("TCP 80, 443 and 9100-9110; UDP 53"). */
+export function connsWords(c: Conns): string {
+  if (c === 'all') return 'all ports';
+  const parts: string[] = [];
+  for (const p of ['TCP', 'UDP', 'SCTP'] as const) {
+    const r = c[p];
+    if (!r || r.length === 0) continue;
+    if (r.length === 1 && r[0]?.[0] === 1 && r[0]?.[1] === 65535) {
+      parts.push(`every ${p} port`);
+      continue;
+    }
+    const items = r.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`));
+    parts.push(`${p} ${items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}` : items[0] as string}`);
+  }
+  return parts.length ? parts.join('; ') : 'nothing';
+}
+
+/** External ranges, adjacent ones merged, in address order. */
+function mergedRanges(eps: readonly Endpoint[]): string[] {
+  const ranges = eps.flatMap((e) => (e.kind === 'external' ? [e.range] : []))
+    .sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+  const out: IpRange[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last && last.family === r.family && last.hi + 1n >= r.lo) out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
+    else out.push(r);
+  }
+  return out.map(formatRange);
 }

@@ -2,14 +2,17 @@
  * The policy engine over one index snapshot: the connection set allowed between two endpoints,
  * egress side ∩ ingress side, with the rules behind it (semantics.md). A façade too: selection and
  * isolation live in `selection.ts`, the endpoints and external ranges in `endpoints.ts`, and the
- * matrix over all pairs in `matrix.ts`; callers keep asking the engine.
+ * matrix over all pairs in `matrix.ts`, the classes of interchangeable workloads in `classes.ts`;
+ * callers keep asking the engine.
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
 import { peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
+import { workloadClasses, type WorkloadClasses } from './classes';
 import { EndpointSpace } from './endpoints';
 import { ConnectionSet } from './port-set';
 import { PolicySelection, type Isolation } from './selection';
+import type { SelectorMatcher } from './selector';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -41,6 +44,10 @@ export class PolicyEngine {
   /** Per rule without named ports: its port set (the same for every destination). */
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
   private readonly isoByIx: Array<Isolation | undefined> = [];
+  private classesCache: WorkloadClasses | undefined;
+  private byNs: Map<string, Endpoint[]> | undefined;
+  private ipEndpoints: readonly Endpoint[] = [];
+  private readonly nsMatchCache = new Map<SelectorMatcher, Map<string, boolean>>();
 
   constructor(readonly index: WorkspaceIndex) {
     this.selection = new PolicySelection(index);
@@ -80,6 +87,11 @@ export class PolicyEngine {
   /** Effective labels of a namespace (cached per snapshot). */
   namespaceLabels(ns: string): Labels {
     return this.selection.namespaceLabels(ns);
+  }
+
+  /** The workloads grouped into classes that no policy tells apart (classes.ts; cached). */
+  classes(): WorkloadClasses {
+    return (this.classesCache ??= workloadClasses(this.index.workloads, this.selection));
   }
 
   // ---- endpoints and external ranges (endpoints.ts) ----
@@ -158,18 +170,80 @@ export class PolicyEngine {
     if (ep.ix !== undefined) {
       let arr = this.matchCache.get(r);
       if (!arr) {
-        const all = this.endpoints();
-        arr = new Uint8Array(all.length);
-        for (const e of all) {
-          const m = this.matchPeers(r, policyNs, e);
-          arr[e.ix as number] = m.match ? (m.viaIp ? 2 : 1) : 0;
-        }
+        arr = this.matchVector(r, policyNs);
         this.matchCache.set(r, arr);
       }
       const v = arr[ep.ix];
       return v === 1 ? { match: true } : v === 2 ? { match: true, viaIp: true } : { match: false };
     }
     return this.matchPeers(r, policyNs, ep);
+  }
+
+  /**
+   * A rule's matches over every endpoint (0 no, 1 yes, 2 only through a pod IP), peer by peer: pod
+   * peers look only at the workloads of the namespaces they can match, ipBlocks at the external
+   * ranges and the workloads with known IPs. The same answers as `peerMatches` on each endpoint.
+   */
+  private matchVector(r: CompiledRule, policyNs: string): Uint8Array {
+    const all = this.endpoints();
+    const arr = new Uint8Array(all.length);
+    if (r.peers === 'all') return arr.fill(1);
+    if (!this.byNs) {
+      this.byNs = new Map();
+      for (const e of all) {
+        if (e.kind !== 'workload') continue;
+        const l = this.byNs.get(e.workload.namespace);
+        if (l) l.push(e);
+        else this.byNs.set(e.workload.namespace, [e]);
+      }
+      this.ipEndpoints = all.filter((e) => e.kind === 'external' || e.workload.ips.length > 0);
+    }
+    for (const pm of r.peers) {
+      if (pm.kind === 'none') continue;
+      if (pm.kind === 'ipBlock') {
+        for (const e of this.ipEndpoints) {
+          const m = peerMatches(pm, policyNs, e, this);
+          const ix = e.ix as number;
+          if (m.match && (arr[ix] === 0 || !m.viaIp)) arr[ix] = m.viaIp ? 2 : 1;
+        }
+        continue;
+      }
+      const sel = pm.namespaces;
+      for (const [ns, eps] of this.byNs) {
+        if (sel === 'own' ? ns !== policyNs : !this.nsMatches(sel, ns)) continue;
+        for (const e of eps) if (e.kind === 'workload' && pm.pods.matches(e.workload.labels)) arr[e.ix as number] = 1;
+      }
+    }
+    return arr;
+  }
+
+  private nsMatches(sel: SelectorMatcher, ns: string): boolean {
+    let m = this.nsMatchCache.get(sel);
+    if (!m) {
+      m = new Map();
+      this.nsMatchCache.set(sel, m);
+    }
+    let ok = m.get(ns);
+    if (ok === undefined) {
+      ok = sel.matches(this.namespaceLabels(ns));
+      m.set(ns, ok);
+    }
+    return ok;
+  }
+
+  /** `ruleMatchesPeer` as a number (0 no, 1 yes, 2 only through a pod IP), without allocating. */
+  ruleMatch(r: CompiledRule, policyNs: string, ep: Endpoint): number {
+    if (r.peers === 'all') return 1;
+    if (ep.ix !== undefined) {
+      let arr = this.matchCache.get(r);
+      if (!arr) {
+        arr = this.matchVector(r, policyNs);
+        this.matchCache.set(r, arr);
+      }
+      return arr[ep.ix] as number;
+    }
+    const m = this.matchPeers(r, policyNs, ep);
+    return m.match ? (m.viaIp ? 2 : 1) : 0;
   }
 
   private matchPeers(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {

@@ -1,12 +1,14 @@
 /**
  * The reachability matrix: every ordered pair of distinct endpoints with a non-empty allowed set,
- * row by row, sharing the per-side sets between endpoints with the same isolating policies
- * (ARCHITECTURE.md, "Why this shape"). Each pair is `PolicyEngine`'s egress side ∩ ingress side.
+ * row by row, computed once per pair of classes of interchangeable endpoints (`ClassPairs`,
+ * classes.ts) and expanded to endpoint pairs (ARCHITECTURE.md, "Why this shape"). Each pair is
+ * `PolicyEngine`'s egress side ∩ ingress side.
  */
 import { cmp } from '../index/workspace-index';
-import type { CompiledPolicy, Endpoint } from './compile';
+import type { CompiledPolicy, CompiledRule, Endpoint } from './compile';
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
+import { endpointClassKey, type WorkloadClasses } from './classes';
 import { NO_POLICIES } from './selection';
 
 export interface ReachQuery {
@@ -61,68 +63,175 @@ export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { en
     srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
     dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
   }
-  // The egress side of (src, dst) depends on src only through the list of policies isolating its
-  // egress, so sources sharing that list share one row of egress sets. Likewise the ingress side of
-  // (src, dst) depends on dst only through its ingress policies, unless those name ports (resolved
-  // on each destination). Pairs are then one intersection each.
-  const isoOf = (e: Endpoint, dir: 'ingress' | 'egress'): readonly CompiledPolicy[] =>
-    e.kind === 'workload' ? engine.isolation(e.workload)[dir] : NO_POLICIES;
-  const egressRows = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
-  const ingressCols = new Map<readonly CompiledPolicy[], Map<Endpoint, ConnectionSet>>();
-  const namesPorts = (ps: readonly CompiledPolicy[]): boolean =>
-    ps.some((p) => p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')));
-  const sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
+  const pairs = new ClassPairs(engine, q.port);
   function* rows(): Generator<ReachEntry[]> {
-    const inIso = dsts.map((e) => isoOf(e, 'ingress'));
+    const dix = dsts.map((e) => pairs.ix(e));
     for (const src of srcs) {
-      const eIso = isoOf(src, 'egress');
-      let eRow = egressRows.get(eIso);
-      if (!eRow && eIso.length > 0) {
-        eRow = new Array<ConnectionSet | undefined>(dsts.length);
-        egressRows.set(eIso, eRow);
-      }
+      const si = pairs.ix(src);
       const row: ReachEntry[] = [];
       for (let j = 0; j < dsts.length; j++) {
         const dst = dsts[j] as Endpoint;
         if (src === dst) continue;
         if (src.kind === 'external' && dst.kind === 'external') continue;
-        const iIso = inIso[j] as readonly CompiledPolicy[];
-        // both sides open: everything (the common case in big, lightly protected workspaces)
-        if (eIso.length === 0 && iIso.length === 0) {
-          const all = q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL;
-          row.push({ src, dst, conns: all });
-          continue;
-        }
-        let eg = ConnectionSet.ALL;
-        if (eRow) eg = eRow[j] ??= engine.egressSide(src, dst).set;
-        if (eg.isEmpty) continue;
-        let ig = ConnectionSet.ALL;
-        if (iIso.length > 0) {
-          let shared = sharedIngress.get(iIso);
-          if (shared === undefined) {
-            shared = !namesPorts(iIso);
-            sharedIngress.set(iIso, shared);
-          }
-          if (shared) {
-            let col = ingressCols.get(iIso);
-            if (!col) {
-              col = new Map();
-              ingressCols.set(iIso, col);
-            }
-            let c = col.get(src);
-            if (!c) {
-              c = engine.ingressSide(src, dst).set;
-              col.set(src, c);
-            }
-            ig = c;
-          } else ig = engine.ingressSide(src, dst).set;
-        }
-        let conns = eg.intersect(ig);
-        if (q.port) conns = conns.restrict(q.port.protocol, q.port.port);
+        const conns = pairs.conns(si, dix[j] as number);
         if (!conns.isEmpty) row.push({ src, dst, conns });
       }
       yield row;
     }
   }
   return { endpoints, total: srcs.length, rows: rows() };
+}
+
+/**
+ * The matrix between classes of interchangeable endpoints (classes.ts): endpoints get a local
+ * class number, and each ordered pair of classes is computed once, from the classes'
+ * representatives, as `PolicyEngine.pair` would (egress side ∩ ingress side). Two distinct members
+ * of one class get the class's own pair. The egress side of a pair depends on the source only
+ * through the list of policies isolating its egress, so sources sharing that list share it;
+ * likewise the ingress side, per list of ingress policies, unless those name ports (resolved on
+ * each destination class).
+ */
+export class ClassPairs {
+  private readonly classes: WorkloadClasses;
+  private readonly keyIx = new Map<string, number>();
+  readonly reps: Endpoint[] = [];
+  private readonly eIso: Array<readonly CompiledPolicy[]> = [];
+  private readonly iIso: Array<readonly CompiledPolicy[]> = [];
+  private readonly cache: Array<Array<ConnectionSet | undefined> | undefined> = [];
+  private readonly egress = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
+  private readonly ingress = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
+  private readonly sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
+  private readonly open: ConnectionSet;
+  private readonly sides = [
+    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, ConnectionSet> }>(),
+    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, ConnectionSet> }>(),
+  ] as const;
+  private readonly meets = new Map<ConnectionSet, Map<ConnectionSet, ConnectionSet>>();
+
+  constructor(private readonly engine: PolicyEngine, private readonly port?: ReachQuery['port']) {
+    this.classes = engine.classes();
+    this.open = port ? ConnectionSet.ALL.restrict(port.protocol, port.port) : ConnectionSet.ALL;
+  }
+
+  /** The local class number of an endpoint (its first endpoint seen is the representative). */
+  ix(e: Endpoint): number {
+    const key = endpointClassKey(this.classes, e);
+    let i = this.keyIx.get(key);
+    if (i === undefined) {
+      i = this.reps.length;
+      this.keyIx.set(key, i);
+      this.reps.push(e);
+      const iso = e.kind === 'workload' ? this.engine.isolation(e.workload) : undefined;
+      this.eIso.push(iso ? iso.egress : NO_POLICIES);
+      this.iIso.push(iso ? iso.ingress : NO_POLICIES);
+    }
+    return i;
+  }
+
+  /** What class `si` may send to class `di` (for `si === di`: between two distinct members). */
+  conns(si: number, di: number): ConnectionSet {
+    let row = this.cache[si];
+    if (!row || row.length <= di) {
+      // preallocated (a sparse array would fall back to slow elements)
+      const grown = new Array<ConnectionSet | undefined>(Math.max(di + 1, this.reps.length)).fill(undefined);
+      if (row) for (let i = 0; i < row.length; i++) grown[i] = row[i];
+      row = grown;
+      this.cache[si] = row;
+    }
+    let c = row[di];
+    if (!c) {
+      c = this.compute(si, di);
+      row[di] = c;
+    }
+    return c;
+  }
+
+  /**
+   * One side's set (`PolicyEngine.egressSide` / `ingressSide`), shared between the counterparts
+   * that the side's rules match alike: the set is the union of the ports of the matching rules, so
+   * it depends on the peer only through which of those rules match it (and, where a matching rule
+   * names a port, on the destination class that resolves it).
+   */
+  private side(
+    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, peer: Endpoint, di: number,
+  ): ConnectionSet {
+    let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
+    if (!memo) {
+      const rules: Array<{ r: CompiledRule; ns: string; named: boolean }> = [];
+      for (const p of policies) {
+        for (const r of p[dir]) rules.push({ r, ns: p.namespace, named: r.ports?.some((pe) => typeof pe.port?.value === 'string') ?? false });
+      }
+      memo = { rules, sets: new Map() };
+      this.sides[dir === 'egress' ? 0 : 1].set(policies, memo);
+    }
+    let key = '';
+    let named = false;
+    for (let k = 0; k < memo.rules.length; k++) {
+      const rr = memo.rules[k] as { r: CompiledRule; ns: string; named: boolean };
+      if (this.engine.ruleMatch(rr.r, rr.ns, peer) === 0) continue;
+      key += `${k},`;
+      if (rr.named) named = true;
+    }
+    if (named) key += `#${di}`;
+    let set = memo.sets.get(key);
+    if (!set) {
+      set = (dir === 'egress' ? this.engine.egressSide(src, dst) : this.engine.ingressSide(src, dst)).set;
+      memo.sets.set(key, set);
+    }
+    return set;
+  }
+
+  /** The same as `conns`, not kept: for a walk that meets each pair of classes about once. */
+  between(si: number, di: number): ConnectionSet {
+    return this.cache[si]?.[di] ?? this.compute(si, di);
+  }
+
+  private compute(si: number, di: number): ConnectionSet {
+    const src = this.reps[si] as Endpoint;
+    const dst = this.reps[di] as Endpoint;
+    if (src.kind === 'external' && dst.kind === 'external') return ConnectionSet.EMPTY;
+    const eIso = this.eIso[si] as readonly CompiledPolicy[];
+    const iIso = this.iIso[di] as readonly CompiledPolicy[];
+    // both sides open: everything (the common case in big, lightly protected workspaces)
+    if (eIso.length === 0 && iIso.length === 0) return this.open;
+    let eg = ConnectionSet.ALL;
+    if (eIso.length > 0) {
+      let col = this.egress.get(eIso);
+      if (!col) {
+        col = [];
+        this.egress.set(eIso, col);
+      }
+      eg = col[di] ??= this.side(eIso, 'egress', src, dst, dst, di);
+    }
+    if (eg.isEmpty) return ConnectionSet.EMPTY;
+    let ig = ConnectionSet.ALL;
+    if (iIso.length > 0) {
+      let shared = this.sharedIngress.get(iIso);
+      if (shared === undefined) {
+        shared = !iIso.some((p) => p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')));
+        this.sharedIngress.set(iIso, shared);
+      }
+      if (shared) {
+        let col = this.ingress.get(iIso);
+        if (!col) {
+          col = [];
+          this.ingress.set(iIso, col);
+        }
+        ig = col[si] ??= this.side(iIso, 'ingress', src, dst, src, di);
+      } else ig = this.side(iIso, 'ingress', src, dst, src, di);
+    }
+    // side sets are shared between many pairs of classes: so are their intersections
+    let byIg = this.meets.get(eg);
+    if (!byIg) {
+      byIg = new Map();
+      this.meets.set(eg, byIg);
+    }
+    let conns = byIg.get(ig);
+    if (!conns) {
+      conns = eg.intersect(ig);
+      if (this.port) conns = conns.restrict(this.port.protocol, this.port.port);
+      byIg.set(ig, conns);
+    }
+    return conns;
+  }
 }

@@ -1,0 +1,167 @@
+/**
+ * Equivalence classes of workloads (issue 9): two workloads are in one class when no compiled
+ * policy can tell them apart, so that the matrix is computed once per pair of classes and expanded
+ * to workload pairs only where a listing needs them.
+ *
+ * A pair's verdict (`PolicyEngine.pair`) reads, of the source: the policies isolating its egress,
+ * and whether each rule's peers match it (ingress rules of the destination's policies); of the
+ * destination: the policies isolating its ingress, whether each rule's peers match it (egress rules
+ * of the source's policies), and its named ports (resolved by both sides' port entries). The
+ * signature of a workload is exactly that, read from the compiled policies:
+ *   - its isolating policies per direction (the interned lists of `PolicySelection.isolation`);
+ *   - per rule with peers, whether the rule matches it, and whether only through a pod IP (ipBlock);
+ *   - per named port that some rule names (name and protocol), the numbers it resolves to on it.
+ * Workloads with equal signatures are interchangeable in every rule, on either side of a pair, so
+ * the verdict between two distinct members of one class is the class's own pair `(rep, rep)`.
+ * External ranges are singletons (they are already cut so that no two behave alike).
+ */
+import type { Workload } from '../index/workspace-index';
+import { normProtocol } from '../model/lower';
+import { peerMatches, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import type { PolicySelection } from './selection';
+
+export interface WorkloadClass {
+  /** Position in `WorkloadClasses.classes`. */
+  readonly ix: number;
+  /** Members in id order; the first is the representative. */
+  readonly members: readonly Workload[];
+}
+
+export interface WorkloadClasses {
+  readonly classes: readonly WorkloadClass[];
+  /** The class of a workload, by id. */
+  classOf(w: Workload): WorkloadClass;
+}
+
+/** Group the workloads of the snapshot into classes no policy tells apart (see the module comment). */
+export function workloadClasses(workloads: readonly Workload[], selection: PolicySelection): WorkloadClasses {
+  const n = workloads.length;
+  const pos = new Map<Workload, number>();
+  workloads.forEach((w, i) => pos.set(w, i));
+  const parts: string[][] = workloads.map(() => []);
+
+  // isolation lists (interned: equal lists are one array)
+  const listIds = new Map<readonly CompiledPolicy[], number>();
+  const listId = (l: readonly CompiledPolicy[]): number => {
+    let id = listIds.get(l);
+    if (id === undefined) {
+      id = listIds.size;
+      listIds.set(l, id);
+    }
+    return id;
+  };
+  workloads.forEach((w, i) => {
+    const iso = selection.isolation(w);
+    parts[i]?.push(`i${listId(iso.ingress)}e${listId(iso.egress)}`);
+  });
+
+  // rule matches, rule by rule over the namespaces a peer can match
+  const byNs = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const l = byNs.get(w.namespace);
+    if (l) l.push(w);
+    else byNs.set(w.namespace, [w]);
+  }
+  const withIps = workloads.filter((w) => w.ips.length > 0);
+  const nsMatch = new Map<unknown, Map<string, boolean>>();
+  const namedPorts = new Set<string>();
+  let ruleNo = 0;
+  const val = new Uint8Array(n);
+  const touched: number[] = [];
+  const visit = (p: CompiledPolicy, r: CompiledRule): void => {
+    for (const pe of r.ports ?? []) {
+      const v = pe.port?.value;
+      if (typeof v !== 'string') continue;
+      const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
+      if (proto) namedPorts.add(`${v}/${proto}`);
+    }
+    const k = ruleNo++;
+    if (r.peers === 'all') return;
+    const mark = (w: Workload, viaIp: boolean): void => {
+      const i = pos.get(w) as number;
+      const v = viaIp ? 2 : 1;
+      if (val[i] === 0) touched.push(i);
+      if (val[i] === 0 || v === 1) val[i] = v;
+    };
+    for (const pm of r.peers) {
+      if (pm.kind === 'none') continue;
+      if (pm.kind === 'ipBlock') {
+        for (const w of withIps) {
+          const m = peerMatches(pm, p.namespace, { kind: 'workload', id: w.id, workload: w }, selection);
+          if (m.match) mark(w, m.viaIp === true);
+        }
+        continue;
+      }
+      let nss: Iterable<string>;
+      if (pm.namespaces === 'own') nss = [p.namespace];
+      else {
+        const sel = pm.namespaces;
+        let cache = nsMatch.get(sel);
+        if (!cache) {
+          cache = new Map();
+          nsMatch.set(sel, cache);
+        }
+        const out: string[] = [];
+        for (const ns of byNs.keys()) {
+          let ok = cache.get(ns);
+          if (ok === undefined) {
+            ok = sel.matches(selection.namespaceLabels(ns));
+            cache.set(ns, ok);
+          }
+          if (ok) out.push(ns);
+        }
+        nss = out;
+      }
+      for (const ns of nss) for (const w of byNs.get(ns) ?? []) if (pm.pods.matches(w.labels)) mark(w, false);
+    }
+    for (const i of touched) {
+      parts[i]?.push(`${k}${val[i] === 2 ? '~' : ''}`);
+      val[i] = 0;
+    }
+    touched.length = 0;
+  };
+  for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
+
+  // named ports some rule names, as resolved on each workload
+  if (namedPorts.size > 0) {
+    workloads.forEach((w, i) => {
+      const own = w.ports
+        .filter((cp) => cp.name !== undefined && namedPorts.has(`${cp.name}/${cp.protocol}`))
+        .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
+        .sort();
+      if (own.length > 0) parts[i]?.push(`p${own.join(',')}`);
+    });
+  }
+
+  const byKey = new Map<string, Workload[]>();
+  workloads.forEach((w, i) => {
+    const key = (parts[i] as string[]).join(' ');
+    const l = byKey.get(key);
+    if (l) l.push(w);
+    else byKey.set(key, [w]);
+  });
+  const classes: WorkloadClass[] = [];
+  const of = new Map<Workload, WorkloadClass>();
+  for (const members of byKey.values()) {
+    const c: WorkloadClass = { ix: classes.length, members };
+    classes.push(c);
+    for (const w of members) of.set(w, c);
+  }
+  return {
+    classes,
+    classOf(w: Workload): WorkloadClass {
+      const c = of.get(w);
+      if (c) return c;
+      // a workload object of another snapshot: its own class
+      const own: WorkloadClass = { ix: -1, members: [w] };
+      return own;
+    },
+  };
+}
+
+/** A key per endpoint that is equal exactly for interchangeable endpoints (workloads of one class). */
+export function endpointClassKey(classes: WorkloadClasses, e: Endpoint): string {
+  if (e.kind === 'external') return `x${e.id}`;
+  const c = classes.classOf(e.workload);
+  return c.ix >= 0 ? `c${c.ix}` : `w${e.id}`;
+}

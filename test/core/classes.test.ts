@@ -1,0 +1,152 @@
+/**
+ * Equivalence classes of workloads (semantics/classes.ts) and the matrix computed on them
+ * (matrix.ts `ClassPairs`): every pair's connection set, rules included, equals
+ * `PolicyEngine.pair` on the two endpoints, on the semantics fixtures, the netpol-analyzer corpus and
+ * generated workspaces of several seeds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Analysis } from '../../server/src/core/index';
+import type { ConnectionSet } from '../../server/src/core/semantics/port-set';
+import type { RuleRef } from '../../server/src/core/semantics/rule-ref';
+import { PROTOCOLS } from '../../server/src/core/model/types';
+import { analyseTexts, analyseTree } from '../support/load';
+import { loadSemanticsFixtures } from '../support/semantics-fixtures';
+import { CORPUS } from '../conformance/corpus';
+
+/** A connection set with the rules of every interval, as text (rules by identity). */
+function setText(c: ConnectionSet, ids: Map<RuleRef, number>): string {
+  if (c.isEmpty) return '';
+  const id = (r: RuleRef): number => {
+    let n = ids.get(r);
+    if (n === undefined) {
+      n = ids.size;
+      ids.set(r, n);
+    }
+    return n;
+  };
+  return PROTOCOLS.map((p) => `${p}:${c.byProto[p].map((i) => `${i.lo}-${i.hi}(${i.refs.map(id).sort((a, b) => a - b).join(',')})`).join(' ')}`).join(' | ');
+}
+
+/** Compares the class-based listings with pair-by-pair verdicts; returns the number of pairs checked. */
+function assertClassesAgree(a: Analysis, label: string): number {
+  const ids = new Map<RuleRef, number>();
+  let n = 0;
+  for (const externals of [true, 'per-direction'] as const) {
+    for (const port of [undefined, { port: 53, protocol: 'UDP' as const }]) {
+      const r = a.reachability({ externals, ...(port ? { port } : {}) });
+      const listed = new Map(r.entries.map((e) => [`${e.src.id} ${e.dst.id}`, e.conns]));
+      const srcs = externals === true ? a.engine.endpoints() : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('ingress')];
+      const dsts = externals === true ? a.engine.endpoints() : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('egress')];
+      for (const s of srcs) {
+        for (const d of dsts) {
+          if (s.id === d.id || (s.kind === 'external' && d.kind === 'external')) continue;
+          let c = a.engine.pair(s, d).conns;
+          if (port) c = c.restrict(port.protocol, port.port);
+          const got = listed.get(`${s.id} ${d.id}`);
+          assert.equal(got ? setText(got, ids) : '', setText(c, ids), `${label}: ${s.id} → ${d.id}${port ? ' on 53/UDP' : ''} (externals ${String(externals)})`);
+          n++;
+        }
+      }
+    }
+  }
+  // members of one class are interchangeable: the same verdicts towards and from every endpoint
+  const eps = a.engine.endpoints();
+  for (const cls of a.engine.classes().classes) {
+    const [rep, ...rest] = cls.members.map((w) => eps.find((e) => e.kind === 'workload' && e.workload === w));
+    if (!rep) continue;
+    for (const m of rest) {
+      if (!m) continue;
+      for (const e of eps) {
+        if (e === rep || e === m) continue;
+        assert.equal(setText(a.engine.pair(m, e).conns, ids), setText(a.engine.pair(rep, e).conns, ids), `${label}: ${m.id} → ${e.id} as ${rep.id}`);
+        assert.equal(setText(a.engine.pair(e, m).conns, ids), setText(a.engine.pair(e, rep).conns, ids), `${label}: ${e.id} → ${m.id} as ${rep.id}`);
+      }
+    }
+  }
+  return n;
+}
+
+test('classes: the semantics fixtures, every pair as PolicyEngine.pair', () => {
+  let n = 0;
+  for (const fx of loadSemanticsFixtures()) n += assertClassesAgree(analyseTexts({ [fx.name]: fx.text }), fx.name);
+  assert.ok(n > 1000, `${n} pairs`);
+});
+
+test('classes: the netpol-analyzer corpus, every pair as PolicyEngine.pair', () => {
+  const idx = JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { cases: Array<{ input: string }> };
+  const inputs = [...new Set(idx.cases.map((c) => c.input))].sort();
+  assert.ok(inputs.length > 20);
+  let classes = 0;
+  let workloads = 0;
+  for (const input of inputs) {
+    const a = analyseTree(join(CORPUS, input));
+    assertClassesAgree(a, input);
+    classes += a.engine.classes().classes.length;
+    workloads += a.index.workloads.length;
+  }
+  assert.ok(classes < workloads, `classes group some workloads (${classes} classes of ${workloads} workloads)`);
+});
+
+test('classes: generated workspaces of several seeds, every pair as PolicyEngine.pair', () => {
+  const gen = join(__dirname, '..', '..', '..', 'bench', 'gen-workspace.mjs');
+  const root = mkdtempSync(join(tmpdir(), 'netpol-lens-classes-'));
+  try {
+    for (const [seed, ns, wl, pol] of [[1, 4, 40, 20], [2, 6, 60, 40], [3, 3, 50, 30], [4, 8, 70, 60]] as const) {
+      const dir = join(root, `ws-${seed}`);
+      const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', `${ns}`, '--workloads', `${wl}`, '--policies', `${pol}`, '--seed', `${seed}`, '--quiet']);
+      assert.equal(g.status, 0, String(g.stderr));
+      const a = analyseTree(dir);
+      assertClassesAgree(a, `seed ${seed}`);
+      assert.ok(a.engine.classes().classes.length < a.index.workloads.length, `seed ${seed}: some workloads share a class`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const NS = (name: string): string => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+const POD = (ns: string, name: string, labels: string, ports = '[]', ips = ''): string => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: ${ns}, labels: ${labels}}
+spec: {containers: [{name: c, image: i, ports: ${ports}}]}
+${ips ? `status: {podIPs: [${ips}]}\n` : ''}`;
+
+test('classes: told apart by named ports, pod IPs in an ipBlock and peer matches; alike otherwise', () => {
+  const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: p, namespace: a}
+spec:
+  podSelector: {}
+  ingress:
+  - from: [{podSelector: {matchLabels: {role: client}}}]
+    ports: [{port: http}]
+  egress:
+  - to: [{ipBlock: {cidr: 10.1.0.0/16}}]
+`;
+  const a = analyseTexts({
+    'all.yaml': [NS('a'), policy,
+      POD('a', 's1', '{app: s}', '[{name: http, containerPort: 80}]'),
+      POD('a', 's2', '{app: s, other: x}', '[{name: http, containerPort: 80}]'),
+      POD('a', 's3', '{app: s}', '[{name: http, containerPort: 8080}]'),
+      POD('a', 'c1', '{role: client}'),
+      POD('a', 'c2', '{role: client}', '[]', '{ip: 10.1.0.5}'),
+      POD('a', 'c3', '{role: client}', '[]', '{ip: 10.2.0.5}'),
+    ].join('---\n'),
+  });
+  const classOf = (name: string): number => {
+    const w = a.index.workload(`a/${name}[Pod]`);
+    assert.ok(w, name);
+    return a.engine.classes().classOf(w).ix;
+  };
+  assert.equal(classOf('s1'), classOf('s2'), 'a label no policy reads does not tell them apart');
+  assert.notEqual(classOf('s1'), classOf('s3'), 'http resolves to another number');
+  assert.notEqual(classOf('c1'), classOf('s1'), 'the peer matches c1');
+  assert.notEqual(classOf('c1'), classOf('c2'), 'c2 is in the ipBlock by its IP');
+  assert.equal(classOf('c1'), classOf('c3'), 'an IP outside every ipBlock tells nothing');
+  assertClassesAgree(a, 'inline');
+});
