@@ -150,7 +150,7 @@ export function namespaceDoc(n: NamespaceSpec): { [k: string]: Json } {
 }
 
 export function workloadDoc(w: WorkloadSpec): { [k: string]: Json } {
-  const container: { [k: string]: Json } = { name: 'c', image: 'i', ...(w.ports.length ? { ports: w.ports as Json[] } : {}) };
+  const container: { [k: string]: Json } = { name: 'c', image: 'i', ...(w.ports.length ? { ports: w.ports } : {}) };
   const meta = { name: w.name, namespace: w.namespace, ...(Object.keys(w.labels).length ? { labels: w.labels } : {}) };
   const status: { [k: string]: Json } | undefined = w.ips.length ? { podIP: w.ips[0] ?? null, podIPs: w.ips.map((ip) => ({ ip })) } : undefined;
   if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: { containers: [container] }, ...(status ? { status } : {}) };

@@ -22,7 +22,7 @@ export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';
 export type { Endpoint } from './semantics/compile';
 export type { ReachEntry, ReachQuery } from './semantics/matrix';
 export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
-export { isJsonUri, looksLikeManifest } from './yaml/parse';
+export { isJsonUri, looksLikeManifest, readsAsNothing } from './yaml/parse';
 export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, isSkippedFolder, inSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB } from './manifest-files';
 export { reachJson, reachCsv, reachDot, reachTable, reachSummary, connsWords, type ReachListing, type SummaryQuery } from './render/reach';
 export { explainText } from './render/explain-text';

@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
-import { inSkippedFolder, isManifestPath, isSkippedFolder, looksLikeManifest, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
+import { inSkippedFolder, isManifestPath, isSkippedFolder, readsAsNothing, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
 import { baseName, canonicalUri, childUri, uriToPath } from './uri';
 
@@ -357,7 +357,7 @@ async function readManifest(uri: string): Promise<ReadResult> {
       return { kind: 'failed', message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT_MIB} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.` };
     }
     const text = await readFile(path, 'utf8');
-    if (!looksLikeManifest(text)) return { kind: 'skip' };
+    if (readsAsNothing(text)) return { kind: 'skip' }; // as the CLI: a comments-only file gets its empty-file hint
     return { kind: 'text', text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

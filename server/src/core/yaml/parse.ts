@@ -28,6 +28,17 @@ export function looksLikeManifest(text: string): boolean {
   return /\bkind\b/.test(text) && /\bapiVersion\b/.test(text);
 }
 
+/**
+ * True when `parseFile` reads nothing from the text and reports nothing about it (no manifest, and
+ * neither blank, binary nor oversized): an adapter may leave such a file out of the index. The
+ * server's workspace scan and the CLI thus read the same files the same way (a comments-only file
+ * still gets its `empty-file` hint, a binary one its `unreadable-file`).
+ */
+export function readsAsNothing(text: string, options: ParseOptions = {}): boolean {
+  if (text.length > (options.maxFileBytes ?? DEFAULT_MAX)) return !looksLikeManifest(text.slice(0, 65536));
+  return !text.slice(0, 8192).includes('\u0000') && !isBlank(text) && !looksLikeManifest(text);
+}
+
 export function isJsonUri(uri: string): boolean {
   return /\.json$/i.test(uri);
 }
