@@ -255,6 +255,7 @@ describe('the server against a fresh check, step by step', () => {
       { folder: 'f0', rel: 'a.yaml', text: '# only a comment\n' },
       { folder: 'f0', rel: 'b.yml', text: '' },
       { folder: 'f1', rel: 'c.yaml', text: 'kind: x\n\u0000apiVersion: y\n' },
+      { folder: 'f1', rel: 'b.yml', text: 'binary\u0000data\n' },
     ], [
       { kind: 'create', pick: 0, text: '---\n# comments and markers\n---\n' },
       { kind: 'folder', pick: 2 },

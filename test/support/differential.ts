@@ -96,7 +96,7 @@ const fragment: fc.Arbitrary<string> = fc.oneof(
 /** File contents: documents joined by `---`, and the texts the CLI and the server must read alike. */
 export const contentArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.array(fragment, { minLength: 1, maxLength: 3 }).map((ds) => ds.join('---\n')) },
-  { weight: 1, arbitrary: fc.constantFrom('', '# only a comment\n', '---\n# comments and markers\n---\n', 'foo: bar\n', 'kind: x\n\u0000apiVersion: y\n', '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "j"}}\n') },
+  { weight: 1, arbitrary: fc.constantFrom('', '# only a comment\n', '---\n# comments and markers\n---\n', 'foo: bar\n', 'kind: x\n\u0000apiVersion: y\n', 'binary\u0000data\n', '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "j"}}\n') },
 );
 
 export type Op =
