@@ -7,7 +7,7 @@
 import { defineCheck, defineCode, type Report } from './types';
 import { rulePorts, type Endpoint } from '../semantics/compile';
 import { parseCidr, parseRange } from '../semantics/ip-set';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName } from '../semantics/names';
 import { peerPath } from './support';
 

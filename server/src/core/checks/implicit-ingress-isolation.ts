@@ -7,7 +7,7 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName } from '../semantics/names';
 import { listText, plural } from '../text/words';
 import { compact, specPath, workloadRelated } from './support';

@@ -13,14 +13,13 @@
  * Fix "Allow DNS egress": an egress rule to the DNS pods on UDP and TCP 53.
  */
 import { defineCheck, defineCode, type FixOf, type Report } from './types';
-import type { RelatedInfo } from '../model/finding';
+import type { RelatedInfo, YamlOp } from '../model/finding';
 import type { NetworkPolicyResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { METADATA_NAME_LABEL } from '../index/workspace-index';
 import { rulePorts, type CompiledPolicy, type Endpoint } from '../semantics/compile';
 import type { ConnectionSet } from '../semantics/port-set';
 import type { Settings } from '../settings';
-import type { YamlOp } from '../fixes/fix';
 import { labelsText, policyName } from '../semantics/names';
 import { allowedEgress, dnsTargets, workloadEndpoint } from '../semantics/queries';
 import { reqsMayOverlap, sampleLabels, selectorReqs } from '../semantics/requirements';

@@ -12,11 +12,10 @@
  *   name label (`In` over several names when an `In` listed several).
  */
 import { defineCheck, defineCode, type FixOf, type Report } from './types';
-import type { RelatedInfo } from '../model/finding';
+import type { RelatedInfo, YamlOp } from '../model/finding';
 import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer } from '../model/types';
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
 import { compileSelector } from '../semantics/selector';
-import type { YamlOp } from '../fixes/fix';
 import { labelsText, policyName, selectorText } from '../semantics/names';
 import { knownNamespaces } from '../semantics/queries';
 import { type Req, selectorReqs } from '../semantics/requirements';

@@ -5,7 +5,7 @@
 import { defineCheck, defineCode, type Report } from './types';
 import type { Located } from '../text/span';
 import { formatCidr, formatIp, parseCidr } from '../semantics/ip-set';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName } from '../semantics/names';
 import { peersOf } from '../semantics/queries';
 import { peerPath, type YamlPath } from './support';

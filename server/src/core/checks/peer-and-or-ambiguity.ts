@@ -7,7 +7,7 @@
 import { compileSelector } from '../semantics/selector';
 import { defineCheck, defineCode, type Report } from './types';
 import type { Peer } from '../model/types';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName, selectorText } from '../semantics/names';
 import { peerPath, selectorData } from './support';
 

@@ -10,7 +10,7 @@ import { defineCheck, defineCode, type Report } from './types';
 import type { Direction, NetworkPolicyResource, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
 import type { CompiledRule, PeerMatcher } from '../semantics/compile';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName, ruleLabel } from '../semantics/names';
 import { namespaceNameReqs, type Req, reqsCover, selectorReqs } from '../semantics/requirements';
 import { capitalized, listText } from '../text/words';

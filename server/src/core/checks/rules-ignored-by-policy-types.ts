@@ -4,7 +4,7 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { Direction } from '../model/types';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName } from '../semantics/names';
 import { plural } from '../text/words';
 import { specPath } from './support';

@@ -10,7 +10,7 @@ import type { Protocol, ServicePort, ServiceResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
 import { rulePorts } from '../semantics/compile';
-import type { YamlOp } from '../fixes/fix';
+import type { YamlOp } from '../model/finding';
 import { policyName, serviceLabel } from '../semantics/names';
 import { ruleDestinations, workloadEndpoint } from '../semantics/queries';
 import { portPath } from './support';

@@ -20,12 +20,12 @@
  * to the promised data) yields no edits rather than a broken file.
  */
 import { parseAllDocuments } from 'yaml';
-import type { FixKind, FixSpec } from '../model/finding';
+import type { FixKind, FixSpec, YamlOp } from '../model/finding';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { Span } from '../text/span';
 import {
   appendToSequence, applyEdits, detectStyle, removeNode, renderBlock, replaceNode, setOrAppendInMap,
-  type EditResult, type TextEdit, type YamlPath, type YamlScalar, type YamlValue,
+  type EditResult, type TextEdit, type YamlPath, type YamlValue,
 } from '../yaml/edit';
 
 /**
@@ -38,24 +38,6 @@ export interface CoreEdit {
   readonly newText: string;
   readonly create?: boolean;
 }
-
-interface OpBase {
-  /** Target file; default: the file of the finding. */
-  readonly uri?: string;
-  readonly docIndex: number;
-  readonly path: YamlPath;
-}
-
-/** One CST-preserving operation of yaml/edit.ts, as plain JSON (it travels in an LSP diagnostic's data). */
-export type YamlOp =
-  /** Set `key` of the mapping at `path` (created under its parent when missing). */
-  | (OpBase & { readonly op: 'set'; readonly key: string; readonly value: YamlValue; readonly after?: string })
-  /** Append `item` to the sequence at `path` (created when missing). */
-  | (OpBase & { readonly op: 'append'; readonly item: YamlValue; readonly after?: string })
-  /** Replace the scalar at `path`. */
-  | (OpBase & { readonly op: 'replace'; readonly value: YamlScalar })
-  /** Remove the entry or item at `path`. */
-  | (OpBase & { readonly op: 'remove' });
 
 /**
  * How each fix kind is applied: `ops` runs the FixSpec's `data.ops`, `builder` has its own code

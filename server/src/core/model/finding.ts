@@ -1,4 +1,5 @@
 import type { Span, SourceRef } from '../text/span';
+import type { YamlPath, YamlScalar, YamlValue } from '../yaml/edit';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -21,6 +22,27 @@ export interface FixSpec {
   readonly title: string;
   readonly data?: Readonly<Record<string, unknown>>;
 }
+
+interface OpBase {
+  /** Target file; default: the file of the finding. */
+  readonly uri?: string;
+  readonly docIndex: number;
+  readonly path: YamlPath;
+}
+
+/**
+ * One CST-preserving operation of yaml/edit.ts, as plain JSON (it travels in an LSP diagnostic's data).
+ * A FixSpec of an `ops` kind (fixes/fix.ts's FIX_KINDS) carries a list of them as `data.ops`.
+ */
+export type YamlOp =
+  /** Set `key` of the mapping at `path` (created under its parent when missing). */
+  | (OpBase & { readonly op: 'set'; readonly key: string; readonly value: YamlValue; readonly after?: string })
+  /** Append `item` to the sequence at `path` (created when missing). */
+  | (OpBase & { readonly op: 'append'; readonly item: YamlValue; readonly after?: string })
+  /** Replace the scalar at `path`. */
+  | (OpBase & { readonly op: 'replace'; readonly value: YamlScalar })
+  /** Remove the entry or item at `path`. */
+  | (OpBase & { readonly op: 'remove' });
 
 /** One problem, at one node of one file. */
 export interface Finding {
