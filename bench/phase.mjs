@@ -3,6 +3,7 @@
 //   index     read + AnalysisHost.applyChanges + derived index (namespaces, workloads, policies)
 //   findings  index + every check
 //   reach     index + the full reachability matrix (workloads and external ranges)
+//   summary   index + reach --format summary (class by class, external ranges per direction)
 //   edit      index + findings, then 20 single-file edits each followed by findings; ms = median per edit
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,6 +40,7 @@ if (phase === 'floor') {
   info = `${idx.workloads.length} workloads, ${idx.policies.length} policies, ${idx.namespaces.size} namespaces`;
   if (phase === 'findings' || phase === 'edit') info += `, ${a.findings().length} findings`;
   if (phase === 'reach') info += `, ${a.reachability().entries.length} connections`;
+  if (phase === 'summary') info += `, ${core.reachSummary(a.engine, { externals: true }, 'bench').split('\n').length} summary lines, ${a.engine.classes().classes.length} classes`;
   ms = performance.now() - t0;
   if (phase === 'edit') {
     const target = changes.find((c) => c.text.includes('kind: NetworkPolicy')) ?? changes[0];

@@ -1,6 +1,6 @@
 /** Renderers of the reachability listing: json (contracts.md), table (for people), csv, dot and the summary. */
 import { plural } from '../text/words';
-import type { Endpoint } from '../semantics/compile';
+import type { CompiledPolicy, Endpoint } from '../semantics/compile';
 import { cmp } from '../index/workspace-index';
 import { ClassPairs, type ReachEntry, type ReachQuery } from '../semantics/matrix';
 import { formatRange, type IpRange } from '../semantics/ip-set';
@@ -208,6 +208,53 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
   const order = (a: string, b: string): number => (a === OUTSIDE ? 1 : b === OUTSIDE ? -1 : cmp(a, b));
   const srcOrder = [...srcNs.keys()].sort(order);
   const dstOrder = [...dstNs.keys()].sort(order);
+  /** Every pair of one namespace pair, source group by source group: counts and the lines. */
+  const detailOf = (sgs: readonly Group[], dgs: readonly Group[]) => {
+    const dPos = new Map(dgs.map((g, i) => [g, i]));
+    let pairsSeen = 0;
+    let nFull = 0;
+    let nEmpty = 0;
+    const lines = new Map<string, { srcs: Group[]; targets: Array<[string, Group[]]> }>();
+    for (const sg of sgs) {
+      const byConns = new Map<string, Group[]>();
+      let selfOnly: Group | undefined;
+      for (const dg of dgs) {
+        // a workload's traffic to itself is not a pair (members of one class in one namespace)
+        const self = sg.ci === dg.ci && sg.ns === dg.ns ? sg.members.filter((m) => dg.members.includes(m)).length : 0;
+        const n = sg.members.length * dg.members.length - self;
+        if (n === 0) {
+          selfOnly = dg;
+          continue;
+        }
+        pairsSeen += n;
+        const c = pairs.between(sg.ci, dg.ci);
+        if (c.isEmpty) {
+          nEmpty += n;
+          continue;
+        }
+        if (full(c)) nFull += n;
+        const k = keyOf(c);
+        const l = byConns.get(k);
+        if (l) l.push(dg);
+        else byConns.set(k, [dg]);
+      }
+      // a workload alone in its class reaches itself on every port: listed with the destinations
+      // reached on every port, so that "every workload" reads true
+      const fullSet = byConns.get(fullKey);
+      if (selfOnly && fullSet) {
+        fullSet.push(selfOnly);
+        fullSet.sort((a, b) => (dPos.get(a) ?? 0) - (dPos.get(b) ?? 0));
+      }
+      if (byConns.size === 0) continue;
+      const targets = [...byConns];
+      const key = targets.map(([k, gs]) => `${k}\u0000${gs.map((g) => `${g.ns}/${g.ci}`).join(',')}`).join('\u0001');
+      const l = lines.get(key);
+      if (l) l.srcs.push(sg);
+      else lines.set(key, { srcs: [sg], targets });
+    }
+    return { pairsSeen, nFull, nEmpty, lines };
+  };
+  const counts = workloadPairCounts(engine, pairs, srcGroups, dstGroups, full);
   for (const s of srcOrder) {
     const sgs = srcNs.get(s) as Group[];
     const allowed: string[] = [];
@@ -216,49 +263,19 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
     for (const d of dstOrder) {
       if (s === OUTSIDE && d === OUTSIDE) continue;
       const dgs = dstNs.get(d) as Group[];
-      const dPos = new Map(dgs.map((g, i) => [g, i]));
-      // per source group: destination groups by the connections allowed
-      let pairsSeen = 0;
-      let nFull = 0;
-      let nEmpty = 0;
-      const lines = new Map<string, { srcs: Group[]; targets: Array<[string, Group[]]> }>();
-      for (const sg of sgs) {
-        const byConns = new Map<string, Group[]>();
-        let selfOnly: Group | undefined;
-        for (const dg of dgs) {
-          // a workload's traffic to itself is not a pair (members of one class in one namespace)
-          const self = sg.ci === dg.ci && sg.ns === dg.ns ? sg.members.filter((m) => dg.members.includes(m)).length : 0;
-          const n = sg.members.length * dg.members.length - self;
-          if (n === 0) {
-            selfOnly = dg;
-            continue;
-          }
-          pairsSeen += n;
-          const c = pairs.between(sg.ci, dg.ci);
-          if (c.isEmpty) {
-            nEmpty += n;
-            continue;
-          }
-          if (full(c)) nFull += n;
-          const k = keyOf(c);
-          const l = byConns.get(k);
-          if (l) l.push(dg);
-          else byConns.set(k, [dg]);
-        }
-        // a workload alone in its class reaches itself on every port: listed with the destinations
-        // reached on every port, so that "every workload" reads true
-        const fullSet = byConns.get(fullKey);
-        if (selfOnly && fullSet) {
-          fullSet.push(selfOnly);
-          fullSet.sort((a, b) => (dPos.get(a) ?? 0) - (dPos.get(b) ?? 0));
-        }
-        if (byConns.size === 0) continue;
-        const targets = [...byConns];
-        const key = targets.map(([k, gs]) => `${k}\u0000${gs.map((g) => `${g.ns}/${g.ci}`).join(',')}`).join('\u0001');
-        const l = lines.get(key);
-        if (l) l.srcs.push(sg);
-        else lines.set(key, { srcs: [sg], targets });
+      // between workloads, the counts first (class by class, skipping pairs no rule allows); every
+      // pair only where the namespace pair is neither all allowed nor all denied
+      const fast = s !== OUTSIDE && d !== OUTSIDE ? counts.get(s, d, sgs, dgs) : undefined;
+      if (fast && fast.total === 0) continue;
+      if (fast && fast.nonEmpty === 0) {
+        denied.push(d);
+        continue;
       }
+      if (fast && fast.full === fast.total) {
+        allowed.push(d);
+        continue;
+      }
+      const { pairsSeen, nFull, nEmpty, lines } = detailOf(sgs, dgs);
       if (pairsSeen === 0) continue;
       if (nFull === pairsSeen) allowed.push(d);
       else if (nEmpty === pairsSeen) denied.push(d);
@@ -307,4 +324,110 @@ function mergedRanges(eps: readonly Endpoint[]): string[] {
     else out.push(r);
   }
   return out.map(formatRange);
+}
+
+/**
+ * Per namespace pair, the number of workload pairs allowed something and allowed everything,
+ * without visiting pairs that no rule can allow: a source isolated for egress reaches only the
+ * destinations some egress rule of its policies matches; an egress-open source reaches every
+ * ingress-open destination fully, and of the ingress-isolated ones only those whose ingress rules
+ * match it. Totals exclude a workload's traffic to itself.
+ */
+function workloadPairCounts(
+  engine: PolicyEngine, pairs: ClassPairs, srcGroups: readonly Group[], dstGroups: readonly Group[], full: (c: ConnectionSet) => boolean,
+): { get(s: string, d: string, sgs: readonly Group[], dgs: readonly Group[]): { total: number; nonEmpty: number; full: number } } {
+  const nonEmpty = new Map<string, number>();
+  const fullN = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string, n: number): void => {
+    m.set(k, (m.get(k) ?? 0) + n);
+  };
+  const key = (s: string, d: string): string => `${s}\u0000${d}`;
+  const dstByKey = new Map(dstGroups.map((g) => [`${g.ns}\u0000${g.ci}`, g]));
+  const overlap = (sg: Group, dg: Group): number => {
+    if (sg.ns !== dg.ns || sg.ci !== dg.ci) return 0;
+    const set = new Set(dg.members);
+    return sg.members.filter((m) => set.has(m)).length;
+  };
+  const add = (sg: Group, dg: Group, c: ConnectionSet): void => {
+    if (c.isEmpty) return;
+    const n = sg.members.length * dg.members.length - overlap(sg, dg);
+    if (n === 0) return;
+    const k = key(sg.ns, dg.ns);
+    bump(nonEmpty, k, n);
+    if (full(c)) bump(fullN, k, n);
+  };
+  const isoOf = (g: Group): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } => {
+    const e = g.members[0];
+    return e && e.kind === 'workload' ? engine.isolation(e.workload) : { ingress: [], egress: [] };
+  };
+  // which groups a rule matches, by endpoint position
+  const groupsMatched = (groups: readonly Group[]) => {
+    const byIx = new Map<number, Group>();
+    for (const g of groups) for (const e of g.members) if (e.ix !== undefined) byIx.set(e.ix, g);
+    const cache = new Map<CompiledPolicy[] | readonly CompiledPolicy[], Set<Group>>();
+    return (policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress'): Set<Group> => {
+      let out = cache.get(policies);
+      if (out) return out;
+      out = new Set();
+      for (const p of policies) {
+        for (const r of p[dir]) {
+          if (r.peers === 'all') {
+            for (const g of groups) out.add(g);
+            continue;
+          }
+          const arr = engine.ruleMatchVector(r, p.namespace);
+          for (const [ix, g] of byIx) if (arr[ix] !== 0) out.add(g);
+        }
+      }
+      cache.set(policies, out);
+      return out;
+    };
+  };
+  const dstMatched = groupsMatched(dstGroups);
+  const srcMatched = groupsMatched(srcGroups);
+  // ingress-open destinations per namespace; ingress-isolated ones by their policies
+  const openMembers = new Map<string, number>();
+  const byIngress = new Map<readonly CompiledPolicy[], Group[]>();
+  for (const dg of dstGroups) {
+    const l = isoOf(dg).ingress;
+    if (l.length === 0) bump(openMembers, dg.ns, dg.members.length);
+    else {
+      const gs = byIngress.get(l);
+      if (gs) gs.push(dg);
+      else byIngress.set(l, [dg]);
+    }
+  }
+  const admits = new Map<Group, Array<readonly CompiledPolicy[]>>();
+  for (const l of byIngress.keys()) {
+    for (const sg of srcMatched(l, 'ingress')) {
+      const ls = admits.get(sg);
+      if (ls) ls.push(l);
+      else admits.set(sg, [l]);
+    }
+  }
+  for (const sg of srcGroups) {
+    const e = isoOf(sg).egress;
+    if (e.length > 0) {
+      for (const dg of dstMatched(e, 'egress')) add(sg, dg, pairs.between(sg.ci, dg.ci));
+      continue;
+    }
+    for (const [ns, n] of openMembers) {
+      const own = dstByKey.get(`${sg.ns}\u0000${sg.ci}`);
+      const self = ns === sg.ns && own && isoOf(own).ingress.length === 0 ? overlap(sg, own) : 0;
+      const m = sg.members.length * n - self;
+      if (m === 0) continue;
+      bump(nonEmpty, key(sg.ns, ns), m);
+      bump(fullN, key(sg.ns, ns), m);
+    }
+    for (const l of admits.get(sg) ?? []) for (const dg of byIngress.get(l) ?? []) add(sg, dg, pairs.between(sg.ci, dg.ci));
+  }
+  return {
+    get(s, d, sgs, dgs) {
+      const ns = sgs.reduce((n, g) => n + g.members.length, 0);
+      const nd = dgs.reduce((n, g) => n + g.members.length, 0);
+      let self = 0;
+      if (s === d) for (const sg of sgs) for (const dg of dgs) self += overlap(sg, dg);
+      return { total: ns * nd - self, nonEmpty: nonEmpty.get(key(s, d)) ?? 0, full: fullN.get(key(s, d)) ?? 0 };
+    },
+  };
 }

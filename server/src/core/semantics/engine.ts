@@ -94,6 +94,11 @@ export class PolicyEngine {
     return (this.classesCache ??= workloadClasses(this.index.workloads, this.selection));
   }
 
+  /** Classes of some workloads only (a partition of a subset is as valid: signatures are per workload). */
+  classesOf(workloads: readonly Workload[]): WorkloadClasses {
+    return workloadClasses(workloads, this.selection);
+  }
+
   // ---- endpoints and external ranges (endpoints.ts) ----
 
   /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
@@ -229,6 +234,16 @@ export class PolicyEngine {
       m.set(ns, ok);
     }
     return ok;
+  }
+
+  /** A rule's matches over `endpoints()` by position (0 no, 1 yes, 2 only through a pod IP; cached). */
+  ruleMatchVector(r: CompiledRule, policyNs: string): Uint8Array {
+    let arr = this.matchCache.get(r);
+    if (!arr) {
+      arr = this.matchVector(r, policyNs);
+      this.matchCache.set(r, arr);
+    }
+    return arr;
   }
 
   /** `ruleMatchesPeer` as a number (0 no, 1 yes, 2 only through a pod IP), without allocating. */

@@ -63,7 +63,9 @@ export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { en
     srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
     dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
   }
-  const pairs = new ClassPairs(engine, q.port);
+  // a view of some namespaces groups only their workloads
+  const scoped = nss ? engine.classesOf(engine.index.workloads.filter((w) => nss.has(w.namespace))) : undefined;
+  const pairs = new ClassPairs(engine, q.port, scoped);
   function* rows(): Generator<ReachEntry[]> {
     const dix = dsts.map((e) => pairs.ix(e));
     for (const src of srcs) {
@@ -108,8 +110,8 @@ export class ClassPairs {
   ] as const;
   private readonly meets = new Map<ConnectionSet, Map<ConnectionSet, ConnectionSet>>();
 
-  constructor(private readonly engine: PolicyEngine, private readonly port?: ReachQuery['port']) {
-    this.classes = engine.classes();
+  constructor(private readonly engine: PolicyEngine, private readonly port?: ReachQuery['port'], classes?: WorkloadClasses) {
+    this.classes = classes ?? engine.classes();
     this.open = port ? ConnectionSet.ALL.restrict(port.protocol, port.port) : ConnectionSet.ALL;
   }
 
