@@ -321,8 +321,9 @@ function errorMessage(e: unknown): string {
 
 export function registerSerializer(context: vscode.ExtensionContext, server: Server): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-    async deserializeWebviewPanel(panel, state) {
+    deserializeWebviewPanel(panel, state) {
       ReachabilityPanel.revive(panel, context, server, state);
+      return Promise.resolve();
     },
   });
 }

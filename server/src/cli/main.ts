@@ -21,7 +21,7 @@ endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
 Exit codes: 0 ok; 1 findings at or above --fail-on (check) or connection denied (explain); 2 usage or I/O error.
 `;
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(HELP);
@@ -45,13 +45,10 @@ async function main(argv: string[]): Promise<number> {
 
 // exitCode, not process.exit(): output to a pipe is written asynchronously, and exiting at once
 // would cut a long listing short
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
-    else process.stderr.write(`netpol-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e: unknown) {
+  if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
+  else process.stderr.write(`netpol-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 2;
+}

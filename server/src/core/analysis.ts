@@ -151,11 +151,11 @@ export class Analysis {
 
   private featureContext(opts: FeatureOptions): FeatureContext {
     if (!opts.indexing) return this;
-    const analysis = this;
+    const engine = (): PolicyEngine => this.engine;
     return {
       index: this.index, settings: this.settings, indexing: opts.indexing,
       get engine() {
-        return analysis.engine; // built only if a part of the answer needs it
+        return engine(); // built only if a part of the answer needs it
       },
     };
   }

@@ -1,4 +1,4 @@
-import { coverageNotes, explainText } from '../../core/index';
+import { coverageNotes, explainText, type SourceRef } from '../../core/index';
 import { UsageError } from '../load';
 import { refLocation } from '../locations';
 import { parseArgs } from '../args';
@@ -16,7 +16,7 @@ export function runExplain(argv: readonly string[]): number {
   const loc = refLocation(analysis);
   const notes = coverageNotes(analysis.index);
   if (format === 'json') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
-  if (format === 'json') process.stdout.write(JSON.stringify(r.explanation, (k, v) => (k === 'ref' ? loc(v) : v), 2) + '\n');
+  if (format === 'json') process.stdout.write(JSON.stringify(r.explanation, (k, v: unknown) => (k === 'ref' ? loc(v as SourceRef) : v), 2) + '\n');
   else if (format === 'text') process.stdout.write(explainText(r.explanation, loc, notes));
   else throw new UsageError(`unknown format "${format}"; expected text or json`);
   return r.explanation.allowed ? 0 : 1;

@@ -76,7 +76,8 @@ export function defineCheck<const M extends CodeMeta>(meta: M, run: (ctx: CheckC
         const severity = r.severity ?? meta.defaultSeverity;
         // the types forbid both; a cast or a spread of foreign data would still get here
         if (!allowed.has(severity)) throw new Error(`${meta.code} reported severity ${severity}, which its definition does not declare`);
-        for (const f of r.fixes ?? []) {
+        const fixes: readonly FixSpec[] = r.fixes ?? [];
+        for (const f of fixes) {
           if (!offered.has(f.kind)) throw new Error(`${meta.code} offered fix kind ${f.kind}, which its definition does not declare`);
         }
         out.push({ ...r, code: meta.code, severity });
