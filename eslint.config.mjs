@@ -112,6 +112,9 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   { files: ['test/e2e/**/*.js'], languageOptions: { globals: { ...globals.mocha } } },
+  // Copied unchanged from the team's shared inputs (its Provenance paragraph), so it is not edited
+  // to please a rule: its one finding is a harmless `idx++` on the last chunk name.
+  { files: ['bench/gen-workspace.mjs'], rules: { 'no-useless-assignment': 'off' } },
   // Functions handed to page.evaluate() run in the page.
   {
     files: ['test/webview/**/*.js', 'test/e2e/**/*.js'],

@@ -26,7 +26,7 @@ function files(d, out = []) {
 const list = files(dir).sort();
 const t0 = performance.now();
 const changes = list.map((f) => ({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') }));
-let info = '';
+let info;
 let ms;
 if (phase === 'floor') {
   const keep = changes.map((c) => parseAllDocuments(c.text));
