@@ -118,9 +118,9 @@ function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
     }
     if (low.get(v) !== index.get(v)) return;
     const scc: string[] = [];
-    let w: string | undefined;
+    let w: string;
     do {
-      w = stack.pop() as string;
+      w = stack.pop() as string; // v is on the stack, below w
       onStack.delete(w);
       scc.push(w);
     } while (w !== v);

@@ -38,9 +38,9 @@ function section(code: string): string | undefined {
 }
 
 describe('tidy: every registered check', () => {
-  it('lives in checks/<code>.ts, and every module there is a check or a listed support module', () => {
+  it('lives in checks/<code>.ts, and every module there is a check or a listed support module', async () => {
     for (const c of ALL_CHECKS) {
-      const mod = require(join(CHECKS_OUT, `${c.code}.js`)) as Record<string, unknown>;
+      const mod = (await import(join(CHECKS_OUT, `${c.code}.js`))) as Record<string, unknown>;
       assert.ok(Object.values(mod).includes(c), `checks/${c.code}.ts does not export the check registered as ${c.code}`);
     }
     const codes = new Set(ALL_CHECKS.map((c) => c.code));

@@ -80,7 +80,7 @@ describe("go-yaml's leniencies", () => {
     it(name, () => {
       const r = readDocuments(text);
       assert.equal(r.lenient.size, 1);
-      assert.deepEqual(r.docs.map((d) => d.toJS()), [data]);
+      assert.deepEqual(r.docs.map((d): unknown => d.toJS()), [data]);
       spansHold(text, r.docs);
     });
   }

@@ -1,11 +1,16 @@
 /** Unit tests of the engine's parts: IP sets, connection sets with provenance, lowering, explain. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IpRangeSet, formatRange, parseCidr, parseIp, parseRange } from '../../server/src/core/semantics/ip-set';
 import { ConnectionSet, formatConns } from '../../server/src/core/semantics/port-set';
 import { EndpointSpace, externalRanges } from '../../server/src/core/semantics/endpoints';
 import { NO_POLICIES, PolicySelection } from '../../server/src/core/semantics/selection';
-import { analyseTexts } from '../support/load';
+import { analyseTexts, analyseTree } from '../support/load';
+import { loadSemanticsFixtures } from '../support/semantics-fixtures';
 
 test('ip-set: IPv4 and IPv6 parsing, canonical networks, formatting', () => {
   assert.equal(parseIp('10.0.0.256'), undefined);
@@ -160,13 +165,7 @@ test('settings: a severity for workload-not-isolated turns it on; off keeps it o
   assert.equal(dflt.findings().filter((f) => f.code === 'workload-not-isolated').length, 0);
 });
 
-test('reachability rows (shared egress rows, ingress columns) equal the pair-by-pair verdicts', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { analyseTree } = await import('../support/load');
-  const { loadSemanticsFixtures } = await import('../support/semantics-fixtures');
+test('reachability rows (shared egress rows, ingress columns) equal the pair-by-pair verdicts', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'netpol-lens-rows-')), 'ws');
   const gen = join(__dirname, '..', '..', '..', 'bench', 'gen-workspace.mjs');
   const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', '8', '--workloads', '120', '--policies', '60', '--seed', '11', '--quiet']);

@@ -38,7 +38,7 @@ test('seed: one egress-allows-all each for np-layer1 and np-layer2, missing-dns-
 test('seed: with the role labels removed, every namespaceSelector matches nothing, with a kubernetes.io/metadata.name fix', () => {
   const texts = seedTexts();
   for (const [uri, text] of texts) {
-    if (uri.endsWith('/namespace.yaml')) texts.set(uri, text.replace(/\n  labels:\n    role: layer\d\n?/, '\n'));
+    if (uri.endsWith('/namespace.yaml')) texts.set(uri, text.replace(/\n {2}labels:\n {4}role: layer\d\n?/, '\n'));
   }
   const a = analyse(texts);
   const found = a.findings().filter((f) => f.code === 'namespace-selector-matches-nothing');

@@ -24,7 +24,7 @@ describe('transports and minimal clients', () => {
     const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     conn.listen();
     try {
-      const init = await withTimeout(conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }), TIMEOUT, 'initialize') as InitializeResult;
+      const init = await withTimeout(conn.sendRequest<InitializeResult>('initialize', { processId: process.pid, rootUri: null, capabilities: {} }), TIMEOUT, 'initialize');
       assert.equal(init.serverInfo?.name, 'netpol-lens');
       await conn.sendNotification('initialized', {});
       await withTimeout(conn.sendRequest('shutdown'), TIMEOUT, 'shutdown');

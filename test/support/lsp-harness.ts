@@ -123,14 +123,14 @@ export class LspClient {
     client.wire();
     conn.listen();
     const folders = (opts.folders ?? []).map((p) => ({ uri: pathToFileURL(p).href, name: p.split(/[\\/]/).pop() ?? p }));
-    const init = (await withTimeout(conn.sendRequest('initialize', {
+    const init = await withTimeout(conn.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: folders[0]?.uri ?? null,
       workspaceFolders: folders.length > 0 ? folders : null,
       capabilities: opts.capabilities ?? fullCapabilities(),
       clientInfo: { name: 'netpol-lens-test-harness' },
       ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
-    }), TIMEOUT, 'initialize result')) as InitializeResult;
+    }), TIMEOUT, 'initialize result');
     await conn.sendNotification('initialized', {});
     return { client, init };
   }
@@ -190,7 +190,7 @@ export class LspClient {
         reject(new Error(`timed out after ${opts.timeout ?? TIMEOUT} ms waiting for ${what}\n${this.describe()}`));
       }, opts.timeout ?? TIMEOUT);
       const listener: Listener = (r) => {
-        let ok = false;
+        let ok: boolean;
         try {
           ok = pred(r);
         } catch {
@@ -278,7 +278,7 @@ export class LspClient {
   }
 
   request<R>(method: string, params: unknown, timeout = TIMEOUT): Promise<R> {
-    return withTimeout(this.conn.sendRequest(method, params) as Promise<R>, timeout, method);
+    return withTimeout(this.conn.sendRequest<R>(method, params), timeout, method);
   }
 
   notify(method: string, params: unknown): Promise<void> {

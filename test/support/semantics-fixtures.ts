@@ -67,7 +67,7 @@ export function parseFixture(name: string, raw: string): SemanticsFixture {
       const port = parsePort(m[3] as string);
       expectations.push({ line: i + 1, kind: 'verdict', src: m[1] as string, dst: m[2] as string, ...(port ? { port } : {}), allow: m[4] === 'allow' });
     } else if ((m = /^# conns (\S+) -> (\S+) (.+?)\s*$/.exec(l))) {
-      expectations.push({ line: i + 1, kind: 'conns', src: m[1] as string, dst: m[2] as string, conns: m[3] as string });
+      expectations.push({ line: i + 1, kind: 'conns', src: m[1] as string, dst: m[2] as string, conns: m[3] });
     } else if ((m = /^# matrix (\S+)\s*$/.exec(l))) {
       matrix = { port: m[1] as string, cols: [] };
     } else if (matrix && (m = /^#\s{5,}(.+)$/.exec(l)) && matrix.cols.length === 0) {
