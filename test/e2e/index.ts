@@ -28,7 +28,7 @@ export function run(): Promise<void> {
     } catch (e) {
       console.error(e);
       console.log('0 passed, 1 failed');
-      reject(e);
+      reject(e instanceof Error ? e : new Error(String(e)));
     }
   });
 }

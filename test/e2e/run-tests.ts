@@ -231,9 +231,9 @@ async function stopCodeServer(cs: ChildProcess | undefined): Promise<void> {
 
 let current: ChildProcess | undefined; // the code-server of the run in progress, for Ctrl+C
 for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.once(sig, async () => {
-    await stopCodeServer(current);
-    process.exit(130);
+  process.once(sig, () => {
+    const leave = (): never => process.exit(130);
+    stopCodeServer(current).then(leave, leave);
   });
 }
 
@@ -311,7 +311,7 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
     if (m) summary = { passed: Number(m[1]), failed: Number(m[2]) };
     else console.log(line);
   };
-  let exitCode = 2;
+  let exitCode: number;
   let browser: Awaited<ReturnType<BrowserType['launch']>> | undefined;
   try {
     const up = await waitUntil(() => healthy(port), { timeoutMs: 30000, giveUp: () => cs.exitCode !== null });
@@ -326,7 +326,8 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
     const done = new Promise<number>((r) => (resolveDone = r));
     await page.exposeFunction('codeAutomationExit', (code: unknown) => resolveDone(Number(code)));
     await page.exposeFunction('codeAutomationLog', (_type: unknown, a: unknown) => {
-      const text = util.format(...(Array.isArray(a) ? a : [a]));
+      const args: unknown[] = Array.isArray(a) ? a : [a];
+      const text = util.format(...args);
       for (const line of text.split('\n')) if (VERBOSE || !NOISE.test(line) || /test[\\/]e2e[\\/]/.test(line)) print(line);
     });
     page.on('crash', () => resolveDone(2));
@@ -381,7 +382,7 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   checkPrerequisites(o);
   let chromium: BrowserType | undefined;
   try {
-    ({ chromium } = require('playwright-core') as typeof import('playwright-core'));
+    ({ chromium } = await import('playwright-core'));
   } catch {
     fail(2, 'playwright-core is not installed (npm ci).');
   }
@@ -389,7 +390,7 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   let failed = 0;
   let exitCode = 0;
   for (const [i, run] of o.runs.entries()) {
-    const r = await runOnce(o, run, i, chromium as BrowserType);
+    const r = await runOnce(o, run, i, chromium);
     passed += r.summary?.passed ?? 0;
     failed += r.summary?.failed ?? (r.exitCode === 0 ? 0 : 1);
     // harness errors and timeouts (2, 124) win over test failures (1)
@@ -398,4 +399,7 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   log(`exit code ${exitCode} (${((Date.now() - T0) / 1000).toFixed(1)} s)`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(exitCode);
-})();
+})().catch((e: unknown) => {
+  console.error(e);
+  fail(2, 'the harness failed');
+});

@@ -194,8 +194,8 @@ describe('injection grammar', () => {
   it('adds NetworkPolicy scopes and leaves every other YAML token as it was', async () => {
     assert.ok(fs.existsSync(VSCODE), `code-server is not installed (${VSCODE}): run "npm run setup:e2e"`);
     // code-server's copies (untyped here: they are not dependencies of this package)
-    const tm = require(path.join(VSCODE, 'node_modules/vscode-textmate')) as TextMate;
-    const onig = require(path.join(VSCODE, 'node_modules/vscode-oniguruma')) as Oniguruma;
+    const tm = (await import(path.join(VSCODE, 'node_modules/vscode-textmate'))) as TextMate;
+    const onig = (await import(path.join(VSCODE, 'node_modules/vscode-oniguruma'))) as Oniguruma;
     await onig.loadWASM(fs.readFileSync(path.join(VSCODE, 'node_modules/vscode-oniguruma/release/onig.wasm')).buffer);
     const syntaxes = path.join(VSCODE, 'extensions/yaml/syntaxes');
     const yamlFiles: Record<string, string> = {
@@ -206,15 +206,16 @@ describe('injection grammar', () => {
       'source.yaml.1.0': 'yaml-1.0.tmLanguage.json',
       'source.yaml.embedded': 'yaml-embedded.tmLanguage.json',
     };
+    const rawGrammar = (scope: string): unknown => {
+      const file = yamlFiles[scope];
+      if (file) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), file);
+      if (scope === 'netpol.injection') return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
+      return null;
+    };
     const registry = (withInjection: boolean): TmRegistry =>
       new tm.Registry({
         onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new onig.OnigScanner(s), createOnigString: (s: string) => new onig.OnigString(s) }),
-        loadGrammar: async (scope: string) => {
-          const file = yamlFiles[scope];
-          if (file) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), file);
-          if (scope === 'netpol.injection') return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
-          return null;
-        },
+        loadGrammar: (scope: string) => Promise.resolve(rawGrammar(scope)),
         getInjections: (scope: string) => (withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined),
       });
     const tokenize = async (withInjection: boolean, text: string): Promise<Array<{ text: string; scopes: string[] }>> => {

@@ -4,6 +4,7 @@
 // view posts and keeps its state; the test plays the extension host with `send()`.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { HostToWebview, ViewState, WebviewToHost } from '../../server/src/protocol/webview';
@@ -92,8 +93,12 @@ export function loadBundle<T>(entry: string, vscode?: unknown): T {
   const out = esbuild.buildSync({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent', external: ['vscode'] });
   const text = out.outputFiles[0]?.text ?? '';
   const m: { exports: Record<string, unknown> } = { exports: {} };
+  // the bundle's own require calls: node built-ins (everything else is bundled) and vscode
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS loader's require, of ids known only at run time
   const req = (id: string): unknown => (id === 'vscode' ? vscode : require(id));
-  new Function('module', 'exports', 'require', text)(m, m.exports, req);
+  const run = vm.compileFunction(text, ['module', 'exports', 'require'], { filename: path.join(ROOT, entry) }) as (
+    module: { exports: Record<string, unknown> }, exports: Record<string, unknown>, require: (id: string) => unknown) => void;
+  run(m, m.exports, req);
   return m.exports as T;
 }
 
@@ -198,7 +203,7 @@ export async function openView(browser: Browser, { state, viewport = { width: 12
   const view: View = {
     page,
     problems,
-    posted: posted as View['posted'],
+    posted,
     async send(message) {
       // The view's own listener was added first, so ours runs once it has handled the message.
       await page.evaluate(
@@ -233,7 +238,7 @@ export async function openView(browser: Browser, { state, viewport = { width: 12
     },
     state: () => page.evaluate(() => window.__state),
     close: () => context.close(),
-  } as View;
+  };
   return view;
 }
 

@@ -87,9 +87,9 @@ function fakeServer() {
   const requests: Request[] = [];
   return {
     requests,
-    async request(method: string, params: Record<string, unknown>) {
+    request(method: string, params: Record<string, unknown>) {
       requests.push({ method, params: JSON.parse(JSON.stringify(params)) as Record<string, unknown> });
-      return { version: 1, endpoints: [], connections: [], counts: { policies: 0, workloads: 0, namespaces: 0, files: 0 } };
+      return Promise.resolve({ version: 1, endpoints: [], connections: [], counts: { policies: 0, workloads: 0, namespaces: 0, files: 0 } });
     },
     onStatus: () => ({ dispose() {} }),
     onState: () => ({ dispose() {} }),

@@ -71,7 +71,7 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const fix = actions.find((a) => a.title.startsWith('Allow DNS egress'));
     assert.ok(fix, `no "Allow DNS egress" action among ${JSON.stringify(titles)}`);
     if (fix.edit) assert.ok(await vscode.workspace.applyEdit(fix.edit), 'the edit did not apply');
-    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+    if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
     const text = np3.getText();
     assert.match(text, /kube-dns/);
     assert.match(text, /53/);
@@ -158,7 +158,7 @@ describe('netpol-lens in VS Code (seed example)', function () {
     const commands = lenses.flatMap((l) => (l.command ? [l.command.command] : []));
     const show = lenses.find((l) => l.command?.command === 'netpolLens.showReachability' && l.command.arguments?.length)?.command;
     assert.ok(show, `no "Show reachability" lens with a policy argument among ${JSON.stringify(commands)}`);
-    const args = show.arguments ?? [];
+    const args: unknown[] = show.arguments ?? [];
     assert.deepEqual({ ...(args[0] as object), uri: undefined }, { uri: undefined, name: 'np-layer3', namespace: 'layer3' });
     // every lens command is one this client has
     const known = new Set(await vscode.commands.getCommands(true));

@@ -38,6 +38,10 @@ export interface WaitOptions {
   intervalMs?: number;
 }
 
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 /**
  * Resolves with the first truthy value of `check()`, re-evaluated whenever one of `events` fires
  * (and at a short interval as a fallback for state with no event); rejects after `timeoutMs` with
@@ -66,10 +70,10 @@ export function waitFor<T>(
         const reason = failFast();
         if (reason) throw new Error(`gave up waiting for ${label}: ${reason}`);
         const v = check();
-        if (v instanceof Promise) v.then((r) => r && finish(() => resolve(r)), (e: unknown) => finish(() => reject(e)));
+        if (v instanceof Promise) v.then((r) => r && finish(() => resolve(r)), (e: unknown) => finish(() => reject(asError(e))));
         else if (v) finish(() => resolve(v));
       } catch (e) {
-        finish(() => reject(e));
+        finish(() => reject(asError(e)));
       }
     };
     const timer = setTimeout(() => {
