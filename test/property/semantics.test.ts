@@ -190,6 +190,37 @@ describe('properties of the semantics', () => {
       assert.equal(listed, entries.size, `every listed pair is a pair of distinct endpoints, not both external${where()}`);
     }), params(60, 4));
   });
+
+  it('every listing (externals per direction or none, a port, some namespaces, one source or destination) is the engine\'s pair on each pair it covers', () => {
+    const arb = fc.tuple(workspaceArb, fc.nat(), fc.constantFrom<true | false | 'per-direction'>(true, false, 'per-direction'),
+      fc.option(fc.constantFrom<{ port: number; protocol: Protocol }>({ port: 80, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }), { nil: undefined }),
+      fc.option(fc.subarray(['a', 'b', 'c']), { nil: undefined }), fc.constantFrom('none', 'from', 'to'));
+    fc.assert(fc.property(arb, ([ws, pick, externals, port, namespaces, end]) => {
+      const files = toFiles(docs(ws));
+      const a = analyse(files);
+      const e = a.engine;
+      const inScope = (x: Endpoint): boolean => !namespaces || x.kind !== 'workload' || namespaces.includes(x.workload.namespace);
+      const workloads = e.workloadEndpoints().filter(inScope);
+      let from: readonly Endpoint[] = externals === 'per-direction' ? [...workloads, ...e.directionalExternals('ingress')] : externals ? e.endpoints().filter(inScope) : workloads;
+      let to: readonly Endpoint[] = externals === 'per-direction' ? [...workloads, ...e.directionalExternals('egress')] : from;
+      const one = end === 'none' ? undefined : (end === 'from' ? from : to)[pick % Math.max(1, (end === 'from' ? from : to).length)]?.id;
+      if (end === 'from') from = from.filter((x) => x.id === one);
+      if (end === 'to') to = to.filter((x) => x.id === one);
+      const want: string[] = [];
+      for (const src of from) {
+        for (const dst of to) {
+          if (src.id === dst.id || (src.kind === 'external' && dst.kind === 'external')) continue;
+          let conns = e.pair(src, dst).conns;
+          if (port) conns = conns.restrict(port.protocol, port.port);
+          if (!conns.isEmpty) want.push(`${src.id} -> ${dst.id}: ${JSON.stringify(conns.toConns())}`);
+        }
+      }
+      const q = { externals, ...(port ? { port } : {}), ...(namespaces ? { namespaces: new Set(namespaces) } : {}), ...(end === 'from' && one ? { from: one } : {}), ...(end === 'to' && one ? { to: one } : {}) };
+      if (end !== 'none' && !one) return;
+      const got = a.reachability(q).entries.map((x) => `${x.src.id} -> ${x.dst.id}: ${JSON.stringify(x.conns.toConns())}`);
+      assert.deepEqual([...got].sort(), want.sort(), `the listing ${JSON.stringify({ ...q, namespaces })} is not the pairs' egress ∩ ingress\n${show(files)}`);
+    }), params(80, 5));
+  });
 });
 
 // ---- reordering -----------------------------------------------------------------------------------
