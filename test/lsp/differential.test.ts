@@ -239,10 +239,15 @@ async function sequence(initial: ReadonlyArray<{ folder: string; rel: string; te
 describe('the server against a fresh check, step by step', () => {
   it(`${PARALLEL * RUNS * STEPS} random steps of edits, disk changes, settings and folders`, async () => {
     const counter = { steps: 0, codes: new Set<string>() };
-    await Promise.all(Array.from({ length: PARALLEL }, (_x, k) => fc.assert(
-      fc.asyncProperty(initialArb, fc.array(opArb(CODES), { minLength: STEPS, maxLength: STEPS }), (initial, ops) => sequence(initial, ops, counter)),
-      { seed: SEED + 100 * k, numRuns: RUNS, endOnFailure: process.env.FUZZ_NO_SHRINK === '1' },
-    )));
+    const property = fc.asyncProperty(initialArb, fc.array(opArb(CODES), { minLength: STEPS, maxLength: STEPS }), (initial, ops) => sequence(initial, ops, counter));
+    // FUZZ_REPLAY=<seed>:<path> replays one reported case (fast-check's seed and path)
+    const replay = process.env.FUZZ_REPLAY?.split(':');
+    if (replay) {
+      await fc.assert(property, { seed: Number(replay[0]), path: replay[1], endOnFailure: true, includeErrorInReport: true });
+      return;
+    }
+    await Promise.all(Array.from({ length: PARALLEL }, (_x, k) => fc.assert(property,
+      { seed: SEED + 100 * k, numRuns: RUNS, endOnFailure: process.env.FUZZ_NO_SHRINK === '1', includeErrorInReport: true })));
     assert.ok(counter.steps >= PARALLEL * RUNS * STEPS, `${counter.steps} steps ran`);
     for (const code of ['empty-file', 'yaml-syntax-error', 'helm-template', 'duplicate-policy', 'invalid-selector']) {
       assert.ok(counter.codes.has(code), `the sequences produced ${code} (${[...counter.codes].join(', ')})`);

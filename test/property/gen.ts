@@ -15,7 +15,7 @@ const FACTOR = Math.max(1, Number(process.env.FUZZ_RUNS ?? '1') || 1);
 
 /** fast-check parameters: a fixed seed and `base × FUZZ_RUNS` cases; the report gives the seed and the shrunk case. */
 export function params(base: number, salt: number): fc.Parameters<unknown> {
-  return { seed: SEED + salt, numRuns: base * FACTOR, endOnFailure: false };
+  return { seed: SEED + salt, numRuns: base * FACTOR, includeErrorInReport: true };
 }
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
