@@ -243,3 +243,27 @@ test('endpoints: external ranges cut at every ipBlock boundary, coarser per dire
   assert.equal(space.resolve('nope/x[Deployment]'), undefined);
   assert.deepEqual(a.engine.endpoints().map((e) => e.id), space.all().map((e) => e.id));
 });
+
+test('address families: an ipBlock matches a peer only by an address of a family both ends have, and explain names it', async () => {
+  const { loadSemanticsFixtures } = await import('../support/semantics-fixtures');
+  const fx = loadSemanticsFixtures().find((f) => f.name.startsWith('39-'));
+  assert.ok(fx);
+  const a = analyseTexts({ [fx.name]: fx.text });
+  const listed = new Map(a.reachability().entries.map((e) => [`${e.src.id} ${e.dst.id}`, formatConns(e.conns.toConns())]));
+  // single-stack IPv4 → dual-stack: the IPv6 ipBlock (all ports) does not count, the IPv4 one (443) does
+  assert.equal(listed.get('v4/a[Pod] ds/b[Pod]'), 'TCP 443');
+  assert.equal(listed.get('v4/a[Pod] v6/a[Pod]'), undefined);
+  assert.equal(listed.get('ds/d[Pod] ds/c[Pod]'), 'TCP 9090');
+  const r = a.explain('v4/a[Pod]', 'ds/b[Pod]', { port: 443, protocol: 'TCP' });
+  assert.ok(r.ok);
+  const notes = r.explanation.notes.join('\n');
+  assert.match(notes, /matched ds\/b\[Pod\] by its address 10\.0\.1\.2 \(status\.podIP\)/);
+  assert.match(notes, /only IPv4 in common: ipBlocks are matched against their IPv4 addresses \(10\.0\.0\.1, 10\.0\.1\.2\) only/);
+  assert.doesNotMatch(notes, /fd00::1:2/);
+  const v6 = a.explain('ds/b[Pod]', 'ds/c[Pod]', { port: 9090, protocol: 'TCP' });
+  assert.ok(v6.ok && v6.explanation.allowed);
+  assert.match(v6.explanation.notes.join('\n'), /matched ds\/b\[Pod\] by its address fd00::1:2 \(status\.podIPs\)/);
+  const split = a.explain('ds/d[Pod]', 'ds/c[Pod]');
+  assert.ok(split.ok);
+  assert.match(split.explanation.notes.join('\n'), /Over IPv4 the policies allow nothing; over IPv6 TCP 9090\./);
+});

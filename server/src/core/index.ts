@@ -27,6 +27,7 @@ export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, is
 export { reachJson, reachCsv, reachDot, reachTable, reachSummary, connsWords, type ReachListing, type SummaryQuery } from './render/reach';
 export { explainText } from './render/explain-text';
 export { coverageNotes } from './render/coverage';
-export type { PolicyEngine } from './semantics/engine';
+export type { PolicyEngine, SideResult } from './semantics/engine';
+export { meetSides } from './semantics/engine';
 export type { ReachView, ReachViewCounts, ReachViewEndpoint, ReachViewLimit, ReachViewQuery } from './view/reachability';
 export { findingsText, findingsJson, findingsSarif, docsUrl, DOCS_BASE, type PlacedFinding } from './render/findings';

@@ -9,7 +9,10 @@
  * of the source's policies), and its named ports (resolved by both sides' port entries). The
  * signature of a workload is exactly that, read from the compiled policies:
  *   - its isolating policies per direction (the interned lists of `PolicySelection.isolation`);
- *   - per rule with peers, whether the rule matches it, and whether only through a pod IP (ipBlock);
+ *   - per rule with peers, whether the rule matches it, and whether only through a pod IP (ipBlock),
+ *     with the address families of the IPs it matched;
+ *   - where some rule has an ipBlock, the address families of its known IPs (a connection uses one
+ *     family end to end, so they decide which addresses count: ARCHITECTURE.md);
  *   - per named port that some rule names (name and protocol), the numbers it resolves to on it.
  * Workloads with equal signatures are interchangeable in every rule, on either side of a pair, so
  * the verdict between two distinct members of one class is the class's own pair `(rep, rep)`.
@@ -17,7 +20,7 @@
  */
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
-import { peerMatches, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import { endpointFamilies, peerMatches, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
 import type { PolicySelection } from './selection';
 
 export interface WorkloadClass {
@@ -66,6 +69,7 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const nsMatch = new Map<unknown, Map<string, boolean>>();
   const namedPorts = new Set<string>();
   let ruleNo = 0;
+  let ipBlocks = false;
   const val = new Uint8Array(n);
   const touched: number[] = [];
   const visit = (p: CompiledPolicy, r: CompiledRule): void => {
@@ -77,18 +81,21 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
     }
     const k = ruleNo++;
     if (r.peers === 'all') return;
-    const mark = (w: Workload, viaIp: boolean): void => {
+    // 1: matched by a selector; else the families of the pod IPs an ipBlock matched, shifted by one
+    const mark = (w: Workload, v: number): void => {
       const i = pos.get(w) as number;
-      const v = viaIp ? 2 : 1;
       if (val[i] === 0) touched.push(i);
-      if (val[i] === 0 || v === 1) val[i] = v;
+      if (val[i] !== 1) val[i] = v === 1 ? 1 : (val[i] as number) | v;
     };
     for (const pm of r.peers) {
       if (pm.kind === 'none') continue;
       if (pm.kind === 'ipBlock') {
         for (const w of withIps) {
           const m = peerMatches(pm, p.namespace, { kind: 'workload', id: w.id, workload: w }, selection);
-          if (m.match) mark(w, m.viaIp === true);
+          if (m.match) {
+            ipBlocks = true;
+            mark(w, m.viaIp ? (m.families ?? 0) << 1 : 1);
+          }
         }
         continue;
       }
@@ -112,15 +119,18 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
         }
         nss = out;
       }
-      for (const ns of nss) for (const w of byNs.get(ns) ?? []) if (pm.pods.matches(w.labels)) mark(w, false);
+      for (const ns of nss) for (const w of byNs.get(ns) ?? []) if (pm.pods.matches(w.labels)) mark(w, 1);
     }
     for (const i of touched) {
-      parts[i]?.push(`${k}${val[i] === 2 ? '~' : ''}`);
+      parts[i]?.push(`${k}${val[i] === 1 ? '' : `~${val[i]}`}`);
       val[i] = 0;
     }
     touched.length = 0;
   };
   for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
+
+  // the families of the known IPs, where some ipBlock matched a pod
+  if (ipBlocks) workloads.forEach((w, i) => parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w })}`));
 
   // named ports some rule names, as resolved on each workload
   if (namedPorts.size > 0) {

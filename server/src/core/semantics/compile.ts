@@ -128,10 +128,38 @@ export type Endpoint = (
   readonly ix?: number;
 };
 
-/** Does a peer match an endpoint? `viaIp` is set when an ipBlock matched a pod by its known IP. */
+/**
+ * Address families as bits (1 IPv4, 2 IPv6). A connection uses one family end to end, so an ipBlock
+ * matches a pod only by an address of a family the connection can use (semantics.md, ARCHITECTURE.md).
+ */
+export type FamilyMask = number;
+export const ANY_FAMILY: FamilyMask = 3;
+
+/** The families of a workload's known IPs; every family when none is known (or for an external range: its own). */
+export function endpointFamilies(ep: Endpoint): FamilyMask {
+  if (ep.kind === 'external') return ep.range.family === 4 ? 1 : 2;
+  let f = 0;
+  for (const ip of ep.workload.ips) f |= ip.includes(':') ? 2 : 1;
+  return f === 0 ? ANY_FAMILY : f;
+}
+
+/**
+ * The families a connection between two endpoints can use: for two workloads, those both have an
+ * address of (a workload without known IPs could have any); a pair with an external range is
+ * matched by that range alone (no family restriction on the workload's side).
+ */
+export function pairFamilies(src: Endpoint, dst: Endpoint): FamilyMask {
+  if (src.kind !== 'workload' || dst.kind !== 'workload') return ANY_FAMILY;
+  return endpointFamilies(src) & endpointFamilies(dst);
+}
+
+/**
+ * Does a peer match an endpoint? `viaIp` is set when an ipBlock matched a pod by its known IP, with
+ * `families` the families of the addresses it matched; only addresses of `allowed` families count.
+ */
 export function peerMatches(
-  m: PeerMatcher, policyNs: string, ep: Endpoint, ns: { namespaceLabels(name: string): Labels },
-): { match: boolean; viaIp?: boolean } {
+  m: PeerMatcher, policyNs: string, ep: Endpoint, ns: { namespaceLabels(name: string): Labels }, allowed: FamilyMask = ANY_FAMILY,
+): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
   switch (m.kind) {
     case 'none':
       return { match: false };
@@ -143,10 +171,20 @@ export function peerMatches(
     }
     case 'ipBlock': {
       if (ep.kind === 'external') return { match: m.set.covers(ep.range) };
-      const hit = ep.workload.ips.some((ip) => m.set.containsIp(ip));
-      return hit ? { match: true, viaIp: true } : { match: false };
+      let families = 0;
+      for (const ip of ep.workload.ips) {
+        const bit = ip.includes(':') ? 2 : 1;
+        if ((allowed & bit) !== 0 && m.set.containsIp(ip)) families |= bit;
+      }
+      return families ? { match: true, viaIp: true, families } : { match: false };
     }
   }
+}
+
+/** The known addresses of a workload an ipBlock peer contains, of the `allowed` families. */
+export function ipBlockAddresses(m: PeerMatcher, ep: Endpoint, allowed: FamilyMask = ANY_FAMILY): string[] {
+  if (m.kind !== 'ipBlock' || ep.kind !== 'workload') return [];
+  return ep.workload.ips.filter((ip) => (allowed & (ip.includes(':') ? 2 : 1)) !== 0 && m.set.containsIp(ip));
 }
 
 /** The ports a rule allows towards a destination (named ports resolved on the destination's containers). */

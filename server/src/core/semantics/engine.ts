@@ -7,7 +7,10 @@
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
-import { peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
+import {
+  ANY_FAMILY, pairFamilies, peerMatches, rulePorts,
+  type CompiledPolicy, type CompiledRule, type Endpoint, type FamilyMask, type PeerMatcher,
+} from './compile';
 import { workloadClasses, type WorkloadClasses } from './classes';
 import { EndpointSpace } from './endpoints';
 import { ConnectionSet } from './port-set';
@@ -21,6 +24,23 @@ export interface SideResult {
   readonly set: ConnectionSet;
   /** An ipBlock matched a pod by its IP: whether that applies is up to the network plugin. */
   readonly viaPodIp: boolean;
+  /**
+   * Where the pair can use both families and this side allows them differently (an ipBlock matched
+   * the peer by one family's address only): the set per family. `set` is their union, and the pair
+   * is per family egress ∩ ingress (`meetSides`).
+   */
+  readonly byFamily?: { readonly v4: ConnectionSet; readonly v6: ConnectionSet };
+}
+
+/**
+ * The connections two sides of one pair allow together: egress ∩ ingress in each address family the
+ * pair can use, united (a connection uses one family end to end).
+ */
+export function meetSides(egress: SideResult, ingress: SideResult): ConnectionSet {
+  if (!egress.byFamily && !ingress.byFamily) return egress.set.intersect(ingress.set);
+  const e4 = egress.byFamily?.v4 ?? egress.set, e6 = egress.byFamily?.v6 ?? egress.set;
+  const i4 = ingress.byFamily?.v4 ?? ingress.set, i6 = ingress.byFamily?.v6 ?? ingress.set;
+  return e4.intersect(i4).union(e6.intersect(i6));
 }
 
 /** The side of an endpoint no policy isolates: everything allowed. */
@@ -31,7 +51,7 @@ export interface PairResult {
   readonly dst: Endpoint;
   readonly egress: SideResult;
   readonly ingress: SideResult;
-  /** egress ∩ ingress. */
+  /** egress ∩ ingress, per address family (`meetSides`). */
   readonly conns: ConnectionSet;
 }
 
@@ -39,7 +59,10 @@ export class PolicyEngine {
   readonly compiled: readonly CompiledPolicy[];
   private readonly selection: PolicySelection;
   private readonly space: EndpointSpace;
-  /** Per rule: does it match endpoint #ix (0 no, 1 yes, 2 yes through a pod IP)? */
+  /**
+   * Per rule: does it match endpoint #ix? 0 no, 1 yes (in every family), else only through pod IPs:
+   * the families of the matched addresses shifted by one (2 IPv4, 4 IPv6, 6 both).
+   */
   private readonly matchCache = new Map<CompiledRule, Uint8Array>();
   /** Per rule without named ports: its port set (the same for every destination). */
   private readonly portsCache = new Map<CompiledRule, ConnectionSet>();
@@ -137,40 +160,58 @@ export class PolicyEngine {
     return iso;
   }
 
-  /** Egress side: what the source's policies let it send to `dst`. */
+  /** Egress side: what the source's policies let it send to `dst` (in the families the pair can use). */
   egressSide(src: Endpoint, dst: Endpoint): SideResult {
     if (src.kind !== 'workload') return OPEN;
     const isolating = this.isolationOf(src).egress;
     if (isolating.length === 0) return OPEN;
-    return { isolating, ...this.allowedBy(isolating, 'egress', dst, dst) };
+    return { isolating, ...this.allowedBy(isolating, 'egress', dst, dst, pairFamilies(src, dst)) };
   }
 
-  /** Ingress side: what the destination's policies let in from `src`. */
+  /** Ingress side: what the destination's policies let in from `src` (in the families the pair can use). */
   ingressSide(src: Endpoint, dst: Endpoint): SideResult {
     if (dst.kind !== 'workload') return OPEN;
     const isolating = this.isolationOf(dst).ingress;
     if (isolating.length === 0) return OPEN;
-    return { isolating, ...this.allowedBy(isolating, 'ingress', src, dst) };
+    return { isolating, ...this.allowedBy(isolating, 'ingress', src, dst, pairFamilies(src, dst)) };
   }
 
   private allowedBy(
-    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', peer: Endpoint, dst: Endpoint,
-  ): { set: ConnectionSet; viaPodIp: boolean } {
+    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', peer: Endpoint, dst: Endpoint, families: FamilyMask,
+  ): Omit<SideResult, 'isolating'> {
     let set = ConnectionSet.EMPTY;
+    let v4 = ConnectionSet.EMPTY;
+    let v6 = ConnectionSet.EMPTY;
     let viaPodIp = false;
     for (const p of policies) {
       for (const r of p[dir]) {
-        const m = this.ruleMatchesPeer(r, p.namespace, peer);
+        const m = this.ruleMatchesPeer(r, p.namespace, peer, families);
         if (!m.match) continue;
         const ports = this.rulePorts(r, dst);
-        if (!ports.isEmpty && m.viaIp) viaPodIp = true;
-        set = set.union(ports);
+        if (ports.isEmpty) continue;
+        if (!m.viaIp) {
+          set = set.union(ports);
+          continue;
+        }
+        viaPodIp = true;
+        // matched by the addresses of only one of the pair's two families: that family only
+        if (families === ANY_FAMILY && m.families === 1) v4 = v4.union(ports);
+        else if (families === ANY_FAMILY && m.families === 2) v6 = v6.union(ports);
+        else set = set.union(ports);
       }
     }
-    return { set, viaPodIp };
+    if (v4.isEmpty && v6.isEmpty) return { set, viaPodIp };
+    const byFamily = { v4: set.union(v4), v6: set.union(v6) };
+    return { set: byFamily.v4.union(byFamily.v6), viaPodIp, byFamily };
   }
 
-  ruleMatchesPeer(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {
+  /**
+   * Does a rule match an endpoint, counting pod IPs of the `families` given only? `families` (with
+   * `viaIp`) are those of the addresses an ipBlock matched.
+   */
+  ruleMatchesPeer(
+    r: CompiledRule, policyNs: string, ep: Endpoint, families: FamilyMask = ANY_FAMILY,
+  ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
     if (ep.ix !== undefined) {
       let arr = this.matchCache.get(r);
@@ -178,14 +219,17 @@ export class PolicyEngine {
         arr = this.matchVector(r, policyNs);
         this.matchCache.set(r, arr);
       }
-      const v = arr[ep.ix];
-      return v === 1 ? { match: true } : v === 2 ? { match: true, viaIp: true } : { match: false };
+      const v = arr[ep.ix] as number;
+      if (v === 1) return { match: true };
+      const f = (v >> 1) & families;
+      return f ? { match: true, viaIp: true, families: f } : { match: false };
     }
-    return this.matchPeers(r, policyNs, ep);
+    return this.matchPeers(r, policyNs, ep, families);
   }
 
   /**
-   * A rule's matches over every endpoint (0 no, 1 yes, 2 only through a pod IP), peer by peer: pod
+   * A rule's matches over every endpoint (0 no, 1 yes, else only through pod IPs: the families of
+   * the matched addresses shifted by one, 2 IPv4, 4 IPv6, 6 both), peer by peer: pod
    * peers look only at the workloads of the namespaces they can match, ipBlocks at the external
    * ranges and the workloads with known IPs. The same answers as `peerMatches` on each endpoint.
    */
@@ -209,7 +253,8 @@ export class PolicyEngine {
         for (const e of this.ipEndpoints) {
           const m = peerMatches(pm, policyNs, e, this);
           const ix = e.ix as number;
-          if (m.match && (arr[ix] === 0 || !m.viaIp)) arr[ix] = m.viaIp ? 2 : 1;
+          if (!m.match || arr[ix] === 1) continue;
+          arr[ix] = m.viaIp ? (arr[ix] as number) | ((m.families ?? 0) << 1) : 1;
         }
         continue;
       }
@@ -236,7 +281,7 @@ export class PolicyEngine {
     return ok;
   }
 
-  /** A rule's matches over `endpoints()` by position (0 no, 1 yes, 2 only through a pod IP; cached). */
+  /** A rule's matches over `endpoints()` by position (0 no, 1 yes, else only through pod IPs: 2 IPv4, 4 IPv6, 6 both; cached). */
   ruleMatchVector(r: CompiledRule, policyNs: string): Uint8Array {
     let arr = this.matchCache.get(r);
     if (!arr) {
@@ -246,8 +291,11 @@ export class PolicyEngine {
     return arr;
   }
 
-  /** `ruleMatchesPeer` as a number (0 no, 1 yes, 2 only through a pod IP), without allocating. */
-  ruleMatch(r: CompiledRule, policyNs: string, ep: Endpoint): number {
+  /**
+   * `ruleMatchesPeer` as a number, without allocating: 0 no, 1 yes, else only through pod IPs of
+   * the `families` given (their bits shifted by one: 2 IPv4, 4 IPv6, 6 both).
+   */
+  ruleMatch(r: CompiledRule, policyNs: string, ep: Endpoint, families: FamilyMask = ANY_FAMILY): number {
     if (r.peers === 'all') return 1;
     if (ep.ix !== undefined) {
       let arr = this.matchCache.get(r);
@@ -255,21 +303,22 @@ export class PolicyEngine {
         arr = this.matchVector(r, policyNs);
         this.matchCache.set(r, arr);
       }
-      return arr[ep.ix] as number;
+      const v = arr[ep.ix] as number;
+      return v === 1 ? 1 : v & (families << 1);
     }
-    const m = this.matchPeers(r, policyNs, ep);
-    return m.match ? (m.viaIp ? 2 : 1) : 0;
+    const m = this.matchPeers(r, policyNs, ep, families);
+    return m.match ? (m.viaIp ? (m.families ?? 0) << 1 : 1) : 0;
   }
 
-  private matchPeers(r: CompiledRule, policyNs: string, ep: Endpoint): { match: boolean; viaIp?: boolean } {
+  private matchPeers(r: CompiledRule, policyNs: string, ep: Endpoint, allowed: FamilyMask): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
-    let viaIp = false;
+    let families = 0;
     for (const pm of r.peers) {
-      const m = peerMatches(pm, policyNs, ep, this);
+      const m = peerMatches(pm, policyNs, ep, this, allowed);
       if (m.match && !m.viaIp) return { match: true };
-      if (m.match) viaIp = true;
+      if (m.match) families |= m.families ?? 0;
     }
-    return viaIp ? { match: true, viaIp } : { match: false };
+    return families ? { match: true, viaIp: true, families } : { match: false };
   }
 
   /** The ports a rule allows towards `dst` (cached per rule when it names no port). */
@@ -288,6 +337,6 @@ export class PolicyEngine {
   pair(src: Endpoint, dst: Endpoint): PairResult {
     const egress = this.egressSide(src, dst);
     const ingress = this.ingressSide(src, dst);
-    return { src, dst, egress, ingress, conns: egress.set.intersect(ingress.set) };
+    return { src, dst, egress, ingress, conns: meetSides(egress, ingress) };
   }
 }

@@ -5,7 +5,7 @@
 import { policyName, policyRuleLabel } from './names';
 import type { SourceRef } from '../text/span';
 import type { Protocol } from '../model/types';
-import type { CompiledPolicy, Endpoint } from './compile';
+import { ANY_FAMILY, compilePolicy, ipBlockAddresses, pairFamilies, type CompiledPolicy, type Endpoint } from './compile';
 import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
 import type { RuleRef } from './rule-ref';
@@ -84,8 +84,15 @@ export function explainConnection(
   });
   const notes: string[] = [];
   if (r.egress.viaPodIp || r.ingress.viaPodIp) {
-    notes.push('An ipBlock matched a pod by its IP address (status.podIP). Whether ipBlocks apply to pod IPs is up to the network plugin; most plugins match them, but do not rely on it across plugins.');
+    const fam = pairFamilies(src, dst);
+    const by = [
+      ...(r.egress.viaPodIp ? [matchedBy(dst, eg.isEmpty ? r.egress.set : eg, fam)] : []),
+      ...(r.ingress.viaPodIp ? [matchedBy(src, ing.isEmpty ? r.ingress.set : ing, fam)] : []),
+    ];
+    notes.push(`An ipBlock matched ${by.join(', and ')}. Whether ipBlocks apply to pod IPs is up to the network plugin; most plugins match them, but do not rely on it across plugins.`);
   }
+  const families = familyNote(engine, src, dst, r.egress, r.ingress, narrow);
+  if (families) notes.push(families);
   for (const ep of [src, dst]) {
     if (ep.kind === 'workload' && ep.workload.hostNetwork) {
       notes.push(`${ep.id} uses hostNetwork: its traffic uses the node's address, and whether policies apply to it is up to the network plugin.`);
@@ -125,4 +132,58 @@ function sideSentence(dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, s
   }
   const rules = set.refs().map((r) => policyRuleLabel(r.policy, r.direction, r.rule));
   return `${Dir}: ${iso}; allowed (${formatConns(set.toConns())}) by ${rules.join(', ')}.`;
+}
+
+const FAMILY_NAME: Record<number, string> = { 1: 'IPv4', 2: 'IPv6' };
+
+/**
+ * "y/b[Pod] by its address fd00::1:2 (status.podIPs)": the peer's addresses (of the pair's
+ * families) that the ipBlocks of the rules behind `set` contain.
+ */
+function matchedBy(peer: Endpoint, set: ConnectionSet, fam: number): string {
+  const ips = new Set<string>();
+  for (const ref of set.refs()) {
+    const rule = compilePolicy(ref.policy)[ref.direction].find((r) => r.ref.rule === ref.rule);
+    if (!rule || rule.peers === 'all') continue;
+    for (const pm of rule.peers) for (const ip of ipBlockAddresses(pm, peer, fam)) ips.add(ip);
+  }
+  if (peer.kind !== 'workload' || ips.size === 0) return 'a pod by its IP address (status.podIP)';
+  const list = [...ips];
+  const field = list.length === 1 && list[0] === peer.workload.ips[0] ? 'status.podIP' : 'status.podIPs';
+  return `${peer.id} by its address${list.length === 1 ? '' : 'es'} ${list.join(', ')} (${field})`;
+}
+
+/**
+ * A connection uses one address family end to end. Between two pods with known IPs, says which
+ * families the pair can use where that changed what an ipBlock matched, and the per-family result
+ * where the two sides allow the families differently.
+ */
+function familyNote(
+  engine: PolicyEngine, src: Endpoint, dst: Endpoint, eg: SideResult, ing: SideResult, narrow: (s: ConnectionSet) => ConnectionSet,
+): string | undefined {
+  if (src.kind !== 'workload' || dst.kind !== 'workload' || src.workload.ips.length === 0 || dst.workload.ips.length === 0) return undefined;
+  const fam = pairFamilies(src, dst);
+  if (eg.byFamily || ing.byFamily) {
+    const e4 = eg.byFamily?.v4 ?? eg.set, e6 = eg.byFamily?.v6 ?? eg.set;
+    const i4 = ing.byFamily?.v4 ?? ing.set, i6 = ing.byFamily?.v6 ?? ing.set;
+    const per = (e: ConnectionSet, i: ConnectionSet): string => {
+      const both = narrow(e.intersect(i));
+      return both.isEmpty ? 'nothing' : formatConns(both.toConns());
+    };
+    return `Both pods have IPv4 and IPv6 addresses, and a connection uses one family end to end: an ipBlock matched one family's address only. Over IPv4 the policies allow ${per(e4, i4)}; over IPv6 ${per(e6, i6)}.`;
+  }
+  if (fam === ANY_FAMILY) return undefined;
+  // did the family restriction make an ipBlock miss?
+  const missed = (side: SideResult, dir: 'ingress' | 'egress', peer: Endpoint): boolean =>
+    side.isolating.some((p) => p[dir].some((r) => {
+      const any = engine.ruleMatchesPeer(r, p.namespace, peer);
+      return any.match && any.viaIp === true && !engine.ruleMatchesPeer(r, p.namespace, peer, fam).match;
+    }));
+  if (!missed(eg, 'egress', dst) && !missed(ing, 'ingress', src)) return undefined;
+  if (fam === 0) {
+    return `${src.id} and ${dst.id} have no address family in common (${src.workload.ips.join(', ')}; ${dst.workload.ips.join(', ')}): ipBlocks match neither of them in this connection.`;
+  }
+  const name = FAMILY_NAME[fam] as string;
+  const own = (e: Endpoint & { kind: 'workload' }): string[] => e.workload.ips.filter((ip) => (ip.includes(':') ? 2 : 1) === fam);
+  return `A connection uses one address family end to end, and ${src.id} and ${dst.id} have only ${name} in common: ipBlocks are matched against their ${name} addresses (${[...own(src), ...own(dst)].join(', ')}) only.`;
 }

@@ -5,8 +5,8 @@
  * `PolicyEngine`'s egress side ∩ ingress side.
  */
 import { cmp } from '../index/workspace-index';
-import type { CompiledPolicy, CompiledRule, Endpoint } from './compile';
-import type { PolicyEngine } from './engine';
+import { endpointFamilies, pairFamilies, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import { meetSides, type PolicyEngine, type SideResult } from './engine';
 import { ConnectionSet } from './port-set';
 import { endpointClassKey, type WorkloadClasses } from './classes';
 import { NO_POLICIES } from './selection';
@@ -93,6 +93,9 @@ export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { en
  * likewise the ingress side, per list of ingress policies, unless those name ports (resolved on
  * each destination class).
  */
+/** The side of an endpoint no policy isolates. */
+const OPEN_SIDE: SideResult = { isolating: NO_POLICIES, set: ConnectionSet.ALL, viaPodIp: false };
+
 export class ClassPairs {
   private readonly classes: WorkloadClasses;
   private readonly keyIx = new Map<string, number>();
@@ -100,15 +103,18 @@ export class ClassPairs {
   private readonly eIso: Array<readonly CompiledPolicy[]> = [];
   private readonly iIso: Array<readonly CompiledPolicy[]> = [];
   private readonly cache: Array<Array<ConnectionSet | undefined> | undefined> = [];
-  private readonly egress = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
-  private readonly ingress = new Map<readonly CompiledPolicy[], Array<ConnectionSet | undefined>>();
+  /** Address families of each class (every member has the same: classes.ts), for the side caches. */
+  private readonly fam: number[] = [];
+  /** Side results per isolating list, per families of the endpoint on that side, per counterpart class. */
+  private readonly egress = new Map<readonly CompiledPolicy[], Array<Array<SideResult | undefined> | undefined>>();
+  private readonly ingress = new Map<readonly CompiledPolicy[], Array<Array<SideResult | undefined> | undefined>>();
   private readonly sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
   private readonly open: ConnectionSet;
   private readonly sides = [
-    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, ConnectionSet> }>(),
-    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, ConnectionSet> }>(),
+    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }>(),
+    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }>(),
   ] as const;
-  private readonly meets = new Map<ConnectionSet, Map<ConnectionSet, ConnectionSet>>();
+  private readonly meets = new Map<SideResult, Map<SideResult, ConnectionSet>>();
 
   constructor(private readonly engine: PolicyEngine, private readonly port?: ReachQuery['port'], classes?: WorkloadClasses) {
     this.classes = classes ?? engine.classes();
@@ -126,6 +132,7 @@ export class ClassPairs {
       const iso = e.kind === 'workload' ? this.engine.isolation(e.workload) : undefined;
       this.eIso.push(iso ? iso.egress : NO_POLICIES);
       this.iIso.push(iso ? iso.ingress : NO_POLICIES);
+      this.fam.push(e.kind === 'workload' ? endpointFamilies(e) : 0);
     }
     return i;
   }
@@ -156,7 +163,7 @@ export class ClassPairs {
    */
   private side(
     policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, peer: Endpoint, di: number,
-  ): ConnectionSet {
+  ): SideResult {
     let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
     if (!memo) {
       const rules: Array<{ r: CompiledRule; ns: string; named: boolean }> = [];
@@ -166,18 +173,21 @@ export class ClassPairs {
       memo = { rules, sets: new Map() };
       this.sides[dir === 'egress' ? 0 : 1].set(policies, memo);
     }
-    let key = '';
+    // which rules match, in the families the pair can use (and by which family's address)
+    const families = pairFamilies(src, dst);
+    let key = `${families}:`;
     let named = false;
     for (let k = 0; k < memo.rules.length; k++) {
       const rr = memo.rules[k] as { r: CompiledRule; ns: string; named: boolean };
-      if (this.engine.ruleMatch(rr.r, rr.ns, peer) === 0) continue;
-      key += `${k},`;
+      const m = this.engine.ruleMatch(rr.r, rr.ns, peer, families);
+      if (m === 0) continue;
+      key += m === 1 ? `${k},` : `${k}~${m},`;
       if (rr.named) named = true;
     }
     if (named) key += `#${di}`;
     let set = memo.sets.get(key);
     if (!set) {
-      set = (dir === 'egress' ? this.engine.egressSide(src, dst) : this.engine.ingressSide(src, dst)).set;
+      set = dir === 'egress' ? this.engine.egressSide(src, dst) : this.engine.ingressSide(src, dst);
       memo.sets.set(key, set);
     }
     return set;
@@ -196,17 +206,18 @@ export class ClassPairs {
     const iIso = this.iIso[di] as readonly CompiledPolicy[];
     // both sides open: everything (the common case in big, lightly protected workspaces)
     if (eIso.length === 0 && iIso.length === 0) return this.open;
-    let eg = ConnectionSet.ALL;
+    let eg = OPEN_SIDE;
     if (eIso.length > 0) {
-      let col = this.egress.get(eIso);
-      if (!col) {
-        col = [];
-        this.egress.set(eIso, col);
+      let byFam = this.egress.get(eIso);
+      if (!byFam) {
+        byFam = [];
+        this.egress.set(eIso, byFam);
       }
+      const col = (byFam[this.fam[si] as number] ??= []);
       eg = col[di] ??= this.side(eIso, 'egress', src, dst, dst, di);
     }
-    if (eg.isEmpty) return ConnectionSet.EMPTY;
-    let ig = ConnectionSet.ALL;
+    if (eg.set.isEmpty) return ConnectionSet.EMPTY;
+    let ig = OPEN_SIDE;
     if (iIso.length > 0) {
       let shared = this.sharedIngress.get(iIso);
       if (shared === undefined) {
@@ -214,11 +225,12 @@ export class ClassPairs {
         this.sharedIngress.set(iIso, shared);
       }
       if (shared) {
-        let col = this.ingress.get(iIso);
-        if (!col) {
-          col = [];
-          this.ingress.set(iIso, col);
+        let byFam = this.ingress.get(iIso);
+        if (!byFam) {
+          byFam = [];
+          this.ingress.set(iIso, byFam);
         }
+        const col = (byFam[this.fam[di] as number] ??= []);
         ig = col[si] ??= this.side(iIso, 'ingress', src, dst, src, di);
       } else ig = this.side(iIso, 'ingress', src, dst, src, di);
     }
@@ -230,7 +242,7 @@ export class ClassPairs {
     }
     let conns = byIg.get(ig);
     if (!conns) {
-      conns = eg.intersect(ig);
+      conns = meetSides(eg, ig);
       if (this.port) conns = conns.restrict(this.port.protocol, this.port.port);
       byIg.set(ig, conns);
     }
