@@ -11,8 +11,8 @@
  *   - its isolating policies per direction (the interned lists of `PolicySelection.isolation`);
  *   - per rule with peers, whether the rule matches it, and whether only through a pod IP (ipBlock),
  *     with the address families of the IPs it matched;
- *   - where some rule has an ipBlock, the address families of its known IPs (a connection uses one
- *     family end to end, so they decide which addresses count: ARCHITECTURE.md);
+ *   - the address families of its known IPs, of those some ipBlock matched a pod by (a connection
+ *     uses one family end to end, so they decide which addresses count: ARCHITECTURE.md);
  *   - per named port that some rule names (name and protocol), the numbers it resolves to on it.
  * Workloads with equal signatures are interchangeable in every rule, on either side of a pair, so
  * the verdict between two distinct members of one class is the class's own pair `(rep, rep)`.
@@ -69,7 +69,8 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const nsMatch = new Map<unknown, Map<string, boolean>>();
   const namedPorts = new Set<string>();
   let ruleNo = 0;
-  let ipBlocks = false;
+  /** The families of every pod IP some ipBlock matched. */
+  let ipFamilies = 0;
   const val = new Uint8Array(n);
   const touched: number[] = [];
   const visit = (p: CompiledPolicy, r: CompiledRule): void => {
@@ -93,7 +94,7 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
         for (const w of withIps) {
           const m = peerMatches(pm, p.namespace, { kind: 'workload', id: w.id, workload: w }, selection);
           if (m.match) {
-            ipBlocks = true;
+            ipFamilies |= m.families ?? 0;
             mark(w, m.viaIp ? (m.families ?? 0) << 1 : 1);
           }
         }
@@ -129,8 +130,8 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   };
   for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
 
-  // the families of the known IPs, where some ipBlock matched a pod
-  if (ipBlocks) workloads.forEach((w, i) => parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w })}`));
+  // the families of the known IPs, of those some ipBlock matched a pod by (the others change no match)
+  if (ipFamilies) workloads.forEach((w, i) => parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`));
 
   // named ports some rule names, as resolved on each workload
   if (namedPorts.size > 0) {
