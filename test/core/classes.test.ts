@@ -150,3 +150,45 @@ spec:
   assert.equal(classOf('c1'), classOf('c3'), 'an IP outside every ipBlock tells nothing');
   assertClassesAgree(a, 'inline');
 });
+
+test('reach summary: its "everything allowed" and "nothing allowed" lines hold for every pair of the two namespaces', async () => {
+  const { reachSummary } = await import('../../server/src/core/index');
+  const gen = join(__dirname, '..', '..', '..', 'bench', 'gen-workspace.mjs');
+  const root = mkdtempSync(join(tmpdir(), 'netpol-lens-summary-'));
+  try {
+    for (const seed of [5, 6]) {
+      const dir = join(root, `ws-${seed}`);
+      const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', '6', '--workloads', '60', '--policies', '40', '--seed', `${seed}`, '--quiet']);
+      assert.equal(g.status, 0, String(g.stderr));
+      const a = analyseTree(dir);
+      const text = reachSummary(a.engine, { externals: false }, 'ws');
+      const wl = a.engine.workloadEndpoints();
+      let claims = 0;
+      for (const m of text.matchAll(/^ {2}(\S+) → (.+): (everything|nothing) allowed$/gm)) {
+        const [, s, ds, what] = m;
+        for (const d of (ds ?? '').split(', ')) {
+          for (const x of wl.filter((e) => e.kind === 'workload' && e.workload.namespace === s)) {
+            for (const y of wl.filter((e) => e.kind === 'workload' && e.workload.namespace === d)) {
+              if (x === y) continue;
+              const c = a.engine.pair(x, y).conns;
+              assert.ok(what === 'everything' ? c.isAll : c.isEmpty, `seed ${seed}: ${s} → ${d} says ${what ?? ''}, but ${x.id} → ${y.id}`);
+              claims++;
+            }
+          }
+        }
+      }
+      assert.ok(claims > 100, `seed ${seed}: ${claims} pairs behind the one-line claims`);
+      // every namespace pair with a pair of distinct workloads is in the summary: a one-line claim or a block
+      const nss = [...new Set(wl.map((e) => (e.kind === 'workload' ? e.workload.namespace : '')))];
+      for (const s of nss) {
+        for (const d of nss) {
+          const said = new RegExp(`^ {2}${s} → (${d}:$|(.*, )?${d}(, .*)?: (everything|nothing) allowed$)`, 'm').test(text);
+          const single = s === d && wl.filter((e) => e.kind === 'workload' && e.workload.namespace === s).length < 2;
+          assert.ok(said || single, `seed ${seed}: ${s} → ${d} missing`);
+        }
+      }
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
