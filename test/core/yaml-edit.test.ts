@@ -16,8 +16,32 @@ import {
 } from '../../server/src/core/yaml/edit';
 
 /** Plain data from `toJS()`, changed in place by the cases. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Data = any;
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Mapping = { [key: string]: Json };
+
+function isMapping(node: Json | undefined): node is Mapping {
+  return typeof node === 'object' && node !== null && !Array.isArray(node);
+}
+
+function at(node: Json | undefined, path: ReadonlyArray<string | number>): Json | undefined {
+  let n = node;
+  for (const k of path) n = typeof k === 'number' ? (Array.isArray(n) ? n[k] : undefined) : isMapping(n) ? n[k] : undefined;
+  return n;
+}
+
+/** The mapping at `path` under `node` (fails the test if there is none). */
+function map(node: Json | undefined, ...path: Array<string | number>): Mapping {
+  const n = at(node, path);
+  assert.ok(isMapping(n), `no mapping at ${path.join('.')}`);
+  return n;
+}
+
+/** The sequence at `path` under `node` (fails the test if there is none). */
+function seq(node: Json | undefined, ...path: Array<string | number>): Json[] {
+  const n = at(node, path);
+  assert.ok(Array.isArray(n), `no sequence at ${path.join('.')}`);
+  return n;
+}
 
 interface Case {
   readonly name: string;
@@ -26,7 +50,7 @@ interface Case {
   /** The whole expected output. */
   readonly expected: string;
   /** The same change made to the data of the documents. */
-  readonly change: (docs: Data[]) => void;
+  readonly change: (docs: Json[]) => void;
   /** How many lines of the input are rewritten or removed (all others must survive, in order). */
   readonly rewritten?: number;
 }
@@ -86,12 +110,12 @@ const SEED = lines(
 
 /** The "Allow DNS egress" quick fix as its check would build it from these operations. */
 function allowDnsEgress(text: string, docIndex: number): TextEdit[] {
-  const spec: Data = parseAllDocuments(text)[docIndex]?.toJS()?.spec;
+  const spec = map(parseAllDocuments(text)[docIndex]?.toJS() as Json, 'spec');
   const results: EditResult[] = [];
   if (spec.policyTypes === undefined) {
     // Absent policyTypes means Ingress, plus Egress once there are egress rules: say so.
     results.push(setOrAppendInMap(text, docIndex, ['spec'], 'policyTypes', ['Ingress', 'Egress'], { after: 'podSelector' }));
-  } else if (!spec.policyTypes.includes('Egress')) {
+  } else if (!seq(spec, 'policyTypes').includes('Egress')) {
     results.push(appendToSequence(text, docIndex, ['spec', 'policyTypes'], 'Egress'));
   }
   results.push(appendToSequence(text, docIndex, ['spec', 'egress'], DNS_RULE, { after: 'ingress' }));
@@ -120,10 +144,10 @@ function check(c: Case): void {
   assert.equal(output, c.expected);
   const docs = parseAllDocuments(output);
   for (const doc of docs) assert.deepEqual(doc.errors, []);
-  const data = parseAllDocuments(c.input).map((doc) => doc.toJS());
+  const data = parseAllDocuments(c.input).map((doc) => doc.toJS() as Json);
   c.change(data);
   assert.deepEqual(
-    docs.map((doc) => doc.toJS()),
+    docs.map((doc) => doc.toJS() as unknown),
     data,
   );
   const before = c.input.split('\n');
@@ -142,7 +166,7 @@ cases('appendToSequence', [
     input: lines('spec:', '  egress:', '  - to:', '    - ipBlock:', '        cidr: 10.0.0.0/8', '  ingress: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], DNS_RULE),
     expected: lines('spec:', '  egress:', '  - to:', '    - ipBlock:', '        cidr: 10.0.0.0/8', ...DNS_KUBECTL, '  ingress: []'),
-    change: ([d]) => d.spec.egress.push(DNS_RULE),
+    change: ([d]) => seq(d, 'spec', 'egress').push(DNS_RULE),
   },
   {
     name: 'indented block sequence: item at the dash column, nested sequences indented',
@@ -167,7 +191,7 @@ cases('appendToSequence', [
       '        - protocol: TCP',
       '          port: 53',
     ),
-    change: ([d]) => d.spec.egress.push(DNS_RULE),
+    change: ([d]) => seq(d, 'spec', 'egress').push(DNS_RULE),
   },
   {
     name: 'four-space indentation is detected',
@@ -186,21 +210,21 @@ cases('appendToSequence', [
       '            matchLabels:',
       '                app: db',
     ),
-    change: ([d]) => d.spec.egress.push({ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }),
+    change: ([d]) => seq(d, 'spec', 'egress').push({ to: [{ podSelector: { matchLabels: { app: 'db' } } }] }),
   },
   {
     name: 'block policyTypes gains - Egress',
     input: lines('spec:', '  policyTypes:', '  - Ingress', '  ingress: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'policyTypes'], 'Egress'),
     expected: lines('spec:', '  policyTypes:', '  - Ingress', '  - Egress', '  ingress: []'),
-    change: ([d]) => d.spec.policyTypes.push('Egress'),
+    change: ([d]) => seq(d, 'spec', 'policyTypes').push('Egress'),
   },
   {
     name: 'flow policyTypes [Ingress] gains Egress',
     input: lines('spec:', '  policyTypes: [Ingress] # both?', '  podSelector: {}'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'policyTypes'], 'Egress'),
     expected: lines('spec:', '  policyTypes: [Ingress, Egress] # both?', '  podSelector: {}'),
-    change: ([d]) => d.spec.policyTypes.push('Egress'),
+    change: ([d]) => seq(d, 'spec', 'policyTypes').push('Egress'),
     rewritten: 1,
   },
   {
@@ -213,8 +237,8 @@ cases('appendToSequence', [
     },
     expected: lines('a: [ x, y, z ]', 'b: [x,y,z]'),
     change: ([d]) => {
-      d.a.push('z');
-      d.b.push('z');
+      seq(d, 'a').push('z');
+      seq(d, 'b').push('z');
     },
     rewritten: 2,
   },
@@ -223,7 +247,7 @@ cases('appendToSequence', [
     input: lines('spec:', '  egress: [{}]'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53, protocol: 'UDP' }] }),
     expected: lines('spec:', '  egress: [{}, {ports: [{port: 53, protocol: UDP}]}]'),
-    change: ([d]) => d.spec.egress.push({ ports: [{ port: 53, protocol: 'UDP' }] }),
+    change: ([d]) => seq(d, 'spec', 'egress').push({ ports: [{ port: 53, protocol: 'UDP' }] }),
     rewritten: 1,
   },
   {
@@ -231,7 +255,7 @@ cases('appendToSequence', [
     input: lines('spec:', '  policyTypes: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'policyTypes'], 'Egress'),
     expected: lines('spec:', '  policyTypes: [Egress]'),
-    change: ([d]) => d.spec.policyTypes.push('Egress'),
+    change: ([d]) => seq(d, 'spec', 'policyTypes').push('Egress'),
     rewritten: 1,
   },
   {
@@ -239,7 +263,7 @@ cases('appendToSequence', [
     input: lines('spec:', '  egress: [] # deny all', '  ingress: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], DNS_RULE),
     expected: lines('spec:', '  egress: # deny all', ...DNS_KUBECTL, '  ingress: []'),
-    change: ([d]) => d.spec.egress.push(DNS_RULE),
+    change: ([d]) => seq(d, 'spec', 'egress').push(DNS_RULE),
     rewritten: 1,
   },
   {
@@ -247,21 +271,21 @@ cases('appendToSequence', [
     input: lines('spec:', '  egress:', '  ingress: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], DNS_RULE),
     expected: lines('spec:', '  egress:', ...DNS_KUBECTL, '  ingress: []'),
-    change: ([d]) => (d.spec.egress = [DNS_RULE]),
+    change: ([d]) => (map(d, 'spec').egress = [DNS_RULE]),
   },
   {
     name: 'empty value with a comment, indented style detected from another key',
     input: lines('spec:', '  ingress:', '    - {}', '  egress: # none yet'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
     expected: lines('spec:', '  ingress:', '    - {}', '  egress: # none yet', '    - ports:', '        - port: 53'),
-    change: ([d]) => (d.spec.egress = [{ ports: [{ port: 53 }] }]),
+    change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
   },
   {
     name: 'explicit null becomes a block sequence',
     input: lines('spec:', '  egress: null', '  ingress: []'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
     expected: lines('spec:', '  egress:', '  - ports:', '    - port: 53', '  ingress: []'),
-    change: ([d]) => (d.spec.egress = [{ ports: [{ port: 53 }] }]),
+    change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
     rewritten: 1,
   },
   {
@@ -269,14 +293,14 @@ cases('appendToSequence', [
     input: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}', '  # the end of spec', 'status: {}'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
     expected: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}', '  egress:', '  - ports:', '    - port: 53', '  # the end of spec', 'status: {}'),
-    change: ([d]) => (d.spec.egress = [{ ports: [{ port: 53 }] }]),
+    change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
   },
   {
     name: 'missing key is created after a requested key',
     input: lines('spec:', '  ingress:', '  - {}', '  # selects every pod', '  podSelector: {}'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], 'x', { after: 'ingress' }),
     expected: lines('spec:', '  ingress:', '  - {}', '  egress:', '  - x', '  # selects every pod', '  podSelector: {}'),
-    change: ([d]) => (d.spec.egress = ['x']),
+    change: ([d]) => (map(d, 'spec').egress = ['x']),
   },
   {
     name: 'comments: inline and deeper ones stay with the last item, the next key keeps its own',
@@ -301,56 +325,56 @@ cases('appendToSequence', [
       '  # about ingress',
       '  ingress: []',
     ),
-    change: ([d]) => d.spec.egress.push({ ports: [{ port: 53 }] }),
+    change: ([d]) => seq(d, 'spec', 'egress').push({ ports: [{ port: 53 }] }),
   },
   {
     name: 'blank lines and the next document marker stay after the new item',
     input: lines('spec:', '  egress:', '  - {}', '', '# next', '---', 'kind: Namespace'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], 'x'),
     expected: lines('spec:', '  egress:', '  - {}', '  - x', '', '# next', '---', 'kind: Namespace'),
-    change: ([d]) => d.spec.egress.push('x'),
+    change: ([d]) => seq(d, 'spec', 'egress').push('x'),
   },
   {
     name: 'second document: the first document and the marker stay byte-identical',
     input: lines('# first', 'kind: Namespace', 'metadata: {name: a}', '---', 'kind: NetworkPolicy', 'spec:', '  egress:', '  - {}'),
     edit: (t) => appendToSequence(t, 1, ['spec', 'egress'], 'x'),
     expected: lines('# first', 'kind: Namespace', 'metadata: {name: a}', '---', 'kind: NetworkPolicy', 'spec:', '  egress:', '  - {}', '  - x'),
-    change: ([, d]) => d.spec.egress.push('x'),
+    change: ([, d]) => seq(d, 'spec', 'egress').push('x'),
   },
   {
     name: 'CRLF file stays CRLF',
     input: 'spec:\r\n  egress:\r\n  - {}\r\n  ingress: []\r\n',
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
     expected: 'spec:\r\n  egress:\r\n  - {}\r\n  - ports:\r\n    - port: 53\r\n  ingress: []\r\n',
-    change: ([d]) => d.spec.egress.push({ ports: [{ port: 53 }] }),
+    change: ([d]) => seq(d, 'spec', 'egress').push({ ports: [{ port: 53 }] }),
   },
   {
     name: 'file without a trailing newline stays without',
     input: 'spec:\n  egress:\n  - {}',
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
     expected: 'spec:\n  egress:\n  - {}\n  - ports:\n    - port: 53',
-    change: ([d]) => d.spec.egress.push({ ports: [{ port: 53 }] }),
+    change: ([d]) => seq(d, 'spec', 'egress').push({ ports: [{ port: 53 }] }),
   },
   {
     name: 'after a last item that is a block scalar',
     input: lines('args:', '- |', '  line one', '', '  line two', '', '# end'),
     edit: (t) => appendToSequence(t, 0, ['args'], 'x'),
     expected: lines('args:', '- |', '  line one', '', '  line two', '- x', '', '# end'),
-    change: ([d]) => d.args.push('x'),
+    change: ([d]) => seq(d, 'args').push('x'),
   },
   {
     name: 'after a multi-line plain scalar',
     input: lines('notes:', '- a long', '  plain note', 'next: 1'),
     edit: (t) => appendToSequence(t, 0, ['notes'], 'b'),
     expected: lines('notes:', '- a long', '  plain note', '- b', 'next: 1'),
-    change: ([d]) => d.notes.push('b'),
+    change: ([d]) => seq(d, 'notes').push('b'),
   },
   {
     name: 'strings that would read as other types are quoted; existing quotes stay',
     input: lines('values:', "- 'true'", '- "53"'),
     edit: (t) => appendToSequence(t, 0, ['values'], { key: 'on: off', values: ['true', '53', 'null', '#x'] }),
     expected: lines('values:', "- 'true'", '- "53"', '- key: "on: off"', '  values:', '  - "true"', '  - "53"', '  - "null"', '  - "#x"'),
-    change: ([d]) => d.values.push({ key: 'on: off', values: ['true', '53', 'null', '#x'] }),
+    change: ([d]) => seq(d, 'values').push({ key: 'on: off', values: ['true', '53', 'null', '#x'] }),
   },
 ]);
 
@@ -360,28 +384,28 @@ cases('setOrAppendInMap', [
     input: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['spec'], 'policyTypes', ['Ingress', 'Egress'], { after: 'podSelector' }),
     expected: lines('spec:', '  podSelector: {}', '  policyTypes:', '  - Ingress', '  - Egress', '  ingress:', '  - {}'),
-    change: ([d]) => (d.spec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}] }),
+    change: ([d]) => (map(d).spec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}] }),
   },
   {
     name: 'appends after the last entry when the requested key is absent',
     input: lines('metadata:', '  name: a', 'spec: {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['metadata'], 'namespace', 'b', { after: 'generateName' }),
     expected: lines('metadata:', '  name: a', '  namespace: b', 'spec: {}'),
-    change: ([d]) => (d.metadata.namespace = 'b'),
+    change: ([d]) => (map(d, 'metadata').namespace = 'b'),
   },
   {
     name: 'after an entry with nested content and deeper comments',
     input: lines('spec:', '  podSelector:', '    matchLabels:', '      app: a', '    # only app a', '  ingress: []'),
     edit: (t) => setOrAppendInMap(t, 0, ['spec'], 'policyTypes', ['Ingress'], { after: 'podSelector' }),
     expected: lines('spec:', '  podSelector:', '    matchLabels:', '      app: a', '    # only app a', '  policyTypes:', '  - Ingress', '  ingress: []'),
-    change: ([d]) => (d.spec = { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Ingress'], ingress: [] }),
+    change: ([d]) => (map(d).spec = { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Ingress'], ingress: [] }),
   },
   {
     name: 'empty flow mapping becomes a block mapping',
     input: lines('spec:', '  podSelector: {}', '  ingress: []'),
     edit: (t) => setOrAppendInMap(t, 0, ['spec', 'podSelector'], 'matchLabels', { app: 'web' }),
     expected: lines('spec:', '  podSelector:', '    matchLabels:', '      app: web', '  ingress: []'),
-    change: ([d]) => (d.spec.podSelector.matchLabels = { app: 'web' }),
+    change: ([d]) => (map(d, 'spec', 'podSelector').matchLabels = { app: 'web' }),
     rewritten: 1,
   },
   {
@@ -389,7 +413,7 @@ cases('setOrAppendInMap', [
     input: lines('metadata: {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['metadata'], 'name', 'web'),
     expected: lines('metadata: {name: web}'),
-    change: ([d]) => (d.metadata.name = 'web'),
+    change: ([d]) => (map(d, 'metadata').name = 'web'),
     rewritten: 1,
   },
   {
@@ -397,7 +421,7 @@ cases('setOrAppendInMap', [
     input: lines('podSelector: {matchLabels: {app: a}}'),
     edit: (t) => setOrAppendInMap(t, 0, ['podSelector'], 'matchExpressions', [{ key: 'tier', operator: 'Exists' }]),
     expected: lines('podSelector: {matchLabels: {app: a}, matchExpressions: [{key: tier, operator: Exists}]}'),
-    change: ([d]) => (d.podSelector.matchExpressions = [{ key: 'tier', operator: 'Exists' }]),
+    change: ([d]) => (map(d, 'podSelector').matchExpressions = [{ key: 'tier', operator: 'Exists' }]),
     rewritten: 1,
   },
   {
@@ -405,21 +429,21 @@ cases('setOrAppendInMap', [
     input: lines('metadata:', 'spec: {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['metadata'], 'name', 'web'),
     expected: lines('metadata:', '  name: web', 'spec: {}'),
-    change: ([d]) => (d.metadata = { name: 'web' }),
+    change: ([d]) => (map(d).metadata = { name: 'web' }),
   },
   {
     name: 'existing empty value receives a collection',
     input: lines('spec:', '  egress: # todo', '  ingress: []'),
     edit: (t) => setOrAppendInMap(t, 0, ['spec'], 'egress', [{ ports: [{ port: 53 }] }]),
     expected: lines('spec:', '  egress: # todo', '  - ports:', '    - port: 53', '  ingress: []'),
-    change: ([d]) => (d.spec.egress = [{ ports: [{ port: 53 }] }]),
+    change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
   },
   {
     name: 'existing scalar is replaced',
     input: lines('metadata:', '  name: "old" # keep', '  namespace: x'),
     edit: (t) => setOrAppendInMap(t, 0, ['metadata'], 'name', 'new'),
     expected: lines('metadata:', '  name: "new" # keep', '  namespace: x'),
-    change: ([d]) => (d.metadata.name = 'new'),
+    change: ([d]) => (map(d, 'metadata').name = 'new'),
     rewritten: 1,
   },
   {
@@ -427,14 +451,14 @@ cases('setOrAppendInMap', [
     input: lines('a: 1', '---', 'b: 2', '---', 'c: 3'),
     edit: (t) => setOrAppendInMap(t, 1, [], 'kind', 'NetworkPolicy'),
     expected: lines('a: 1', '---', 'b: 2', 'kind: NetworkPolicy', '---', 'c: 3'),
-    change: ([, d]) => (d.kind = 'NetworkPolicy'),
+    change: ([, d]) => (map(d).kind = 'NetworkPolicy'),
   },
   {
     name: 'entry of a mapping in a sequence item',
     input: lines('egress:', '- to:', '  - podSelector: {}', '- {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['egress', 0], 'ports', [{ port: 53, protocol: 'UDP' }]),
     expected: lines('egress:', '- to:', '  - podSelector: {}', '  ports:', '  - port: 53', '    protocol: UDP', '- {}'),
-    change: ([d]) => (d.egress[0].ports = [{ port: 53, protocol: 'UDP' }]),
+    change: ([d]) => (map(d, 'egress', 0).ports = [{ port: 53, protocol: 'UDP' }]),
   },
 ]);
 
@@ -444,7 +468,7 @@ cases('replaceNode', [
     input: lines('apiVersion: extensions/v1beta1 # removed in 1.16', 'kind: NetworkPolicy'),
     edit: (t) => replaceNode(t, 0, ['apiVersion'], 'networking.k8s.io/v1'),
     expected: lines('apiVersion: networking.k8s.io/v1 # removed in 1.16', 'kind: NetworkPolicy'),
-    change: ([d]) => (d.apiVersion = 'networking.k8s.io/v1'),
+    change: ([d]) => (map(d).apiVersion = 'networking.k8s.io/v1'),
     rewritten: 1,
   },
   {
@@ -452,7 +476,7 @@ cases('replaceNode', [
     input: lines('ipBlock:', '  cidr: "10.0.1.1/4"'),
     edit: (t) => replaceNode(t, 0, ['ipBlock', 'cidr'], '0.0.0.0/4'),
     expected: lines('ipBlock:', '  cidr: "0.0.0.0/4"'),
-    change: ([d]) => (d.ipBlock.cidr = '0.0.0.0/4'),
+    change: ([d]) => (map(d, 'ipBlock').cidr = '0.0.0.0/4'),
     rewritten: 1,
   },
   {
@@ -460,7 +484,7 @@ cases('replaceNode', [
     input: lines("except: ['10.0.1.1/4', 'x']"),
     edit: (t) => replaceNode(t, 0, ['except', 0], "it's"),
     expected: lines("except: ['it''s', 'x']"),
-    change: ([d]) => (d.except[0] = "it's"),
+    change: ([d]) => (seq(d, 'except')[0] = "it's"),
     rewritten: 1,
   },
   {
@@ -468,7 +492,7 @@ cases('replaceNode', [
     input: lines('matchLabels:', '  "kubernetes.io/metadata.name": kube-system'),
     edit: (t) => replaceNode(t, 0, ['matchLabels', 'kubernetes.io/metadata.name'], 'layer1'),
     expected: lines('matchLabels:', '  "kubernetes.io/metadata.name": layer1'),
-    change: ([d]) => (d.matchLabels['kubernetes.io/metadata.name'] = 'layer1'),
+    change: ([d]) => (map(d, 'matchLabels')['kubernetes.io/metadata.name'] = 'layer1'),
     rewritten: 1,
   },
   {
@@ -476,7 +500,7 @@ cases('replaceNode', [
     input: lines('ports:', '- port: 80', '  protocol: TCP'),
     edit: (t) => replaceNode(t, 0, ['ports', 0, 'port'], 8080),
     expected: lines('ports:', '- port: 8080', '  protocol: TCP'),
-    change: ([d]) => (d.ports[0].port = 8080),
+    change: ([d]) => (map(d, 'ports', 0).port = 8080),
     rewritten: 1,
   },
   {
@@ -484,7 +508,7 @@ cases('replaceNode', [
     input: lines('port: "80"'),
     edit: (t) => replaceNode(t, 0, ['port'], 8080),
     expected: lines('port: 8080'),
-    change: ([d]) => (d.port = 8080),
+    change: ([d]) => (map(d).port = 8080),
     rewritten: 1,
   },
   {
@@ -492,7 +516,7 @@ cases('replaceNode', [
     input: lines('name: web'),
     edit: (t) => replaceNode(t, 0, ['name'], 'true'),
     expected: lines('name: "true"'),
-    change: ([d]) => (d.name = 'true'),
+    change: ([d]) => (map(d).name = 'true'),
     rewritten: 1,
   },
   {
@@ -500,7 +524,7 @@ cases('replaceNode', [
     input: lines('values: [a, b]'),
     edit: (t) => replaceNode(t, 0, ['values', 1], 'b,c'),
     expected: lines('values: [a, "b,c"]'),
-    change: ([d]) => (d.values[1] = 'b,c'),
+    change: ([d]) => (seq(d, 'values')[1] = 'b,c'),
     rewritten: 1,
   },
   {
@@ -508,7 +532,7 @@ cases('replaceNode', [
     input: lines('port: # which?', 'protocol: TCP'),
     edit: (t) => replaceNode(t, 0, ['port'], 53),
     expected: lines('port: 53 # which?', 'protocol: TCP'),
-    change: ([d]) => (d.port = 53),
+    change: ([d]) => (map(d).port = 53),
     rewritten: 1,
   },
   {
@@ -516,7 +540,7 @@ cases('replaceNode', [
     input: 'protocol: TCP\nport:',
     edit: (t) => replaceNode(t, 0, ['port'], 53),
     expected: 'protocol: TCP\nport: 53',
-    change: ([d]) => (d.port = 53),
+    change: ([d]) => (map(d).port = 53),
     rewritten: 1,
   },
 ]);
@@ -534,7 +558,7 @@ cases('removeNode', [
     ),
     edit: (t) => removeNode(t, 0, ['egress', 1]),
     expected: lines('egress:', '- to: [a]', '- to: [c]'),
-    change: ([d]) => d.egress.splice(1, 1),
+    change: ([d]) => seq(d, 'egress').splice(1, 1),
     rewritten: 3,
   },
   {
@@ -542,7 +566,7 @@ cases('removeNode', [
     input: lines('ingress:', '  - from:', '      - podSelector: {}', '      - namespaceSelector:', '          matchLabels: {a: b}', '      - ipBlock: {cidr: 10.0.0.0/8}'),
     edit: (t) => removeNode(t, 0, ['ingress', 0, 'from', 1]),
     expected: lines('ingress:', '  - from:', '      - podSelector: {}', '      - ipBlock: {cidr: 10.0.0.0/8}'),
-    change: ([d]) => d.ingress[0].from.splice(1, 1),
+    change: ([d]) => seq(d, 'ingress', 0, 'from').splice(1, 1),
     rewritten: 2,
   },
   {
@@ -550,7 +574,7 @@ cases('removeNode', [
     input: lines('spec:', '  egress: # rules', '  - to: []', '  ingress: []'),
     edit: (t) => removeNode(t, 0, ['spec', 'egress', 0]),
     expected: lines('spec:', '  egress: [] # rules', '  ingress: []'),
-    change: ([d]) => (d.spec.egress = []),
+    change: ([d]) => (map(d, 'spec').egress = []),
     rewritten: 2,
   },
   {
@@ -558,7 +582,7 @@ cases('removeNode', [
     input: lines('spec:', '  podSelector:', '    matchLabels:', '      a: b', '  # rules', '  ingress: []'),
     edit: (t) => removeNode(t, 0, ['spec', 'podSelector']),
     expected: lines('spec:', '  # rules', '  ingress: []'),
-    change: ([d]) => delete d.spec.podSelector,
+    change: ([d]) => delete map(d, 'spec').podSelector,
     rewritten: 3,
   },
   {
@@ -566,7 +590,7 @@ cases('removeNode', [
     input: lines('egress:', '- to:', '  - podSelector: {}', '  ports:', '  - port: 53'),
     edit: (t) => removeNode(t, 0, ['egress', 0, 'to']),
     expected: lines('egress:', '- ports:', '  - port: 53'),
-    change: ([d]) => delete d.egress[0].to,
+    change: ([d]) => delete map(d, 'egress', 0).to,
     rewritten: 3,
   },
   {
@@ -574,7 +598,7 @@ cases('removeNode', [
     input: lines('egress:', '- to: [] # none', '- {}'),
     edit: (t) => removeNode(t, 0, ['egress', 0, 'to']),
     expected: lines('egress:', '- {}', '- {}'),
-    change: ([d]) => delete d.egress[0].to,
+    change: ([d]) => delete map(d, 'egress', 0).to,
     rewritten: 1,
   },
   {
@@ -582,7 +606,7 @@ cases('removeNode', [
     input: 'policyTypes:\n- Ingress\n- Egress',
     edit: (t) => removeNode(t, 0, ['policyTypes', 1]),
     expected: 'policyTypes:\n- Ingress',
-    change: ([d]) => d.policyTypes.splice(1, 1),
+    change: ([d]) => seq(d, 'policyTypes').splice(1, 1),
     rewritten: 1,
   },
   {
@@ -590,7 +614,7 @@ cases('removeNode', [
     input: 'policyTypes:\r\n- Ingress\r\n- Egress\r\nspec: {}\r\n',
     edit: (t) => removeNode(t, 0, ['policyTypes', 0]),
     expected: 'policyTypes:\r\n- Egress\r\nspec: {}\r\n',
-    change: ([d]) => d.policyTypes.splice(0, 1),
+    change: ([d]) => seq(d, 'policyTypes').splice(0, 1),
     rewritten: 1,
   },
   {
@@ -602,9 +626,9 @@ cases('removeNode', [
     },
     expected: lines('a: [y, z]', 'b: {p: 1}', 'c: []'),
     change: ([d]) => {
-      d.a.shift();
-      delete d.b.q;
-      d.c = [];
+      seq(d, 'a').shift();
+      delete map(d, 'b').q;
+      map(d).c = [];
     },
     rewritten: 3,
   },
@@ -613,7 +637,7 @@ cases('removeNode', [
     input: lines('a: [x]', '---', 'b:', '- x', '- y'),
     edit: (t) => removeNode(t, 1, ['b', 0]),
     expected: lines('a: [x]', '---', 'b:', '- y'),
-    change: ([, d]) => d.b.shift(),
+    change: ([, d]) => seq(d, 'b').shift(),
     rewritten: 1,
   },
 ]);
@@ -627,7 +651,7 @@ describe('the "Allow DNS egress" quick fix', () => {
     assert.equal(output, expected);
     const [doc] = parseAllDocuments(output);
     assert.deepEqual(doc?.errors, []);
-    assert.deepEqual(doc?.toJS().spec.egress, [DNS_RULE]);
+    assert.deepEqual(map(doc?.toJS() as Json, 'spec').egress, [DNS_RULE]);
     assert.equal(commonLines(SEED.split('\n'), output.split('\n')), SEED.split('\n').length);
   });
 
