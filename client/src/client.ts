@@ -194,9 +194,10 @@ export class Server implements vscode.Disposable {
         const message = `The language server crashed ${MAX_CRASHES} times in 3 minutes and was not restarted.`;
         this.output.appendLine(message);
         this.setState({ kind: 'failed', message });
+        // a notification: the error handler answers now, whatever the user picks later
         void vscode.window.showErrorMessage(`netpol-lens: ${message}`, 'Show Output', 'Restart').then((pick) => {
           if (pick === 'Show Output') this.output.show(true);
-          if (pick === 'Restart') void vscode.commands.executeCommand('netpolLens.restartServer');
+          if (pick === 'Restart') void vscode.commands.executeCommand('netpolLens.restartServer'); // the command reports its own failure
         });
         return { action: CloseAction.DoNotRestart, handled: true };
       },

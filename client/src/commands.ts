@@ -105,6 +105,7 @@ const explainConnection: CommandFactory =
       try {
         model = await ctx.server.request<ReachabilityResult>(REACHABILITY, {});
       } catch (e) {
+        // a notification: the command ends now, not when the user dismisses it
         void vscode.window.showErrorMessage(`netpol-lens: the language server is not available (${e instanceof Error ? e.message : String(e)}).`);
         return undefined;
       }
@@ -139,6 +140,7 @@ const restartServer: CommandFactory = (ctx) => async () => {
   try {
     await ctx.server.restart();
   } catch (e) {
+    // a notification: the command ends now, not when the user picks (or dismisses) it
     void vscode.window.showErrorMessage(`netpol-lens: ${e instanceof Error ? e.message : String(e)}`, 'Show Output').then((pick) => {
       if (pick) ctx.server.output.show(true);
     });

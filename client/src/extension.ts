@@ -66,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): Api {
   // `netpolLens.policyDocument`: the active editor holds a NetworkPolicy (the context menu's when-clause)
   const updatePolicyContext = (): void => {
     const doc = vscode.window.activeTextEditor?.document;
+    // fire and forget: the next editor change sets it again
     void vscode.commands.executeCommand('setContext', 'netpolLens.policyDocument', !!doc && holdsPolicy(doc));
   };
   let contextTimer: ReturnType<typeof setTimeout> | undefined;

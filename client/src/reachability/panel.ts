@@ -160,9 +160,11 @@ export class ReachabilityPanel implements vscode.Disposable {
         if (parsePort(message.port)) this.port = message.port;
         break;
       case 'explain':
+        // fire and forget: explain() posts the answer, or the error, to the view itself
         void this.explain({ src: message.src, dst: message.dst, ...(message.port ? { port: message.port } : {}) }, message.requestId);
         break;
       case 'open':
+        // fire and forget: open() reports a failure in a warning itself
         void this.open(message.location);
         break;
       case 'stateChanged':
@@ -204,7 +206,7 @@ export class ReachabilityPanel implements vscode.Disposable {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      void this.refresh();
+      void this.refresh(); // fire and forget: refresh() posts its errors to the view, and a newer one supersedes it
     }, delayMs);
   }
 
@@ -249,6 +251,7 @@ export class ReachabilityPanel implements vscode.Disposable {
       const editor = await vscode.window.showTextDocument(uri, { selection: range, viewColumn, preview: false });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (e) {
+      // a notification: its promise settles when the user dismisses it, and nothing waits for that
       void vscode.window.showWarningMessage(`netpol-lens: cannot open ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
@@ -265,7 +268,7 @@ export class ReachabilityPanel implements vscode.Disposable {
   }
 
   private doPost(message: HostToWebview): void {
-    void this.panel.webview.postMessage(message);
+    void this.panel.webview.postMessage(message); // resolves to false once the panel is gone: nothing to do then
     this.postedEmitter.fire(message);
   }
 
