@@ -32,7 +32,7 @@ const PARALLEL = 4;
 const RUNS = 2 * FACTOR;
 const STEPS = Number(process.env.FUZZ_STEPS ?? '260') || 260;
 /** Longest wait for the server to agree after one step (generous: the machine is shared). */
-const STEP_TIMEOUT = 30_000;
+const STEP_TIMEOUT = Number(process.env.FUZZ_STEP_TIMEOUT ?? '30000') || 30_000;
 
 const FILE_CHANGE = { Created: 1, Changed: 2, Deleted: 3 } as const;
 
@@ -193,7 +193,7 @@ class Run {
       .catch(() => {
         const got = this.actual();
         const missing = want.filter((x) => !got.includes(x)), extra = got.filter((x) => !want.includes(x));
-        throw new Error(`the server disagrees with check:\n  missing (check has, server not):\n${missing.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  extra (server has, check not):\n${extra.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  stale: ${this.stale().join('; ') || '-'}\n  steps:\n${this.log.slice(-12).map((l) => `    ${l}`).join('\n')}`);
+        throw new Error(`the server disagrees with check:\n  missing (check has, server not):\n${missing.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  extra (server has, check not):\n${extra.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  stale: ${this.stale().join('; ') || '-'}\n  folders: ${this.active.join(', ') || '-'}\n  open buffers:\n${[...this.open].map(([u, t]) => `    ${this.short(u)} ${JSON.stringify(t)}`).join('\n') || '    -'}\n  on disk:\n${this.onDisk().map((x) => `    ${x.folder}/${x.rel} ${JSON.stringify(readFileSync(this.path(x.folder, x.rel), 'utf8'))}`).join('\n')}\n  steps:\n${this.log.slice(-12).map((l) => `    ${l}`).join('\n')}`);
       });
   }
 
@@ -243,7 +243,7 @@ describe('the server against a fresh check, step by step', () => {
     // FUZZ_REPLAY=<seed>:<path> replays one reported case (fast-check's seed and path)
     const replay = process.env.FUZZ_REPLAY?.split(':');
     if (replay) {
-      await fc.assert(property, { seed: Number(replay[0]), path: replay[1], endOnFailure: true, includeErrorInReport: true });
+      await fc.assert(property, { seed: Number(replay[0]), path: replay[1], numRuns: 1, endOnFailure: process.env.FUZZ_NO_SHRINK === '1', includeErrorInReport: true });
       return;
     }
     await Promise.all(Array.from({ length: PARALLEL }, (_x, k) => fc.assert(property,

@@ -243,6 +243,7 @@ export class DiskWorkspace {
     let bytes = 0;
     for (const { uri, token, r } of results) {
       if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) continue; // a newer read or a buffer owns it
+      if (r.kind === 'text' && !this.wants(uri)) continue; // its folder was removed (or excluded) while it was read
       if (r.kind === 'text') {
         this.failures.delete(uri);
         this.tracked.add(uri);
