@@ -8,8 +8,8 @@
  *
  * Every step waits until the server's published diagnostics equal the expected ones and its status
  * is `ready` with all findings (after the first index); nothing sleeps. Sequences run in a few
- * servers at once (the waits are mostly the server's debounce). fast-check (fixed seeds) shrinks a
- * failing sequence by replaying it on fresh servers and prints the seed and the shrunk ops.
+ * servers at once (the waits are mostly the server's debounce). fast-check (fixed seeds) prints the seed, path and ops of a
+ * failing sequence; FUZZ_SHRINK=1 shrinks it (replays on fresh servers), FUZZ_REPLAY=<seed>:<path> replays it.
  * `FUZZ_RUNS=n` runs n times as many sequences (`npm run fuzz`).
  */
 import { describe, it } from 'node:test';
@@ -247,7 +247,7 @@ describe('the server against a fresh check, step by step', () => {
       return;
     }
     await Promise.all(Array.from({ length: PARALLEL }, (_x, k) => fc.assert(property,
-      { seed: SEED + 100 * k, numRuns: RUNS, endOnFailure: process.env.FUZZ_NO_SHRINK === '1', includeErrorInReport: true })));
+      { seed: SEED + 100 * k, numRuns: RUNS, endOnFailure: process.env.FUZZ_SHRINK !== '1', includeErrorInReport: true })));
     assert.ok(counter.steps >= PARALLEL * RUNS * STEPS, `${counter.steps} steps ran`);
     for (const code of ['empty-file', 'yaml-syntax-error', 'helm-template', 'duplicate-policy', 'invalid-selector']) {
       assert.ok(counter.codes.has(code), `the sequences produced ${code} (${[...counter.codes].join(', ')})`);
