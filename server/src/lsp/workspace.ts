@@ -299,10 +299,12 @@ export class DiskWorkspace {
         for (let i = uri.lastIndexOf('/'); i > 0; i = uri.lastIndexOf('/', i - 1)) if (deleted.has(uri.slice(0, i))) return true;
         return false;
       };
+      // a read still in flight (a file created just before) must not bring the file back: every
+      // read of a path at or under a deleted one is superseded, tracked or not
+      for (const t of [...this.tokens.keys()]) if (hit(t)) this.tokens.set(t, this.nextToken++);
       for (const t of [...this.tracked]) {
         if (!hit(t)) continue;
         this.tracked.delete(t);
-        this.tokens.set(t, this.nextToken++);
         if (!this.host.isOpen(t)) gone.push({ uri: t, text: null });
       }
       for (const t of [...this.failures.keys()]) if (hit(t)) this.failures.delete(t);
