@@ -7,7 +7,8 @@
  * - every edited file re-parses without errors;
  * - the finding is gone after re-analysis (the file has fewer findings of that code);
  * - what the fix promised is in the data (toJS): each `set`/`append`/`replace` op's value is at its
- *   path, and the kind-specific result (a merged peer, a removed rule, a default-deny policy…).
+ *   path, and the kind-specific result (a merged peer, a removed rule, a default-deny policy…);
+ * - the edit is valid for the object it is offered on: no new invalid-* finding in the edited files.
  * Then targeted tests of fixes/fix.ts: layouts (kubectl and indented sequences, CRLF, flow
  * collections, Lists, several documents), the source action, rewrite-api-version, stale specs.
  */
@@ -213,6 +214,18 @@ describe('fix round trips on the check fixtures', () => {
               || (fix.kind === 'rewrite-api-version' && /^\s*apiVersion:/.test(text)),
           });
           checkPromises(texts, r.after, f, fix);
+          // the edit is valid for the object it is offered on: the API server would accept it, so
+          // re-analysing the edited files finds no new invalid-* finding there
+          for (const uri of new Set(r.edits.map((e) => e.uri))) {
+            const invalid = (a: Analysis): Map<string, number> => {
+              const m = new Map<string, number>();
+              for (const x of a.findingsFor(uri)) if (x.code.startsWith('invalid-')) m.set(x.code, (m.get(x.code) ?? 0) + 1);
+              return m;
+            };
+            const before = invalid(analysis);
+            const grew = [...invalid(r.analysis)].filter(([code, n]) => n > (before.get(code) ?? 0));
+            assert.deepEqual(grew, [], `"${fix.title}" makes an object the API server rejects:\n${r.analysis.findingsFor(uri).filter((x) => x.code.startsWith('invalid-')).map((x) => x.message).join('\n')}\n--- after:\n${r.after.get(uri) ?? ''}`);
+          }
         });
       }
     }

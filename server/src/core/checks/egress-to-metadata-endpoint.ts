@@ -1,7 +1,8 @@
 /**
  * egress-to-metadata-endpoint (information): an egress rule that takes effect lets the selected
  * pods reach the cloud metadata endpoint 169.254.169.254 on TCP 80 (an ipBlock covering it, or a
- * rule with no `to`), where cloud credentials can be read. Fix for an ipBlock: "Add except
+ * rule with no `to` but with ports; a rule with neither is egress-allows-all's), where cloud
+ * credentials can be read. Fix for an ipBlock: "Add except
  * 169.254.169.254/32".
  */
 import { defineCheck, defineCode, type Report } from './types';
@@ -34,7 +35,8 @@ export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
       if (!rulePorts(r, ep).has('TCP', 80)) continue;
       const rule = r.ref.rule;
       if (r.peers === 'all') {
-        if (rule.invalid) continue;
+        // no `to` and no `ports` (`egress: [{}]`): egress-allows-all reports that rule, metadata included
+        if (rule.invalid || !r.ports) continue;
         out.push({
           uri: p.doc.uri, span: rule.span,
           message: `This egress rule of ${policyName(p)} has no "to", so it also lets the selected pods reach the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). List the destinations the pods need; for internet access, use an ipBlock 0.0.0.0/0 with except ${METADATA_IP}/32.`,
@@ -46,11 +48,19 @@ export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
         const b = pm.peer.ipBlock;
         if (!b?.cidr) continue;
         const cidr = parseCidr(b.cidr.value);
+        // an except must lie strictly inside its cidr (the API server rejects anything else)
+        if (!cidr || cidr.family !== 4 || cidr.prefix >= 32) {
+          out.push({
+            uri: p.doc.uri, span: b.cidr.span,
+            message: `ipBlock ${b.cidr.value} in ${policyName(p)} is the cloud metadata endpoint ${METADATA_IP} itself (instance credentials on most clouds). Remove this peer unless the pods need it.`,
+          });
+          continue;
+        }
         const ops: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...peerPath(p, 'egress', rule, pm.peer), 'ipBlock', 'except'], item: `${METADATA_IP}/32` }];
         out.push({
           uri: p.doc.uri, span: b.cidr.span,
           message: `ipBlock ${b.cidr.value} in ${policyName(p)} covers the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). Add except: [${METADATA_IP}/32] unless the pods need it.`,
-          ...(cidr && cidr.family === 4 ? { fixes: [{ kind: 'add-metadata-except', title: `Add except ${METADATA_IP}/32`, data: { ops } }] } : {}),
+          fixes: [{ kind: 'add-metadata-except', title: `Add except ${METADATA_IP}/32`, data: { ops } }],
         });
       }
     }

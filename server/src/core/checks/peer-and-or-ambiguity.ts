@@ -2,7 +2,9 @@
  * peer-and-or-ambiguity (hint): a `podSelector`-only peer right next to a `namespaceSelector`-only
  * peer in one `from`/`to` list. As two list items they are ORed (pods of the policy's namespace,
  * OR every pod of the selected namespaces); the common intent is one peer with both selectors
- * (AND). Fix "Merge into one peer": move the second selector into the first item.
+ * (AND). Fix "Merge into one peer": move the second selector into the first item. An empty
+ * `podSelector: {}` next to a namespaceSelector is the deliberate "my namespace OR those
+ * namespaces" (Kubeflow): not reported.
  */
 import { compileSelector } from '../semantics/selector';
 import { defineCheck, defineCode, type Report } from './types';
@@ -38,6 +40,9 @@ export const peerAndOrAmbiguity = defineCheck(meta, ({ index }) => {
           const pod = (podOnly(a) ? a : b).podSelector;
           const ns = (nsOnly(a) ? a : b).namespaceSelector;
           if (!pod || !ns) continue;
+          // `- podSelector: {}` next to a namespaceSelector is the deliberate "my namespace OR those
+          // namespaces" (and merging would cut the same-namespace traffic): nothing to report
+          if (compileSelector(pod).isEmpty) continue;
           const moved = podOnly(b) ? { key: 'podSelector', sel: pod } : { key: 'namespaceSelector', sel: ns };
           const movedSpan = moved.sel.keySpan;
           const ops: YamlOp[] = [
