@@ -14,6 +14,9 @@ import type {
   PolicyRule, PortEntry, Protocol, Resource, RuleList, SelectorRequirement, ServicePort, ServiceResource, WorkloadResource,
 } from './types';
 
+/** The pre-1.7 namespace isolation annotation, ignored by every Kubernetes since (deprecated-api-version). */
+export const BETA_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
+
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 const LIST_ITEM_KIND: Record<string, string> = {
   PodList: 'Pod', NamespaceList: 'Namespace', ServiceList: 'Service', NetworkPolicyList: 'NetworkPolicy',
@@ -196,7 +199,12 @@ class Lowerer {
     const { meta, name } = this.meta(m);
     if (!name) return undefined;
     const l = this.labels(this.r.get(meta, 'labels'), 'metadata.labels');
-    return { kind: 'Namespace', doc, name, labels: l.labels, labelsSpan: l.span, labelPairs: l.pairs };
+    const beta = this.r.pair(this.r.map(this.r.get(meta, 'annotations')), BETA_ISOLATION_ANNOTATION);
+    const v = beta ? this.r.deref(beta.pair.value) : undefined;
+    return {
+      kind: 'Namespace', doc, name, labels: l.labels, labelsSpan: l.span, labelPairs: l.pairs,
+      ...(beta ? { betaIsolation: { span: spanOf(beta.keyNode), value: isScalar(v) ? String(v.value ?? '') : '' } } : {}),
+    };
   }
 
   private service(m: YAMLMap, doc: DocRef): ServiceResource | undefined {

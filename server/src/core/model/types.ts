@@ -156,6 +156,11 @@ export interface NamespaceResource {
   readonly labels: Labels;
   readonly labelsSpan: Span | undefined;
   readonly labelPairs: readonly LabelPair[];
+  /**
+   * The obsolete `net.beta.kubernetes.io/network-policy` annotation (pre-1.7 namespace isolation,
+   * ignored since): its key span and value, when present.
+   */
+  readonly betaIsolation?: { readonly span: Span; readonly value: string };
 }
 
 export interface ServicePort {
