@@ -82,7 +82,7 @@ export class Session implements ServerContext {
     c.onDidChangeConfiguration((p) => {
       // clients without workspace/configuration push the settings instead (`settings.netpolLens`)
       const pushed = (p?.settings as { netpolLens?: unknown } | null | undefined)?.netpolLens;
-      if (!this.caps.configuration && pushed && typeof pushed === 'object') this.pushed = pushed as NetpolLensSettings;
+      if (!this.caps.configuration && pushed && typeof pushed === 'object') this.pushed = pushed;
       void this.reloadConfig().catch((e) => this.error('Reading the configuration failed', e));
     });
     c.onDidChangeWatchedFiles((p) => {
@@ -173,7 +173,7 @@ export class Session implements ServerContext {
     this.sendStatus(true);
     let lastReport = 0;
     let lastStatus = 0;
-    let result: { files: number; cancelled: boolean } = { files: 0, cancelled: false };
+    let result: { files: number; cancelled: boolean };
     try {
       result = await this.disk.scan((done, total, paused) => {
         this.indexing = { done, total };
@@ -358,7 +358,7 @@ export class Session implements ServerContext {
   }
 
   error(message: string, e?: unknown): void {
-    const detail = e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : e === undefined ? '' : String(e);
+    const detail = describeError(e);
     try {
       this.connection.console.error(detail ? `${message}: ${detail}` : message);
     } catch {
@@ -372,5 +372,17 @@ export class Session implements ServerContext {
     } catch (e) {
       this.error(`${what} failed`, e);
     }
+  }
+}
+
+/** What went wrong, for the log: an Error's message and stack; anything else as JSON (or its type). */
+function describeError(e: unknown): string {
+  if (e instanceof Error) return `${e.message}\n${e.stack ?? ''}`;
+  if (e === undefined) return '';
+  if (typeof e === 'string') return e;
+  try {
+    return JSON.stringify(e) ?? typeof e; // undefined for a function or a symbol
+  } catch {
+    return typeof e; // a bigint, or a cycle
   }
 }

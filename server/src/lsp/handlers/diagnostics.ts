@@ -84,7 +84,7 @@ export class DiagnosticsPublisher {
       const openVersion = this.ctx.versionOf(uri);
       if (openVersion !== null && analysedVersion !== undefined && analysedVersion !== openVersion) continue; // stale
       const lines: LineIndexOf = (u) => analysis?.lineIndex(u);
-      let diagnostics: Diagnostic[] = [];
+      let diagnostics: Diagnostic[];
       try {
         diagnostics = (entry?.findings ?? []).map((f) => diagnostic(f, lines, analysedVersion, opts));
       } catch (e) {
