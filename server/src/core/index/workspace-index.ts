@@ -7,9 +7,9 @@ import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
 import { lowerDocuments } from '../model/lower';
 import type {
-  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, UnanalysedDocument, WorkloadResource, OtherPolicy,
+  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, WorkloadResource, OtherPolicy,
 } from '../model/types';
-import { parseFile, type ParseOptions } from '../yaml/parse';
+import { parseFile, type ParseOptions, type UnanalysedDocument } from '../yaml/parse';
 import type { FileChange } from './change';
 
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';

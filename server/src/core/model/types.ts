@@ -183,18 +183,6 @@ export interface ServiceResource {
 }
 
 /**
- * A document of a file that is left out of the analysis: an unrendered template, or YAML that could
- * not be read. The CLI's reach and explain headers count them; `kind` where it could still be read.
- */
-export interface UnanalysedDocument {
-  readonly uri: string;
-  readonly docIndex: number;
-  readonly span: Span;
-  readonly reason: 'template' | 'syntax-error';
-  readonly kind?: string;
-}
-
-/**
  * A policy of a kind the engine does not evaluate yet (Cilium, Calico, AdminNetworkPolicy, AWS…),
  * told apart by API group and kind (`cnp` means four different things). Verdicts about the pods it
  * selects may be wrong: the check policy-kind-not-analysed and the CLI headers say so.

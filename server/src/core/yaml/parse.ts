@@ -3,8 +3,7 @@
  * not Kubernetes manifests are skipped silently; broken manifests become findings.
  */
 import { isMap, isScalar, type Document } from 'yaml';
-import type { Finding } from '../model/finding';
-import type { UnanalysedDocument } from '../model/types';
+import type { Span } from '../text/span';
 import { readDocuments, type Leniency, type ReadDocuments } from './documents';
 import { kindFromLeaves } from './tokens';
 
@@ -13,10 +12,35 @@ export interface ParseOptions {
   readonly maxFileBytes?: number;
 }
 
+/**
+ * A problem found while reading a file (unreadable-file, empty-file, yaml-syntax-error, helm-template,
+ * lenient-yaml): a finding without fixes or related information. The index lists these among the
+ * file's findings (model/finding.ts), before those of lowering.
+ */
+export interface ParseProblem {
+  readonly code: string;
+  readonly severity: 'error' | 'warning' | 'information' | 'hint';
+  readonly message: string;
+  readonly uri: string;
+  readonly span: Span;
+}
+
+/**
+ * A document of a file that is left out of the analysis: an unrendered template, or YAML that could
+ * not be read. The CLI's reach and explain headers count them; `kind` where it could still be read.
+ */
+export interface UnanalysedDocument {
+  readonly uri: string;
+  readonly docIndex: number;
+  readonly span: Span;
+  readonly reason: 'template' | 'syntax-error';
+  readonly kind?: string;
+}
+
 export interface ParsedFile {
   readonly uri: string;
   readonly docs: ReadonlyArray<Document.Parsed>;
-  readonly problems: readonly Finding[];
+  readonly problems: readonly ParseProblem[];
   /** Documents left out of the analysis (unrendered templates, syntax errors), by docIndex. */
   readonly unanalysed: readonly UnanalysedDocument[];
 }
@@ -44,7 +68,7 @@ export function isJsonUri(uri: string): boolean {
 }
 
 export function parseFile(uri: string, text: string, options: ParseOptions = {}): ParsedFile {
-  const problems: Finding[] = [];
+  const problems: ParseProblem[] = [];
   const max = options.maxFileBytes ?? DEFAULT_MAX;
   if (text.length > max) {
     if (!looksLikeManifest(text.slice(0, 65536))) return { uri, docs: [], problems, unanalysed: [] };
@@ -117,7 +141,7 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
 }
 
 /** The hint for a document read only as kubectl (go-yaml) reads it. */
-function lenientFinding(uri: string, text: string, l: Leniency): Finding {
+function lenientFinding(uri: string, text: string, l: Leniency): ParseProblem {
   const at = l.lines[0] ?? 0;
   let end = text.indexOf('\n', at);
   if (end < 0) end = text.length;
