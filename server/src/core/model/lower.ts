@@ -102,7 +102,7 @@ class Lowerer {
     }
     if (s.value == null) return undefined;
     if (typeof s.value === 'object') return undefined;
-    return { value: String(s.value), span: spanOf(s) };
+    return { value: s.toString(), span: spanOf(s) };
   }
 
   private num(n: unknown, what: string): Located<number> | undefined {
@@ -112,7 +112,7 @@ class Lowerer {
       return undefined;
     }
     if (typeof s.value === 'number') return { value: s.value, span: spanOf(s) };
-    this.problem(spanOf(s), `${what} must be a number, not "${String(s.value)}".`);
+    this.problem(spanOf(s), `${what} must be a number, not "${s.toString()}".`);
     return undefined;
   }
 
@@ -132,7 +132,7 @@ class Lowerer {
     }
     for (const e of this.r.entries(m)) {
       const v = this.r.scalar(e.pair.value);
-      const value = v?.value == null ? '' : String(v.value);
+      const value = v?.value == null ? '' : v.toString();
       labels[e.key] = value;
       pairs.push({
         key: { value: e.key, span: spanOf(e.keyNode) },
@@ -325,7 +325,7 @@ class Lowerer {
     }
     const specPair = this.r.pair(m, 'spec');
     const spec = this.r.map(specPair?.pair.value);
-    if (specPair && !spec && !(isScalar(specPair.pair.value) && (specPair.pair.value as Scalar).value == null)) {
+    if (specPair && !spec && !(isScalar(specPair.pair.value) && specPair.pair.value.value == null)) {
       this.problem(spanOf(specPair.pair.value), 'spec must be a map.');
     }
     let podSelector: LabelSelector | undefined;
@@ -338,7 +338,7 @@ class Lowerer {
         switch (e.key) {
           case 'podSelector':
             podSelector = this.selector(e.pair, 'spec.podSelector');
-            if (e.pair.value == null || (isScalar(e.pair.value) && (e.pair.value as Scalar).value == null)) podSelectorNullKey = spanOf(e.keyNode);
+            if (e.pair.value == null || (isScalar(e.pair.value) && e.pair.value.value == null)) podSelectorNullKey = spanOf(e.keyNode);
             break;
           case 'policyTypes': {
             const items = this.stringList(e.pair.value, 'policyTypes');
@@ -410,7 +410,7 @@ class Lowerer {
         matchLabelsSpan = l.span ?? spanOf(e.keyNode);
       } else if (e.key === 'matchExpressions') {
         matchExpressionsSpan = spanOf(e.pair.value, spanOf(e.keyNode));
-        if (e.pair.value == null || (isScalar(e.pair.value) && (e.pair.value as Scalar).value == null)) continue;
+        if (e.pair.value == null || (isScalar(e.pair.value) && e.pair.value.value == null)) continue;
         const s = this.r.seq(e.pair.value);
         if (!s) {
           this.problem(spanOf(e.pair.value), `${what}.matchExpressions must be a list of {key, operator, values}.`);

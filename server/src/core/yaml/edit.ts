@@ -186,7 +186,7 @@ export function setOrAppendInMap(
     if (!isMap(map)) return `${formatPath(path)} is not a mapping`;
     const existing = findPair(map, key);
     if (existing) {
-      const current = isNode(existing.value) ? existing.value.toJS(ctx.doc) : null;
+      const current: unknown = isNode(existing.value) ? existing.value.toJS(ctx.doc) : null;
       if (sameData(current, value)) return { edits: [], expect };
       if (isScalar(existing.value) && isScalarValue(value)) {
         return planReplace(ctx, [...path, key], existing.value, map, value);
