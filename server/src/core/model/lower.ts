@@ -203,7 +203,7 @@ class Lowerer {
     const v = beta ? this.r.deref(beta.pair.value) : undefined;
     return {
       kind: 'Namespace', doc, name, labels: l.labels, labelsSpan: l.span, labelPairs: l.pairs,
-      ...(beta ? { betaIsolation: { span: spanOf(beta.keyNode), value: isScalar(v) ? String(v.value ?? '') : '' } } : {}),
+      ...(beta ? { betaIsolation: { span: spanOf(beta.keyNode), value: isScalar(v) && v.value != null ? v.toString() : '' } } : {}),
     };
   }
 
