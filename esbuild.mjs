@@ -19,11 +19,23 @@ const node = {
 
 const entries = [
   { ...node, entryPoints: ['server/src/lsp/main.ts'], outfile: 'server/dist/server.js' },
-  { ...node, entryPoints: ['server/src/cli/main.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...node,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: 'server/dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js' },
   {
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
-    logLevel: 'warning', entryPoints: ['client/webview/main.ts'], outfile: 'client/dist/webview.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['client/webview/main.ts'],
+    outfile: 'client/dist/webview.js',
   },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -19,14 +19,25 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (n, d) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1] : d; };
+const arg = (n, d) => {
+  const i = process.argv.indexOf(`--${n}`);
+  return i >= 0 ? process.argv[i + 1] : d;
+};
 const size = arg('size', 'medium');
 const edits = Number(arg('edits', '20'));
 const ws = join(here, '.work', size);
-const files = (d, out = []) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) files(p, out); else out.push(p); } return out; };
+const files = (d, out = []) => {
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) files(p, out);
+    else out.push(p);
+  }
+  return out;
+};
 const all = files(ws).sort();
 // a 200-line-ish workloads file, like the anchor's typical-200.yaml
-const file = all.find((f) => f.includes('/workloads/') && readFileSync(f, 'utf8').split('\n').length >= 180) ?? all[0];
+const file =
+  all.find((f) => f.includes('/workloads/') && readFileSync(f, 'utf8').split('\n').length >= 180) ?? all[0];
 const uri = pathToFileURL(file).href;
 let text = readFileSync(file, 'utf8');
 
@@ -37,32 +48,52 @@ if (process.argv.includes('--startup')) {
 
 async function startup() {
   // a policy file with an allow-all rule: egress-to-metadata-endpoint needs only the file, egress-allows-all the workspace
-  const policy = arg('file') ? join(ws, arg('file')) : all.find((f) => f.includes('/network-policies/') && /^\s*- \{\}/m.test(readFileSync(f, 'utf8'))) ?? all[0];
+  const policy = arg('file')
+    ? join(ws, arg('file'))
+    : (all.find((f) => f.includes('/network-policies/') && /^\s*- \{\}/m.test(readFileSync(f, 'utf8'))) ??
+      all[0]);
   const puri = pathToFileURL(policy).href;
   const ptext = readFileSync(policy, 'utf8');
-  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const conn = rpc.createMessageConnection(
+    new rpc.StreamMessageReader(proc.stdout),
+    new rpc.StreamMessageWriter(proc.stdin),
+  );
   const pubs = [];
   let tReady;
   let resolveDone;
-  const done = new Promise((r) => { resolveDone = r; });
+  const done = new Promise((r) => {
+    resolveDone = r;
+  });
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     if (p.uri !== puri) return;
     pubs.push({ t: performance.now(), codes: p.diagnostics.map((d) => d.code) });
   });
   conn.onNotification('netpolLens/status', (p) => {
-    if (p.state === 'ready' && tReady === undefined) { tReady = performance.now(); resolveDone(); }
+    if (p.state === 'ready' && tReady === undefined) {
+      tReady = performance.now();
+      resolveDone();
+    }
   });
   conn.onRequest(() => null);
   conn.listen();
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }], capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(ws).href,
+    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
+    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+  });
   const tInit = performance.now();
   await conn.sendNotification('initialized', {});
   // --open-at MS: open it that long after initialized instead (mid-indexing)
   const openAt = Number(arg('open-at', '0'));
   if (openAt > 0) await new Promise((r) => setTimeout(r, openAt));
   const tOpen = performance.now();
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: puri, languageId: 'yaml', version: 1, text: ptext } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: puri, languageId: 'yaml', version: 1, text: ptext },
+  });
   await done;
   // the pass after the index publishes before the ready status; its list is the complete one
   const first = pubs[0];
@@ -74,22 +105,42 @@ async function startup() {
   proc.kill();
   const ms = (t) => (t === undefined ? '–' : (t - tInit).toFixed(0));
   const list = (p) => (p ? `${p.codes.length ? [...new Set(p.codes)].sort().join(', ') : 'none'}` : '–');
-  console.log(`| ${size} | ${all.length} | ${(tOpen - tInit).toFixed(0)} | ${ms(first?.t)} (${list(first)}) | ${ms(tReady)} | ${ms(tComplete)} (${list(complete)}) | ${policy.slice(ws.length + 1)} |`);
+  console.log(
+    `| ${size} | ${all.length} | ${(tOpen - tInit).toFixed(0)} | ${ms(first?.t)} (${list(first)}) | ${ms(tReady)} | ${ms(tComplete)} (${list(complete)}) | ${policy.slice(ws.length + 1)} |`,
+  );
 }
 
 const t0 = performance.now();
-const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const conn = rpc.createMessageConnection(
+  new rpc.StreamMessageReader(proc.stdout),
+  new rpc.StreamMessageWriter(proc.stdin),
+);
 const waiters = [];
 let ready;
-const readyP = new Promise((r) => { ready = r; });
-conn.onNotification('textDocument/publishDiagnostics', (p) => {
-  for (const w of [...waiters]) if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(); }
+const readyP = new Promise((r) => {
+  ready = r;
 });
-conn.onNotification('netpolLens/status', (p) => { if (p.state === 'ready') ready(); });
+conn.onNotification('textDocument/publishDiagnostics', (p) => {
+  for (const w of [...waiters])
+    if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+});
+conn.onNotification('netpolLens/status', (p) => {
+  if (p.state === 'ready') ready();
+});
 conn.onRequest(() => null);
 conn.listen();
-await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(ws).href, workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }], capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } } });
+await conn.sendRequest('initialize', {
+  processId: process.pid,
+  rootUri: pathToFileURL(ws).href,
+  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
+  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+});
 const tInit = performance.now();
 await conn.sendNotification('initialized', {});
 await readyP;
@@ -98,7 +149,9 @@ const diag = (version) => new Promise((resolve) => waiters.push({ uri, version, 
 let version = 1;
 let s = performance.now();
 let d = diag(version);
-await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+await conn.sendNotification('textDocument/didOpen', {
+  textDocument: { uri, languageId: 'yaml', version, text },
+});
 await d;
 const open = performance.now() - s;
 const lines = text.split('\n');
@@ -107,12 +160,22 @@ const times = [];
 for (let i = 0; i < edits; i++) {
   version++;
   const len = lines[nameLine].length + (i % 2 === 0 ? 0 : 1);
-  const change = i % 2 === 0
-    ? { range: { start: { line: nameLine, character: len }, end: { line: nameLine, character: len } }, text: 'x' }
-    : { range: { start: { line: nameLine, character: len - 1 }, end: { line: nameLine, character: len } }, text: '' };
+  const change =
+    i % 2 === 0
+      ? {
+          range: { start: { line: nameLine, character: len }, end: { line: nameLine, character: len } },
+          text: 'x',
+        }
+      : {
+          range: { start: { line: nameLine, character: len - 1 }, end: { line: nameLine, character: len } },
+          text: '',
+        };
   s = performance.now();
   d = diag(version);
-  await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+  await conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version },
+    contentChanges: [change],
+  });
   await d;
   times.push(performance.now() - s);
 }
@@ -122,5 +185,7 @@ proc.kill();
 times.sort((a, b) => a - b);
 const med = times[Math.floor(times.length / 2)];
 const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))];
-console.log(`| ${size} | ${(tInit - t0).toFixed(0)} | ${(tReady - tInit).toFixed(0)} | ${open.toFixed(0)} | ${med.toFixed(0)} (p95 ${p95.toFixed(0)}) | ${file.slice(ws.length + 1)}, ${lines.length} lines |`);
+console.log(
+  `| ${size} | ${(tInit - t0).toFixed(0)} | ${(tReady - tInit).toFixed(0)} | ${open.toFixed(0)} | ${med.toFixed(0)} (p95 ${p95.toFixed(0)}) | ${file.slice(ws.length + 1)}, ${lines.length} lines |`,
+);
 process.exit(0);

@@ -40,7 +40,8 @@ if (phase === 'floor') {
   info = `${idx.workloads.length} workloads, ${idx.policies.length} policies, ${idx.namespaces.size} namespaces`;
   if (phase === 'findings' || phase === 'edit') info += `, ${a.findings().length} findings`;
   if (phase === 'reach') info += `, ${a.reachability().entries.length} connections`;
-  if (phase === 'summary') info += `, ${core.reachSummary(a.engine, { externals: true }, 'bench').split('\n').length} summary lines, ${a.engine.classes().classes.length} classes`;
+  if (phase === 'summary')
+    info += `, ${core.reachSummary(a.engine, { externals: true }, 'bench').split('\n').length} summary lines, ${a.engine.classes().classes.length} classes`;
   ms = performance.now() - t0;
   if (phase === 'edit') {
     const target = changes.find((c) => c.text.includes('kind: NetworkPolicy')) ?? changes[0];

@@ -37,7 +37,9 @@ const rows = [];
 for (const size of sizes) {
   const dir = join(work, size);
   if (!existsSync(dir)) {
-    const g = spawnSync(process.execPath, [gen, '--out', dir, '--seed', '1', '--quiet', ...SIZES[size]], { encoding: 'utf8' });
+    const g = spawnSync(process.execPath, [gen, '--out', dir, '--seed', '1', '--quiet', ...SIZES[size]], {
+      encoding: 'utf8',
+    });
     if (g.status !== 0) throw new Error(g.stderr);
   }
   const results = {};
@@ -48,19 +50,31 @@ for (const size of sizes) {
     const samples = [];
     let extra;
     for (let r = 0; r < reps; r++) {
-      const p = spawnSync(process.execPath, ['--max-old-space-size=4096', join(here, 'phase.mjs'), phase, dir], { encoding: 'utf8' });
+      const p = spawnSync(
+        process.execPath,
+        ['--max-old-space-size=4096', join(here, 'phase.mjs'), phase, dir],
+        { encoding: 'utf8' },
+      );
       if (p.status !== 0) throw new Error(`${phase} ${size}: ${p.stderr}`);
       const out = JSON.parse(p.stdout);
       samples.push(out.ms);
       extra = out;
     }
-    results[phase] = { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), rss: extra.rssMB, info: extra.info };
+    results[phase] = {
+      ms: median(samples),
+      min: Math.min(...samples),
+      max: Math.max(...samples),
+      rss: extra.rssMB,
+      info: extra.info,
+    };
   }
   rows.push({ size, results });
 }
 
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-console.log(`netpol-lens bench — median of ${reps} fresh processes; ratio = phase / floor (bare yaml parseAllDocuments of the same files)\n`);
+console.log(
+  `netpol-lens bench — median of ${reps} fresh processes; ratio = phase / floor (bare yaml parseAllDocuments of the same files)\n`,
+);
 console.log('| size | phase | median ms (min–max) | × floor | max RSS MB | notes |');
 console.log('|---|---|---|---|---|---|');
 for (const { size, results } of rows) {
@@ -69,16 +83,23 @@ for (const { size, results } of rows) {
     const r = results[phase];
     if (!r) continue;
     const ratio = phase === 'edit' ? '' : (r.ms / floor).toFixed(2);
-    console.log(`| ${size} | ${phase} | ${fmt(r.ms)} (${fmt(r.min)}–${fmt(r.max)}) | ${ratio} | ${r.rss} | ${r.info ?? ''} |`);
+    console.log(
+      `| ${size} | ${phase} | ${fmt(r.ms)} (${fmt(r.min)}–${fmt(r.max)}) | ${ratio} | ${r.rss} | ${r.info ?? ''} |`,
+    );
   }
 }
 
-console.log('\nLanguage server over stdio (bench/lsp.mjs; the edit debounce adapts to the cost of a pass, 50–200 ms; yaml-language-server waits a fixed 200 ms):\n');
-console.log('| size | start → initialize ms | initialized → indexed ms | didOpen → diagnostics ms | didChange → diagnostics ms (median, p95) | file |');
+console.log(
+  '\nLanguage server over stdio (bench/lsp.mjs; the edit debounce adapts to the cost of a pass, 50–200 ms; yaml-language-server waits a fixed 200 ms):\n',
+);
+console.log(
+  '| size | start → initialize ms | initialized → indexed ms | didOpen → diagnostics ms | didChange → diagnostics ms (median, p95) | file |',
+);
 console.log('|---|---|---|---|---|---|');
 for (const size of sizes) {
-  const p = spawnSync(process.execPath, [join(here, 'lsp.mjs'), '--size', size, '--edits', '20'], { encoding: 'utf8' });
+  const p = spawnSync(process.execPath, [join(here, 'lsp.mjs'), '--size', size, '--edits', '20'], {
+    encoding: 'utf8',
+  });
   if (p.status !== 0) throw new Error(`lsp ${size}: ${p.stderr}`);
   process.stdout.write(p.stdout);
 }
-

@@ -12,10 +12,18 @@ import { createRequire } from 'node:module';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = await build({
   entryPoints: [join(root, 'server/src/core/checks/contributions.ts')],
-  bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'error',
+  bundle: true,
+  write: false,
+  format: 'cjs',
+  platform: 'node',
+  logLevel: 'error',
 });
 const mod = { exports: {} };
-new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(mod, mod.exports, createRequire(import.meta.url));
+new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(
+  mod,
+  mod.exports,
+  createRequire(import.meta.url),
+);
 const { checksSettingSchema, checksDocTable, CHECKS_TABLE_BEGIN, CHECKS_TABLE_END } = mod.exports;
 
 const pkgPath = join(root, 'package.json');
@@ -29,14 +37,19 @@ const docText = readFileSync(docPath, 'utf8');
 const begin = docText.indexOf(CHECKS_TABLE_BEGIN);
 const end = docText.indexOf(CHECKS_TABLE_END);
 if (begin < 0 || end < begin) {
-  console.error(`docs/checks.md: the markers of the generated table are missing:\n${CHECKS_TABLE_BEGIN}\n${CHECKS_TABLE_END}`);
+  console.error(
+    `docs/checks.md: the markers of the generated table are missing:\n${CHECKS_TABLE_BEGIN}\n${CHECKS_TABLE_END}`,
+  );
   process.exit(2);
 }
 const newDoc = docText.slice(0, begin) + checksDocTable() + docText.slice(end + CHECKS_TABLE_END.length);
 
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const [path, before, after] of [[pkgPath, pkgText, newPkg], [docPath, docText, newDoc]]) {
+for (const [path, before, after] of [
+  [pkgPath, pkgText, newPkg],
+  [docPath, docText, newDoc],
+]) {
   if (before === after) continue;
   stale++;
   if (check) console.error(`${path} is stale`);

@@ -37,7 +37,8 @@ run(process.execPath, ['esbuild.mjs', '--production']);
 spawnSync(process.execPath, ['server/dist/cli.js', 'check', folder], { cwd: ROOT, stdio: 'inherit' });
 
 // 2. desktop VS Code
-const hasCode = !flag('server') && !smoke && spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0;
+const hasCode =
+  !flag('server') && !smoke && spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0;
 if (hasCode) {
   console.log(`\nOpening ${folder} in VS Code with netpol-lens loaded from ${ROOT} …`);
   run('code', ['--new-window', `--extensionDevelopmentPath=${ROOT}`, folder]);
@@ -53,38 +54,69 @@ const home = join(E2E, 'start');
 const exts = join(home, 'extensions');
 mkdirSync(exts, { recursive: true });
 // the extension under development, linked into code-server's extensions folder
-const pkg = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'package.json'), 'utf8')));
+const pkg = JSON.parse(
+  await import('node:fs').then((fs) => fs.readFileSync(join(ROOT, 'package.json'), 'utf8')),
+);
 const link = join(exts, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
 rmSync(link, { force: true, recursive: false });
 symlinkSync(ROOT, link, 'dir');
 
-const port = Number(opt('port', 0)) || await new Promise((r) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const p = s.address().port;
-    s.close(() => r(p));
-  });
-});
+const port =
+  Number(opt('port', 0)) ||
+  (await new Promise((r) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => r(p));
+    });
+  }));
 const config = join(home, 'config.yaml');
 writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-const env = { ...process.env, XDG_DATA_HOME: join(home, 'xdg-data'), XDG_CONFIG_HOME: join(home, 'xdg-config') };
-const cs = spawn(node24, [
-  entry, '--config', config, '--user-data-dir', join(home, 'user-data'), '--extensions-dir', exts,
-  '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--ignore-last-opened', folder,
-], { env, stdio: smoke ? 'ignore' : ['ignore', 'inherit', 'inherit'] });
+const env = {
+  ...process.env,
+  XDG_DATA_HOME: join(home, 'xdg-data'),
+  XDG_CONFIG_HOME: join(home, 'xdg-config'),
+};
+const cs = spawn(
+  node24,
+  [
+    entry,
+    '--config',
+    config,
+    '--user-data-dir',
+    join(home, 'user-data'),
+    '--extensions-dir',
+    exts,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    folder,
+  ],
+  { env, stdio: smoke ? 'ignore' : ['ignore', 'inherit', 'inherit'] },
+);
 const stop = () => {
   if (cs.exitCode === null) cs.kill('SIGTERM');
 };
-process.on('SIGINT', () => { stop(); process.exit(0); });
-process.on('SIGTERM', () => { stop(); process.exit(0); });
-
-const fetch = (path) => new Promise((r) => {
-  get(`http://127.0.0.1:${port}${path}`, (res) => {
-    let body = '';
-    res.on('data', (c) => { body += c; });
-    res.on('end', () => r({ status: res.statusCode, body }));
-  }).on('error', () => r({ status: 0, body: '' }));
+process.on('SIGINT', () => {
+  stop();
+  process.exit(0);
 });
+process.on('SIGTERM', () => {
+  stop();
+  process.exit(0);
+});
+
+const fetch = (path) =>
+  new Promise((r) => {
+    get(`http://127.0.0.1:${port}${path}`, (res) => {
+      let body = '';
+      res.on('data', (c) => {
+        body += c;
+      });
+      res.on('end', () => r({ status: res.statusCode, body }));
+    }).on('error', () => r({ status: 0, body: '' }));
+  });
 let healthy = false;
 for (let i = 0; i < 300 && !healthy; i++) {
   healthy = (await fetch('/healthz')).status === 200;
@@ -98,9 +130,18 @@ if (!healthy) {
 const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`;
 if (smoke) {
   const page = await fetch(`/?folder=${encodeURIComponent(folder)}`);
-  const ok = page.status === 200 && /workbench/i.test(page.body) && existsSync(join(link, 'client', 'dist', 'extension.js'));
-  console.log(ok ? `start smoke test: code-server answered ${url} with the extension installed` : `start smoke test failed (HTTP ${page.status})`);
+  const ok =
+    page.status === 200 &&
+    /workbench/i.test(page.body) &&
+    existsSync(join(link, 'client', 'dist', 'extension.js'));
+  console.log(
+    ok
+      ? `start smoke test: code-server answered ${url} with the extension installed`
+      : `start smoke test failed (HTTP ${page.status})`,
+  );
   stop();
   process.exit(ok ? 0 : 1);
 }
-console.log(`\nnetpol-lens: ${folder} is open in code-server with the extension loaded.\n  Open ${url} in a browser (Ctrl-C stops the server).`);
+console.log(
+  `\nnetpol-lens: ${folder} is open in code-server with the extension loaded.\n  Open ${url} in a browser (Ctrl-C stops the server).`,
+);

@@ -37,7 +37,11 @@ export type ServerState =
  * capabilities as `experimental.commands.commands` (rust-analyzer's convention), so the server
  * leaves a lens inert rather than pointing it at a command this client lacks.
  */
-export const CLIENT_COMMANDS = ['netpolLens.showReachability', 'netpolLens.explainConnection', 'netpolLens.showReferences'];
+export const CLIENT_COMMANDS = [
+  'netpolLens.showReachability',
+  'netpolLens.explainConnection',
+  'netpolLens.showReferences',
+];
 
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'yaml' },
@@ -128,7 +132,9 @@ export class Server implements vscode.Disposable {
       },
       errorHandler: this.errorHandler(),
       initializationFailedHandler: (error) => {
-        this.output.appendLine(`Initialization failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.output.appendLine(
+          `Initialization failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return false;
       },
       middleware: {
@@ -141,7 +147,7 @@ export class Server implements vscode.Disposable {
             return params.items.map((item, i) =>
               mine[i]
                 ? readSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
-                : (others as unknown[])[i] ?? null,
+                : ((others as unknown[])[i] ?? null),
             );
           },
         },
@@ -187,7 +193,9 @@ export class Server implements vscode.Disposable {
         this.crashes.push(now);
         if (this.crashes.length < MAX_CRASHES) {
           this.crashed = true;
-          this.output.appendLine(`The language server stopped unexpectedly; restarting (${this.crashes.length}/${MAX_CRASHES}).`);
+          this.output.appendLine(
+            `The language server stopped unexpectedly; restarting (${this.crashes.length}/${MAX_CRASHES}).`,
+          );
           this.setState({ kind: 'starting' });
           return { action: CloseAction.Restart, handled: true };
         }
@@ -195,10 +203,12 @@ export class Server implements vscode.Disposable {
         this.output.appendLine(message);
         this.setState({ kind: 'failed', message });
         // a notification: the error handler answers now, whatever the user picks later
-        void vscode.window.showErrorMessage(`netpol-lens: ${message}`, 'Show Output', 'Restart').then((pick) => {
-          if (pick === 'Show Output') this.output.show(true);
-          if (pick === 'Restart') void vscode.commands.executeCommand('netpolLens.restartServer'); // the command reports its own failure
-        });
+        void vscode.window
+          .showErrorMessage(`netpol-lens: ${message}`, 'Show Output', 'Restart')
+          .then((pick) => {
+            if (pick === 'Show Output') this.output.show(true);
+            if (pick === 'Restart') void vscode.commands.executeCommand('netpolLens.restartServer'); // the command reports its own failure
+          });
         return { action: CloseAction.DoNotRestart, handled: true };
       },
     };

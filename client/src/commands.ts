@@ -37,21 +37,32 @@ function isFocusPolicy(v: unknown): v is ShowReachabilityArgs {
 const showReachability: CommandFactory = (ctx) => async (arg?: unknown) => {
   let focusPolicy: ShowReachabilityArgs | undefined;
   if (isFocusPolicy(arg)) focusPolicy = arg;
-  else if (typeof arg === 'object' && arg !== null && isFocusPolicy((arg as { focusPolicy?: unknown }).focusPolicy)) {
+  else if (
+    typeof arg === 'object' &&
+    arg !== null &&
+    isFocusPolicy((arg as { focusPolicy?: unknown }).focusPolicy)
+  ) {
     focusPolicy = (arg as { focusPolicy: ShowReachabilityArgs }).focusPolicy;
   } else if (arg instanceof vscode.Uri) {
     // From the editor context menu: focus on the policy under the cursor, if any.
     const editor = vscode.window.activeTextEditor;
-    if (editor && editor.document.uri.toString() === arg.toString()) focusPolicy = await policyUnderCursor(ctx, editor);
+    if (editor && editor.document.uri.toString() === arg.toString())
+      focusPolicy = await policyUnderCursor(ctx, editor);
   }
   void ctx.server.ensureStarted().catch(() => undefined);
   return ReachabilityPanel.createOrShow(ctx.context, ctx.server, { focusPolicy });
 };
 
 /** The server's answer to "which policy is under the cursor"; none when it cannot tell (not running, not indexed). */
-async function policyUnderCursor(ctx: Ctx, editor: vscode.TextEditor): Promise<ShowReachabilityArgs | undefined> {
+async function policyUnderCursor(
+  ctx: Ctx,
+  editor: vscode.TextEditor,
+): Promise<ShowReachabilityArgs | undefined> {
   const { line, character } = editor.selection.active;
-  const params: PolicyAtParams = { textDocument: { uri: editor.document.uri.toString() }, position: { line, character } };
+  const params: PolicyAtParams = {
+    textDocument: { uri: editor.document.uri.toString() },
+    position: { line, character },
+  };
   try {
     return (await ctx.server.request<PolicyAtResult>(POLICY_AT, params)) ?? undefined;
   } catch (e) {
@@ -68,7 +79,10 @@ function endpointItems(endpoints: EndpointDto[]): EndpointItem[] {
   const items: EndpointItem[] = [];
   let group: string | undefined;
   const sorted = [...endpoints].sort(
-    (a, b) => (a.kind === b.kind ? 0 : a.kind === 'workload' ? -1 : 1) || (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.id.localeCompare(b.id),
+    (a, b) =>
+      (a.kind === b.kind ? 0 : a.kind === 'workload' ? -1 : 1) ||
+      (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+      a.id.localeCompare(b.id),
   );
   for (const e of sorted) {
     const g = e.kind === 'external' ? 'External IP ranges' : `namespace ${e.namespace ?? 'default'}`;
@@ -76,7 +90,11 @@ function endpointItems(endpoints: EndpointDto[]): EndpointItem[] {
       items.push({ label: g, kind: vscode.QuickPickItemKind.Separator });
       group = g;
     }
-    const labels = e.labels ? Object.entries(e.labels).map(([k, v]) => `${k}=${v}`).join(', ') : '';
+    const labels = e.labels
+      ? Object.entries(e.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')
+      : '';
     items.push({
       id: e.id,
       label: e.kind === 'external' ? e.id : `${e.name ?? e.id}`,
@@ -106,22 +124,33 @@ const explainConnection: CommandFactory =
         model = await ctx.server.request<ReachabilityResult>(REACHABILITY, {});
       } catch (e) {
         // a notification: the command ends now, not when the user dismisses it
-        void vscode.window.showErrorMessage(`netpol-lens: the language server is not available (${e instanceof Error ? e.message : String(e)}).`);
+        void vscode.window.showErrorMessage(
+          `netpol-lens: the language server is not available (${e instanceof Error ? e.message : String(e)}).`,
+        );
         return undefined;
       }
       const items = endpointItems(model.endpoints);
-      const from = await vscode.window.showQuickPick(items, { title: 'Explain Connection (1/3): source', placeHolder: 'Source workload or IP range', matchOnDetail: true });
+      const from = await vscode.window.showQuickPick(items, {
+        title: 'Explain Connection (1/3): source',
+        placeHolder: 'Source workload or IP range',
+        matchOnDetail: true,
+      });
       if (!from?.id) return undefined;
       const to = await vscode.window.showQuickPick(
         items.filter((i) => i.id !== from.id),
-        { title: 'Explain Connection (2/3): destination', placeHolder: `From ${from.id} to…`, matchOnDetail: true },
+        {
+          title: 'Explain Connection (2/3): destination',
+          placeHolder: `From ${from.id} to…`,
+          matchOnDetail: true,
+        },
       );
       if (!to?.id) return undefined;
       const portText = await vscode.window.showInputBox({
         title: 'Explain Connection (3/3): port',
         prompt: 'A port and protocol such as 80/TCP or 53/UDP, or "any"',
         value: 'any',
-        validateInput: (v) => (parsePort(v) ? undefined : 'Write a port 1–65535 with an optional /TCP, /UDP or /SCTP, or "any".'),
+        validateInput: (v) =>
+          parsePort(v) ? undefined : 'Write a port 1–65535 with an optional /TCP, /UDP or /SCTP, or "any".',
       });
       if (portText === undefined) return undefined;
       params = { src: from.id, dst: to.id };
@@ -133,7 +162,12 @@ const explainConnection: CommandFactory =
   };
 
 function isPortObject(v: unknown): v is NonNullable<ExplainParams['port']> {
-  return typeof v === 'object' && v !== null && typeof (v as { port?: unknown }).port === 'number' && typeof (v as { protocol?: unknown }).protocol === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { port?: unknown }).port === 'number' &&
+    typeof (v as { protocol?: unknown }).protocol === 'string'
+  );
 }
 
 const restartServer: CommandFactory = (ctx) => async () => {
@@ -141,9 +175,11 @@ const restartServer: CommandFactory = (ctx) => async () => {
     await ctx.server.restart();
   } catch (e) {
     // a notification: the command ends now, not when the user picks (or dismisses) it
-    void vscode.window.showErrorMessage(`netpol-lens: ${e instanceof Error ? e.message : String(e)}`, 'Show Output').then((pick) => {
-      if (pick) ctx.server.output.show(true);
-    });
+    void vscode.window
+      .showErrorMessage(`netpol-lens: ${e instanceof Error ? e.message : String(e)}`, 'Show Output')
+      .then((pick) => {
+        if (pick) ctx.server.output.show(true);
+      });
   }
 };
 
@@ -160,9 +196,16 @@ interface LspLocation {
  * (`editor.action.showReferences` wants editor objects).
  */
 const showReferences: CommandFactory = () => (uri?: unknown, position?: unknown, locations?: unknown) => {
-  if (typeof uri !== 'string' || typeof position !== 'object' || position === null || !Array.isArray(locations)) return undefined;
+  if (
+    typeof uri !== 'string' ||
+    typeof position !== 'object' ||
+    position === null ||
+    !Array.isArray(locations)
+  )
+    return undefined;
   const p = position as { line: number; character: number };
-  const range = (r: LspLocation['range']): vscode.Range => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+  const range = (r: LspLocation['range']): vscode.Range =>
+    new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
   return vscode.commands.executeCommand(
     'editor.action.showReferences',
     vscode.Uri.parse(uri),

@@ -9,7 +9,13 @@ import type { NetpolLensSettings, SeverityOverride } from '../../server/src/prot
 
 export const SECTION = 'netpolLens';
 
-const SEVERITIES: ReadonlySet<string> = new Set<SeverityOverride>(['error', 'warning', 'information', 'hint', 'off']);
+const SEVERITIES: ReadonlySet<string> = new Set<SeverityOverride>([
+  'error',
+  'warning',
+  'information',
+  'hint',
+  'off',
+]);
 const TRACE: ReadonlySet<string> = new Set(['off', 'messages', 'verbose']);
 
 function stringArray(value: unknown): string[] | undefined {
@@ -44,7 +50,8 @@ export function readSettings(scope?: vscode.Uri): NetpolLensSettings {
   const dnsLabels = stringRecord(c.get<unknown>('dns.podLabels'));
   if ((typeof dnsNamespace === 'string' && dnsNamespace.trim() !== '') || dnsLabels) {
     settings.dns = {};
-    if (typeof dnsNamespace === 'string' && dnsNamespace.trim() !== '') settings.dns.namespace = dnsNamespace.trim();
+    if (typeof dnsNamespace === 'string' && dnsNamespace.trim() !== '')
+      settings.dns.namespace = dnsNamespace.trim();
     if (dnsLabels && Object.keys(dnsLabels).length > 0) settings.dns.podLabels = dnsLabels;
   }
 

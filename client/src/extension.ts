@@ -31,7 +31,11 @@ export function activate(context: vscode.ExtensionContext): Api {
   server = new Server(context);
   const s = server;
   const status = new StatusItem(s);
-  context.subscriptions.push(status, ...registerCommands({ context, server: s }), registerSerializer(context, s));
+  context.subscriptions.push(
+    status,
+    ...registerCommands({ context, server: s }),
+    registerSerializer(context, s),
+  );
 
   const startIfManifest = (doc: vscode.TextDocument): boolean => {
     if (s.state.kind !== 'stopped' || !isCandidate(doc)) return false;

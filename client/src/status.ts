@@ -41,7 +41,11 @@ export class StatusItem implements vscode.Disposable {
     item.severity = vscode.LanguageStatusSeverity.Information;
     item.busy = false;
     item.detail = undefined;
-    item.command = { title: 'Show Reachability', command: 'netpolLens.showReachability', tooltip: 'Open the reachability matrix' };
+    item.command = {
+      title: 'Show Reachability',
+      command: 'netpolLens.showReachability',
+      tooltip: 'Open the reachability matrix',
+    };
     switch (state.kind) {
       case 'stopped':
         item.text = 'netpol-lens: idle';
@@ -55,7 +59,11 @@ export class StatusItem implements vscode.Disposable {
         item.text = 'netpol-lens: stopped';
         item.detail = state.message;
         item.severity = vscode.LanguageStatusSeverity.Error;
-        item.command = { title: 'Restart', command: 'netpolLens.restartServer', tooltip: 'Restart the language server' };
+        item.command = {
+          title: 'Restart',
+          command: 'netpolLens.restartServer',
+          tooltip: 'Restart the language server',
+        };
         break;
       case 'running':
         if (!status) {
@@ -65,13 +73,16 @@ export class StatusItem implements vscode.Disposable {
         } else if (status.state === 'indexing') {
           item.busy = true;
           item.text =
-            status.total !== undefined ? `netpol-lens: indexing ${status.done ?? 0}/${status.total}` : 'netpol-lens: indexing';
+            status.total !== undefined
+              ? `netpol-lens: indexing ${status.done ?? 0}/${status.total}`
+              : 'netpol-lens: indexing';
           item.detail = describeCounts(status.counts);
           if (status.findings === 'file') item.detail += '; findings that need other files follow the index';
         } else {
           item.text = describeCounts(status.counts);
           const files = plural(status.counts.files, 'file');
-          item.detail = status.problems > 0 ? `${files}, ${plural(status.problems, 'unreadable file')}` : files;
+          item.detail =
+            status.problems > 0 ? `${files}, ${plural(status.problems, 'unreadable file')}` : files;
           if (status.problems > 0) item.severity = vscode.LanguageStatusSeverity.Warning;
         }
         if (state.restartedAfterCrash) {
@@ -89,7 +100,11 @@ export class StatusItem implements vscode.Disposable {
       text: this.item.text,
       detail: this.item.detail,
       severity:
-        sev === vscode.LanguageStatusSeverity.Error ? 'error' : sev === vscode.LanguageStatusSeverity.Warning ? 'warning' : 'information',
+        sev === vscode.LanguageStatusSeverity.Error
+          ? 'error'
+          : sev === vscode.LanguageStatusSeverity.Warning
+            ? 'warning'
+            : 'information',
       busy: this.item.busy,
       command: this.item.command?.command,
     };

@@ -43,7 +43,9 @@ export function formatConns(conns: ConnsDto | 'none' | undefined): string {
   for (const p of PROTOCOLS) {
     const ranges = conns[p];
     if (!ranges || ranges.length === 0) continue;
-    parts.push(`${p} ${ranges.map(([a, b]) => (a === b ? `${a}` : a === 1 && b === 65535 ? 'all' : `${a}-${b}`)).join(', ')}`);
+    parts.push(
+      `${p} ${ranges.map(([a, b]) => (a === b ? `${a}` : a === 1 && b === 65535 ? 'all' : `${a}-${b}`)).join(', ')}`,
+    );
   }
   return parts.length ? parts.join(' · ') : 'nothing';
 }

@@ -1,7 +1,11 @@
 /** The webview's one DOM helper: elements with a class and text, and the aria-hidden verdict glyph. */
 
 /** `<tag class="cls">text</tag>`. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   if (text !== undefined) e.textContent = text;

@@ -4,7 +4,13 @@
  * open the policy at the rule's line), or, for a collapsed namespace cell, the list of pairs
  * behind it.
  */
-import type { EndpointDto, ExplainResult, RuleRefDto, SideDto, SourceLocation } from '../../server/src/protocol/requests';
+import type {
+  EndpointDto,
+  ExplainResult,
+  RuleRefDto,
+  SideDto,
+  SourceLocation,
+} from '../../server/src/protocol/requests';
 import { formatConns, formatPortFilter, type PortFilter } from './conns';
 import { h, glyph } from './dom';
 import { GLYPH, type CellVerdict } from './matrix-model';
@@ -35,8 +41,10 @@ export class ExplainView {
       const a = (e.target as HTMLElement).closest<HTMLElement>('[data-action]');
       if (!a) return;
       e.preventDefault();
-      if (a.dataset.action === 'open' && a.dataset.location) this.cb.open(JSON.parse(a.dataset.location) as SourceLocation);
-      if (a.dataset.action === 'explain' && a.dataset.src && a.dataset.dst) this.cb.explainPair(a.dataset.src, a.dataset.dst);
+      if (a.dataset.action === 'open' && a.dataset.location)
+        this.cb.open(JSON.parse(a.dataset.location) as SourceLocation);
+      if (a.dataset.action === 'explain' && a.dataset.src && a.dataset.dst)
+        this.cb.explainPair(a.dataset.src, a.dataset.dst);
     });
     this.showHint();
   }
@@ -46,7 +54,9 @@ export class ExplainView {
     p.append(
       document.createTextNode('Select a cell and press '),
       h('kbd', undefined, 'Enter'),
-      document.createTextNode(' (or click it) to see which policies isolate each side and which rule allows the connection.'),
+      document.createTextNode(
+        ' (or click it) to see which policies isolate each side and which rule allows the connection.',
+      ),
     );
     this.content.replaceChildren(h('h2', undefined, 'Explanation'), p);
   }
@@ -61,11 +71,20 @@ export class ExplainView {
     this.content.removeAttribute('aria-busy');
     this.content.replaceChildren(
       h('h2', undefined, 'Explanation'),
-      h('p', undefined, `${ep.id} talking to itself: traffic between the pods of one workload is subject to the same policies as any other pod-to-pod traffic, but the matrix does not list it.`),
+      h(
+        'p',
+        undefined,
+        `${ep.id} talking to itself: traffic between the pods of one workload is subject to the same policies as any other pod-to-pod traffic, but the matrix does not list it.`,
+      ),
     );
   }
 
-  showAggregate(srcLabel: string, dstLabel: string, sources: EndpointDto[], destinations: EndpointDto[]): void {
+  showAggregate(
+    srcLabel: string,
+    dstLabel: string,
+    sources: EndpointDto[],
+    destinations: EndpointDto[],
+  ): void {
     this.content.removeAttribute('aria-busy');
     const list = h('ul', 'pairs');
     let n = 0;
@@ -102,8 +121,17 @@ export class ExplainView {
     this.content.removeAttribute('aria-busy');
     const verdict: CellVerdict = ex.allowed ? (ex.partial ? 'some' : 'all') : 'none';
     const title = h('h2', `verdict v-${verdict}`);
-    const port = ex.port ? ` on ${ex.port.port}/${ex.port.protocol}` : filter ? ` on ${formatPortFilter(filter)}` : '';
-    title.append(glyph(GLYPH[verdict]), document.createTextNode(` ${ex.allowed ? (ex.partial ? 'Allowed on some ports' : 'Allowed') : 'Denied'}${port}`));
+    const port = ex.port
+      ? ` on ${ex.port.port}/${ex.port.protocol}`
+      : filter
+        ? ` on ${formatPortFilter(filter)}`
+        : '';
+    title.append(
+      glyph(GLYPH[verdict]),
+      document.createTextNode(
+        ` ${ex.allowed ? (ex.partial ? 'Allowed on some ports' : 'Allowed') : 'Denied'}${port}`,
+      ),
+    );
 
     const pair = h('p', 'pair');
     pair.append(h('code', undefined, ex.src), document.createTextNode(' → '), h('code', undefined, ex.dst));
@@ -115,7 +143,10 @@ export class ExplainView {
       for (const s of ex.summary) ul.append(h('li', undefined, s));
       parts.push(ul);
     }
-    parts.push(this.side('Egress', 'from', ex.src, ex.egress), this.side('Ingress', 'to', ex.dst, ex.ingress));
+    parts.push(
+      this.side('Egress', 'from', ex.src, ex.egress),
+      this.side('Ingress', 'to', ex.dst, ex.ingress),
+    );
     if (ex.notes.length) {
       const sec = h('section', 'notes');
       sec.append(h('h3', undefined, 'Depends on the network plugin'));
@@ -127,13 +158,29 @@ export class ExplainView {
     this.content.replaceChildren(...parts);
   }
 
-  private side(direction: 'Egress' | 'Ingress', preposition: string, endpoint: string, side: SideDto): HTMLElement {
+  private side(
+    direction: 'Egress' | 'Ingress',
+    preposition: string,
+    endpoint: string,
+    side: SideDto,
+  ): HTMLElement {
     const sec = h('section', `side v-${side.allowed ? 'all' : 'none'}`);
     const head = h('h3');
-    head.append(glyph(side.allowed ? GLYPH.all : GLYPH.none), document.createTextNode(` ${direction} ${preposition} `), h('code', undefined, endpoint), document.createTextNode(side.allowed ? ': allowed' : ': denied'));
+    head.append(
+      glyph(side.allowed ? GLYPH.all : GLYPH.none),
+      document.createTextNode(` ${direction} ${preposition} `),
+      h('code', undefined, endpoint),
+      document.createTextNode(side.allowed ? ': allowed' : ': denied'),
+    );
     sec.append(head);
     if (!side.isolated) {
-      sec.append(h('p', undefined, `Not isolated for ${direction.toLowerCase()}: no policy selecting it has ${direction} in its policyTypes, so all ${direction.toLowerCase()} is allowed.`));
+      sec.append(
+        h(
+          'p',
+          undefined,
+          `Not isolated for ${direction.toLowerCase()}: no policy selecting it has ${direction} in its policyTypes, so all ${direction.toLowerCase()} is allowed.`,
+        ),
+      );
       return sec;
     }
     const iso = h('p');
@@ -152,14 +199,19 @@ export class ExplainView {
       const p = h('p', undefined, 'Allowed by:');
       sec.append(p, ul);
     }
-    if (side.conns !== 'none' && side.conns !== 'all') sec.append(h('p', 'muted', `This side allows: ${formatConns(side.conns)}`));
+    if (side.conns !== 'none' && side.conns !== 'all')
+      sec.append(h('p', 'muted', `This side allows: ${formatConns(side.conns)}`));
     return sec;
   }
 
   private rule(r: RuleRefDto): HTMLElement {
     const li = h('li');
     const text = `${r.direction} rule ${r.ruleIndex + 1} of ${r.policy}`;
-    li.append(this.link(text, r.location, `Open ${text}`), document.createTextNode(' '), h('span', 'muted file-ref', `${fileName(r.location.uri)}:${r.location.range.start.line + 1}`));
+    li.append(
+      this.link(text, r.location, `Open ${text}`),
+      document.createTextNode(' '),
+      h('span', 'muted file-ref', `${fileName(r.location.uri)}:${r.location.range.start.line + 1}`),
+    );
     return li;
   }
 

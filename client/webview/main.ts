@@ -5,7 +5,12 @@
  * `getState`/`setState` (state.ts).
  */
 import './styles.css';
-import type { ConnsDto, ExplainResult, ReachabilityResult, SourceLocation } from '../../server/src/protocol/requests';
+import type {
+  ConnsDto,
+  ExplainResult,
+  ReachabilityResult,
+  SourceLocation,
+} from '../../server/src/protocol/requests';
 import type { FocusPolicy, HostToWebview, ViewState, WebviewToHost } from '../../server/src/protocol/webview';
 import { plural } from '../../server/src/core/text/words';
 import { formatPortFilter, parsePortFilter, suggestedPorts, type PortFilter } from './conns';
@@ -142,7 +147,17 @@ class App {
     }
     this.busy.setAttribute('role', 'status');
     this.busy.setAttribute('aria-live', 'polite');
-    toolbar.append(title, portLabel, this.portError, searchLabel, this.focusChip, h('span', 'spacer'), legend, this.counts, this.busy);
+    toolbar.append(
+      title,
+      portLabel,
+      this.portError,
+      searchLabel,
+      this.focusChip,
+      h('span', 'spacer'),
+      legend,
+      this.counts,
+      this.busy,
+    );
 
     this.banner.setAttribute('role', 'alert');
     this.banner.hidden = true;
@@ -184,13 +199,19 @@ class App {
     }
   }
 
-  private onModel(model: ReachabilityResult, port: string, focus: string[] | undefined, focusPolicy: FocusPolicy | undefined): void {
+  private onModel(
+    model: ReachabilityResult,
+    port: string,
+    focus: string[] | undefined,
+    focusPolicy: FocusPolicy | undefined,
+  ): void {
     this.model = model;
     this.banner.hidden = true;
     this.connections = new Map(model.connections.map((c) => [pairKey(c.src, c.dst), c.conns]));
     this.focus = new Set(focus ?? model.focus ?? []);
     // A new policy focus shows that policy's namespaces: the host dropped the chosen ones too.
-    if (focusPolicy && !sameFocus(focusPolicy, store.get().focusPolicy) && store.get().namespaces) store.update({ namespaces: undefined });
+    if (focusPolicy && !sameFocus(focusPolicy, store.get().focusPolicy) && store.get().namespaces)
+      store.update({ namespaces: undefined });
     this.focusPolicy = focusPolicy;
     store.update({ focusPolicy });
     this.picker.update(model.limited);
@@ -256,8 +277,11 @@ class App {
     });
     if (this.matrix.isEmpty) {
       if (this.model.endpoints.length > 0) this.empty.textContent = `Nothing matches “${s.search}”.`;
-      else if (this.model.limited) this.empty.textContent = 'No workloads in the namespaces shown. Choose other namespaces above.';
-      else this.empty.textContent = 'No workloads in the workspace yet. Open a folder with Kubernetes manifests (Deployments, Pods, …) and NetworkPolicies.';
+      else if (this.model.limited)
+        this.empty.textContent = 'No workloads in the namespaces shown. Choose other namespaces above.';
+      else
+        this.empty.textContent =
+          'No workloads in the workspace yet. Open a folder with Kubernetes manifests (Deployments, Pods, …) and NetworkPolicies.';
       this.empty.hidden = false;
       this.matrix.element.hidden = true;
     } else {
@@ -359,6 +383,7 @@ function sameFocus(a: FocusPolicy | undefined, b: FocusPolicy | undefined): bool
 
 const app = new App();
 window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
-  if (e.data && typeof e.data === 'object' && typeof (e.data as { type?: unknown }).type === 'string') app.handle(e.data);
+  if (e.data && typeof e.data === 'object' && typeof (e.data as { type?: unknown }).type === 'string')
+    app.handle(e.data);
 });
 post({ type: 'ready' });

@@ -17,7 +17,11 @@ export interface KeyboardHost {
 }
 
 export class MatrixKeyboard {
-  constructor(element: HTMLElement, private readonly model: MatrixModel, private readonly host: KeyboardHost) {
+  constructor(
+    element: HTMLElement,
+    private readonly model: MatrixModel,
+    private readonly host: KeyboardHost,
+  ) {
     element.addEventListener('keydown', (e) => this.onKey(e));
   }
 

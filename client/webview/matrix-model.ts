@@ -33,7 +33,14 @@ export type CellVerdict = Verdict | 'self';
 
 export type CellTarget =
   | { kind: 'pair'; src: EndpointDto; dst: EndpointDto; verdict: CellVerdict }
-  | { kind: 'aggregate'; srcLabel: string; dstLabel: string; sources: EndpointDto[]; destinations: EndpointDto[]; verdict: CellVerdict };
+  | {
+      kind: 'aggregate';
+      srcLabel: string;
+      dstLabel: string;
+      sources: EndpointDto[];
+      destinations: EndpointDto[];
+      verdict: CellVerdict;
+    };
 
 export interface MatrixData {
   endpoints: EndpointDto[];
@@ -76,7 +83,8 @@ export type Activation =
   | { kind: 'toggleGroup'; group: string }
   | { kind: 'explain'; target: CellTarget; key: { src: string; dst: string } };
 
-export type NavCommand = 'down' | 'up' | 'pageDown' | 'pageUp' | 'right' | 'left' | 'home' | 'end' | 'top' | 'bottom' | 'activate';
+export type NavCommand =
+  'down' | 'up' | 'pageDown' | 'pageUp' | 'right' | 'left' | 'home' | 'end' | 'top' | 'bottom' | 'activate';
 
 export interface Viewport {
   scrollTop: number;
@@ -97,7 +105,12 @@ export interface RenderWindow {
 export const pairKey = (src: string, dst: string): string => `${src}\u0000${dst}`;
 
 export const GLYPH: Record<CellVerdict, string> = { all: '●', some: '◐', none: '✕', self: '—' };
-export const WORD: Record<CellVerdict, string> = { all: 'allowed', some: 'allowed on some ports', none: 'denied', self: 'same workload' };
+export const WORD: Record<CellVerdict, string> = {
+  all: 'allowed',
+  some: 'allowed on some ports',
+  none: 'denied',
+  self: 'same workload',
+};
 
 function ipv4(s: string): number | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
@@ -125,8 +138,14 @@ export function shortName(ep: EndpointDto): string {
 }
 
 export function endpointDescription(ep: EndpointDto): string {
-  if (ep.kind === 'external') return rangeLabel(ep.id) === ep.id ? `IP range ${ep.id}` : `IP range ${rangeLabel(ep.id)} (${ep.id})`;
-  const labels = ep.labels && Object.keys(ep.labels).length ? ` (labels ${Object.entries(ep.labels).map(([k, v]) => `${k}=${v}`).join(', ')})` : '';
+  if (ep.kind === 'external')
+    return rangeLabel(ep.id) === ep.id ? `IP range ${ep.id}` : `IP range ${rangeLabel(ep.id)} (${ep.id})`;
+  const labels =
+    ep.labels && Object.keys(ep.labels).length
+      ? ` (labels ${Object.entries(ep.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')})`
+      : '';
   return `${ep.id}${labels}`;
 }
 
@@ -145,7 +164,13 @@ export function rowHeaderLabel(r: RowItem): string {
 export function groupEndpoints(endpoints: EndpointDto[], search: string): Group[] {
   const terms = search.toLowerCase().split(/\s+/).filter(Boolean);
   const haystack = (ep: EndpointDto): string =>
-    [ep.id, ep.name ?? '', ep.namespace ?? '', ep.workloadKind ?? '', ...Object.entries(ep.labels ?? {}).map(([k, v]) => `${k}=${v}`)]
+    [
+      ep.id,
+      ep.name ?? '',
+      ep.namespace ?? '',
+      ep.workloadKind ?? '',
+      ...Object.entries(ep.labels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ]
       .join(' ')
       .toLowerCase();
   const groups = new Map<string, Group>();
@@ -218,7 +243,11 @@ export function pageRows(clientHeight: number, colHeaderH: number): number {
 }
 
 /** Row header width and column header height for these labels (`measure` gives a text's width). */
-export function headerSizes(rows: readonly RowItem[], cols: readonly AxisItem[], measure: (text: string, bold: boolean) => number): { rowHeaderW: number; colHeaderH: number } {
+export function headerSizes(
+  rows: readonly RowItem[],
+  cols: readonly AxisItem[],
+  measure: (text: string, bold: boolean) => number,
+): { rowHeaderW: number; colHeaderH: number } {
   let rowW = measure('Source ↓  Destination →', false) + 16;
   let colH = 40;
   for (const r of rows) {
@@ -227,11 +256,17 @@ export function headerSizes(rows: readonly RowItem[], cols: readonly AxisItem[],
       rowW = Math.max(rowW, measure(shortName(r.ep), false) + kind + 40);
     } else {
       // twisty + bold name + count badge + paddings
-      rowW = Math.max(rowW, measure(r.group.label, true) + measure(String(r.group.members.length), false) + 64);
+      rowW = Math.max(
+        rowW,
+        measure(r.group.label, true) + measure(String(r.group.members.length), false) + 64,
+      );
     }
   }
   for (const c of cols) colH = Math.max(colH, measure(axisShortLabel(c), false) + 16);
-  return { rowHeaderW: Math.ceil(Math.min(Math.max(rowW, 160), 340)), colHeaderH: Math.ceil(Math.min(colH, 160)) };
+  return {
+    rowHeaderW: Math.ceil(Math.min(Math.max(rowW, 160), 340)),
+    colHeaderH: Math.ceil(Math.min(colH, 160)),
+  };
 }
 
 export class MatrixModel {
@@ -269,7 +304,8 @@ export class MatrixModel {
     this.rowIndex = new Map(this.rowList.map((r, i) => [r.key, i]));
     this.colIndex = new Map(this.colList.map((c, i) => [c.key, i]));
     if (this.active && !this.rowIndex.has(this.active.row)) this.active = undefined;
-    if (this.active?.col && !this.colIndex.has(this.active.col)) this.active = { row: this.active.row, col: null };
+    if (this.active?.col && !this.colIndex.has(this.active.col))
+      this.active = { row: this.active.row, col: null };
   }
 
   get rows(): readonly RowItem[] {
@@ -320,7 +356,8 @@ export class MatrixModel {
         else if (v === 'some') some++;
       }
     }
-    const verdict: CellVerdict = pairs === 0 ? 'self' : all === pairs ? 'all' : all + some === 0 ? 'none' : 'some';
+    const verdict: CellVerdict =
+      pairs === 0 ? 'self' : all === pairs ? 'all' : all + some === 0 ? 'none' : 'some';
     const out = { verdict, allowed: all, pairs };
     this.verdictCache.set(key, out);
     return out;
@@ -332,8 +369,16 @@ export class MatrixModel {
     const c = this.colList[this.colIndex.get(colKey) ?? -1];
     if (!r || !c || r.kind === 'group') return undefined;
     const v = this.cellVerdict(r, c).verdict;
-    if (r.kind === 'endpoint' && c.kind === 'endpoint') return { kind: 'pair', src: r.ep, dst: c.ep, verdict: v };
-    return { kind: 'aggregate', srcLabel: axisLabel(r), dstLabel: axisLabel(c), sources: members(r), destinations: members(c), verdict: v };
+    if (r.kind === 'endpoint' && c.kind === 'endpoint')
+      return { kind: 'pair', src: r.ep, dst: c.ep, verdict: v };
+    return {
+      kind: 'aggregate',
+      srcLabel: axisLabel(r),
+      dstLabel: axisLabel(c),
+      sources: members(r),
+      destinations: members(c),
+      verdict: v,
+    };
   }
 
   private portWords(): string {
@@ -344,7 +389,8 @@ export class MatrixModel {
   cellLabel(r: AxisItem, c: AxisItem): string {
     const { verdict, allowed, pairs } = this.cellVerdict(r, c);
     if (r.kind === 'endpoint' && c.kind === 'endpoint') {
-      const conns = verdict === 'some' ? `: ${formatConns(this.data?.connections.get(pairKey(r.ep.id, c.ep.id)))}` : '';
+      const conns =
+        verdict === 'some' ? `: ${formatConns(this.data?.connections.get(pairKey(r.ep.id, c.ep.id)))}` : '';
       return `From ${r.ep.id} to ${c.ep.id}${this.portWords()}: ${WORD[verdict]}${conns}`;
     }
     return `From ${axisLabel(r)} to ${axisLabel(c)}${this.portWords()}: ${allowed} of ${pairs} workload pairs allowed`;
@@ -377,7 +423,8 @@ export class MatrixModel {
     const out: TooltipContent = { from: `From ${axisLabel(r)}`, to: `To ${axisLabel(c)}`, verdict };
     if (r.kind === 'endpoint' && c.kind === 'endpoint') {
       const conns = this.data?.connections.get(pairKey(r.ep.id, c.ep.id));
-      if (verdict !== 'self') out.detail = conns ? `Connections: ${formatConns(conns)}` : 'No connection allowed';
+      if (verdict !== 'self')
+        out.detail = conns ? `Connections: ${formatConns(conns)}` : 'No connection allowed';
     } else {
       out.detail = `${allowed} of ${pairs} workload pairs allowed`;
     }
@@ -414,7 +461,12 @@ export class MatrixModel {
       return true;
     }
     let c = col;
-    if (c === null && this.wantedCol !== null && this.active?.col === null && this.rowList[this.rowIndex.get(this.active.row) ?? -1]?.kind === 'group') {
+    if (
+      c === null &&
+      this.wantedCol !== null &&
+      this.active?.col === null &&
+      this.rowList[this.rowIndex.get(this.active.row) ?? -1]?.kind === 'group'
+    ) {
       c = this.wantedCol;
     }
     if (c !== null && !this.colIndex.has(c)) c = this.colList[0]?.key ?? null;
@@ -432,7 +484,8 @@ export class MatrixModel {
     const last = this.rowList.length - 1;
     const ri = this.rowIndex.get(this.active.row) ?? 0;
     const ci = this.active.col === null ? -1 : (this.colIndex.get(this.active.col) ?? 0);
-    const colKey = (i: number): string | null => (i < 0 ? null : (this.colList[Math.min(i, this.colList.length - 1)]?.key ?? null));
+    const colKey = (i: number): string | null =>
+      i < 0 ? null : (this.colList[Math.min(i, this.colList.length - 1)]?.key ?? null);
     const wanted = this.active.col ?? this.wantedCol;
     switch (cmd) {
       case 'down':
@@ -463,7 +516,8 @@ export class MatrixModel {
   activate(rowKey: string, colKey: string | null): Activation | undefined {
     const r = this.rowList[this.rowIndex.get(rowKey) ?? -1];
     if (!r) return undefined;
-    if (colKey === null) return r.kind === 'endpoint' ? undefined : { kind: 'toggleGroup', group: r.group.key };
+    if (colKey === null)
+      return r.kind === 'endpoint' ? undefined : { kind: 'toggleGroup', group: r.group.key };
     const c = this.colList[this.colIndex.get(colKey) ?? -1];
     if (!c || r.kind === 'group') return undefined;
     this.selected = { src: r.key, dst: c.key };

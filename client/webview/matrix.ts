@@ -156,7 +156,10 @@ export class Matrix {
   }
 
   get renderedCounts(): { rows: number; cells: number } {
-    return { rows: this.body.childElementCount, cells: this.body.querySelectorAll('[role="gridcell"]').length };
+    return {
+      rows: this.body.childElementCount,
+      cells: this.body.querySelectorAll('[role="gridcell"]').length,
+    };
   }
 
   // ---- geometry ---------------------------------------------------------------------------
@@ -171,14 +174,23 @@ export class Matrix {
   private measure(): void {
     const font = getComputedStyle(this.element).font || '13px sans-serif';
     const bold = font.replace(/^(normal|[1-5]00)?\s*/, '700 ');
-    const sizes = headerSizes(this.model.rows, this.model.cols, (text, isBold) => this.textWidth(text, isBold ? bold : font));
+    const sizes = headerSizes(this.model.rows, this.model.cols, (text, isBold) =>
+      this.textWidth(text, isBold ? bold : font),
+    );
     this.rowHeaderW = sizes.rowHeaderW;
     this.colHeaderH = sizes.colHeaderH;
   }
 
   private viewport(): Viewport {
     const el = this.element;
-    return { scrollTop: el.scrollTop, scrollLeft: el.scrollLeft, clientHeight: el.clientHeight, clientWidth: el.clientWidth, rowHeaderW: this.rowHeaderW, colHeaderH: this.colHeaderH };
+    return {
+      scrollTop: el.scrollTop,
+      scrollLeft: el.scrollLeft,
+      clientHeight: el.clientHeight,
+      clientWidth: el.clientWidth,
+      rowHeaderW: this.rowHeaderW,
+      colHeaderH: this.colHeaderH,
+    };
   }
 
   private scheduleRender(force = false): void {
@@ -195,7 +207,11 @@ export class Matrix {
   private render(force: boolean): void {
     const { rows, cols } = this.model;
     const w = visibleWindow(rows.length, cols.length, this.viewport());
-    const same = w.r0 === this.rendered.r0 && w.r1 === this.rendered.r1 && w.c0 === this.rendered.c0 && w.c1 === this.rendered.c1;
+    const same =
+      w.r0 === this.rendered.r0 &&
+      w.r1 === this.rendered.r1 &&
+      w.c0 === this.rendered.c0 &&
+      w.c1 === this.rendered.c1;
     if (same && !force) return;
     this.rendered = w;
     const hadFocus = this.element.contains(document.activeElement) && document.activeElement !== this.element;
@@ -234,7 +250,10 @@ export class Matrix {
       let j = i + 1;
       while (j < cols.length && cols[j]?.group === c.group) j++;
       if (j > c0 && i < c1) {
-        const band = h('button', `band${c.kind === 'aggregate' ? ' collapsed' : ''}${c.group.external ? ' external' : ''}`);
+        const band = h(
+          'button',
+          `band${c.kind === 'aggregate' ? ' collapsed' : ''}${c.group.external ? ' external' : ''}`,
+        );
         band.type = 'button';
         band.tabIndex = -1;
         band.dataset.group = c.group.key;
@@ -255,11 +274,22 @@ export class Matrix {
     for (let k = c0; k < c1; k++) {
       const c = cols[k];
       if (!c) continue;
-      const el = h('div', `col-header${c.kind === 'aggregate' ? ' aggregate' : ''}${this.model.isFocused(c) ? ' focused-ep' : ''}`);
+      const el = h(
+        'div',
+        `col-header${c.kind === 'aggregate' ? ' aggregate' : ''}${this.model.isFocused(c) ? ' focused-ep' : ''}`,
+      );
       el.setAttribute('role', 'columnheader');
       el.setAttribute('aria-colindex', String(k + 2));
-      el.setAttribute('aria-label', c.kind === 'endpoint' ? `Destination ${endpointDescription(c.ep)}` : `Destination namespace ${c.group.label}, collapsed`);
-      el.title = c.kind === 'endpoint' ? endpointDescription(c.ep) : `${c.group.label} (${c.group.members.length}), collapsed`;
+      el.setAttribute(
+        'aria-label',
+        c.kind === 'endpoint'
+          ? `Destination ${endpointDescription(c.ep)}`
+          : `Destination namespace ${c.group.label}, collapsed`,
+      );
+      el.title =
+        c.kind === 'endpoint'
+          ? endpointDescription(c.ep)
+          : `${c.group.label} (${c.group.members.length}), collapsed`;
       el.style.left = `${this.rowHeaderW + k * COL_W}px`;
       el.dataset.col = c.key;
       el.append(h('span', 'col-label', axisShortLabel(c)));
@@ -288,7 +318,11 @@ export class Matrix {
       rh.classList.add('group-header');
       rh.dataset.group = r.group.key;
       rh.setAttribute('aria-expanded', String(!collapsed));
-      rh.append(h('span', 'twisty', collapsed ? '▸' : '▾'), h('span', 'group-name', r.group.label), h('span', 'group-count', String(r.group.members.length)));
+      rh.append(
+        h('span', 'twisty', collapsed ? '▸' : '▾'),
+        h('span', 'group-name', r.group.label),
+        h('span', 'group-count', String(r.group.members.length)),
+      );
       rh.title = `${collapsed ? 'Expand' : 'Collapse'} ${r.group.label} (Enter)`;
     } else {
       if (this.model.isFocused(r)) rh.classList.add('focused-ep');
@@ -334,7 +368,10 @@ export class Matrix {
   private activeElement(): HTMLElement | null {
     const a = this.model.active;
     if (!a) return null;
-    const sel = a.col === null ? `.row-header[data-row="${CSS.escape(a.row)}"]` : `.cell[data-row="${CSS.escape(a.row)}"][data-col="${CSS.escape(a.col)}"]`;
+    const sel =
+      a.col === null
+        ? `.row-header[data-row="${CSS.escape(a.row)}"]`
+        : `.cell[data-row="${CSS.escape(a.row)}"][data-col="${CSS.escape(a.col)}"]`;
     return this.body.querySelector<HTMLElement>(sel);
   }
 

@@ -36,7 +36,8 @@ const counted = (n: number, one: string): string => `${groupDigits(n)} ${noun(n,
 const REASON: Record<ReachabilityLimit['reason'], (max: number) => string> = {
   requested: () => 'These are the namespaces you chose.',
   focus: () => 'netpol-lens picked the focused policy’s namespace and the namespaces its rules’ peers match.',
-  first: (max) => `netpol-lens picked the first namespaces in name order that fit in ${groupDigits(max)} workloads.`,
+  first: (max) =>
+    `netpol-lens picked the first namespaces in name order that fit in ${groupDigits(max)} workloads.`,
 };
 
 export class NamespacePicker {
@@ -115,7 +116,8 @@ export class NamespacePicker {
 
     const actions = h('div', 'ns-actions');
     for (const b of [this.applyButton, this.autoButton, this.clearButton]) b.type = 'button';
-    this.autoButton.title = 'Show the namespaces netpol-lens picks (the focused policy’s, or the first that fit)';
+    this.autoButton.title =
+      'Show the namespaces netpol-lens picks (the focused policy’s, or the first that fit)';
     const hint = h('span', 'ns-hint muted', '↑ ↓ move · Space selects · Enter applies · Esc closes');
     hint.id = 'ns-picker-hint';
     actions.append(this.applyButton, this.autoButton, this.clearButton, hint);
@@ -150,7 +152,12 @@ export class NamespacePicker {
       if (box instanceof HTMLInputElement && box.dataset.ns) this.setActive(box.dataset.ns);
     });
     this.list.addEventListener('keydown', (e) => {
-      const moves: Record<string, 'next' | 'prev' | 'first' | 'last'> = { ArrowDown: 'next', ArrowUp: 'prev', Home: 'first', End: 'last' };
+      const moves: Record<string, 'next' | 'prev' | 'first' | 'last'> = {
+        ArrowDown: 'next',
+        ArrowUp: 'prev',
+        Home: 'first',
+        End: 'last',
+      };
       const where = moves[e.key];
       if (where) {
         e.preventDefault();
@@ -211,7 +218,8 @@ export class NamespacePicker {
     const names = [...limit.namespaces].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const same = names.length === this.items.length && names.every((n, i) => this.items[i]?.name === n.name);
     if (!same) {
-      const focused = document.activeElement instanceof HTMLInputElement ? document.activeElement.dataset.ns : undefined;
+      const focused =
+        document.activeElement instanceof HTMLInputElement ? document.activeElement.dataset.ns : undefined;
       this.items = names.map((n) => this.byName.get(n.name) ?? this.makeItem(n.name));
       this.byName.clear();
       for (const it of this.items) this.byName.set(it.name, it);
@@ -299,10 +307,13 @@ export class NamespacePicker {
     if (visible.length === 0) return;
     const i = visible.findIndex((it) => it.name === this.active);
     const j =
-      where === 'first' ? 0
-      : where === 'last' ? visible.length - 1
-      : where === 'next' ? Math.min(visible.length - 1, i + 1)
-      : Math.max(0, i - 1);
+      where === 'first'
+        ? 0
+        : where === 'last'
+          ? visible.length - 1
+          : where === 'next'
+            ? Math.min(visible.length - 1, i + 1)
+            : Math.max(0, i - 1);
     const target = visible[j];
     if (!target) return;
     this.setActive(target.name);

@@ -16,9 +16,12 @@ function sanitize(s: unknown): ViewState {
   const state: ViewState = {
     port: typeof o.port === 'string' ? o.port : 'any',
     search: typeof o.search === 'string' ? o.search : '',
-    collapsed: Array.isArray(o.collapsed) ? o.collapsed.filter((c): c is string => typeof c === 'string') : [],
+    collapsed: Array.isArray(o.collapsed)
+      ? o.collapsed.filter((c): c is string => typeof c === 'string')
+      : [],
   };
-  if (o.selected && typeof o.selected.src === 'string' && typeof o.selected.dst === 'string') state.selected = { src: o.selected.src, dst: o.selected.dst };
+  if (o.selected && typeof o.selected.src === 'string' && typeof o.selected.dst === 'string')
+    state.selected = { src: o.selected.src, dst: o.selected.dst };
   if (typeof o.scrollTop === 'number') state.scrollTop = o.scrollTop;
   if (typeof o.scrollLeft === 'number') state.scrollLeft = o.scrollLeft;
   if (o.focusPolicy && typeof o.focusPolicy.name === 'string') state.focusPolicy = o.focusPolicy;

@@ -19,8 +19,15 @@ test('check examples: text output, summary line, exit 0 below --fail-on error', 
   assert.equal(r.code, 0, r.stderr);
   assertGolden('examples_check.txt', r.stdout);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[lines.length - 1] ?? '', /^3 problems in 3 files \(0 errors, 3 warnings, 0 information, 0 hints\)$/);
-  for (const l of lines.slice(0, -1)) assert.match(l, /^examples\/layer\d\/np-layer\d\.yaml:\d+:\d+ (error|warning|information|hint) [a-z-]+ \S/);
+  assert.match(
+    lines[lines.length - 1] ?? '',
+    /^3 problems in 3 files \(0 errors, 3 warnings, 0 information, 0 hints\)$/,
+  );
+  for (const l of lines.slice(0, -1))
+    assert.match(
+      l,
+      /^examples\/layer\d\/np-layer\d\.yaml:\d+:\d+ (error|warning|information|hint) [a-z-]+ \S/,
+    );
 });
 
 test('check --fail-on warning exits 1; --fail-on information too', () => {
@@ -34,7 +41,16 @@ test('check --format json follows the contract (1-based positions, relative path
   const j = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
   assert.equal(j.length, 3);
   for (const f of j) {
-    assert.deepEqual(Object.keys(f).sort(), ['code', 'column', 'endColumn', 'endLine', 'line', 'message', 'path', 'severity']);
+    assert.deepEqual(Object.keys(f).sort(), [
+      'code',
+      'column',
+      'endColumn',
+      'endLine',
+      'line',
+      'message',
+      'path',
+      'severity',
+    ]);
     assert.ok((f.line as number) >= 1 && (f.column as number) >= 1);
   }
   const dns = j.find((f) => f.code === 'missing-dns-egress');
@@ -48,8 +64,25 @@ test('check --format sarif: SARIF 2.1.0 with rules (ids, help, links) and result
   const s = JSON.parse(r.stdout) as {
     version: string;
     runs: Array<{
-      tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string; help: { text: string }; shortDescription: { text: string } }> } };
-      results: Array<{ ruleId: string; ruleIndex: number; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+      tool: {
+        driver: {
+          name: string;
+          rules: Array<{
+            id: string;
+            helpUri: string;
+            help: { text: string };
+            shortDescription: { text: string };
+          }>;
+        };
+      };
+      results: Array<{
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        locations: Array<{
+          physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        }>;
+      }>;
     }>;
   };
   assert.equal(s.version, '2.1.0');
@@ -57,7 +90,13 @@ test('check --format sarif: SARIF 2.1.0 with rules (ids, help, links) and result
   assert.ok(run);
   assert.equal(run.tool.driver.name, 'netpol-lens');
   const ids = run.tool.driver.rules.map((x) => x.id);
-  for (const code of ['missing-dns-egress', 'egress-allows-all', 'invalid-selector', 'namespace-selector-matches-nothing']) assert.ok(ids.includes(code), code);
+  for (const code of [
+    'missing-dns-egress',
+    'egress-allows-all',
+    'invalid-selector',
+    'namespace-selector-matches-nothing',
+  ])
+    assert.ok(ids.includes(code), code);
   for (const rule of run.tool.driver.rules) {
     assert.match(rule.helpUri, /^https:\/\/.+#[a-z-]+$/);
     assert.ok(rule.help.text.length > 10 && rule.shortDescription.text.length > 10, rule.id);
@@ -73,11 +112,23 @@ test('check --format sarif: SARIF 2.1.0 with rules (ids, help, links) and result
 test('check --config: severities per code and off', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-cfg-'));
   const cfg = join(dir, 'cfg.json');
-  writeFileSync(cfg, JSON.stringify({ checks: { 'egress-allows-all': 'off', 'missing-dns-egress': 'error', 'egress-to-metadata-endpoint': 'off' } }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      checks: {
+        'egress-allows-all': 'off',
+        'missing-dns-egress': 'error',
+        'egress-to-metadata-endpoint': 'off',
+      },
+    }),
+  );
   const r = cli('check', 'examples', '--config', cfg, '--format', 'json');
   assert.equal(r.code, 1, 'missing-dns-egress raised to error fails the run');
   const j = JSON.parse(r.stdout) as Array<{ code: string; severity: string }>;
-  assert.deepEqual(j.map((f) => `${f.code}:${f.severity}`), ['missing-dns-egress:error']);
+  assert.deepEqual(
+    j.map((f) => `${f.code}:${f.severity}`),
+    ['missing-dns-egress:error'],
+  );
   writeFileSync(cfg, '{ not json');
   assert.equal(cli('check', 'examples', '--config', cfg).code, 2);
 });
@@ -85,18 +136,34 @@ test('check --config: severities per code and off', () => {
 test('check --config: VS Code severity aliases, bad values warn, a severity enables workload-not-isolated', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-cfg-'));
   const cfg = join(dir, 'cfg.json');
-  writeFileSync(cfg, JSON.stringify({ checks: { 'egress-allows-all': 'info', 'egress-to-metadata-endpoint': 'none', 'missing-dns-egress': 'loud', 'workload-not-isolated': 'hint' } }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      checks: {
+        'egress-allows-all': 'info',
+        'egress-to-metadata-endpoint': 'none',
+        'missing-dns-egress': 'loud',
+        'workload-not-isolated': 'hint',
+      },
+    }),
+  );
   const r = cli('check', 'examples', '--config', cfg, '--format', 'json');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /checks\.missing-dns-egress: "loud" is not one of/);
   const j = JSON.parse(r.stdout) as Array<{ code: string; severity: string }>;
-  assert.deepEqual([...new Set(j.map((f) => `${f.code}:${f.severity}`))].sort(), [
-    'egress-allows-all:information', 'missing-dns-egress:warning',
-  ], 'every workload is isolated in the seed, so workload-not-isolated finds nothing');
+  assert.deepEqual(
+    [...new Set(j.map((f) => `${f.code}:${f.severity}`))].sort(),
+    ['egress-allows-all:information', 'missing-dns-egress:warning'],
+    'every workload is isolated in the seed, so workload-not-isolated finds nothing',
+  );
 });
 
 test('a long listing written to a pipe arrives whole (exit code set, not process.exit)', () => {
-  const r = spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/checks', '--format', 'json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, 'check', 'test/fixtures/checks', '--format', 'json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   assert.equal(r.status, 1, 'the fixtures hold errors');
   assert.ok(r.stdout.length > 65536, `${r.stdout.length} bytes`);
   const j = JSON.parse(r.stdout) as unknown[];

@@ -32,35 +32,74 @@ test('reach examples --format summary matches its golden (the other formats are 
 
 test('reach json follows the contract: workloads, no self pairs, sorted disjoint ranges', () => {
   const r = cli('reach', 'examples', '--format', 'json', '--no-external');
-  const j = JSON.parse(r.stdout) as { version: number; workloads: Array<{ id: string }>; connections: Array<{ src: string; dst: string; conns: unknown }> };
+  const j = JSON.parse(r.stdout) as {
+    version: number;
+    workloads: Array<{ id: string }>;
+    connections: Array<{ src: string; dst: string; conns: unknown }>;
+  };
   assert.equal(j.version, 1);
-  assert.deepEqual(j.workloads.map((w) => w.id), [
-    'layer1/busybox1[Deployment]', 'layer1/nginx1[Deployment]', 'layer2/busybox2[Deployment]',
-    'layer2/nginx2[Deployment]', 'layer3/busybox3[Deployment]', 'layer3/nginx3[Deployment]',
-  ]);
+  assert.deepEqual(
+    j.workloads.map((w) => w.id),
+    [
+      'layer1/busybox1[Deployment]',
+      'layer1/nginx1[Deployment]',
+      'layer2/busybox2[Deployment]',
+      'layer2/nginx2[Deployment]',
+      'layer3/busybox3[Deployment]',
+      'layer3/nginx3[Deployment]',
+    ],
+  );
   assert.ok(j.connections.every((c) => c.src !== c.dst));
   // layer3 sends nothing (np-layer3 has no egress rules); layer2 cannot reach layer1
   assert.ok(!j.connections.some((c) => c.src.startsWith('layer3/')));
   assert.ok(!j.connections.some((c) => c.src.startsWith('layer2/') && c.dst.startsWith('layer1/')));
-  assert.ok(j.connections.some((c) => c.src === 'layer1/busybox1[Deployment]' && c.dst === 'layer3/nginx3[Deployment]' && c.conns === 'all'));
+  assert.ok(
+    j.connections.some(
+      (c) =>
+        c.src === 'layer1/busybox1[Deployment]' && c.dst === 'layer3/nginx3[Deployment]' && c.conns === 'all',
+    ),
+  );
 });
 
 test('reach --from/--to/--port narrow the listing', () => {
-  const r = cli('reach', 'examples', '--format', 'json', '--from', 'layer1/busybox1[Deployment]', '--port', '80/TCP');
+  const r = cli(
+    'reach',
+    'examples',
+    '--format',
+    'json',
+    '--from',
+    'layer1/busybox1[Deployment]',
+    '--port',
+    '80/TCP',
+  );
   const j = JSON.parse(r.stdout) as { connections: Array<{ src: string; dst: string; conns: unknown }> };
   assert.ok(j.connections.length > 0);
   assert.ok(j.connections.every((c) => c.src === 'layer1/busybox1[Deployment]'));
   assert.ok(j.connections.every((c) => JSON.stringify(c.conns) === '{"TCP":[[80,80]]}'));
-  const to = JSON.parse(cli('reach', 'examples', '--format', 'json', '--to', 'layer1/nginx1[Deployment]').stdout) as { connections: Array<{ src: string }> };
-  assert.deepEqual(to.connections.map((c) => c.src), ['layer1/busybox1[Deployment]']);
+  const to = JSON.parse(
+    cli('reach', 'examples', '--format', 'json', '--to', 'layer1/nginx1[Deployment]').stdout,
+  ) as { connections: Array<{ src: string }> };
+  assert.deepEqual(
+    to.connections.map((c) => c.src),
+    ['layer1/busybox1[Deployment]'],
+  );
 });
 
 test('explain: allowed and denied connections with file:line reasons', () => {
   const ok = cli('explain', 'layer1/busybox1[Deployment]', 'layer3/nginx3[Deployment]', '80/TCP', 'examples');
   assert.equal(ok.code, 0, ok.stderr);
   assertGolden('examples_explain_allowed.txt', ok.stdout);
-  assert.match(ok.stdout, /allowed by layer3\/np-layer3 ingress rule 1 {2}\(examples\/layer3\/np-layer3\.yaml:\d+:\d+\)/);
-  const denied = cli('explain', 'layer3/busybox3[Deployment]', 'layer1/nginx1[Deployment]', '80/TCP', 'examples');
+  assert.match(
+    ok.stdout,
+    /allowed by layer3\/np-layer3 ingress rule 1 {2}\(examples\/layer3\/np-layer3\.yaml:\d+:\d+\)/,
+  );
+  const denied = cli(
+    'explain',
+    'layer3/busybox3[Deployment]',
+    'layer1/nginx1[Deployment]',
+    '80/TCP',
+    'examples',
+  );
   assert.equal(denied.code, 1);
   assertGolden('examples_explain_denied.txt', denied.stdout);
   assert.match(denied.stdout, /DENIED/);
@@ -88,13 +127,22 @@ test('usage errors: one line on stderr, exit 2', () => {
 
 test('reach --from/--to with an address picks the external range holding it (per-direction ranges)', () => {
   const dir = join(ROOT, 'test', 'fixtures', 'corpus', 'netpol-analyzer', 'ipblockstest', 'input');
-  const from = JSON.parse(cli('reach', dir, '--format', 'json', '--from', '10.1.2.3').stdout) as { connections: Array<{ src: string; dst: string }> };
+  const from = JSON.parse(cli('reach', dir, '--format', 'json', '--from', '10.1.2.3').stdout) as {
+    connections: Array<{ src: string; dst: string }>;
+  };
   assert.ok(from.connections.length > 0);
-  assert.ok(from.connections.every((c) => c.src === '10.0.0.0-10.255.255.255'), JSON.stringify(from.connections.slice(0, 3)));
-  const to = JSON.parse(cli('reach', dir, '--format', 'json', '--to', '8.8.8.8').stdout) as { connections: Array<{ src: string; dst: string }> };
+  assert.ok(
+    from.connections.every((c) => c.src === '10.0.0.0-10.255.255.255'),
+    JSON.stringify(from.connections.slice(0, 3)),
+  );
+  const to = JSON.parse(cli('reach', dir, '--format', 'json', '--to', '8.8.8.8').stdout) as {
+    connections: Array<{ src: string; dst: string }>;
+  };
   assert.ok(to.connections.length > 0);
   assert.ok(to.connections.every((c) => c.dst === '0.0.0.0-255.255.255.255'));
-  const all = JSON.parse(cli('reach', dir, '--format', 'json').stdout) as { connections: Array<{ src: string; dst: string }> };
+  const all = JSON.parse(cli('reach', dir, '--format', 'json').stdout) as {
+    connections: Array<{ src: string; dst: string }>;
+  };
   const srcRanges = new Set(all.connections.map((c) => c.src).filter((s) => !s.includes('[')));
   const dstRanges = new Set(all.connections.map((c) => c.dst).filter((s) => !s.includes('[')));
   assert.ok(srcRanges.size > 1, 'ingress ipBlocks cut the source ranges');

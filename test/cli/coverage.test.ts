@@ -17,14 +17,19 @@ function cli(...args: string[]): { code: number; stdout: string; stderr: string 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const DOCS = '1 document is not analysed (1 unrendered template): these verdicts may be wrong; "check" shows where.';
-const KINDS = '1 policy of another kind is not analysed: these verdicts may be wrong (1 CiliumNetworkPolicy).';
+const DOCS =
+  '1 document is not analysed (1 unrendered template): these verdicts may be wrong; "check" shows where.';
+const KINDS =
+  '1 policy of another kind is not analysed: these verdicts may be wrong (1 CiliumNetworkPolicy).';
 
 test('reach: the header counts the documents not analysed and the policies of other kinds', () => {
   const r = cli('reach', DIR);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n');
-  assert.match(lines[0] ?? '', /^Reachability of test\/fixtures\/coverage: 2 workloads in 1 namespace, 1 NetworkPolicy$/);
+  assert.match(
+    lines[0] ?? '',
+    /^Reachability of test\/fixtures\/coverage: 2 workloads in 1 namespace, 1 NetworkPolicy$/,
+  );
   assert.deepEqual(lines.slice(1, 3), [DOCS, KINDS]);
   assert.match(lines[3] ?? '', /^Legend:/);
 });
@@ -47,7 +52,8 @@ test('explain: the lines follow the verdict', () => {
 test('check: the Cilium policy is a warning, the templated NetworkPolicy too', () => {
   const r = cli('check', DIR, '--format', 'json');
   const j = JSON.parse(r.stdout) as Array<{ path: string; code: string; severity: string }>;
-  const of = (code: string): string[] => j.filter((f) => f.code === code).map((f) => `${f.path} ${f.severity}`);
+  const of = (code: string): string[] =>
+    j.filter((f) => f.code === code).map((f) => `${f.path} ${f.severity}`);
   assert.deepEqual(of('policy-kind-not-analysed'), [`${DIR}/cilium.yaml warning`]);
   assert.deepEqual(of('helm-template'), [`${DIR}/chart-policy.yaml warning`]);
 });

@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { actualLines, corpusCases, expectedLines } from './corpus';
 
 const KNOWN = new Set(
-  [...readFileSync(join(__dirname, '..', '..', '..', 'test', 'conformance', 'known-differences.md'), 'utf8').matchAll(/^## (\S+)\s*$/gm)]
-    .map((m) => m[1] as string),
+  [
+    ...readFileSync(
+      join(__dirname, '..', '..', '..', 'test', 'conformance', 'known-differences.md'),
+      'utf8',
+    ).matchAll(/^## (\S+)\s*$/gm),
+  ].map((m) => m[1] as string),
 );
 
 test('conformance: netpol-analyzer corpus (plain, malformed-input, ingress-route), workloads and external ranges', () => {
@@ -27,10 +31,20 @@ test('conformance: netpol-analyzer corpus (plain, malformed-input, ingress-route
   }
   const core = cases.filter((c) => c.category !== 'ingress-route');
   const identical = core.filter((c) => !differing.includes(c.name)).length;
-  console.log(`conformance: ${identical}/${core.length} plain+malformed cases identical; ${cases.length - differing.length}/${cases.length} with ingress-route; differing: ${differing.join(', ') || 'none'}`);
+  console.log(
+    `conformance: ${identical}/${core.length} plain+malformed cases identical; ${cases.length - differing.length}/${cases.length} with ingress-route; differing: ${differing.join(', ') || 'none'}`,
+  );
   assert.ok(identical / core.length >= 0.95, `only ${identical}/${core.length} identical`);
-  assert.deepEqual(differing.filter((d) => !KNOWN.has(d)), [], 'differing cases not listed in known-differences.md');
-  assert.deepEqual([...KNOWN].filter((k) => !differing.includes(k) && cases.some((c) => c.name === k)), [], 'cases listed in known-differences.md that no longer differ');
+  assert.deepEqual(
+    differing.filter((d) => !KNOWN.has(d)),
+    [],
+    'differing cases not listed in known-differences.md',
+  );
+  assert.deepEqual(
+    [...KNOWN].filter((k) => !differing.includes(k) && cases.some((c) => c.name === k)),
+    [],
+    'cases listed in known-differences.md that no longer differ',
+  );
   // a known difference may add connections (more documents analysed) but never lose an expected one
   assert.deepEqual(missingExpected, []);
 });

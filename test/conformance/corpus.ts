@@ -36,8 +36,10 @@ export function expectedLines(c: CorpusCase, withExternal = false): string[] {
 /** Our listing in the corpus's format; `withExternal`: IP ranges cut per direction, as upstream does. */
 export function actualLines(c: CorpusCase, withExternal = false): string[] {
   const a = analyseTree(join(CORPUS, c.input));
-  const peer = (e: { kind: string; id: string }): string => (e.kind === 'external' ? `${e.id}[External]` : e.id);
-  return a.reachability({ externals: withExternal ? 'per-direction' : false }).entries
-    .map((e) => `${peer(e.src)} => ${peer(e.dst)} : ${formatConns(e.conns.toConns())}`)
+  const peer = (e: { kind: string; id: string }): string =>
+    e.kind === 'external' ? `${e.id}[External]` : e.id;
+  return a
+    .reachability({ externals: withExternal ? 'per-direction' : false })
+    .entries.map((e) => `${peer(e.src)} => ${peer(e.dst)} : ${formatConns(e.conns.toConns())}`)
     .sort();
 }

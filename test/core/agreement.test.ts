@@ -64,16 +64,56 @@ spec:
 
 /** Each selector of np.yaml: its locator, what the check must say, and words the hover must hold. */
 const CASES: ReadonlyArray<{ at: string; which: 'namespace' | 'pod'; nothing: boolean; hover: string }> = [
-  { at: 'namespaceSelector: {matchLabels: {team: a}}\n    - namespaceSelector: {matchLabels: {kubernetes', which: 'namespace', nothing: false, hover: 'Matches 1 namespace of 2: team-a' },
-  { at: 'namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n    - namespaceSelector: {matchLabels: {team: zzz', which: 'namespace', nothing: false, hover: 'Matches kube-system, which every cluster has' },
-  { at: 'namespaceSelector: {matchLabels: {team: zzz}}', which: 'namespace', nothing: true, hover: 'Matches none of the 2 namespaces' },
-  { at: 'namespaceSelector: {matchExpressions', which: 'namespace', nothing: false, hover: 'Matches default and kube-public, which every cluster has' },
+  {
+    at: 'namespaceSelector: {matchLabels: {team: a}}\n    - namespaceSelector: {matchLabels: {kubernetes',
+    which: 'namespace',
+    nothing: false,
+    hover: 'Matches 1 namespace of 2: team-a',
+  },
+  {
+    at: 'namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}\n    - namespaceSelector: {matchLabels: {team: zzz',
+    which: 'namespace',
+    nothing: false,
+    hover: 'Matches kube-system, which every cluster has',
+  },
+  {
+    at: 'namespaceSelector: {matchLabels: {team: zzz}}',
+    which: 'namespace',
+    nothing: true,
+    hover: 'Matches none of the 2 namespaces',
+  },
+  {
+    at: 'namespaceSelector: {matchExpressions',
+    which: 'namespace',
+    nothing: false,
+    hover: 'Matches default and kube-public, which every cluster has',
+  },
   { at: 'podSelector: {matchLabels: {app: api}}', which: 'pod', nothing: false, hover: 'app/api[Pod]' },
-  { at: 'podSelector: {matchLabels: {app: nope}}\n    - namespaceSelector', which: 'pod', nothing: true, hover: 'Matches no pods in the workspace.' },
+  {
+    at: 'podSelector: {matchLabels: {app: nope}}\n    - namespaceSelector',
+    which: 'pod',
+    nothing: true,
+    hover: 'Matches no pods in the workspace.',
+  },
   { at: 'podSelector: {matchLabels: {app: web}}', which: 'pod', nothing: false, hover: 'team-a/web[Pod]' },
-  { at: 'podSelector: {matchLabels: {app: nope}}\n    - namespaceSelector: {matchLabels: {kubernetes', which: 'pod', nothing: true, hover: 'Matches no pods in the workspace.' },
-  { at: 'podSelector: {matchLabels: {k8s-app: kube-dns}}', which: 'pod', nothing: false, hover: 'Matches the cluster DNS pods' },
-  { at: 'podSelector: {matchLabels: {app: metrics}}', which: 'pod', nothing: false, hover: 'which holds no workloads of namespace kube-system' },
+  {
+    at: 'podSelector: {matchLabels: {app: nope}}\n    - namespaceSelector: {matchLabels: {kubernetes',
+    which: 'pod',
+    nothing: true,
+    hover: 'Matches no pods in the workspace.',
+  },
+  {
+    at: 'podSelector: {matchLabels: {k8s-app: kube-dns}}',
+    which: 'pod',
+    nothing: false,
+    hover: 'Matches the cluster DNS pods',
+  },
+  {
+    at: 'podSelector: {matchLabels: {app: metrics}}',
+    which: 'pod',
+    nothing: false,
+    hover: 'which holds no workloads of namespace kube-system',
+  },
 ];
 
 describe('hover and check agree on what a selector matches', () => {
@@ -89,11 +129,16 @@ describe('hover and check agree on what a selector matches', () => {
       const reported = findings.some((f) => f.code === code && f.span.start === start);
       const h = renderedHover(a, uri, start + 2);
       assert.ok(h, 'a hover');
-      const hoverSaysNothing = c.which === 'namespace'
-        ? h.markdown.includes('Matches none of the')
-        : /^Matches no pods in the workspace\.$/m.test(h.markdown);
+      const hoverSaysNothing =
+        c.which === 'namespace'
+          ? h.markdown.includes('Matches none of the')
+          : /^Matches no pods in the workspace\.$/m.test(h.markdown);
       assert.equal(reported, c.nothing, `${code} ${reported ? 'reported' : 'not reported'}`);
-      assert.equal(hoverSaysNothing, c.nothing, `the hover ${hoverSaysNothing ? 'says' : 'does not say'} it matches nothing:\n${h.markdown}`);
+      assert.equal(
+        hoverSaysNothing,
+        c.nothing,
+        `the hover ${hoverSaysNothing ? 'says' : 'does not say'} it matches nothing:\n${h.markdown}`,
+      );
       assert.ok(h.markdown.includes(c.hover), `missing ${JSON.stringify(c.hover)} in:\n${h.markdown}`);
     });
   }
@@ -131,7 +176,10 @@ spec:
   });
   const uri = [...a.index.files.keys()].find((u) => u.endsWith('dns.yaml')) ?? '';
   const text = a.index.file(uri)?.text ?? '';
-  for (const [name, allowed] of [['name: dns,', true], ['name: dns-tcp,', false]] as const) {
+  for (const [name, allowed] of [
+    ['name: dns,', true],
+    ['name: dns-tcp,', false],
+  ] as const) {
     it(`${name.replace(/[:,]/g, '')} (${allowed ? 'allowed: UDP 53' : 'not allowed: TCP 53'})`, () => {
       const offset = text.indexOf(name) + 7;
       const h = renderedHover(a, uri, offset);

@@ -5,22 +5,29 @@ import type { Finding } from '../../server/src/core/index';
 import { annotationFor, compareAnnotations, parseAnnotations } from '../support/annotations';
 
 const TEXT = [
-  'spec:',                        // 0
-  '  ports:',                     // 1
-  '  - port: 70000',              // 2
+  'spec:', // 0
+  '  ports:', // 1
+  '  - port: 70000', // 2
   '#         ^^^^^ error[invalid-port] "outside"', // 3
-  '    protocol: ICMP',           // 4
-  '#             ^^^^ error[invalid-port]',        // 5
-  '#             ^^^^ hint[other-code]',           // 6
+  '    protocol: ICMP', // 4
+  '#             ^^^^ error[invalid-port]', // 5
+  '#             ^^^^ hint[other-code]', // 6
   '',
 ].join('\n');
 
-const off = (line: number, col: number): number => TEXT.split('\n').slice(0, line).reduce((n, l) => n + l.length + 1, 0) + col;
+const off = (line: number, col: number): number =>
+  TEXT.split('\n')
+    .slice(0, line)
+    .reduce((n, l) => n + l.length + 1, 0) + col;
 
 function finding(line: number, start: number, end: number, over: Partial<Finding> = {}): Finding {
   return {
-    code: 'invalid-port', severity: 'error', uri: 'file:///x.yaml', message: 'port 70000 is outside 1-65535',
-    span: { start: off(line, start), end: off(line, end) }, ...over,
+    code: 'invalid-port',
+    severity: 'error',
+    uri: 'file:///x.yaml',
+    message: 'port 70000 is outside 1-65535',
+    span: { start: off(line, start), end: off(line, end) },
+    ...over,
   };
 }
 
@@ -28,23 +35,38 @@ const onlyPort = (c: string): boolean => c === 'invalid-port';
 
 describe('annotation harness', () => {
   it('parses caret and explicit annotations against the nearest preceding non-annotation line', () => {
-    const { annotations, malformed } = parseAnnotations('a: b\n  c: d\n# @2..3 warning[x] "m \\"q\\""\n#   ^ hint[y]\n');
+    const { annotations, malformed } = parseAnnotations(
+      'a: b\n  c: d\n# @2..3 warning[x] "m \\"q\\""\n#   ^ hint[y]\n',
+    );
     assert.deepEqual(malformed, []);
-    assert.deepEqual(annotations.map((a) => [a.line, a.start, a.end, a.severity, a.code, a.message]), [
-      [1, 2, 3, 'warning', 'x', 'm "q"'],
-      [1, 4, 5, 'hint', 'y', undefined],
-    ]);
+    assert.deepEqual(
+      annotations.map((a) => [a.line, a.start, a.end, a.severity, a.code, a.message]),
+      [
+        [1, 2, 3, 'warning', 'x', 'm "q"'],
+        [1, 4, 5, 'hint', 'y', undefined],
+      ],
+    );
   });
 
   it('accepts exactly matching findings', () => {
-    const c = compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18, { message: 'protocol' })], onlyPort);
+    const c = compareAnnotations(
+      TEXT,
+      [finding(2, 10, 15), finding(4, 14, 18, { message: 'protocol' })],
+      onlyPort,
+    );
     assert.equal(c.ok, true, c.report);
   });
 
   it('ignores codes that are not under test, and includes them when asked', () => {
     const other = finding(4, 14, 18, { code: 'other-code', severity: 'hint' });
-    assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), other], onlyPort).ok, true);
-    assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), other], () => true).ok, true);
+    assert.equal(
+      compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), other], onlyPort).ok,
+      true,
+    );
+    assert.equal(
+      compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), other], () => true).ok,
+      true,
+    );
     assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18)], () => true).ok, false);
   });
 
@@ -57,13 +79,23 @@ describe('annotation harness', () => {
     assert.match(wrongCol.report, /reported but not annotated/);
     assert.match(wrongCol.report, /- port: 70000/);
     assert.equal(compareAnnotations(TEXT, [finding(2, 11, 15), finding(4, 14, 18)], onlyPort).ok, false);
-    assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15, { severity: 'warning' }), finding(4, 14, 18)], onlyPort).ok, false);
-    assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15, { message: 'nope' }), finding(4, 14, 18)], onlyPort).ok, false);
+    assert.equal(
+      compareAnnotations(TEXT, [finding(2, 10, 15, { severity: 'warning' }), finding(4, 14, 18)], onlyPort)
+        .ok,
+      false,
+    );
+    assert.equal(
+      compareAnnotations(TEXT, [finding(2, 10, 15, { message: 'nope' }), finding(4, 14, 18)], onlyPort).ok,
+      false,
+    );
     assert.equal(compareAnnotations(TEXT, [finding(4, 14, 18)], onlyPort).ok, false);
   });
 
   it('fails on an extra finding, and on any finding in a file without annotations', () => {
-    assert.equal(compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), finding(4, 4, 12)], onlyPort).ok, false);
+    assert.equal(
+      compareAnnotations(TEXT, [finding(2, 10, 15), finding(4, 14, 18), finding(4, 4, 12)], onlyPort).ok,
+      false,
+    );
     const neg = compareAnnotations('a: 1\n', [{ ...finding(0, 0, 0), span: { start: 0, end: 1 } }], onlyPort);
     assert.equal(neg.ok, false);
     assert.match(neg.report, /# @0\.\.1 error\[invalid-port\]/);
@@ -93,8 +125,14 @@ describe('annotation harness', () => {
   });
 
   it('suggests an annotation for an unannotated finding', () => {
-    assert.equal(annotationFor({ start: 10, end: 15, severity: 'error', code: 'x' }, '  - port: 70000'), '  #       ^^^^^ error[x]');
+    assert.equal(
+      annotationFor({ start: 10, end: 15, severity: 'error', code: 'x' }, '  - port: 70000'),
+      '  #       ^^^^^ error[x]',
+    );
     assert.equal(annotationFor({ start: 1, end: 3, severity: 'hint', code: 'x' }, ' ab'), '#^^ hint[x]');
-    assert.equal(annotationFor({ start: 0, end: 4, severity: 'hint', code: 'x' }, 'spec:'), '# @0..4 hint[x]');
+    assert.equal(
+      annotationFor({ start: 0, end: 4, severity: 'hint', code: 'x' }, 'spec:'),
+      '# @0..4 hint[x]',
+    );
   });
 });

@@ -4,13 +4,27 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-interface Import { file: string; spec: string; typeOnly: boolean; target?: string }
+interface Import {
+  file: string;
+  spec: string;
+  typeOnly: boolean;
+  target?: string;
+}
 
 function sources(dir: string, root = ROOT): string[] {
   const out: string[] = [];
@@ -25,57 +39,107 @@ function sources(dir: string, root = ROOT): string[] {
 function imports(file: string, root = ROOT): Import[] {
   const text = readFileSync(join(root, file), 'utf8');
   const out: Import[] = [];
-  const re = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
+  const re =
+    /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
   for (const m of text.matchAll(re)) {
     const spec = (m[3] ?? m[4] ?? m[5]) as string;
-    const target = spec.startsWith('.') ? relative(root, resolve(dirname(join(root, file)), spec)).split('\\').join('/') : undefined;
+    const target = spec.startsWith('.')
+      ? relative(root, resolve(dirname(join(root, file)), spec))
+          .split('\\')
+          .join('/')
+      : undefined;
     out.push({ file, spec, typeOnly: !!m[2], ...(target ? { target } : {}) });
   }
   return out;
 }
 
 function check(dir: string, allowed: (i: Import) => boolean): string[] {
-  return sources(dir).flatMap((f) => imports(f)).filter((i) => !allowed(i)).map((i) => `${i.file}: ${i.typeOnly ? 'import type ' : ''}'${i.spec}'`);
+  return sources(dir)
+    .flatMap((f) => imports(f))
+    .filter((i) => !allowed(i))
+    .map((i) => `${i.file}: ${i.typeOnly ? 'import type ' : ''}'${i.spec}'`);
 }
 
-const inside = (i: Import, dir: string): boolean => i.target !== undefined && (i.target === dir || i.target.startsWith(`${dir}/`));
+const inside = (i: Import, dir: string): boolean =>
+  i.target !== undefined && (i.target === dir || i.target.startsWith(`${dir}/`));
 
 test('core imports only itself and the yaml package', () => {
-  assert.deepEqual(check('server/src/core', (i) => i.spec === 'yaml' || inside(i, 'server/src/core')), []);
+  assert.deepEqual(
+    check('server/src/core', (i) => i.spec === 'yaml' || inside(i, 'server/src/core')),
+    [],
+  );
 });
 
 test('protocol imports nothing but itself', () => {
-  assert.deepEqual(check('server/src/protocol', (i) => inside(i, 'server/src/protocol')), []);
+  assert.deepEqual(
+    check('server/src/protocol', (i) => inside(i, 'server/src/protocol')),
+    [],
+  );
 });
 
 test('the language server uses the core façade only, the protocol and the LSP libraries', () => {
-  assert.deepEqual(check('server/src/lsp', (i) =>
-    inside(i, 'server/src/lsp') || inside(i, 'server/src/protocol') || i.target === 'server/src/core/index'
-    || i.spec.startsWith('node:') || /^vscode-languageserver(-textdocument|-protocol)?(\/node)?$/.test(i.spec)), []);
+  assert.deepEqual(
+    check(
+      'server/src/lsp',
+      (i) =>
+        inside(i, 'server/src/lsp') ||
+        inside(i, 'server/src/protocol') ||
+        i.target === 'server/src/core/index' ||
+        i.spec.startsWith('node:') ||
+        /^vscode-languageserver(-textdocument|-protocol)?(\/node)?$/.test(i.spec),
+    ),
+    [],
+  );
 });
 
 test('the CLI uses the core façade and node only', () => {
-  assert.deepEqual(check('server/src/cli', (i) => inside(i, 'server/src/cli') || i.target === 'server/src/core/index' || i.spec.startsWith('node:')), []);
+  assert.deepEqual(
+    check(
+      'server/src/cli',
+      (i) =>
+        inside(i, 'server/src/cli') || i.target === 'server/src/core/index' || i.spec.startsWith('node:'),
+    ),
+    [],
+  );
 });
 
 /** The one core file the client may import: the shared wording (dependency-free, see its header). */
 const WORDS = 'server/src/core/text/words';
 
 test('the client never imports the core but its wording module; protocol types only as types', () => {
-  assert.deepEqual(check('client/src', (i) =>
-    inside(i, 'client/src') || (inside(i, 'server/src/protocol') && i.typeOnly) || i.target === WORDS
-    || i.spec === 'vscode' || /^vscode-languageclient(\/node)?$/.test(i.spec) || i.spec.startsWith('node:')), []);
+  assert.deepEqual(
+    check(
+      'client/src',
+      (i) =>
+        inside(i, 'client/src') ||
+        (inside(i, 'server/src/protocol') && i.typeOnly) ||
+        i.target === WORDS ||
+        i.spec === 'vscode' ||
+        /^vscode-languageclient(\/node)?$/.test(i.spec) ||
+        i.spec.startsWith('node:'),
+    ),
+    [],
+  );
 });
 
 test('the webview uses the DOM, protocol types and the dependency-free wording module only', () => {
-  assert.deepEqual(check('client/webview', (i) =>
-    inside(i, 'client/webview') || (inside(i, 'server/src/protocol') && i.typeOnly) || i.target === WORDS), []);
+  assert.deepEqual(
+    check(
+      'client/webview',
+      (i) =>
+        inside(i, 'client/webview') || (inside(i, 'server/src/protocol') && i.typeOnly) || i.target === WORDS,
+    ),
+    [],
+  );
 });
 
 test('the boundary check sees a forbidden import', () => {
   const fake: Import = { file: 'server/src/core/x.ts', spec: 'vscode', typeOnly: false };
   assert.equal(fake.spec === 'yaml' || inside(fake, 'server/src/core'), false);
-  assert.ok(imports('server/src/lsp/handlers/custom.ts').some((i) => i.target === 'server/src/core/index'), 'the scanner reads import specifiers');
+  assert.ok(
+    imports('server/src/lsp/handlers/custom.ts').some((i) => i.target === 'server/src/core/index'),
+    'the scanner reads import specifiers',
+  );
 });
 
 /** The source file an import target names (`x` → `x.ts` or `x/index.ts`), if it is one of ours. */
@@ -91,7 +155,9 @@ function sourceFile(target: string, root: string): string | undefined {
 function importGraph(dirs: readonly string[], root = ROOT): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of dirs.flatMap((d) => sources(d, root))) {
-    const targets = imports(file, root).flatMap((i) => (i.target ? [sourceFile(i.target, root)] : [])).filter((t): t is string => !!t);
+    const targets = imports(file, root)
+      .flatMap((i) => (i.target ? [sourceFile(i.target, root)] : []))
+      .filter((t): t is string => !!t);
     graph.set(file, [...new Set(targets)].sort());
   }
   return graph;
@@ -153,7 +219,10 @@ function cyclePath(graph: ReadonlyMap<string, readonly string[]>, scc: ReadonlyS
 
 test('no import cycles anywhere in server/src and client', () => {
   const graph = importGraph(['server/src', 'client']);
-  assert.ok(graph.size > 50 && (graph.get('server/src/lsp/main.ts') ?? []).includes('server/src/lsp/session.ts'), 'the graph is built from the sources');
+  assert.ok(
+    graph.size > 50 && (graph.get('server/src/lsp/main.ts') ?? []).includes('server/src/lsp/session.ts'),
+    'the graph is built from the sources',
+  );
   assert.deepEqual(importCycles(graph), []);
 });
 
@@ -164,8 +233,14 @@ test('the cycle check sees a planted cycle, through type-only imports and re-exp
     writeFileSync(join(root, 'src', 'a.ts'), "import { b } from './b';\nexport const a = b;\n");
     writeFileSync(join(root, 'src', 'b.ts'), "import type { C } from './sub';\nexport const b: C = 1;\n");
     writeFileSync(join(root, 'src', 'sub', 'index.ts'), "export * from '../a';\nexport type C = number;\n");
-    writeFileSync(join(root, 'src', 'leaf.ts'), "import { a } from './a';\nimport { self } from './self';\nexport const l = a + self;\n");
-    writeFileSync(join(root, 'src', 'self.ts'), "import * as me from './self';\nexport const self = 1; void me;\n");
+    writeFileSync(
+      join(root, 'src', 'leaf.ts'),
+      "import { a } from './a';\nimport { self } from './self';\nexport const l = a + self;\n",
+    );
+    writeFileSync(
+      join(root, 'src', 'self.ts'),
+      "import * as me from './self';\nexport const self = 1; void me;\n",
+    );
     assert.deepEqual(importCycles(importGraph(['src'], root)), [
       'src/a.ts → src/b.ts → src/sub/index.ts → src/a.ts',
       'src/self.ts → src/self.ts',

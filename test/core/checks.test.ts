@@ -18,15 +18,25 @@ import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnalysisHost, ALL_CHECKS, PARSE_CODES, type FileChange } from '../../server/src/core/index';
 import { FIXTURES, lookup, settingsFor, workspaces } from '../support/check-fixtures';
-import { compareAnnotations, placeFindings, stripAnnotations, type PlacedFinding } from '../support/annotations';
+import {
+  compareAnnotations,
+  placeFindings,
+  stripAnnotations,
+  type PlacedFinding,
+} from '../support/annotations';
 
-const KNOWN_CODES = new Set<string>([...ALL_CHECKS.map((c) => c.code), ...PARSE_CODES.map((c) => c.code), 'invalid-field']);
+const KNOWN_CODES = new Set<string>([
+  ...ALL_CHECKS.map((c) => c.code),
+  ...PARSE_CODES.map((c) => c.code),
+  'invalid-field',
+]);
 
 describe('check fixtures', () => {
   for (const ws of workspaces()) {
     const name = relative(FIXTURES, ws.dir);
     it(name, (t) => {
-      if (!KNOWN_CODES.has(ws.code) && ws.code !== 'robustness') t.diagnostic(`"${ws.code}" is not a registered check code`);
+      if (!KNOWN_CODES.has(ws.code) && ws.code !== 'robustness')
+        t.diagnostic(`"${ws.code}" is not a registered check code`);
       const allCodes = lookup(ws, 'all-codes') !== undefined;
       const texts = new Map(ws.files.map((f) => [pathToFileURL(f).href, readFileSync(f, 'utf8')] as const));
       const changes: FileChange[] = [...texts].map(([uri, text]) => ({ uri, text }));
@@ -36,11 +46,20 @@ describe('check fixtures', () => {
       const analysis = host.snapshot();
       const findings = analysis.findings();
       const internal = findings.filter((f) => f.code === 'internal-error');
-      assert.deepEqual(internal.map((f) => f.message), [], 'a check threw');
+      assert.deepEqual(
+        internal.map((f) => f.message),
+        [],
+        'a check threw',
+      );
       const reports: string[] = [];
       for (const [uri, text] of texts) {
         const label = relative(join(FIXTURES, '..', '..', '..'), new URL(uri).pathname) || basename(uri);
-        const c = compareAnnotations(text, analysis.findingsFor(uri), (code) => allCodes || code === ws.code, label);
+        const c = compareAnnotations(
+          text,
+          analysis.findingsFor(uri),
+          (code) => allCodes || code === ws.code,
+          label,
+        );
         if (!c.ok) reports.push(c.report);
       }
       if (reports.length) assert.fail(reports.join('\n\n'));
@@ -57,8 +76,14 @@ describe('check fixtures', () => {
         const s = stripped.get(uri);
         if (!s) continue;
         const before = placeFindings(analysis.findingsFor(uri), text).map(key);
-        const after = placeFindings(a2.findingsFor(uri), s.text).map((p) => key({ ...p, line: s.originalLine[p.line] ?? -1 }));
-        assert.deepEqual(after, before, `${basename(uri)}: removing the annotation lines moved or changed findings`);
+        const after = placeFindings(a2.findingsFor(uri), s.text).map((p) =>
+          key({ ...p, line: s.originalLine[p.line] ?? -1 }),
+        );
+        assert.deepEqual(
+          after,
+          before,
+          `${basename(uri)}: removing the annotation lines moved or changed findings`,
+        );
       }
     });
   }

@@ -29,7 +29,18 @@ function setText(c: ConnectionSet, ids: Map<RuleRef, number>): string {
     }
     return n;
   };
-  return PROTOCOLS.map((p) => `${p}:${c.byProto[p].map((i) => `${i.lo}-${i.hi}(${i.refs.map(id).sort((a, b) => a - b).join(',')})`).join(' ')}`).join(' | ');
+  return PROTOCOLS.map(
+    (p) =>
+      `${p}:${c.byProto[p]
+        .map(
+          (i) =>
+            `${i.lo}-${i.hi}(${i.refs
+              .map(id)
+              .sort((a, b) => a - b)
+              .join(',')})`,
+        )
+        .join(' ')}`,
+  ).join(' | ');
 }
 
 /** Compares the class-based listings with pair-by-pair verdicts; returns the number of pairs checked. */
@@ -40,15 +51,25 @@ function assertClassesAgree(a: Analysis, label: string): number {
     for (const port of [undefined, { port: 53, protocol: 'UDP' as const }]) {
       const r = a.reachability({ externals, ...(port ? { port } : {}) });
       const listed = new Map(r.entries.map((e) => [`${e.src.id} ${e.dst.id}`, e.conns]));
-      const srcs = externals === true ? a.engine.endpoints() : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('ingress')];
-      const dsts = externals === true ? a.engine.endpoints() : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('egress')];
+      const srcs =
+        externals === true
+          ? a.engine.endpoints()
+          : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('ingress')];
+      const dsts =
+        externals === true
+          ? a.engine.endpoints()
+          : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('egress')];
       for (const s of srcs) {
         for (const d of dsts) {
           if (s.id === d.id || (s.kind === 'external' && d.kind === 'external')) continue;
           let c = a.engine.pair(s, d).conns;
           if (port) c = c.restrict(port.protocol, port.port);
           const got = listed.get(`${s.id} ${d.id}`);
-          assert.equal(got ? setText(got, ids) : '', setText(c, ids), `${label}: ${s.id} → ${d.id}${port ? ' on 53/UDP' : ''} (externals ${String(externals)})`);
+          assert.equal(
+            got ? setText(got, ids) : '',
+            setText(c, ids),
+            `${label}: ${s.id} → ${d.id}${port ? ' on 53/UDP' : ''} (externals ${String(externals)})`,
+          );
           n++;
         }
       }
@@ -63,8 +84,16 @@ function assertClassesAgree(a: Analysis, label: string): number {
       if (!m) continue;
       for (const e of eps) {
         if (e === rep || e === m) continue;
-        assert.equal(setText(a.engine.pair(m, e).conns, ids), setText(a.engine.pair(rep, e).conns, ids), `${label}: ${m.id} → ${e.id} as ${rep.id}`);
-        assert.equal(setText(a.engine.pair(e, m).conns, ids), setText(a.engine.pair(e, rep).conns, ids), `${label}: ${e.id} → ${m.id} as ${rep.id}`);
+        assert.equal(
+          setText(a.engine.pair(m, e).conns, ids),
+          setText(a.engine.pair(rep, e).conns, ids),
+          `${label}: ${m.id} → ${e.id} as ${rep.id}`,
+        );
+        assert.equal(
+          setText(a.engine.pair(e, m).conns, ids),
+          setText(a.engine.pair(e, rep).conns, ids),
+          `${label}: ${e.id} → ${m.id} as ${rep.id}`,
+        );
       }
     }
   }
@@ -73,12 +102,15 @@ function assertClassesAgree(a: Analysis, label: string): number {
 
 test('classes: the semantics fixtures, every pair as PolicyEngine.pair', () => {
   let n = 0;
-  for (const fx of loadSemanticsFixtures()) n += assertClassesAgree(analyseTexts({ [fx.name]: fx.text }), fx.name);
+  for (const fx of loadSemanticsFixtures())
+    n += assertClassesAgree(analyseTexts({ [fx.name]: fx.text }), fx.name);
   assert.ok(n > 1000, `${n} pairs`);
 });
 
 test('classes: the netpol-analyzer corpus, every pair as PolicyEngine.pair', () => {
-  const idx = JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as { cases: Array<{ input: string }> };
+  const idx = JSON.parse(readFileSync(join(CORPUS, 'index.json'), 'utf8')) as {
+    cases: Array<{ input: string }>;
+  };
   const inputs = [...new Set(idx.cases.map((c) => c.input))].sort();
   assert.ok(inputs.length > 20);
   let classes = 0;
@@ -89,20 +121,44 @@ test('classes: the netpol-analyzer corpus, every pair as PolicyEngine.pair', () 
     classes += a.engine.classes().classes.length;
     workloads += a.index.workloads.length;
   }
-  assert.ok(classes < workloads, `classes group some workloads (${classes} classes of ${workloads} workloads)`);
+  assert.ok(
+    classes < workloads,
+    `classes group some workloads (${classes} classes of ${workloads} workloads)`,
+  );
 });
 
 test('classes: generated workspaces of several seeds, every pair as PolicyEngine.pair', () => {
   const gen = join(__dirname, '..', '..', '..', 'bench', 'gen-workspace.mjs');
   const root = mkdtempSync(join(tmpdir(), 'netpol-lens-classes-'));
   try {
-    for (const [seed, ns, wl, pol] of [[1, 4, 40, 20], [2, 6, 60, 40], [3, 3, 50, 30], [4, 8, 70, 60]] as const) {
+    for (const [seed, ns, wl, pol] of [
+      [1, 4, 40, 20],
+      [2, 6, 60, 40],
+      [3, 3, 50, 30],
+      [4, 8, 70, 60],
+    ] as const) {
       const dir = join(root, `ws-${seed}`);
-      const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', `${ns}`, '--workloads', `${wl}`, '--policies', `${pol}`, '--seed', `${seed}`, '--quiet']);
+      const g = spawnSync(process.execPath, [
+        gen,
+        '--out',
+        dir,
+        '--namespaces',
+        `${ns}`,
+        '--workloads',
+        `${wl}`,
+        '--policies',
+        `${pol}`,
+        '--seed',
+        `${seed}`,
+        '--quiet',
+      ]);
       assert.equal(g.status, 0, String(g.stderr));
       const a = analyseTree(dir);
       assertClassesAgree(a, `seed ${seed}`);
-      assert.ok(a.engine.classes().classes.length < a.index.workloads.length, `seed ${seed}: some workloads share a class`);
+      assert.ok(
+        a.engine.classes().classes.length < a.index.workloads.length,
+        `seed ${seed}: some workloads share a class`,
+      );
     }
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -129,7 +185,9 @@ spec:
   - to: [{ipBlock: {cidr: 10.1.0.0/16}}]
 `;
   const a = analyseTexts({
-    'all.yaml': [NS('a'), policy,
+    'all.yaml': [
+      NS('a'),
+      policy,
       POD('a', 's1', '{app: s}', '[{name: http, containerPort: 80}]'),
       POD('a', 's2', '{app: s, other: x}', '[{name: http, containerPort: 80}]'),
       POD('a', 's3', '{app: s}', '[{name: http, containerPort: 8080}]'),
@@ -158,7 +216,20 @@ test('reach summary: its "everything allowed" and "nothing allowed" lines hold f
   try {
     for (const seed of [5, 6]) {
       const dir = join(root, `ws-${seed}`);
-      const g = spawnSync(process.execPath, [gen, '--out', dir, '--namespaces', '6', '--workloads', '60', '--policies', '40', '--seed', `${seed}`, '--quiet']);
+      const g = spawnSync(process.execPath, [
+        gen,
+        '--out',
+        dir,
+        '--namespaces',
+        '6',
+        '--workloads',
+        '60',
+        '--policies',
+        '40',
+        '--seed',
+        `${seed}`,
+        '--quiet',
+      ]);
       assert.equal(g.status, 0, String(g.stderr));
       const a = analyseTree(dir);
       const text = reachSummary(a.engine, { externals: false }, 'ws');
@@ -171,7 +242,10 @@ test('reach summary: its "everything allowed" and "nothing allowed" lines hold f
             for (const y of wl.filter((e) => e.kind === 'workload' && e.workload.namespace === d)) {
               if (x === y) continue;
               const c = a.engine.pair(x, y).conns;
-              assert.ok(what === 'everything' ? c.isAll : c.isEmpty, `seed ${seed}: ${s} → ${d} says ${what ?? ''}, but ${x.id} → ${y.id}`);
+              assert.ok(
+                what === 'everything' ? c.isAll : c.isEmpty,
+                `seed ${seed}: ${s} → ${d} says ${what ?? ''}, but ${x.id} → ${y.id}`,
+              );
               claims++;
             }
           }
@@ -182,8 +256,12 @@ test('reach summary: its "everything allowed" and "nothing allowed" lines hold f
       const nss = [...new Set(wl.map((e) => (e.kind === 'workload' ? e.workload.namespace : '')))];
       for (const s of nss) {
         for (const d of nss) {
-          const said = new RegExp(`^ {2}${s} → (${d}:$|(.*, )?${d}(, .*)?: (everything|nothing) allowed$)`, 'm').test(text);
-          const single = s === d && wl.filter((e) => e.kind === 'workload' && e.workload.namespace === s).length < 2;
+          const said = new RegExp(
+            `^ {2}${s} → (${d}:$|(.*, )?${d}(, .*)?: (everything|nothing) allowed$)`,
+            'm',
+          ).test(text);
+          const single =
+            s === d && wl.filter((e) => e.kind === 'workload' && e.workload.namespace === s).length < 2;
           assert.ok(said || single, `seed ${seed}: ${s} → ${d} missing`);
         }
       }

@@ -20,7 +20,8 @@ function spansHold(text: string, docs: ReturnType<typeof readDocuments>['docs'])
   for (const d of docs) {
     visit(d, {
       Scalar(_, s) {
-        if (s.type === 'PLAIN' && typeof s.value === 'string' && s.range) assert.equal(text.slice(s.range[0], s.range[1]), s.value);
+        if (s.type === 'PLAIN' && typeof s.value === 'string' && s.range)
+          assert.equal(text.slice(s.range[0], s.range[1]), s.value);
       },
     });
   }
@@ -30,9 +31,15 @@ describe('document boundaries', () => {
   it('a quote left open does not swallow the documents after a --- line', () => {
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: 'never closed\n---\n${POLICY}`;
     const a = analyseTexts({ 'f.yaml': text });
-    assert.deepEqual(a.index.policies.map((p) => p.name.value), ['after']);
+    assert.deepEqual(
+      a.index.policies.map((p) => p.name.value),
+      ['after'],
+    );
     const errors = a.findings().filter((f) => f.code === 'yaml-syntax-error');
-    assert.ok(errors.length > 0 && errors.every((f) => f.span.start < text.indexOf('---')), 'the error stays in the broken document');
+    assert.ok(
+      errors.length > 0 && errors.every((f) => f.span.start < text.indexOf('---')),
+      'the error stays in the broken document',
+    );
     const r = readDocuments(text);
     assert.equal(r.docs.length, 2);
     spansHold(text, r.docs);
@@ -63,7 +70,8 @@ describe("go-yaml's leniencies", () => {
   });
 
   it('a TAB at the start of a flow sequence line', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - args:\n      [\n        "-a",\n\t"-b",\n      ]\n    name: c\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - args:\n      [\n        "-a",\n\t"-b",\n      ]\n    name: c\n';
     const r = readDocuments(text);
     assert.equal(r.lenient.get(0)?.kind, 'flow-continuation');
     const js = r.docs[0]?.toJS() as { spec: { containers: Array<{ args: string[]; name: string }> } };
@@ -80,7 +88,10 @@ describe("go-yaml's leniencies", () => {
     it(name, () => {
       const r = readDocuments(text);
       assert.equal(r.lenient.size, 1);
-      assert.deepEqual(r.docs.map((d): unknown => d.toJS()), [data]);
+      assert.deepEqual(
+        r.docs.map((d): unknown => d.toJS()),
+        [data],
+      );
       spansHold(text, r.docs);
     });
   }
@@ -96,9 +107,15 @@ describe("go-yaml's leniencies", () => {
     const a = analyseTexts({ 'f.yaml': quoted });
     assert.deepEqual(a.findings().filter((f) => f.code === 'yaml-syntax-error').length, 0);
     const hint = a.findings().filter((f) => f.code === 'lenient-yaml');
-    assert.deepEqual(hint.map((f) => [f.severity, quoted.slice(f.span.start, f.span.end)]), [['hint', "]'"]]);
+    assert.deepEqual(
+      hint.map((f) => [f.severity, quoted.slice(f.span.start, f.span.end)]),
+      [['hint', "]'"]],
+    );
     assert.match(hint[0]?.message ?? '', /other YAML tools reject it/);
-    assert.deepEqual(a.index.policies.map((p) => p.name.value), ['after']);
+    assert.deepEqual(
+      a.index.policies.map((p) => p.name.value),
+      ['after'],
+    );
   });
 });
 
@@ -123,7 +140,14 @@ describe('quick fixes and the kubectl reading', () => {
   it('a fix in a lenient document is not offered as an edit', () => {
     const text = `${OLD_POLICY.replace('spec: {podSelector: {}}', "spec:\n  podSelector: {}\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels: {app: 'a\n        b'}")}`;
     const a = analyseTexts({ 'f.yaml': text });
-    assert.equal(a.findings().filter((x) => x.code === 'lenient-yaml').length, 1, a.findings().map((x) => x.code).join(' '));
+    assert.equal(
+      a.findings().filter((x) => x.code === 'lenient-yaml').length,
+      1,
+      a
+        .findings()
+        .map((x) => x.code)
+        .join(' '),
+    );
     const fix = a.findings().find((x) => x.code === 'deprecated-api-version')?.fixes?.[0];
     assert.ok(fix);
     assert.deepEqual(a.fixEdits('file:///ws/f.yaml', fix), []);

@@ -18,11 +18,23 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMap, isNode, isPair, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
-import { FIX_KINDS, resolveSettings, type Analysis, type Finding, type FixSpec, type YamlOp } from '../../server/src/core/index';
+import {
+  FIX_KINDS,
+  resolveSettings,
+  type Analysis,
+  type Finding,
+  type FixSpec,
+  type YamlOp,
+} from '../../server/src/core/index';
 import { lineDiff, lineHunks } from '../../server/src/core/fixes/fix';
-import { analyse, applyToTexts, assertOnlyInsertedOrRewritten, assertParses, roundTrip } from '../support/fix-roundtrip';
+import {
+  analyse,
+  applyToTexts,
+  assertOnlyInsertedOrRewritten,
+  assertParses,
+  roundTrip,
+} from '../support/fix-roundtrip';
 import { FIXTURES, settingsFor, workspaces } from '../support/check-fixtures';
-
 
 // ---------------------------------------------------------------------------------------------
 // Which original lines a fix may change
@@ -52,7 +64,11 @@ function nodeAt(doc: Document.Parsed, path: Path): { node: unknown; keyStart?: n
 }
 
 /** Original lines each op may rewrite or remove, per uri. */
-function allowedLines(texts: ReadonlyMap<string, string>, defaultUri: string, ops: readonly YamlOp[]): Map<string, Set<number>> {
+function allowedLines(
+  texts: ReadonlyMap<string, string>,
+  defaultUri: string,
+  ops: readonly YamlOp[],
+): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   for (const op of ops) {
     const uri = op.uri ?? defaultUri;
@@ -61,7 +77,9 @@ function allowedLines(texts: ReadonlyMap<string, string>, defaultUri: string, op
     if (!doc) continue;
     const set = out.get(uri) ?? new Set<number>();
     out.set(uri, set);
-    const add = (from: number, to: number): void => { for (let l = from; l <= to; l++) set.add(l); };
+    const add = (from: number, to: number): void => {
+      for (let l = from; l <= to; l++) set.add(l);
+    };
     const at = nodeAt(doc, op.path);
     const node = at?.node;
     const range = isNode(node) ? node.range : undefined;
@@ -72,14 +90,18 @@ function allowedLines(texts: ReadonlyMap<string, string>, defaultUri: string, op
       add(lineOf(text, start), lineOf(text, end));
     } else if (op.op === 'replace') {
       if (range) add(lineOf(text, range[0]), lineOf(text, range[0]));
-    } else if (range && (((isMap(node) || isSeq(node)) && node.flow) || (isScalar(node) && node.value === null))) {
+    } else if (
+      range &&
+      (((isMap(node) || isSeq(node)) && node.flow) || (isScalar(node) && node.value === null))
+    ) {
       // `[]`, `{}`, `[a]` or an empty value: its line is rewritten
       add(lineOf(text, range[0]), lineOf(text, range[0]));
       if (at?.keyStart !== undefined) add(lineOf(text, at.keyStart), lineOf(text, at.keyStart));
     } else if (op.op === 'set' && isMap(node)) {
       // setting a key that holds a scalar rewrites that line
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === op.key);
-      if (pair && isPair(pair) && isNode(pair.value) && pair.value.range) add(lineOf(text, pair.value.range[0]), lineOf(text, pair.value.range[0]));
+      if (pair && isPair(pair) && isNode(pair.value) && pair.value.range)
+        add(lineOf(text, pair.value.range[0]), lineOf(text, pair.value.range[0]));
     }
   }
   return out;
@@ -103,16 +125,30 @@ function docsOf(after: ReadonlyMap<string, string>, uri: string): unknown[] {
   return assertParses(after.get(uri) ?? '');
 }
 
-function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>, f: Finding, fix: FixSpec): void {
+function checkPromises(
+  texts: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+  f: Finding,
+  fix: FixSpec,
+): void {
   const ops = (fix.data?.ops ?? []) as YamlOp[];
   for (const op of ops) {
     const uri = op.uri ?? f.uri;
     const js = docsOf(after, uri)[op.docIndex];
-    if (op.op === 'set') assert.deepEqual(getAt(js, [...op.path, op.key]), op.value, `${fix.title}: ${[...op.path, op.key].join('.')}`);
-    if (op.op === 'replace') assert.deepEqual(getAt(js, op.path), op.value, `${fix.title}: ${op.path.join('.')}`);
+    if (op.op === 'set')
+      assert.deepEqual(
+        getAt(js, [...op.path, op.key]),
+        op.value,
+        `${fix.title}: ${[...op.path, op.key].join('.')}`,
+      );
+    if (op.op === 'replace')
+      assert.deepEqual(getAt(js, op.path), op.value, `${fix.title}: ${op.path.join('.')}`);
     if (op.op === 'append') {
       const seq = getAt(js, op.path);
-      assert.ok(Array.isArray(seq) && seq.some((x) => JSON.stringify(x) === JSON.stringify(op.item)), `${fix.title}: ${op.path.join('.')} holds ${JSON.stringify(op.item)}`);
+      assert.ok(
+        Array.isArray(seq) && seq.some((x) => JSON.stringify(x) === JSON.stringify(op.item)),
+        `${fix.title}: ${op.path.join('.')} holds ${JSON.stringify(op.item)}`,
+      );
     }
   }
   const first = ops[0];
@@ -123,10 +159,12 @@ function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<st
       const egress = getAt(afterJs, [...(first?.path ?? [])]) as unknown[];
       const protocols = fix.data?.protocols as string[];
       assert.deepEqual(egress[egress.length - 1], {
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fix.data?.namespace } },
-          podSelector: { matchLabels: fix.data?.podLabels },
-        }],
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fix.data?.namespace } },
+            podSelector: { matchLabels: fix.data?.podLabels },
+          },
+        ],
         ports: protocols.map((protocol) => ({ protocol, port: 53 })),
       });
       break;
@@ -134,14 +172,18 @@ function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<st
     case 'select-namespace-by-name': {
       const names = fix.data?.namespaces as string[];
       const sel = getAt(afterJs, first?.path.slice(0, first.path.indexOf('namespaceSelector') + 1) ?? []);
-      assert.deepEqual(sel, names.length === 1
-        ? { matchLabels: { 'kubernetes.io/metadata.name': names[0] } }
-        : { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: names }] });
+      assert.deepEqual(
+        sel,
+        names.length === 1
+          ? { matchLabels: { 'kubernetes.io/metadata.name': names[0] } }
+          : { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: names }] },
+      );
       break;
     }
     case 'add-namespace-label': {
       const labels = getAt(afterJs, ['metadata', 'labels']) as Record<string, string>;
-      for (const [k, v] of Object.entries(fix.data?.labels as Record<string, string>)) assert.equal(labels[k], v);
+      for (const [k, v] of Object.entries(fix.data?.labels as Record<string, string>))
+        assert.equal(labels[k], v);
       break;
     }
     case 'merge-peers': {
@@ -150,14 +192,21 @@ function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<st
       const oldList = getAt(beforeJs, set.path.slice(0, -1)) as unknown[];
       assert.equal(list.length, oldList.length - 1, 'one peer less');
       const merged = getAt(afterJs, set.path) as Record<string, unknown>;
-      assert.ok('podSelector' in merged && 'namespaceSelector' in merged, 'the merged peer has both selectors');
+      assert.ok(
+        'podSelector' in merged && 'namespaceSelector' in merged,
+        'the merged peer has both selectors',
+      );
       assert.equal(remove.op, 'remove');
       break;
     }
     case 'remove-redundant-rule': {
       const op = first as YamlOp;
       const parent = op.path.slice(0, -1);
-      assert.equal((getAt(afterJs, parent) as unknown[]).length, (getAt(beforeJs, parent) as unknown[]).length - 1, 'one item less');
+      assert.equal(
+        (getAt(afterJs, parent) as unknown[]).length,
+        (getAt(beforeJs, parent) as unknown[]).length - 1,
+        'one item less',
+      );
       break;
     }
     case 'remove-rules':
@@ -166,8 +215,13 @@ function checkPromises(texts: ReadonlyMap<string, string>, after: ReadonlyMap<st
     case 'generate-default-deny': {
       const ns = fix.data?.namespace as string;
       const all = [...after].flatMap(([, t]) => assertParses(t)) as Array<Record<string, unknown>>;
-      const deny = all.find((d) => getAt(d, ['kind']) === 'NetworkPolicy' && getAt(d, ['metadata', 'namespace']) === ns
-        && JSON.stringify(getAt(d, ['spec'])) === JSON.stringify({ podSelector: {}, policyTypes: fix.data?.policyTypes ?? ['Ingress'] }));
+      const deny = all.find(
+        (d) =>
+          getAt(d, ['kind']) === 'NetworkPolicy' &&
+          getAt(d, ['metadata', 'namespace']) === ns &&
+          JSON.stringify(getAt(d, ['spec'])) ===
+            JSON.stringify({ podSelector: {}, policyTypes: fix.data?.policyTypes ?? ['Ingress'] }),
+      );
       assert.ok(deny, `a default-deny policy for ${ns}`);
       break;
     }
@@ -210,8 +264,10 @@ describe('fix round trips on the check fixtures', () => {
           const allowed = allowedLines(texts, f.uri, ops);
           const r = roundTrip(texts, analysis, f, fix, {
             settings,
-            rewritten: (uri, l, text) => allowed.get(uri)?.has(l) === true || (isComment(text) && ops.some((o) => o.op === 'remove'))
-              || (fix.kind === 'rewrite-api-version' && /^\s*apiVersion:/.test(text)),
+            rewritten: (uri, l, text) =>
+              allowed.get(uri)?.has(l) === true ||
+              (isComment(text) && ops.some((o) => o.op === 'remove')) ||
+              (fix.kind === 'rewrite-api-version' && /^\s*apiVersion:/.test(text)),
           });
           checkPromises(texts, r.after, f, fix);
           // the edit is valid for the object it is offered on: the API server would accept it, so
@@ -219,19 +275,32 @@ describe('fix round trips on the check fixtures', () => {
           for (const uri of new Set(r.edits.map((e) => e.uri))) {
             const invalid = (a: Analysis): Map<string, number> => {
               const m = new Map<string, number>();
-              for (const x of a.findingsFor(uri)) if (x.code.startsWith('invalid-')) m.set(x.code, (m.get(x.code) ?? 0) + 1);
+              for (const x of a.findingsFor(uri))
+                if (x.code.startsWith('invalid-')) m.set(x.code, (m.get(x.code) ?? 0) + 1);
               return m;
             };
             const before = invalid(analysis);
             const grew = [...invalid(r.analysis)].filter(([code, n]) => n > (before.get(code) ?? 0));
-            assert.deepEqual(grew, [], `"${fix.title}" makes an object the API server rejects:\n${r.analysis.findingsFor(uri).filter((x) => x.code.startsWith('invalid-')).map((x) => x.message).join('\n')}\n--- after:\n${r.after.get(uri) ?? ''}`);
+            assert.deepEqual(
+              grew,
+              [],
+              `"${fix.title}" makes an object the API server rejects:\n${r.analysis
+                .findingsFor(uri)
+                .filter((x) => x.code.startsWith('invalid-'))
+                .map((x) => x.message)
+                .join('\n')}\n--- after:\n${r.after.get(uri) ?? ''}`,
+            );
           }
         });
       }
     }
   }
   it('every fix kind (FIX_KINDS) has a round trip in the fixtures', () => {
-    assert.deepEqual(Object.keys(FIX_KINDS).filter((k) => !tried.has(k)), [], 'fix kinds no fixture finding offers');
+    assert.deepEqual(
+      Object.keys(FIX_KINDS).filter((k) => !tried.has(k)),
+      [],
+      'fix kinds no fixture finding offers',
+    );
   });
 });
 
@@ -251,7 +320,12 @@ spec:
     image: nginx
 `;
 
-function dnsFixOf(files: Record<string, string>): { a: Analysis; texts: Map<string, string>; f: Finding; fix: FixSpec } {
+function dnsFixOf(files: Record<string, string>): {
+  a: Analysis;
+  texts: Map<string, string>;
+  f: Finding;
+  fix: FixSpec;
+} {
   const texts = new Map(Object.entries(files).map(([n, t]) => [`file:///ws/${n}`, t] as const));
   const a = analyse(texts);
   const f = a.findings().find((x) => x.code === 'missing-dns-egress');
@@ -284,11 +358,12 @@ spec:
   const added = assertOnlyInsertedOrRewritten(policy, after);
   assert.equal(added[0], '    egress:');
   assert.equal(added[1], '        - to:', 'indented sequences, 4 spaces');
-  assert.ok(after.startsWith("# header comment\napiVersion: \"networking.k8s.io/v1\""));
+  assert.ok(after.startsWith('# header comment\napiVersion: "networking.k8s.io/v1"'));
 });
 
 test('Allow DNS egress: `egress: []` becomes a block sequence, CRLF kept', () => {
-  const policy = 'apiVersion: networking.k8s.io/v1\r\nkind: NetworkPolicy\r\nmetadata:\r\n  name: deny\r\n  namespace: app\r\nspec:\r\n  podSelector: {}\r\n  policyTypes: [Ingress, Egress]\r\n  egress: []\r\n';
+  const policy =
+    'apiVersion: networking.k8s.io/v1\r\nkind: NetworkPolicy\r\nmetadata:\r\n  name: deny\r\n  namespace: app\r\nspec:\r\n  podSelector: {}\r\n  policyTypes: [Ingress, Egress]\r\n  egress: []\r\n';
   const { a, texts, f, fix } = dnsFixOf({ 'pod.yaml': POD('app'), 'np.yaml': policy });
   const r = roundTrip(texts, a, f, fix, { rewritten: 1 });
   const after = r.after.get(f.uri) ?? '';
@@ -331,14 +406,19 @@ items:
 `;
   const two = dnsFixOf({ 'pod.yaml': POD('app'), 'list.yaml': list });
   const r2 = roundTrip(two.texts, two.a, two.f, two.fix);
-  const js = assertParses(r2.after.get(two.f.uri) ?? '')[0] as { items: Array<{ spec: { egress: unknown[] } }> };
+  const js = assertParses(r2.after.get(two.f.uri) ?? '')[0] as {
+    items: Array<{ spec: { egress: unknown[] } }>;
+  };
   assert.equal(js.items[0]?.spec.egress.length, 1);
 });
 
 test('Allow DNS egress uses the configured DNS namespace and labels', () => {
   const texts = new Map([
     ['file:///ws/pod.yaml', POD('app')],
-    ['file:///ws/np.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: app\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n'],
+    [
+      'file:///ws/np.yaml',
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: app\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n',
+    ],
   ]);
   const settings = resolveSettings({ dns: { namespace: 'dns', podLabels: { app: 'coredns', tier: 'dns' } } });
   const a = analyse(texts, settings);
@@ -346,15 +426,27 @@ test('Allow DNS egress uses the configured DNS namespace and labels', () => {
   assert.ok(f?.fixes?.[0]);
   const r = roundTrip(texts, a, f, f.fixes[0], { settings });
   const js = assertParses(r.after.get(f.uri) ?? '')[0] as { spec: { egress: Array<{ to: unknown }> } };
-  assert.deepEqual(js.spec.egress[0]?.to, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns', tier: 'dns' } } }]);
+  assert.deepEqual(js.spec.egress[0]?.to, [
+    {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } },
+      podSelector: { matchLabels: { app: 'coredns', tier: 'dns' } },
+    },
+  ]);
 });
 
 test('a fix whose file changed since yields no edits instead of a broken file', () => {
-  const { f, fix } = dnsFixOf({ 'pod.yaml': POD('app'), 'np.yaml': 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: app\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n' });
+  const { f, fix } = dnsFixOf({
+    'pod.yaml': POD('app'),
+    'np.yaml':
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: app\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n',
+  });
   const changed = analyse(new Map([['file:///ws/np.yaml', 'kind: ConfigMap\n']]));
   assert.deepEqual(changed.fixEdits(f.uri, fix), []);
   assert.deepEqual(changed.fixEdits('file:///ws/missing.yaml', fix), []);
-  assert.deepEqual(changed.fixEdits(f.uri, { kind: 'allow-dns-egress', title: 'x', data: { ops: 'nonsense' } }), []);
+  assert.deepEqual(
+    changed.fixEdits(f.uri, { kind: 'allow-dns-egress', title: 'x', data: { ops: 'nonsense' } }),
+    [],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -373,16 +465,39 @@ test('rewrite-api-version: by location, by docIndex/path, else every old apiVers
   const text = `${OLD_POLICY('a')}---\n${OLD_POLICY('b')}`;
   const a = analyse(new Map([['file:///ws/np.yaml', text]]));
   const second = text.indexOf('name: b');
-  const bySpan = a.fixEdits('file:///ws/np.yaml', { kind: 'rewrite-api-version', title: 't', data: { newValue: 'networking.k8s.io/v1', span: { start: second, end: second } } });
-  const after1 = applyToTexts(new Map([['file:///ws/np.yaml', text]]), bySpan).get('file:///ws/np.yaml') ?? '';
-  assert.deepEqual((assertParses(after1) as Array<{ apiVersion: string }>).map((d) => d.apiVersion), ['extensions/v1beta1', 'networking.k8s.io/v1']);
+  const bySpan = a.fixEdits('file:///ws/np.yaml', {
+    kind: 'rewrite-api-version',
+    title: 't',
+    data: { newValue: 'networking.k8s.io/v1', span: { start: second, end: second } },
+  });
+  const after1 =
+    applyToTexts(new Map([['file:///ws/np.yaml', text]]), bySpan).get('file:///ws/np.yaml') ?? '';
+  assert.deepEqual(
+    (assertParses(after1) as Array<{ apiVersion: string }>).map((d) => d.apiVersion),
+    ['extensions/v1beta1', 'networking.k8s.io/v1'],
+  );
   assertOnlyInsertedOrRewritten(text, after1, 1);
-  const byPath = a.fixEdits('file:///ws/np.yaml', { kind: 'rewrite-api-version', title: 't', data: { newValue: 'networking.k8s.io/v1', docIndex: 0, path: [] } });
-  const after2 = applyToTexts(new Map([['file:///ws/np.yaml', text]]), byPath).get('file:///ws/np.yaml') ?? '';
-  assert.deepEqual((assertParses(after2) as Array<{ apiVersion: string }>).map((d) => d.apiVersion), ['networking.k8s.io/v1', 'extensions/v1beta1']);
-  const all = a.fixEdits('file:///ws/np.yaml', { kind: 'rewrite-api-version', title: 't', data: { newValue: 'networking.k8s.io/v1' } });
+  const byPath = a.fixEdits('file:///ws/np.yaml', {
+    kind: 'rewrite-api-version',
+    title: 't',
+    data: { newValue: 'networking.k8s.io/v1', docIndex: 0, path: [] },
+  });
+  const after2 =
+    applyToTexts(new Map([['file:///ws/np.yaml', text]]), byPath).get('file:///ws/np.yaml') ?? '';
+  assert.deepEqual(
+    (assertParses(after2) as Array<{ apiVersion: string }>).map((d) => d.apiVersion),
+    ['networking.k8s.io/v1', 'extensions/v1beta1'],
+  );
+  const all = a.fixEdits('file:///ws/np.yaml', {
+    kind: 'rewrite-api-version',
+    title: 't',
+    data: { newValue: 'networking.k8s.io/v1' },
+  });
   const after3 = applyToTexts(new Map([['file:///ws/np.yaml', text]]), all).get('file:///ws/np.yaml') ?? '';
-  assert.deepEqual((assertParses(after3) as Array<{ apiVersion: string }>).map((d) => d.apiVersion), ['networking.k8s.io/v1', 'networking.k8s.io/v1']);
+  assert.deepEqual(
+    (assertParses(after3) as Array<{ apiVersion: string }>).map((d) => d.apiVersion),
+    ['networking.k8s.io/v1', 'networking.k8s.io/v1'],
+  );
   assertOnlyInsertedOrRewritten(text, after3, 2);
 });
 
@@ -390,10 +505,13 @@ test('source action: Generate default-deny policy for this namespace, appended o
   const texts = new Map([['file:///ws/app/pod.yaml', POD('app')]]);
   const a = analyse(texts, resolveSettings({ reportUnisolatedWorkloads: true }));
   const specs = a.sourceFixes('file:///ws/app/pod.yaml');
-  assert.deepEqual(specs.map((s) => s.title), [
-    'Generate default-deny policy for namespace app (append to this file)',
-    'Generate default-deny policy for namespace app (new file)',
-  ]);
+  assert.deepEqual(
+    specs.map((s) => s.title),
+    [
+      'Generate default-deny policy for namespace app (append to this file)',
+      'Generate default-deny policy for namespace app (new file)',
+    ],
+  );
   const [append, newFile] = specs as [FixSpec, FixSpec];
   const e1 = a.fixEdits('file:///ws/app/pod.yaml', append);
   const after = applyToTexts(texts, e1);
@@ -401,7 +519,8 @@ test('source action: Generate default-deny policy for this namespace, appended o
   assert.equal(added[0], '---');
   const docs = assertParses(after.get('file:///ws/app/pod.yaml') ?? '');
   assert.deepEqual(docs[1], {
-    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
     metadata: { name: 'default-deny-ingress', namespace: 'app' },
     spec: { podSelector: {}, policyTypes: ['Ingress'] },
   });
@@ -416,9 +535,15 @@ test('source action: Generate default-deny policy for this namespace, appended o
 });
 
 test('lineDiff: one edit over whole lines', () => {
-  assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nb\nx\ny\nc\n'), { span: { start: 4, end: 4 }, newText: 'x\ny\n' });
+  assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nb\nx\ny\nc\n'), {
+    span: { start: 4, end: 4 },
+    newText: 'x\ny\n',
+  });
   assert.deepEqual(lineDiff('a\nb\nc\n', 'a\nB\nc\n'), { span: { start: 2, end: 4 }, newText: 'B\n' });
-  assert.deepEqual(lineDiff('a\n  - x\n', 'a\n  - y\n  - x\n'), { span: { start: 2, end: 2 }, newText: '  - y\n' });
+  assert.deepEqual(lineDiff('a\n  - x\n', 'a\n  - y\n  - x\n'), {
+    span: { start: 2, end: 2 },
+    newText: '  - y\n',
+  });
   assert.deepEqual(lineDiff('abc', 'abc'), { span: { start: 3, end: 3 }, newText: '' });
 });
 

@@ -13,9 +13,15 @@ import { readTree } from '../support/load';
 
 /** sfc32 seeded PRNG: the same mutations on every run. */
 function prng(seed: number): () => number {
-  let a = seed, b = seed ^ 0x9e3779b9, c = seed ^ 0x85ebca6b, d = seed ^ 0xc2b2ae35;
+  let a = seed,
+    b = seed ^ 0x9e3779b9,
+    c = seed ^ 0x85ebca6b,
+    d = seed ^ 0xc2b2ae35;
   return () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -26,7 +32,28 @@ function prng(seed: number): () => number {
   };
 }
 
-const SNIPPETS = ['{', '}', '[', ']', ':', '- ', '  ', '\n', '#', '&a ', '*a', '"', "'", '{{ x }}', 'podSelector: {}', 'port: http', '\t', '---\n', 'null', '0.0.0.0/0'];
+const SNIPPETS = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  '- ',
+  '  ',
+  '\n',
+  '#',
+  '&a ',
+  '*a',
+  '"',
+  "'",
+  '{{ x }}',
+  'podSelector: {}',
+  'port: http',
+  '\t',
+  '---\n',
+  'null',
+  '0.0.0.0/0',
+];
 
 function mutate(text: string, rnd: () => number): string {
   let t = text;
@@ -35,7 +62,8 @@ function mutate(text: string, rnd: () => number): string {
     const at = Math.floor(rnd() * (t.length + 1));
     const kind = rnd();
     if (kind < 0.35) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(rnd() * 12));
-    else if (kind < 0.8) t = t.slice(0, at) + (SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] ?? '') + t.slice(at);
+    else if (kind < 0.8)
+      t = t.slice(0, at) + (SNIPPETS[Math.floor(rnd() * SNIPPETS.length)] ?? '') + t.slice(at);
     else {
       const lines = t.split('\n');
       const i1 = Math.floor(rnd() * lines.length);
@@ -60,12 +88,16 @@ test('mutated manifests never break a query', () => {
       host.applyChanges(files);
       const victim = files[Math.floor(rnd() * files.length)];
       if (!victim) continue;
-      const text = mutate(victim.text ?? "", rnd);
+      const text = mutate(victim.text ?? '', rnd);
       host.applyChanges([{ uri: victim.uri, text }]);
       const a = host.snapshot();
       const where = `${victim.uri} round ${round}`;
       const findings = a.findings();
-      assert.deepEqual(findings.filter((f) => f.code === 'internal-error').map((f) => f.message), [], where);
+      assert.deepEqual(
+        findings.filter((f) => f.code === 'internal-error').map((f) => f.message),
+        [],
+        where,
+      );
       for (let k = 0; k < 12; k++) {
         const off = Math.floor(rnd() * (text.length + 1));
         a.hover(victim.uri, off);
@@ -75,11 +107,15 @@ test('mutated manifests never break a query', () => {
       }
       a.codeLenses(victim.uri);
       a.symbols(victim.uri);
-      for (const f of findings) for (const fix of f.fixes ?? []) {
-        for (const e of a.fixEdits(f.uri, fix)) {
-          assert.ok(e.span.start >= 0 && e.span.end >= e.span.start, `${where}: bad edit span for ${fix.title}`);
+      for (const f of findings)
+        for (const fix of f.fixes ?? []) {
+          for (const e of a.fixEdits(f.uri, fix)) {
+            assert.ok(
+              e.span.start >= 0 && e.span.end >= e.span.start,
+              `${where}: bad edit span for ${fix.title}`,
+            );
+          }
         }
-      }
       a.reachability();
       runs++;
     }

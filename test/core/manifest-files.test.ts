@@ -2,12 +2,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  inSkippedFolder, isManifestPath, isSkippedFolder, MANIFEST_EXTENSIONS, MANIFEST_GLOB, READ_LIMIT_BYTES, READ_LIMIT_MIB,
+  inSkippedFolder,
+  isManifestPath,
+  isSkippedFolder,
+  MANIFEST_EXTENSIONS,
+  MANIFEST_GLOB,
+  READ_LIMIT_BYTES,
+  READ_LIMIT_MIB,
 } from '../../server/src/core/index';
 
 test('manifest files: YAML and JSON extensions in any case, by name, path or URI', () => {
-  for (const p of ['a.yaml', 'a.yml', 'a.json', 'A.YAML', 'deploy/x.Yml', 'file:///w/k8s/np.json']) assert.ok(isManifestPath(p), p);
-  for (const p of ['a.yaml.bak', 'a.txt', 'yaml', 'a.jsonc', 'a.tpl', 'file:///w/yaml/README.md', 'a.yaml/']) assert.ok(!isManifestPath(p), p);
+  for (const p of ['a.yaml', 'a.yml', 'a.json', 'A.YAML', 'deploy/x.Yml', 'file:///w/k8s/np.json'])
+    assert.ok(isManifestPath(p), p);
+  for (const p of ['a.yaml.bak', 'a.txt', 'yaml', 'a.jsonc', 'a.tpl', 'file:///w/yaml/README.md', 'a.yaml/'])
+    assert.ok(!isManifestPath(p), p);
   assert.deepEqual([...MANIFEST_EXTENSIONS], ['yaml', 'yml', 'json']);
   assert.equal(MANIFEST_GLOB, '**/*.{yaml,yml,json}');
 });

@@ -24,8 +24,17 @@ describe('podSelector: null', () => {
   it('is a hint, and the policy selects every pod of its namespace', () => {
     const a = analyseTexts({ 'p.yaml': TEXT });
     const f = a.findings().filter((x) => x.code === 'missing-pod-selector');
-    assert.deepEqual(f.map((x) => [x.severity, TEXT.slice(x.span.start, x.span.end)]), [['hint', 'podSelector']]);
-    assert.deepEqual(a.findings().filter((x) => x.severity === 'error').map((x) => x.message), []);
+    assert.deepEqual(
+      f.map((x) => [x.severity, TEXT.slice(x.span.start, x.span.end)]),
+      [['hint', 'podSelector']],
+    );
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((x) => x.severity === 'error')
+        .map((x) => x.message),
+      [],
+    );
     assert.equal(a.engine.isolation(a.index.workloads[0]!).ingress.length, 1);
   });
 

@@ -15,38 +15,86 @@ describe('real-world corpus: sock-shop', () => {
 
   it('Prometheus rules with {{ $value }} in a quoted string are not a template', () => {
     const a = analyseTree(join(dir, 'monitoring', '05-prometheus-alertrules.yaml'));
-    assert.deepEqual(a.findings().filter((f) => f.code === 'helm-template').map((f) => f.message), []);
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'helm-template')
+        .map((f) => f.message),
+      [],
+    );
     assert.deepEqual(coverageNotes(a.index), []);
   });
 
   it('the NetworkPolicy after the rules in the same file is analysed', () => {
     const a = analyseTree(join(dir, 'derived', 'alertrules-and-policy.yaml'));
-    assert.deepEqual(a.index.policies.map((p) => `${p.namespace}/${p.name.value}`), ['sock-shop/cart-access']);
-    assert.deepEqual(a.findings().filter((f) => f.severity === 'error').map((f) => f.code), []);
+    assert.deepEqual(
+      a.index.policies.map((p) => `${p.namespace}/${p.name.value}`),
+      ['sock-shop/cart-access'],
+    );
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.code),
+      [],
+    );
   });
 });
 
 describe('real-world corpus: YAML that kubectl reads', () => {
   it('sock-shop: a quoted annotation closed at its key depth is read, with a hint', () => {
     const a = analyseTree(join(REALWORLD, 'sock-shop', 'monitoring', '23-grafana-import-dash-batch.yaml'));
-    assert.deepEqual(a.findings().filter((f) => f.code === 'yaml-syntax-error').map((f) => f.message), []);
-    assert.deepEqual(a.findings().filter((f) => f.code === 'lenient-yaml').map((f) => f.severity), ['hint']);
-    assert.deepEqual(a.index.workloads.map((w) => w.id), ['monitoring/grafana-import-dashboards[Job]']);
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'yaml-syntax-error')
+        .map((f) => f.message),
+      [],
+    );
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'lenient-yaml')
+        .map((f) => f.severity),
+      ['hint'],
+    );
+    assert.deepEqual(
+      a.index.workloads.map((w) => w.id),
+      ['monitoring/grafana-import-dashboards[Job]'],
+    );
     assert.deepEqual(coverageNotes(a.index), []);
   });
 
   it('sock-shop: the NetworkPolicy after that annotation is not swallowed', () => {
     const a = analyseTree(join(REALWORLD, 'sock-shop', 'derived', 'import-dash-and-policy.yaml'));
-    assert.deepEqual(a.index.policies.map((p) => `${p.namespace}/${p.name.value}`), ['sock-shop/cart-access']);
-    assert.deepEqual(a.findings().filter((f) => f.severity === 'error').map((f) => f.code), []);
+    assert.deepEqual(
+      a.index.policies.map((p) => `${p.namespace}/${p.name.value}`),
+      ['sock-shop/cart-access'],
+    );
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.severity === 'error')
+        .map((f) => f.code),
+      [],
+    );
   });
 
   it('netpol-analyzer ACS demo: a TAB at the start of a line in args: [ … ] is read', () => {
     const a = analyseTree(join(REALWORLD, 'netpol-analyzer'));
-    assert.deepEqual(a.findings().filter((f) => f.code === 'yaml-syntax-error').map((f) => f.message), []);
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'yaml-syntax-error')
+        .map((f) => f.message),
+      [],
+    );
     assert.deepEqual(a.findings().filter((f) => f.code === 'lenient-yaml').length, 1);
     const gw = a.index.workloads.find((w) => w.id === 'payments/gateway[Deployment]');
     assert.ok(gw, a.index.workloads.map((w) => w.id).join(' '));
-    assert.deepEqual(gw.ports.map((p) => p.port), [8080]);
+    assert.deepEqual(
+      gw.ports.map((p) => p.port),
+      [8080],
+    );
   });
 });

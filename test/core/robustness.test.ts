@@ -17,7 +17,10 @@ import { FIXTURES, workspaces } from '../support/check-fixtures';
 
 const DIR = join(FIXTURES, 'robustness');
 
-function analyse(files: ReadonlyArray<{ uri: string; text: string }>): { findings: readonly Finding[]; host: AnalysisHost } {
+function analyse(files: ReadonlyArray<{ uri: string; text: string }>): {
+  findings: readonly Finding[];
+  host: AnalysisHost;
+} {
   const host = new AnalysisHost();
   host.applyChanges(files);
   const a = host.snapshot();
@@ -30,16 +33,30 @@ function analyse(files: ReadonlyArray<{ uri: string; text: string }>): { finding
 }
 
 describe('robustness', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort()
-    .map((f) => ({ uri: pathToFileURL(join(DIR, f)).href, text: readFileSync(join(DIR, f), 'utf8'), name: f }));
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({
+      uri: pathToFileURL(join(DIR, f)).href,
+      text: readFileSync(join(DIR, f), 'utf8'),
+      name: f,
+    }));
 
   it('analyses wrong input without throwing, and reports it where annotated', () => {
     const { findings } = analyse(files);
-    assert.deepEqual(findings.filter((f) => f.code === 'internal-error').map((f) => f.message), []);
+    assert.deepEqual(
+      findings.filter((f) => f.code === 'internal-error').map((f) => f.message),
+      [],
+    );
     const reports: string[] = [];
     for (const f of files) {
       const codes = new Set(parseAnnotations(f.text).annotations.map((a) => a.code));
-      const c = compareAnnotations(f.text, findings.filter((x) => x.uri === f.uri), (code) => codes.has(code), `robustness/${f.name}`);
+      const c = compareAnnotations(
+        f.text,
+        findings.filter((x) => x.uri === f.uri),
+        (code) => codes.has(code),
+        `robustness/${f.name}`,
+      );
       if (!c.ok) reports.push(c.report);
     }
     if (reports.length) assert.fail(reports.join('\n\n'));
@@ -47,9 +64,13 @@ describe('robustness', () => {
 
   it('covers what it claims: syntax error, template, wrong types, and the valid policy beside the broken one', () => {
     const { findings } = analyse(files);
-    const codesIn = (name: string): Set<string> => new Set(findings.filter((f) => f.uri.endsWith(`/${name}`)).map((f) => f.code));
+    const codesIn = (name: string): Set<string> =>
+      new Set(findings.filter((f) => f.uri.endsWith(`/${name}`)).map((f) => f.code));
     assert.ok(codesIn('broken.yaml').has('yaml-syntax-error'));
-    assert.ok(codesIn('broken.yaml').has('invalid-port'), 'the valid document beside the broken one is analysed');
+    assert.ok(
+      codesIn('broken.yaml').has('invalid-port'),
+      'the valid document beside the broken one is analysed',
+    );
     assert.ok(codesIn('helm.yaml').has('helm-template'));
     assert.ok(codesIn('wrong-types.yaml').has('invalid-field'));
     assert.deepEqual([...codesIn('empty.yaml')], ['empty-file']);
@@ -64,7 +85,11 @@ describe('robustness', () => {
         for (const cut of [...cuts, Math.floor(text.length / 2) + 1]) {
           const { findings } = analyse([{ uri: pathToFileURL(path).href, text: text.slice(0, cut) }]);
           const internal = findings.filter((f) => f.code === 'internal-error');
-          assert.deepEqual(internal.map((f) => f.message), [], `${path} cut at ${cut}`);
+          assert.deepEqual(
+            internal.map((f) => f.message),
+            [],
+            `${path} cut at ${cut}`,
+          );
         }
       }
     }

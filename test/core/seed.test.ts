@@ -22,7 +22,11 @@ const fileOf = (f: Finding): string => f.uri.slice(f.uri.lastIndexOf('/') + 1);
 
 test('seed: one egress-allows-all each for np-layer1 and np-layer2, missing-dns-egress for np-layer3, nothing else above information', () => {
   const a = analyse(seedTexts());
-  const serious = a.findings().filter((f) => RANK[f.severity] > RANK.information).map((f) => `${fileOf(f)} ${f.code}`).sort();
+  const serious = a
+    .findings()
+    .filter((f) => RANK[f.severity] > RANK.information)
+    .map((f) => `${fileOf(f)} ${f.code}`)
+    .sort();
   assert.deepEqual(serious, [
     'np-layer1.yaml egress-allows-all',
     'np-layer2.yaml egress-allows-all',
@@ -38,7 +42,8 @@ test('seed: one egress-allows-all each for np-layer1 and np-layer2, missing-dns-
 test('seed: with the role labels removed, every namespaceSelector matches nothing, with a kubernetes.io/metadata.name fix', () => {
   const texts = seedTexts();
   for (const [uri, text] of texts) {
-    if (uri.endsWith('/namespace.yaml')) texts.set(uri, text.replace(/\n {2}labels:\n {4}role: layer\d\n?/, '\n'));
+    if (uri.endsWith('/namespace.yaml'))
+      texts.set(uri, text.replace(/\n {2}labels:\n {4}role: layer\d\n?/, '\n'));
   }
   const a = analyse(texts);
   const found = a.findings().filter((f) => f.code === 'namespace-selector-matches-nothing');
@@ -48,28 +53,39 @@ test('seed: with the role labels removed, every namespaceSelector matches nothin
     const text = texts.get(f.uri) ?? '';
     assert.equal(text.slice(f.span.start, f.span.end), 'namespaceSelector');
     assert.match(f.message, /layer1 \(labels: kubernetes\.io\/metadata\.name=layer1\)/);
-    assert.ok((f.related ?? []).some((r) => r.uri.endsWith('layer1/namespace.yaml')), 'related: the Namespace manifests');
-    const byName = f.fixes?.find((x) => x.title.startsWith('Select namespace by kubernetes.io/metadata.name'));
+    assert.ok(
+      (f.related ?? []).some((r) => r.uri.endsWith('layer1/namespace.yaml')),
+      'related: the Namespace manifests',
+    );
+    const byName = f.fixes?.find((x) =>
+      x.title.startsWith('Select namespace by kubernetes.io/metadata.name'),
+    );
     assert.ok(byName, `no metadata.name fix for ${fileOf(f)}`);
     const labelFix = f.fixes?.find((x) => x.title.startsWith('Add label role='));
     assert.ok(labelFix, `no add-label fix for ${fileOf(f)}`);
     // both fixes make the finding go away
     const r1 = roundTrip(texts, a, f, byName, { rewritten: 4 });
     const after = r1.after.get(f.uri) ?? '';
-    assert.match(after, /kubernetes\.io\/metadata\.name(: layer1\n|\n +operator: In\n +values:\n +- layer1\n +- layer2\n)/);
+    assert.match(
+      after,
+      /kubernetes\.io\/metadata\.name(: layer1\n|\n +operator: In\n +values:\n +- layer1\n +- layer2\n)/,
+    );
     roundTrip(texts, a, f, labelFix);
   }
   const l1 = found.find((f) => fileOf(f) === 'np-layer1.yaml');
-  assert.deepEqual(l1?.fixes?.map((x) => x.title), [
-    'Add label role=layer1 to Namespace layer1',
-    'Select namespace by kubernetes.io/metadata.name: layer1',
-  ]);
+  assert.deepEqual(
+    l1?.fixes?.map((x) => x.title),
+    ['Add label role=layer1 to Namespace layer1', 'Select namespace by kubernetes.io/metadata.name: layer1'],
+  );
   const l2 = found.find((f) => fileOf(f) === 'np-layer2.yaml');
-  assert.deepEqual(l2?.fixes?.map((x) => x.title), [
-    'Add label role=layer1 to Namespace layer1',
-    'Add label role=layer2 to Namespace layer2',
-    'Select namespace by kubernetes.io/metadata.name in (layer1, layer2)',
-  ]);
+  assert.deepEqual(
+    l2?.fixes?.map((x) => x.title),
+    [
+      'Add label role=layer1 to Namespace layer1',
+      'Add label role=layer2 to Namespace layer2',
+      'Select namespace by kubernetes.io/metadata.name in (layer1, layer2)',
+    ],
+  );
 });
 
 test('seed: "Allow DNS egress" on np-layer3 removes its finding and only inserts lines', () => {
@@ -99,7 +115,11 @@ test('seed: "Allow DNS egress" on np-layer3 removes its finding and only inserts
     '      port: 53',
   ]);
   // nothing new above information anywhere
-  const serious = r.analysis.findings().filter((x) => RANK[x.severity] > RANK.information).map((x) => `${fileOf(x)} ${x.code}`).sort();
+  const serious = r.analysis
+    .findings()
+    .filter((x) => RANK[x.severity] > RANK.information)
+    .map((x) => `${fileOf(x)} ${x.code}`)
+    .sort();
   assert.deepEqual(serious, ['np-layer1.yaml egress-allows-all', 'np-layer2.yaml egress-allows-all']);
 });
 
@@ -112,6 +132,13 @@ test('seed: `netpol-lens check examples` (the built CLI) reports the same', (t) 
   const r = spawnSync(process.execPath, [cli, 'check', EXAMPLES, '--format', 'json'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const list = JSON.parse(r.stdout) as Array<{ path: string; code: string; severity: keyof typeof RANK }>;
-  const serious = list.filter((f) => RANK[f.severity] > RANK.information).map((f) => `${f.path.slice(f.path.lastIndexOf('/') + 1)} ${f.code}`).sort();
-  assert.deepEqual(serious, ['np-layer1.yaml egress-allows-all', 'np-layer2.yaml egress-allows-all', 'np-layer3.yaml missing-dns-egress']);
+  const serious = list
+    .filter((f) => RANK[f.severity] > RANK.information)
+    .map((f) => `${f.path.slice(f.path.lastIndexOf('/') + 1)} ${f.code}`)
+    .sort();
+  assert.deepEqual(serious, [
+    'np-layer1.yaml egress-allows-all',
+    'np-layer2.yaml egress-allows-all',
+    'np-layer3.yaml missing-dns-egress',
+  ]);
 });

@@ -91,8 +91,17 @@ describe('template text inside strings', () => {
   for (const [name, text] of Object.entries(STRINGS)) {
     it(`${name}: not a template, and the policy beside it is analysed`, () => {
       const a = analyseTexts({ 'f.yaml': `${text}---\n${POLICY}---\n${WEB}` });
-      assert.deepEqual(a.findings().filter((f) => f.code === 'helm-template').map((f) => f.message), []);
-      assert.deepEqual(a.index.policies.map((p) => p.name.value), ['deny-web']);
+      assert.deepEqual(
+        a
+          .findings()
+          .filter((f) => f.code === 'helm-template')
+          .map((f) => f.message),
+        [],
+      );
+      assert.deepEqual(
+        a.index.policies.map((p) => p.name.value),
+        ['deny-web'],
+      );
       assert.equal(a.engine.isolation(a.index.workloads[0]!).ingress.length, 1);
       assert.deepEqual(coverageNotes(a.index), []);
     });
@@ -119,13 +128,24 @@ describe('templated documents', () => {
     assert.equal(t[0]?.severity, 'warning');
     assert.equal(t[0]?.span.start, text.indexOf('{{'));
     assert.match(t[0]?.message ?? '', /This NetworkPolicy is an unrendered template/);
-    assert.deepEqual(a.index.policies.map((p) => p.name.value), ['deny-web']);
+    assert.deepEqual(
+      a.index.policies.map((p) => p.name.value),
+      ['deny-web'],
+    );
     assert.equal(a.index.workloads.length, 1);
   });
 
   it('a templated document of another kind stays information', () => {
-    const a = analyseTexts({ 'f.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n---\n${POLICY}` });
-    assert.deepEqual(a.findings().filter((f) => f.code === 'helm-template').map((f) => f.severity), ['information']);
+    const a = analyseTexts({
+      'f.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n---\n${POLICY}`,
+    });
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'helm-template')
+        .map((f) => f.severity),
+      ['information'],
+    );
     assert.equal(a.index.policies.length, 1);
   });
 
@@ -133,13 +153,25 @@ describe('templated documents', () => {
     const text = `{{- if .Values.networkPolicy.enabled }}\n${POLICY}---\n${WEB}---\n${HELM_POLICY}{{- end }}\n`;
     const a = analyseTexts({ 'f.yaml': text });
     const t = a.findings().filter((f) => f.code === 'helm-template');
-    assert.deepEqual(t.map((f) => [f.span.start, f.severity]), [[0, 'warning'], [text.indexOf('{{', text.indexOf('name: {{') ), 'warning']]);
+    assert.deepEqual(
+      t.map((f) => [f.span.start, f.severity]),
+      [
+        [0, 'warning'],
+        [text.indexOf('{{', text.indexOf('name: {{')), 'warning'],
+      ],
+    );
     assert.equal(a.index.workloads.length, 1, 'the untouched Pod document is analysed');
   });
 
   it('Jinja blocks ({% … %}) too', () => {
     const a = analyseTexts({ 'f.yaml': `{% if x %}\n${POLICY}{% endif %}\n` });
-    assert.deepEqual(a.findings().filter((f) => f.code === 'helm-template').map((f) => f.severity), ['warning']);
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'helm-template')
+        .map((f) => f.severity),
+      ['warning'],
+    );
   });
 
   it('reach and explain say how many documents were not analysed, and why', () => {
@@ -148,7 +180,9 @@ describe('templated documents', () => {
       'g.yaml': `${POLICY.replace('deny-web', 'broken')}  ingress: [\n`,
     });
     const notes = coverageNotes(a.index);
-    assert.deepEqual(notes, ['2 documents are not analysed (1 unrendered template, 1 with YAML that could not be read): these verdicts may be wrong; "check" shows where.']);
+    assert.deepEqual(notes, [
+      '2 documents are not analysed (1 unrendered template, 1 with YAML that could not be read): these verdicts may be wrong; "check" shows where.',
+    ]);
     const table = reachTable(a.reachability({}), a.engine, 'Reachability of x', notes);
     assert.equal(table.split('\n')[1], notes[0]);
     const id = a.index.workloads[0]!.id;

@@ -2,9 +2,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  bullets, capitalized, didYouMean, editDistance, groupDigits, listText, noun, plural, similarity,
+  bullets,
+  capitalized,
+  didYouMean,
+  editDistance,
+  groupDigits,
+  listText,
+  noun,
+  plural,
+  similarity,
 } from '../../server/src/core/text/words';
-import { labelSetsText, labelsText, policyLabel, policyName, policyRuleLabel, ruleLabel, selectorText } from '../../server/src/core/semantics/names';
+import {
+  labelSetsText,
+  labelsText,
+  policyLabel,
+  policyName,
+  policyRuleLabel,
+  ruleLabel,
+  selectorText,
+} from '../../server/src/core/semantics/names';
 import { analyseTexts } from '../support/load';
 
 describe('words', () => {
@@ -74,6 +90,9 @@ spec:
   it('labels', () => {
     assert.equal(labelsText({}), '(no labels)');
     assert.equal(labelsText({ app: 'web', tier: 'x' }), 'app=web, tier=x');
-    assert.equal(labelSetsText([{ labels: { app: 'a' } }, { labels: { app: 'a' } }, { labels: {} }]), '{app=a} and {(no labels)}');
+    assert.equal(
+      labelSetsText([{ labels: { app: 'a' } }, { labels: { app: 'a' } }, { labels: {} }]),
+      '{app=a} and {(no labels)}',
+    );
   });
 });

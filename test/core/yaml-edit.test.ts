@@ -25,7 +25,8 @@ function isMapping(node: Json | undefined): node is Mapping {
 
 function at(node: Json | undefined, path: ReadonlyArray<string | number>): Json | undefined {
   let n = node;
-  for (const k of path) n = typeof k === 'number' ? (Array.isArray(n) ? n[k] : undefined) : isMapping(n) ? n[k] : undefined;
+  for (const k of path)
+    n = typeof k === 'number' ? (Array.isArray(n) ? n[k] : undefined) : isMapping(n) ? n[k] : undefined;
   return n;
 }
 
@@ -114,7 +115,11 @@ function allowDnsEgress(text: string, docIndex: number): TextEdit[] {
   const results: EditResult[] = [];
   if (spec.policyTypes === undefined) {
     // Absent policyTypes means Ingress, plus Egress once there are egress rules: say so.
-    results.push(setOrAppendInMap(text, docIndex, ['spec'], 'policyTypes', ['Ingress', 'Egress'], { after: 'podSelector' }));
+    results.push(
+      setOrAppendInMap(text, docIndex, ['spec'], 'policyTypes', ['Ingress', 'Egress'], {
+        after: 'podSelector',
+      }),
+    );
   } else if (!seq(spec, 'policyTypes').includes('Egress')) {
     results.push(appendToSequence(text, docIndex, ['spec', 'policyTypes'], 'Egress'));
   }
@@ -151,7 +156,11 @@ function check(c: Case): void {
     data,
   );
   const before = c.input.split('\n');
-  assert.equal(before.length - commonLines(before, output.split('\n')), c.rewritten ?? 0, 'lines of the input changed');
+  assert.equal(
+    before.length - commonLines(before, output.split('\n')),
+    c.rewritten ?? 0,
+    'lines of the input changed',
+  );
 }
 
 function cases(title: string, list: readonly Case[]): void {
@@ -163,9 +172,24 @@ function cases(title: string, list: readonly Case[]): void {
 cases('appendToSequence', [
   {
     name: 'kubectl-style block sequence: item at the dash column, nested sequences kubectl style',
-    input: lines('spec:', '  egress:', '  - to:', '    - ipBlock:', '        cidr: 10.0.0.0/8', '  ingress: []'),
+    input: lines(
+      'spec:',
+      '  egress:',
+      '  - to:',
+      '    - ipBlock:',
+      '        cidr: 10.0.0.0/8',
+      '  ingress: []',
+    ),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], DNS_RULE),
-    expected: lines('spec:', '  egress:', '  - to:', '    - ipBlock:', '        cidr: 10.0.0.0/8', ...DNS_KUBECTL, '  ingress: []'),
+    expected: lines(
+      'spec:',
+      '  egress:',
+      '  - to:',
+      '    - ipBlock:',
+      '        cidr: 10.0.0.0/8',
+      ...DNS_KUBECTL,
+      '  ingress: []',
+    ),
     change: ([d]) => seq(d, 'spec', 'egress').push(DNS_RULE),
   },
   {
@@ -195,8 +219,17 @@ cases('appendToSequence', [
   },
   {
     name: 'four-space indentation is detected',
-    input: lines('spec:', '    podSelector:', '        matchLabels:', '            app: web', '    egress:', '    - ports:', '      - port: 443'),
-    edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { to: [{ podSelector: { matchLabels: { app: 'db' } } }] }),
+    input: lines(
+      'spec:',
+      '    podSelector:',
+      '        matchLabels:',
+      '            app: web',
+      '    egress:',
+      '    - ports:',
+      '      - port: 443',
+    ),
+    edit: (t) =>
+      appendToSequence(t, 0, ['spec', 'egress'], { to: [{ podSelector: { matchLabels: { app: 'db' } } }] }),
     expected: lines(
       'spec:',
       '    podSelector:',
@@ -277,7 +310,14 @@ cases('appendToSequence', [
     name: 'empty value with a comment, indented style detected from another key',
     input: lines('spec:', '  ingress:', '    - {}', '  egress: # none yet'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
-    expected: lines('spec:', '  ingress:', '    - {}', '  egress: # none yet', '    - ports:', '        - port: 53'),
+    expected: lines(
+      'spec:',
+      '  ingress:',
+      '    - {}',
+      '  egress: # none yet',
+      '    - ports:',
+      '        - port: 53',
+    ),
     change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
   },
   {
@@ -292,14 +332,32 @@ cases('appendToSequence', [
     name: 'missing key is created at the end of its mapping, before its trailing comment',
     input: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}', '  # the end of spec', 'status: {}'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], { ports: [{ port: 53 }] }),
-    expected: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}', '  egress:', '  - ports:', '    - port: 53', '  # the end of spec', 'status: {}'),
+    expected: lines(
+      'spec:',
+      '  podSelector: {}',
+      '  ingress:',
+      '  - {}',
+      '  egress:',
+      '  - ports:',
+      '    - port: 53',
+      '  # the end of spec',
+      'status: {}',
+    ),
     change: ([d]) => (map(d, 'spec').egress = [{ ports: [{ port: 53 }] }]),
   },
   {
     name: 'missing key is created after a requested key',
     input: lines('spec:', '  ingress:', '  - {}', '  # selects every pod', '  podSelector: {}'),
     edit: (t) => appendToSequence(t, 0, ['spec', 'egress'], 'x', { after: 'ingress' }),
-    expected: lines('spec:', '  ingress:', '  - {}', '  egress:', '  - x', '  # selects every pod', '  podSelector: {}'),
+    expected: lines(
+      'spec:',
+      '  ingress:',
+      '  - {}',
+      '  egress:',
+      '  - x',
+      '  # selects every pod',
+      '  podSelector: {}',
+    ),
     change: ([d]) => (map(d, 'spec').egress = ['x']),
   },
   {
@@ -336,9 +394,28 @@ cases('appendToSequence', [
   },
   {
     name: 'second document: the first document and the marker stay byte-identical',
-    input: lines('# first', 'kind: Namespace', 'metadata: {name: a}', '---', 'kind: NetworkPolicy', 'spec:', '  egress:', '  - {}'),
+    input: lines(
+      '# first',
+      'kind: Namespace',
+      'metadata: {name: a}',
+      '---',
+      'kind: NetworkPolicy',
+      'spec:',
+      '  egress:',
+      '  - {}',
+    ),
     edit: (t) => appendToSequence(t, 1, ['spec', 'egress'], 'x'),
-    expected: lines('# first', 'kind: Namespace', 'metadata: {name: a}', '---', 'kind: NetworkPolicy', 'spec:', '  egress:', '  - {}', '  - x'),
+    expected: lines(
+      '# first',
+      'kind: Namespace',
+      'metadata: {name: a}',
+      '---',
+      'kind: NetworkPolicy',
+      'spec:',
+      '  egress:',
+      '  - {}',
+      '  - x',
+    ),
     change: ([, d]) => seq(d, 'spec', 'egress').push('x'),
   },
   {
@@ -373,7 +450,17 @@ cases('appendToSequence', [
     name: 'strings that would read as other types are quoted; existing quotes stay',
     input: lines('values:', "- 'true'", '- "53"'),
     edit: (t) => appendToSequence(t, 0, ['values'], { key: 'on: off', values: ['true', '53', 'null', '#x'] }),
-    expected: lines('values:', "- 'true'", '- "53"', '- key: "on: off"', '  values:', '  - "true"', '  - "53"', '  - "null"', '  - "#x"'),
+    expected: lines(
+      'values:',
+      "- 'true'",
+      '- "53"',
+      '- key: "on: off"',
+      '  values:',
+      '  - "true"',
+      '  - "53"',
+      '  - "null"',
+      '  - "#x"',
+    ),
     change: ([d]) => seq(d, 'values').push({ key: 'on: off', values: ['true', '53', 'null', '#x'] }),
   },
 ]);
@@ -382,8 +469,17 @@ cases('setOrAppendInMap', [
   {
     name: 'inserts after a requested key, as a block sequence in the file style',
     input: lines('spec:', '  podSelector: {}', '  ingress:', '  - {}'),
-    edit: (t) => setOrAppendInMap(t, 0, ['spec'], 'policyTypes', ['Ingress', 'Egress'], { after: 'podSelector' }),
-    expected: lines('spec:', '  podSelector: {}', '  policyTypes:', '  - Ingress', '  - Egress', '  ingress:', '  - {}'),
+    edit: (t) =>
+      setOrAppendInMap(t, 0, ['spec'], 'policyTypes', ['Ingress', 'Egress'], { after: 'podSelector' }),
+    expected: lines(
+      'spec:',
+      '  podSelector: {}',
+      '  policyTypes:',
+      '  - Ingress',
+      '  - Egress',
+      '  ingress:',
+      '  - {}',
+    ),
     change: ([d]) => (map(d).spec = { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}] }),
   },
   {
@@ -395,10 +491,27 @@ cases('setOrAppendInMap', [
   },
   {
     name: 'after an entry with nested content and deeper comments',
-    input: lines('spec:', '  podSelector:', '    matchLabels:', '      app: a', '    # only app a', '  ingress: []'),
+    input: lines(
+      'spec:',
+      '  podSelector:',
+      '    matchLabels:',
+      '      app: a',
+      '    # only app a',
+      '  ingress: []',
+    ),
     edit: (t) => setOrAppendInMap(t, 0, ['spec'], 'policyTypes', ['Ingress'], { after: 'podSelector' }),
-    expected: lines('spec:', '  podSelector:', '    matchLabels:', '      app: a', '    # only app a', '  policyTypes:', '  - Ingress', '  ingress: []'),
-    change: ([d]) => (map(d).spec = { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Ingress'], ingress: [] }),
+    expected: lines(
+      'spec:',
+      '  podSelector:',
+      '    matchLabels:',
+      '      app: a',
+      '    # only app a',
+      '  policyTypes:',
+      '  - Ingress',
+      '  ingress: []',
+    ),
+    change: ([d]) =>
+      (map(d).spec = { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Ingress'], ingress: [] }),
   },
   {
     name: 'empty flow mapping becomes a block mapping',
@@ -419,8 +532,11 @@ cases('setOrAppendInMap', [
   {
     name: 'non-empty flow mapping gains a flow entry',
     input: lines('podSelector: {matchLabels: {app: a}}'),
-    edit: (t) => setOrAppendInMap(t, 0, ['podSelector'], 'matchExpressions', [{ key: 'tier', operator: 'Exists' }]),
-    expected: lines('podSelector: {matchLabels: {app: a}, matchExpressions: [{key: tier, operator: Exists}]}'),
+    edit: (t) =>
+      setOrAppendInMap(t, 0, ['podSelector'], 'matchExpressions', [{ key: 'tier', operator: 'Exists' }]),
+    expected: lines(
+      'podSelector: {matchLabels: {app: a}, matchExpressions: [{key: tier, operator: Exists}]}',
+    ),
     change: ([d]) => (map(d, 'podSelector').matchExpressions = [{ key: 'tier', operator: 'Exists' }]),
     rewritten: 1,
   },
@@ -457,7 +573,15 @@ cases('setOrAppendInMap', [
     name: 'entry of a mapping in a sequence item',
     input: lines('egress:', '- to:', '  - podSelector: {}', '- {}'),
     edit: (t) => setOrAppendInMap(t, 0, ['egress', 0], 'ports', [{ port: 53, protocol: 'UDP' }]),
-    expected: lines('egress:', '- to:', '  - podSelector: {}', '  ports:', '  - port: 53', '    protocol: UDP', '- {}'),
+    expected: lines(
+      'egress:',
+      '- to:',
+      '  - podSelector: {}',
+      '  ports:',
+      '  - port: 53',
+      '    protocol: UDP',
+      '- {}',
+    ),
     change: ([d]) => (map(d, 'egress', 0).ports = [{ port: 53, protocol: 'UDP' }]),
   },
 ]);
@@ -548,14 +672,7 @@ cases('replaceNode', [
 cases('removeNode', [
   {
     name: 'kubectl-style item with its leading, inline and deeper comments',
-    input: lines(
-      'egress:',
-      '- to: [a]',
-      '# second rule',
-      '- to: [b] # b',
-      '  # more about b',
-      '- to: [c]',
-    ),
+    input: lines('egress:', '- to: [a]', '# second rule', '- to: [b] # b', '  # more about b', '- to: [c]'),
     edit: (t) => removeNode(t, 0, ['egress', 1]),
     expected: lines('egress:', '- to: [a]', '- to: [c]'),
     change: ([d]) => seq(d, 'egress').splice(1, 1),
@@ -563,9 +680,21 @@ cases('removeNode', [
   },
   {
     name: 'indented peer in the middle of a rule',
-    input: lines('ingress:', '  - from:', '      - podSelector: {}', '      - namespaceSelector:', '          matchLabels: {a: b}', '      - ipBlock: {cidr: 10.0.0.0/8}'),
+    input: lines(
+      'ingress:',
+      '  - from:',
+      '      - podSelector: {}',
+      '      - namespaceSelector:',
+      '          matchLabels: {a: b}',
+      '      - ipBlock: {cidr: 10.0.0.0/8}',
+    ),
     edit: (t) => removeNode(t, 0, ['ingress', 0, 'from', 1]),
-    expected: lines('ingress:', '  - from:', '      - podSelector: {}', '      - ipBlock: {cidr: 10.0.0.0/8}'),
+    expected: lines(
+      'ingress:',
+      '  - from:',
+      '      - podSelector: {}',
+      '      - ipBlock: {cidr: 10.0.0.0/8}',
+    ),
     change: ([d]) => seq(d, 'ingress', 0, 'from').splice(1, 1),
     rewritten: 2,
   },
@@ -647,7 +776,10 @@ describe('the "Allow DNS egress" quick fix', () => {
 
   it('appends the rule to the seed policy, keeping every comment', () => {
     const output = fix(SEED);
-    const expected = SEED.replace('  # no egress rules', `  egress:\n${DNS_KUBECTL.join('\n')}\n  # no egress rules`);
+    const expected = SEED.replace(
+      '  # no egress rules',
+      `  egress:\n${DNS_KUBECTL.join('\n')}\n  # no egress rules`,
+    );
     assert.equal(output, expected);
     const [doc] = parseAllDocuments(output);
     assert.deepEqual(doc?.errors, []);
@@ -656,10 +788,27 @@ describe('the "Allow DNS egress" quick fix', () => {
   });
 
   it('adds Egress to flow policyTypes and appends to an existing egress', () => {
-    const input = lines('spec:', '  podSelector: {}', '  policyTypes: [Ingress]', '  egress:', '  - to:', '    - podSelector: {}', '  ingress: []');
+    const input = lines(
+      'spec:',
+      '  podSelector: {}',
+      '  policyTypes: [Ingress]',
+      '  egress:',
+      '  - to:',
+      '    - podSelector: {}',
+      '  ingress: []',
+    );
     assert.equal(
       fix(input),
-      lines('spec:', '  podSelector: {}', '  policyTypes: [Ingress, Egress]', '  egress:', '  - to:', '    - podSelector: {}', ...DNS_KUBECTL, '  ingress: []'),
+      lines(
+        'spec:',
+        '  podSelector: {}',
+        '  policyTypes: [Ingress, Egress]',
+        '  egress:',
+        '  - to:',
+        '    - podSelector: {}',
+        ...DNS_KUBECTL,
+        '  ingress: []',
+      ),
     );
   });
 
@@ -667,12 +816,29 @@ describe('the "Allow DNS egress" quick fix', () => {
     const input = lines('spec:', '  podSelector: {}', '  ingress:', '  - {}', 'status: {}');
     assert.equal(
       fix(input),
-      lines('spec:', '  podSelector: {}', '  policyTypes:', '  - Ingress', '  - Egress', '  ingress:', '  - {}', '  egress:', ...DNS_KUBECTL, 'status: {}'),
+      lines(
+        'spec:',
+        '  podSelector: {}',
+        '  policyTypes:',
+        '  - Ingress',
+        '  - Egress',
+        '  ingress:',
+        '  - {}',
+        '  egress:',
+        ...DNS_KUBECTL,
+        'status: {}',
+      ),
     );
   });
 
   it('leaves other documents alone', () => {
-    const ns = lines('apiVersion: v1', 'kind: Namespace', 'metadata:', '  name: layer3 # the policy lives here', '');
+    const ns = lines(
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata:',
+      '  name: layer3 # the policy lives here',
+      '',
+    );
     const input = `${ns}---\n${SEED}`;
     const output = applyEdits(input, allowDnsEgress(input, 1));
     assert.ok(output.startsWith(`${ns}---\n`));
@@ -690,12 +856,20 @@ describe('failures return a reason and no edits', () => {
     ['block scalar', replaceNode('x: |\n  text\n', 0, ['x'], 'y'), /block scalar/],
     ['not a sequence', appendToSequence(SEED, 0, ['spec', 'podSelector'], 'x'), /not a sequence/],
     ['not a mapping', setOrAppendInMap(SEED, 0, ['spec', 'policyTypes'], 'x', 1), /not a mapping/],
-    ['collection already there', setOrAppendInMap(SEED, 0, ['spec'], 'ingress', []), /already holds a value that this one cannot replace/],
+    [
+      'collection already there',
+      setOrAppendInMap(SEED, 0, ['spec'], 'ingress', []),
+      /already holds a value that this one cannot replace/,
+    ],
     ['document root', removeNode(SEED, 0, []), /root/],
     ['negative index', removeNode(SEED, 0, ['spec', 'policyTypes', -1]), /not found/],
     ['only entry of a document', removeNode('a: 1\n', 0, ['a']), /empty collection/],
     ['replacing a collection', replaceNode(SEED, 0, ['spec'], 1), /not a scalar/],
-    ['removing an anchored node that is used', removeNode('a:\n- &x 1\n- *x\n', 0, ['a', 0]), /would not read back: Unresolved alias/],
+    [
+      'removing an anchored node that is used',
+      removeNode('a:\n- &x 1\n- *x\n', 0, ['a', 0]),
+      /would not read back: Unresolved alias/,
+    ],
   ];
   for (const [name, result, reason] of failures) {
     it(name, () => {
@@ -728,7 +902,9 @@ describe('helpers', () => {
       '      c: {}',
       'd: x',
     ]);
-    assert.deepEqual(renderBlock('multi\nline', 0, { indent: 2, indentSequences: false }), ['"multi\\nline"']);
+    assert.deepEqual(renderBlock('multi\nline', 0, { indent: 2, indentSequences: false }), [
+      '"multi\\nline"',
+    ]);
   });
 
   it('detectStyle: document first, then the file, then defaults', () => {
@@ -753,7 +929,14 @@ describe('helpers', () => {
       { start: 1, end: 1, newText: 'y' },
     ];
     assert.equal(applyEdits('ab', edits), 'Axyb');
-    assert.throws(() => applyEdits('abc', [{ start: 0, end: 2, newText: '' }, { start: 1, end: 3, newText: '' }]), RangeError);
+    assert.throws(
+      () =>
+        applyEdits('abc', [
+          { start: 0, end: 2, newText: '' },
+          { start: 1, end: 3, newText: '' },
+        ]),
+      RangeError,
+    );
   });
 
   it('a byte-order mark does not shift the root column', () => {

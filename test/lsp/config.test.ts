@@ -6,10 +6,23 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
-import { applyTextEdits, codes, editsFor, fullCapabilities, LspClient, tempWorkspace } from '../support/lsp-harness';
+import {
+  applyTextEdits,
+  codes,
+  editsFor,
+  fullCapabilities,
+  LspClient,
+  tempWorkspace,
+} from '../support/lsp-harness';
 
-const has = (code: string) => (d: Diagnostic[]): boolean => codes(d).includes(code);
-const hasNot = (code: string) => (d: Diagnostic[]): boolean => !codes(d).includes(code);
+const has =
+  (code: string) =>
+  (d: Diagnostic[]): boolean =>
+    codes(d).includes(code);
+const hasNot =
+  (code: string) =>
+  (d: Diagnostic[]): boolean =>
+    !codes(d).includes(code);
 
 describe('configuration', () => {
   const ws = tempWorkspace();
@@ -30,14 +43,31 @@ describe('configuration', () => {
     const pulls = client.serverRequests.filter((r) => r.method === 'workspace/configuration').length;
     client.settings = { checks: { 'egress-allows-all': 'off', 'missing-dns-egress': 'error' } };
     await client.notify('workspace/didChangeConfiguration', { settings: null });
-    await client.waitForDiagnostics(np1, hasNot('egress-allows-all'), 'egress-allows-all cleared in np-layer1');
-    await client.waitForDiagnostics(np2, hasNot('egress-allows-all'), 'egress-allows-all cleared in np-layer2');
-    const d3 = await client.waitForDiagnostics(np3, (d) => d.some((x) => x.code === 'missing-dns-egress' && x.severity === 1));
+    await client.waitForDiagnostics(
+      np1,
+      hasNot('egress-allows-all'),
+      'egress-allows-all cleared in np-layer1',
+    );
+    await client.waitForDiagnostics(
+      np2,
+      hasNot('egress-allows-all'),
+      'egress-allows-all cleared in np-layer2',
+    );
+    const d3 = await client.waitForDiagnostics(np3, (d) =>
+      d.some((x) => x.code === 'missing-dns-egress' && x.severity === 1),
+    );
     assert.ok(d3.length > 0);
-    assert.ok(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length > pulls, 're-pulled');
-    const items = client.serverRequests.filter((r) => r.method === 'workspace/configuration')
+    assert.ok(
+      client.serverRequests.filter((r) => r.method === 'workspace/configuration').length > pulls,
+      're-pulled',
+    );
+    const items = client.serverRequests
+      .filter((r) => r.method === 'workspace/configuration')
       .flatMap((r) => (r.params as { items: Array<{ scopeUri?: string; section: string }> }).items);
-    assert.ok(items.some((i) => i.section === 'netpolLens' && i.scopeUri === ws.uri), 'asked per workspace folder');
+    assert.ok(
+      items.some((i) => i.section === 'netpolLens' && i.scopeUri === ws.uri),
+      'asked per workspace folder',
+    );
   });
 
   it('reports unisolated workloads when asked, with a default-deny fix, and uses the DNS target of the settings', async () => {
@@ -45,28 +75,63 @@ describe('configuration', () => {
     clients.push(client);
     const uri = ws.fileUri('free.yaml');
     const text = [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', '  namespace: free', 'spec:', '  selector:',
-      '    matchLabels:', '      app: web', '  template:', '    metadata:', '      labels:', '        app: web', '    spec:',
-      '      containers:', '      - name: web', '        image: nginx', '',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: web',
+      '  namespace: free',
+      'spec:',
+      '  selector:',
+      '    matchLabels:',
+      '      app: web',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: web',
+      '    spec:',
+      '      containers:',
+      '      - name: web',
+      '        image: nginx',
+      '',
     ].join('\n');
     await client.open(uri, text);
     await client.waitForDiagnostics(uri, (_d, p) => p.version === 1);
-    assert.ok(!codes(client.diagnostics.get(uri)?.diagnostics ?? []).includes('workload-not-isolated'), 'off by default');
-    client.settings = { reportUnisolatedWorkloads: true, dns: { namespace: 'dns-system', podLabels: { app: 'coredns' } } };
+    assert.ok(
+      !codes(client.diagnostics.get(uri)?.diagnostics ?? []).includes('workload-not-isolated'),
+      'off by default',
+    );
+    client.settings = {
+      reportUnisolatedWorkloads: true,
+      dns: { namespace: 'dns-system', podLabels: { app: 'coredns' } },
+    };
     await client.notify('workspace/didChangeConfiguration', { settings: null });
     const ds = await client.waitForDiagnostics(uri, has('workload-not-isolated'));
     const d = ds.find((x) => x.code === 'workload-not-isolated');
     assert.ok(d);
     assert.equal(d.severity, 3);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
-    const gen = actions.find((a) => a.kind === 'quickfix' && a.title.startsWith('Generate default-deny policy for namespace free'));
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    const gen = actions.find(
+      (a) => a.kind === 'quickfix' && a.title.startsWith('Generate default-deny policy for namespace free'),
+    );
     assert.ok(gen, actions.map((a) => a.title).join(', '));
     const next = applyTextEdits(text, editsFor(gen.edit ?? {}, uri));
     assert.ok(next.startsWith(text));
-    assert.match(next.slice(text.length), /kind: NetworkPolicy[\s\S]*namespace: free[\s\S]*podSelector: \{\}/);
+    assert.match(
+      next.slice(text.length),
+      /kind: NetworkPolicy[\s\S]*namespace: free[\s\S]*podSelector: \{\}/,
+    );
     const v = await client.change(uri, next);
-    await client.waitForDiagnostics(uri, (dd, p) => p.version === v && !codes(dd).includes('workload-not-isolated'));
-    const dns = await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (dd) => dd.some((x) => x.code === 'missing-dns-egress' && /app=coredns/.test(x.message)));
+    await client.waitForDiagnostics(
+      uri,
+      (dd, p) => p.version === v && !codes(dd).includes('workload-not-isolated'),
+    );
+    const dns = await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (dd) =>
+      dd.some((x) => x.code === 'missing-dns-egress' && /app=coredns/.test(x.message)),
+    );
     assert.match(dns.find((x) => x.code === 'missing-dns-egress')?.message ?? '', /dns-system/);
   });
 
@@ -75,7 +140,8 @@ describe('configuration', () => {
     const layer2 = join(ws.dir, 'layer2');
     const { client } = await LspClient.start({
       folders: [layer1, layer2],
-      settings: (scope) => (scope && scope.endsWith('/layer1') ? { checks: { 'egress-allows-all': 'off' } } : {}),
+      settings: (scope) =>
+        scope && scope.endsWith('/layer1') ? { checks: { 'egress-allows-all': 'off' } } : {},
     });
     clients.push(client);
     const ready = await client.waitForReady();
@@ -87,13 +153,21 @@ describe('configuration', () => {
 
   it('uses the defaults with a client that has no configuration support', async () => {
     const caps = fullCapabilities();
-    caps.workspace = { ...caps.workspace, configuration: false, didChangeConfiguration: { dynamicRegistration: false } };
+    caps.workspace = {
+      ...caps.workspace,
+      configuration: false,
+      didChangeConfiguration: { dynamicRegistration: false },
+    };
     const { client } = await LspClient.start({ folders: [ws.dir], capabilities: caps });
     clients.push(client);
-    await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (d) => d.some((x) => x.code === 'missing-dns-egress' && x.severity === 2));
+    await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), (d) =>
+      d.some((x) => x.code === 'missing-dns-egress' && x.severity === 2),
+    );
     assert.equal(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length, 0);
     // such a client pushes its settings instead
-    await client.notify('workspace/didChangeConfiguration', { settings: { netpolLens: { checks: { 'missing-dns-egress': 'off' } } } });
+    await client.notify('workspace/didChangeConfiguration', {
+      settings: { netpolLens: { checks: { 'missing-dns-egress': 'off' } } },
+    });
     await client.waitForDiagnostics(ws.fileUri('layer3/np-layer3.yaml'), hasNot('missing-dns-egress'));
     assert.equal(client.serverRequests.filter((r) => r.method === 'workspace/configuration').length, 0);
   });

@@ -27,11 +27,17 @@ describe('custom requests', () => {
     const r = await client.request<ReachabilityResult>('netpolLens/reachability', {});
     assert.equal(r.version, 1);
     assert.deepEqual(r.counts, { policies: 3, workloads: 6, namespaces: 3, files: 9 });
-    const c = r.connections.find((x) => x.src === 'layer1/nginx1[Deployment]' && x.dst === 'layer3/nginx3[Deployment]');
+    const c = r.connections.find(
+      (x) => x.src === 'layer1/nginx1[Deployment]' && x.dst === 'layer3/nginx3[Deployment]',
+    );
     assert.ok(c, JSON.stringify(r.connections.filter((x) => !x.src.includes('-') && !x.dst.includes('-'))));
     assert.equal(c.conns, 'all');
     assert.ok(!r.connections.some((x) => x.src === x.dst), 'no self pairs');
-    assert.ok(!r.connections.some((x) => x.src === 'layer3/busybox3[Deployment]' && x.dst === 'layer1/nginx1[Deployment]'));
+    assert.ok(
+      !r.connections.some(
+        (x) => x.src === 'layer3/busybox3[Deployment]' && x.dst === 'layer1/nginx1[Deployment]',
+      ),
+    );
     const nginx3 = r.endpoints.find((e) => e.id === 'layer3/nginx3[Deployment]');
     assert.ok(nginx3);
     assert.equal(nginx3.kind, 'workload');
@@ -40,7 +46,10 @@ describe('custom requests', () => {
     assert.equal(nginx3.isolatedIngress, true);
     assert.equal(nginx3.isolatedEgress, true);
     assert.equal(nginx3.location?.uri, ws.fileUri('layer3/apps.yaml'));
-    assert.ok(r.endpoints.some((e) => e.kind === 'external'), 'external ranges');
+    assert.ok(
+      r.endpoints.some((e) => e.kind === 'external'),
+      'external ranges',
+    );
     assert.equal(r.focus, undefined);
   });
 
@@ -50,20 +59,27 @@ describe('custom requests', () => {
       focusPolicy: { uri: np3, namespace: 'layer3', name: 'np-layer3' },
     });
     assert.deepEqual(r.focus, ['layer3/busybox3[Deployment]', 'layer3/nginx3[Deployment]']);
-    const c = r.connections.find((x) => x.src === 'layer1/nginx1[Deployment]' && x.dst === 'layer3/nginx3[Deployment]');
+    const c = r.connections.find(
+      (x) => x.src === 'layer1/nginx1[Deployment]' && x.dst === 'layer3/nginx3[Deployment]',
+    );
     assert.deepEqual(c?.conns, { UDP: [[53, 53]] });
   });
 
   it('netpolLens/explain: layer3/busybox3 → layer1/nginx1 on 80/TCP is denied, egress isolated by np-layer3', async () => {
     const x = await client.request<ExplainResult>('netpolLens/explain', {
-      src: 'layer3/busybox3[Deployment]', dst: 'layer1/nginx1[Deployment]', port: { port: 80, protocol: 'TCP' },
+      src: 'layer3/busybox3[Deployment]',
+      dst: 'layer1/nginx1[Deployment]',
+      port: { port: 80, protocol: 'TCP' },
     });
     assert.equal(x.allowed, false);
     assert.equal(x.conns, 'none');
     assert.deepEqual(x.port, { port: 80, protocol: 'TCP' });
     assert.equal(x.egress.isolated, true);
     assert.equal(x.egress.allowed, false);
-    assert.deepEqual(x.egress.isolatingPolicies.map((p) => p.policy), ['layer3/np-layer3']);
+    assert.deepEqual(
+      x.egress.isolatingPolicies.map((p) => p.policy),
+      ['layer3/np-layer3'],
+    );
     const loc = x.egress.isolatingPolicies[0]?.location;
     assert.equal(loc?.uri, np3);
     assert.equal(loc?.range.start.line, 3, 'the policy name');
@@ -71,7 +87,10 @@ describe('custom requests', () => {
   });
 
   it('explains an allowed connection with the rule that allows it', async () => {
-    const x = await client.request<ExplainResult>('netpolLens/explain', { src: 'layer1/nginx1[Deployment]', dst: 'layer3/nginx3[Deployment]' });
+    const x = await client.request<ExplainResult>('netpolLens/explain', {
+      src: 'layer1/nginx1[Deployment]',
+      dst: 'layer3/nginx3[Deployment]',
+    });
     assert.equal(x.allowed, true);
     assert.equal(x.ingress.isolated, true);
     const rule = x.ingress.allowingRules[0];
@@ -87,7 +106,9 @@ describe('custom requests', () => {
     await client.open(np3, text);
     await client.change(np3, `${text}  egress:\n  - {}\n`);
     const x = await client.request<ExplainResult>('netpolLens/explain', {
-      src: 'layer3/busybox3[Deployment]', dst: 'layer1/nginx1[Deployment]', port: { port: 80, protocol: 'TCP' },
+      src: 'layer3/busybox3[Deployment]',
+      dst: 'layer1/nginx1[Deployment]',
+      port: { port: 80, protocol: 'TCP' },
     });
     assert.equal(x.egress.allowed, true, 'the new egress rule allows it on the source side');
     assert.equal(x.ingress.allowed, false, 'np-layer1 admits only role=layer1');
@@ -96,36 +117,69 @@ describe('custom requests', () => {
 
   it('rejects unknown endpoints and bad ports with InvalidParams, and keeps serving', async () => {
     await assert.rejects(
-      client.request('netpolLens/explain', { src: 'layer3/nope[Deployment]', dst: 'layer1/nginx1[Deployment]' }),
-      (e: { code?: number; message?: string }) => e.code === -32602 && /unknown endpoint/.test(e.message ?? ''),
+      client.request('netpolLens/explain', {
+        src: 'layer3/nope[Deployment]',
+        dst: 'layer1/nginx1[Deployment]',
+      }),
+      (e: { code?: number; message?: string }) =>
+        e.code === -32602 && /unknown endpoint/.test(e.message ?? ''),
     );
     await assert.rejects(
       client.request('netpolLens/reachability', { port: { port: 70000, protocol: 'TCP' } }),
       (e: { code?: number }) => e.code === -32602,
     );
-    await assert.rejects(client.request('netpolLens/explain', null), (e: { code?: number }) => e.code === -32602);
+    await assert.rejects(
+      client.request('netpolLens/explain', null),
+      (e: { code?: number }) => e.code === -32602,
+    );
     const r = await client.request<ReachabilityResult>('netpolLens/reachability', null);
     assert.ok(r.endpoints.length > 0);
   });
 
   it('netpolLens/policyAt names the policy around a position, from the disk and from unsaved buffers', async () => {
     const at = (uri: string, line: number, character = 2): Promise<PolicyAtResult> =>
-      client.request<PolicyAtResult>('netpolLens/policyAt', { textDocument: { uri }, position: { line, character } });
+      client.request<PolicyAtResult>('netpolLens/policyAt', {
+        textDocument: { uri },
+        position: { line, character },
+      });
     assert.deepEqual(await at(np3, 3), { uri: np3, name: 'np-layer3', namespace: 'layer3' }, 'metadata.name');
     assert.deepEqual(await at(np3, 12), { uri: np3, name: 'np-layer3', namespace: 'layer3' }, 'in the rules');
     assert.equal(await at(ws.fileUri('layer3/apps.yaml'), 3), null, 'a Deployment');
     assert.equal(await at(ws.fileUri('nowhere.yaml'), 0), null, 'a file the server does not know');
 
     const extra = ws.fileUri('extra.yaml');
-    await client.open(extra, [
-      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', '---',
-      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: "unsaved"', 'spec:', '  podSelector: {}', '',
-    ].join('\n'));
+    await client.open(
+      extra,
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: settings',
+        '---',
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        '  name: "unsaved"',
+        'spec:',
+        '  podSelector: {}',
+        '',
+      ].join('\n'),
+    );
     assert.equal(await at(extra, 3), null, 'the ConfigMap of the same file');
-    assert.deepEqual(await at(extra, 10), { uri: extra, name: 'unsaved', namespace: 'default' }, 'no namespace: default');
+    assert.deepEqual(
+      await at(extra, 10),
+      { uri: extra, name: 'unsaved', namespace: 'default' },
+      'no namespace: default',
+    );
     await client.close(extra);
 
-    await assert.rejects(client.request('netpolLens/policyAt', { textDocument: { uri: np3 } }), (e: { code?: number }) => e.code === -32602);
-    await assert.rejects(client.request('netpolLens/policyAt', null), (e: { code?: number }) => e.code === -32602);
+    await assert.rejects(
+      client.request('netpolLens/policyAt', { textDocument: { uri: np3 } }),
+      (e: { code?: number }) => e.code === -32602,
+    );
+    await assert.rejects(
+      client.request('netpolLens/policyAt', null),
+      (e: { code?: number }) => e.code === -32602,
+    );
   });
 });

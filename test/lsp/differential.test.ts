@@ -23,7 +23,17 @@ import { ALL_CODES } from '../../server/src/core/index';
 import type { StatusParams } from '../../server/src/protocol/requests';
 import type { NetpolLensSettings } from '../../server/src/protocol/settings';
 import { LspClient, type Recorded } from '../support/lsp-harness';
-import { contentArb, expectedFindings, flatDiagnostic, FOLDERS, opArb, PATHS, tempRoot, type Flat, type Op } from '../support/differential';
+import {
+  contentArb,
+  expectedFindings,
+  flatDiagnostic,
+  FOLDERS,
+  opArb,
+  PATHS,
+  tempRoot,
+  type Flat,
+  type Op,
+} from '../support/differential';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261201;
 const FACTOR = Math.max(1, Number(process.env.FUZZ_RUNS ?? '1') || 1);
@@ -49,8 +59,15 @@ class Run {
 
   async start(initial: ReadonlyArray<{ folder: string; rel: string; text: string }>): Promise<void> {
     for (const f of initial) this.writeDisk(f.folder, f.rel, f.text);
-    ({ client: this.client } = await LspClient.start({ folders: this.active.map((f) => this.ws.dir(f)), settings: () => this.settings }));
-    await this.client.waitFor('the first index', (r) => isStatus(r) && status(r).state === 'ready' && status(r).findings === 'all', { past: true, timeout: STEP_TIMEOUT });
+    ({ client: this.client } = await LspClient.start({
+      folders: this.active.map((f) => this.ws.dir(f)),
+      settings: () => this.settings,
+    }));
+    await this.client.waitFor(
+      'the first index',
+      (r) => isStatus(r) && status(r).state === 'ready' && status(r).findings === 'all',
+      { past: true, timeout: STEP_TIMEOUT },
+    );
   }
 
   async stop(): Promise<void> {
@@ -87,11 +104,16 @@ class Run {
     switch (op.kind) {
       case 'create':
       case 'write': {
-        const pool = op.kind === 'create' ? this.slots().filter((s) => !existsSync(this.path(s.folder, s.rel))) : this.onDisk();
+        const pool =
+          op.kind === 'create'
+            ? this.slots().filter((s) => !existsSync(this.path(s.folder, s.rel)))
+            : this.onDisk();
         const s = at(pool, op.pick);
         if (!s) return 'nothing to write';
         this.writeDisk(s.folder, s.rel, op.text);
-        await this.watched([{ uri: s.uri, type: op.kind === 'create' ? FILE_CHANGE.Created : FILE_CHANGE.Changed }]);
+        await this.watched([
+          { uri: s.uri, type: op.kind === 'create' ? FILE_CHANGE.Created : FILE_CHANGE.Changed },
+        ]);
         return `${op.kind} ${s.folder}/${s.rel} ${JSON.stringify(op.text)}`;
       }
       case 'delete': {
@@ -103,15 +125,24 @@ class Run {
       }
       case 'rename': {
         const s = at(this.onDisk(), op.pick);
-        const t = at(this.slots().filter((x) => !existsSync(this.path(x.folder, x.rel))), op.to);
+        const t = at(
+          this.slots().filter((x) => !existsSync(this.path(x.folder, x.rel))),
+          op.to,
+        );
         if (!s || !t) return 'nothing to rename';
         mkdirSync(dirname(this.path(t.folder, t.rel)), { recursive: true });
         renameSync(this.path(s.folder, s.rel), this.path(t.folder, t.rel));
-        await this.watched([{ uri: s.uri, type: FILE_CHANGE.Deleted }, { uri: t.uri, type: FILE_CHANGE.Created }]);
+        await this.watched([
+          { uri: s.uri, type: FILE_CHANGE.Deleted },
+          { uri: t.uri, type: FILE_CHANGE.Created },
+        ]);
         return `rename ${s.folder}/${s.rel} → ${t.folder}/${t.rel}`;
       }
       case 'open': {
-        const s = at(this.onDisk().filter((x) => !this.open.has(x.uri)), op.pick);
+        const s = at(
+          this.onDisk().filter((x) => !this.open.has(x.uri)),
+          op.pick,
+        );
         if (!s) return 'nothing to open';
         const text = readFileSync(this.path(s.folder, s.rel), 'utf8');
         this.open.set(s.uri, text);
@@ -144,7 +175,10 @@ class Run {
         return `edit ${rel(uri)} lines ${line}..${end} ← ${JSON.stringify(op.text)}`;
       }
       case 'settings': {
-        this.settings = { checks: op.checks as NetpolLensSettings['checks'], ...(op.unisolated ? { reportUnisolatedWorkloads: true } : {}) };
+        this.settings = {
+          checks: op.checks as NetpolLensSettings['checks'],
+          ...(op.unisolated ? { reportUnisolatedWorkloads: true } : {}),
+        };
         await this.client.notify('workspace/didChangeConfiguration', { settings: null });
         return `settings ${JSON.stringify(this.settings)}`;
       }
@@ -154,19 +188,26 @@ class Run {
         const ix = this.active.indexOf(f);
         if (ix >= 0) this.active.splice(ix, 1);
         else this.active.push(f);
-        await this.client.notify('workspace/didChangeWorkspaceFolders', { event: ix >= 0 ? { added: [], removed: [folder] } : { added: [folder], removed: [] } });
+        await this.client.notify('workspace/didChangeWorkspaceFolders', {
+          event: ix >= 0 ? { added: [], removed: [folder] } : { added: [folder], removed: [] },
+        });
         return `${ix >= 0 ? 'remove' : 'add'} folder ${f}`;
       }
     }
   }
 
   expected(): Flat[] {
-    return expectedFindings(this.active.map((f) => this.ws.dir(f)), this.open, this.settings);
+    return expectedFindings(
+      this.active.map((f) => this.ws.dir(f)),
+      this.open,
+      this.settings,
+    );
   }
 
   actual(): Flat[] {
     const out: Flat[] = [];
-    for (const [uri, p] of this.client.diagnostics) for (const d of p.diagnostics) out.push(flatDiagnostic(uri, d));
+    for (const [uri, p] of this.client.diagnostics)
+      for (const d of p.diagnostics) out.push(flatDiagnostic(uri, d));
     return out.sort();
   }
 
@@ -176,7 +217,8 @@ class Run {
     for (const uri of this.open.keys()) {
       if (!/\.(ya?ml|json)$/.test(uri)) continue;
       const p: PublishDiagnosticsParams | undefined = this.client.diagnostics.get(uri);
-      if (p?.version !== undefined && p.version !== this.client.version(uri)) out.push(`${rel(uri)} published v${p.version}, buffer v${this.client.version(uri)}`);
+      if (p?.version !== undefined && p.version !== this.client.version(uri))
+        out.push(`${rel(uri)} published v${p.version}, buffer v${this.client.version(uri)}`);
     }
     return out;
   }
@@ -185,15 +227,35 @@ class Run {
   async agree(want: Flat[]): Promise<void> {
     const ok = (): boolean => {
       const last = [...this.client.recorded].reverse().find(isStatus);
-      return (!last || (status(last).state === 'ready' && status(last).findings === 'all')) && this.stale().length === 0 && same(this.actual(), want);
+      return (
+        (!last || (status(last).state === 'ready' && status(last).findings === 'all')) &&
+        this.stale().length === 0 &&
+        same(this.actual(), want)
+      );
     };
     if (ok()) return;
     this.waits++;
-    await this.client.waitFor('the diagnostics of a fresh check', (r) => (r.method === 'textDocument/publishDiagnostics' || isStatus(r)) && ok(), { timeout: STEP_TIMEOUT })
+    await this.client
+      .waitFor(
+        'the diagnostics of a fresh check',
+        (r) => (r.method === 'textDocument/publishDiagnostics' || isStatus(r)) && ok(),
+        { timeout: STEP_TIMEOUT },
+      )
       .catch(() => {
         const got = this.actual();
-        const missing = want.filter((x) => !got.includes(x)), extra = got.filter((x) => !want.includes(x));
-        throw new Error(`the server disagrees with check:\n  missing (check has, server not):\n${missing.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  extra (server has, check not):\n${extra.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  stale: ${this.stale().join('; ') || '-'}\n  folders: ${this.active.join(', ') || '-'}\n  open buffers:\n${[...this.open].map(([u, t]) => `    ${this.short(u)} ${JSON.stringify(t)}`).join('\n') || '    -'}\n  on disk:\n${this.onDisk().map((x) => `    ${x.folder}/${x.rel} ${JSON.stringify(readFileSync(this.path(x.folder, x.rel), 'utf8'))}`).join('\n')}\n  steps:\n${this.log.slice(-12).map((l) => `    ${l}`).join('\n')}`);
+        const missing = want.filter((x) => !got.includes(x)),
+          extra = got.filter((x) => !want.includes(x));
+        throw new Error(
+          `the server disagrees with check:\n  missing (check has, server not):\n${missing.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  extra (server has, check not):\n${extra.map((m) => `    ${this.short(m)}`).join('\n') || '    -'}\n  stale: ${this.stale().join('; ') || '-'}\n  folders: ${this.active.join(', ') || '-'}\n  open buffers:\n${[...this.open].map(([u, t]) => `    ${this.short(u)} ${JSON.stringify(t)}`).join('\n') || '    -'}\n  on disk:\n${this.onDisk()
+            .map(
+              (x) =>
+                `    ${x.folder}/${x.rel} ${JSON.stringify(readFileSync(this.path(x.folder, x.rel), 'utf8'))}`,
+            )
+            .join('\n')}\n  steps:\n${this.log
+            .slice(-12)
+            .map((l) => `    ${l}`)
+            .join('\n')}`,
+        );
       });
   }
 
@@ -204,20 +266,31 @@ class Run {
 
 const isStatus = (r: Recorded): boolean => r.method === 'netpolLens/status';
 const status = (r: Recorded): StatusParams => r.params as StatusParams;
-const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const rel = (uri: string): string => fileURLToPath(uri).split(/[\\/]/).slice(-2).join('/');
-const languageOf = (p: string): string => (p.endsWith('.json') ? 'json' : p.endsWith('.txt') ? 'plaintext' : 'yaml');
+const languageOf = (p: string): string =>
+  p.endsWith('.json') ? 'json' : p.endsWith('.txt') ? 'plaintext' : 'yaml';
 
 const CODES = ALL_CODES.map((c) => c.code);
-const initialArb = fc.array(fc.record({ folder: fc.constantFrom(...FOLDERS), rel: fc.constantFrom(...PATHS), text: contentArb }), { maxLength: 6 })
+const initialArb = fc
+  .array(
+    fc.record({ folder: fc.constantFrom(...FOLDERS), rel: fc.constantFrom(...PATHS), text: contentArb }),
+    { maxLength: 6 },
+  )
   .map((fs) => [...new Map(fs.map((f) => [`${f.folder}/${f.rel}`, f])).values()]);
 
-
-async function sequence(initial: ReadonlyArray<{ folder: string; rel: string; text: string }>, ops: readonly Op[], counter: { steps: number; codes?: Set<string> }): Promise<void> {
+async function sequence(
+  initial: ReadonlyArray<{ folder: string; rel: string; text: string }>,
+  ops: readonly Op[],
+  counter: { steps: number; codes?: Set<string> },
+): Promise<void> {
   const run = new Run();
   try {
     await run.start(initial);
-    run.log.push(`start with ${initial.map((f) => `${f.folder}/${f.rel}`).join(', ') || 'no files'} (folders f0, f1)`);
+    run.log.push(
+      `start with ${initial.map((f) => `${f.folder}/${f.rel}`).join(', ') || 'no files'} (folders f0, f1)`,
+    );
     await run.agree(run.expected());
     for (const op of ops) {
       run.log.push(await run.apply(op));
@@ -229,8 +302,17 @@ async function sequence(initial: ReadonlyArray<{ folder: string; rel: string; te
   } finally {
     if (process.env.FUZZ_STATS) {
       const kinds = new Map<string, number>();
-      for (const l of run.log) kinds.set(l.split(' ').slice(0, 2).join(' '), (kinds.get(l.split(' ').slice(0, 2).join(' ')) ?? 0) + 1);
-      console.log(`waited ${run.waits} of ${run.log.length}; ${[...kinds].filter(([, n]) => n > 3).map(([k, n]) => `${k}: ${n}`).join(', ')}`);
+      for (const l of run.log)
+        kinds.set(
+          l.split(' ').slice(0, 2).join(' '),
+          (kinds.get(l.split(' ').slice(0, 2).join(' ')) ?? 0) + 1,
+        );
+      console.log(
+        `waited ${run.waits} of ${run.log.length}; ${[...kinds]
+          .filter(([, n]) => n > 3)
+          .map(([k, n]) => `${k}: ${n}`)
+          .join(', ')}`,
+      );
     }
     await run.stop();
   }
@@ -239,32 +321,63 @@ async function sequence(initial: ReadonlyArray<{ folder: string; rel: string; te
 describe('the server against a fresh check, step by step', () => {
   it(`${PARALLEL * RUNS * STEPS} random steps of edits, disk changes, settings and folders`, async () => {
     const counter = { steps: 0, codes: new Set<string>() };
-    const property = fc.asyncProperty(initialArb, fc.array(opArb(CODES), { minLength: STEPS, maxLength: STEPS }), (initial, ops) => sequence(initial, ops, counter));
+    const property = fc.asyncProperty(
+      initialArb,
+      fc.array(opArb(CODES), { minLength: STEPS, maxLength: STEPS }),
+      (initial, ops) => sequence(initial, ops, counter),
+    );
     // FUZZ_REPLAY=<seed>:<path> replays one reported case (fast-check's seed and path)
     const replay = process.env.FUZZ_REPLAY?.split(':');
     if (replay) {
-      await fc.assert(property, { seed: Number(replay[0]), path: replay[1], numRuns: 1, endOnFailure: process.env.FUZZ_NO_SHRINK === '1', includeErrorInReport: true });
+      await fc.assert(property, {
+        seed: Number(replay[0]),
+        path: replay[1],
+        numRuns: 1,
+        endOnFailure: process.env.FUZZ_NO_SHRINK === '1',
+        includeErrorInReport: true,
+      });
       return;
     }
-    await Promise.all(Array.from({ length: PARALLEL }, (_x, k) => fc.assert(property,
-      { seed: SEED + 100 * k, numRuns: RUNS, endOnFailure: process.env.FUZZ_SHRINK !== '1', includeErrorInReport: true })));
+    await Promise.all(
+      Array.from({ length: PARALLEL }, (_x, k) =>
+        fc.assert(property, {
+          seed: SEED + 100 * k,
+          numRuns: RUNS,
+          endOnFailure: process.env.FUZZ_SHRINK !== '1',
+          includeErrorInReport: true,
+        }),
+      ),
+    );
     assert.ok(counter.steps >= PARALLEL * RUNS * STEPS, `${counter.steps} steps ran`);
-    for (const code of ['empty-file', 'yaml-syntax-error', 'helm-template', 'duplicate-policy', 'invalid-selector']) {
+    for (const code of [
+      'empty-file',
+      'yaml-syntax-error',
+      'helm-template',
+      'duplicate-policy',
+      'invalid-selector',
+    ]) {
       assert.ok(counter.codes.has(code), `the sequences produced ${code} (${[...counter.codes].join(', ')})`);
     }
   });
 
   it('a closed comments-only file gets its empty-file hint from the scan, as from check', async () => {
     const counter = { steps: 0, codes: new Set<string>() };
-    await sequence([
-      { folder: 'f0', rel: 'a.yaml', text: '# only a comment\n' },
-      { folder: 'f0', rel: 'b.yml', text: '' },
-      { folder: 'f1', rel: 'c.yaml', text: 'kind: x\n\u0000apiVersion: y\n' },
-      { folder: 'f1', rel: 'b.yml', text: 'binary\u0000data\n' },
-    ], [
-      { kind: 'create', pick: 0, text: '---\n# comments and markers\n---\n' },
-      { kind: 'folder', pick: 2 },
-    ], counter);
-    assert.ok(counter.codes.has('empty-file') && counter.codes.has('unreadable-file'), [...counter.codes].join(', '));
+    await sequence(
+      [
+        { folder: 'f0', rel: 'a.yaml', text: '# only a comment\n' },
+        { folder: 'f0', rel: 'b.yml', text: '' },
+        { folder: 'f1', rel: 'c.yaml', text: 'kind: x\n\u0000apiVersion: y\n' },
+        { folder: 'f1', rel: 'b.yml', text: 'binary\u0000data\n' },
+      ],
+      [
+        { kind: 'create', pick: 0, text: '---\n# comments and markers\n---\n' },
+        { kind: 'folder', pick: 2 },
+      ],
+      counter,
+    );
+    assert.ok(
+      counter.codes.has('empty-file') && counter.codes.has('unreadable-file'),
+      [...counter.codes].join(', '),
+    );
   });
 });

@@ -7,10 +7,27 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, Hover, Location, MarkupContent } from 'vscode-languageserver-protocol';
-import { applyTextEdits, codes, editsFor, LspClient, positionOf, tempWorkspace } from '../support/lsp-harness';
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionList,
+  Diagnostic,
+  DocumentSymbol,
+  Hover,
+  Location,
+  MarkupContent,
+} from 'vscode-languageserver-protocol';
+import {
+  applyTextEdits,
+  codes,
+  editsFor,
+  LspClient,
+  positionOf,
+  tempWorkspace,
+} from '../support/lsp-harness';
 
-const above = (ds: readonly Diagnostic[], sev = 3): string[] => codes(ds.filter((d) => (d.severity ?? 1) < sev));
+const above = (ds: readonly Diagnostic[], sev = 3): string[] =>
+  codes(ds.filter((d) => (d.severity ?? 1) < sev));
 
 describe('open documents', () => {
   const ws = tempWorkspace();
@@ -40,7 +57,10 @@ describe('open documents', () => {
     assert.ok(dns);
     assert.equal(dns.source, 'netpol-lens');
     assert.match(dns.codeDescription?.href ?? '', /#missing-dns-egress$/);
-    assert.ok((dns.relatedInformation ?? []).some((r) => r.location.uri === apps3), 'related information points at the workloads');
+    assert.ok(
+      (dns.relatedInformation ?? []).some((r) => r.location.uri === apps3),
+      'related information points at the workloads',
+    );
     const data = dns.data as { fixes: Array<{ title: string }>; version: number | null };
     assert.ok(data.fixes.some((f) => f.title === 'Allow DNS egress'));
     assert.equal(data.version, null, 'a file on disk has no version');
@@ -49,14 +69,22 @@ describe('open documents', () => {
   it('re-publishes an opened document with its version, and follows edits', async () => {
     const text = read('layer1/np-layer1.yaml');
     await client.open(np1, text);
-    const opened = await client.waitForDiagnostics(np1, (_d, p) => p.version === 1, 'diagnostics of np-layer1 v1');
+    const opened = await client.waitForDiagnostics(
+      np1,
+      (_d, p) => p.version === 1,
+      'diagnostics of np-layer1 v1',
+    );
     assert.ok(codes(opened).includes('egress-allows-all'));
     assert.equal((opened[0]?.data as { version: number }).version, 1);
     // replace the allow-all egress rule by one that allows DNS only
     const edited = text.replace('  - {}\n', '  - ports:\n    - protocol: UDP\n      port: 53\n');
     assert.notEqual(edited, text);
     const v = await client.change(np1, edited);
-    const after = await client.waitForDiagnostics(np1, (_d, p) => p.version === v, `diagnostics of np-layer1 v${v}`);
+    const after = await client.waitForDiagnostics(
+      np1,
+      (_d, p) => p.version === v,
+      `diagnostics of np-layer1 v${v}`,
+    );
     assert.ok(!codes(after).includes('egress-allows-all'), JSON.stringify(after));
     // and back
     const v2 = await client.change(np1, text);
@@ -74,7 +102,11 @@ describe('open documents', () => {
       if (p.version !== undefined) seen.push(p.version);
       return p.version === last;
     });
-    for (const v of versions.slice(0, -1)) assert.ok(!seen.includes(v), `version ${v} was superseded and must not be published (saw ${seen.join(', ')})`);
+    for (const v of versions.slice(0, -1))
+      assert.ok(
+        !seen.includes(v),
+        `version ${v} was superseded and must not be published (saw ${seen.join(', ')})`,
+      );
     await client.close(np1);
     await client.waitForDiagnostics(np1, (_d, p) => p.version === undefined, 'np-layer1 back from disk');
   });
@@ -84,7 +116,10 @@ describe('open documents', () => {
     await client.open(np3, text);
     await client.waitForDiagnostics(np3, (_d, p) => p.version === 1);
     const at = positionOf(text, 'podSelector: {}');
-    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: np3 }, position: { line: at.line, character: at.character + 3 } });
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: np3 },
+      position: { line: at.line, character: at.character + 3 },
+    });
     assert.ok(hover, 'a hover');
     const md = hover.contents as MarkupContent;
     assert.equal(md.kind, 'markdown');
@@ -102,16 +137,24 @@ describe('open documents', () => {
 
   it('fixes missing-dns-egress with "Allow DNS egress": only inserted lines change, and the finding goes away', async () => {
     const text = client.text(np3) ?? read('layer3/np-layer3.yaml');
-    const diags = await client.waitForDiagnostics(np3, (d, p) => p.version === 1 && codes(d).includes('missing-dns-egress'));
+    const diags = await client.waitForDiagnostics(
+      np3,
+      (d, p) => p.version === 1 && codes(d).includes('missing-dns-egress'),
+    );
     const dns = diags.find((d) => d.code === 'missing-dns-egress');
     assert.ok(dns);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: np3 }, range: dns.range, context: { diagnostics: [dns], only: ['quickfix'] },
+      textDocument: { uri: np3 },
+      range: dns.range,
+      context: { diagnostics: [dns], only: ['quickfix'] },
     });
     const fix = actions.find((a) => a.title === 'Allow DNS egress');
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(fix.kind, 'quickfix');
-    assert.deepEqual(fix.diagnostics?.map((d) => d.code), ['missing-dns-egress']);
+    assert.deepEqual(
+      fix.diagnostics?.map((d) => d.code),
+      ['missing-dns-egress'],
+    );
     assert.ok(fix.edit?.documentChanges, 'versioned document changes');
     const dc = fix.edit.documentChanges[0] as { textDocument: { uri: string; version: number | null } };
     assert.deepEqual(dc.textDocument, { uri: np3, version: 1 });
@@ -126,8 +169,14 @@ describe('open documents', () => {
       else inserted.push(l);
     }
     assert.equal(j, oldLines.length, `original lines kept:\n${next}`);
-    assert.ok(inserted.some((l) => /k8s-app: kube-dns/.test(l)), inserted.join('\n'));
-    assert.ok(inserted.some((l) => /port: 53/.test(l)), inserted.join('\n'));
+    assert.ok(
+      inserted.some((l) => /k8s-app: kube-dns/.test(l)),
+      inserted.join('\n'),
+    );
+    assert.ok(
+      inserted.some((l) => /port: 53/.test(l)),
+      inserted.join('\n'),
+    );
     const v = await client.change(np3, next);
     const fixed = await client.waitForDiagnostics(np3, (_d, p) => p.version === v);
     assert.ok(!codes(fixed).includes('missing-dns-egress'), JSON.stringify(fixed));
@@ -136,11 +185,18 @@ describe('open documents', () => {
 
   it('offers no quick fix outside the diagnostic range, and honours context.only', async () => {
     const none = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: np3 }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['quickfix'] },
+      textDocument: { uri: np3 },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['quickfix'] },
     });
-    assert.deepEqual(none.filter((a) => a.kind === 'quickfix'), []);
+    assert.deepEqual(
+      none.filter((a) => a.kind === 'quickfix'),
+      [],
+    );
     const refactor = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: np3 }, range: { start: { line: 10, character: 4 }, end: { line: 10, character: 4 } }, context: { diagnostics: [], only: ['refactor'] },
+      textDocument: { uri: np3 },
+      range: { start: { line: 10, character: 4 }, end: { line: 10, character: 4 } },
+      context: { diagnostics: [], only: ['refactor'] },
     });
     assert.deepEqual(refactor, []);
   });
@@ -149,7 +205,9 @@ describe('open documents', () => {
     const apps = read('layer3/apps.yaml');
     await client.open(apps3, apps);
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: apps3 }, range: { start: positionOf(apps, 'nginx3'), end: positionOf(apps, 'nginx3') }, context: { diagnostics: [], only: ['source'] },
+      textDocument: { uri: apps3 },
+      range: { start: positionOf(apps, 'nginx3'), end: positionOf(apps, 'nginx3') },
+      context: { diagnostics: [], only: ['source'] },
     });
     const gen = actions.filter((a) => a.title.startsWith('Generate default-deny policy'));
     assert.ok(gen.length > 0, `actions: ${actions.map((a) => a.title).join(', ')}`);
@@ -163,7 +221,10 @@ describe('open documents', () => {
 
   it('shows code lenses above each policy, with the reachability command', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: np3 } });
-    assert.ok(lenses.some((l) => /selects 2 pods/.test(l.command?.title ?? '')), JSON.stringify(lenses));
+    assert.ok(
+      lenses.some((l) => /selects 2 pods/.test(l.command?.title ?? '')),
+      JSON.stringify(lenses),
+    );
     const reach = lenses.find((l) => l.command?.command === 'netpolLens.showReachability');
     assert.ok(reach);
     assert.deepEqual(reach.command?.arguments, [{ uri: np3, namespace: 'layer3', name: 'np-layer3' }]);
@@ -173,7 +234,8 @@ describe('open documents', () => {
     const text = client.text(np3) ?? '';
     const at = positionOf(text, 'values: [layer1');
     const list = await client.request<CompletionList>('textDocument/completion', {
-      textDocument: { uri: np3 }, position: { line: at.line, character: at.character + 'values: [lay'.length },
+      textDocument: { uri: np3 },
+      position: { line: at.line, character: at.character + 'values: [lay'.length },
     });
     const labels = list.items.map((i) => i.label);
     for (const l of ['layer1', 'layer2', 'layer3']) assert.ok(labels.includes(l), labels.join(', '));
@@ -181,22 +243,35 @@ describe('open documents', () => {
 
   it('goes from a namespaceSelector to the namespaces it matches', async () => {
     const text = client.text(np3) ?? '';
-    const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri: np3 }, position: positionOf(text, 'namespaceSelector') });
-    assert.deepEqual(defs.map((d) => d.uri).sort(), [ws.fileUri('layer1/namespace.yaml'), ws.fileUri('layer2/namespace.yaml')]);
+    const defs = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri: np3 },
+      position: positionOf(text, 'namespaceSelector'),
+    });
+    assert.deepEqual(defs.map((d) => d.uri).sort(), [
+      ws.fileUri('layer1/namespace.yaml'),
+      ws.fileUri('layer2/namespace.yaml'),
+    ]);
   });
 
   it('finds the policies that select a workload', async () => {
     const apps = read('layer3/apps.yaml');
     await client.open(apps3, apps);
     const refs = await client.request<Location[]>('textDocument/references', {
-      textDocument: { uri: apps3 }, position: positionOf(apps, 'nginx3'), context: { includeDeclaration: false },
+      textDocument: { uri: apps3 },
+      position: positionOf(apps, 'nginx3'),
+      context: { includeDeclaration: false },
     });
-    assert.ok(refs.some((r) => r.uri === np3), JSON.stringify(refs));
+    assert.ok(
+      refs.some((r) => r.uri === np3),
+      JSON.stringify(refs),
+    );
     await client.close(apps3);
   });
 
   it('lists document symbols: the policy with its rules', async () => {
-    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: np3 } });
+    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+      textDocument: { uri: np3 },
+    });
     assert.equal(symbols.length, 1);
     assert.equal(symbols[0]?.name, 'np-layer3');
     assert.ok((symbols[0]?.children ?? []).length >= 1);
@@ -205,18 +280,46 @@ describe('open documents', () => {
   it('tags a redundant rule as unnecessary, and removes it with its quick fix', async () => {
     const uri = ws.fileUri('layer1/redundant.yaml');
     const text = [
-      'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', '  name: web-ingress', '  namespace: layer1', 'spec:',
-      '  podSelector:', '    matchLabels:', '      app: nginx1', '  policyTypes: [Ingress]', '  ingress:',
-      '  - from:', '    - podSelector:', '        matchLabels:', '          app: busybox1', '    ports:', '    - port: 80',
-      '  # the same again', '  - from:', '    - podSelector:', '        matchLabels:', '          app: busybox1', '    ports:', '    - port: 80', '',
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      '  name: web-ingress',
+      '  namespace: layer1',
+      'spec:',
+      '  podSelector:',
+      '    matchLabels:',
+      '      app: nginx1',
+      '  policyTypes: [Ingress]',
+      '  ingress:',
+      '  - from:',
+      '    - podSelector:',
+      '        matchLabels:',
+      '          app: busybox1',
+      '    ports:',
+      '    - port: 80',
+      '  # the same again',
+      '  - from:',
+      '    - podSelector:',
+      '        matchLabels:',
+      '          app: busybox1',
+      '    ports:',
+      '    - port: 80',
+      '',
     ].join('\n');
     await client.open(uri, text);
-    const ds = await client.waitForDiagnostics(uri, (d, p) => p.version === 1 && codes(d).includes('redundant-rule'));
+    const ds = await client.waitForDiagnostics(
+      uri,
+      (d, p) => p.version === 1 && codes(d).includes('redundant-rule'),
+    );
     const d = ds.find((x) => x.code === 'redundant-rule');
     assert.ok(d);
     assert.equal(d.severity, 4);
     assert.deepEqual(d.tags, [1]);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
     const fix = actions.find((a) => a.kind === 'quickfix' && /^Remove/.test(a.title));
     assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
     const next = applyTextEdits(text, editsFor(fix.edit, uri));
@@ -230,7 +333,13 @@ describe('open documents', () => {
 
   it('answers requests on unknown documents with empty results', async () => {
     const uri = ws.fileUri('nowhere.yaml');
-    assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } }), null);
+    assert.equal(
+      await client.request('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 0, character: 0 },
+      }),
+      null,
+    );
     assert.deepEqual(await client.request('textDocument/codeLens', { textDocument: { uri } }), []);
     assert.deepEqual(await client.request('textDocument/documentSymbol', { textDocument: { uri } }), []);
   });

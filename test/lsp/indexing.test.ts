@@ -9,11 +9,23 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeLens, Hover, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type {
+  CodeLens,
+  Hover,
+  MarkupContent,
+  PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
 import { ALL_CODES } from '../../server/src/core/index';
 import { ResumeIndexingNotification } from '../../server/src/protocol/testing';
 import type { StatusParams } from '../../server/src/protocol/requests';
-import { codes, fullCapabilities, LspClient, positionOf, tempWorkspace, type Recorded } from '../support/lsp-harness';
+import {
+  codes,
+  fullCapabilities,
+  LspClient,
+  positionOf,
+  tempWorkspace,
+  type Recorded,
+} from '../support/lsp-harness';
 
 const WORKSPACE_CODES = new Set(ALL_CODES.filter((c) => c.scope === 'workspace').map((c) => c.code));
 const isStatus = (r: Recorded): boolean => r.method === 'netpolLens/status';
@@ -33,11 +45,19 @@ describe('while the workspace is being indexed', () => {
     // the scan stops after the first file of nine (layer1/apps.yaml): no Namespace manifest is read yet
     const caps = fullCapabilities();
     caps.workspace = { ...caps.workspace, codeLens: { refreshSupport: true } };
-    ({ client } = await LspClient.start({ folders: [ws.dir], capabilities: caps, initializationOptions: { testHooks: { pauseIndexingAt: 1 } } }));
-    await client.waitFor('the scan paused at 1 of 9 files', (r) => {
-      const s = r.params as StatusParams;
-      return isStatus(r) && s.state === 'indexing' && s.done === 1 && s.total === 9;
-    }, { past: true });
+    ({ client } = await LspClient.start({
+      folders: [ws.dir],
+      capabilities: caps,
+      initializationOptions: { testHooks: { pauseIndexingAt: 1 } },
+    }));
+    await client.waitFor(
+      'the scan paused at 1 of 9 files',
+      (r) => {
+        const s = r.params as StatusParams;
+        return isStatus(r) && s.state === 'indexing' && s.done === 1 && s.total === 9;
+      },
+      { past: true },
+    );
   });
   after(async () => {
     await client.stop();
@@ -55,7 +75,10 @@ describe('while the workspace is being indexed', () => {
     assert.deepEqual(codes(d2), []);
     assert.deepEqual(codes(d1), []);
     const status = client.recorded.filter(isStatus).map((r) => r.params as StatusParams);
-    assert.ok(status.every((s) => s.state === 'indexing'), 'still indexing');
+    assert.ok(
+      status.every((s) => s.state === 'indexing'),
+      'still indexing',
+    );
     assert.equal(status[status.length - 1]?.findings, 'file');
   });
 
@@ -71,13 +94,19 @@ describe('while the workspace is being indexed', () => {
   it('hovers say how far indexing has got where the answer needs the workspace', async () => {
     const text = client.text(np2) ?? '';
     const pod = positionOf(text, 'podSelector: {}');
-    const h1 = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: np2 }, position: { line: pod.line, character: pod.character + 3 } });
+    const h1 = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: np2 },
+      position: { line: pod.line, character: pod.character + 3 },
+    });
     const md1 = (h1?.contents as MarkupContent | undefined)?.value ?? '';
     assert.match(md1, /indexing: 1 of 9 files/);
     assert.doesNotMatch(md1, /Selects no pods|0 workloads/);
     assert.match(md1, /- egress: /, 'the parts that need only the file stay');
     const ns = positionOf(text, 'namespaceSelector');
-    const h2 = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: np2 }, position: { line: ns.line, character: ns.character + 3 } });
+    const h2 = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: np2 },
+      position: { line: ns.line, character: ns.character + 3 },
+    });
     const md2 = (h2?.contents as MarkupContent | undefined)?.value ?? '';
     assert.match(md2, /indexing: 1 of 9 files/);
     assert.doesNotMatch(md2, /Matches none|Matches no pods/);
@@ -86,7 +115,10 @@ describe('while the workspace is being indexed', () => {
   it('code lenses say indexing instead of "selects no pods"', async () => {
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: np2 } });
     const titles = lenses.map((l) => l.command?.title ?? '');
-    assert.ok(titles.some((t) => t.startsWith('indexing: 1 of 9 files · ')), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.startsWith('indexing: 1 of 9 files · ')),
+      titles.join(' | '),
+    );
     assert.ok(!titles.some((t) => /selects/.test(t)), titles.join(' | '));
   });
 
@@ -94,7 +126,9 @@ describe('while the workspace is being indexed', () => {
     const published = client.recorded.filter(isDiagnostics).map((r) => r.params as PublishDiagnosticsParams);
     assert.ok(published.length > 0);
     assert.deepEqual([...new Set(published.map((p) => p.uri))].sort(), [np1, np2].sort());
-    const early = published.flatMap((p) => p.diagnostics.map((d) => String(d.code))).filter((c) => WORKSPACE_CODES.has(c));
+    const early = published
+      .flatMap((p) => p.diagnostics.map((d) => String(d.code)))
+      .filter((c) => WORKSPACE_CODES.has(c));
     assert.deepEqual(early, []);
   });
 
@@ -102,31 +136,56 @@ describe('while the workspace is being indexed', () => {
     const before = client.recorded.length;
     await client.notify(ResumeIndexingNotification, {});
     const ready = await client.waitForReady(false);
-    readyAt = client.recorded.findIndex((r, i) => i >= before && isStatus(r) && (r.params as StatusParams).state === 'ready');
+    readyAt = client.recorded.findIndex(
+      (r, i) => i >= before && isStatus(r) && (r.params as StatusParams).state === 'ready',
+    );
     assert.equal(ready.findings, 'all');
     assert.deepEqual(ready.counts, { policies: 3, workloads: 6, namespaces: 3, files: 9 });
     // the pass that follows the index publishes before it reports ready
-    const after = client.recorded.slice(before, readyAt).filter(isDiagnostics).map((r) => r.params as PublishDiagnosticsParams);
-    const last = (uri: string): string[] => codes([...after].reverse().find((p) => p.uri === uri)?.diagnostics ?? []);
+    const after = client.recorded
+      .slice(before, readyAt)
+      .filter(isDiagnostics)
+      .map((r) => r.params as PublishDiagnosticsParams);
+    const last = (uri: string): string[] =>
+      codes([...after].reverse().find((p) => p.uri === uri)?.diagnostics ?? []);
     assert.deepEqual(last(np2), ['egress-allows-all']);
     assert.deepEqual(last(np1), ['egress-allows-all']);
     assert.ok(last(np3).includes('missing-dns-egress'), 'files that are not open get theirs too');
     // lenses asked while indexing said "indexing": the client is asked to ask again
-    await client.waitFor('workspace/codeLens/refresh', (r) => r.method === 'request:workspace/codeLens/refresh', { past: true });
-    assert.ok(client.recorded.findIndex((r) => r.method === 'request:workspace/codeLens/refresh') > readyAt, 'after the ready status');
-    const all = client.recorded.slice(before).filter(isDiagnostics).flatMap((r) => (r.params as PublishDiagnosticsParams).diagnostics.map((d) => String(d.code)));
-    assert.ok(!all.includes('namespace-selector-matches-nothing'), 'role: layer1/layer2 match their namespaces');
+    await client.waitFor(
+      'workspace/codeLens/refresh',
+      (r) => r.method === 'request:workspace/codeLens/refresh',
+      { past: true },
+    );
+    assert.ok(
+      client.recorded.findIndex((r) => r.method === 'request:workspace/codeLens/refresh') > readyAt,
+      'after the ready status',
+    );
+    const all = client.recorded
+      .slice(before)
+      .filter(isDiagnostics)
+      .flatMap((r) => (r.params as PublishDiagnosticsParams).diagnostics.map((d) => String(d.code)));
+    assert.ok(
+      !all.includes('namespace-selector-matches-nothing'),
+      'role: layer1/layer2 match their namespaces',
+    );
   });
 
   it('hovers and code lenses give the workspace answers once indexed', async () => {
     assert.ok(readyAt >= 0);
     const text = client.text(np2) ?? '';
     const pod = positionOf(text, 'podSelector: {}');
-    const h = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: np2 }, position: { line: pod.line, character: pod.character + 3 } });
+    const h = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: np2 },
+      position: { line: pod.line, character: pod.character + 3 },
+    });
     const md = (h?.contents as MarkupContent | undefined)?.value ?? '';
     assert.doesNotMatch(md, /indexing/);
     assert.match(md, /Selects 2 pods/);
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: np2 } });
-    assert.ok(lenses.some((l) => /^selects 2 pods/.test(l.command?.title ?? '')), JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.ok(
+      lenses.some((l) => /^selects 2 pods/.test(l.command?.title ?? '')),
+      JSON.stringify(lenses.map((l) => l.command?.title)),
+    );
   });
 });

@@ -36,7 +36,24 @@ describe('a big workspace stays responsive', () => {
   let client: LspClient;
 
   before(async () => {
-    const g = spawnSync(process.execPath, [GEN, '--out', dir, '--namespaces', '40', '--workloads', '1500', '--policies', '300', '--seed', '7', '--quiet'], { encoding: 'utf8' });
+    const g = spawnSync(
+      process.execPath,
+      [
+        GEN,
+        '--out',
+        dir,
+        '--namespaces',
+        '40',
+        '--workloads',
+        '1500',
+        '--policies',
+        '300',
+        '--seed',
+        '7',
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(g.status, 0, g.stderr);
     ({ client } = await LspClient.start({ folders: [dir] }));
     await client.waitForReady();
@@ -51,57 +68,94 @@ describe('a big workspace stays responsive', () => {
     const lim = first.limited;
     assert.ok(lim, 'a 1,500-workload workspace is limited');
     assert.equal(lim.reason, 'first');
-    assert.equal(lim.namespaces.reduce((n, x) => n + x.workloads, 0), first.counts.workloads);
+    assert.equal(
+      lim.namespaces.reduce((n, x) => n + x.workloads, 0),
+      first.counts.workloads,
+    );
     const shown = new Set(lim.shown);
     const workloads = first.endpoints.filter((e) => e.kind === 'workload');
-    assert.ok(workloads.length > 0 && workloads.length <= lim.maxWorkloads, `${workloads.length} workloads shown`);
+    assert.ok(
+      workloads.length > 0 && workloads.length <= lim.maxWorkloads,
+      `${workloads.length} workloads shown`,
+    );
     assert.ok(workloads.every((e) => shown.has(e.namespace ?? '')));
-    assert.ok(first.endpoints.some((e) => e.kind === 'external'), 'external ranges stay');
-    const two = lim.namespaces.filter((n) => n.workloads > 0).slice(-2).map((n) => n.name);
-    const asked = await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: [...two, 'no-such-namespace'] }, 120_000);
+    assert.ok(
+      first.endpoints.some((e) => e.kind === 'external'),
+      'external ranges stay',
+    );
+    const two = lim.namespaces
+      .filter((n) => n.workloads > 0)
+      .slice(-2)
+      .map((n) => n.name);
+    const asked = await client.request<ReachabilityResult>(
+      'netpolLens/reachability',
+      { namespaces: [...two, 'no-such-namespace'] },
+      120_000,
+    );
     assert.equal(asked.limited?.reason, 'requested');
     assert.deepEqual(asked.limited?.shown, [...two].sort());
-    assert.deepEqual([...new Set(asked.endpoints.filter((e) => e.kind === 'workload').map((e) => e.namespace))].sort(), [...two].sort());
+    assert.deepEqual(
+      [...new Set(asked.endpoints.filter((e) => e.kind === 'workload').map((e) => e.namespace))].sort(),
+      [...two].sort(),
+    );
     const file = firstPolicyFile(dir);
     const text = readFileSync(file, 'utf8');
     const name = /\n {2}name: (\S+)/.exec(text)?.[1];
     const namespace = /\n {2}namespace: (\S+)/.exec(text)?.[1];
     assert.ok(name && namespace);
-    const focused = await client.request<ReachabilityResult>('netpolLens/reachability', { focusPolicy: { uri: pathToFileURL(file).href, name, namespace } }, 120_000);
+    const focused = await client.request<ReachabilityResult>(
+      'netpolLens/reachability',
+      { focusPolicy: { uri: pathToFileURL(file).href, name, namespace } },
+      120_000,
+    );
     assert.equal(focused.limited?.reason, 'focus');
     assert.ok(focused.limited?.shown.includes(namespace));
   });
 
   it('answers a hover while the matrix computes', async () => {
     const order: string[] = [];
-    const everything = (await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })).limited?.namespaces.map((n) => n.name);
+    const everything = (
+      await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
+    ).limited?.namespaces.map((n) => n.name);
     assert.ok(everything);
-    const matrix = client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: everything }, 120_000).then((r) => {
-      order.push('reachability');
-      return r;
-    });
+    const matrix = client
+      .request<ReachabilityResult>('netpolLens/reachability', { namespaces: everything }, 120_000)
+      .then((r) => {
+        order.push('reachability');
+        return r;
+      });
     const file = firstPolicyFile(dir);
     const uri = pathToFileURL(file).href;
     const text = readFileSync(file, 'utf8');
     const at = text.indexOf('podSelector');
     const line = text.slice(0, at).split('\n').length - 1;
     await client.open(uri, text);
-    const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 4 } });
+    const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character: 4 },
+    });
     order.push('hover');
     assert.ok(hover, 'hover answered');
     const r = await matrix;
     assert.deepEqual(order, ['hover', 'reachability']);
-    assert.ok(r.endpoints.length > 1500 && r.connections.length > 10_000, `${r.endpoints.length} endpoints, ${r.connections.length} connections`);
+    assert.ok(
+      r.endpoints.length > 1500 && r.connections.length > 10_000,
+      `${r.endpoints.length} endpoints, ${r.connections.length} connections`,
+    );
   });
 
   it('stops a cancelled matrix request', async () => {
     const cts = new CancellationTokenSource();
-    const everything = (await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })).limited?.namespaces.map((n) => n.name);
+    const everything = (
+      await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
+    ).limited?.namespaces.map((n) => n.name);
     const p = client.conn.sendRequest('netpolLens/reachability', { namespaces: everything }, cts.token);
     setTimeout(() => cts.cancel(), 30);
     await assert.rejects(p, (e: { code?: number }) => e.code === -32800);
     // the server is still there
-    const r = await client.request<unknown>('textDocument/documentSymbol', { textDocument: { uri: pathToFileURL(firstPolicyFile(dir)).href } });
+    const r = await client.request<unknown>('textDocument/documentSymbol', {
+      textDocument: { uri: pathToFileURL(firstPolicyFile(dir)).href },
+    });
     assert.ok(Array.isArray(r));
   });
 });

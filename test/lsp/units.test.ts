@@ -13,10 +13,16 @@ interface GlobModule {
 }
 interface ConfigModule {
   toCoreSettings(raw: unknown): {
-    severities: Record<string, string>; dns: { namespace: string; podLabels: Record<string, string> };
-    podCidrs: string[]; serviceCidrs: string[]; reportUnisolatedWorkloads: boolean;
+    severities: Record<string, string>;
+    dns: { namespace: string; podLabels: Record<string, string> };
+    podCidrs: string[];
+    serviceCidrs: string[];
+    reportUnisolatedWorkloads: boolean;
   };
-  scopeConfig(raw: unknown, filesExclude: unknown): { key: string; excludePatterns: string[]; isExcluded(p: string): boolean };
+  scopeConfig(
+    raw: unknown,
+    filesExclude: unknown,
+  ): { key: string; excludePatterns: string[]; isExcluded(p: string): boolean };
   relativePath(folder: string, uri: string): string | undefined;
 }
 interface UriModule {
@@ -75,7 +81,10 @@ describe('glob matching (files.exclude / netpolLens.exclude)', () => {
   });
 
   it('takes only the files.exclude patterns set to true', () => {
-    assert.deepEqual(glob.filesExcludePatterns({ '**/.git': true, '**/x': false, '**/*.js': { when: '$(basename).ts' } }), ['**/.git']);
+    assert.deepEqual(
+      glob.filesExcludePatterns({ '**/.git': true, '**/x': false, '**/*.js': { when: '$(basename).ts' } }),
+      ['**/.git'],
+    );
     assert.deepEqual(glob.filesExcludePatterns(null), []);
     assert.deepEqual(glob.filesExcludePatterns(['a']), []);
   });
@@ -93,7 +102,7 @@ describe('settings mapping (NetpolLensSettings → core Settings)', () => {
 
   it('maps checks, dns, CIDRs and reportUnisolatedWorkloads, dropping invalid values', () => {
     const s = config.toCoreSettings({
-      checks: { 'redundant-rule': 'off', 'missing-dns-egress': 'Error', 'egress-allows-all': 'loud', 'x': 3 },
+      checks: { 'redundant-rule': 'off', 'missing-dns-egress': 'Error', 'egress-allows-all': 'loud', x: 3 },
       dns: { namespace: ' dns ', podLabels: { app: 'coredns', bad: 1 } },
       podCidrs: ['10.244.0.0/16', 7, ''],
       serviceCidrs: '10.96.0.0/12',
@@ -107,7 +116,10 @@ describe('settings mapping (NetpolLensSettings → core Settings)', () => {
   });
 
   it('merges netpolLens.exclude with files.exclude, and keys equal settings equally', () => {
-    const a = config.scopeConfig({ exclude: ['charts/**'], checks: { a: 'off', b: 'hint' } }, { '**/tmp': true });
+    const a = config.scopeConfig(
+      { exclude: ['charts/**'], checks: { a: 'off', b: 'hint' } },
+      { '**/tmp': true },
+    );
     const b = config.scopeConfig({ checks: { b: 'hint', a: 'off' } }, {});
     assert.deepEqual(a.excludePatterns, ['charts/**', '**/tmp']);
     assert.equal(a.isExcluded('charts/x/np.yaml'), true);
@@ -138,7 +150,12 @@ interface SchedulerModule {
     host: { applyChanges(c: unknown[]): void; snapshot(): unknown },
     run: () => void,
     options?: { delay?: number; minDelay?: number; now?: () => number },
-  ) => { currentDelay(): number; edit(c: { uri: string; text: string }): void; runNow(): void; dispose(): void };
+  ) => {
+    currentDelay(): number;
+    edit(c: { uri: string; text: string }): void;
+    runNow(): void;
+    dispose(): void;
+  };
 }
 const scheduling = loadLspModule<SchedulerModule>('scheduler.ts');
 
@@ -148,7 +165,13 @@ describe('scheduler: the debounce adapts to the cost of a pass', () => {
     let clock = 0;
     let cost = 0;
     const host = { applyChanges: () => undefined, snapshot: () => ({}) };
-    const s = new scheduling.Scheduler(host, () => { clock += cost; }, { delay: 200, minDelay: 50, now: () => clock });
+    const s = new scheduling.Scheduler(
+      host,
+      () => {
+        clock += cost;
+      },
+      { delay: 200, minDelay: 50, now: () => clock },
+    );
     try {
       assert.equal(s.currentDelay(), 50, 'no pass yet: the shortest delay');
       cost = 60;

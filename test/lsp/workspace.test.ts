@@ -12,8 +12,14 @@ import { codes, LspClient, positionOf, tempWorkspace, type Recorded } from '../s
 import type { StatusParams } from '../../server/src/protocol/requests';
 
 const NS_SELECTOR = 'namespace-selector-matches-nothing';
-const has = (code: string) => (d: Diagnostic[]): boolean => codes(d).includes(code);
-const hasNot = (code: string) => (d: Diagnostic[]): boolean => !codes(d).includes(code);
+const has =
+  (code: string) =>
+  (d: Diagnostic[]): boolean =>
+    codes(d).includes(code);
+const hasNot =
+  (code: string) =>
+  (d: Diagnostic[]): boolean =>
+    !codes(d).includes(code);
 const CREATED = 1;
 const CHANGED = 2;
 const DELETED = 3;
@@ -58,7 +64,10 @@ describe('workspace indexing', () => {
     assert.equal(d.severity, 2);
     assert.match(d.codeDescription?.href ?? '', /#egress-allows-all$/);
     const at = positionOf(readFileSync(join(ws.dir, 'layer1/np-layer1.yaml'), 'utf8'), '- {}');
-    assert.deepEqual(d.range, { start: { line: at.line, character: at.character + 2 }, end: { line: at.line, character: at.character + 4 } });
+    assert.deepEqual(d.range, {
+      start: { line: at.line, character: at.character + 2 },
+      end: { line: at.line, character: at.character + 4 },
+    });
   });
 
   it('reports indexing with work-done progress and netpolLens/status', async () => {
@@ -68,20 +77,34 @@ describe('workspace indexing', () => {
     const create = client.serverRequests.find((r) => r.method === 'window/workDoneProgress/create');
     assert.ok(create, 'the server creates a progress token');
     const token = (create.params as { token: string | number }).token;
-    await client.waitFor('progress end', (r: Recorded) => r.method === '$/progress' && (r.params as { value: { kind: string } }).value.kind === 'end', { past: true });
-    const progress = client.recorded.filter((r) => r.method === '$/progress' && (r.params as { token: unknown }).token === token)
+    await client.waitFor(
+      'progress end',
+      (r: Recorded) =>
+        r.method === '$/progress' && (r.params as { value: { kind: string } }).value.kind === 'end',
+      { past: true },
+    );
+    const progress = client.recorded
+      .filter((r) => r.method === '$/progress' && (r.params as { token: unknown }).token === token)
       .map((r) => (r.params as { value: { kind: string; message?: string } }).value);
     assert.equal(progress[0]?.kind, 'begin');
     assert.equal(progress[progress.length - 1]?.kind, 'end');
-    assert.ok(progress.some((v) => v.kind === 'report' && /^9\/9 files$/.test(v.message ?? '')), JSON.stringify(progress));
-    const statuses = client.recorded.filter((r) => r.method === 'netpolLens/status').map((r) => r.params as StatusParams);
+    assert.ok(
+      progress.some((v) => v.kind === 'report' && /^9\/9 files$/.test(v.message ?? '')),
+      JSON.stringify(progress),
+    );
+    const statuses = client.recorded
+      .filter((r) => r.method === 'netpolLens/status')
+      .map((r) => r.params as StatusParams);
     assert.equal(statuses[0]?.state, 'indexing');
     assert.ok(statuses.some((s) => s.state === 'indexing' && s.total === 9));
   });
 
   it('registers file watchers and configuration changes dynamically', () => {
-    const regs = client.serverRequests.filter((r) => r.method === 'client/registerCapability')
-      .flatMap((r) => (r.params as { registrations: Array<{ method: string }> }).registrations.map((x) => x.method));
+    const regs = client.serverRequests
+      .filter((r) => r.method === 'client/registerCapability')
+      .flatMap((r) =>
+        (r.params as { registrations: Array<{ method: string }> }).registrations.map((x) => x.method),
+      );
     assert.ok(regs.includes('workspace/didChangeWatchedFiles'), regs.join(', '));
     assert.ok(regs.includes('workspace/didChangeConfiguration'), regs.join(', '));
   });
@@ -93,21 +116,36 @@ describe('workspace indexing', () => {
     await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
     // without the Namespace manifest, layer1 is only implied and has no role label
     unlinkSync(ns1);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.fileUri('layer1/namespace.yaml'), type: DELETED }] });
-    const gone = await client.waitForDiagnostics(np1, has(NS_SELECTOR), 'namespace-selector-matches-nothing in np-layer1');
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: ws.fileUri('layer1/namespace.yaml'), type: DELETED }],
+    });
+    const gone = await client.waitForDiagnostics(
+      np1,
+      has(NS_SELECTOR),
+      'namespace-selector-matches-nothing in np-layer1',
+    );
     const d = gone.find((x) => x.code === NS_SELECTOR);
     assert.ok(d);
     assert.match(d.message, /role/);
     // np-layer2 and np-layer3 still match layer2
-    assert.ok(!codes(client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml'))?.diagnostics ?? []).includes(NS_SELECTOR));
+    assert.ok(
+      !codes(client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml'))?.diagnostics ?? []).includes(
+        NS_SELECTOR,
+      ),
+    );
     // a new file declares it again
     writeFileSync(join(ws.dir, 'layer1/ns-again.yaml'), original);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.fileUri('layer1/ns-again.yaml'), type: CREATED }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: ws.fileUri('layer1/ns-again.yaml'), type: CREATED }],
+    });
     await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR), 'the finding disappears');
     unlinkSync(join(ws.dir, 'layer1/ns-again.yaml'));
     writeFileSync(ns1, original);
     await client.notify('workspace/didChangeWatchedFiles', {
-      changes: [{ uri: ws.fileUri('layer1/ns-again.yaml'), type: DELETED }, { uri: ws.fileUri('layer1/namespace.yaml'), type: CREATED }],
+      changes: [
+        { uri: ws.fileUri('layer1/ns-again.yaml'), type: DELETED },
+        { uri: ws.fileUri('layer1/namespace.yaml'), type: CREATED },
+      ],
     });
     await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
   });
@@ -120,19 +158,33 @@ describe('workspace indexing', () => {
       writeFileSync(p, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${l}\n`);
     }
     await client.notify('workspace/didChangeWatchedFiles', {
-      changes: ['layer1', 'layer2', 'layer3'].map((l) => ({ uri: ws.fileUri(`${l}/namespace.yaml`), type: CHANGED })),
+      changes: ['layer1', 'layer2', 'layer3'].map((l) => ({
+        uri: ws.fileUri(`${l}/namespace.yaml`),
+        type: CHANGED,
+      })),
     });
     for (const l of ['layer1', 'layer2', 'layer3']) {
-      const ds = await client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), has(NS_SELECTOR), `${NS_SELECTOR} in np-${l}`);
+      const ds = await client.waitForDiagnostics(
+        ws.fileUri(`${l}/np-${l}.yaml`),
+        has(NS_SELECTOR),
+        `${NS_SELECTOR} in np-${l}`,
+      );
       const d = ds.find((x) => x.code === NS_SELECTOR);
       const fixes = (d?.data as { fixes: Array<{ title: string; data?: unknown }> }).fixes;
-      assert.ok(fixes.some((f) => JSON.stringify(f).includes('kubernetes.io/metadata.name')), JSON.stringify(fixes));
+      assert.ok(
+        fixes.some((f) => JSON.stringify(f).includes('kubernetes.io/metadata.name')),
+        JSON.stringify(fixes),
+      );
     }
     for (const [p, text] of originals) writeFileSync(p, text);
     await client.notify('workspace/didChangeWatchedFiles', {
-      changes: ['layer1', 'layer2', 'layer3'].map((l) => ({ uri: ws.fileUri(`${l}/namespace.yaml`), type: CHANGED })),
+      changes: ['layer1', 'layer2', 'layer3'].map((l) => ({
+        uri: ws.fileUri(`${l}/namespace.yaml`),
+        type: CHANGED,
+      })),
     });
-    for (const l of ['layer1', 'layer2', 'layer3']) await client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), hasNot(NS_SELECTOR));
+    for (const l of ['layer1', 'layer2', 'layer3'])
+      await client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), hasNot(NS_SELECTOR));
   });
 
   it('follows a rename (delete + create)', async () => {
@@ -142,12 +194,22 @@ describe('workspace indexing', () => {
     const newUri = ws.fileUri('layer2/renamed.yaml');
     await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
     renameSync(from, to);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: oldUri, type: DELETED }, { uri: newUri, type: CREATED }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: oldUri, type: DELETED },
+        { uri: newUri, type: CREATED },
+      ],
+    });
     await client.waitForDiagnostics(newUri, has('egress-allows-all'));
     await client.waitForDiagnostics(oldUri, (d) => d.length === 0);
     assert.ok(!codes(client.diagnostics.get(newUri)?.diagnostics ?? []).includes('duplicate-policy'));
     renameSync(to, from);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: newUri, type: DELETED }, { uri: oldUri, type: CREATED }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [
+        { uri: newUri, type: DELETED },
+        { uri: oldUri, type: CREATED },
+      ],
+    });
     await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
     await client.waitForDiagnostics(newUri, (d) => d.length === 0);
   });
@@ -155,13 +217,22 @@ describe('workspace indexing', () => {
   it('drops every file of a deleted folder', async () => {
     const dir = join(ws.dir, 'extra');
     mkdirSync(dir);
-    const np = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: extra\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
+    const np =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: extra\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
     writeFileSync(join(dir, 'np.yaml'), np);
     const uri = ws.fileUri('extra/np.yaml');
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.fileUri('extra'), type: CREATED }] });
-    await client.waitForDiagnostics(uri, has('egress-allows-all'), 'diagnostics of a file in a folder created in the workspace');
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: ws.fileUri('extra'), type: CREATED }],
+    });
+    await client.waitForDiagnostics(
+      uri,
+      has('egress-allows-all'),
+      'diagnostics of a file in a folder created in the workspace',
+    );
     rmSync(dir, { recursive: true });
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ws.fileUri('extra'), type: DELETED }] });
+    await client.notify('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: ws.fileUri('extra'), type: DELETED }],
+    });
     await client.waitForDiagnostics(uri, (d) => d.length === 0, 'diagnostics cleared');
   });
 
@@ -206,10 +277,20 @@ describe('workspace folders and excludes', () => {
     client.filesExclude = { 'layer1/**': false, '**/np-layer2.yaml': true };
     await client.notify('workspace/didChangeConfiguration', { settings: null });
     await client.waitForDiagnostics(ws.fileUri('layer1/np-layer1.yaml'), has('egress-allows-all'));
-    const status = await client.waitFor<StatusParams>('status with one policy', (r) =>
-      r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready' && (r.params as StatusParams).counts.policies === 1, { past: true });
+    const status = await client.waitFor<StatusParams>(
+      'status with one policy',
+      (r) =>
+        r.method === 'netpolLens/status' &&
+        (r.params as StatusParams).state === 'ready' &&
+        (r.params as StatusParams).counts.policies === 1,
+      { past: true },
+    );
     assert.equal(status.counts.workloads, 4);
-    assert.equal(client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml')), undefined, 'files.exclude applies');
+    assert.equal(
+      client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml')),
+      undefined,
+      'files.exclude applies',
+    );
   });
 
   it('indexes an added workspace folder and forgets a removed one', async () => {
@@ -226,7 +307,8 @@ describe('workspace folders and excludes', () => {
 
   it('analyses an open buffer outside every folder, and forgets it on close', async () => {
     const uri = 'untitled:Untitled-1';
-    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: scratch\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
+    const text =
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: scratch\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
     await client.open(uri, text);
     await client.waitForDiagnostics(uri, has('egress-allows-all'));
     await client.close(uri);
@@ -243,11 +325,31 @@ describe('open buffers while the workspace is being indexed', () => {
     const dir = join(ws.dir, 'filler');
     mkdirSync(dir);
     for (let i = 0; i < 600; i++) {
-      writeFileSync(join(dir, `app-${String(i).padStart(3, '0')}.yaml`), [
-        'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', `  name: app-${i}`, '  namespace: filler', 'spec:',
-        '  selector:', '    matchLabels:', `      app: app-${i}`, '  template:', '    metadata:', '      labels:', `        app: app-${i}`,
-        '    spec:', '      containers:', '      - name: c', '        image: nginx', '        ports:', '        - containerPort: 80', '',
-      ].join('\n'));
+      writeFileSync(
+        join(dir, `app-${String(i).padStart(3, '0')}.yaml`),
+        [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata:',
+          `  name: app-${i}`,
+          '  namespace: filler',
+          'spec:',
+          '  selector:',
+          '    matchLabels:',
+          `      app: app-${i}`,
+          '  template:',
+          '    metadata:',
+          '      labels:',
+          `        app: app-${i}`,
+          '    spec:',
+          '      containers:',
+          '      - name: c',
+          '        image: nginx',
+          '        ports:',
+          '        - containerPort: 80',
+          '',
+        ].join('\n'),
+      );
     }
   });
   after(async () => {
@@ -260,13 +362,24 @@ describe('open buffers while the workspace is being indexed', () => {
     const np3 = ws.fileUri('layer3/np-layer3.yaml');
     await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
     await client.waitForDiagnostics(np3, (_d, p) => p.version === 1, 'first diagnostics of the open buffer');
-    const firstPublish = client.recorded.findIndex((r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3);
+    const firstPublish = client.recorded.findIndex(
+      (r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3,
+    );
     const ready = await client.waitForReady();
-    const readyAt = client.recorded.findIndex((r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready');
+    const readyAt = client.recorded.findIndex(
+      (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
+    );
     assert.ok(firstPublish < readyAt, `published at message ${firstPublish}, ready at ${readyAt}`);
-    assert.ok(client.recorded.slice(0, firstPublish).every((r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing'));
+    assert.ok(
+      client.recorded
+        .slice(0, firstPublish)
+        .every((r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing'),
+    );
     assert.equal(ready.counts.workloads, 606);
     const final = await client.waitForDiagnostics(np3, (d) => codes(d).includes('missing-dns-egress'));
-    assert.equal((final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version, 1);
+    assert.equal(
+      (final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version,
+      1,
+    );
   });
 });

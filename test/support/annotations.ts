@@ -83,7 +83,10 @@ function splitLines(text: string): string[] {
 }
 
 /** Reads every annotation of a fixture file. */
-export function parseAnnotations(text: string): { annotations: Annotation[]; malformed: MalformedAnnotation[] } {
+export function parseAnnotations(text: string): {
+  annotations: Annotation[];
+  malformed: MalformedAnnotation[];
+} {
   const lines = splitLines(text);
   const annotations: Annotation[] = [];
   const malformed: MalformedAnnotation[] = [];
@@ -94,16 +97,26 @@ export function parseAnnotations(text: string): { annotations: Annotation[]; mal
       return;
     }
     if (target < 0) {
-      malformed.push({ annotationLine: i, text: raw, reason: 'annotation before any line it could annotate' });
+      malformed.push({
+        annotationLine: i,
+        text: raw,
+        reason: 'annotation before any line it could annotate',
+      });
       return;
     }
-    const unescape = (s: string | undefined): string | undefined => (s === undefined ? undefined : s.replace(/\\(.)/g, '$1'));
+    const unescape = (s: string | undefined): string | undefined =>
+      s === undefined ? undefined : s.replace(/\\(.)/g, '$1');
     const c = CARET_RE.exec(raw);
     if (c) {
       const start = (c[1] ?? '').length;
       annotations.push({
-        line: target, start, end: start + (c[2] ?? '').length, severity: c[3] as Severity, code: c[4] ?? '',
-        message: unescape(c[5]), annotationLine: i,
+        line: target,
+        start,
+        end: start + (c[2] ?? '').length,
+        severity: c[3] as Severity,
+        code: c[4] ?? '',
+        message: unescape(c[5]),
+        annotationLine: i,
       });
       return;
     }
@@ -112,17 +125,29 @@ export function parseAnnotations(text: string): { annotations: Annotation[]; mal
       const start = Number(x[1]);
       const end = Number(x[2]);
       if (end < start) {
-        malformed.push({ annotationLine: i, text: raw, reason: `end column ${end} before start column ${start}` });
+        malformed.push({
+          annotationLine: i,
+          text: raw,
+          reason: `end column ${end} before start column ${start}`,
+        });
         return;
       }
       annotations.push({
-        line: target, start, end, severity: x[3] as Severity, code: x[4] ?? '', message: unescape(x[5]), annotationLine: i,
+        line: target,
+        start,
+        end,
+        severity: x[3] as Severity,
+        code: x[4] ?? '',
+        message: unescape(x[5]),
+        annotationLine: i,
       });
       return;
     }
     malformed.push({
-      annotationLine: i, text: raw,
-      reason: 'expected `#   ^^^ <error|warning|information|hint>[code] "optional message"` or `# @start..end severity[code]`',
+      annotationLine: i,
+      text: raw,
+      reason:
+        'expected `#   ^^^ <error|warning|information|hint>[code] "optional message"` or `# @start..end severity[code]`',
     });
   });
   return { annotations, malformed };
@@ -140,11 +165,16 @@ export function placeFinding(f: Finding, lines: LineIndex): PlacedFinding {
 
 export function placeFindings(findings: readonly Finding[], text: string): PlacedFinding[] {
   const li = new LineIndex(text);
-  return findings.map((f) => placeFinding(f, li)).sort((a, b) => a.line - b.line || a.start - b.start || a.end - b.end);
+  return findings
+    .map((f) => placeFinding(f, li))
+    .sort((a, b) => a.line - b.line || a.start - b.start || a.end - b.end);
 }
 
 /** The annotation line that would describe a placed finding (suggested in failure reports). */
-export function annotationFor(p: Pick<PlacedFinding, 'start' | 'end' | 'severity' | 'code'>, lineText: string): string {
+export function annotationFor(
+  p: Pick<PlacedFinding, 'start' | 'end' | 'severity' | 'code'>,
+  lineText: string,
+): string {
   const tail = `${p.severity}[${p.code}]`;
   if (p.start < 1 || p.end <= p.start) return `# @${p.start}..${p.end} ${tail}`;
   const indent = Math.min(lineText.length - lineText.trimStart().length, p.start - 1);
@@ -163,8 +193,14 @@ export interface Comparison {
 }
 
 function matches(a: Annotation, p: PlacedFinding): boolean {
-  return a.line === p.line && a.start === p.start && a.end === p.end && a.severity === p.severity && a.code === p.code
-    && (a.message === undefined || p.message.includes(a.message));
+  return (
+    a.line === p.line &&
+    a.start === p.start &&
+    a.end === p.end &&
+    a.severity === p.severity &&
+    a.code === p.code &&
+    (a.message === undefined || p.message.includes(a.message))
+  );
 }
 
 /**
@@ -179,10 +215,14 @@ export function compareAnnotations(
   label = '<fixture>',
 ): Comparison {
   const { annotations, malformed } = parseAnnotations(text);
-  const expected = annotations.filter((a) => include(a.code))
+  const expected = annotations
+    .filter((a) => include(a.code))
     // the most specific (with a message) claim a finding first
     .sort((a, b) => (a.message === undefined ? 1 : 0) - (b.message === undefined ? 1 : 0));
-  const actual = placeFindings(findings.filter((f) => include(f.code)), text);
+  const actual = placeFindings(
+    findings.filter((f) => include(f.code)),
+    text,
+  );
   const used = new Set<number>();
   const missing: Annotation[] = [];
   for (const a of expected) {
@@ -193,7 +233,13 @@ export function compareAnnotations(
   const unexpected = actual.filter((_, j) => !used.has(j));
   missing.sort((a, b) => a.annotationLine - b.annotationLine);
   const ok = missing.length === 0 && unexpected.length === 0 && malformed.length === 0;
-  return { ok, missing, unexpected, malformed, report: ok ? '' : formatReport(text, label, missing, unexpected, malformed) };
+  return {
+    ok,
+    missing,
+    unexpected,
+    malformed,
+    report: ok ? '' : formatReport(text, label, missing, unexpected, malformed),
+  };
 }
 
 function formatReport(
@@ -207,12 +253,17 @@ function formatReport(
   const out: string[] = [`${label}: findings differ from the annotations`];
   const show = (line: number, start: number, end: number): string[] => {
     const t = lines[line] ?? '';
-    return [`      ${String(line + 1).padStart(4)} | ${t}`, `           | ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}`];
+    return [
+      `      ${String(line + 1).padStart(4)} | ${t}`,
+      `           | ${' '.repeat(start)}${'^'.repeat(Math.max(1, end - start))}`,
+    ];
   };
   if (missing.length) {
     out.push('  expected but not reported:');
     for (const a of missing) {
-      out.push(`    line ${a.line + 1} col ${a.start + 1}-${a.end} ${a.severity}[${a.code}]${a.message !== undefined ? ` "${a.message}"` : ''} (annotation on line ${a.annotationLine + 1})`);
+      out.push(
+        `    line ${a.line + 1} col ${a.start + 1}-${a.end} ${a.severity}[${a.code}]${a.message !== undefined ? ` "${a.message}"` : ''} (annotation on line ${a.annotationLine + 1})`,
+      );
       out.push(...show(a.line, a.start, a.end));
     }
   }

@@ -17,12 +17,17 @@ export function workspaces(root: string = FIXTURES): Workspace[] {
   const out: Workspace[] = [];
   if (!existsSync(root)) return out;
   const walk = (code: string, dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const files = entries.filter((e) => e.isFile() && FIXTURE_FILE.test(e.name)).map((e) => join(dir, e.name));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    const files = entries
+      .filter((e) => e.isFile() && FIXTURE_FILE.test(e.name))
+      .map((e) => join(dir, e.name));
     if (files.length) out.push({ code, dir, files });
     for (const e of entries) if (e.isDirectory()) walk(code, join(dir, e.name));
   };
-  for (const e of readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) walk(e.name, join(root, e.name));
+  for (const e of readdirSync(root, { withFileTypes: true }))
+    if (e.isDirectory()) walk(e.name, join(root, e.name));
   return out.sort((a, b) => (a.dir < b.dir ? -1 : 1));
 }
 
@@ -40,4 +45,3 @@ export function settingsFor(ws: Workspace): Settings {
   const p = lookup(ws, 'settings.json');
   return resolveSettings(p ? (JSON.parse(readFileSync(p, 'utf8')) as Partial<Settings>) : undefined);
 }
-

@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
-import { AnalysisHost, isManifestPath, settingsFromConfig, type FileChange } from '../../server/src/core/index';
+import {
+  AnalysisHost,
+  isManifestPath,
+  settingsFromConfig,
+  type FileChange,
+} from '../../server/src/core/index';
 import type { NetpolLensSettings } from '../../server/src/protocol/settings';
 import { loadLspModule } from './lsp-harness';
 
@@ -29,7 +34,10 @@ export type Flat = string;
 
 const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
 
-export function flatDiagnostic(uri: string, d: Pick<Diagnostic, 'code' | 'range' | 'severity' | 'message'>): Flat {
+export function flatDiagnostic(
+  uri: string,
+  d: Pick<Diagnostic, 'code' | 'range' | 'severity' | 'message'>,
+): Flat {
   const r = d.range;
   return `${uri} ${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${d.severity ?? '?'} ${String(d.code)} ${d.message}`;
 }
@@ -38,7 +46,11 @@ export function flatDiagnostic(uri: string, d: Pick<Diagnostic, 'code' | 'range'
  * What `netpol-lens check --config <settings> <folders…>` reports, the open buffers' text taking
  * the place of the files on disk (and joining them where a buffer has no file yet): one sorted list.
  */
-export function expectedFindings(folders: readonly string[], open: ReadonlyMap<string, string>, settings: NetpolLensSettings): Flat[] {
+export function expectedFindings(
+  folders: readonly string[],
+  open: ReadonlyMap<string, string>,
+  settings: NetpolLensSettings,
+): Flat[] {
   const { changes } = folders.length > 0 ? cli().loadChanges(cli().collectFiles(folders)) : { changes: [] };
   const texts = new Map(changes.map((c) => [c.uri, c.text ?? '']));
   for (const [uri, text] of open) if (isManifestPath(fileURLToPath(uri))) texts.set(uri, text);
@@ -46,21 +58,44 @@ export function expectedFindings(folders: readonly string[], open: ReadonlyMap<s
   host.setSettings(settingsFromConfig(settings));
   host.applyChanges([...texts].map(([uri, text]) => ({ uri, text })));
   const a = host.snapshot();
-  return a.findings().map((f) => {
-    const li = a.lineIndex(f.uri);
-    const zero = { line: 0, character: 0 };
-    const range = li ? { start: li.position(f.span.start), end: li.position(Math.max(f.span.start, f.span.end)) } : { start: zero, end: zero };
-    return flatDiagnostic(f.uri, { code: f.code, range, severity: SEVERITY[f.severity], message: f.message });
-  }).sort();
+  return a
+    .findings()
+    .map((f) => {
+      const li = a.lineIndex(f.uri);
+      const zero = { line: 0, character: 0 };
+      const range = li
+        ? { start: li.position(f.span.start), end: li.position(Math.max(f.span.start, f.span.end)) }
+        : { start: zero, end: zero };
+      return flatDiagnostic(f.uri, {
+        code: f.code,
+        range,
+        severity: SEVERITY[f.severity],
+        message: f.message,
+      });
+    })
+    .sort();
 }
 
 // ---- the workspace and its operations ---------------------------------------------------------------
 
 export const FOLDERS = ['f0', 'f1', 'f2'];
 /** Paths inside a folder: manifests, a nested one, JSON, one in a skipped folder, one not a manifest. */
-export const PATHS = ['a.yaml', 'b.yml', 'c.yaml', 'sub/d.yaml', 'e.json', 'node_modules/m.yaml', 'notes.txt'];
+export const PATHS = [
+  'a.yaml',
+  'b.yml',
+  'c.yaml',
+  'sub/d.yaml',
+  'e.json',
+  'node_modules/m.yaml',
+  'notes.txt',
+];
 
-export function tempRoot(): { root: string; dir: (folder: string) => string; uri: (folder: string, rel: string) => string; dispose: () => void } {
+export function tempRoot(): {
+  root: string;
+  dir: (folder: string) => string;
+  uri: (folder: string, rel: string) => string;
+  dispose: () => void;
+} {
   const root = mkdtempSync(join(tmpdir(), 'netpol-lens-diff-'));
   for (const f of FOLDERS) mkdirSync(join(root, f, 'sub'), { recursive: true });
   for (const f of FOLDERS) mkdirSync(join(root, f, 'node_modules'), { recursive: true });
@@ -78,13 +113,34 @@ const NS = ['a', 'b'];
 const APPS = ['web', 'db'];
 
 const fragment: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.constantFrom(...NS), fc.constantFrom('x', 'y')).map(([n, t]) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${n}\n  labels: {team: ${t}}\n`),
-  fc.tuple(fc.constantFrom('Pod', 'Deployment'), fc.constantFrom('w1', 'w2'), fc.constantFrom(...NS), fc.constantFrom(...APPS)).map(([k, name, ns, app]) => (k === 'Pod'
-    ? `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}, labels: {app: ${app}}}\nspec:\n  containers:\n  - {name: c, image: i, ports: [{name: http, containerPort: 8080}]}\n`
-    : `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: i}]}\n`)),
-  fc.tuple(fc.constantFrom('p1', 'p2'), fc.constantFrom(...NS), fc.constantFrom(...APPS, 'nothing'), fc.constantFrom('x', 'z'), fc.constantFrom('http', '80', 'ftp'), fc.boolean())
-    .map(([name, ns, app, team, port, egress]) =>
-      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  podSelector: {matchLabels: {app: ${app}}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: ${team}}}\n    ports:\n    - port: ${port}\n${egress ? '  egress:\n  - {}\n' : ''}`),
+  fc
+    .tuple(fc.constantFrom(...NS), fc.constantFrom('x', 'y'))
+    .map(([n, t]) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${n}\n  labels: {team: ${t}}\n`),
+  fc
+    .tuple(
+      fc.constantFrom('Pod', 'Deployment'),
+      fc.constantFrom('w1', 'w2'),
+      fc.constantFrom(...NS),
+      fc.constantFrom(...APPS),
+    )
+    .map(([k, name, ns, app]) =>
+      k === 'Pod'
+        ? `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: ${ns}, labels: {app: ${app}}}\nspec:\n  containers:\n  - {name: c, image: i, ports: [{name: http, containerPort: 8080}]}\n`
+        : `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: i}]}\n`,
+    ),
+  fc
+    .tuple(
+      fc.constantFrom('p1', 'p2'),
+      fc.constantFrom(...NS),
+      fc.constantFrom(...APPS, 'nothing'),
+      fc.constantFrom('x', 'z'),
+      fc.constantFrom('http', '80', 'ftp'),
+      fc.boolean(),
+    )
+    .map(
+      ([name, ns, app, team, port, egress]) =>
+        `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n  podSelector: {matchLabels: {app: ${app}}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: ${team}}}\n    ports:\n    - port: ${port}\n${egress ? '  egress:\n  - {}\n' : ''}`,
+    ),
   fc.constantFrom(
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: a}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n',
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: broken, namespace: b}\nspec:\n  podSelector: {matchLabels: [\n',
@@ -96,7 +152,18 @@ const fragment: fc.Arbitrary<string> = fc.oneof(
 /** File contents: documents joined by `---`, and the texts the CLI and the server must read alike. */
 export const contentArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: fc.array(fragment, { minLength: 1, maxLength: 3 }).map((ds) => ds.join('---\n')) },
-  { weight: 1, arbitrary: fc.constantFrom('', '# only a comment\n', '---\n# comments and markers\n---\n', 'foo: bar\n', 'kind: x\n\u0000apiVersion: y\n', 'binary\u0000data\n', '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "j"}}\n') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      '# only a comment\n',
+      '---\n# comments and markers\n---\n',
+      'foo: bar\n',
+      'kind: x\n\u0000apiVersion: y\n',
+      'binary\u0000data\n',
+      '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "j"}}\n',
+    ),
+  },
 );
 
 export type Op =
@@ -111,14 +178,41 @@ export type Op =
 export function opArb(codes: readonly string[]): fc.Arbitrary<Op> {
   const pick = fc.nat(1000);
   return fc.oneof(
-    { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('create' as const, 'write' as const), pick, text: contentArb }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('create' as const, 'write' as const),
+        pick,
+        text: contentArb,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), pick, to: pick }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('open' as const), pick }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), pick }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('change' as const), pick, text: contentArb }) },
-    { weight: 3, arbitrary: fc.record({ kind: fc.constant('edit' as const), pick, line: fc.nat(20), del: fc.nat(2), text: fc.oneof(fragment, fc.constantFrom('', '# c\n', '---\n', '  x: [\n')) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('settings' as const), checks: fc.dictionary(fc.constantFrom(...codes), fc.constantFrom('error', 'warning', 'information', 'hint', 'off'), { maxKeys: 3 }), unisolated: fc.boolean() }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        kind: fc.constant('edit' as const),
+        pick,
+        line: fc.nat(20),
+        del: fc.nat(2),
+        text: fc.oneof(fragment, fc.constantFrom('', '# c\n', '---\n', '  x: [\n')),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('settings' as const),
+        checks: fc.dictionary(
+          fc.constantFrom(...codes),
+          fc.constantFrom('error', 'warning', 'information', 'hint', 'off'),
+          { maxKeys: 3 },
+        ),
+        unisolated: fc.boolean(),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('folder' as const), pick }) },
   );
 }

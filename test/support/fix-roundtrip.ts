@@ -6,7 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { AnalysisHost, type Analysis, type CoreEdit, type Finding, type FixSpec, type Settings } from '../../server/src/core/index';
+import {
+  AnalysisHost,
+  type Analysis,
+  type CoreEdit,
+  type Finding,
+  type FixSpec,
+  type Settings,
+} from '../../server/src/core/index';
 
 export function applyCoreEdits(text: string, edits: readonly CoreEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.span.start - a.span.start);
@@ -16,7 +23,10 @@ export function applyCoreEdits(text: string, edits: readonly CoreEdit[]): string
 }
 
 /** Applies edits to a map of uri → text (creating files for `create` edits). */
-export function applyToTexts(texts: ReadonlyMap<string, string>, edits: readonly CoreEdit[]): Map<string, string> {
+export function applyToTexts(
+  texts: ReadonlyMap<string, string>,
+  edits: readonly CoreEdit[],
+): Map<string, string> {
   const out = new Map(texts);
   const byUri = new Map<string, CoreEdit[]>();
   for (const e of edits) byUri.set(e.uri, [...(byUri.get(e.uri) ?? []), e]);
@@ -54,17 +64,27 @@ export function lineChanges(before: string, after: string): LineChanges {
   const n = a.length;
   const m = b.length;
   const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
-  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) {
-    L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
-  }
+  for (let i = n - 1; i >= 0; i--)
+    for (let j = m - 1; j >= 0; j--) {
+      L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+    }
   const added: string[] = [];
   const removed: Array<{ line: number; text: string }> = [];
   let i = 0;
   let j = 0;
   while (i < n && j < m) {
-    if (a[i] === b[j]) { i++; j++; } else if (L[i + 1]![j]! >= L[i]![j + 1]!) { removed.push({ line: i, text: a[i]! }); i++; } else added.push(b[j++]!);
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+    } else if (L[i + 1]![j]! >= L[i]![j + 1]!) {
+      removed.push({ line: i, text: a[i]! });
+      i++;
+    } else added.push(b[j++]!);
   }
-  while (i < n) { removed.push({ line: i, text: a[i]! }); i++; }
+  while (i < n) {
+    removed.push({ line: i, text: a[i]! });
+    i++;
+  }
   while (j < m) added.push(b[j++]!);
   return { added, removed };
 }
@@ -73,10 +93,23 @@ export function lineChanges(before: string, after: string): LineChanges {
  * Every line of `before` is in `after`, in order, except at most `rewritten` lines (or, with a
  * predicate, except the lines it allows). Returns the lines added.
  */
-export function assertOnlyInsertedOrRewritten(before: string, after: string, rewritten: number | ((line: number, text: string) => boolean) = 0): string[] {
+export function assertOnlyInsertedOrRewritten(
+  before: string,
+  after: string,
+  rewritten: number | ((line: number, text: string) => boolean) = 0,
+): string[] {
   const { added, removed } = lineChanges(before, after);
-  const bad = typeof rewritten === 'number' ? (removed.length > rewritten ? removed : []) : removed.filter((r) => !rewritten(r.line, r.text));
-  assert.deepEqual(bad.map((r) => `${r.line + 1}: ${r.text}`), [], `the fix removed or changed original lines it should have kept\n--- after:\n${after}`);
+  const bad =
+    typeof rewritten === 'number'
+      ? removed.length > rewritten
+        ? removed
+        : []
+      : removed.filter((r) => !rewritten(r.line, r.text));
+  assert.deepEqual(
+    bad.map((r) => `${r.line + 1}: ${r.text}`),
+    [],
+    `the fix removed or changed original lines it should have kept\n--- after:\n${after}`,
+  );
   return added;
 }
 
@@ -101,7 +134,12 @@ export function touchedLines(text: string, edits: readonly CoreEdit[]): Set<numb
 
 export function assertParses(text: string): unknown[] {
   const docs = parseAllDocuments(text);
-  for (const d of docs) assert.deepEqual(d.errors.map((e) => e.message), [], 'the fixed file does not parse');
+  for (const d of docs)
+    assert.deepEqual(
+      d.errors.map((e) => e.message),
+      [],
+      'the fixed file does not parse',
+    );
   return docs.map((d) => d.toJS() as unknown);
 }
 
@@ -116,8 +154,15 @@ export interface RoundTrip {
  * that the file has fewer findings of that code afterwards.
  */
 export function roundTrip(
-  texts: ReadonlyMap<string, string>, analysis: Analysis, finding: Finding, fix: FixSpec,
-  opts: { rewritten?: number | ((uri: string, line: number, text: string) => boolean); settings?: Settings; findingGone?: boolean } = {},
+  texts: ReadonlyMap<string, string>,
+  analysis: Analysis,
+  finding: Finding,
+  fix: FixSpec,
+  opts: {
+    rewritten?: number | ((uri: string, line: number, text: string) => boolean);
+    settings?: Settings;
+    findingGone?: boolean;
+  } = {},
 ): RoundTrip {
   const edits = analysis.fixEdits(finding.uri, fix);
   assert.ok(edits.length > 0, `fix "${fix.title}" produced no edits`);
@@ -128,10 +173,17 @@ export function roundTrip(
     const rw = opts.rewritten;
     if (typeof rw === 'function') {
       // the original lines the edits touch must be allowed ones …
-      const touched = touchedLines(b, edits.filter((e) => e.uri === uri && !e.create));
+      const touched = touchedLines(
+        b,
+        edits.filter((e) => e.uri === uri && !e.create),
+      );
       const lines = b.split('\n');
       const bad = [...touched].filter((l) => !rw(uri, l, lines[l] ?? ''));
-      assert.deepEqual(bad.map((l) => `${l + 1}: ${lines[l]}`), [], `the fix changed original lines it should have kept\n--- after:\n${t}`);
+      assert.deepEqual(
+        bad.map((l) => `${l + 1}: ${lines[l]}`),
+        [],
+        `the fix changed original lines it should have kept\n--- after:\n${t}`,
+      );
       // … and every other original line is still there, in order
       assertOnlyInsertedOrRewritten(b, t, touched.size);
     } else {
@@ -141,8 +193,16 @@ export function roundTrip(
   }
   const again = analyse(after, opts.settings ?? analysis.settings);
   if (opts.findingGone !== false) {
-    const count = (a: Analysis): number => a.findingsFor(finding.uri).filter((f) => f.code === finding.code).length;
-    assert.ok(count(again) < count(analysis), `the ${finding.code} finding is still there after "${fix.title}":\n${again.findingsFor(finding.uri).filter((f) => f.code === finding.code).map((f) => f.message).join('\n')}`);
+    const count = (a: Analysis): number =>
+      a.findingsFor(finding.uri).filter((f) => f.code === finding.code).length;
+    assert.ok(
+      count(again) < count(analysis),
+      `the ${finding.code} finding is still there after "${fix.title}":\n${again
+        .findingsFor(finding.uri)
+        .filter((f) => f.code === finding.code)
+        .map((f) => f.message)
+        .join('\n')}`,
+    );
   }
   return { after, analysis: again, edits };
 }

@@ -9,7 +9,12 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
   ClientCapabilities,
@@ -30,7 +35,12 @@ export const EXAMPLES = join(REPO_ROOT, 'examples');
 export const TIMEOUT = 20_000;
 
 /** Copies `examples/` (or another tree) into a fresh temp folder; returns its path. */
-export function tempWorkspace(from = EXAMPLES): { dir: string; uri: string; fileUri: (rel: string) => string; dispose: () => void } {
+export function tempWorkspace(from = EXAMPLES): {
+  dir: string;
+  uri: string;
+  fileUri: (rel: string) => string;
+  dispose: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-lsp-'));
   cpSync(from, dir, { recursive: true });
   return {
@@ -55,13 +65,17 @@ export function fullCapabilities(): ClientCapabilities {
     textDocument: {
       synchronization: { dynamicRegistration: false, didSave: true },
       publishDiagnostics: {
-        relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true,
+        relatedInformation: true,
+        versionSupport: true,
+        codeDescriptionSupport: true,
+        dataSupport: true,
         tagSupport: { valueSet: [1, 2] },
       },
       hover: { contentFormat: ['markdown', 'plaintext'] },
       codeAction: {
         codeActionLiteralSupport: { codeActionKind: { valueSet: ['', 'quickfix', 'refactor', 'source'] } },
-        isPreferredSupport: true, dataSupport: true,
+        isPreferredSupport: true,
+        dataSupport: true,
       },
       completion: { completionItem: { snippetSupport: true, insertReplaceSupport: true } },
       documentSymbol: { hierarchicalDocumentSymbolSupport: true },
@@ -105,7 +119,11 @@ export class LspClient {
   private readonly texts = new Map<string, string>();
   private exited = false;
 
-  private constructor(readonly proc: ChildProcessWithoutNullStreams, readonly conn: MessageConnection, opts: StartOptions) {
+  private constructor(
+    readonly proc: ChildProcessWithoutNullStreams,
+    readonly conn: MessageConnection,
+    opts: StartOptions,
+  ) {
     this.settings = opts.settings ?? {};
     this.filesExclude = opts.filesExclude ?? {};
   }
@@ -113,7 +131,10 @@ export class LspClient {
   /** Spawns the server and initializes it (initialize + initialized). */
   static async start(opts: StartOptions = {}): Promise<{ client: LspClient; init: InitializeResult }> {
     const proc = spawn(process.execPath, [SERVER_JS, ...(opts.args ?? ['--stdio'])], { stdio: 'pipe' });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    const conn = createMessageConnection(
+      new StreamMessageReader(proc.stdout),
+      new StreamMessageWriter(proc.stdin),
+    );
     const client = new LspClient(proc, conn, opts);
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (d: string) => client.stderr.push(d));
@@ -122,15 +143,24 @@ export class LspClient {
     });
     client.wire();
     conn.listen();
-    const folders = (opts.folders ?? []).map((p) => ({ uri: pathToFileURL(p).href, name: p.split(/[\\/]/).pop() ?? p }));
-    const init = await withTimeout(conn.sendRequest<InitializeResult>('initialize', {
-      processId: process.pid,
-      rootUri: folders[0]?.uri ?? null,
-      workspaceFolders: folders.length > 0 ? folders : null,
-      capabilities: opts.capabilities ?? fullCapabilities(),
-      clientInfo: { name: 'netpol-lens-test-harness' },
-      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
-    }), TIMEOUT, 'initialize result');
+    const folders = (opts.folders ?? []).map((p) => ({
+      uri: pathToFileURL(p).href,
+      name: p.split(/[\\/]/).pop() ?? p,
+    }));
+    const init = await withTimeout(
+      conn.sendRequest<InitializeResult>('initialize', {
+        processId: process.pid,
+        rootUri: folders[0]?.uri ?? null,
+        workspaceFolders: folders.length > 0 ? folders : null,
+        capabilities: opts.capabilities ?? fullCapabilities(),
+        clientInfo: { name: 'netpol-lens-test-harness' },
+        ...(opts.initializationOptions !== undefined
+          ? { initializationOptions: opts.initializationOptions }
+          : {}),
+      }),
+      TIMEOUT,
+      'initialize result',
+    );
     await conn.sendNotification('initialized', {});
     return { client, init };
   }
@@ -156,7 +186,8 @@ export class LspClient {
         case 'workspace/configuration': {
           const items = (params as { items: Array<{ scopeUri?: string; section?: string }> }).items;
           return items.map((it) => {
-            if (it.section === 'netpolLens') return typeof this.settings === 'function' ? this.settings(it.scopeUri) : this.settings;
+            if (it.section === 'netpolLens')
+              return typeof this.settings === 'function' ? this.settings(it.scopeUri) : this.settings;
             if (it.section === 'files.exclude') return this.filesExclude;
             return null;
           });
@@ -179,7 +210,11 @@ export class LspClient {
    * Resolves with the first recorded message (from now on, or already recorded when `past` is
    * true) that satisfies `pred`; rejects after `timeout` ms with `what` in the message.
    */
-  waitFor<T = unknown>(what: string, pred: (r: Recorded) => boolean, opts: { timeout?: number; past?: boolean } = {}): Promise<T> {
+  waitFor<T = unknown>(
+    what: string,
+    pred: (r: Recorded) => boolean,
+    opts: { timeout?: number; past?: boolean } = {},
+  ): Promise<T> {
     if (opts.past) {
       const hit = this.recorded.find(pred);
       if (hit) return Promise.resolve(hit.params as T);
@@ -187,7 +222,9 @@ export class LspClient {
     return new Promise<T>((resolveP, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
-        reject(new Error(`timed out after ${opts.timeout ?? TIMEOUT} ms waiting for ${what}\n${this.describe()}`));
+        reject(
+          new Error(`timed out after ${opts.timeout ?? TIMEOUT} ms waiting for ${what}\n${this.describe()}`),
+        );
       }, opts.timeout ?? TIMEOUT);
       const listener: Listener = (r) => {
         let ok: boolean;
@@ -209,23 +246,39 @@ export class LspClient {
    * The diagnostics of `uri` once they satisfy `pred`: the latest published list if it already
    * does, else the next publication that does.
    */
-  waitForDiagnostics(uri: string, pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean, what = `diagnostics of ${uri}`, timeout = TIMEOUT): Promise<Diagnostic[]> {
+  waitForDiagnostics(
+    uri: string,
+    pred: (d: Diagnostic[], p: PublishDiagnosticsParams) => boolean,
+    what = `diagnostics of ${uri}`,
+    timeout = TIMEOUT,
+  ): Promise<Diagnostic[]> {
     const latest = this.diagnostics.get(uri);
     if (latest && pred(latest.diagnostics, latest)) return Promise.resolve(latest.diagnostics);
-    return this.waitFor<PublishDiagnosticsParams>(what, (r) => {
-      if (r.method !== 'textDocument/publishDiagnostics') return false;
-      const p = r.params as PublishDiagnosticsParams;
-      return p.uri === uri && pred(p.diagnostics, p);
-    }, { timeout }).then((p) => p.diagnostics);
+    return this.waitFor<PublishDiagnosticsParams>(
+      what,
+      (r) => {
+        if (r.method !== 'textDocument/publishDiagnostics') return false;
+        const p = r.params as PublishDiagnosticsParams;
+        return p.uri === uri && pred(p.diagnostics, p);
+      },
+      { timeout },
+    ).then((p) => p.diagnostics);
   }
 
   /** The next `netpolLens/status` notification with state `ready` (or an earlier one when `past`). */
   waitForReady(past = true): Promise<StatusParams> {
-    return this.waitFor<StatusParams>('netpolLens/status ready', (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready', { past });
+    return this.waitFor<StatusParams>(
+      'netpolLens/status ready',
+      (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
+      { past },
+    );
   }
 
   describe(): string {
-    const tail = this.recorded.slice(-8).map((r) => `  ${r.method} ${JSON.stringify(r.params).slice(0, 300)}`).join('\n');
+    const tail = this.recorded
+      .slice(-8)
+      .map((r) => `  ${r.method} ${JSON.stringify(r.params).slice(0, 300)}`)
+      .join('\n');
     const err = this.stderr.join('').slice(-2000);
     return `last messages:\n${tail}${err ? `\nserver stderr:\n${err}` : ''}`;
   }
@@ -235,7 +288,9 @@ export class LspClient {
   async open(uri: string, text: string, languageId = 'yaml'): Promise<void> {
     this.versions.set(uri, 1);
     this.texts.set(uri, text);
-    await this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    await this.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   /** Replaces the whole text (a full-content change event); returns the new version. */
@@ -243,7 +298,10 @@ export class LspClient {
     const version = (this.versions.get(uri) ?? 0) + 1;
     this.versions.set(uri, version);
     this.texts.set(uri, text);
-    await this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    await this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ text }],
+    });
     return version;
   }
 
@@ -255,7 +313,9 @@ export class LspClient {
     this.texts.set(uri, applyTextEdits(before, edits));
     // LSP applies content changes in order, each against the result of the previous one:
     // send them from the end of the document backwards so earlier ranges stay valid.
-    const sorted = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    const sorted = [...edits].sort(
+      (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
+    );
     await this.conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version },
       contentChanges: sorted.map((e) => ({ range: e.range, text: e.newText })),
@@ -308,13 +368,16 @@ export class LspClient {
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((res, rej) => {
     const t = setTimeout(() => rej(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-    p.then((v) => {
-      clearTimeout(t);
-      res(v);
-    }, (e: unknown) => {
-      clearTimeout(t);
-      rej(e instanceof Error ? e : new Error(String(e)));
-    });
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        res(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        rej(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
   });
 }
 
@@ -351,7 +414,12 @@ export function loadLspModule<T>(relative: string): T {
   const esbuild = require('esbuild') as { buildSync(o: object): { outputFiles: Array<{ text: string }> } };
   const out = esbuild.buildSync({
     entryPoints: [join(REPO_ROOT, 'server/src/lsp', relative)],
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
   });
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-mod-'));
   const file = join(dir, 'module.cjs');

@@ -39,12 +39,24 @@ const PODS = ['a', 'b', 'c'];
 
 export function xyzBase(): string {
   const docs: string[] = [];
-  NS.forEach((ns) => docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ns: ${ns}\n`));
-  NS.forEach((ns, i) => PODS.forEach((pod, j) => {
-    const ports = ['tcp', 'udp', 'sctp'].flatMap((p) => [80, 81].map((n) =>
-      `    - name: serve-${n}-${p}\n      containerPort: ${n}\n      protocol: ${p.toUpperCase()}\n`)).join('');
-    docs.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${pod}\n  namespace: ${ns}\n  labels:\n    pod: ${pod}\nspec:\n  containers:\n  - name: c\n    image: agnhost\n    ports:\n${ports}status:\n  podIP: 10.0.${i + 1}.${j + 1}\n  podIPs:\n  - ip: 10.0.${i + 1}.${j + 1}\n  - ip: fd00::${i + 1}:${j + 1}\n`);
-  }));
+  NS.forEach((ns) =>
+    docs.push(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    ns: ${ns}\n`),
+  );
+  NS.forEach((ns, i) =>
+    PODS.forEach((pod, j) => {
+      const ports = ['tcp', 'udp', 'sctp']
+        .flatMap((p) =>
+          [80, 81].map(
+            (n) =>
+              `    - name: serve-${n}-${p}\n      containerPort: ${n}\n      protocol: ${p.toUpperCase()}\n`,
+          ),
+        )
+        .join('');
+      docs.push(
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${pod}\n  namespace: ${ns}\n  labels:\n    pod: ${pod}\nspec:\n  containers:\n  - name: c\n    image: agnhost\n    ports:\n${ports}status:\n  podIP: 10.0.${i + 1}.${j + 1}\n  podIPs:\n  - ip: 10.0.${i + 1}.${j + 1}\n  - ip: fd00::${i + 1}:${j + 1}\n`,
+      );
+    }),
+  );
   return docs.join('---\n');
 }
 
@@ -65,9 +77,22 @@ export function parseFixture(name: string, raw: string): SemanticsFixture {
     if (/^# base: xyz\s*$/.test(l)) base = true;
     else if ((m = /^# expect (\S+) -> (\S+) (\S+) (allow|deny)\s*$/.exec(l))) {
       const port = parsePort(m[3] as string);
-      expectations.push({ line: i + 1, kind: 'verdict', src: m[1] as string, dst: m[2] as string, ...(port ? { port } : {}), allow: m[4] === 'allow' });
+      expectations.push({
+        line: i + 1,
+        kind: 'verdict',
+        src: m[1] as string,
+        dst: m[2] as string,
+        ...(port ? { port } : {}),
+        allow: m[4] === 'allow',
+      });
     } else if ((m = /^# conns (\S+) -> (\S+) (.+?)\s*$/.exec(l))) {
-      expectations.push({ line: i + 1, kind: 'conns', src: m[1] as string, dst: m[2] as string, conns: m[3] });
+      expectations.push({
+        line: i + 1,
+        kind: 'conns',
+        src: m[1] as string,
+        dst: m[2] as string,
+        conns: m[3],
+      });
     } else if ((m = /^# matrix (\S+)\s*$/.exec(l))) {
       matrix = { port: m[1] as string, cols: [] };
     } else if (matrix && (m = /^#\s{5,}(.+)$/.exec(l)) && matrix.cols.length === 0) {
@@ -79,7 +104,11 @@ export function parseFixture(name: string, raw: string): SemanticsFixture {
         const [ns, pod] = col.split('/');
         const [sns, spod] = (m?.[1] as string).split('/');
         expectations.push({
-          line: i + 1, kind: 'verdict', src: `${sns}/${spod}[Pod]`, dst: `${ns}/${pod}[Pod]`, ...(port ? { port } : {}),
+          line: i + 1,
+          kind: 'verdict',
+          src: `${sns}/${spod}[Pod]`,
+          dst: `${ns}/${pod}[Pod]`,
+          ...(port ? { port } : {}),
           allow: cells[k] === 'X',
         });
       });
@@ -89,6 +118,8 @@ export function parseFixture(name: string, raw: string): SemanticsFixture {
 }
 
 export function loadSemanticsFixtures(): SemanticsFixture[] {
-  return readdirSync(FIXTURE_DIR).filter((f) => f.endsWith('.yaml')).sort()
+  return readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
     .map((f) => parseFixture(f, readFileSync(join(FIXTURE_DIR, f), 'utf8')));
 }

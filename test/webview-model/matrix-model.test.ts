@@ -32,16 +32,39 @@ const W = {
 };
 
 function workload(ns: string, name: string, labels: Record<string, string> = { app: name }): EndpointDto {
-  return { id: `${ns}/${name}[Deployment]`, kind: 'workload', namespace: ns, name, workloadKind: 'Deployment', labels };
+  return {
+    id: `${ns}/${name}[Deployment]`,
+    kind: 'workload',
+    namespace: ns,
+    name,
+    workloadKind: 'Deployment',
+    labels,
+  };
 }
 
 /** layer2 before layer1 on purpose (the model sorts); layer1 reaches everything, layer2 only nginx2 on TCP 80. */
 function data(patch: Partial<MatrixData> = {}): MatrixData {
-  const endpoints = [workload('layer2', 'nginx2'), workload('layer2', 'busybox2'), { id: INTERNET, kind: 'external' } as EndpointDto, workload('layer1', 'nginx1'), workload('layer1', 'busybox1')];
+  const endpoints = [
+    workload('layer2', 'nginx2'),
+    workload('layer2', 'busybox2'),
+    { id: INTERNET, kind: 'external' } as EndpointDto,
+    workload('layer1', 'nginx1'),
+    workload('layer1', 'busybox1'),
+  ];
   const connections = new Map<string, ConnsDto>();
-  for (const s of [W.nginx1, W.busybox1]) for (const d of [W.nginx1, W.busybox1, W.nginx2, W.busybox2, INTERNET]) if (s !== d) connections.set(pairKey(s, d), 'all');
+  for (const s of [W.nginx1, W.busybox1])
+    for (const d of [W.nginx1, W.busybox1, W.nginx2, W.busybox2, INTERNET])
+      if (s !== d) connections.set(pairKey(s, d), 'all');
   connections.set(pairKey(W.busybox2, W.nginx2), { TCP: [[80, 80]] });
-  return { endpoints, connections, filter: undefined, search: '', collapsed: new Set(), focus: new Set(), ...patch };
+  return {
+    endpoints,
+    connections,
+    filter: undefined,
+    search: '',
+    collapsed: new Set(),
+    focus: new Set(),
+    ...patch,
+  };
 }
 
 function model(patch: Partial<MatrixData> = {}): MatrixModel {
@@ -50,7 +73,10 @@ function model(patch: Partial<MatrixData> = {}): MatrixModel {
   return m;
 }
 
-const keys = (m: MatrixModel): { rows: string[]; cols: string[] } => ({ rows: m.rows.map((r) => r.key), cols: m.cols.map((c) => c.key) });
+const keys = (m: MatrixModel): { rows: string[]; cols: string[] } => ({
+  rows: m.rows.map((r) => r.key),
+  cols: m.cols.map((c) => c.key),
+});
 
 function item(m: MatrixModel, key: string) {
   const c = m.cols[m.colAt(key) ?? -1];
@@ -61,7 +87,16 @@ function item(m: MatrixModel, key: string) {
 describe('matrix model: rows and columns', () => {
   it('groups by namespace in name order, workloads by name, external ranges last, with a header row per namespace', () => {
     assert.deepEqual(keys(model()), {
-      rows: ['header:layer1', W.busybox1, W.nginx1, 'header:layer2', W.busybox2, W.nginx2, 'header:(external)', INTERNET],
+      rows: [
+        'header:layer1',
+        W.busybox1,
+        W.nginx1,
+        'header:layer2',
+        W.busybox2,
+        W.nginx2,
+        'header:(external)',
+        INTERNET,
+      ],
       cols: [W.busybox1, W.nginx1, W.busybox2, W.nginx2, INTERNET],
     });
   });
@@ -79,7 +114,10 @@ describe('matrix model: rows and columns', () => {
     assert.deepEqual(keys(model({ search: 'nginx layer2' })).cols, [W.nginx2]);
     assert.deepEqual(keys(model({ search: 'layer1' })).cols, [W.busybox1, W.nginx1]);
     assert.equal(model({ search: 'nothing-like-this' }).rows.length, 0);
-    assert.deepEqual(groupEndpoints([workload('b', 'x'), workload('a', 'y')], '').map((g) => g.key), ['a', 'b']);
+    assert.deepEqual(
+      groupEndpoints([workload('b', 'x'), workload('a', 'y')], '').map((g) => g.key),
+      ['a', 'b'],
+    );
   });
 
   it('labels row headers for screen readers', () => {
@@ -131,10 +169,19 @@ describe('matrix model: cells', () => {
 
   it('says each cell in words, with the connections of a partial pair and the port filter', () => {
     const m = model();
-    assert.equal(m.cellLabel(item(m, W.busybox2), item(m, W.nginx2)), 'From layer2/busybox2[Deployment] to layer2/nginx2[Deployment]: allowed on some ports: TCP 80');
-    assert.equal(m.cellLabel(item(m, W.busybox2), item(m, W.nginx1)), 'From layer2/busybox2[Deployment] to layer1/nginx1[Deployment]: denied');
+    assert.equal(
+      m.cellLabel(item(m, W.busybox2), item(m, W.nginx2)),
+      'From layer2/busybox2[Deployment] to layer2/nginx2[Deployment]: allowed on some ports: TCP 80',
+    );
+    assert.equal(
+      m.cellLabel(item(m, W.busybox2), item(m, W.nginx1)),
+      'From layer2/busybox2[Deployment] to layer1/nginx1[Deployment]: denied',
+    );
     const f = model({ filter: { port: 80, protocol: 'TCP' }, collapsed: new Set(['layer1']) });
-    assert.equal(f.cellLabel(item(f, 'group:layer1'), item(f, W.nginx2)), 'From layer1 (2) to layer2/nginx2[Deployment] on 80/TCP: 2 of 2 workload pairs allowed');
+    assert.equal(
+      f.cellLabel(item(f, 'group:layer1'), item(f, W.nginx2)),
+      'From layer1 (2) to layer2/nginx2[Deployment] on 80/TCP: 2 of 2 workload pairs allowed',
+    );
   });
 
   it('dims the cells outside a policy focus and marks the active, selected and aggregate ones', () => {
@@ -145,7 +192,11 @@ describe('matrix model: cells', () => {
     assert.equal(m.cellState(item(m, W.nginx2), l1).dimmed, false);
     assert.equal(m.cellState(l1, l1).aggregate, true);
     assert.equal(m.cellState(item(m, W.busybox2), item(m, W.nginx2)).aggregate, false);
-    assert.equal(model().cellState(item(m, W.busybox2), item(m, W.nginx2)).dimmed, false, 'no focus, nothing dimmed');
+    assert.equal(
+      model().cellState(item(m, W.busybox2), item(m, W.nginx2)).dimmed,
+      false,
+      'no focus, nothing dimmed',
+    );
     m.place(W.busybox2, W.nginx2);
     m.selected = { src: W.busybox2, dst: INTERNET };
     const active = m.cellState(item(m, W.busybox2), item(m, W.nginx2));
@@ -156,12 +207,23 @@ describe('matrix model: cells', () => {
 
   it('writes the tooltip: the pair, the verdict, the connections or the pair counts, the filter', () => {
     const m = model();
-    assert.deepEqual(m.tooltip(W.busybox2, W.nginx2), { from: `From ${W.busybox2}`, to: `To ${W.nginx2}`, verdict: 'some', detail: 'Connections: TCP 80' });
+    assert.deepEqual(m.tooltip(W.busybox2, W.nginx2), {
+      from: `From ${W.busybox2}`,
+      to: `To ${W.nginx2}`,
+      verdict: 'some',
+      detail: 'Connections: TCP 80',
+    });
     assert.deepEqual(m.tooltip(W.busybox2, W.nginx1)?.detail, 'No connection allowed');
     assert.equal(m.tooltip(W.nginx1, W.nginx1)?.detail, undefined);
     assert.equal(m.tooltip('header:layer1', W.nginx1), undefined);
     const f = model({ filter: { port: 53, protocol: 'UDP' }, collapsed: new Set(['layer2']) });
-    assert.deepEqual(f.tooltip(W.busybox1, 'group:layer2'), { from: `From ${W.busybox1}`, to: 'To layer2 (2)', verdict: 'all', detail: '2 of 2 workload pairs allowed', filter: 'Port filter: 53/UDP' });
+    assert.deepEqual(f.tooltip(W.busybox1, 'group:layer2'), {
+      from: `From ${W.busybox1}`,
+      to: 'To layer2 (2)',
+      verdict: 'all',
+      detail: '2 of 2 workload pairs allowed',
+      filter: 'Port filter: 53/UDP',
+    });
   });
 });
 
@@ -245,36 +307,77 @@ describe('matrix model: keyboard position', () => {
     assert.equal(m.selected, undefined);
     const pair = m.activate(W.busybox2, W.nginx2);
     assert.ok(pair?.kind === 'explain' && pair.target.kind === 'pair');
-    assert.deepEqual([pair.target.src.id, pair.target.dst.id, pair.target.verdict], [W.busybox2, W.nginx2, 'some']);
+    assert.deepEqual(
+      [pair.target.src.id, pair.target.dst.id, pair.target.verdict],
+      [W.busybox2, W.nginx2, 'some'],
+    );
     assert.deepEqual(m.selected, { src: W.busybox2, dst: W.nginx2 });
     const agg = m.activate(W.busybox2, 'group:layer1');
     assert.ok(agg?.kind === 'explain' && agg.target.kind === 'aggregate');
-    assert.deepEqual([agg.target.srcLabel, agg.target.dstLabel, agg.target.destinations.map((d) => d.id)], [W.busybox2, 'layer1 (2)', [W.busybox1, W.nginx1]]);
+    assert.deepEqual(
+      [agg.target.srcLabel, agg.target.dstLabel, agg.target.destinations.map((d) => d.id)],
+      [W.busybox2, 'layer1 (2)', [W.busybox1, W.nginx1]],
+    );
   });
 });
 
 describe('matrix model: geometry', () => {
-  const vp = (patch: Partial<Viewport> = {}): Viewport => ({ scrollTop: 0, scrollLeft: 0, clientHeight: 400, clientWidth: 600, rowHeaderW: 200, colHeaderH: 90, ...patch });
+  const vp = (patch: Partial<Viewport> = {}): Viewport => ({
+    scrollTop: 0,
+    scrollLeft: 0,
+    clientHeight: 400,
+    clientWidth: 600,
+    rowHeaderW: 200,
+    colHeaderH: 90,
+    ...patch,
+  });
 
   it('renders everything up to the limit, and only the rows and columns in view (with a margin) beyond', () => {
-    assert.deepEqual(visibleWindow(FULL_RENDER_LIMIT, 50, vp({ scrollTop: 2400 })), { r0: 0, r1: FULL_RENDER_LIMIT, c0: 0, c1: 50 });
+    assert.deepEqual(visibleWindow(FULL_RENDER_LIMIT, 50, vp({ scrollTop: 2400 })), {
+      r0: 0,
+      r1: FULL_RENDER_LIMIT,
+      c0: 0,
+      c1: 50,
+    });
     // (400 - 22 - 90) / 24 = 12 rows and (600 - 200) / 30 = 13.3 columns in view, 6 more each side
-    assert.deepEqual(visibleWindow(1000, 1000, vp({ scrollTop: 100 * ROW_H, scrollLeft: 50 * COL_W })), { r0: 94, r1: 118, c0: 44, c1: 70 });
-    assert.deepEqual(visibleWindow(1000, 300, vp({ scrollTop: 995 * ROW_H, scrollLeft: 0 })), { r0: 989, r1: 1000, c0: 0, c1: 20 });
+    assert.deepEqual(visibleWindow(1000, 1000, vp({ scrollTop: 100 * ROW_H, scrollLeft: 50 * COL_W })), {
+      r0: 94,
+      r1: 118,
+      c0: 44,
+      c1: 70,
+    });
+    assert.deepEqual(visibleWindow(1000, 300, vp({ scrollTop: 995 * ROW_H, scrollLeft: 0 })), {
+      r0: 989,
+      r1: 1000,
+      c0: 0,
+      c1: 20,
+    });
   });
 
   it('scrolls just enough to reveal the keyboard position', () => {
     const m = new MatrixModel();
     const many = Array.from({ length: 60 }, (_, i) => workload('ns', `w${String(i).padStart(2, '0')}`));
     m.setData({ ...data(), endpoints: many });
-    assert.deepEqual(m.revealScroll(vp({ scrollTop: 33, scrollLeft: 7 })), { top: 33, left: 7 }, 'no position: no scroll');
+    assert.deepEqual(
+      m.revealScroll(vp({ scrollTop: 33, scrollLeft: 7 })),
+      { top: 33, left: 7 },
+      'no position: no scroll',
+    );
     m.place('ns/w00[Deployment]', 'ns/w00[Deployment]');
-    assert.deepEqual(m.revealScroll(vp({ scrollTop: 33, scrollLeft: 7 })), { top: 24, left: 0 }, 'up and left to it');
+    assert.deepEqual(
+      m.revealScroll(vp({ scrollTop: 33, scrollLeft: 7 })),
+      { top: 24, left: 0 },
+      'up and left to it',
+    );
     m.place('ns/w40[Deployment]', 'ns/w40[Deployment]');
     // row 41 (after the header) ends at 42 * 24 = 1008 px; 288 px of rows in view
     assert.deepEqual(m.revealScroll(vp()), { top: 1008 - 288, left: 41 * COL_W - 400 });
     m.moveTo(0, null);
-    assert.deepEqual(m.revealScroll(vp({ scrollTop: 100, scrollLeft: 90 })), { top: 0, left: 90 }, 'a row header keeps the horizontal scroll');
+    assert.deepEqual(
+      m.revealScroll(vp({ scrollTop: 100, scrollLeft: 90 })),
+      { top: 0, left: 90 },
+      'a row header keeps the horizontal scroll',
+    );
   });
 
   it('pages by the rows in view, at least one', () => {
@@ -289,11 +392,23 @@ describe('matrix model: geometry', () => {
       seen.push([text, bold]);
       return text.length * 10;
     });
-    assert.ok(seen.some(([t, b]) => t === 'layer2' && b), 'namespace names are measured bold');
-    assert.ok(seen.some(([t, b]) => t === 'layer2 (2)' && !b), 'collapsed columns are measured with their count');
+    assert.ok(
+      seen.some(([t, b]) => t === 'layer2' && b),
+      'namespace names are measured bold',
+    );
+    assert.ok(
+      seen.some(([t, b]) => t === 'layer2 (2)' && !b),
+      'collapsed columns are measured with their count',
+    );
     // widest row header: "External IP ranges" (bold, 180) + its count (10) + 64; tallest column: "layer2 (2)" (100) + 16
     assert.deepEqual(sizes, { rowHeaderW: 254, colHeaderH: 116 });
-    assert.deepEqual(headerSizes(m.rows, m.cols, () => 1000), { rowHeaderW: 340, colHeaderH: 160 });
-    assert.deepEqual(headerSizes([], [], () => 0), { rowHeaderW: 160, colHeaderH: 40 });
+    assert.deepEqual(
+      headerSizes(m.rows, m.cols, () => 1000),
+      { rowHeaderW: 340, colHeaderH: 160 },
+    );
+    assert.deepEqual(
+      headerSizes([], [], () => 0),
+      { rowHeaderW: 160, colHeaderH: 40 },
+    );
   });
 });

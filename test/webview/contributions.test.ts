@@ -12,7 +12,15 @@ import { describe, it } from 'node:test';
 import * as YAML from 'yaml';
 import { ROOT } from './page';
 
-interface Setting { type?: string; scope?: string; default?: unknown; enum?: string[]; description?: string; markdownDescription?: string; properties?: Record<string, Setting> }
+interface Setting {
+  type?: string;
+  scope?: string;
+  default?: unknown;
+  enum?: string[];
+  description?: string;
+  markdownDescription?: string;
+  properties?: Record<string, Setting>;
+}
 interface Manifest {
   main: string;
   icon: string;
@@ -29,21 +37,44 @@ interface Manifest {
     jsonValidation?: unknown;
   };
 }
-interface Snippet { prefix: string; description: string; body: string[] }
+interface Snippet {
+  prefix: string;
+  description: string;
+  body: string[];
+}
 
 /** The bits of vscode-textmate and vscode-oniguruma this test uses. */
-interface TmGrammar { tokenizeLine(line: string, state: unknown): { tokens: Array<{ startIndex: number; endIndex: number; scopes: string[] }>; ruleStack: unknown } }
-interface TmRegistry { loadGrammar(scope: string): Promise<TmGrammar | null> }
+interface TmGrammar {
+  tokenizeLine(
+    line: string,
+    state: unknown,
+  ): { tokens: Array<{ startIndex: number; endIndex: number; scopes: string[] }>; ruleStack: unknown };
+}
+interface TmRegistry {
+  loadGrammar(scope: string): Promise<TmGrammar | null>;
+}
 interface TextMate {
-  Registry: new (o: { onigLib: Promise<unknown>; loadGrammar(scope: string): Promise<unknown>; getInjections(scope: string): string[] | undefined }) => TmRegistry;
+  Registry: new (o: {
+    onigLib: Promise<unknown>;
+    loadGrammar(scope: string): Promise<unknown>;
+    getInjections(scope: string): string[] | undefined;
+  }) => TmRegistry;
   parseRawGrammar(text: string, file: string): unknown;
   INITIAL: unknown;
 }
-interface Oniguruma { loadWASM(data: ArrayBufferLike): Promise<void>; OnigScanner: new (s: string[]) => unknown; OnigString: new (s: string) => unknown }
+interface Oniguruma {
+  loadWASM(data: ArrayBufferLike): Promise<void>;
+  OnigScanner: new (s: string[]) => unknown;
+  OnigString: new (s: string) => unknown;
+}
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
 const VSCODE = path.join(ROOT, '.e2e/cs/node_modules/code-server/lib/vscode');
-const readSnippets = (): Record<string, Snippet> => JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8')) as Record<string, Snippet>;
+const readSnippets = (): Record<string, Snippet> =>
+  JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/netpol.code-snippets'), 'utf8')) as Record<
+    string,
+    Snippet
+  >;
 
 /** Expands a snippet body with every placeholder at its default (first choice for choices). */
 function expand(body: string | string[]): string {
@@ -69,7 +100,10 @@ describe('package.json contributions', () => {
       },
     );
     const menu = c.menus['editor/context'] ?? [];
-    assert.deepEqual(menu.map((m) => m.command).sort(), ['netpolLens.explainConnection', 'netpolLens.showReachability']);
+    assert.deepEqual(menu.map((m) => m.command).sort(), [
+      'netpolLens.explainConnection',
+      'netpolLens.showReachability',
+    ]);
     // only on documents holding a NetworkPolicy (a context key the client keeps up to date)
     for (const m of menu) assert.equal(m.when, 'netpolLens.policyDocument');
     const ext = fs.readFileSync(path.join(ROOT, 'client/src/extension.ts'), 'utf8');
@@ -80,7 +114,11 @@ describe('package.json contributions', () => {
     assert.equal(c.languages, undefined);
     assert.equal(c.yamlValidation, undefined);
     assert.equal(c.jsonValidation, undefined);
-    assert.deepEqual(pkg.activationEvents.sort(), ['onLanguage:json', 'onLanguage:yaml', 'onWebviewPanel:netpolLens.reachability']);
+    assert.deepEqual(pkg.activationEvents.sort(), [
+      'onLanguage:json',
+      'onLanguage:yaml',
+      'onWebviewPanel:netpolLens.reachability',
+    ]);
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
   });
 
@@ -100,24 +138,36 @@ describe('package.json contributions', () => {
       assert.ok(p, `${key} missing`);
       assert.ok(p.description || p.markdownDescription, `${key} has no description`);
     }
-    for (const [key, p] of Object.entries(props)) if (key !== 'netpolLens.trace.server') assert.equal(p.scope, 'resource', key);
+    for (const [key, p] of Object.entries(props))
+      if (key !== 'netpolLens.trace.server') assert.equal(p.scope, 'resource', key);
     assert.equal(props['netpolLens.reportUnisolatedWorkloads']?.default, false);
     assert.deepEqual(props['netpolLens.trace.server']?.enum, ['off', 'messages', 'verbose']);
 
     const docs = fs.readFileSync(path.join(ROOT, 'docs/checks.md'), 'utf8');
-    const documented = [...docs.matchAll(/^## ([a-z][a-z0-9-]+)\n\n\*\*Default severity:\*\* ([a-z]+)/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
+    const documented = [
+      ...docs.matchAll(/^## ([a-z][a-z0-9-]+)\n\n\*\*Default severity:\*\* ([a-z]+)/gm),
+    ].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
     assert.ok(documented.length >= 28, `only ${documented.length} codes found in docs/checks.md`);
     const checks = props['netpolLens.checks']?.properties ?? {};
     for (const [code, severity] of documented) {
       const entry = checks[code];
       assert.ok(entry, `netpolLens.checks has no entry for ${code}`);
       assert.deepEqual(entry.enum, ['error', 'warning', 'information', 'hint', 'off'], code);
-      assert.match(entry.markdownDescription ?? '', new RegExp(`Default: \`${severity}\``), `${code}: default severity differs from docs/checks.md`);
+      assert.match(
+        entry.markdownDescription ?? '',
+        new RegExp(`Default: \`${severity}\``),
+        `${code}: default severity differs from docs/checks.md`,
+      );
     }
   });
 
   it('ships the files it names', () => {
-    for (const f of [pkg.main.replace(/^\.\//, ''), pkg.icon, ...c.snippets.map((s) => s.path), ...c.grammars.map((g) => g.path)]) {
+    for (const f of [
+      pkg.main.replace(/^\.\//, ''),
+      pkg.icon,
+      ...c.snippets.map((s) => s.path),
+      ...c.grammars.map((g) => g.path),
+    ]) {
       assert.ok(fs.existsSync(path.join(ROOT, f)), `${f} is missing`);
     }
   });
@@ -126,15 +176,22 @@ describe('package.json contributions', () => {
 describe('webview styles', () => {
   // CSS allows white space inside var( … ), and a long declaration is wrapped there
   it('take every colour from VS Code theme variables', () => {
-    const css = fs.readFileSync(path.join(ROOT, 'client/webview/styles.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    const css = fs
+      .readFileSync(path.join(ROOT, 'client/webview/styles.css'), 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '');
     const literal = css.match(/#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/g);
     assert.deepEqual(literal, null, 'literal colours in styles.css');
     const vars = [...css.matchAll(/var\(\s*(--[\w-]+)/g)].map((m) => m[1] ?? '');
     const own = new Set([...css.matchAll(/^\s*(--[\w-]+)\s*:/gm)].map((m) => m[1]));
     const geometry = /^--(row-h|col-w|band-h|row-header-w|col-header-h)$/; // sizes set by matrix.ts
-    for (const v of vars) assert.ok(v.startsWith('--vscode-') || own.has(v) || geometry.test(v), `${v} is neither a --vscode-* variable nor defined here`);
+    for (const v of vars)
+      assert.ok(
+        v.startsWith('--vscode-') || own.has(v) || geometry.test(v),
+        `${v} is neither a --vscode-* variable nor defined here`,
+      );
     for (const m of css.matchAll(/^\s*(--[\w-]+)\s*:\s*([^;]+);/gm)) {
-      if (/^--(allowed|denied|some|rule|header-bg)/.test(m[1] ?? '')) assert.match(m[2] ?? '', /^var\(\s*--vscode-/, `${m[1]} must come from the theme`);
+      if (/^--(allowed|denied|some|rule|header-bg)/.test(m[1] ?? ''))
+        assert.match(m[2] ?? '', /^var\(\s*--vscode-/, `${m[1]} must come from the theme`);
     }
   });
 });
@@ -144,8 +201,20 @@ describe('snippets', () => {
 
   it('cover the common policies, each with a prefix, a description and tab stops', () => {
     const names = Object.keys(snippets);
-    for (const want of [/deny ingress/, /deny egress/, /deny all/, /DNS egress/, /same namespace/, /from a namespace/, /ingress controller/, /egress to a CIDR/]) {
-      assert.ok(names.some((n) => want.test(n)), `no snippet for ${want}`);
+    for (const want of [
+      /deny ingress/,
+      /deny egress/,
+      /deny all/,
+      /DNS egress/,
+      /same namespace/,
+      /from a namespace/,
+      /ingress controller/,
+      /egress to a CIDR/,
+    ]) {
+      assert.ok(
+        names.some((n) => want.test(n)),
+        `no snippet for ${want}`,
+      );
     }
     for (const [name, s] of Object.entries(snippets)) {
       assert.ok(s.prefix && s.prefix.length, name);
@@ -187,8 +256,17 @@ describe('injection grammar', () => {
   const grammarPath = path.join(ROOT, 'syntaxes/netpol.injection.tmLanguage.json');
 
   it('is contributed as an injection into source.yaml only', () => {
-    const g = JSON.parse(fs.readFileSync(grammarPath, 'utf8')) as { scopeName: string; injectionSelector: string };
-    assert.deepEqual(pkg.contributes.grammars, [{ scopeName: g.scopeName, path: './syntaxes/netpol.injection.tmLanguage.json', injectTo: ['source.yaml'] }]);
+    const g = JSON.parse(fs.readFileSync(grammarPath, 'utf8')) as {
+      scopeName: string;
+      injectionSelector: string;
+    };
+    assert.deepEqual(pkg.contributes.grammars, [
+      {
+        scopeName: g.scopeName,
+        path: './syntaxes/netpol.injection.tmLanguage.json',
+        injectTo: ['source.yaml'],
+      },
+    ]);
     assert.match(g.injectionSelector, /^L:source\.yaml /);
   });
 
@@ -197,7 +275,9 @@ describe('injection grammar', () => {
     // code-server's copies (untyped here: they are not dependencies of this package)
     const tm = (await import(path.join(VSCODE, 'node_modules/vscode-textmate'))) as TextMate;
     const onig = (await import(path.join(VSCODE, 'node_modules/vscode-oniguruma'))) as Oniguruma;
-    await onig.loadWASM(fs.readFileSync(path.join(VSCODE, 'node_modules/vscode-oniguruma/release/onig.wasm')).buffer);
+    await onig.loadWASM(
+      fs.readFileSync(path.join(VSCODE, 'node_modules/vscode-oniguruma/release/onig.wasm')).buffer,
+    );
     const syntaxes = path.join(VSCODE, 'extensions/yaml/syntaxes');
     const yamlFiles: Record<string, string> = {
       'source.yaml': 'yaml.tmLanguage.json',
@@ -210,16 +290,24 @@ describe('injection grammar', () => {
     const rawGrammar = (scope: string): unknown => {
       const file = yamlFiles[scope];
       if (file) return tm.parseRawGrammar(fs.readFileSync(path.join(syntaxes, file), 'utf8'), file);
-      if (scope === 'netpol.injection') return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
+      if (scope === 'netpol.injection')
+        return tm.parseRawGrammar(fs.readFileSync(grammarPath, 'utf8'), grammarPath);
       return null;
     };
     const registry = (withInjection: boolean): TmRegistry =>
       new tm.Registry({
-        onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new onig.OnigScanner(s), createOnigString: (s: string) => new onig.OnigString(s) }),
+        onigLib: Promise.resolve({
+          createOnigScanner: (s: string[]) => new onig.OnigScanner(s),
+          createOnigString: (s: string) => new onig.OnigString(s),
+        }),
         loadGrammar: (scope: string) => Promise.resolve(rawGrammar(scope)),
-        getInjections: (scope: string) => (withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined),
+        getInjections: (scope: string) =>
+          withInjection && scope === 'source.yaml' ? ['netpol.injection'] : undefined,
       });
-    const tokenize = async (withInjection: boolean, text: string): Promise<Array<{ text: string; scopes: string[] }>> => {
+    const tokenize = async (
+      withInjection: boolean,
+      text: string,
+    ): Promise<Array<{ text: string; scopes: string[] }>> => {
       const g = await registry(withInjection).loadGrammar('source.yaml');
       assert.ok(g, 'no source.yaml grammar');
       let state = tm.INITIAL;
@@ -235,7 +323,11 @@ describe('injection grammar', () => {
       return out;
     };
     const samples = [
-      ...['layer1', 'layer2', 'layer3'].flatMap((l) => ['apps.yaml', 'namespace.yaml', `np-${l}.yaml`].map((f) => path.join(ROOT, 'examples', l, f))).map((f) => fs.readFileSync(f, 'utf8')),
+      ...['layer1', 'layer2', 'layer3']
+        .flatMap((l) =>
+          ['apps.yaml', 'namespace.yaml', `np-${l}.yaml`].map((f) => path.join(ROOT, 'examples', l, f)),
+        )
+        .map((f) => fs.readFileSync(f, 'utf8')),
       ...Object.values(readSnippets()).map((s) => expand(s.body)),
       // not Kubernetes: a compose file and a workflow must look exactly the same
       'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n    networks: [front]\n',
@@ -245,7 +337,11 @@ describe('injection grammar', () => {
     for (const text of samples) {
       const base = await tokenize(false, text);
       const inj = await tokenize(true, text);
-      assert.deepEqual(inj.map((t) => t.text), base.map((t) => t.text), 'token boundaries changed');
+      assert.deepEqual(
+        inj.map((t) => t.text),
+        base.map((t) => t.text),
+        'token boundaries changed',
+      );
       for (let i = 0; i < base.length; i++) {
         const b = base[i];
         const t = inj[i];
@@ -253,17 +349,40 @@ describe('injection grammar', () => {
         const ours = t.scopes.filter((s) => s.endsWith('.netpol'));
         for (const s of ours) added.add(s);
         const rest = t.scopes.filter((s) => !s.endsWith('.netpol') && s !== 'entity.name.tag.yaml');
-        const baseRest = b.scopes.filter((s) => s !== 'entity.name.tag.yaml' && (ours.length === 0 || !/^(meta\.map\.key|string\.unquoted\.plain)/.test(s)));
-        assert.deepEqual(rest, baseRest, `scopes of ${JSON.stringify(t.text)} changed beyond the injected ones`);
-        if (ours.some((s) => /^(support\.type\.(selector|peer)|keyword\.control\.rule|meta\.rule-part)\.netpol$/.test(s))) assert.ok(t.scopes.includes('entity.name.tag.yaml'), `${t.text} lost its key scope`);
+        const baseRest = b.scopes.filter(
+          (s) =>
+            s !== 'entity.name.tag.yaml' &&
+            (ours.length === 0 || !/^(meta\.map\.key|string\.unquoted\.plain)/.test(s)),
+        );
+        assert.deepEqual(
+          rest,
+          baseRest,
+          `scopes of ${JSON.stringify(t.text)} changed beyond the injected ones`,
+        );
+        if (
+          ours.some((s) =>
+            /^(support\.type\.(selector|peer)|keyword\.control\.rule|meta\.rule-part)\.netpol$/.test(s),
+          )
+        )
+          assert.ok(t.scopes.includes('entity.name.tag.yaml'), `${t.text} lost its key scope`);
       }
       // visible scopes never land in non-Kubernetes YAML
       if (!/apiVersion/.test(text)) {
-        const visible = inj.flatMap((t) => t.scopes).filter((s) => s.endsWith('.netpol') && !s.startsWith('meta.'));
+        const visible = inj
+          .flatMap((t) => t.scopes)
+          .filter((s) => s.endsWith('.netpol') && !s.startsWith('meta.'));
         assert.deepEqual(visible, [], `visible NetworkPolicy scopes in:\n${text}`);
       }
     }
-    for (const s of ['support.type.selector.netpol', 'support.type.peer.netpol', 'keyword.control.rule.netpol', 'constant.language.policy-type.netpol', 'constant.language.protocol.netpol', 'constant.numeric.cidr.netpol', 'entity.name.type.networkpolicy.netpol']) {
+    for (const s of [
+      'support.type.selector.netpol',
+      'support.type.peer.netpol',
+      'keyword.control.rule.netpol',
+      'constant.language.policy-type.netpol',
+      'constant.language.protocol.netpol',
+      'constant.numeric.cidr.netpol',
+      'entity.name.type.networkpolicy.netpol',
+    ]) {
       assert.ok(added.has(s), `${s} never produced`);
     }
   });

@@ -17,22 +17,40 @@ const STATUS_FIRST =
   'netpol-lens picked the first namespaces in name order that fit in 600 workloads.';
 
 /** Opens the view and completes the handshake with `model`. */
-async function viewWith(browser: Browser, model: ReachabilityResult, opts: OpenOptions & { focusPolicy?: FocusPolicy } = {}): Promise<View> {
+async function viewWith(
+  browser: Browser,
+  model: ReachabilityResult,
+  opts: OpenOptions & { focusPolicy?: FocusPolicy } = {},
+): Promise<View> {
   const view = await openView(browser, opts);
   await view.waitPosted((m) => m.type === 'ready', '"ready"');
-  await view.send({ type: 'model', model, port: 'any', ...(opts.focusPolicy ? { focusPolicy: opts.focusPolicy } : {}) });
+  await view.send({
+    type: 'model',
+    model,
+    port: 'any',
+    ...(opts.focusPolicy ? { focusPolicy: opts.focusPolicy } : {}),
+  });
   await view.page.waitForSelector('.cell');
   return view;
 }
 
 /** The picker as the user sees it: every namespace with its count and checkbox, and the total. */
-async function picker(page: Page): Promise<{ open: boolean; expanded: string | null | undefined; items: string[]; total: string | null | undefined; over: boolean | undefined }> {
+async function picker(page: Page): Promise<{
+  open: boolean;
+  expanded: string | null | undefined;
+  items: string[];
+  total: string | null | undefined;
+  over: boolean | undefined;
+}> {
   return page.evaluate(() => ({
     open: !document.querySelector<HTMLElement>('#ns-picker')?.hidden,
     expanded: document.querySelector('.limit-toggle')?.getAttribute('aria-expanded'),
     items: [...document.querySelectorAll<HTMLElement>('.ns-item')]
       .filter((li) => !li.hidden)
-      .map((li) => `${li.querySelector<HTMLInputElement>('.ns-check')?.checked ? '☑' : '☐'} ${li.querySelector('.ns-name')?.textContent} ${li.querySelector('.ns-count')?.textContent}`),
+      .map(
+        (li) =>
+          `${li.querySelector<HTMLInputElement>('.ns-check')?.checked ? '☑' : '☐'} ${li.querySelector('.ns-name')?.textContent} ${li.querySelector('.ns-count')?.textContent}`,
+      ),
     total: document.querySelector('.ns-total')?.textContent,
     over: document.querySelector('.ns-total')?.classList.contains('over'),
   }));
@@ -47,7 +65,8 @@ async function focused(page: Page): Promise<string | null> {
   });
 }
 
-const setNamespacesPosts = (view: View): Promise<Array<Posted<'setNamespaces'>>> => view.posted('setNamespaces');
+const setNamespacesPosts = (view: View): Promise<Array<Posted<'setNamespaces'>>> =>
+  view.posted('setNamespaces');
 const isSetNamespaces = (m: { type: string }): m is Posted<'setNamespaces'> => m.type === 'setNamespaces';
 
 describe('reachability webview: big workspaces (namespace picker)', () => {
@@ -67,7 +86,9 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await page.getAttribute('.limit-status', 'role'), 'status');
     // the banner sits between the toolbar and the matrix
     assert.deepEqual(
-      await page.evaluate(() => [...(document.querySelector('#app')?.children ?? [])].map((e) => e.className)),
+      await page.evaluate(() =>
+        [...(document.querySelector('#app')?.children ?? [])].map((e) => e.className),
+      ),
       ['toolbar', 'banner', 'limit', 'content'],
     );
     // the matrix shows the three namespaces' 530 workloads and the external range (4 group rows)
@@ -80,7 +101,13 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.deepEqual(await picker(page), {
       open: true,
       expanded: 'true',
-      items: ['☑ api 180 workloads', '☑ billing 140 workloads', '☑ data 210 workloads', '☐ edge 90 workloads', '☐ web 260 workloads'],
+      items: [
+        '☑ api 180 workloads',
+        '☑ billing 140 workloads',
+        '☑ data 210 workloads',
+        '☐ edge 90 workloads',
+        '☐ web 260 workloads',
+      ],
       total: '3 namespaces selected · 530 of 600 workloads',
       over: false,
     });
@@ -116,14 +143,23 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await focused(page), 'checkbox:edge');
     await page.keyboard.press('Space'); // edge on
     let p = await picker(page);
-    assert.deepEqual(p.items, ['☐ api 180 workloads', '☑ billing 140 workloads', '☑ data 210 workloads', '☑ edge 90 workloads', '☐ web 260 workloads']);
+    assert.deepEqual(p.items, [
+      '☐ api 180 workloads',
+      '☑ billing 140 workloads',
+      '☑ data 210 workloads',
+      '☑ edge 90 workloads',
+      '☐ web 260 workloads',
+    ]);
     assert.equal(p.total, '3 namespaces selected · 440 of 600 workloads');
     // going over the limit warns but still allows it
     await page.keyboard.press('End'); // web
     await page.keyboard.press('Space');
     p = await picker(page);
     assert.equal(p.over, true);
-    assert.equal(p.total, '⚠ 4 namespaces selected · 700 of 600 workloads — over the limit: the matrix may be slow to compute and to show');
+    assert.equal(
+      p.total,
+      '⚠ 4 namespaces selected · 700 of 600 workloads — over the limit: the matrix may be slow to compute and to show',
+    );
     assert.equal(await page.isDisabled('.ns-apply'), false);
     // the list is one tab stop: Tab leaves it for the buttons
     await page.keyboard.press('Tab');
@@ -141,8 +177,15 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await focused(page), 'button secondary limit-toggle');
 
     // the server answers with the requested namespaces
-    await view.send({ type: 'model', model: limitedModel({ shown: ['billing', 'data', 'edge', 'web'], reason: 'requested' }), port: 'any' });
-    assert.equal(await page.textContent('.limit-status'), 'Showing 4 of 5 namespaces (700 of 880 workloads) — this workspace is large. These are the namespaces you chose.');
+    await view.send({
+      type: 'model',
+      model: limitedModel({ shown: ['billing', 'data', 'edge', 'web'], reason: 'requested' }),
+      port: 'any',
+    });
+    assert.equal(
+      await page.textContent('.limit-status'),
+      'Showing 4 of 5 namespaces (700 of 880 workloads) — this workspace is large. These are the namespaces you chose.',
+    );
     assert.deepEqual(view.problems, []);
     await view.close();
   });
@@ -166,7 +209,10 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     assert.equal(await page.inputValue('#ns-filter'), '');
     assert.equal(await page.isVisible('#ns-picker'), true);
     // the filter hid nothing of the selection: web is still selected
-    assert.equal((await picker(page)).total, '⚠ 4 namespaces selected · 790 of 600 workloads — over the limit: the matrix may be slow to compute and to show');
+    assert.equal(
+      (await picker(page)).total,
+      '⚠ 4 namespaces selected · 790 of 600 workloads — over the limit: the matrix may be slow to compute and to show',
+    );
     await page.keyboard.press('Escape');
     assert.equal(await page.isVisible('#ns-picker'), false);
     assert.equal(await focused(page), 'button secondary limit-toggle');
@@ -184,7 +230,9 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
 
   it('"Let netpol-lens choose" posts an empty list and forgets the chosen namespaces', async () => {
     const state = { port: 'any', search: '', collapsed: [], namespaces: ['billing', 'edge'] };
-    const view = await viewWith(browser, limitedModel({ shown: ['billing', 'edge'], reason: 'requested' }), { state });
+    const view = await viewWith(browser, limitedModel({ shown: ['billing', 'edge'], reason: 'requested' }), {
+      state,
+    });
     const { page } = view;
     await page.click('.limit-toggle');
     await page.getByRole('button', { name: 'Let netpol-lens choose' }).click();
@@ -233,7 +281,13 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     await view.send({ type: 'model', model: limitedModel({ namespaces: counts }), port: 'any' });
     let p = await picker(page);
     assert.equal(p.open, true);
-    assert.deepEqual(p.items, ['☑ api 181 workloads', '☐ billing 140 workloads', '☑ data 210 workloads', '☐ edge 90 workloads', '☐ web 260 workloads']);
+    assert.deepEqual(p.items, [
+      '☑ api 181 workloads',
+      '☐ billing 140 workloads',
+      '☑ data 210 workloads',
+      '☐ edge 90 workloads',
+      '☐ web 260 workloads',
+    ]);
     assert.equal(p.total, '2 namespaces selected · 391 of 600 workloads');
     assert.equal(await focused(page), 'checkbox:billing');
     // a namespace appears (the list is rebuilt): still open, same selection, same focus
@@ -241,7 +295,10 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     await view.send({ type: 'model', model: limitedModel({ namespaces: more }), port: 'any' });
     p = await picker(page);
     assert.equal(p.open, true);
-    assert.deepEqual(p.items.map((i) => i.slice(0, 9)), ['☑ api 181', '☐ billing', '☐ cache 1', '☑ data 21', '☐ edge 90', '☐ web 260']);
+    assert.deepEqual(
+      p.items.map((i) => i.slice(0, 9)),
+      ['☑ api 181', '☐ billing', '☐ cache 1', '☑ data 21', '☐ edge 90', '☐ web 260'],
+    );
     assert.equal(await focused(page), 'checkbox:billing');
     await page.keyboard.press('ArrowDown');
     assert.equal(await focused(page), 'checkbox:cache');
@@ -281,14 +338,26 @@ describe('reachability webview: big workspaces (namespace picker)', () => {
     const since = (await again.posted()).length;
     await again.send({ type: 'model', model: requested, port: 'any' });
     assert.deepEqual((await again.state())?.namespaces, ['billing', 'data', 'web']);
-    const mirrored = await again.waitPosted((m): m is Posted<'stateChanged'> => m.type === 'stateChanged', 'the state after the update', { since });
+    const mirrored = await again.waitPosted(
+      (m): m is Posted<'stateChanged'> => m.type === 'stateChanged',
+      'the state after the update',
+      { since },
+    );
     assert.deepEqual(mirrored.state.namespaces, ['billing', 'data', 'web']);
 
     // the user opens the view on a policy (code lens): the host dropped the choice, so does the view
     const focusPolicy = { uri: 'file:///work/big/edge/np.yaml', name: 'np-edge', namespace: 'edge' };
-    await again.send({ type: 'model', model: limitedModel({ shown: ['edge'], reason: 'focus' }), port: 'any', focusPolicy });
+    await again.send({
+      type: 'model',
+      model: limitedModel({ shown: ['edge'], reason: 'focus' }),
+      port: 'any',
+      focusPolicy,
+    });
     assert.equal((await again.state())?.namespaces, undefined);
-    assert.match(await textOf(again.page, '.limit-status'), /netpol-lens picked the focused policy’s namespace/);
+    assert.match(
+      await textOf(again.page, '.limit-status'),
+      /netpol-lens picked the focused policy’s namespace/,
+    );
     assert.deepEqual(again.problems, []);
     await again.close();
   });

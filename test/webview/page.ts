@@ -90,31 +90,58 @@ let renderHtml: RenderHtml | undefined;
 
 /** Bundles a client source file with esbuild and loads it here, with `vscode` resolved to `vscode`. */
 export function loadBundle<T>(entry: string, vscode?: unknown): T {
-  const out = esbuild.buildSync({ entryPoints: [path.join(ROOT, entry)], bundle: true, platform: 'node', format: 'cjs', write: false, logLevel: 'silent', external: ['vscode'] });
+  const out = esbuild.buildSync({
+    entryPoints: [path.join(ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'silent',
+    external: ['vscode'],
+  });
   const text = out.outputFiles[0]?.text ?? '';
   const m: { exports: Record<string, unknown> } = { exports: {} };
   // the bundle's own require calls: node built-ins (everything else is bundled) and vscode
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS loader's require, of ids known only at run time
   const req = (id: string): unknown => (id === 'vscode' ? vscode : require(id));
-  const run = vm.compileFunction(text, ['module', 'exports', 'require'], { filename: path.join(ROOT, entry) }) as (
-    module: { exports: Record<string, unknown> }, exports: Record<string, unknown>, require: (id: string) => unknown) => void;
+  const run = vm.compileFunction(text, ['module', 'exports', 'require'], {
+    filename: path.join(ROOT, entry),
+  }) as (
+    module: { exports: Record<string, unknown> },
+    exports: Record<string, unknown>,
+    require: (id: string) => unknown,
+  ) => void;
   run(m, m.exports, req);
   return m.exports as T;
 }
 
 function shell(): string {
   renderHtml ??= loadBundle<{ renderHtml: RenderHtml }>('client/src/reachability/html.ts').renderHtml;
-  return renderHtml({ cspSource: ORIGIN, nonce: 'testnonce0123456789', scriptUri: `${ORIGIN}/dist/webview.js`, styleUri: `${ORIGIN}/dist/webview.css` });
+  return renderHtml({
+    cspSource: ORIGIN,
+    nonce: 'testnonce0123456789',
+    scriptUri: `${ORIGIN}/dist/webview.js`,
+    styleUri: `${ORIGIN}/dist/webview.css`,
+  });
 }
 
 export async function launch(): Promise<Browser> {
   for (const f of ['webview.js', 'webview.css']) {
-    if (!fs.existsSync(path.join(DIST, f))) throw new Error(`client/dist/${f} is missing: run "node esbuild.mjs" first`);
+    if (!fs.existsSync(path.join(DIST, f)))
+      throw new Error(`client/dist/${f} is missing: run "node esbuild.mjs" first`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -130,8 +157,16 @@ export interface View {
   /** Delivers a host message and resolves once the view has handled it. */
   send(message: HostToWebview): Promise<void>;
   /** The first message (from index `since` on) that satisfies `predicate`; waits for it, event-driven. */
-  waitPosted<M extends WebviewToHost>(predicate: (m: WebviewToHost) => m is M, what: string, options?: { since?: number; timeoutMs?: number }): Promise<M>;
-  waitPosted(predicate: (m: WebviewToHost) => boolean, what: string, options?: { since?: number; timeoutMs?: number }): Promise<WebviewToHost>;
+  waitPosted<M extends WebviewToHost>(
+    predicate: (m: WebviewToHost) => m is M,
+    what: string,
+    options?: { since?: number; timeoutMs?: number },
+  ): Promise<M>;
+  waitPosted(
+    predicate: (m: WebviewToHost) => boolean,
+    what: string,
+    options?: { since?: number; timeoutMs?: number },
+  ): Promise<WebviewToHost>;
   /** What the view saved with `setState`. */
   state(): Promise<ViewState | undefined>;
   close(): Promise<void>;
@@ -144,14 +179,18 @@ export interface OpenOptions {
 }
 
 /** Opens the view in a fresh browser context. */
-export async function openView(browser: Browser, { state, viewport = { width: 1200, height: 640 } }: OpenOptions = {}): Promise<View> {
+export async function openView(
+  browser: Browser,
+  { state, viewport = { width: 1200, height: 640 } }: OpenOptions = {},
+): Promise<View> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     const t = m.text();
-    if (m.type() === 'error' || /Content Security Policy|Refused to/.test(t)) problems.push(`console.${m.type()}: ${t}`);
+    if (m.type() === 'error' || /Content Security Policy|Refused to/.test(t))
+      problems.push(`console.${m.type()}: ${t}`);
   });
   // Every post reaches the test at once through this binding: waits are event-driven, not polled.
   const posts: WebviewToHost[] = [];
@@ -162,11 +201,16 @@ export async function openView(browser: Browser, { state, viewport = { width: 12
   });
   await page.route(`${ORIGIN}/**`, (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname === '/index.html') return route.fulfill({ status: 200, contentType: 'text/html', body: shell() });
+    if (url.pathname === '/index.html')
+      return route.fulfill({ status: 200, contentType: 'text/html', body: shell() });
     const m = /^\/dist\/(webview\.(?:js|css)(?:\.map)?)$/.exec(url.pathname);
     const file = m?.[1];
     if (file) {
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/json';
+      const type = file.endsWith('.js')
+        ? 'text/javascript'
+        : file.endsWith('.css')
+          ? 'text/css'
+          : 'application/json';
       return route.fulfill({ status: 200, contentType: type, body: fs.readFileSync(path.join(DIST, file)) });
     }
     return route.fulfill({ status: 404, body: 'not found' });
@@ -215,7 +259,11 @@ export async function openView(browser: Browser, { state, viewport = { width: 12
         message,
       );
     },
-    waitPosted(predicate: (m: WebviewToHost) => boolean, what: string, { since = 0, timeoutMs = 5000 } = {}): Promise<WebviewToHost> {
+    waitPosted(
+      predicate: (m: WebviewToHost) => boolean,
+      what: string,
+      { since = 0, timeoutMs = 5000 } = {},
+    ): Promise<WebviewToHost> {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const hit = posts.slice(since).find(predicate);
@@ -226,7 +274,11 @@ export async function openView(browser: Browser, { state, viewport = { width: 12
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`the view did not post ${what} within ${timeoutMs} ms; posted: ${JSON.stringify(posts.slice(since))}`));
+          reject(
+            new Error(
+              `the view did not post ${what} within ${timeoutMs} ms; posted: ${JSON.stringify(posts.slice(since))}`,
+            ),
+          );
         }, timeoutMs);
         const done = (): void => {
           clearTimeout(timer);

@@ -33,7 +33,11 @@ class CancellationTokenSource {
   dispose(): void {}
 }
 
-interface FakeUri { path: string; fsPath: string; toString(): string }
+interface FakeUri {
+  path: string;
+  fsPath: string;
+  toString(): string;
+}
 const uri = (p: string): FakeUri => ({ path: p, fsPath: p, toString: () => `file://${p}` });
 
 function fakePanel() {
@@ -70,7 +74,10 @@ function fakeVscode() {
     EventEmitter,
     CancellationTokenSource,
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
-    Uri: { joinPath: (base: FakeUri, ...parts: string[]) => uri(path.posix.join(base.path, ...parts)), parse: (s: string) => uri(s.replace(/^file:\/\//, '')) },
+    Uri: {
+      joinPath: (base: FakeUri, ...parts: string[]) => uri(path.posix.join(base.path, ...parts)),
+      parse: (s: string) => uri(s.replace(/^file:\/\//, '')),
+    },
     window: {
       activeTextEditor: undefined,
       visibleTextEditors: [],
@@ -81,7 +88,10 @@ function fakeVscode() {
   };
 }
 
-interface Request { method: string; params: Record<string, unknown> }
+interface Request {
+  method: string;
+  params: Record<string, unknown>;
+}
 
 function fakeServer() {
   const requests: Request[] = [];
@@ -89,7 +99,12 @@ function fakeServer() {
     requests,
     request(method: string, params: Record<string, unknown>) {
       requests.push({ method, params: JSON.parse(JSON.stringify(params)) as Record<string, unknown> });
-      return Promise.resolve({ version: 1, endpoints: [], connections: [], counts: { policies: 0, workloads: 0, namespaces: 0, files: 0 } });
+      return Promise.resolve({
+        version: 1,
+        endpoints: [],
+        connections: [],
+        counts: { policies: 0, workloads: 0, namespaces: 0, files: 0 },
+      });
     },
     onStatus: () => ({ dispose() {} }),
     onState: () => ({ dispose() {} }),
@@ -111,7 +126,8 @@ function load(): { ReachabilityPanel: Panel; vscode: ReturnType<typeof fakeVscod
 
 const context = { extensionUri: uri('/ext') } as unknown as Context;
 const asServer = (s: FakeServer): Server => s as unknown as Server;
-const reachability = (server: FakeServer): Array<Record<string, unknown>> => server.requests.filter((r) => r.method === 'netpolLens/reachability').map((r) => r.params);
+const reachability = (server: FakeServer): Array<Record<string, unknown>> =>
+  server.requests.filter((r) => r.method === 'netpolLens/reachability').map((r) => r.params);
 
 /** Runs the timers the panel has scheduled (its refresh debounce) and returns the reachability requests sent so far. */
 function refreshed(server: FakeServer): Array<Record<string, unknown>> {
@@ -159,7 +175,12 @@ describe('reachability panel (host): chosen namespaces', () => {
     const server = fakeServer();
     const focusPolicy = { uri: 'file:///w/np.yaml', name: 'np', namespace: 'edge' };
     const state = { port: '53/UDP', search: '', collapsed: [], focusPolicy, namespaces: ['billing', 'data'] };
-    const panel = ReachabilityPanel.revive(vscode.window.createWebviewPanel() as unknown as WebviewPanel, context, asServer(server), state);
+    const panel = ReachabilityPanel.revive(
+      vscode.window.createWebviewPanel() as unknown as WebviewPanel,
+      context,
+      asServer(server),
+      state,
+    );
     panel.receive({ type: 'ready' });
     assert.deepEqual(refreshed(server), [{ focusPolicy, namespaces: ['billing', 'data'] }]);
     panel.dispose();
@@ -168,7 +189,12 @@ describe('reachability panel (host): chosen namespaces', () => {
     const again = load();
     const server2 = fakeServer();
     const broken = { port: 'any', search: '', collapsed: [], namespaces: 'billing' };
-    const panel2 = again.ReachabilityPanel.revive(again.vscode.window.createWebviewPanel() as unknown as WebviewPanel, context, asServer(server2), broken);
+    const panel2 = again.ReachabilityPanel.revive(
+      again.vscode.window.createWebviewPanel() as unknown as WebviewPanel,
+      context,
+      asServer(server2),
+      broken,
+    );
     panel2.receive({ type: 'ready' });
     assert.deepEqual(refreshed(server2), [{}]);
     panel2.dispose();

@@ -20,7 +20,10 @@ interface SeededView extends View {
 }
 
 /** Opens the view, completes the handshake with the seed model, and answers explain requests. */
-async function seededView(browser: Browser, opts: OpenOptions & { model?: ReachabilityResult } = {}): Promise<SeededView> {
+async function seededView(
+  browser: Browser,
+  opts: OpenOptions & { model?: ReachabilityResult } = {},
+): Promise<SeededView> {
   const view = await openView(browser, opts);
   await view.waitPosted((m) => m.type === 'ready', '"ready"');
   await view.send({ type: 'model', model: opts.model ?? seedModel(), port: 'any' });
@@ -36,10 +39,14 @@ async function seededView(browser: Browser, opts: OpenOptions & { model?: Reacha
   return Object.assign(view, { answerExplains });
 }
 
-async function activeCell(page: Page): Promise<{ row: string | undefined; col: string | null; role: string | null } | null> {
+async function activeCell(
+  page: Page,
+): Promise<{ row: string | undefined; col: string | null; role: string | null } | null> {
   return page.evaluate(() => {
     const e = document.activeElement;
-    return e instanceof HTMLElement ? { row: e.dataset.row, col: e.dataset.col ?? null, role: e.getAttribute('role') } : null;
+    return e instanceof HTMLElement
+      ? { row: e.dataset.row, col: e.dataset.col ?? null, role: e.getAttribute('role') }
+      : null;
   });
 }
 
@@ -129,11 +136,17 @@ describe('reachability webview', () => {
     for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
     assert.deepEqual(await activeCell(page), { row: W.busybox2, col: W.nginx1, role: 'gridcell' });
     // the tooltip follows the keyboard
-    assert.match(await textOf(page, '#matrix-tooltip'), /From layer2\/busybox2\[Deployment\]To layer1\/nginx1\[Deployment\]/);
+    assert.match(
+      await textOf(page, '#matrix-tooltip'),
+      /From layer2\/busybox2\[Deployment\]To layer1\/nginx1\[Deployment\]/,
+    );
 
     await page.keyboard.press('Enter');
     const req = await view.waitPosted(isExplain, 'an explain request');
-    assert.deepEqual({ src: req.src, dst: req.dst, port: req.port }, { src: W.busybox2, dst: W.nginx1, port: undefined });
+    assert.deepEqual(
+      { src: req.src, dst: req.dst, port: req.port },
+      { src: W.busybox2, dst: W.nginx1, port: undefined },
+    );
     assert.match(await textOf(page, '.explain'), /Explaining/);
     await view.answerExplains();
     await page.waitForSelector('.explain .verdict');
@@ -166,7 +179,11 @@ describe('reachability webview', () => {
     await page.keyboard.press('PageUp');
     assert.deepEqual(await activeCell(page), { row: 'header:layer1', col: null, role: 'rowheader' });
     await page.keyboard.press('ArrowDown');
-    assert.deepEqual(await activeCell(page), { row: W.busybox1, col: W.busybox1, role: 'gridcell' }, 'the column comes back after the header row');
+    assert.deepEqual(
+      await activeCell(page),
+      { row: W.busybox1, col: W.busybox1, role: 'gridcell' },
+      'the column comes back after the header row',
+    );
     await page.keyboard.press('End');
     await page.keyboard.press('Home');
     assert.deepEqual(await activeCell(page), { row: W.busybox1, col: null, role: 'rowheader' });
@@ -232,7 +249,15 @@ describe('reachability webview', () => {
       rows: [...document.querySelectorAll<HTMLElement>('.row')].map((r) => r.dataset.row),
       cols: [...document.querySelectorAll<HTMLElement>('.col-header')].map((c) => c.dataset.col),
     }));
-    assert.deepEqual(agg.rows, ['group:layer1', 'header:layer2', W.busybox2, W.nginx2, 'group:layer3', 'header:(external)', INTERNET]);
+    assert.deepEqual(agg.rows, [
+      'group:layer1',
+      'header:layer2',
+      W.busybox2,
+      W.nginx2,
+      'group:layer3',
+      'header:(external)',
+      INTERNET,
+    ]);
     assert.deepEqual(agg.cols, ['group:layer1', W.busybox2, W.nginx2, 'group:layer3', INTERNET]);
     // layer1 → layer3: every pair allowed; layer2 → layer1: none
     assert.match(await classOf(page, cell('group:layer1', 'group:layer3')), /v-all/);
@@ -299,7 +324,11 @@ describe('reachability webview', () => {
   it('shows host-initiated explanations (Explain Connection command) and errors', async () => {
     const view = await seededView(browser);
     const { page } = view;
-    await view.send({ type: 'explanation', requestId: -1, explanation: explain({ src: W.busybox1, dst: W.nginx3, port: { port: 80, protocol: 'TCP' } }) });
+    await view.send({
+      type: 'explanation',
+      requestId: -1,
+      explanation: explain({ src: W.busybox1, dst: W.nginx3, port: { port: 80, protocol: 'TCP' } }),
+    });
     await page.waitForSelector('.explain .verdict');
     assert.match(await textOf(page, '.explain .verdict'), /Allowed on 80\/TCP/);
     assert.equal(await page.getAttribute(cell(W.busybox1, W.nginx3), 'aria-selected'), 'true');
@@ -312,8 +341,18 @@ describe('reachability webview', () => {
   it('highlights the pods of a focused policy and clears the focus on request', async () => {
     const view = await seededView(browser);
     const { page } = view;
-    const focusPolicy = { uri: 'file:///work/examples/layer3/np-layer3.yaml', name: 'np-layer3', namespace: 'layer3' };
-    await view.send({ type: 'model', model: { ...seedModel(), focus: [W.busybox3, W.nginx3] }, port: 'any', focus: [W.busybox3, W.nginx3], focusPolicy });
+    const focusPolicy = {
+      uri: 'file:///work/examples/layer3/np-layer3.yaml',
+      name: 'np-layer3',
+      namespace: 'layer3',
+    };
+    await view.send({
+      type: 'model',
+      model: { ...seedModel(), focus: [W.busybox3, W.nginx3] },
+      port: 'any',
+      focus: [W.busybox3, W.nginx3],
+      focusPolicy,
+    });
     await page.waitForSelector('.focus-chip:not([hidden])');
     assert.match(await textOf(page, '.focus-chip'), /Focus: policy layer3\/np-layer3/);
     assert.equal(await page.locator('.row-header.focused-ep').count(), 2);

@@ -2,7 +2,15 @@
 // netpolLens/reachability and netpolLens/explain would answer, written out by hand from the
 // policies (layer1 admits layer1; layer2 and layer3 admit layer1 and layer2; layer1 and layer2
 // allow all egress; layer3 denies all egress).
-import type { EndpointDto, ExplainParams, ExplainResult, ReachabilityLimit, ReachabilityResult, SideDto, SourceLocation } from '../../server/src/protocol/requests';
+import type {
+  EndpointDto,
+  ExplainParams,
+  ExplainResult,
+  ReachabilityLimit,
+  ReachabilityResult,
+  SideDto,
+  SourceLocation,
+} from '../../server/src/protocol/requests';
 
 export const NS = ['layer1', 'layer2', 'layer3'];
 /** The seed's workload ids. */
@@ -24,7 +32,10 @@ function workloads(): EndpointDto[] {
   const out: EndpointDto[] = [];
   for (const [i, ns] of NS.entries()) {
     const n = i + 1;
-    for (const [app, line] of [[`nginx${n}`, 2], [`busybox${n}`, 34]] as const) {
+    for (const [app, line] of [
+      [`nginx${n}`, 2],
+      [`busybox${n}`, 34],
+    ] as const) {
       out.push({
         id: `${ns}/${app}[Deployment]`,
         kind: 'workload',
@@ -42,7 +53,8 @@ function workloads(): EndpointDto[] {
 }
 
 const egressAllowed = (srcNs: string): boolean => srcNs !== 'layer3';
-const ingressAllowed = (srcNs: string, dstNs: string): boolean => (dstNs === 'layer1' ? srcNs === 'layer1' : srcNs === 'layer1' || srcNs === 'layer2');
+const ingressAllowed = (srcNs: string, dstNs: string): boolean =>
+  dstNs === 'layer1' ? srcNs === 'layer1' : srcNs === 'layer1' || srcNs === 'layer2';
 
 /** The rest of the world, from the allow-all egress rules (`egress: [{}]`), as the server lists it. */
 export const INTERNET = '0.0.0.0-255.255.255.255';
@@ -54,12 +66,18 @@ export function seedModel(): ReachabilityResult {
     const sNs = s.namespace ?? '';
     for (const d of endpoints) {
       if (s.id === d.id) continue;
-      if (egressAllowed(sNs) && ingressAllowed(sNs, d.namespace ?? '')) connections.push({ src: s.id, dst: d.id, conns: 'all' });
+      if (egressAllowed(sNs) && ingressAllowed(sNs, d.namespace ?? ''))
+        connections.push({ src: s.id, dst: d.id, conns: 'all' });
     }
     if (egressAllowed(sNs)) connections.push({ src: s.id, dst: INTERNET, conns: 'all' });
   }
   endpoints.push({ id: INTERNET, kind: 'external', location: loc('layer1/np-layer1.yaml', 18) });
-  return { version: 1, endpoints, connections, counts: { policies: 3, workloads: 6, namespaces: 3, files: 9 } };
+  return {
+    version: 1,
+    endpoints,
+    connections,
+    counts: { policies: 3, workloads: 6, namespaces: 3, files: 9 },
+  };
 }
 
 const policyLoc = (ns: string): SourceLocation => loc(`${ns}/np-${ns}.yaml`, 3);
@@ -72,42 +90,89 @@ export function explain({ src, dst, port }: ExplainParams): ExplainResult {
   const egress: SideDto = {
     isolated: true,
     isolatingPolicies: [{ policy: `${sNs}/np-${sNs}`, location: policyLoc(sNs) }],
-    allowingRules: eg ? [{ policy: `${sNs}/np-${sNs}`, direction: 'egress', ruleIndex: 0, location: loc(`${sNs}/np-${sNs}.yaml`, 18) }] : [],
+    allowingRules: eg
+      ? [
+          {
+            policy: `${sNs}/np-${sNs}`,
+            direction: 'egress',
+            ruleIndex: 0,
+            location: loc(`${sNs}/np-${sNs}.yaml`, 18),
+          },
+        ]
+      : [],
     allowed: eg,
     conns: eg ? 'all' : 'none',
   };
   const ingress: SideDto = {
     isolated: true,
     isolatingPolicies: [{ policy: `${dNs}/np-${dNs}`, location: policyLoc(dNs) }],
-    allowingRules: ing ? [{ policy: `${dNs}/np-${dNs}`, direction: 'ingress', ruleIndex: 0, location: loc(`${dNs}/np-${dNs}.yaml`, 12, 17) }] : [],
+    allowingRules: ing
+      ? [
+          {
+            policy: `${dNs}/np-${dNs}`,
+            direction: 'ingress',
+            ruleIndex: 0,
+            location: loc(`${dNs}/np-${dNs}.yaml`, 12, 17),
+          },
+        ]
+      : [],
     allowed: ing,
     conns: ing ? 'all' : 'none',
   };
   const allowed = eg && ing;
   const summary = [
-    eg ? `${src}: egress allowed by egress rule 1 of ${sNs}/np-${sNs}` : `${src}: egress isolated by ${sNs}/np-${sNs}, and no egress rule allows it`,
-    ing ? `${dst}: ingress allowed by ingress rule 1 of ${dNs}/np-${dNs}` : `${dst}: ingress isolated by ${dNs}/np-${dNs}, and no ingress rule admits ${sNs}`,
+    eg
+      ? `${src}: egress allowed by egress rule 1 of ${sNs}/np-${sNs}`
+      : `${src}: egress isolated by ${sNs}/np-${sNs}, and no egress rule allows it`,
+    ing
+      ? `${dst}: ingress allowed by ingress rule 1 of ${dNs}/np-${dNs}`
+      : `${dst}: ingress isolated by ${dNs}/np-${dNs}, and no ingress rule admits ${sNs}`,
   ];
-  const result: ExplainResult = { src, dst, allowed, partial: false, conns: allowed ? 'all' : 'none', egress, ingress, summary, notes: [] };
+  const result: ExplainResult = {
+    src,
+    dst,
+    allowed,
+    partial: false,
+    conns: allowed ? 'all' : 'none',
+    egress,
+    ingress,
+    summary,
+    notes: [],
+  };
   if (port) result.port = port;
   return result;
 }
 
 function team(ns: string, count: number): EndpointDto[] {
-  return Array.from({ length: count }, (_, w) => ({ id: `${ns}/svc-${w}[Deployment]`, kind: 'workload', namespace: ns, name: `svc-${w}`, workloadKind: 'Deployment', labels: { app: `svc-${w}` } }));
+  return Array.from({ length: count }, (_, w) => ({
+    id: `${ns}/svc-${w}[Deployment]`,
+    kind: 'workload',
+    namespace: ns,
+    name: `svc-${w}`,
+    workloadKind: 'Deployment',
+    labels: { app: `svc-${w}` },
+  }));
 }
 
 /** A large workspace: `namespaces` × `perNamespace` workloads, with some connections. */
 export function bigModel(namespaces = 50, perNamespace = 20): ReachabilityResult {
-  const endpoints = Array.from({ length: namespaces }, (_, n) => team(`team-${String(n).padStart(2, '0')}`, perNamespace)).flat();
+  const endpoints = Array.from({ length: namespaces }, (_, n) =>
+    team(`team-${String(n).padStart(2, '0')}`, perNamespace),
+  ).flat();
   const connections: ReachabilityResult['connections'] = [];
   for (const [i, s] of endpoints.entries()) {
     for (let k = 1; k <= 5; k++) {
       const d = endpoints[(i + k * 37) % endpoints.length];
-      if (d && d.id !== s.id) connections.push({ src: s.id, dst: d.id, conns: k % 2 ? 'all' : { TCP: [[80, 80]] } });
+      if (d && d.id !== s.id)
+        connections.push({ src: s.id, dst: d.id, conns: k % 2 ? 'all' : { TCP: [[80, 80]] } });
     }
   }
-  return { version: 1, endpoints, connections, counts: { policies: namespaces, workloads: endpoints.length, namespaces, files: namespaces * 2 } };
+  return {
+    version: 1,
+    endpoints,
+    connections,
+    counts: { policies: namespaces, workloads: endpoints.length, namespaces, files: namespaces * 2 },
+  };
 }
 
 /** A big workspace's namespaces with their workload counts: 880 workloads, over the 600 limit. */
@@ -128,14 +193,22 @@ export function limitedModel({
   reason = 'first',
   namespaces = BIG_NAMESPACES,
   maxWorkloads = 600,
-}: { shown?: string[]; reason?: ReachabilityLimit['reason']; namespaces?: ReachabilityLimit['namespaces']; maxWorkloads?: number } = {}): ReachabilityResult {
-  const endpoints = namespaces.filter((ns) => shown.includes(ns.name)).flatMap((ns) => team(ns.name, ns.workloads));
+}: {
+  shown?: string[];
+  reason?: ReachabilityLimit['reason'];
+  namespaces?: ReachabilityLimit['namespaces'];
+  maxWorkloads?: number;
+} = {}): ReachabilityResult {
+  const endpoints = namespaces
+    .filter((ns) => shown.includes(ns.name))
+    .flatMap((ns) => team(ns.name, ns.workloads));
   const connections: ReachabilityResult['connections'] = [];
   // each workload reaches the next dozen of its namespace (some on 443 only) and the internet
   for (const [i, s] of endpoints.entries()) {
     for (let k = 1; k <= 12; k++) {
       const d = endpoints[(i + k) % endpoints.length];
-      if (d && d.namespace === s.namespace && (i + k) % 4 !== 0) connections.push({ src: s.id, dst: d.id, conns: k % 5 ? 'all' : { TCP: [[443, 443]] } });
+      if (d && d.namespace === s.namespace && (i + k) % 4 !== 0)
+        connections.push({ src: s.id, dst: d.id, conns: k % 5 ? 'all' : { TCP: [[443, 443]] } });
     }
     if (i % 3 !== 0) connections.push({ src: s.id, dst: INTERNET, conns: 'all' });
   }

@@ -17,7 +17,12 @@ import type {
   ReachabilityResult,
   SourceLocation,
 } from '../../../server/src/protocol/requests';
-import type { FocusPolicy, HostToWebview, ViewState, WebviewToHost } from '../../../server/src/protocol/webview';
+import type {
+  FocusPolicy,
+  HostToWebview,
+  ViewState,
+  WebviewToHost,
+} from '../../../server/src/protocol/webview';
 import type { Server } from '../client';
 import { makeNonce, renderHtml } from './html';
 
@@ -73,17 +78,32 @@ export class ReachabilityPanel implements vscode.Disposable {
       p.panel.reveal(undefined, false);
       if (options.focusPolicy !== undefined || p.focusPolicy !== undefined) {
         // A new focus shows its own namespaces (the webview drops its choice on the same condition).
-        if (options.focusPolicy !== undefined && !sameFocus(options.focusPolicy, p.focusPolicy)) p.namespaces = undefined;
+        if (options.focusPolicy !== undefined && !sameFocus(options.focusPolicy, p.focusPolicy))
+          p.namespaces = undefined;
         p.focusPolicy = options.focusPolicy;
         p.scheduleRefresh(0);
       }
       return p;
     }
-    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'Reachability', column, webviewOptions(context));
-    return new ReachabilityPanel(panel, context, server, { port: 'any', focusPolicy: options.focusPolicy, namespaces: undefined });
+    const panel = vscode.window.createWebviewPanel(
+      VIEW_TYPE,
+      'Reachability',
+      column,
+      webviewOptions(context),
+    );
+    return new ReachabilityPanel(panel, context, server, {
+      port: 'any',
+      focusPolicy: options.focusPolicy,
+      namespaces: undefined,
+    });
   }
 
-  static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, server: Server, state: unknown): ReachabilityPanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    context: vscode.ExtensionContext,
+    server: Server,
+    state: unknown,
+  ): ReachabilityPanel {
     const s = isViewState(state) ? state : undefined;
     panel.webview.options = webviewOptions(context);
     return new ReachabilityPanel(panel, context, server, {
@@ -128,7 +148,10 @@ export class ReachabilityPanel implements vscode.Disposable {
       }),
       // Fallback for servers that are slow to report: refresh after typing pauses.
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if ((e.document.languageId === 'yaml' || e.document.languageId === 'json') && e.contentChanges.length > 0) {
+        if (
+          (e.document.languageId === 'yaml' || e.document.languageId === 'json') &&
+          e.contentChanges.length > 0
+        ) {
           this.scheduleRefresh(700);
         }
       }),
@@ -161,7 +184,10 @@ export class ReachabilityPanel implements vscode.Disposable {
         break;
       case 'explain':
         // fire and forget: explain() posts the answer, or the error, to the view itself
-        void this.explain({ src: message.src, dst: message.dst, ...(message.port ? { port: message.port } : {}) }, message.requestId);
+        void this.explain(
+          { src: message.src, dst: message.dst, ...(message.port ? { port: message.port } : {}) },
+          message.requestId,
+        );
         break;
       case 'open':
         // fire and forget: open() reports a failure in a warning itself
@@ -234,7 +260,8 @@ export class ReachabilityPanel implements vscode.Disposable {
       if (this.focusPolicy) message.focusPolicy = this.focusPolicy;
       this.post(message);
     } catch (e) {
-      if (seq === this.refreshSeq) this.post({ type: 'error', message: `The language server did not answer: ${errorMessage(e)}` });
+      if (seq === this.refreshSeq)
+        this.post({ type: 'error', message: `The language server did not answer: ${errorMessage(e)}` });
     } finally {
       if (seq === this.refreshSeq) this.post({ type: 'busy', busy: false });
     }
@@ -245,10 +272,18 @@ export class ReachabilityPanel implements vscode.Disposable {
     const r = location.range;
     const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
     // Open the policy next to the view, not on top of it.
-    const other = vscode.window.visibleTextEditors.find((e) => e.viewColumn !== undefined && e.viewColumn !== this.panel.viewColumn);
-    const viewColumn = other?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One);
+    const other = vscode.window.visibleTextEditors.find(
+      (e) => e.viewColumn !== undefined && e.viewColumn !== this.panel.viewColumn,
+    );
+    const viewColumn =
+      other?.viewColumn ??
+      (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One);
     try {
-      const editor = await vscode.window.showTextDocument(uri, { selection: range, viewColumn, preview: false });
+      const editor = await vscode.window.showTextDocument(uri, {
+        selection: range,
+        viewColumn,
+        preview: false,
+      });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (e) {
       // a notification: its promise settles when the user dismisses it, and nothing waits for that
@@ -288,7 +323,9 @@ export class ReachabilityPanel implements vscode.Disposable {
   }
 }
 
-function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+function webviewOptions(
+  context: vscode.ExtensionContext,
+): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     enableCommandUris: false,

@@ -7,7 +7,11 @@ export interface ParsedArgs {
 }
 
 /** Parses `--flag value` / `--flag=value` / boolean flags; unknown flags are usage errors. */
-export function parseArgs(argv: readonly string[], valued: readonly string[], booleans: readonly string[] = []): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  valued: readonly string[],
+  booleans: readonly string[] = [],
+): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {

@@ -2,7 +2,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { isManifestPath, isSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
+import {
+  isManifestPath,
+  isSkippedFolder,
+  READ_LIMIT_BYTES,
+  READ_LIMIT_MIB,
+  type FileChange,
+} from '../core/index';
 
 export class UsageError extends Error {}
 

@@ -11,9 +11,22 @@ export function placeFindings(analysis: Analysis, findings: readonly Finding[]):
     const li = analysis.lineIndex(f.uri);
     const s = li ? li.lineCol1(f.span.start) : { line: 1, column: 1 };
     const e = li ? li.lineCol1(f.span.end) : s;
-    return { finding: f, path: displayPath(f.uri), line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    return {
+      finding: f,
+      path: displayPath(f.uri),
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+    };
   });
-  return placed.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : x.line - y.line || x.column - y.column || (x.finding.code < y.finding.code ? -1 : 1)));
+  return placed.sort((x, y) =>
+    x.path < y.path
+      ? -1
+      : x.path > y.path
+        ? 1
+        : x.line - y.line || x.column - y.column || (x.finding.code < y.finding.code ? -1 : 1),
+  );
 }
 
 /** `path:line:column` of where a reference starts. */

@@ -49,6 +49,9 @@ try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e: unknown) {
   if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
-  else process.stderr.write(`netpol-lens: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  else
+    process.stderr.write(
+      `netpol-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
   process.exitCode = 2;
 }

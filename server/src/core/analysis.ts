@@ -25,7 +25,13 @@ import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
 import { policyAt } from './features/lookup';
 import type { FeatureContext, FeatureOptions } from './features/context';
-import { reachabilityView, workspaceCounts, type ReachView, type ReachViewCounts, type ReachViewQuery } from './view/reachability';
+import {
+  reachabilityView,
+  workspaceCounts,
+  type ReachView,
+  type ReachViewCounts,
+  type ReachViewQuery,
+} from './view/reachability';
 
 export class AnalysisHost {
   private index: WorkspaceIndex;
@@ -53,8 +59,7 @@ export class AnalysisHost {
 }
 
 export type ExplainOutcome =
-  | { readonly ok: true; readonly explanation: Explanation }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly explanation: Explanation } | { readonly ok: false; readonly error: string };
 
 export class Analysis {
   private engineCache: PolicyEngine | undefined;
@@ -62,7 +67,10 @@ export class Analysis {
   private byUri: Map<string, Finding[]> | undefined;
   private readonly fileScoped = new Map<string, readonly Finding[]>();
 
-  constructor(readonly index: WorkspaceIndex, readonly settings: Settings) {}
+  constructor(
+    readonly index: WorkspaceIndex,
+    readonly settings: Settings,
+  ) {}
 
   get engine(): PolicyEngine {
     return (this.engineCache ??= new PolicyEngine(this.index));
@@ -70,7 +78,11 @@ export class Analysis {
 
   /** Every finding of the workspace, severities as configured. */
   findings(): readonly Finding[] {
-    return (this.findingsCache ??= runChecks({ index: this.index, engine: this.engine, settings: this.settings }));
+    return (this.findingsCache ??= runChecks({
+      index: this.index,
+      engine: this.engine,
+      settings: this.settings,
+    }));
   }
 
   /** Findings located in one file. */
@@ -110,7 +122,11 @@ export class Analysis {
   }
 
   /** The listing row by row (one source at a time), for adapters that must stay responsive. */
-  reachabilityRows(q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
+  reachabilityRows(q: ReachQuery = {}): {
+    endpoints: Endpoint[];
+    total: number;
+    rows: Generator<ReachEntry[]>;
+  } {
     return reachabilityRows(this.engine, q);
   }
 
@@ -153,7 +169,9 @@ export class Analysis {
     if (!opts.indexing) return this;
     const engine = (): PolicyEngine => this.engine;
     return {
-      index: this.index, settings: this.settings, indexing: opts.indexing,
+      index: this.index,
+      settings: this.settings,
+      indexing: opts.indexing,
       get engine() {
         return engine(); // built only if a part of the answer needs it
       },

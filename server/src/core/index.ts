@@ -2,11 +2,23 @@
 export { AnalysisHost, Analysis, type ExplainOutcome } from './analysis';
 export type { CoreHover } from './features/hover';
 export type { FeatureOptions, IndexingProgress } from './features/context';
-export type { CoreCodeLens, CoreLensCommand, ShowReachabilityLensArgs, ReferencesLensArgs } from './features/code-lens';
+export type {
+  CoreCodeLens,
+  CoreLensCommand,
+  ShowReachabilityLensArgs,
+  ReferencesLensArgs,
+} from './features/code-lens';
 export type { CoreCompletion, CoreCompletionKind } from './features/completion';
 export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export type { FileChange } from './index/change';
-export { WorkspaceIndex, METADATA_NAME_LABEL, cmp, type Workload, type NamespaceInfo, type FileFacts } from './index/workspace-index';
+export {
+  WorkspaceIndex,
+  METADATA_NAME_LABEL,
+  cmp,
+  type Workload,
+  type NamespaceInfo,
+  type FileFacts,
+} from './index/workspace-index';
 export type { Finding, FixKind, FixSpec, Severity, RelatedInfo, YamlOp } from './model/finding';
 export { FIX_KINDS, type CoreEdit } from './fixes/fix';
 export type * from './model/types';
@@ -17,17 +29,53 @@ export { LineIndex, type Position } from './text/line-index';
 export { DEFAULT_SETTINGS, resolveSettings, settingsFromConfig, type Settings } from './settings';
 export { ALL_CHECKS, ALL_CODES, PARSE_CODES } from './checks/registry';
 export type { Check, CodeMeta } from './checks/types';
-export { checksSettingSchema, checksDocTable, CHECKS_TABLE_BEGIN, CHECKS_TABLE_END } from './checks/contributions';
+export {
+  checksSettingSchema,
+  checksDocTable,
+  CHECKS_TABLE_BEGIN,
+  CHECKS_TABLE_END,
+} from './checks/contributions';
 export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';
 export type { Endpoint } from './semantics/compile';
 export type { ReachEntry, ReachQuery } from './semantics/matrix';
 export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
 export { isJsonUri, looksLikeManifest, readsAsNothing } from './yaml/parse';
-export { MANIFEST_EXTENSIONS, MANIFEST_GLOB, isManifestPath, SKIPPED_FOLDERS, isSkippedFolder, inSkippedFolder, READ_LIMIT_BYTES, READ_LIMIT_MIB } from './manifest-files';
-export { reachJson, reachCsv, reachDot, reachTable, reachSummary, connsWords, type ReachListing, type SummaryQuery } from './render/reach';
+export {
+  MANIFEST_EXTENSIONS,
+  MANIFEST_GLOB,
+  isManifestPath,
+  SKIPPED_FOLDERS,
+  isSkippedFolder,
+  inSkippedFolder,
+  READ_LIMIT_BYTES,
+  READ_LIMIT_MIB,
+} from './manifest-files';
+export {
+  reachJson,
+  reachCsv,
+  reachDot,
+  reachTable,
+  reachSummary,
+  connsWords,
+  type ReachListing,
+  type SummaryQuery,
+} from './render/reach';
 export { explainText } from './render/explain-text';
 export { coverageNotes } from './render/coverage';
 export type { PolicyEngine, SideResult } from './semantics/engine';
 export { meetSides } from './semantics/engine';
-export type { ReachView, ReachViewCounts, ReachViewEndpoint, ReachViewLimit, ReachViewQuery } from './view/reachability';
-export { findingsText, findingsJson, findingsSarif, docsUrl, DOCS_BASE, type PlacedFinding } from './render/findings';
+export type {
+  ReachView,
+  ReachViewCounts,
+  ReachViewEndpoint,
+  ReachViewLimit,
+  ReachViewQuery,
+} from './view/reachability';
+export {
+  findingsText,
+  findingsJson,
+  findingsSarif,
+  docsUrl,
+  DOCS_BASE,
+  type PlacedFinding,
+} from './render/findings';

@@ -31,7 +31,12 @@ export function resolveSettings(partial: Partial<Settings> | undefined): Setting
 
 const SEVERITY_NAMES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 /** Accepted spellings of severities besides the canonical ones (VS Code's own vocabulary). */
-const SEVERITY_ALIASES: Record<string, Severity | 'off'> = { info: 'information', warn: 'warning', none: 'off', ignore: 'off' };
+const SEVERITY_ALIASES: Record<string, Severity | 'off'> = {
+  info: 'information',
+  warn: 'warning',
+  none: 'off',
+  ignore: 'off',
+};
 
 /**
  * Maps a `netpolLens.*` configuration object (the editor's settings, or the CLI's `--config` file;
@@ -44,22 +49,31 @@ export function settingsFromConfig(raw: unknown, warn?: (msg: string) => void): 
   const severities: Record<string, Severity | 'off'> = {};
   if (c.checks && typeof c.checks === 'object') {
     for (const [code, value] of Object.entries(c.checks as Record<string, unknown>)) {
-      const v = typeof value === 'string' ? (SEVERITY_ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : value;
+      const v =
+        typeof value === 'string' ? (SEVERITY_ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : value;
       if (typeof v === 'string' && SEVERITY_NAMES.has(v)) severities[code] = v as Severity | 'off';
-      else warn?.(`checks.${code}: "${String(value)}" is not one of error, warning, information, hint, off; using the default severity.`);
+      else
+        warn?.(
+          `checks.${code}: "${String(value)}" is not one of error, warning, information, hint, off; using the default severity.`,
+        );
     }
   }
   const dns: { namespace?: string; podLabels?: Record<string, string> } = {};
   const rawDns = c.dns as { namespace?: unknown; podLabels?: unknown } | undefined;
   if (rawDns && typeof rawDns === 'object') {
-    if (typeof rawDns.namespace === 'string' && rawDns.namespace.trim()) dns.namespace = rawDns.namespace.trim();
+    if (typeof rawDns.namespace === 'string' && rawDns.namespace.trim())
+      dns.namespace = rawDns.namespace.trim();
     if (rawDns.podLabels && typeof rawDns.podLabels === 'object' && !Array.isArray(rawDns.podLabels)) {
       const labels: Record<string, string> = {};
-      for (const [k, v] of Object.entries(rawDns.podLabels as Record<string, unknown>)) if (typeof v === 'string') labels[k] = v;
+      for (const [k, v] of Object.entries(rawDns.podLabels as Record<string, unknown>))
+        if (typeof v === 'string') labels[k] = v;
       if (Object.keys(labels).length > 0) dns.podLabels = labels;
     }
   }
-  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []);
+  const strings = (v: unknown): string[] =>
+    Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
+      : [];
   return resolveSettings({
     severities,
     podCidrs: strings(c.podCidrs),

@@ -50,10 +50,15 @@ export class FolderAnalyses {
       }
       scopes.forEach((s, i) => {
         const raw = values[2 * i] as NetpolLensSettings | null | undefined;
-        next.set(s, scopeConfig(raw, values[2 * i + 1], (m) => this.log(m)));
+        next.set(
+          s,
+          scopeConfig(raw, values[2 * i + 1], (m) => this.log(m)),
+        );
       });
     } else {
-      const cfg = source.settings ? scopeConfig(source.settings, undefined, (m) => this.log(m)) : defaultScopeConfig();
+      const cfg = source.settings
+        ? scopeConfig(source.settings, undefined, (m) => this.log(m))
+        : defaultScopeConfig();
       for (const s of scopes) next.set(s, cfg);
     }
     this.configs = next;

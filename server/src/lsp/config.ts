@@ -24,30 +24,44 @@ export function defaultScopeConfig(): ScopeConfig {
 }
 
 /** Maps the client's NetpolLensSettings (possibly partial, possibly junk) onto core Settings. */
-export function toCoreSettings(raw: NetpolLensSettings | null | undefined, log?: (msg: string) => void): Settings {
+export function toCoreSettings(
+  raw: NetpolLensSettings | null | undefined,
+  log?: (msg: string) => void,
+): Settings {
   return settingsFromConfig(raw, log && ((msg) => log(`netpolLens.${msg}`)));
 }
 
 /** Builds a folder's configuration from the `netpolLens` and `files.exclude` sections. */
-export function scopeConfig(raw: NetpolLensSettings | null | undefined, filesExclude: unknown, log?: (msg: string) => void): ScopeConfig {
+export function scopeConfig(
+  raw: NetpolLensSettings | null | undefined,
+  filesExclude: unknown,
+  log?: (msg: string) => void,
+): ScopeConfig {
   const settings = toCoreSettings(raw, log);
   const excludePatterns = [
-    ...(Array.isArray(raw?.exclude) ? raw.exclude.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []),
+    ...(Array.isArray(raw?.exclude)
+      ? raw.exclude.filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+      : []),
     ...filesExcludePatterns(filesExclude),
   ];
   return {
     settings,
     key: stableKey(settings),
     excludePatterns,
-    isExcluded: compileGlobs(excludePatterns, (p, e) => log?.(`Ignoring the exclude pattern "${p}": ${String(e)}`)),
+    isExcluded: compileGlobs(excludePatterns, (p, e) =>
+      log?.(`Ignoring the exclude pattern "${p}": ${String(e)}`),
+    ),
   };
 }
 
 function stableKey(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val);
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : val,
+  );
 }
 
 /** A workspace folder as the server tracks it. */

@@ -53,7 +53,9 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
     codeLensRefresh: c.workspace?.codeLens?.refreshSupport === true,
     completionSnippets: td?.completion?.completionItem?.snippetSupport === true,
     completionReplaceRanges: td?.completion?.completionItem?.insertReplaceSupport === true,
-    commands: Array.isArray(commands) ? commands.filter((x): x is string => typeof x === 'string') : undefined,
+    commands: Array.isArray(commands)
+      ? commands.filter((x): x is string => typeof x === 'string')
+      : undefined,
   };
 }
 

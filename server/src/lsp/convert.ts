@@ -42,7 +42,11 @@ import {
   type SourceRef,
   type Span,
 } from '../core/index';
-import { ShowReachabilityCommand, type ShowReachabilityArgs, type SourceLocation } from '../protocol/requests';
+import {
+  ShowReachabilityCommand,
+  type ShowReachabilityArgs,
+  type SourceLocation,
+} from '../protocol/requests';
 
 export const SOURCE = 'netpol-lens';
 
@@ -95,7 +99,12 @@ export interface DiagnosticOptions {
   tags: readonly DiagnosticTag[] | undefined;
 }
 
-export function diagnostic(f: Finding, lines: LineIndexOf, version: number | undefined, opts: DiagnosticOptions): Diagnostic {
+export function diagnostic(
+  f: Finding,
+  lines: LineIndexOf,
+  version: number | undefined,
+  opts: DiagnosticOptions,
+): Diagnostic {
   const d: Diagnostic = {
     range: range(lines(f.uri), f.span),
     severity: SEVERITY[f.severity] ?? DiagnosticSeverity.Warning,
@@ -107,12 +116,17 @@ export function diagnostic(f: Finding, lines: LineIndexOf, version: number | und
   const related = f.related ?? [];
   if (related.length > 0) {
     if (opts.relatedInformation) {
-      d.relatedInformation = related.map((r): DiagnosticRelatedInformation => ({ location: location(lines, r), message: r.message }));
+      d.relatedInformation = related.map((r): DiagnosticRelatedInformation => ({
+        location: location(lines, r),
+        message: r.message,
+      }));
     } else {
       d.message += `\n${related.map((r) => `- ${r.message}`).join('\n')}`;
     }
   }
-  const tags = (f.tags ?? []).map((t) => TAGS[t]).filter((t): t is DiagnosticTag => t !== undefined && (opts.tags?.includes(t) ?? false));
+  const tags = (f.tags ?? [])
+    .map((t) => TAGS[t])
+    .filter((t): t is DiagnosticTag => t !== undefined && (opts.tags?.includes(t) ?? false));
   if (tags.length > 0) d.tags = tags;
   const data: DiagnosticData = { fixes: [...(f.fixes ?? [])], version: version ?? null };
   d.data = data;
@@ -146,7 +160,11 @@ export interface EditOptions {
 }
 
 /** Core edits → one WorkspaceEdit; undefined when it cannot be expressed for this client. */
-export function workspaceEdit(edits: readonly CoreEditLike[], lines: LineIndexOf, opts: EditOptions): WorkspaceEdit | undefined {
+export function workspaceEdit(
+  edits: readonly CoreEditLike[],
+  lines: LineIndexOf,
+  opts: EditOptions,
+): WorkspaceEdit | undefined {
   const byUri = new Map<string, TextEdit[]>();
   const created: string[] = [];
   for (const e of edits) {
@@ -160,9 +178,13 @@ export function workspaceEdit(edits: readonly CoreEditLike[], lines: LineIndexOf
   if (opts.documentChanges) {
     if (created.length > 0 && !opts.createFiles) return undefined;
     const documentChanges: Array<TextDocumentEdit | CreateFile> = [];
-    for (const uri of created) documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    for (const uri of created)
+      documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
     for (const [uri, list] of byUri) {
-      documentChanges.push({ textDocument: { uri, version: created.includes(uri) ? null : opts.versionOf(uri) }, edits: list });
+      documentChanges.push({
+        textDocument: { uri, version: created.includes(uri) ? null : opts.versionOf(uri) },
+        edits: list,
+      });
     }
     return { documentChanges };
   }
@@ -170,7 +192,12 @@ export function workspaceEdit(edits: readonly CoreEditLike[], lines: LineIndexOf
   return { changes: Object.fromEntries(byUri) };
 }
 
-export function quickFix(title: string, diagnostics: Diagnostic[], edit: WorkspaceEdit, preferred: boolean): CodeAction {
+export function quickFix(
+  title: string,
+  diagnostics: Diagnostic[],
+  edit: WorkspaceEdit,
+  preferred: boolean,
+): CodeAction {
   const a = CodeAction.create(title, edit, CodeActionKind.QuickFix);
   a.diagnostics = diagnostics;
   if (preferred) a.isPreferred = true;
@@ -184,9 +211,17 @@ export function sourceAction(title: string, kind: string, edit: WorkspaceEdit): 
 // ---- editor features ------------------------------------------------------------------------
 
 /** `lineIndexOf(uri)` gives the line index of any workspace file: hover links point into other files. */
-export function hover(h: CoreHover, li: LineIndex, markdown: boolean, lineIndexOf: (uri: string) => LineIndex | undefined): Hover {
+export function hover(
+  h: CoreHover,
+  li: LineIndex,
+  markdown: boolean,
+  lineIndexOf: (uri: string) => LineIndex | undefined,
+): Hover {
   return {
-    contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value: hoverMarkdown(h, lineIndexOf) },
+    contents: {
+      kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText,
+      value: hoverMarkdown(h, lineIndexOf),
+    },
     range: range(li, h.span),
   };
 }
@@ -225,17 +260,25 @@ function lensCommand(l: CoreCodeLens, lines: LineIndexOf, opts: LensOptions): Co
   switch (c.name) {
     case 'showReachability': {
       const a = c.args[0] as ShowReachabilityLensArgs | undefined;
-      const args: ShowReachabilityArgs[] = a ? [{ uri: opts.clientUri(a.uri), namespace: a.namespace, name: a.name }] : [];
+      const args: ShowReachabilityArgs[] = a
+        ? [{ uri: opts.clientUri(a.uri), namespace: a.namespace, name: a.name }]
+        : [];
       return { title: l.title, command: CLIENT_COMMANDS.showReachability, arguments: args };
     }
     case 'explain': {
       const a = c.args[0] as { src?: string; dst?: string; port?: string } | undefined;
       if (!a?.src || !a.dst) return inert;
-      return { title: l.title, command: CLIENT_COMMANDS.explain, arguments: a.port ? [a.src, a.dst, a.port] : [a.src, a.dst] };
+      return {
+        title: l.title,
+        command: CLIENT_COMMANDS.explain,
+        arguments: a.port ? [a.src, a.dst, a.port] : [a.src, a.dst],
+      };
     }
     case 'references': {
       const a = c.args[0] as ReferencesLensArgs | undefined;
-      const id = opts.clientCommands?.find((x) => x === CLIENT_COMMANDS.references || x === 'editor.action.showReferences');
+      const id = opts.clientCommands?.find(
+        (x) => x === CLIENT_COMMANDS.references || x === 'editor.action.showReferences',
+      );
       if (!a || !id) return inert;
       const li = lines(a.uri);
       return {
@@ -303,7 +346,12 @@ export function documentSymbol(s: CoreSymbol, li: LineIndex): DocumentSymbol {
 }
 
 /** For clients without hierarchical symbols: the tree flattened, children naming their container. */
-export function symbolInformation(list: readonly CoreSymbol[], li: LineIndex, uri: string, container?: string): SymbolInformation[] {
+export function symbolInformation(
+  list: readonly CoreSymbol[],
+  li: LineIndex,
+  uri: string,
+  container?: string,
+): SymbolInformation[] {
   return list.flatMap((s) => [
     {
       name: s.name || '(unnamed)',

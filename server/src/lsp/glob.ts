@@ -124,7 +124,10 @@ function splitTopLevel(s: string): string[] {
  * A matcher for a set of globs: true when a pattern matches the path or one of its parent
  * folders. Invalid patterns are ignored (and reported through `onError`).
  */
-export function compileGlobs(patterns: readonly string[], onError?: (pattern: string, e: unknown) => void): PathMatcher {
+export function compileGlobs(
+  patterns: readonly string[],
+  onError?: (pattern: string, e: unknown) => void,
+): PathMatcher {
   const res: RegExp[] = [];
   for (const p of patterns) {
     if (typeof p !== 'string' || p.trim() === '') continue;
@@ -136,7 +139,10 @@ export function compileGlobs(patterns: readonly string[], onError?: (pattern: st
   }
   if (res.length === 0) return NEVER;
   return (relativePath: string): boolean => {
-    const path = relativePath.replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/+$/, '');
+    const path = relativePath
+      .replace(/\\/g, '/')
+      .replace(/^\.?\/+/, '')
+      .replace(/\/+$/, '');
     if (path === '') return false;
     const segments = path.split('/');
     let prefix = '';
@@ -154,5 +160,7 @@ export function compileGlobs(patterns: readonly string[], onError?: (pattern: st
  */
 export function filesExcludePatterns(value: unknown): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
-  return Object.entries(value as Record<string, unknown>).filter(([, v]) => v === true).map(([k]) => k);
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v === true)
+    .map(([k]) => k);
 }

@@ -11,14 +11,18 @@ const connection = createConnection(ProposedFeatures.all);
 // Last line of defence: a bug must never take the server down (handlers catch their own errors).
 process.on('uncaughtException', (e) => {
   try {
-    connection.console.error(`Uncaught exception: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    connection.console.error(
+      `Uncaught exception: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
   } catch {
     /* the connection is gone */
   }
 });
 process.on('unhandledRejection', (e) => {
   try {
-    connection.console.error(`Unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    connection.console.error(
+      `Unhandled rejection: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
   } catch {
     /* the connection is gone */
   }

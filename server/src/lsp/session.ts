@@ -16,7 +16,14 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisHost, isManifestPath, MANIFEST_GLOB, type Analysis, type FileChange, type IndexingProgress } from '../core/index';
+import {
+  AnalysisHost,
+  isManifestPath,
+  MANIFEST_GLOB,
+  type Analysis,
+  type FileChange,
+  type IndexingProgress,
+} from '../core/index';
 import { StatusNotification, type StatusParams } from '../protocol/requests';
 import { ResumeIndexingNotification, type TestHooks } from '../protocol/testing';
 import type { NetpolLensSettings } from '../protocol/settings';
@@ -67,7 +74,12 @@ export class Session implements ServerContext {
       log: (m) => this.log(m),
     });
     this.publisher = new DiagnosticsPublisher(this);
-    this.analyses = new FolderAnalyses(this.host, (uri) => this.disk.folderOf(uri), (m) => this.log(m), (m, e) => this.error(m, e));
+    this.analyses = new FolderAnalyses(
+      this.host,
+      (uri) => this.disk.folderOf(uri),
+      (m) => this.log(m),
+      (m, e) => this.error(m, e),
+    );
   }
 
   listen(): void {
@@ -100,8 +112,9 @@ export class Session implements ServerContext {
   private initialize(params: InitializeParams): InitializeResult {
     this.caps = readClientCaps(params.capabilities);
     this.installTestHooks(params.initializationOptions);
-    const folders: Folder[] = params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name }))
-      ?? (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
+    const folders: Folder[] =
+      params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name })) ??
+      (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
     this.disk.setFolders(folders);
     const capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -118,29 +131,38 @@ export class Session implements ServerContext {
     if (typeof hooks.pauseIndexingAt === 'number') {
       this.disk.pauseFirstScanAt(hooks.pauseIndexingAt);
       this.connection.onNotification(ResumeIndexingNotification, () => this.disk.resume());
-      this.log(`Test hook: the first scan pauses after ${hooks.pauseIndexingAt} files until ${ResumeIndexingNotification}.`);
+      this.log(
+        `Test hook: the first scan pauses after ${hooks.pauseIndexingAt} files until ${ResumeIndexingNotification}.`,
+      );
     }
   }
 
   private async initialized(): Promise<void> {
     const c = this.connection;
     if (this.caps.configurationDynamic) {
-      void c.client.register(DidChangeConfigurationNotification.type, { section: ['netpolLens', 'files.exclude'] })
+      void c.client
+        .register(DidChangeConfigurationNotification.type, { section: ['netpolLens', 'files.exclude'] })
         .catch((e) => this.error('Registering for configuration changes failed', e));
     }
     if (this.caps.watchedFilesDynamic) {
-      void c.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [
-          { globPattern: MANIFEST_GLOB, kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
-          // any path: a deleted or moved folder is reported once, for the folder, not per file
-          { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
-        ],
-      }).catch((e) => this.error('Registering file watchers failed', e));
+      void c.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [
+            { globPattern: MANIFEST_GLOB, kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete },
+            // any path: a deleted or moved folder is reported once, for the folder, not per file
+            { globPattern: '**/*', kind: WatchKind.Create | WatchKind.Delete },
+          ],
+        })
+        .catch((e) => this.error('Registering file watchers failed', e));
     }
     if (this.caps.workspaceFolders) {
       try {
-        c.workspace.onDidChangeWorkspaceFolders((e) =>
-          void this.foldersChanged(e.added, e.removed).catch((err) => this.error('Handling workspace folder changes failed', err)));
+        c.workspace.onDidChangeWorkspaceFolders(
+          (e) =>
+            void this.foldersChanged(e.added, e.removed).catch((err) =>
+              this.error('Handling workspace folder changes failed', err),
+            ),
+        );
       } catch (e) {
         this.error('Listening to workspace folder changes failed', e);
       }
@@ -169,7 +191,12 @@ export class Session implements ServerContext {
     });
     const started = Date.now();
     this.indexing = { done: 0, total: 0 };
-    reporter?.begin('netpol-lens: indexing manifests', 0, `Scanning ${folders.length} workspace folder${folders.length === 1 ? '' : 's'}`, false);
+    reporter?.begin(
+      'netpol-lens: indexing manifests',
+      0,
+      `Scanning ${folders.length} workspace folder${folders.length === 1 ? '' : 's'}`,
+      false,
+    );
     this.sendStatus(true);
     let lastReport = 0;
     let lastStatus = 0;
@@ -200,7 +227,9 @@ export class Session implements ServerContext {
     this.scheduler.runNow();
     if (this.caps.codeLensRefresh) {
       // lenses asked during indexing said "indexing: …"
-      void this.connection.sendRequest('workspace/codeLens/refresh').catch((e) => this.error('Refreshing code lenses failed', e));
+      void this.connection
+        .sendRequest('workspace/codeLens/refresh')
+        .catch((e) => this.error('Refreshing code lenses failed', e));
     }
   }
 
@@ -210,7 +239,10 @@ export class Session implements ServerContext {
     if (this.indexed && !this.indexing) this.scheduler.request();
   }
 
-  private async foldersChanged(added: readonly WorkspaceFolder[], removed: readonly WorkspaceFolder[]): Promise<void> {
+  private async foldersChanged(
+    added: readonly WorkspaceFolder[],
+    removed: readonly WorkspaceFolder[],
+  ): Promise<void> {
     if (removed.length > 0) {
       this.disk.removeFolders(removed);
       for (const f of removed) this.analyses.forget(canonicalUri(f.uri).replace(/\/+$/, ''));
@@ -227,9 +259,12 @@ export class Session implements ServerContext {
   // ---- configuration --------------------------------------------------------------------------
 
   private loadConfig(): Promise<void> {
-    return this.analyses.load(this.disk.folders, this.caps.configuration
-      ? { kind: 'ask', fetch: (items) => this.connection.workspace.getConfiguration(items) }
-      : { kind: 'pushed', settings: this.pushed });
+    return this.analyses.load(
+      this.disk.folders,
+      this.caps.configuration
+        ? { kind: 'ask', fetch: (items) => this.connection.workspace.getConfiguration(items) }
+        : { kind: 'pushed', settings: this.pushed },
+    );
   }
 
   private async reloadConfig(): Promise<void> {
@@ -251,14 +286,18 @@ export class Session implements ServerContext {
 
   private isCandidate(doc: TextDocument, uri: string): boolean {
     const lang = doc.languageId.toLowerCase();
-    return (isManifestPath(uri) || ['yaml', 'json', 'jsonc', 'helm', 'dockercompose'].includes(lang)) && !this.disk.isExcluded(uri);
+    return (
+      (isManifestPath(uri) || ['yaml', 'json', 'jsonc', 'helm', 'dockercompose'].includes(lang)) &&
+      !this.disk.isExcluded(uri)
+    );
   }
 
   private onBuffer(doc: TextDocument): void {
     const uri = canonicalUri(doc.uri);
     if (!this.isCandidate(doc, uri)) {
       // no longer ours (language changed, excluded): the disk version, if any, takes over
-      if (this.open.delete(uri)) void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
+      if (this.open.delete(uri))
+        void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
       return;
     }
     this.open.set(uri, doc.uri);
@@ -310,7 +349,12 @@ export class Session implements ServerContext {
     const a = this.scheduler.snapshot();
     let problems = this.disk.failures.size;
     for (const f of a.index.files.values()) {
-      if (f.problems.some((p) => p.code === 'yaml-syntax-error' || p.code === 'unreadable-file' || p.code === 'helm-template')) problems++;
+      if (
+        f.problems.some(
+          (p) => p.code === 'yaml-syntax-error' || p.code === 'unreadable-file' || p.code === 'helm-template',
+        )
+      )
+        problems++;
     }
     const status: StatusParams = {
       state: this.indexing ? 'indexing' : 'ready',

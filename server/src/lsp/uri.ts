@@ -8,7 +8,10 @@
 import { fileURLToPath } from 'node:url';
 
 export function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(segment).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function decodeSegment(segment: string): string {
@@ -24,12 +27,15 @@ export function canonicalUri(uri: string): string {
   if (!m) return uri;
   const authority = m[1] ?? '';
   let path = m[2] ?? '/';
-  path = path.split('/').map((seg, i) => {
-    const d = decodeSegment(seg);
-    // keep a Windows drive letter readable, lower-cased as VS Code does (`c%3A`)
-    if (i === 1 && /^[A-Za-z]:$/.test(d)) return `${d[0]?.toLowerCase()}%3A`;
-    return encodeSegment(d);
-  }).join('/');
+  path = path
+    .split('/')
+    .map((seg, i) => {
+      const d = decodeSegment(seg);
+      // keep a Windows drive letter readable, lower-cased as VS Code does (`c%3A`)
+      if (i === 1 && /^[A-Za-z]:$/.test(d)) return `${d[0]?.toLowerCase()}%3A`;
+      return encodeSegment(d);
+    })
+    .join('/');
   return `file://${authority.toLowerCase()}${path}`;
 }
 

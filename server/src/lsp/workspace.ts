@@ -7,7 +7,15 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
-import { inSkippedFolder, isManifestPath, isSkippedFolder, readsAsNothing, READ_LIMIT_BYTES, READ_LIMIT_MIB, type FileChange } from '../core/index';
+import {
+  inSkippedFolder,
+  isManifestPath,
+  isSkippedFolder,
+  readsAsNothing,
+  READ_LIMIT_BYTES,
+  READ_LIMIT_MIB,
+  type FileChange,
+} from '../core/index';
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
 import { baseName, canonicalUri, childUri, uriToPath } from './uri';
 
@@ -121,7 +129,10 @@ export class DiskWorkspace {
    * are not read again: watched-file events keep them current. Scans run one after the other (the
    * caller chains them); `cancel()` stops the running one at its next batch.
    */
-  async scan(progress: ScanProgress, folders: readonly Folder[] = this.folderList): Promise<{ files: number; cancelled: boolean }> {
+  async scan(
+    progress: ScanProgress,
+    folders: readonly Folder[] = this.folderList,
+  ): Promise<{ files: number; cancelled: boolean }> {
     const generation = this.scanGeneration;
     const cancelled = (): boolean => generation !== this.scanGeneration;
     const listed: string[] = [];
@@ -155,9 +166,13 @@ export class DiskWorkspace {
     await this.pausedAt(done, total, progress);
     while (done < total) {
       if (cancelled()) return { files: done, cancelled: true };
-      const end = pauseAt !== undefined && done < pauseAt ? Math.min(done + BATCH_FILES, pauseAt) : done + BATCH_FILES;
+      const end =
+        pauseAt !== undefined && done < pauseAt ? Math.min(done + BATCH_FILES, pauseAt) : done + BATCH_FILES;
       const batch = todo.slice(done, end);
-      await this.readAndApply(batch.filter((u) => !this.host.isOpen(u)), BATCH_BYTES);
+      await this.readAndApply(
+        batch.filter((u) => !this.host.isOpen(u)),
+        BATCH_BYTES,
+      );
       done += batch.length;
       progress(done, total);
       await this.pausedAt(done, total, progress);
@@ -197,11 +212,18 @@ export class DiskWorkspace {
   }
 
   /** Lists the manifest files under `start` (default: the folder itself), relative paths from the folder. */
-  private async walk(folder: Folder, out: string[], cancelled: () => boolean, start?: { uri: string; rel: string }): Promise<void> {
+  private async walk(
+    folder: Folder,
+    out: string[],
+    cancelled: () => boolean,
+    start?: { uri: string; rel: string },
+  ): Promise<void> {
     const root = uriToPath(start?.uri ?? folder.uri);
     if (!root) return;
     const config = this.host.configFor(folder.uri);
-    const stack: Array<{ path: string; uri: string; rel: string }> = [{ path: root, uri: start?.uri ?? folder.uri, rel: start?.rel ?? '' }];
+    const stack: Array<{ path: string; uri: string; rel: string }> = [
+      { path: root, uri: start?.uri ?? folder.uri, rel: start?.rel ?? '' },
+    ];
     let visited = 0;
     while (stack.length > 0) {
       if (cancelled()) return;
@@ -211,7 +233,8 @@ export class DiskWorkspace {
       try {
         entries = await readdir(dir.path, { withFileTypes: true });
       } catch (e) {
-        if (dir.uri === folder.uri) this.host.log(`Cannot read the workspace folder ${root}: ${(e as Error).message}`);
+        if (dir.uri === folder.uri)
+          this.host.log(`Cannot read the workspace folder ${root}: ${(e as Error).message}`);
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
@@ -238,7 +261,9 @@ export class DiskWorkspace {
   private async readAndApply(uris: readonly string[], maxBytes = Infinity): Promise<void> {
     if (uris.length === 0) return;
     const reads = uris.map((uri) => ({ uri, token: this.take(uri) }));
-    const results = await Promise.all(reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri) })));
+    const results = await Promise.all(
+      reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri) })),
+    );
     const changes: FileChange[] = [];
     let bytes = 0;
     for (const { uri, token, r } of results) {
@@ -296,7 +321,8 @@ export class DiskWorkspace {
       // a deleted path is a file or a folder: drop the tracked files at it or under it (one pass)
       const hit = (uri: string): boolean => {
         if (deleted.has(uri)) return true;
-        for (let i = uri.lastIndexOf('/'); i > 0; i = uri.lastIndexOf('/', i - 1)) if (deleted.has(uri.slice(0, i))) return true;
+        for (let i = uri.lastIndexOf('/'); i > 0; i = uri.lastIndexOf('/', i - 1))
+          if (deleted.has(uri.slice(0, i))) return true;
         return false;
       };
       // a read still in flight (a file created just before) must not bring the file back: every
@@ -328,7 +354,8 @@ export class DiskWorkspace {
     const found: string[] = [];
     await this.walk(folder, found, () => false, { uri, rel: relativePath(folder.uri, uri) ?? '' });
     const wanted = found.filter((u) => !this.host.isOpen(u));
-    for (let i = 0; i < wanted.length; i += BATCH_FILES) await this.readAndApply(wanted.slice(i, i + BATCH_FILES), BATCH_BYTES);
+    for (let i = 0; i < wanted.length; i += BATCH_FILES)
+      await this.readAndApply(wanted.slice(i, i + BATCH_FILES), BATCH_BYTES);
   }
 
   /** An open buffer was closed: the disk version (if the workspace holds the file) takes over again. */
@@ -357,7 +384,10 @@ async function readManifest(uri: string): Promise<ReadResult> {
     const st = await stat(path);
     if (!st.isFile()) return { kind: 'skip' };
     if (st.size > READ_LIMIT_BYTES) {
-      return { kind: 'failed', message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT_MIB} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.` };
+      return {
+        kind: 'failed',
+        message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT_MIB} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.`,
+      };
     }
     const text = await readFile(path, 'utf8');
     if (readsAsNothing(text)) return { kind: 'skip' }; // as the CLI: a comments-only file gets its empty-file hint
@@ -365,6 +395,9 @@ async function readManifest(uri: string): Promise<ReadResult> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'skip' };
-    return { kind: 'failed', message: `${baseName(uri)} could not be read (${code ?? (e as Error).message}); it was not analysed.` };
+    return {
+      kind: 'failed',
+      message: `${baseName(uri)} could not be read (${code ?? (e as Error).message}); it was not analysed.`,
+    };
   }
 }

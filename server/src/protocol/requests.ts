@@ -15,10 +15,19 @@
  * - `netpolLens/test/resumeIndexing` (client → server, notification): tests only, see testing.ts.
  */
 
-export interface LspPosition { line: number; character: number }
-export interface LspRange { start: LspPosition; end: LspPosition }
+export interface LspPosition {
+  line: number;
+  character: number;
+}
+export interface LspRange {
+  start: LspPosition;
+  end: LspPosition;
+}
 /** A place in a YAML file: the document URI and the range of the node. */
-export interface SourceLocation { uri: string; range: LspRange }
+export interface SourceLocation {
+  uri: string;
+  range: LspRange;
+}
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 /** Inclusive port ranges per protocol, sorted and disjoint; `"all"` means every port of every protocol. */

@@ -20,7 +20,11 @@ export interface ViewState {
 }
 
 /** A NetworkPolicy the view can focus on (same shape as `ReachabilityParams.focusPolicy`). */
-export interface FocusPolicy { uri: string; name: string; namespace: string }
+export interface FocusPolicy {
+  uri: string;
+  name: string;
+  namespace: string;
+}
 
 export type HostToWebview =
   | { type: 'model'; model: ReachabilityResult; port: string; focus?: string[]; focusPolicy?: FocusPolicy }
@@ -32,7 +36,13 @@ export type HostToWebview =
 export type WebviewToHost =
   | { type: 'ready' }
   | { type: 'setPort'; port: string }
-  | { type: 'explain'; requestId: number; src: string; dst: string; port?: { port: number; protocol: Protocol } }
+  | {
+      type: 'explain';
+      requestId: number;
+      src: string;
+      dst: string;
+      port?: { port: number; protocol: Protocol };
+    }
   | { type: 'open'; location: SourceLocation }
   | { type: 'stateChanged'; state: ViewState }
   /** Drop the policy focus and show the whole workspace. */

@@ -16,7 +16,10 @@ describe('netpol-lens in a multi-root workspace', function () {
   let api: h.TestApi;
 
   it('opens both folders and starts one server', async () => {
-    assert.deepEqual((vscode.workspace.workspaceFolders ?? []).map((f) => f.name), ['platform', 'apps']);
+    assert.deepEqual(
+      (vscode.workspace.workspaceFolders ?? []).map((f) => f.name),
+      ['platform', 'apps'],
+    );
     const doc = await vscode.workspace.openTextDocument(folderUri('apps', 'layer3/np-layer3.yaml'));
     await vscode.window.showTextDocument(doc);
     api = await h.activeWithServer();
@@ -26,7 +29,11 @@ describe('netpol-lens in a multi-root workspace', function () {
     const snap = await h.statusWithCounts(api);
     assert.match(snap.text, /3 policies · 6 workloads · 3 namespaces/);
     const uri = folderUri('apps', 'layer3/np-layer3.yaml');
-    const ds = await h.waitForDiagnostics(uri, (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress'), 'missing-dns-egress in apps');
+    const ds = await h.waitForDiagnostics(
+      uri,
+      (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress'),
+      'missing-dns-egress in apps',
+    );
     assert.deepEqual(
       ds.filter((d) => /selector-matches-nothing/.test(String(h.codeOf(d)))).map((d) => d.message),
       [],
@@ -38,13 +45,23 @@ describe('netpol-lens in a multi-root workspace', function () {
     const uri = folderUri('apps', 'layer3/np-layer3.yaml');
     const ds = await h.waitForDiagnostics(
       uri,
-      (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress' && d.severity === vscode.DiagnosticSeverity.Error),
+      (all) =>
+        all.some(
+          (d) => h.codeOf(d) === 'missing-dns-egress' && d.severity === vscode.DiagnosticSeverity.Error,
+        ),
       'missing-dns-egress as an error (folder setting)',
     );
     assert.ok(ds.length > 0);
     // "platform" keeps the defaults: egress-allows-all stays a warning there
     const p1 = folderUri('platform', 'layer1/np-layer1.yaml');
-    const platform = await h.waitForDiagnostics(p1, (all) => all.some((d) => h.codeOf(d) === 'egress-allows-all'), 'egress-allows-all in platform');
-    assert.equal(platform.find((d) => h.codeOf(d) === 'egress-allows-all')?.severity, vscode.DiagnosticSeverity.Warning);
+    const platform = await h.waitForDiagnostics(
+      p1,
+      (all) => all.some((d) => h.codeOf(d) === 'egress-allows-all'),
+      'egress-allows-all in platform',
+    );
+    assert.equal(
+      platform.find((d) => h.codeOf(d) === 'egress-allows-all')?.severity,
+      vscode.DiagnosticSeverity.Warning,
+    );
   });
 });

@@ -13,7 +13,11 @@ describe('screenshot setup', function () {
   it('opens the editor, the view and the hover', async () => {
     const doc = await h.open('layer3/np-layer3.yaml');
     const api = await h.testApi();
-    await h.waitForDiagnostics(doc.uri, (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress'), 'diagnostics');
+    await h.waitForDiagnostics(
+      doc.uri,
+      (all) => all.some((d) => h.codeOf(d) === 'missing-dns-egress'),
+      'diagnostics',
+    );
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
     await vscode.commands.executeCommand('netpolLens.showReachability');
@@ -21,9 +25,17 @@ describe('screenshot setup', function () {
     assert.ok(panel, 'no reachability panel');
     if (!panel.model) await h.nextPosted(panel, h.isModel, 'the model', 45000);
     const explained = h.nextPosted(panel, h.isExplanation, 'the explanation');
-    await vscode.commands.executeCommand('netpolLens.explainConnection', 'layer2/busybox2[Deployment]', 'layer3/nginx3[Deployment]', '80/TCP');
+    await vscode.commands.executeCommand(
+      'netpolLens.explainConnection',
+      'layer2/busybox2[Deployment]',
+      'layer3/nginx3[Deployment]',
+      '80/TCP',
+    );
     await explained;
-    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
+    const editor = await vscode.window.showTextDocument(doc, {
+      viewColumn: vscode.ViewColumn.One,
+      preserveFocus: false,
+    });
     let pos: vscode.Position;
     if (process.env.E2E_SHOT === 'diagnostic') {
       const diag = h.ours(doc.uri).find((d) => h.codeOf(d) === 'missing-dns-egress');

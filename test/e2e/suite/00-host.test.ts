@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 describe('test host', () => {
   it('runs in a Node extension host with the examples workspace open', () => {
     assert.equal(typeof process.versions.node, 'string');
-    console.log(`extension host: node ${process.versions.node}, vscode ${vscode.version}, uiKind ${vscode.env.uiKind}`);
+    console.log(
+      `extension host: node ${process.versions.node}, vscode ${vscode.version}, uiKind ${vscode.env.uiKind}`,
+    );
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
   });

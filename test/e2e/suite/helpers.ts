@@ -70,7 +70,11 @@ export function waitFor<T>(
         const reason = failFast();
         if (reason) throw new Error(`gave up waiting for ${label}: ${reason}`);
         const v = check();
-        if (v instanceof Promise) v.then((r) => r && finish(() => resolve(r)), (e: unknown) => finish(() => reject(asError(e))));
+        if (v instanceof Promise)
+          v.then(
+            (r) => r && finish(() => resolve(r)),
+            (e: unknown) => finish(() => reject(asError(e))),
+          );
         else if (v) finish(() => resolve(v));
       } catch (e) {
         finish(() => reject(asError(e)));
@@ -92,7 +96,11 @@ export function waitFor<T>(
 }
 
 export function codeOf(d: vscode.Diagnostic): string | undefined {
-  return typeof d.code === 'object' && d.code !== null ? String(d.code.value) : d.code === undefined ? undefined : String(d.code);
+  return typeof d.code === 'object' && d.code !== null
+    ? String(d.code.value)
+    : d.code === undefined
+      ? undefined
+      : String(d.code);
 }
 
 export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -100,11 +108,18 @@ export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 function describeDiagnostics(uri: vscode.Uri): string {
-  return JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => `${d.source}:${codeOf(d)}@${d.range.start.line}`));
+  return JSON.stringify(
+    vscode.languages.getDiagnostics(uri).map((d) => `${d.source}:${codeOf(d)}@${d.range.start.line}`),
+  );
 }
 
 /** Waits until the diagnostics of `uri` satisfy `predicate(diagnostics)`; returns them. */
-export function waitForDiagnostics(uri: vscode.Uri, predicate: (all: vscode.Diagnostic[]) => boolean, what: string, timeoutMs = 60000): Promise<vscode.Diagnostic[]> {
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  predicate: (all: vscode.Diagnostic[]) => boolean,
+  what: string,
+  timeoutMs = 60000,
+): Promise<vscode.Diagnostic[]> {
   return waitFor(
     { what, last: () => describeDiagnostics(uri) },
     () => {
@@ -136,7 +151,11 @@ export async function activeWithServer(): Promise<TestApi> {
   const ext = extension();
   await waitFor('the extension to activate', () => ext.isActive, { timeoutMs: 30000 });
   const api = await testApi();
-  setFailFast(() => (api.server.state.kind === 'failed' ? `the language server failed: ${api.server.state.message}` : undefined));
+  setFailFast(() =>
+    api.server.state.kind === 'failed'
+      ? `the language server failed: ${api.server.state.message}`
+      : undefined,
+  );
   await waitFor(
     { what: 'the language server to run', last: () => JSON.stringify(api.server.state) },
     () => api.server.state.kind === 'running',
@@ -158,7 +177,12 @@ export function statusWithCounts(api: TestApi): Promise<ReturnType<TestApi['stat
 }
 
 /** Waits for a message the host posts to the reachability webview. */
-export function nextPosted<M extends HostToWebview>(panel: Panel, predicate: (m: HostToWebview) => m is M, what: string, timeoutMs = 30000): Promise<M> {
+export function nextPosted<M extends HostToWebview>(
+  panel: Panel,
+  predicate: (m: HostToWebview) => m is M,
+  what: string,
+  timeoutMs = 30000,
+): Promise<M> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -181,7 +205,11 @@ export const isModel = (m: HostToWebview): m is ModelMessage => m.type === 'mode
  * Runs `open` (a command that shows the reachability view focused on the policy `name`) and
  * resolves with the panel (the one already open, or the one it creates) and its focused model.
  */
-export async function openFocused(api: TestApi, open: () => Thenable<unknown>, name: string): Promise<{ panel: Panel; model: ModelMessage }> {
+export async function openFocused(
+  api: TestApi,
+  open: () => Thenable<unknown>,
+  name: string,
+): Promise<{ panel: Panel; model: ModelMessage }> {
   const isFocused = (m: HostToWebview): m is ModelMessage => isModel(m) && m.focusPolicy?.name === name;
   const what = `a model focused on ${name}`;
   const existing = api.currentPanel();
@@ -203,11 +231,16 @@ export async function openFocused(api: TestApi, open: () => Thenable<unknown>, n
 
 /** Clears the view's policy focus (as its chip does) and waits for the whole workspace's model. */
 export async function clearFocus(panel: Panel): Promise<void> {
-  const whole = nextPosted(panel, (m): m is ModelMessage => isModel(m) && !m.focusPolicy, 'an unfocused model');
+  const whole = nextPosted(
+    panel,
+    (m): m is ModelMessage => isModel(m) && !m.focusPolicy,
+    'an unfocused model',
+  );
   panel.receive({ type: 'clearFocus' });
   await whole;
 }
-export const isExplanation = (m: HostToWebview): m is Extract<HostToWebview, { type: 'explanation' }> => m.type === 'explanation';
+export const isExplanation = (m: HostToWebview): m is Extract<HostToWebview, { type: 'explanation' }> =>
+  m.type === 'explanation';
 
 export function hoverText(hovers: vscode.Hover[]): string {
   return hovers
@@ -223,7 +256,8 @@ export function serverPids(): number[] {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!cmd.some((a) => /server[\\/]dist[\\/]server\.js$/.test(a)) || !cmd.includes('--node-ipc')) continue;
+      if (!cmd.some((a) => /server[\\/]dist[\\/]server\.js$/.test(a)) || !cmd.includes('--node-ipc'))
+        continue;
       const ppid = Number(/^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]);
       if (ppid === process.pid) out.push(Number(entry));
     } catch {
@@ -235,8 +269,12 @@ export function serverPids(): number[] {
 
 /** The one server process of this extension host, once a previous one (being stopped) is gone. */
 export function theServerPid(): Promise<number> {
-  return waitFor({ what: 'exactly one language server process', last: () => JSON.stringify(serverPids()) }, () => {
-    const pids = serverPids();
-    return pids.length === 1 ? pids[0] : undefined;
-  }, { timeoutMs: 15000, intervalMs: 100 });
+  return waitFor(
+    { what: 'exactly one language server process', last: () => JSON.stringify(serverPids()) },
+    () => {
+      const pids = serverPids();
+      return pids.length === 1 ? pids[0] : undefined;
+    },
+    { timeoutMs: 15000, intervalMs: 100 },
+  );
 }

@@ -9,9 +9,17 @@ describe('netpol-lens in an untrusted workspace', function () {
   this.timeout(90000);
 
   it('runs in restricted mode and still reports diagnostics', async () => {
-    assert.equal(vscode.workspace.isTrusted, false, 'the workspace is trusted: the run is not testing restricted mode');
+    assert.equal(
+      vscode.workspace.isTrusted,
+      false,
+      'the workspace is trusted: the run is not testing restricted mode',
+    );
     const doc = await h.open('layer3/np-layer3.yaml');
     await h.activeWithServer();
-    await h.waitForDiagnostics(doc.uri, (all) => all.some((d) => d.source === 'netpol-lens' && h.codeOf(d) === 'missing-dns-egress'), 'missing-dns-egress');
+    await h.waitForDiagnostics(
+      doc.uri,
+      (all) => all.some((d) => d.source === 'netpol-lens' && h.codeOf(d) === 'missing-dns-egress'),
+      'missing-dns-egress',
+    );
   });
 });

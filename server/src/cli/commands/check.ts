@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { findingsJson, findingsSarif, findingsText, settingsFromConfig, type Settings, type Severity } from '../../core/index';
+import {
+  findingsJson,
+  findingsSarif,
+  findingsText,
+  settingsFromConfig,
+  type Settings,
+  type Severity,
+} from '../../core/index';
 import { UsageError } from '../load';
 import { placeFindings } from '../locations';
 import { parseArgs } from '../args';
@@ -17,20 +24,29 @@ function loadConfig(file: string): Settings {
   } catch (e) {
     throw new UsageError(`cannot read config ${file}: ${(e as Error).message}`);
   }
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`config ${file} must hold a JSON object`);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`config ${file} must hold a JSON object`);
   return settingsFromConfig(raw, (msg) => process.stderr.write(`netpol-lens: ${file}: ${msg}\n`));
 }
 
 export function runCheck(argv: readonly string[]): number {
   const a = parseArgs(argv, ['format', 'fail-on', 'config']);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
   const failOn = (a.flags.get('fail-on') as string | undefined) ?? 'error';
-  if (!(failOn in RANK) || failOn === 'hint') throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
+  if (!(failOn in RANK) || failOn === 'hint')
+    throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
   const cfg = a.flags.get('config') as string | undefined;
   const analysis = analyse(a.positional, cfg ? loadConfig(cfg) : undefined);
   const placed = placeFindings(analysis, analysis.findings());
-  process.stdout.write(format === 'json' ? findingsJson(placed) : format === 'sarif' ? findingsSarif(placed, VERSION) : findingsText(placed));
+  process.stdout.write(
+    format === 'json'
+      ? findingsJson(placed)
+      : format === 'sarif'
+        ? findingsSarif(placed, VERSION)
+        : findingsText(placed),
+  );
   const threshold = RANK[failOn as Severity];
   return placed.some((p) => RANK[p.finding.severity] >= threshold) ? 1 : 0;
 }

@@ -15,6 +15,7 @@ export function analyse(paths: readonly string[], settings?: Settings): Analysis
 export function parsePortArg(s: string): { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' } {
   const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(s.trim());
   const port = m ? Number(m[1]) : NaN;
-  if (!m || port < 1 || port > 65535) throw new UsageError(`bad port "${s}": expected <port>/<protocol>, e.g. 80/TCP or 53/UDP`);
+  if (!m || port < 1 || port > 65535)
+    throw new UsageError(`bad port "${s}": expected <port>/<protocol>, e.g. 80/TCP or 53/UDP`);
   return { port, protocol: (m[2]?.toUpperCase() ?? 'TCP') as 'TCP' | 'UDP' | 'SCTP' };
 }

@@ -8,7 +8,8 @@ const FORMATS = ['table', 'json', 'csv', 'dot', 'summary'];
 export function runReach(argv: readonly string[]): number {
   const a = parseArgs(argv, ['format', 'from', 'to', 'port'], ['no-external']);
   const format = (a.flags.get('format') as string | undefined) ?? 'table';
-  if (!FORMATS.includes(format)) throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
   const analysis = analyse(a.positional);
   const port = a.flags.has('port') ? parsePortArg(a.flags.get('port') as string) : undefined;
   const from = a.flags.get('from') as string | undefined;
@@ -28,13 +29,21 @@ export function runReach(argv: readonly string[]): number {
   const title = `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`;
   if (format === 'summary') {
     // class by class: never expanded to every pair of workloads
-    process.stdout.write(reachSummary(analysis.engine, { ...q, externals: q.externals !== false }, title, notes));
+    process.stdout.write(
+      reachSummary(analysis.engine, { ...q, externals: q.externals !== false }, title, notes),
+    );
     return 0;
   }
   const r = analysis.reachability(q);
   if (format !== 'table') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
-  const text = format === 'json' ? reachJson(r) : format === 'csv' ? reachCsv(r) : format === 'dot' ? reachDot(r)
-    : reachTable(r, analysis.engine, title, notes);
+  const text =
+    format === 'json'
+      ? reachJson(r)
+      : format === 'csv'
+        ? reachCsv(r)
+        : format === 'dot'
+          ? reachDot(r)
+          : reachTable(r, analysis.engine, title, notes);
   process.stdout.write(text);
   return 0;
 }

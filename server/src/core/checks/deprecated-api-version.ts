@@ -20,7 +20,8 @@ const meta = defineCode({
   defaultSeverity: 'error',
   otherSeverities: ['warning'],
   scope: 'file',
-  summary: 'A NetworkPolicy uses apiVersion extensions/v1beta1, removed in Kubernetes 1.16; use networking.k8s.io/v1. A Namespace annotation net.beta.kubernetes.io/network-policy does nothing since Kubernetes 1.7 (warning).',
+  summary:
+    'A NetworkPolicy uses apiVersion extensions/v1beta1, removed in Kubernetes 1.16; use networking.k8s.io/v1. A Namespace annotation net.beta.kubernetes.io/network-policy does nothing since Kubernetes 1.7 (warning).',
   fixes: {
     'rewrite-api-version': 'Rewrite apiVersion to networking.k8s.io/v1',
   },
@@ -32,13 +33,17 @@ export const deprecatedApiVersion = defineCheck(meta, ({ index }) => {
     const v = p.apiVersion;
     if (!v || v.value !== REMOVED_API_VERSION) continue;
     out.push({
-      uri: p.doc.uri, span: v.span, tags: ['deprecated'],
+      uri: p.doc.uri,
+      span: v.span,
+      tags: ['deprecated'],
       message: `${policyLabel(p)} uses apiVersion ${REMOVED_API_VERSION}, which no longer serves NetworkPolicy since Kubernetes 1.16: the API server rejects it. Use ${CURRENT_API_VERSION}; the fields are the same.`,
-      fixes: [{
-        kind: 'rewrite-api-version',
-        title: `Rewrite apiVersion to ${CURRENT_API_VERSION}`,
-        data: { newValue: CURRENT_API_VERSION, docIndex: p.doc.docIndex, path: [...p.doc.path] },
-      }],
+      fixes: [
+        {
+          kind: 'rewrite-api-version',
+          title: `Rewrite apiVersion to ${CURRENT_API_VERSION}`,
+          data: { newValue: CURRENT_API_VERSION, docIndex: p.doc.docIndex, path: [...p.doc.path] },
+        },
+      ],
     });
   }
   for (const ns of index.namespaces.values()) {
@@ -47,7 +52,10 @@ export const deprecatedApiVersion = defineCheck(meta, ({ index }) => {
       const b = r.betaIsolation;
       const meant = /DefaultDeny/.test(b.value);
       out.push({
-        uri: r.doc.uri, span: b.span, tags: ['deprecated'], severity: 'warning',
+        uri: r.doc.uri,
+        span: b.span,
+        tags: ['deprecated'],
+        severity: 'warning',
         message: `Namespace ${r.name.value} has the annotation ${BETA_ISOLATION_ANNOTATION}, the beta namespace isolation of Kubernetes before 1.7: it does nothing today${meant ? ', so the pods of this namespace are not isolated by it' : ''}. ${meant ? 'For the same effect, add a default-deny NetworkPolicy to the namespace (podSelector: {}, policyTypes: [Ingress]) and remove the annotation.' : 'Remove it.'}`,
       });
     }

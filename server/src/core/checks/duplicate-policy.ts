@@ -29,7 +29,8 @@ export const duplicatePolicy = defineCheck(meta, ({ index }) => {
     for (const p of list) {
       const others = list.filter((o) => o !== p);
       out.push({
-        uri: p.doc.uri, span: p.name.span,
+        uri: p.doc.uri,
+        span: p.name.span,
         message: `NetworkPolicy ${id} is defined ${list.length} times in the workspace: applying them leaves only the last one applied, and the others' rules are lost. Rename one, or merge their rules into one policy.`,
         related: others.map((o) => policyRelated(o, `another definition of ${id}`)),
       });

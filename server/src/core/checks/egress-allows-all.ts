@@ -11,7 +11,8 @@ const meta = defineCode({
   code: 'egress-allows-all',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'An egress rule with no `to` and no `ports` allows all egress, to the internet and the cloud metadata address included.',
+  summary:
+    'An egress rule with no `to` and no `ports` allows all egress, to the internet and the cloud metadata address included.',
 });
 
 export const egressAllowsAll = defineCheck(meta, ({ index, engine }) => {

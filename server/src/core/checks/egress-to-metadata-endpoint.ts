@@ -38,7 +38,8 @@ export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
         // no `to` and no `ports` (`egress: [{}]`): egress-allows-all reports that rule, metadata included
         if (rule.invalid || !r.ports) continue;
         out.push({
-          uri: p.doc.uri, span: rule.span,
+          uri: p.doc.uri,
+          span: rule.span,
           message: `This egress rule of ${policyName(p)} has no "to", so it also lets the selected pods reach the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). List the destinations the pods need; for internet access, use an ipBlock 0.0.0.0/0 with except ${METADATA_IP}/32.`,
         });
         continue;
@@ -51,14 +52,23 @@ export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
         // an except must lie strictly inside its cidr (the API server rejects anything else)
         if (!cidr || cidr.family !== 4 || cidr.prefix >= 32) {
           out.push({
-            uri: p.doc.uri, span: b.cidr.span,
+            uri: p.doc.uri,
+            span: b.cidr.span,
             message: `ipBlock ${b.cidr.value} in ${policyName(p)} is the cloud metadata endpoint ${METADATA_IP} itself (instance credentials on most clouds). Remove this peer unless the pods need it.`,
           });
           continue;
         }
-        const ops: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...peerPath(p, 'egress', rule, pm.peer), 'ipBlock', 'except'], item: `${METADATA_IP}/32` }];
+        const ops: YamlOp[] = [
+          {
+            op: 'append',
+            docIndex: p.doc.docIndex,
+            path: [...peerPath(p, 'egress', rule, pm.peer), 'ipBlock', 'except'],
+            item: `${METADATA_IP}/32`,
+          },
+        ];
         out.push({
-          uri: p.doc.uri, span: b.cidr.span,
+          uri: p.doc.uri,
+          span: b.cidr.span,
           message: `ipBlock ${b.cidr.value} in ${policyName(p)} covers the cloud metadata endpoint ${METADATA_IP} (instance credentials on most clouds). Add except: [${METADATA_IP}/32] unless the pods need it.`,
           fixes: [{ kind: 'add-metadata-except', title: `Add except ${METADATA_IP}/32`, data: { ops } }],
         });

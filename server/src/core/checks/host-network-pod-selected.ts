@@ -22,7 +22,8 @@ export const hostNetworkPodSelected = defineCheck(meta, ({ engine }) => {
     const hn = engine.selectedBy(c).filter((w) => w.hostNetwork);
     if (hn.length === 0) continue;
     out.push({
-      uri: p.doc.uri, span: p.podSelector?.keySpan ?? p.name.span,
+      uri: p.doc.uri,
+      span: p.podSelector?.keySpan ?? p.name.span,
       message: `${policyName(p)} selects ${listText(hn.map((w) => w.id))}, which ${hn.length === 1 ? 'uses' : 'use'} hostNetwork: such pods share the node's network and IP, and whether NetworkPolicy applies to them depends on the network plugin (most do not enforce it). Do not rely on this policy to protect ${hn.length === 1 ? 'it' : 'them'}; use the node's firewall or drop hostNetwork.`,
       related: compact(hn.slice(0, 5).map((w) => workloadRelated(w, `${w.id} uses hostNetwork`))),
     });

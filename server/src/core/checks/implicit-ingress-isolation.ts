@@ -14,7 +14,9 @@ import { compact, specPath, workloadRelated } from './support';
 
 /** No policyTypes, no `ingress` key, egress rules: Ingress only by default. */
 function isImplicit(p: NetworkPolicyResource): boolean {
-  return (!p.policyTypes || p.policyTypes.items.length === 0) && !p.ingress && (p.egress?.rules.length ?? 0) > 0;
+  return (
+    (!p.policyTypes || p.policyTypes.items.length === 0) && !p.ingress && (p.egress?.rules.length ?? 0) > 0
+  );
 }
 
 const meta = defineCode({
@@ -35,19 +37,39 @@ export const implicitIngressIsolation = defineCheck(meta, ({ index, engine }) =>
     if (!c) continue;
     const selected = engine.selectedBy(c);
     // pods that a policy isolates for ingress on purpose lose nothing to this one
-    const exposed = selected.filter((w) => engine.isolation(w).ingress.every((o) => o === c || isImplicit(o.policy)));
+    const exposed = selected.filter((w) =>
+      engine.isolation(w).ingress.every((o) => o === c || isImplicit(o.policy)),
+    );
     if (selected.length > 0 && exposed.length === 0) continue;
     const who = selected.length
       ? `${plural(exposed.length, 'workload')} (${listText(exposed.map((w) => w.name))}) for ingress, which no other policy isolates on purpose`
       : 'its pods for ingress';
     // `policyTypes: []` (or null) gets the item; else a new `policyTypes` entry after podSelector
-    const ops: YamlOp[] = [p.policyTypes
-      ? { op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: 'Egress' }
-      : { op: 'set', docIndex: p.doc.docIndex, path: specPath(p), key: 'policyTypes', value: ['Egress'], ...(p.podSelector ? { after: 'podSelector' } : {}) }];
+    const ops: YamlOp[] = [
+      p.policyTypes
+        ? { op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: 'Egress' }
+        : {
+            op: 'set',
+            docIndex: p.doc.docIndex,
+            path: specPath(p),
+            key: 'policyTypes',
+            value: ['Egress'],
+            ...(p.podSelector ? { after: 'podSelector' } : {}),
+          },
+    ];
     out.push({
-      uri: p.doc.uri, span: p.egress?.keySpan ?? p.name.span,
+      uri: p.doc.uri,
+      span: p.egress?.keySpan ?? p.name.span,
       message: `${policyName(p)} has egress rules and no policyTypes, so Kubernetes defaults policyTypes to [Ingress, Egress]: it also isolates ${who}, with no ingress rule: all their incoming traffic is denied. Add "policyTypes: [Egress]" if it should only restrict egress, or policyTypes: [Ingress, Egress] to make the deny explicit.`,
-      ...(exposed.length ? { related: compact(exposed.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: all ingress denied by ${policyName(p)}`))) } : {}),
+      ...(exposed.length
+        ? {
+            related: compact(
+              exposed
+                .slice(0, 5)
+                .map((w) => workloadRelated(w, `${w.id}: all ingress denied by ${policyName(p)}`)),
+            ),
+          }
+        : {}),
       fixes: [{ kind: 'add-policy-types', title: 'Add policyTypes: [Egress]', data: { ops } }],
     });
   }

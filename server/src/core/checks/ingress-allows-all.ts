@@ -23,7 +23,8 @@ export const ingressAllowsAll = defineCheck(meta, ({ index, engine }) => {
     for (const rule of p.ingress.rules) {
       if (rule.invalid || (rule.peers?.length ?? 0) > 0 || (rule.ports?.length ?? 0) > 0) continue;
       out.push({
-        uri: p.doc.uri, span: rule.span,
+        uri: p.doc.uri,
+        span: rule.span,
         message: `This ingress rule of ${policyName(p)} has no "from" and no "ports": ${n === 0 ? 'its pods accept' : `the ${plural(n, 'selected workload')} accept${n === 1 ? 's' : ''}`} connections from every pod and every address, on every port. If that is not intended, list the sources (from: podSelector/namespaceSelector/ipBlock) and ports.`,
       });
     }

@@ -16,7 +16,8 @@ const meta = defineCode({
   code: CODE,
   defaultSeverity: 'error',
   scope: 'file',
-  summary: 'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), an empty peer, or a NetworkPolicy without metadata.name.',
+  summary:
+    'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), an empty peer, or a NetworkPolicy without metadata.name.',
 });
 
 export const invalidField = defineCheck(meta, ({ index }) => {
@@ -27,7 +28,13 @@ export const invalidField = defineCheck(meta, ({ index }) => {
       if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
       if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
       const key = direction === 'ingress' ? 'from' : 'to';
-      out.push(invalid(p, peer.span, `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`));
+      out.push(
+        invalid(
+          p,
+          peer.span,
+          `${path} of ${policyLabel(p)} is an empty peer: give it a podSelector, a namespaceSelector or an ipBlock. The API server rejects an empty peer; to allow every ${direction === 'ingress' ? 'source' : 'destination'}, remove "${key}" from the rule instead.`,
+        ),
+      );
     }
   }
   return onePerNode(out);

@@ -24,9 +24,21 @@ export const invalidPolicyTypes = defineCheck(meta, ({ index }) => {
     for (const item of p.policyTypes?.items ?? []) {
       if (!TYPES.includes(item.value)) {
         const guess = didYouMean(item.value, TYPES);
-        out.push(invalid(p, item.span, `Invalid policyTypes value "${item.value}" in ${policyLabel(p)}${guess ? `: did you mean "${guess}"?` : '.'} The values are Ingress and Egress (case-sensitive); the API server rejects the policy.`));
+        out.push(
+          invalid(
+            p,
+            item.span,
+            `Invalid policyTypes value "${item.value}" in ${policyLabel(p)}${guess ? `: did you mean "${guess}"?` : '.'} The values are Ingress and Egress (case-sensitive); the API server rejects the policy.`,
+          ),
+        );
       } else if (seen.has(item.value)) {
-        out.push(invalid(p, item.span, `${item.value} is listed twice in spec.policyTypes of ${policyLabel(p)}: remove the duplicate. The API server rejects the policy.`));
+        out.push(
+          invalid(
+            p,
+            item.span,
+            `${item.value} is listed twice in spec.policyTypes of ${policyLabel(p)}: remove the duplicate. The API server rejects the policy.`,
+          ),
+        );
       }
       seen.add(item.value);
     }

@@ -18,13 +18,22 @@ const meta = defineCode({
   code: 'ip-block-matches-cluster-ips',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'An ipBlock overlaps pod IPs, Service ClusterIPs or the configured pod/service CIDRs: plugin-specific, and ClusterIPs never match.',
+  summary:
+    'An ipBlock overlaps pod IPs, Service ClusterIPs or the configured pod/service CIDRs: plugin-specific, and ClusterIPs never match.',
 });
 
 export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) => {
   const out: Report<typeof meta>[] = [];
-  const podCidrs = compact(settings.podCidrs.map((c) => ({ text: c, p: parseCidr(c) })).map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)));
-  const svcCidrs = compact(settings.serviceCidrs.map((c) => ({ text: c, p: parseCidr(c) })).map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)));
+  const podCidrs = compact(
+    settings.podCidrs
+      .map((c) => ({ text: c, p: parseCidr(c) }))
+      .map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)),
+  );
+  const svcCidrs = compact(
+    settings.serviceCidrs
+      .map((c) => ({ text: c, p: parseCidr(c) }))
+      .map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)),
+  );
   const podsWithIps = index.workloads.filter((w) => w.ips.length > 0);
   const servicesWithIps = index.services.filter((sv) => sv.clusterIPs.length > 0);
   for (const p of index.policies) {
@@ -34,7 +43,10 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
       const parsed = parseCidr(b.cidr.value);
       if (!parsed) continue;
       if (parsed.prefix === 0 && b.except.length === 0) continue;
-      const set = ipBlockSet(b.cidr.value, b.except.map((e) => e.value));
+      const set = ipBlockSet(
+        b.cidr.value,
+        b.except.map((e) => e.value),
+      );
       if (!set || set.isEmpty) continue;
       const pods = podsWithIps.filter((w) => w.ips.some((ip) => set.containsIp(ip)));
       const svcs = servicesWithIps.filter((sv) => sv.clusterIPs.some((ip) => set.containsIp(ip)));
@@ -42,19 +54,42 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
       const sc = svcCidrs.filter((c) => set.overlaps(c.range));
       if (!pods.length && !svcs.length && !pc.length && !sc.length) continue;
       const parts: string[] = [];
-      if (pods.length) parts.push(`the IPs of ${listText(pods.map((w) => `${w.id} (${w.ips.join(', ')})`), 4)}`);
+      if (pods.length)
+        parts.push(
+          `the IPs of ${listText(
+            pods.map((w) => `${w.id} (${w.ips.join(', ')})`),
+            4,
+          )}`,
+        );
       if (pc.length) parts.push(`the ${noun(pc.length, 'pod CIDR')} ${listText(pc.map((c) => c.text))}`);
-      if (svcs.length) parts.push(`the ${noun(svcs.length, 'ClusterIP')} of ${listText(svcs.map((s) => `${serviceLabel(s)} (${s.clusterIPs.join(', ')})`), 4)}`);
+      if (svcs.length)
+        parts.push(
+          `the ${noun(svcs.length, 'ClusterIP')} of ${listText(
+            svcs.map((s) => `${serviceLabel(s)} (${s.clusterIPs.join(', ')})`),
+            4,
+          )}`,
+        );
       if (sc.length) parts.push(`the ${noun(sc.length, 'Service CIDR')} ${listText(sc.map((c) => c.text))}`);
       const advice: string[] = [];
-      if (pods.length || pc.length) advice.push('Whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks).');
-      if (svcs.length || sc.length) advice.push('ClusterIPs never match an ipBlock, because Service traffic is matched after translation to the pods\' IPs.');
+      if (pods.length || pc.length)
+        advice.push(
+          'Whether an ipBlock matches pod IPs depends on the network plugin (many ignore pod IPs in ipBlocks).',
+        );
+      if (svcs.length || sc.length)
+        advice.push(
+          "ClusterIPs never match an ipBlock, because Service traffic is matched after translation to the pods' IPs.",
+        );
       const related: RelatedInfo[] = [
         ...compact(pods.slice(0, 4).map((w) => workloadRelated(w, `${w.id}: pod IPs ${w.ips.join(', ')}`))),
-        ...svcs.slice(0, 4).map((s) => ({ uri: s.doc.uri, span: s.name.span, message: `${serviceLabel(s)}: ClusterIP ${s.clusterIPs.join(', ')}` })),
+        ...svcs.slice(0, 4).map((s) => ({
+          uri: s.doc.uri,
+          span: s.name.span,
+          message: `${serviceLabel(s)}: ClusterIP ${s.clusterIPs.join(', ')}`,
+        })),
       ];
       out.push({
-        uri: p.doc.uri, span: b.cidr.span,
+        uri: p.doc.uri,
+        span: b.cidr.span,
         message: `ipBlock ${b.cidr.value}${b.except.length ? ` (except ${b.except.map((e) => e.value).join(', ')})` : ''} in ${policyName(p)} covers ${listText(parts)}. ${advice.join(' ')} Select pods with podSelector/namespaceSelector instead, and keep ipBlocks for addresses outside the cluster.`,
         ...(related.length ? { related } : {}),
       });

@@ -21,8 +21,16 @@ export const ipBlockWithSelector = defineCheck(meta, ({ index }) => {
   for (const p of index.policies) {
     for (const { peer, path } of peersOf(p, 'all')) {
       if (!peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
-      const sel = [peer.podSelector && 'podSelector', peer.namespaceSelector && 'namespaceSelector'].filter(Boolean).join(' and ');
-      out.push(invalid(p, peer.ipBlock.keySpan, `${path} of ${policyLabel(p)} has ipBlock and ${sel} in the same peer: a peer is either an ipBlock or selectors. Split them into two peers ("- ipBlock: …" and "- ${sel.split(' ')[0]}: …"), which are ORed. The API server rejects the policy.`));
+      const sel = [peer.podSelector && 'podSelector', peer.namespaceSelector && 'namespaceSelector']
+        .filter(Boolean)
+        .join(' and ');
+      out.push(
+        invalid(
+          p,
+          peer.ipBlock.keySpan,
+          `${path} of ${policyLabel(p)} has ipBlock and ${sel} in the same peer: a peer is either an ipBlock or selectors. Split them into two peers ("- ipBlock: …" and "- ${sel.split(' ')[0]}: …"), which are ORed. The API server rejects the policy.`,
+        ),
+      );
     }
   }
   return onePerNode(out);

@@ -42,7 +42,8 @@ const meta = defineCode({
   defaultSeverity: 'warning',
   scope: 'workspace',
   otherSeverities: ['information'],
-  summary: 'Egress-isolated pods that no policy lets reach cluster DNS on UDP 53 cannot resolve names (TCP 53 missing alone: information).',
+  summary:
+    'Egress-isolated pods that no policy lets reach cluster DNS on UDP 53 cannot resolve names (TCP 53 missing alone: information).',
   fixes: {
     'allow-dns-egress': 'Allow DNS egress; Allow DNS egress over TCP',
   },
@@ -71,7 +72,13 @@ export const missingDnsEgress = defineCheck(meta, ({ index, engine, settings }) 
           r = { verdict: verdictOf(sets, ipBlockAllowsDns(isolating)), isolating };
           cache.set(w.id, r);
         }
-        if (r.verdict !== 'ok') affected.push({ label: w.name, verdict: r.verdict, others: r.isolating.filter((o) => o !== c), workload: w });
+        if (r.verdict !== 'ok')
+          affected.push({
+            label: w.name,
+            verdict: r.verdict,
+            others: r.isolating.filter((o) => o !== c),
+            workload: w,
+          });
       }
     } else {
       // no workload of the workspace: a pod this policy surely selects, and every policy that may select it too
@@ -87,7 +94,12 @@ export const missingDnsEgress = defineCheck(meta, ({ index, engine, settings }) 
       const verdict = verdictOf(sets, ipBlockAllowsDns(maybe));
       if (verdict !== 'ok') {
         const sel = Object.keys(sample).length ? `the pods labeled ${labelsText(sample)}` : 'every pod';
-        affected.push({ label: `${sel} of namespace ${c.namespace} (none is in the workspace)`, many: true, verdict, others: maybe.filter((o) => o !== c) });
+        affected.push({
+          label: `${sel} of namespace ${c.namespace} (none is in the workspace)`,
+          many: true,
+          verdict,
+          others: maybe.filter((o) => o !== c),
+        });
       }
     }
     if (affected.length === 0) continue;
@@ -114,7 +126,11 @@ function ipBlockAllowsDns(policies: readonly CompiledPolicy[]): boolean {
 }
 
 function finding(
-  c: CompiledPolicy, affected: readonly Affected[], virtual: boolean, dnsWorkloads: readonly Workload[], settings: Settings,
+  c: CompiledPolicy,
+  affected: readonly Affected[],
+  virtual: boolean,
+  dnsWorkloads: readonly Workload[],
+  settings: Settings,
 ): Report<typeof meta> {
   const p = c.policy;
   const { namespace, podLabels } = settings.dns;
@@ -125,7 +141,9 @@ function finding(
   const names = (l: readonly Affected[]): string => listText(l.map((a) => a.label));
   const many = (l: readonly Affected[]): boolean => l.length > 1 || l.some((a) => a.many === true);
   const others = [...new Set(affected.flatMap((a) => a.others))];
-  const alsoText = others.length ? ` (nor ${others.length === 1 ? 'does' : 'do'} ${listText(others.map((o) => o.id))}, which also select${others.length === 1 ? 's' : ''} them)` : '';
+  const alsoText = others.length
+    ? ` (nor ${others.length === 1 ? 'does' : 'do'} ${listText(others.map((o) => o.id))}, which also select${others.length === 1 ? 's' : ''} them)`
+    : '';
   let severity: 'information' | undefined;
   let message: string;
   let fix: FixOf<'allow-dns-egress'>;
@@ -143,13 +161,25 @@ function finding(
     fix = allowDnsFix(p, settings, ['TCP'], 'Allow DNS egress over TCP');
   }
   const related: RelatedInfo[] = [
-    ...others.map((o) => policyRelated(o.policy, `${o.id} also isolates egress of these pods and allows no DNS`)),
-    ...compact(affected.slice(0, 5).map((a) => (a.workload ? workloadRelated(a.workload, `${a.workload.id}: egress-isolated, no DNS`) : undefined))),
+    ...others.map((o) =>
+      policyRelated(o.policy, `${o.id} also isolates egress of these pods and allows no DNS`),
+    ),
+    ...compact(
+      affected
+        .slice(0, 5)
+        .map((a) =>
+          a.workload ? workloadRelated(a.workload, `${a.workload.id}: egress-isolated, no DNS`) : undefined,
+        ),
+    ),
     ...compact(dnsWorkloads.slice(0, 3).map((w) => workloadRelated(w, `cluster DNS pods ${w.id}`))),
   ];
   return {
-    ...(severity ? { severity } : {}), uri: p.doc.uri, span: dnsSpan(p), message,
-    ...(related.length ? { related } : {}), fixes: [fix],
+    ...(severity ? { severity } : {}),
+    uri: p.doc.uri,
+    span: dnsSpan(p),
+    message,
+    ...(related.length ? { related } : {}),
+    fixes: [fix],
   };
 }
 
@@ -161,28 +191,64 @@ function dnsSpan(p: NetworkPolicyResource): { start: number; end: number } {
 }
 
 /** The egress rule to cluster DNS. */
-export function dnsRule(settings: Settings, protocols: ReadonlyArray<'UDP' | 'TCP'>): Record<string, unknown> {
+export function dnsRule(
+  settings: Settings,
+  protocols: ReadonlyArray<'UDP' | 'TCP'>,
+): Record<string, unknown> {
   return {
-    to: [{
-      namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: settings.dns.namespace } },
-      podSelector: { matchLabels: { ...settings.dns.podLabels } },
-    }],
+    to: [
+      {
+        namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: settings.dns.namespace } },
+        podSelector: { matchLabels: { ...settings.dns.podLabels } },
+      },
+    ],
     ports: protocols.map((protocol) => ({ protocol, port: 53 })),
   };
 }
 
-export function allowDnsFix(p: NetworkPolicyResource, settings: Settings, protocols: ReadonlyArray<'UDP' | 'TCP'>, title: string): FixOf<'allow-dns-egress'> {
-  const after = p.ingress ? 'ingress' : p.policyTypes ? 'policyTypes' : p.podSelector ? 'podSelector' : undefined;
-  const ops: YamlOp[] = [{
-    op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'egress'],
-    item: dnsRule(settings, protocols) as never, ...(after ? { after } : {}),
-  }];
-  if (p.policyTypes && p.policyTypes.items.length > 0 && !p.policyTypes.items.some((i) => i.value === 'Egress')) {
-    ops.push({ op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: 'Egress' });
+export function allowDnsFix(
+  p: NetworkPolicyResource,
+  settings: Settings,
+  protocols: ReadonlyArray<'UDP' | 'TCP'>,
+  title: string,
+): FixOf<'allow-dns-egress'> {
+  const after = p.ingress
+    ? 'ingress'
+    : p.policyTypes
+      ? 'policyTypes'
+      : p.podSelector
+        ? 'podSelector'
+        : undefined;
+  const ops: YamlOp[] = [
+    {
+      op: 'append',
+      docIndex: p.doc.docIndex,
+      path: [...specPath(p), 'egress'],
+      item: dnsRule(settings, protocols) as never,
+      ...(after ? { after } : {}),
+    },
+  ];
+  if (
+    p.policyTypes &&
+    p.policyTypes.items.length > 0 &&
+    !p.policyTypes.items.some((i) => i.value === 'Egress')
+  ) {
+    ops.push({
+      op: 'append',
+      docIndex: p.doc.docIndex,
+      path: [...specPath(p), 'policyTypes'],
+      item: 'Egress',
+    });
   }
   return {
     kind: 'allow-dns-egress',
     title,
-    data: { ops, namespace: settings.dns.namespace, podLabels: settings.dns.podLabels, protocols: [...protocols], policy: policyName(p) },
+    data: {
+      ops,
+      namespace: settings.dns.namespace,
+      podLabels: settings.dns.podLabels,
+      protocols: [...protocols],
+      policy: policyName(p),
+    },
   };
 }

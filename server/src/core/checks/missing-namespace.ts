@@ -17,7 +17,8 @@ export const missingNamespace = defineCheck(meta, ({ index }) => {
   for (const p of index.policies) {
     if (p.namespaceField?.value) continue;
     out.push({
-      uri: p.doc.uri, span: p.name.span,
+      uri: p.doc.uri,
+      span: p.name.span,
       message: `NetworkPolicy ${p.name.value} has no metadata.namespace: it applies to the namespace it is applied in (kubectl -n, the current context, kustomize), and only to pods there. netpol-lens assumes "default". Set metadata.namespace to make it explicit.`,
     });
   }

@@ -18,7 +18,8 @@ const meta = defineCode({
   defaultSeverity: 'error',
   scope: 'file',
   otherSeverities: ['hint'],
-  summary: 'spec.podSelector is absent: the API requires it; netpol-lens treats the policy as selecting every pod of its namespace ({}). A null podSelector is only a hint: the API server reads it as {}.',
+  summary:
+    'spec.podSelector is absent: the API requires it; netpol-lens treats the policy as selecting every pod of its namespace ({}). A null podSelector is only a hint: the API server reads it as {}.',
 });
 
 export const missingPodSelector = defineCheck(meta, ({ index }) => {
@@ -28,16 +29,28 @@ export const missingPodSelector = defineCheck(meta, ({ index }) => {
     if (p.podSelector) continue;
     if (p.podSelectorNullKey) {
       out.push({
-        ...invalid(p, p.podSelectorNullKey,
-          `spec.podSelector of ${policyLabel(p)} has no value (null). The API server reads it as {}: the policy selects every pod of namespace ${p.namespace}. Only old client-side kubectl validation rejected it; write "podSelector: {}" to say so explicitly.`),
+        ...invalid(
+          p,
+          p.podSelectorNullKey,
+          `spec.podSelector of ${policyLabel(p)} has no value (null). The API server reads it as {}: the policy selects every pod of namespace ${p.namespace}. Only old client-side kubectl validation rejected it; write "podSelector: {}" to say so explicitly.`,
+        ),
         severity: 'hint',
       });
       continue;
     }
     const spec = p.spec;
-    if (spec && lowering.some((f) => f.uri === p.doc.uri && within(f.span, spec.span) && LOWERED.test(f.message))) continue;
-    out.push(invalid(p, spec ? spec.keySpan : p.name.span,
-      `${policyLabel(p)} has no spec.podSelector. The API requires it: add "podSelector: {}" to select every pod of namespace ${p.namespace}, or "podSelector: {matchLabels: …}" for some of them. netpol-lens treats it as {} meanwhile.`));
+    if (
+      spec &&
+      lowering.some((f) => f.uri === p.doc.uri && within(f.span, spec.span) && LOWERED.test(f.message))
+    )
+      continue;
+    out.push(
+      invalid(
+        p,
+        spec ? spec.keySpan : p.name.span,
+        `${policyLabel(p)} has no spec.podSelector. The API requires it: add "podSelector: {}" to select every pod of namespace ${p.namespace}, or "podSelector: {matchLabels: …}" for some of them. netpol-lens treats it as {} meanwhile.`,
+      ),
+    );
   }
   return onePerNode(out);
 });

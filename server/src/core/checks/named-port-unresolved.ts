@@ -17,13 +17,15 @@ const meta = defineCode({
   code: 'named-port-unresolved',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'A named port that no destination pod\'s containers declare.',
+  summary: "A named port that no destination pod's containers declare.",
 });
 
 export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings }) => {
   const out: Report<typeof meta>[] = [];
   const dns = dnsTargets(index, settings);
-  const virtualDns = dns.virtual ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : [])) : [];
+  const virtualDns = dns.virtual
+    ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : []))
+    : [];
   for (const c of engine.compiled) {
     const p = c.policy;
     for (const dir of ['ingress', 'egress'] as const) {
@@ -44,20 +46,52 @@ export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings 
   return out;
 });
 
-function check(p: NetworkPolicyResource, dir: Direction, _rule: PolicyRule, pe: PortEntry, dsts: readonly Workload[]): Report | undefined {
+function check(
+  p: NetworkPolicyResource,
+  dir: Direction,
+  _rule: PolicyRule,
+  pe: PortEntry,
+  dsts: readonly Workload[],
+): Report | undefined {
   const name = String(pe.port?.value);
   const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
   if (!proto || !pe.port) return undefined;
   if (dsts.some((w) => w.ports.some((cp) => cp.name === name && cp.protocol === proto))) return undefined;
-  const otherProto = dsts.flatMap((w) => w.ports.filter((cp) => cp.name === name).map((cp) => `${w.id} declares it as ${cp.protocol}`));
-  const declared = [...new Set(dsts.flatMap((w) => w.ports.filter((cp) => cp.name).map((cp) => `${cp.name} (${cp.port}/${cp.protocol})`)))];
-  const role = dir === 'ingress' ? `the ${plural(dsts.length, 'workload')} this policy selects` : `the ${plural(dsts.length, 'workload')} this rule's peers match`;
+  const otherProto = dsts.flatMap((w) =>
+    w.ports.filter((cp) => cp.name === name).map((cp) => `${w.id} declares it as ${cp.protocol}`),
+  );
+  const declared = [
+    ...new Set(
+      dsts.flatMap((w) =>
+        w.ports.filter((cp) => cp.name).map((cp) => `${cp.name} (${cp.port}/${cp.protocol})`),
+      ),
+    ),
+  ];
+  const role =
+    dir === 'ingress'
+      ? `the ${plural(dsts.length, 'workload')} this policy selects`
+      : `the ${plural(dsts.length, 'workload')} this rule's peers match`;
   const hint = otherProto.length
     ? ` ${listText(otherProto, 3)}: set protocol to match.`
-    : declared.length ? ` They declare ${listText(declared, 6)}.` : ' They declare no named ports.';
+    : declared.length
+      ? ` They declare ${listText(declared, 6)}.`
+      : ' They declare no named ports.';
   return {
-    uri: p.doc.uri, span: pe.port.span,
-    message: `Port name "${name}" (${proto}) in ${policyName(p)} matches no container port of ${role} (${listText(dsts.map((w) => w.id), 4)}), so this port allows nothing.${hint} Use a port name they declare, or the port number.`,
-    related: compact(dsts.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: container ports ${w.ports.map((cp) => `${cp.name ?? '(unnamed)'}=${cp.port}/${cp.protocol}`).join(', ') || '(none)'}`))),
+    uri: p.doc.uri,
+    span: pe.port.span,
+    message: `Port name "${name}" (${proto}) in ${policyName(p)} matches no container port of ${role} (${listText(
+      dsts.map((w) => w.id),
+      4,
+    )}), so this port allows nothing.${hint} Use a port name they declare, or the port number.`,
+    related: compact(
+      dsts
+        .slice(0, 5)
+        .map((w) =>
+          workloadRelated(
+            w,
+            `${w.id}: container ports ${w.ports.map((cp) => `${cp.name ?? '(unnamed)'}=${cp.port}/${cp.protocol}`).join(', ') || '(none)'}`,
+          ),
+        ),
+    ),
   };
 }

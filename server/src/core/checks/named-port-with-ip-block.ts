@@ -16,7 +16,8 @@ const meta = defineCode({
   code: 'named-port-with-ip-block',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'An egress rule with an ipBlock peer names a port: named ports resolve on pods, so the rule allows nothing on it to those addresses.',
+  summary:
+    'An egress rule with an ipBlock peer names a port: named ports resolve on pods, so the rule allows nothing on it to those addresses.',
 });
 
 export const namedPortWithIpBlock = defineCheck(meta, ({ engine }) => {
@@ -25,7 +26,9 @@ export const namedPortWithIpBlock = defineCheck(meta, ({ engine }) => {
     const p = c.policy;
     for (const r of c.egress) {
       if (r.peers === 'all') continue;
-      const blocks = r.peers.flatMap((m) => (m.kind === 'ipBlock' && m.peer.ipBlock?.cidr ? [m.peer.ipBlock.cidr.value] : []));
+      const blocks = r.peers.flatMap((m) =>
+        m.kind === 'ipBlock' && m.peer.ipBlock?.cidr ? [m.peer.ipBlock.cidr.value] : [],
+      );
       if (blocks.length === 0) continue;
       const rule = r.ref.rule;
       for (const pe of r.ports ?? []) {
@@ -34,13 +37,20 @@ export const namedPortWithIpBlock = defineCheck(meta, ({ engine }) => {
         const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
         if (!proto) continue;
         // what the name means on the pods this rule reaches (its pod peers, and pods whose known IPs an ipBlock holds)
-        const numbers = [...new Set(ruleDestinations(engine, p, 'egress', rule)
-          .flatMap((w) => w.ports.filter((cp) => cp.name === name && cp.protocol === proto).map((cp) => cp.port)))];
-        const instead = numbers.length === 1
-          ? `Write the number, ${numbers[0]} (what "${name}" names on the pods this rule reaches), or move the ipBlock to a rule of its own with numeric ports.`
-          : 'Write the port number, or move the ipBlock to a rule of its own with numeric ports.';
+        const numbers = [
+          ...new Set(
+            ruleDestinations(engine, p, 'egress', rule).flatMap((w) =>
+              w.ports.filter((cp) => cp.name === name && cp.protocol === proto).map((cp) => cp.port),
+            ),
+          ),
+        ];
+        const instead =
+          numbers.length === 1
+            ? `Write the number, ${numbers[0]} (what "${name}" names on the pods this rule reaches), or move the ipBlock to a rule of its own with numeric ports.`
+            : 'Write the port number, or move the ipBlock to a rule of its own with numeric ports.';
         out.push({
-          uri: p.doc.uri, span: pe.port.span,
+          uri: p.doc.uri,
+          span: pe.port.span,
           message: `Port name "${name}" (${proto}) in ${ruleLabel('egress', rule)} of ${policyName(p)} allows nothing to its ipBlock ${listText(blocks)}: a named port is resolved on the destination pod's containers, and an address outside the cluster has none. ${instead}`,
         });
       }

@@ -58,8 +58,13 @@ export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, setti
 });
 
 function report(
-  p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector,
-  known: readonly NamespaceInfo[], inWorkspace: readonly NamespaceInfo[],
+  p: NetworkPolicyResource,
+  dir: Direction,
+  rule: PolicyRule,
+  peer: Peer,
+  sel: LabelSelector,
+  known: readonly NamespaceInfo[],
+  inWorkspace: readonly NamespaceInfo[],
 ): Report<typeof meta> {
   const reqs = selectorReqs(sel) ?? [];
   const targets = guessTargets(reqs, known);
@@ -71,7 +76,12 @@ function report(
     if (!add || Object.keys(add).length === 0) continue;
     if (!compileSelector(sel).matches({ ...ns.labels, ...add })) continue;
     const ops: YamlOp[] = Object.entries(add).map(([key, value]) => ({
-      op: 'set', uri: decl.doc.uri, docIndex: decl.doc.docIndex, path: [...decl.doc.path, 'metadata', 'labels'], key, value,
+      op: 'set',
+      uri: decl.doc.uri,
+      docIndex: decl.doc.docIndex,
+      path: [...decl.doc.path, 'metadata', 'labels'],
+      key,
+      value,
     }));
     fixes.push({
       kind: 'add-namespace-label',
@@ -79,29 +89,54 @@ function report(
       data: { ops, namespace: ns.name, labels: add },
     });
   }
-  if (targets.length) fixes.push(selectByNameFix(p, dir, rule, peer, sel, targets.map((t) => t.name)));
+  if (targets.length)
+    fixes.push(
+      selectByNameFix(
+        p,
+        dir,
+        rule,
+        peer,
+        sel,
+        targets.map((t) => t.name),
+      ),
+    );
 
   const shown = inWorkspace.length ? inWorkspace : known;
-  const nsList = listText(shown.map((n) => `${n.name} (labels: ${labelsText(n.labels)})`), 8);
+  const nsList = listText(
+    shown.map((n) => `${n.name} (labels: ${labelsText(n.labels)})`),
+    8,
+  );
   const builtins = known.filter((n) => !inWorkspace.includes(n)).map((n) => n.name);
   const where = inWorkspace.length
     ? `none of the ${plural(inWorkspace.length, 'namespace')} in the workspace: ${nsList}${builtins.length ? `; nor the built-in ${listText(builtins)}` : ''}`
     : `no namespace: the workspace declares none, and the built-in ones are ${nsList}`;
-  const labelFixes = fixes.filter((f) => f.kind === 'add-namespace-label').map((f) =>
-    `${labelsText((f.data?.labels ?? {}) as Record<string, string>)} to Namespace ${String(f.data?.namespace)}`);
+  const labelFixes = fixes
+    .filter((f) => f.kind === 'add-namespace-label')
+    .map(
+      (f) =>
+        `${labelsText((f.data?.labels ?? {}) as Record<string, string>)} to Namespace ${String(f.data?.namespace)}`,
+    );
   const them = targets.length === 1 ? 'it' : 'them';
   const todo = targets.length
-    ? ` Did you mean ${listText(targets.map((t) => {
-      const shared = Object.entries(t.labels).filter(([k]) => k !== METADATA_NAME_LABEL && reqs.some((r) => r.key === k));
-      return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
-    }))}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
+    ? ` Did you mean ${listText(
+        targets.map((t) => {
+          const shared = Object.entries(t.labels).filter(
+            ([k]) => k !== METADATA_NAME_LABEL && reqs.some((r) => r.key === k),
+          );
+          return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
+        }),
+      )}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
     : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that lives outside the workspace needs its Namespace manifest here to be checked.';
   const message = `namespaceSelector ${selectorText(sel)} of ${policyName(p)} matches ${where}.${todo}`;
   const related: RelatedInfo[] = inWorkspace.flatMap((n) =>
-    n.declared.map((d) => namespaceRelated(d, `Namespace ${n.name}: ${labelsText(n.labels)}`)));
+    n.declared.map((d) => namespaceRelated(d, `Namespace ${n.name}: ${labelsText(n.labels)}`)),
+  );
   return {
-    uri: p.doc.uri, span: sel.keySpan, message,
-    ...(related.length ? { related } : {}), ...(fixes.length ? { fixes } : {}),
+    uri: p.doc.uri,
+    span: sel.keySpan,
+    message,
+    ...(related.length ? { related } : {}),
+    ...(fixes.length ? { fixes } : {}),
   };
 }
 
@@ -118,14 +153,25 @@ function guessTargets(reqs: readonly Req[], known: readonly NamespaceInfo[]): Na
   const best = (v: string): { ns: NamespaceInfo; score: number } | undefined => {
     let top: { ns: NamespaceInfo; score: number } | undefined;
     for (const ns of known) {
-      const strings = [ns.name, ...Object.entries(ns.labels).filter(([k]) => k !== METADATA_NAME_LABEL).map(([, x]) => x)];
+      const strings = [
+        ns.name,
+        ...Object.entries(ns.labels)
+          .filter(([k]) => k !== METADATA_NAME_LABEL)
+          .map(([, x]) => x),
+      ];
       const score = Math.max(...strings.map((s) => similarity(v, s)));
-      if (score >= MIN_SIMILARITY && (!top || score > top.score || (score === top.score && ns.declared.length > top.ns.declared.length))) top = { ns, score };
+      if (
+        score >= MIN_SIMILARITY &&
+        (!top || score > top.score || (score === top.score && ns.declared.length > top.ns.declared.length))
+      )
+        top = { ns, score };
     }
     return top;
   };
   const multi = reqs.some((r) => r.op === 'In' && r.values.size > 1);
-  const picks = wantedValues(reqs).map(best).filter((x): x is { ns: NamespaceInfo; score: number } => x !== undefined);
+  const picks = wantedValues(reqs)
+    .map(best)
+    .filter((x): x is { ns: NamespaceInfo; score: number } => x !== undefined);
   if (picks.length === 0) return [];
   if (!multi) {
     const top = picks.reduce((a, b) => (b.score > a.score ? b : a));
@@ -147,8 +193,12 @@ function labelsToAdd(reqs: readonly Req[], ns: NamespaceInfo): Record<string, st
         if (has && v !== undefined && r.values.has(v)) break;
         if (has || r.key === METADATA_NAME_LABEL) return undefined;
         const values = [...r.values];
-        const pick = values.reduce((a, b) => (similarity(b, ns.name) > similarity(a, ns.name) ? b : a), values[0] ?? '');
-        if (add[r.key] !== undefined && add[r.key] !== pick && !r.values.has(add[r.key] as string)) return undefined;
+        const pick = values.reduce(
+          (a, b) => (similarity(b, ns.name) > similarity(a, ns.name) ? b : a),
+          values[0] ?? '',
+        );
+        if (add[r.key] !== undefined && add[r.key] !== pick && !r.values.has(add[r.key] as string))
+          return undefined;
         if (add[r.key] === undefined) add[r.key] = pick;
         break;
       }
@@ -167,7 +217,12 @@ function labelsToAdd(reqs: readonly Req[], ns: NamespaceInfo): Record<string, st
 }
 
 function selectByNameFix(
-  p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, peer: Peer, sel: LabelSelector, names: readonly string[],
+  p: NetworkPolicyResource,
+  dir: Direction,
+  rule: PolicyRule,
+  peer: Peer,
+  sel: LabelSelector,
+  names: readonly string[],
 ): FixOf<'select-namespace-by-name'> {
   const path = [...peerPath(p, dir, rule, peer), 'namespaceSelector'];
   const docIndex = p.doc.docIndex;
@@ -177,12 +232,24 @@ function selectByNameFix(
     if (sel.matchLabelsSpan) {
       // add the name label next to the old ones, then remove them: the block keeps its layout
       if (!sel.matchLabels.some((l) => l.key.value === METADATA_NAME_LABEL)) {
-        ops.push({ op: 'set', docIndex, path: [...path, 'matchLabels'], key: METADATA_NAME_LABEL, value: name });
+        ops.push({
+          op: 'set',
+          docIndex,
+          path: [...path, 'matchLabels'],
+          key: METADATA_NAME_LABEL,
+          value: name,
+        });
       } else {
-        ops.push({ op: 'replace', docIndex, path: [...path, 'matchLabels', METADATA_NAME_LABEL], value: name });
+        ops.push({
+          op: 'replace',
+          docIndex,
+          path: [...path, 'matchLabels', METADATA_NAME_LABEL],
+          value: name,
+        });
       }
       for (const l of sel.matchLabels) {
-        if (l.key.value !== METADATA_NAME_LABEL) ops.push({ op: 'remove', docIndex, path: [...path, 'matchLabels', l.key.value] });
+        if (l.key.value !== METADATA_NAME_LABEL)
+          ops.push({ op: 'remove', docIndex, path: [...path, 'matchLabels', l.key.value] });
       }
     } else {
       ops.push({ op: 'set', docIndex, path, key: 'matchLabels', value: { [METADATA_NAME_LABEL]: name } });
@@ -192,15 +259,18 @@ function selectByNameFix(
     const expr = { key: METADATA_NAME_LABEL, operator: 'In', values: [...names] };
     if (sel.matchExpressionsSpan && sel.matchExpressions.length) {
       ops.push({ op: 'append', docIndex, path: [...path, 'matchExpressions'], item: expr });
-      for (let i = 0; i < sel.matchExpressions.length; i++) ops.push({ op: 'remove', docIndex, path: [...path, 'matchExpressions', 0] });
+      for (let i = 0; i < sel.matchExpressions.length; i++)
+        ops.push({ op: 'remove', docIndex, path: [...path, 'matchExpressions', 0] });
     } else {
       ops.push({ op: 'set', docIndex, path, key: 'matchExpressions', value: [expr] });
-      if (sel.matchExpressionsSpan) ops.unshift({ op: 'remove', docIndex, path: [...path, 'matchExpressions'] });
+      if (sel.matchExpressionsSpan)
+        ops.unshift({ op: 'remove', docIndex, path: [...path, 'matchExpressions'] });
     }
     if (sel.matchLabelsSpan) ops.push({ op: 'remove', docIndex, path: [...path, 'matchLabels'] });
   }
-  const title = names.length === 1
-    ? `Select namespace by kubernetes.io/metadata.name: ${names[0]}`
-    : `Select namespace by kubernetes.io/metadata.name in (${names.join(', ')})`;
+  const title =
+    names.length === 1
+      ? `Select namespace by kubernetes.io/metadata.name: ${names[0]}`
+      : `Select namespace by kubernetes.io/metadata.name in (${names.join(', ')})`;
   return { kind: 'select-namespace-by-name', title, data: { ops, namespaces: [...names] } };
 }

@@ -38,9 +38,12 @@ export const nonCanonicalCidr = defineCheck(meta, ({ index }) => {
         const single = `${host}/${c.family === 4 ? 32 : 128}`;
         const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path, value: canonical }];
         out.push({
-          uri: p.doc.uri, span: v.span,
+          uri: p.doc.uri,
+          span: v.span,
           message: `${what} ${v.value} in ${policyName(p)} has host bits set: Kubernetes reads it as ${canonical} (${formatIp(c.family, c.range.lo)} to ${formatIp(c.family, c.range.hi)}). Write ${canonical}, or ${single} if you meant the single address.`,
-          fixes: [{ kind: 'rewrite-cidr', title: `Rewrite as the network address ${canonical}`, data: { ops } }],
+          fixes: [
+            { kind: 'rewrite-cidr', title: `Rewrite as the network address ${canonical}`, data: { ops } },
+          ],
         });
       }
     }

@@ -46,16 +46,33 @@ export const peerAndOrAmbiguity = defineCheck(meta, ({ index }) => {
           const moved = podOnly(b) ? { key: 'podSelector', sel: pod } : { key: 'namespaceSelector', sel: ns };
           const movedSpan = moved.sel.keySpan;
           const ops: YamlOp[] = [
-            { op: 'set', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, a), key: moved.key, value: selectorData(moved.sel) as never },
+            {
+              op: 'set',
+              docIndex: p.doc.docIndex,
+              path: peerPath(p, dir, rule, a),
+              key: moved.key,
+              value: selectorData(moved.sel) as never,
+            },
             { op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, b) },
           ];
           const pods = compileSelector(pod).isEmpty ? 'every pod' : `pods labeled ${selectorText(pod)}`;
-          const nss = compileSelector(ns).isEmpty ? 'every namespace' : `namespaces labeled ${selectorText(ns)}`;
+          const nss = compileSelector(ns).isEmpty
+            ? 'every namespace'
+            : `namespaces labeled ${selectorText(ns)}`;
           out.push({
-            uri: p.doc.uri, span: movedSpan,
+            uri: p.doc.uri,
+            span: movedSpan,
             message: `These are two separate peers of ${policyName(p)}, and peers are ORed: ${pods} in namespace ${p.namespace}, OR every pod in ${nss}. If you meant ${pods} in ${nss}, put both selectors in one list item (no "-" before the second).`,
-            related: [{ uri: p.doc.uri, span: (moved.key === 'podSelector' ? ns : pod).keySpan, message: 'the other peer, ORed with this one' }],
-            fixes: [{ kind: 'merge-peers', title: 'Merge into one peer (pods AND namespaces)', data: { ops } }],
+            related: [
+              {
+                uri: p.doc.uri,
+                span: (moved.key === 'podSelector' ? ns : pod).keySpan,
+                message: 'the other peer, ORed with this one',
+              },
+            ],
+            fixes: [
+              { kind: 'merge-peers', title: 'Merge into one peer (pods AND namespaces)', data: { ops } },
+            ],
           });
           i++;
         }

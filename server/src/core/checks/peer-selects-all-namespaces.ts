@@ -25,9 +25,13 @@ export const peerSelectsAllNamespaces = defineCheck(meta, ({ index }) => {
       const m = compileSelector(ns);
       if (!m.valid || !m.isEmpty) continue;
       const pods = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
-      const what = pods && !pods.isEmpty ? `pods labeled ${selectorText(peer.podSelector!)} in every namespace` : 'every pod of every namespace';
+      const what =
+        pods && !pods.isEmpty
+          ? `pods labeled ${selectorText(peer.podSelector!)} in every namespace`
+          : 'every pod of every namespace';
       out.push({
-        uri: p.doc.uri, span: ns.keySpan,
+        uri: p.doc.uri,
+        span: ns.keySpan,
         message: `namespaceSelector: {} matches every namespace, present and future (${plural(names.length, 'namespace')} in the workspace${names.length ? `: ${listText(names)}` : ''}), so this ${dir === 'ingress' ? 'source' : 'destination'} of ${policyName(p)} is ${what}. If only some namespaces are meant, select them by label or by kubernetes.io/metadata.name.`,
       });
     }

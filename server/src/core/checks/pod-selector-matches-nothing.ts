@@ -37,7 +37,8 @@ export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, set
         ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
         : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
       out.push({
-        uri: p.doc.uri, span: sel.keySpan,
+        uri: p.doc.uri,
+        span: sel.keySpan,
         message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
         related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
       });

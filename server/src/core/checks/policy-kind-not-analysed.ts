@@ -13,7 +13,8 @@ const meta = defineCode({
   code: 'policy-kind-not-analysed',
   defaultSeverity: 'warning',
   scope: 'file',
-  summary: 'A policy of another kind (Cilium, Calico, AdminNetworkPolicy, AWS) that netpol-lens does not analyse yet: verdicts about the pods it selects may be wrong.',
+  summary:
+    'A policy of another kind (Cilium, Calico, AdminNetworkPolicy, AWS) that netpol-lens does not analyse yet: verdicts about the pods it selects may be wrong.',
 });
 
 export const policyKindNotAnalysed = defineCheck(meta, ({ index }) => {
@@ -22,7 +23,8 @@ export const policyKindNotAnalysed = defineCheck(meta, ({ index }) => {
     for (const p of f.otherPolicies ?? []) {
       const name = p.name ? (p.namespace ? `${p.namespace}/${p.name.value}` : p.name.value) : '(no name)';
       out.push({
-        uri: p.doc.uri, span: p.kind.span,
+        uri: p.doc.uri,
+        span: p.kind.span,
         message: `${p.kind.value} ${name} (${p.apiVersion.value}) is not analysed: netpol-lens evaluates only Kubernetes NetworkPolicies (networking.k8s.io/v1) so far, so its reachability verdicts and checks about the pods this policy selects may be wrong. ${p.precedence}`,
       });
     }

@@ -14,7 +14,8 @@ const meta = defineCode({
   defaultSeverity: 'warning',
   scope: 'workspace',
   otherSeverities: ['information'],
-  summary: 'A policy\'s spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace).',
+  summary:
+    "A policy's spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace).",
 });
 
 export const policySelectsNoPods = defineCheck(meta, ({ index }) => {
@@ -28,13 +29,16 @@ export const policySelectsNoPods = defineCheck(meta, ({ index }) => {
     if (pods.some((w) => m.matches(w.labels))) continue;
     if (pods.length === 0) {
       out.push({
-        severity: 'information', uri: p.doc.uri, span: sel.keySpan,
+        severity: 'information',
+        uri: p.doc.uri,
+        span: sel.keySpan,
         message: `${policyName(p)} selects pods labeled ${selectorText(sel)}, but the workspace has no workloads in namespace ${p.namespace}, so what it applies to cannot be checked here. Add the namespace's manifests to the workspace to have them checked.`,
       });
       continue;
     }
     out.push({
-      uri: p.doc.uri, span: sel.keySpan,
+      uri: p.doc.uri,
+      span: sel.keySpan,
       message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace} (pods labeled ${labelSetsText(pods)}): the policy has no effect. Fix the selector or the pods' labels; remember the policy only applies to pods of its own namespace.`,
       related: compact(pods.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
     });

@@ -22,7 +22,10 @@ interface PeerShape {
 }
 
 /** A compiled peer in comparable form; undefined for peers that match nothing (reported elsewhere). */
-function shapeOf(pm: PeerMatcher, policyNs: string): PeerShape | { ip: PeerMatcher & { kind: 'ipBlock' } } | undefined {
+function shapeOf(
+  pm: PeerMatcher,
+  policyNs: string,
+): PeerShape | { ip: PeerMatcher & { kind: 'ipBlock' } } | undefined {
   if (pm.kind === 'none') return undefined;
   if (pm.kind === 'ipBlock') return { ip: pm };
   const pods = selectorReqs(pm.peer.podSelector);
@@ -88,7 +91,9 @@ export const redundantRule = defineCheck(meta, ({ engine }) => {
   for (const c of engine.compiled) {
     const p = c.policy;
     for (const dir of ['ingress', 'egress'] as const) {
-      const rules = c[dir].filter((r) => !r.ref.rule.invalid && (r.peers === 'all' || r.peers.every((pm) => pm.kind !== 'none')));
+      const rules = c[dir].filter(
+        (r) => !r.ref.rule.invalid && (r.peers === 'all' || r.peers.every((pm) => pm.kind !== 'none')),
+      );
       const removed = new Set<CompiledRule>();
       const gone = new Map<CompiledRule, Set<PeerMatcher>>();
       // later rules go first: of two identical rules, the second is the redundant one
@@ -125,7 +130,11 @@ export const redundantRule = defineCheck(meta, ({ engine }) => {
           const pm = peers[j] as PeerMatcher;
           if (peers.length - dropped.size <= 1) break;
           const inRule = peers.some((x) => x !== pm && !dropped.has(x) && peerCovers(x, pm, c.namespace));
-          const inOther = !inRule && rules.some((b) => b !== a && !removed.has(b) && portsCover(b, a) && coveredBy(pm, b, c.namespace, gone));
+          const inOther =
+            !inRule &&
+            rules.some(
+              (b) => b !== a && !removed.has(b) && portsCover(b, a) && coveredBy(pm, b, c.namespace, gone),
+            );
           if (!inRule && !inOther) continue;
           dropped.add(pm);
           out.push(peerFinding(p, dir, a, pm, inRule));
@@ -136,23 +145,42 @@ export const redundantRule = defineCheck(meta, ({ engine }) => {
   return out;
 });
 
-function ruleFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, others: readonly CompiledRule[]): Report<typeof meta> {
+function ruleFinding(
+  p: NetworkPolicyResource,
+  dir: Direction,
+  a: CompiledRule,
+  others: readonly CompiledRule[],
+): Report<typeof meta> {
   const rule = a.ref.rule;
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: rulePath(p, dir, rule) }];
   const by = listText(others.map((o) => ruleLabel(dir, o.ref.rule)));
   return {
-    uri: p.doc.uri, span: rule.span, tags: ['unnecessary'],
+    uri: p.doc.uri,
+    span: rule.span,
+    tags: ['unnecessary'],
     message: `${capitalized(ruleLabel(dir, rule))} of ${policyName(p)} is redundant: everything it allows is already allowed by ${by} of the same policy. Remove it, or narrow the other rule if this one was meant to be the limit.`,
-    related: others.slice(0, 3).map((o) => ({ uri: p.doc.uri, span: o.ref.rule.span, message: `${ruleLabel(dir, o.ref.rule)}, which covers it` })),
+    related: others.slice(0, 3).map((o) => ({
+      uri: p.doc.uri,
+      span: o.ref.rule.span,
+      message: `${ruleLabel(dir, o.ref.rule)}, which covers it`,
+    })),
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule', data: { ops } }],
   };
 }
 
-function peerFinding(p: NetworkPolicyResource, dir: Direction, a: CompiledRule, pm: PeerMatcher, inRule: boolean): Report<typeof meta> {
+function peerFinding(
+  p: NetworkPolicyResource,
+  dir: Direction,
+  a: CompiledRule,
+  pm: PeerMatcher,
+  inRule: boolean,
+): Report<typeof meta> {
   const rule = a.ref.rule;
   const ops: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: peerPath(p, dir, rule, pm.peer) }];
   return {
-    uri: p.doc.uri, span: pm.peer.span, tags: ['unnecessary'],
+    uri: p.doc.uri,
+    span: pm.peer.span,
+    tags: ['unnecessary'],
     message: `This peer of ${ruleLabel(dir, rule)} of ${policyName(p)} is redundant: ${inRule ? 'another peer of the same rule' : 'another rule of the same policy, on the same or more ports,'} already covers everything it matches. Remove it.`,
     fixes: [{ kind: 'remove-redundant-rule', title: 'Remove redundant rule peer', data: { ops } }],
   };

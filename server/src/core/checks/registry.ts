@@ -38,8 +38,11 @@ import { workloadNotIsolated } from './workload-not-isolated';
 import { policyKindNotAnalysed } from './policy-kind-not-analysed';
 
 const INTERNAL_ERROR = defineCode({
-  code: 'internal-error', defaultSeverity: 'error', scope: 'workspace',
-  summary: 'A check failed on this workspace (a bug in netpol-lens); the other checks still ran. Please report it.',
+  code: 'internal-error',
+  defaultSeverity: 'error',
+  scope: 'workspace',
+  summary:
+    'A check failed on this workspace (a bug in netpol-lens); the other checks still ran. Please report it.',
 });
 
 export const ALL_CHECKS: readonly Check[] = [
@@ -80,23 +83,36 @@ export const ALL_CHECKS: readonly Check[] = [
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */
 export const PARSE_CODES: readonly CodeMeta[] = [
   defineCode({
-    code: 'yaml-syntax-error', defaultSeverity: 'error', scope: 'file',
+    code: 'yaml-syntax-error',
+    defaultSeverity: 'error',
+    scope: 'file',
     summary: 'A manifest file has a YAML syntax error; its broken documents are left out of the analysis.',
   }),
   defineCode({
-    code: 'helm-template', defaultSeverity: 'information', scope: 'file', otherSeverities: ['warning'],
-    summary: 'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
+    code: 'helm-template',
+    defaultSeverity: 'information',
+    scope: 'file',
+    otherSeverities: ['warning'],
+    summary:
+      'A document is an unrendered template ({{ … }} outside a string); it is not analysed (a warning where it is a policy). Render it to have it checked.',
   }),
   defineCode({
-    code: 'lenient-yaml', defaultSeverity: 'hint', scope: 'file',
-    summary: 'A document kubectl reads but other YAML tools reject (a continuation line indented no deeper than its key, a TAB in a flow collection); netpol-lens reads it as kubectl does.',
+    code: 'lenient-yaml',
+    defaultSeverity: 'hint',
+    scope: 'file',
+    summary:
+      'A document kubectl reads but other YAML tools reject (a continuation line indented no deeper than its key, a TAB in a flow collection); netpol-lens reads it as kubectl does.',
   }),
   defineCode({
-    code: 'unreadable-file', defaultSeverity: 'warning', scope: 'file',
+    code: 'unreadable-file',
+    defaultSeverity: 'warning',
+    scope: 'file',
     summary: 'A file is binary, too large or expands to too many nodes to be analysed.',
   }),
   defineCode({
-    code: 'empty-file', defaultSeverity: 'hint', scope: 'file',
+    code: 'empty-file',
+    defaultSeverity: 'hint',
+    scope: 'file',
     summary: 'A YAML or JSON file holds no Kubernetes object (empty, or only comments).',
   }),
   INTERNAL_ERROR,
@@ -126,10 +142,15 @@ export function runChecks(ctx: CheckContext, only?: 'file'): Finding[] {
       found = c.run(ctx);
     } catch (e) {
       // a bug in one check must not hide the others
-      found = [{
-        code: INTERNAL_ERROR.code, severity: INTERNAL_ERROR.defaultSeverity, uri: ctx.index.files.keys().next().value ?? '', span: { start: 0, end: 0 },
-        message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this.`,
-      }];
+      found = [
+        {
+          code: INTERNAL_ERROR.code,
+          severity: INTERNAL_ERROR.defaultSeverity,
+          uri: ctx.index.files.keys().next().value ?? '',
+          span: { start: 0, end: 0 },
+          message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this.`,
+        },
+      ];
     }
     for (const f of found) apply(f);
   }

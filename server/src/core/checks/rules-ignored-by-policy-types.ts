@@ -32,10 +32,13 @@ export const rulesIgnoredByPolicyTypes = defineCheck(meta, ({ index }) => {
       const t = TYPE[dir];
       if (!list || list.rules.length === 0 || types.items.some((i) => i.value === t)) continue;
       const n = list.rules.length;
-      const add: YamlOp[] = [{ op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: t }];
+      const add: YamlOp[] = [
+        { op: 'append', docIndex: p.doc.docIndex, path: [...specPath(p), 'policyTypes'], item: t },
+      ];
       const remove: YamlOp[] = [{ op: 'remove', docIndex: p.doc.docIndex, path: [...specPath(p), dir] }];
       out.push({
-        uri: p.doc.uri, span: list.keySpan,
+        uri: p.doc.uri,
+        span: list.keySpan,
         message: `${policyName(p)} has ${plural(n, `${dir} rule`)} but its policyTypes (${types.items.map((i) => i.value).join(', ')}) lacks ${t}: Kubernetes ignores ${n === 1 ? 'it' : 'them'}${dir === 'egress' ? ' and egress stays unrestricted by this policy' : ' and ingress stays unrestricted by this policy'}. Add ${t} to policyTypes (which also isolates the pods for ${dir}), or remove the rules.`,
         fixes: [
           { kind: 'add-policy-type', title: `Add ${t} to policyTypes`, data: { ops: add } },

@@ -19,7 +19,7 @@ const meta = defineCode({
   code: 'service-port-instead-of-target-port',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'A rule allows a Service\'s port while its pods listen on a different targetPort.',
+  summary: "A rule allows a Service's port while its pods listen on a different targetPort.",
   fixes: {
     'replace-with-target-port': 'Replace with the target port …',
   },
@@ -45,18 +45,40 @@ export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine
           const port = pe.port?.value as number;
           const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
           if (!proto || !pe.port) continue;
-          const hit = findMismatch(servicesByNs, dsts, port, proto, (w, t) => rulePorts(r, workloadEndpoint(w)).has(proto, t));
+          const hit = findMismatch(servicesByNs, dsts, port, proto, (w, t) =>
+            rulePorts(r, workloadEndpoint(w)).has(proto, t),
+          );
           if (!hit) continue;
           const { svc, sp, target, w } = hit;
           const tp = sp.targetPort?.value;
           const named = typeof tp === 'string';
           const newValue: number | string = named ? tp : target;
-          const ops: YamlOp[] = [{ op: 'replace', docIndex: p.doc.docIndex, path: [...portPath(p, dir, r.ref.rule, pe), 'port'], value: newValue }];
+          const ops: YamlOp[] = [
+            {
+              op: 'replace',
+              docIndex: p.doc.docIndex,
+              path: [...portPath(p, dir, r.ref.rule, pe), 'port'],
+              value: newValue,
+            },
+          ];
           out.push({
-            uri: p.doc.uri, span: pe.port.span,
+            uri: p.doc.uri,
+            span: pe.port.span,
             message: `${policyName(p)} allows ${proto} ${port}, the port of ${serviceLabel(svc)}, but the Service forwards it to targetPort ${named ? `${tp} (${target})` : target} on ${w.id}. Policies apply to pod ports after the Service's translation, so this rule does not allow that traffic: allow ${target}${named ? ` (or the name ${tp})` : ''} instead.`,
-            related: [{ uri: svc.doc.uri, span: sp.targetPort?.span ?? sp.span, message: `${serviceLabel(svc)}: port ${port} → targetPort ${tp ?? port}` }],
-            fixes: [{ kind: 'replace-with-target-port', title: `Replace with the target port ${named ? `${tp} (${target})` : target}`, data: { ops } }],
+            related: [
+              {
+                uri: svc.doc.uri,
+                span: sp.targetPort?.span ?? sp.span,
+                message: `${serviceLabel(svc)}: port ${port} → targetPort ${tp ?? port}`,
+              },
+            ],
+            fixes: [
+              {
+                kind: 'replace-with-target-port',
+                title: `Replace with the target port ${named ? `${tp} (${target})` : target}`,
+                data: { ops },
+              },
+            ],
           });
         }
       }
@@ -67,7 +89,10 @@ export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine
 
 /** A destination that does not listen on `port` while a Service of its namespace maps `port` to another target port. */
 function findMismatch(
-  servicesByNs: ReadonlyMap<string, readonly ServiceResource[]>, dsts: readonly Workload[], port: number, proto: Protocol,
+  servicesByNs: ReadonlyMap<string, readonly ServiceResource[]>,
+  dsts: readonly Workload[],
+  port: number,
+  proto: Protocol,
   alreadyAllowed: (w: Workload, target: number) => boolean,
 ): { svc: ServiceResource; sp: ServicePort; target: number; w: Workload } | undefined {
   for (const w of dsts) {
@@ -77,9 +102,14 @@ function findMismatch(
       for (const sp of svc.ports) {
         if (sp.port !== port || sp.protocol !== proto) continue;
         const tp = sp.targetPort?.value;
-        const target = typeof tp === 'number' ? tp : typeof tp === 'string'
-          ? (/^\d+$/.test(tp) ? Number(tp) : w.ports.find((cp) => cp.name === tp && cp.protocol === proto)?.port)
-          : undefined;
+        const target =
+          typeof tp === 'number'
+            ? tp
+            : typeof tp === 'string'
+              ? /^\d+$/.test(tp)
+                ? Number(tp)
+                : w.ports.find((cp) => cp.name === tp && cp.protocol === proto)?.port
+              : undefined;
         if (target === undefined || target === port || alreadyAllowed(w, target)) continue;
         return { svc, sp, target, w };
       }

@@ -4,7 +4,15 @@
  * plain data for fixes that move them, and the reports of section A checks.
  */
 import type { RelatedInfo } from '../model/finding';
-import type { Direction, LabelSelector, NetworkPolicyResource, NamespaceResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import type {
+  Direction,
+  LabelSelector,
+  NetworkPolicyResource,
+  NamespaceResource,
+  Peer,
+  PolicyRule,
+  PortEntry,
+} from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { peerListKey } from '../semantics/queries';
 import type { Span } from '../text/span';
@@ -27,14 +35,20 @@ export function peerPath(p: NetworkPolicyResource, dir: Direction, rule: PolicyR
   return [...rulePath(p, dir, rule), peerListKey(dir), peer.index];
 }
 
-export function portPath(p: NetworkPolicyResource, dir: Direction, rule: PolicyRule, port: PortEntry): YamlPath {
+export function portPath(
+  p: NetworkPolicyResource,
+  dir: Direction,
+  rule: PolicyRule,
+  port: PortEntry,
+): YamlPath {
   return [...rulePath(p, dir, rule), 'ports', port.index];
 }
 
 /** A selector as plain data, for fixes that move it. */
 export function selectorData(sel: LabelSelector): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (sel.matchLabels.length) out.matchLabels = Object.fromEntries(sel.matchLabels.map((p) => [p.key.value, p.value.value]));
+  if (sel.matchLabels.length)
+    out.matchLabels = Object.fromEntries(sel.matchLabels.map((p) => [p.key.value, p.value.value]));
   if (sel.matchExpressions.length) {
     out.matchExpressions = sel.matchExpressions.map((r) => {
       const e: Record<string, unknown> = {};
@@ -84,7 +98,9 @@ export function within(inner: Span, outer: Span): boolean {
  * Drops a check's reports at the same place: YAML aliases let one node appear in many rules or
  * policies, and one diagnostic per node is enough (the first one's message is kept).
  */
-export function onePerNode<R extends { readonly uri: string; readonly span: Span }>(reports: readonly R[]): R[] {
+export function onePerNode<R extends { readonly uri: string; readonly span: Span }>(
+  reports: readonly R[],
+): R[] {
   const seen = new Set<string>();
   return reports.filter((f) => {
     const k = `${f.uri}\u0000${f.span.start}\u0000${f.span.end}`;

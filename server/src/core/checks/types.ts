@@ -41,7 +41,11 @@ export interface CodeMeta {
   readonly fixes?: { readonly [K in FixKind]?: string };
 }
 
-type OtherSeverity<M extends CodeMeta> = M extends { readonly otherSeverities: ReadonlyArray<infer S extends Severity> } ? S : never;
+type OtherSeverity<M extends CodeMeta> = M extends {
+  readonly otherSeverities: ReadonlyArray<infer S extends Severity>;
+}
+  ? S
+  : never;
 type OfferedFix<M extends CodeMeta> = M extends { readonly fixes: infer F } ? keyof F & FixKind : never;
 
 /** A finding as a check's run reports it: the kit adds `code` and, unless given, the default severity. */
@@ -65,7 +69,10 @@ export function defineCode<const M extends CodeMeta>(meta: M): M {
 }
 
 /** A check from its meta and its run; see the module comment. */
-export function defineCheck<const M extends CodeMeta>(meta: M, run: (ctx: CheckContext) => Iterable<Report<M>>): Check & M {
+export function defineCheck<const M extends CodeMeta>(
+  meta: M,
+  run: (ctx: CheckContext) => Iterable<Report<M>>,
+): Check & M {
   const offered = new Set<string>(Object.keys(meta.fixes ?? {}));
   const allowed = new Set<Severity>([meta.defaultSeverity, ...(meta.otherSeverities ?? [])]);
   return {
@@ -75,10 +82,14 @@ export function defineCheck<const M extends CodeMeta>(meta: M, run: (ctx: CheckC
       for (const r of run(ctx)) {
         const severity = r.severity ?? meta.defaultSeverity;
         // the types forbid both; a cast or a spread of foreign data would still get here
-        if (!allowed.has(severity)) throw new Error(`${meta.code} reported severity ${severity}, which its definition does not declare`);
+        if (!allowed.has(severity))
+          throw new Error(
+            `${meta.code} reported severity ${severity}, which its definition does not declare`,
+          );
         const fixes: readonly FixSpec[] = r.fixes ?? [];
         for (const f of fixes) {
-          if (!offered.has(f.kind)) throw new Error(`${meta.code} offered fix kind ${f.kind}, which its definition does not declare`);
+          if (!offered.has(f.kind))
+            throw new Error(`${meta.code} offered fix kind ${f.kind}, which its definition does not declare`);
         }
         out.push({ ...r, code: meta.code, severity });
       }

@@ -13,7 +13,8 @@ const meta = defineCode({
   code: 'workload-not-isolated',
   defaultSeverity: 'information',
   scope: 'workspace',
-  summary: 'A workload that no policy isolates for ingress (off unless netpolLens.reportUnisolatedWorkloads is on, or a severity is set for this code).',
+  summary:
+    'A workload that no policy isolates for ingress (off unless netpolLens.reportUnisolatedWorkloads is on, or a severity is set for this code).',
   fixes: {
     'generate-default-deny': 'Generate default-deny policy for namespace …',
   },
@@ -29,14 +30,29 @@ export const workloadNotIsolated = defineCheck(meta, ({ index, engine, settings 
     if (!src) continue;
     const n = engine.policiesIn(w.namespace).length;
     out.push({
-      uri: src.doc.uri, span: src.objectName.span,
+      uri: src.doc.uri,
+      span: src.objectName.span,
       message: `${w.id} is not isolated for ingress: no policy of namespace ${w.namespace} (${plural(n, 'policy', 'policies')} there) selects it with Ingress, so every pod and address can connect to it. Add a policy that selects it, or a default-deny policy for the namespace and policies for what it needs.`,
-      ...(n ? { related: engine.policiesIn(w.namespace).slice(0, 5).map((c) => policyRelated(c.policy, `${c.id} ${c.types.ingress ? 'does not select it' : 'does not isolate ingress'}`)) } : {}),
-      fixes: [{
-        kind: 'generate-default-deny',
-        title: `Generate default-deny policy for namespace ${w.namespace}`,
-        data: { namespace: w.namespace, mode: 'append', uri: src.doc.uri, policyTypes: ['Ingress'] },
-      }],
+      ...(n
+        ? {
+            related: engine
+              .policiesIn(w.namespace)
+              .slice(0, 5)
+              .map((c) =>
+                policyRelated(
+                  c.policy,
+                  `${c.id} ${c.types.ingress ? 'does not select it' : 'does not isolate ingress'}`,
+                ),
+              ),
+          }
+        : {}),
+      fixes: [
+        {
+          kind: 'generate-default-deny',
+          title: `Generate default-deny policy for namespace ${w.namespace}`,
+          data: { namespace: w.namespace, mode: 'append', uri: src.doc.uri, policyTypes: ['Ingress'] },
+        },
+      ],
     });
   }
   return out;

@@ -18,7 +18,9 @@ export interface Catalogue {
 
 const cache = new WeakMap<WorkspaceIndex, Catalogue>();
 
-function build(entries: Iterable<{ owner: string; labels: Readonly<Record<string, string>> }>): LabelCatalogue {
+function build(
+  entries: Iterable<{ owner: string; labels: Readonly<Record<string, string>> }>,
+): LabelCatalogue {
   const byKey = new Map<string, Map<string, string[]>>();
   for (const e of entries) {
     for (const [k, v] of Object.entries(e.labels)) {
@@ -46,9 +48,12 @@ export function catalogue(index: WorkspaceIndex): Catalogue {
         }
         return l;
       },
-      namespaceLabels: build([...index.namespaces.values()].map((n) => ({
-        owner: n.name, labels: { ...n.labels, [METADATA_NAME_LABEL]: n.name },
-      }))),
+      namespaceLabels: build(
+        [...index.namespaces.values()].map((n) => ({
+          owner: n.name,
+          labels: { ...n.labels, [METADATA_NAME_LABEL]: n.name },
+        })),
+      ),
     };
     cache.set(index, c);
   }

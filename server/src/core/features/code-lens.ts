@@ -41,21 +41,35 @@ export interface ReferencesLensArgs {
 
 export function codeLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
   const out: CoreCodeLens[] = [];
-  const policies = (ctx.index.file(uri)?.resources ?? []).flatMap((r) => (r.kind === 'NetworkPolicy' ? [r] : []));
+  const policies = (ctx.index.file(uri)?.resources ?? []).flatMap((r) =>
+    r.kind === 'NetworkPolicy' ? [r] : [],
+  );
   for (const p of policies) {
     const span: Span = { start: p.doc.span.start, end: p.doc.span.start };
     // while the workspace is being indexed, what the policy selects is not known yet
     const indexing = ctx.indexing;
     const pods = indexing ? [] : selectedWorkloads(ctx.engine, p);
-    const parts = [indexing ? indexingText(indexing.done, indexing.total) : pods.length === 0 ? 'selects no pods' : `selects ${plural(pods.length, 'pod')}`];
+    const parts = [
+      indexing
+        ? indexingText(indexing.done, indexing.total)
+        : pods.length === 0
+          ? 'selects no pods'
+          : `selects ${plural(pods.length, 'pod')}`,
+    ];
     for (const dir of ['ingress', 'egress'] as const) {
       const s = directionLensPhrase(p, dir);
       if (s) parts.push(s);
     }
     const refArgs: ReferencesLensArgs = {
-      uri, offset: p.podSelector?.keySpan.start ?? p.name.span.start, locations: pods.flatMap(workloadLabelRefs),
+      uri,
+      offset: p.podSelector?.keySpan.start ?? p.name.span.start,
+      locations: pods.flatMap(workloadLabelRefs),
     };
-    out.push({ span, title: parts.join(' · '), ...(indexing ? {} : { command: { name: 'references', args: [refArgs] } }) });
+    out.push({
+      span,
+      title: parts.join(' · '),
+      ...(indexing ? {} : { command: { name: 'references', args: [refArgs] } }),
+    });
     const reachArgs: ShowReachabilityLensArgs = { uri, namespace: p.namespace, name: p.name.value };
     out.push({ span, title: 'Show reachability', command: { name: 'showReachability', args: [reachArgs] } });
   }

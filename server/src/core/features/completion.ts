@@ -15,7 +15,8 @@ import { plural } from '../text/words';
 import { policyAt, ruleAt } from './lookup';
 import { docKind, docNamespace, yamlCursor, type YamlCursor } from './yaml-context';
 
-export type CoreCompletionKind = 'labelKey' | 'labelValue' | 'namespace' | 'portName' | 'protocol' | 'operator' | 'field';
+export type CoreCompletionKind =
+  'labelKey' | 'labelValue' | 'namespace' | 'portName' | 'protocol' | 'operator' | 'field';
 
 export interface CoreCompletion {
   readonly label: string;
@@ -44,14 +45,43 @@ const PROTOCOLS: ReadonlyArray<[string, string]> = [
 
 const FIELDS: Record<string, ReadonlyArray<[string, boolean]>> = {
   // [name, is a collection]
-  spec: [['podSelector', true], ['policyTypes', true], ['ingress', true], ['egress', true]],
-  ingress: [['from', true], ['ports', true]],
-  egress: [['to', true], ['ports', true]],
-  peer: [['podSelector', true], ['namespaceSelector', true], ['ipBlock', true]],
-  ports: [['protocol', false], ['port', false], ['endPort', false]],
-  ipBlock: [['cidr', false], ['except', true]],
-  selector: [['matchLabels', true], ['matchExpressions', true]],
-  expression: [['key', false], ['operator', false], ['values', true]],
+  spec: [
+    ['podSelector', true],
+    ['policyTypes', true],
+    ['ingress', true],
+    ['egress', true],
+  ],
+  ingress: [
+    ['from', true],
+    ['ports', true],
+  ],
+  egress: [
+    ['to', true],
+    ['ports', true],
+  ],
+  peer: [
+    ['podSelector', true],
+    ['namespaceSelector', true],
+    ['ipBlock', true],
+  ],
+  ports: [
+    ['protocol', false],
+    ['port', false],
+    ['endPort', false],
+  ],
+  ipBlock: [
+    ['cidr', false],
+    ['except', true],
+  ],
+  selector: [
+    ['matchLabels', true],
+    ['matchExpressions', true],
+  ],
+  expression: [
+    ['key', false],
+    ['operator', false],
+    ['values', true],
+  ],
 };
 
 export function completions(ctx: FeatureContext, uri: string, offset: number): CoreCompletion[] {
@@ -64,7 +94,10 @@ export function completions(ctx: FeatureContext, uri: string, offset: number): C
   const p = cur.partial.toLowerCase();
   if (!p) return items;
   const starts = (i: CoreCompletion): number => (i.label.toLowerCase().startsWith(p) ? 0 : 1);
-  return items.map((i, n) => ({ i, n })).sort((x, y) => starts(x.i) - starts(y.i) || x.n - y.n).map((x) => x.i);
+  return items
+    .map((i, n) => ({ i, n }))
+    .sort((x, y) => starts(x.i) - starts(y.i) || x.n - y.n)
+    .map((x) => x.i);
 }
 
 class Completer {
@@ -94,7 +127,8 @@ class Completer {
         break;
       }
     }
-    if (selIdx >= 0) return this.selector(path[selIdx] as string, path.slice(selIdx + 1), path.slice(0, selIdx));
+    if (selIdx >= 0)
+      return this.selector(path[selIdx] as string, path.slice(selIdx + 1), path.slice(0, selIdx));
     if (pos === 'value' && key === 'namespace' && last === 'metadata') return this.namespaces();
     if (pos === 'value' && key === 'protocol') return this.protocols();
     let dirIdx = -1;
@@ -113,11 +147,18 @@ class Completer {
         if (pos === 'value' && key === 'port') return this.portNames(dir);
         if (keyPos) return this.fields('ports');
       }
-      if (below.length === 1 && (below[0] === 'from' || below[0] === 'to') && keyPos) return this.fields('peer');
+      if (below.length === 1 && (below[0] === 'from' || below[0] === 'to') && keyPos)
+        return this.fields('peer');
       if (below.length === 2 && below[1] === 'ipBlock' && pos === 'key') return this.fields('ipBlock');
       return [];
     }
-    if (path.length === 1 && last === 'spec' && pos === 'key' && (this.kind === undefined || this.kind === 'NetworkPolicy')) return this.fields('spec');
+    if (
+      path.length === 1 &&
+      last === 'spec' &&
+      pos === 'key' &&
+      (this.kind === undefined || this.kind === 'NetworkPolicy')
+    )
+      return this.fields('spec');
     return [];
   }
 
@@ -158,7 +199,12 @@ class Completer {
     return [];
   }
 
-  private labelKeys(all: LabelCatalogue, preferred: LabelCatalogue | undefined, what: string, asMapKey: boolean): CoreCompletion[] {
+  private labelKeys(
+    all: LabelCatalogue,
+    preferred: LabelCatalogue | undefined,
+    what: string,
+    asMapKey: boolean,
+  ): CoreCompletion[] {
     const keys = [...all.byKey.keys()];
     const score = (k: string): [number, number] => [preferred ? keyCount(preferred, k) : 0, keyCount(all, k)];
     keys.sort((a, b) => {
@@ -170,19 +216,38 @@ class Completer {
       const values = [...(all.byKey.get(k)?.keys() ?? [])];
       const n = keyCount(all, k);
       const insert = asMapKey && !this.colonAfter && !this.cur.quoted ? `${k}: ` : k;
-      return this.item(k, 'labelKey', `${what} label on ${plural(n, what === 'pod' ? 'workload' : 'namespace')} · values: ${values.slice(0, 5).join(', ')}${values.length > 5 ? ', …' : ''}`, insert);
+      return this.item(
+        k,
+        'labelKey',
+        `${what} label on ${plural(n, what === 'pod' ? 'workload' : 'namespace')} · values: ${values.slice(0, 5).join(', ')}${values.length > 5 ? ', …' : ''}`,
+        insert,
+      );
     });
   }
 
-  private labelValues(all: LabelCatalogue, preferred: LabelCatalogue | undefined, key: string, nsSel: boolean, asList: boolean): CoreCompletion[] {
+  private labelValues(
+    all: LabelCatalogue,
+    preferred: LabelCatalogue | undefined,
+    key: string,
+    nsSel: boolean,
+    asList: boolean,
+  ): CoreCompletion[] {
     const values = [...(all.byKey.get(key)?.entries() ?? [])];
     const pref = (v: string): number => preferred?.byKey.get(key)?.get(v)?.length ?? 0;
-    values.sort((a, b) => pref(b[0]) - pref(a[0]) || b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    values.sort(
+      (a, b) =>
+        pref(b[0]) - pref(a[0]) || b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0),
+    );
     const kind = nsSel && key === METADATA_NAME_LABEL ? 'namespace' : 'labelValue';
     return values.map(([v, owners]) => {
       const quoted = this.cur.quoted ? v : yamlScalar(v);
       const insert = asList ? `[${quoted}]` : quoted;
-      return this.item(v, kind, `${key}=${v} · ${owners.slice(0, 4).join(', ')}${owners.length > 4 ? `, … (${owners.length})` : ''}`, insert);
+      return this.item(
+        v,
+        kind,
+        `${key}=${v} · ${owners.slice(0, 4).join(', ')}${owners.length > 4 ? `, … (${owners.length})` : ''}`,
+        insert,
+      );
     });
   }
 
@@ -190,7 +255,13 @@ class Completer {
 
   private namespaces(): CoreCompletion[] {
     return [...this.ctx.index.namespaces.values()].map((n) =>
-      this.item(n.name, 'namespace', n.declared.length ? 'Namespace (declared)' : 'Namespace (used by metadata.namespace, not declared)', this.cur.quoted ? n.name : yamlScalar(n.name)));
+      this.item(
+        n.name,
+        'namespace',
+        n.declared.length ? 'Namespace (declared)' : 'Namespace (used by metadata.namespace, not declared)',
+        this.cur.quoted ? n.name : yamlScalar(n.name),
+      ),
+    );
   }
 
   private portNames(dir: Direction): CoreCompletion[] {
@@ -217,7 +288,14 @@ class Completer {
     }
     return [...byName.entries()]
       .sort((a, b) => b[1].owners.length - a[1].owners.length || (a[0] < b[0] ? -1 : 1))
-      .map(([name, e]) => this.item(name, 'portName', `${[...e.ports].join(', ')} on ${e.owners.slice(0, 4).join(', ')}${e.owners.length > 4 ? ', …' : ''}`, this.cur.quoted ? name : yamlScalar(name)));
+      .map(([name, e]) =>
+        this.item(
+          name,
+          'portName',
+          `${[...e.ports].join(', ')} on ${e.owners.slice(0, 4).join(', ')}${e.owners.length > 4 ? ', …' : ''}`,
+          this.cur.quoted ? name : yamlScalar(name),
+        ),
+      );
   }
 
   private protocols(): CoreCompletion[] {
@@ -230,23 +308,34 @@ class Completer {
 
   private fields(where: string): CoreCompletion[] {
     return (FIELDS[where] ?? []).map(([f, coll]) =>
-      this.item(f, 'field', undefined, this.colonAfter || this.cur.quoted ? f : coll ? `${f}:` : `${f}: `));
+      this.item(f, 'field', undefined, this.colonAfter || this.cur.quoted ? f : coll ? `${f}:` : `${f}: `),
+    );
   }
 
-  private item(label: string, kind: CoreCompletionKind, detail: string | undefined, insert: string): CoreCompletion {
+  private item(
+    label: string,
+    kind: CoreCompletionKind,
+    detail: string | undefined,
+    insert: string,
+  ): CoreCompletion {
     const insertText = this.cur.needsSpace ? ` ${insert}` : insert;
     return {
-      label, kind, ...(detail ? { detail } : {}), ...(insertText !== label ? { insertText } : {}), replace: this.cur.replace,
+      label,
+      kind,
+      ...(detail ? { detail } : {}),
+      ...(insertText !== label ? { insertText } : {}),
+      replace: this.cur.replace,
     };
   }
 }
 
 /** A plain scalar YAML reads back as this string, else the string single-quoted. */
 export function yamlScalar(v: string): string {
-  const plain = v !== ''
-    && !/^(true|false|yes|no|on|off|y|n|null|~)$/i.test(v)
-    && !/^[-+]?(\d|\.\d)/.test(v)
-    && !/^[\s!&*|>'"%@`#,[\]{}?:-]/.test(v)
-    && !/[:#]\s|\s$|:$/.test(v);
+  const plain =
+    v !== '' &&
+    !/^(true|false|yes|no|on|off|y|n|null|~)$/i.test(v) &&
+    !/^[-+]?(\d|\.\d)/.test(v) &&
+    !/^[\s!&*|>'"%@`#,[\]{}?:-]/.test(v) &&
+    !/[:#]\s|\s$|:$/.test(v);
   return plain ? v : `'${v.replace(/'/g, "''")}'`;
 }

@@ -17,15 +17,23 @@ export function definition(ctx: FeatureContext, uri: string, offset: number): So
     case 'policy':
       return selectedWorkloads(ctx.engine, t.policy).flatMap(workloadLabelRefs);
     case 'peerSelector':
-      if (t.which === 'namespace') return namespaceRefs(ctx, peerNamespaces(ctx.index, ctx.settings, t.policy.namespace, t.peer).map((n) => n.name));
+      if (t.which === 'namespace')
+        return namespaceRefs(
+          ctx,
+          peerNamespaces(ctx.index, ctx.settings, t.policy.namespace, t.peer).map((n) => n.name),
+        );
       return peerWorkloads(ctx.engine, t.policy.namespace, t.peer).flatMap(workloadLabelRefs);
     case 'ipBlock':
-      return peerWorkloads(ctx.engine, t.policy.namespace, t.peer).flatMap((w) => w.sources.map((s) => ({ uri: s.doc.uri, span: s.objectName.span })));
+      return peerWorkloads(ctx.engine, t.policy.namespace, t.peer).flatMap((w) =>
+        w.sources.map((s) => ({ uri: s.doc.uri, span: s.objectName.span })),
+      );
     case 'port': {
       const port = t.entry.port?.value;
       if (port === undefined) return [];
       const proto = (t.entry.protocol?.value ?? 'TCP') as Protocol;
-      return ruleDestinations(ctx.engine, t.policy, t.direction, t.rule).flatMap((w) => containerPortRefs(w, port, proto));
+      return ruleDestinations(ctx.engine, t.policy, t.direction, t.rule).flatMap((w) =>
+        containerPortRefs(w, port, proto),
+      );
     }
     case 'namespaceRef':
       return namespaceRefs(ctx, [t.name]);
@@ -35,7 +43,9 @@ export function definition(ctx: FeatureContext, uri: string, offset: number): So
 }
 
 function namespaceRefs(ctx: FeatureContext, names: readonly string[]): SourceRef[] {
-  return names.flatMap((n) => (ctx.index.namespaces.get(n)?.declared ?? []).map((d) => ({ uri: d.doc.uri, span: d.name.span })));
+  return names.flatMap((n) =>
+    (ctx.index.namespaces.get(n)?.declared ?? []).map((d) => ({ uri: d.doc.uri, span: d.name.span })),
+  );
 }
 
 /** The container port entries of a workload's manifests that a port (name or number) resolves to. */
@@ -44,7 +54,8 @@ export function containerPortRefs(w: Workload, port: number | string, proto: Pro
   for (const s of w.sources) {
     for (const cp of s.ports) {
       if (cp.protocol !== proto) continue;
-      if (typeof port === 'string' ? cp.name === port : cp.port === port) out.push({ uri: s.doc.uri, span: cp.span });
+      if (typeof port === 'string' ? cp.name === port : cp.port === port)
+        out.push({ uri: s.doc.uri, span: cp.span });
     }
   }
   return out;

@@ -5,7 +5,14 @@
  * which writes markdown links whose targets are SourceRefs (the adapter turns them into lines).
  */
 import { METADATA_NAME_LABEL, type Workload } from '../index/workspace-index';
-import type { Direction, LabelSelector, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import type {
+  Direction,
+  LabelSelector,
+  NetworkPolicyResource,
+  Peer,
+  PolicyRule,
+  PortEntry,
+} from '../model/types';
 import { effectivePolicyTypes } from '../semantics/compile';
 import { parseCidr } from '../semantics/ip-set';
 import { policyName, policyRuleLabel, ruleLabel } from '../semantics/names';
@@ -21,11 +28,20 @@ export function selectorPhrase(sel: LabelSelector): string {
     const key = r.key?.value ?? '?';
     const values = (r.values ?? []).map((v) => v.value).join(', ');
     switch (r.operator?.value) {
-      case 'In': parts.push(`${key} in (${values})`); break;
-      case 'NotIn': parts.push(`${key} not in (${values})`); break;
-      case 'Exists': parts.push(`with a ${key} label`); break;
-      case 'DoesNotExist': parts.push(`without a ${key} label`); break;
-      default: parts.push(`${key} ${r.operator?.value ?? '?'} (${values})`);
+      case 'In':
+        parts.push(`${key} in (${values})`);
+        break;
+      case 'NotIn':
+        parts.push(`${key} not in (${values})`);
+        break;
+      case 'Exists':
+        parts.push(`with a ${key} label`);
+        break;
+      case 'DoesNotExist':
+        parts.push(`without a ${key} label`);
+        break;
+      default:
+        parts.push(`${key} ${r.operator?.value ?? '?'} (${values})`);
     }
   }
   return parts.join(' and ');
@@ -37,7 +53,13 @@ function namesOnly(sel: LabelSelector): string[] | undefined {
   const ml = sel.matchLabels[0];
   if (ml) return ml.key.value === METADATA_NAME_LABEL ? [ml.value.value] : undefined;
   const me = sel.matchExpressions[0];
-  if (me && me.key?.value === METADATA_NAME_LABEL && me.operator?.value === 'In' && me.values && me.values.length > 0) {
+  if (
+    me &&
+    me.key?.value === METADATA_NAME_LABEL &&
+    me.operator?.value === 'In' &&
+    me.values &&
+    me.values.length > 0
+  ) {
     return me.values.map((v) => v.value);
   }
   return undefined;
@@ -62,7 +84,8 @@ function namespacesPhrase(sel: LabelSelector | undefined, ownNs: string): string
 /** One peer in one sentence: "pods labeled app=web in namespaces labeled team=a". */
 export function peerPhrase(peer: Peer, policyNs: string): string {
   if (peer.ipBlock) {
-    if (peer.podSelector || peer.namespaceSelector) return 'nothing (a peer cannot combine ipBlock with a selector)';
+    if (peer.podSelector || peer.namespaceSelector)
+      return 'nothing (a peer cannot combine ipBlock with a selector)';
     const cidr = peer.ipBlock.cidr?.value;
     if (!cidr || !parseCidr(cidr)) return `nothing (invalid CIDR ${cidr ?? '(missing)'})`;
     const ex = peer.ipBlock.except.map((e) => e.value);
@@ -93,9 +116,10 @@ export function allowsEverything(rule: PolicyRule): boolean {
 /** "from pods labeled app=web in namespace layer1 on TCP 80". */
 export function rulePhrase(rule: PolicyRule, direction: Direction, policyNs: string): string {
   const fromTo = direction === 'ingress' ? 'from' : 'to';
-  const peers = !rule.peers || rule.peers.length === 0
-    ? `${fromTo} anywhere`
-    : `${fromTo} ${rule.peers.map((p) => peerPhrase(p, policyNs)).join(' or ')}`;
+  const peers =
+    !rule.peers || rule.peers.length === 0
+      ? `${fromTo} anywhere`
+      : `${fromTo} ${rule.peers.map((p) => peerPhrase(p, policyNs)).join(' or ')}`;
   const ports = portsPhrase(rule.ports);
   return ports ? `${peers} ${ports}` : allowsEverything(rule) ? `${peers} on any port` : peers;
 }
@@ -113,7 +137,8 @@ export function directionPhrase(p: NetworkPolicyResource, direction: Direction):
   }
   if (rules.length === 0) return `denied (no ${direction} rules)`;
   const all = rules.find(allowsEverything);
-  if (all) return `all allowed (${ruleLabel(direction, all)} is an empty rule, which allows all ${direction})`;
+  if (all)
+    return `all allowed (${ruleLabel(direction, all)} is an empty rule, which allows all ${direction})`;
   return `only ${rules.map((r) => rulePhrase(r, direction, p.namespace)).join('; or ')}`;
 }
 
@@ -121,7 +146,8 @@ export function directionPhrase(p: NetworkPolicyResource, direction: Direction):
 export function directionLensPhrase(p: NetworkPolicyResource, direction: Direction): string {
   const types = effectivePolicyTypes(p);
   const rules = p[direction]?.rules ?? [];
-  if (!types[direction]) return rules.length > 0 ? `${direction} ${plural(rules.length, 'rule')} ignored` : '';
+  if (!types[direction])
+    return rules.length > 0 ? `${direction} ${plural(rules.length, 'rule')} ignored` : '';
   if (rules.length === 0) return `${direction} denied`;
   if (rules.some(allowsEverything)) return `${direction} allows all`;
   return `${direction} ${plural(rules.length, 'rule')}`;

@@ -5,37 +5,83 @@
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type {
-  ContainerPort, Direction, IpBlock, LabelSelector, NamespaceResource, NetworkPolicyResource, Peer, PolicyRule,
-  PortEntry, Resource, ServiceResource, WorkloadResource,
+  ContainerPort,
+  Direction,
+  IpBlock,
+  LabelSelector,
+  NamespaceResource,
+  NetworkPolicyResource,
+  Peer,
+  PolicyRule,
+  PortEntry,
+  Resource,
+  ServiceResource,
+  WorkloadResource,
 } from '../model/types';
 import type { Located, SourceRef, Span } from '../text/span';
 
 /** The model node under the cursor, innermost first. */
 export type Target =
   /** The policy's metadata.name or its spec.podSelector. */
-  | { readonly kind: 'policy'; readonly policy: NetworkPolicyResource; readonly span: Span; readonly on: 'name' | 'podSelector' }
+  | {
+      readonly kind: 'policy';
+      readonly policy: NetworkPolicyResource;
+      readonly span: Span;
+      readonly on: 'name' | 'podSelector';
+    }
   | { readonly kind: 'policyTypes'; readonly policy: NetworkPolicyResource; readonly span: Span }
   /** The `ingress:` / `egress:` key. */
-  | { readonly kind: 'ruleList'; readonly policy: NetworkPolicyResource; readonly direction: Direction; readonly span: Span }
+  | {
+      readonly kind: 'ruleList';
+      readonly policy: NetworkPolicyResource;
+      readonly direction: Direction;
+      readonly span: Span;
+    }
   /** Somewhere in a rule, outside its peers' selectors, ipBlocks and ports. */
-  | { readonly kind: 'rule'; readonly policy: NetworkPolicyResource; readonly direction: Direction; readonly rule: PolicyRule; readonly span: Span }
   | {
-    readonly kind: 'peerSelector'; readonly policy: NetworkPolicyResource; readonly direction: Direction; readonly rule: PolicyRule;
-    readonly peer: Peer; readonly which: 'pod' | 'namespace'; readonly selector: LabelSelector; readonly span: Span;
-  }
+      readonly kind: 'rule';
+      readonly policy: NetworkPolicyResource;
+      readonly direction: Direction;
+      readonly rule: PolicyRule;
+      readonly span: Span;
+    }
   | {
-    readonly kind: 'ipBlock'; readonly policy: NetworkPolicyResource; readonly direction: Direction; readonly rule: PolicyRule;
-    readonly peer: Peer; readonly ipBlock: IpBlock; readonly span: Span;
-  }
+      readonly kind: 'peerSelector';
+      readonly policy: NetworkPolicyResource;
+      readonly direction: Direction;
+      readonly rule: PolicyRule;
+      readonly peer: Peer;
+      readonly which: 'pod' | 'namespace';
+      readonly selector: LabelSelector;
+      readonly span: Span;
+    }
   | {
-    readonly kind: 'port'; readonly policy: NetworkPolicyResource; readonly direction: Direction; readonly rule: PolicyRule;
-    readonly entry: PortEntry; readonly span: Span;
-  }
+      readonly kind: 'ipBlock';
+      readonly policy: NetworkPolicyResource;
+      readonly direction: Direction;
+      readonly rule: PolicyRule;
+      readonly peer: Peer;
+      readonly ipBlock: IpBlock;
+      readonly span: Span;
+    }
+  | {
+      readonly kind: 'port';
+      readonly policy: NetworkPolicyResource;
+      readonly direction: Direction;
+      readonly rule: PolicyRule;
+      readonly entry: PortEntry;
+      readonly span: Span;
+    }
   /** A `metadata.namespace` field of any resource. */
   | { readonly kind: 'namespaceRef'; readonly name: string; readonly span: Span }
   /** A workload's metadata.name or its pod template labels. */
   | { readonly kind: 'workload'; readonly resource: WorkloadResource; readonly span: Span }
-  | { readonly kind: 'containerPort'; readonly resource: WorkloadResource; readonly port: ContainerPort; readonly span: Span }
+  | {
+      readonly kind: 'containerPort';
+      readonly resource: WorkloadResource;
+      readonly port: ContainerPort;
+      readonly span: Span;
+    }
   /** A Namespace manifest's name or labels. */
   | { readonly kind: 'namespace'; readonly resource: NamespaceResource; readonly span: Span }
   | { readonly kind: 'service'; readonly resource: ServiceResource; readonly span: Span };
@@ -55,15 +101,23 @@ export function resourceAt(index: WorkspaceIndex, uri: string, offset: number): 
 }
 
 /** The NetworkPolicy whose object holds the offset. */
-export function policyAt(index: WorkspaceIndex, uri: string, offset: number): NetworkPolicyResource | undefined {
+export function policyAt(
+  index: WorkspaceIndex,
+  uri: string,
+  offset: number,
+): NetworkPolicyResource | undefined {
   const r = resourceAt(index, uri, offset);
   return r?.kind === 'NetworkPolicy' ? r : undefined;
 }
 
 /** The rule of a policy that holds the offset. */
-export function ruleAt(policy: NetworkPolicyResource, offset: number): { direction: Direction; rule: PolicyRule } | undefined {
+export function ruleAt(
+  policy: NetworkPolicyResource,
+  offset: number,
+): { direction: Direction; rule: PolicyRule } | undefined {
   for (const direction of ['ingress', 'egress'] as const) {
-    for (const rule of policy[direction]?.rules ?? []) if (inSpan(rule.span, offset)) return { direction, rule };
+    for (const rule of policy[direction]?.rules ?? [])
+      if (inSpan(rule.span, offset)) return { direction, rule };
   }
   return undefined;
 }
@@ -90,7 +144,8 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
     case 'NetworkPolicy':
       return policyTarget(r, offset);
     case 'Workload': {
-      if (inSpan(r.objectName.span, offset)) return { kind: 'workload', resource: r, span: r.objectName.span };
+      if (inSpan(r.objectName.span, offset))
+        return { kind: 'workload', resource: r, span: r.objectName.span };
       if (inSpan(r.namespaceField?.span, offset)) return nsRef(r.namespaceField, offset);
       const cp = r.ports.find((p) => inSpan(p.span, offset));
       if (cp) return { kind: 'containerPort', resource: r, port: cp, span: cp.span };
@@ -112,7 +167,9 @@ export function targetAt(index: WorkspaceIndex, uri: string, offset: number): Ta
 }
 
 function nsRef(f: Located<string> | undefined, offset: number): Target | undefined {
-  return f && inSpan(f.span, offset) ? { kind: 'namespaceRef', name: f.value || 'default', span: f.span } : undefined;
+  return f && inSpan(f.span, offset)
+    ? { kind: 'namespaceRef', name: f.value || 'default', span: f.span }
+    : undefined;
 }
 
 function policyTarget(p: NetworkPolicyResource, offset: number): Target | undefined {
@@ -120,10 +177,16 @@ function policyTarget(p: NetworkPolicyResource, offset: number): Target | undefi
   if (inSpan(p.namespaceField?.span, offset)) return nsRef(p.namespaceField, offset);
   const ps = p.podSelector;
   if (ps && (inSpan(ps.keySpan, offset) || inSpan(ps.span, offset))) {
-    return { kind: 'policy', policy: p, span: inSpan(ps.keySpan, offset) ? ps.keySpan : ps.span, on: 'podSelector' };
+    return {
+      kind: 'policy',
+      policy: p,
+      span: inSpan(ps.keySpan, offset) ? ps.keySpan : ps.span,
+      on: 'podSelector',
+    };
   }
   // `podSelector:` with no value (null): the API server reads it as {}
-  if (!ps && p.podSelectorNullKey && inSpan(p.podSelectorNullKey, offset)) return { kind: 'policy', policy: p, span: p.podSelectorNullKey, on: 'podSelector' };
+  if (!ps && p.podSelectorNullKey && inSpan(p.podSelectorNullKey, offset))
+    return { kind: 'policy', policy: p, span: p.podSelectorNullKey, on: 'podSelector' };
   const pt = p.policyTypes;
   if (pt && (inSpan(pt.keySpan, offset) || inSpan(pt.span, offset))) {
     return { kind: 'policyTypes', policy: p, span: inSpan(pt.keySpan, offset) ? pt.keySpan : pt.span };
@@ -136,10 +199,19 @@ function policyTarget(p: NetworkPolicyResource, offset: number): Target | undefi
       if (!inSpan(rule.span, offset)) continue;
       for (const peer of rule.peers ?? []) {
         if (!inSpan(peer.span, offset)) continue;
-        for (const [which, sel] of [['pod', peer.podSelector], ['namespace', peer.namespaceSelector]] as const) {
+        for (const [which, sel] of [
+          ['pod', peer.podSelector],
+          ['namespace', peer.namespaceSelector],
+        ] as const) {
           if (sel && (inSpan(sel.keySpan, offset) || inSpan(sel.span, offset))) {
             return {
-              kind: 'peerSelector', policy: p, direction, rule, peer, which, selector: sel,
+              kind: 'peerSelector',
+              policy: p,
+              direction,
+              rule,
+              peer,
+              which,
+              selector: sel,
               span: inSpan(sel.keySpan, offset) ? sel.keySpan : sel.span,
             };
           }
@@ -147,11 +219,20 @@ function policyTarget(p: NetworkPolicyResource, offset: number): Target | undefi
         const ib = peer.ipBlock;
         if (ib && (inSpan(ib.keySpan, offset) || inSpan(ib.span, offset))) {
           const item = [ib.cidr, ...ib.except].find((x) => x && inSpan(x.span, offset));
-          return { kind: 'ipBlock', policy: p, direction, rule, peer, ipBlock: ib, span: item?.span ?? (inSpan(ib.keySpan, offset) ? ib.keySpan : ib.span) };
+          return {
+            kind: 'ipBlock',
+            policy: p,
+            direction,
+            rule,
+            peer,
+            ipBlock: ib,
+            span: item?.span ?? (inSpan(ib.keySpan, offset) ? ib.keySpan : ib.span),
+          };
         }
       }
       for (const entry of rule.ports ?? []) {
-        if (entry.port && inSpan(entry.port.span, offset)) return { kind: 'port', policy: p, direction, rule, entry, span: entry.port.span };
+        if (entry.port && inSpan(entry.port.span, offset))
+          return { kind: 'port', policy: p, direction, rule, entry, span: entry.port.span };
       }
       return { kind: 'rule', policy: p, direction, rule, span: rule.span };
     }

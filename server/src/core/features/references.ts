@@ -23,7 +23,12 @@ export function references(ctx: FeatureContext, uri: string, offset: number): So
       return namespaceReferences(ctx, t.name);
     case 'containerPort': {
       const w = workloadOf(ctx.index, t.resource);
-      return w ? portEntriesFor(ctx.engine, w, t.port).map((x) => ({ uri: x.policy.policy.doc.uri, span: x.entry.port?.span ?? x.entry.span })) : [];
+      return w
+        ? portEntriesFor(ctx.engine, w, t.port).map((x) => ({
+            uri: x.policy.policy.doc.uri,
+            span: x.entry.port?.span ?? x.entry.span,
+          }))
+        : [];
     }
     default:
       return [];
@@ -34,12 +39,17 @@ export function references(ctx: FeatureContext, uri: string, offset: number): So
 export function workloadReferences(ctx: FeatureContext, w: Workload): SourceRef[] {
   return [
     ...ctx.engine.selecting(w).map((c) => policySubjectRef(c.policy)),
-    ...peersMatching(ctx.engine, w).map(({ policy, matcher: { peer } }) =>
-      ({ uri: policy.policy.doc.uri, span: peer.ipBlock?.span ?? peer.podSelector?.span ?? peer.namespaceSelector?.span ?? peer.span })),
+    ...peersMatching(ctx.engine, w).map(({ policy, matcher: { peer } }) => ({
+      uri: policy.policy.doc.uri,
+      span: peer.ipBlock?.span ?? peer.podSelector?.span ?? peer.namespaceSelector?.span ?? peer.span,
+    })),
   ];
 }
 
 /** The namespaceSelectors (of effective rules' peers) that match the namespace. */
 export function namespaceReferences(ctx: FeatureContext, name: string): SourceRef[] {
-  return namespaceSelectorsMatching(ctx.engine, name).map((x) => ({ uri: x.policy.policy.doc.uri, span: x.selector.span }));
+  return namespaceSelectorsMatching(ctx.engine, name).map((x) => ({
+    uri: x.policy.policy.doc.uri,
+    span: x.selector.span,
+  }));
 }

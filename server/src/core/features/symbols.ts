@@ -28,7 +28,9 @@ export function symbols(ctx: FeatureContext, uri: string): CoreSymbol[] {
 }
 
 function within(outer: Span, inner: Span): Span {
-  return inner.start >= outer.start && inner.end <= outer.end ? inner : { start: outer.start, end: outer.start };
+  return inner.start >= outer.start && inner.end <= outer.end
+    ? inner
+    : { start: outer.start, end: outer.start };
 }
 
 function symbolOf(r: Resource): CoreSymbol {
@@ -42,14 +44,21 @@ function symbolOf(r: Resource): CoreSymbol {
           children.push({
             name: ruleLabel(dir, rule),
             detail: `${types[dir] ? '' : '(ignored) '}${rulePhrase(rule, dir, r.namespace)}`,
-            kind: 'rule', span: rule.span, selectionSpan: rule.span, children: [],
+            kind: 'rule',
+            span: rule.span,
+            selectionSpan: rule.span,
+            children: [],
           });
         }
       }
       const sel = r.podSelector ? selectorPhrase(r.podSelector) || 'all pods' : 'all pods';
       return {
-        name: r.name.value, detail: `NetworkPolicy · ${r.namespace} · ${sel} · ${policyTypesPhrase(r)}`, kind: 'policy',
-        span, selectionSpan: within(span, r.name.span), children,
+        name: r.name.value,
+        detail: `NetworkPolicy · ${r.namespace} · ${sel} · ${policyTypesPhrase(r)}`,
+        kind: 'policy',
+        span,
+        selectionSpan: within(span, r.name.span),
+        children,
       };
     }
     case 'Workload': {
@@ -58,21 +67,36 @@ function symbolOf(r: Resource): CoreSymbol {
       return {
         name: r.objectName.value,
         detail: `${own ? `Pod of ${r.workloadKind} ${r.name}` : r.workloadKind} · ${r.namespace}${labels ? ` · ${labels}` : ''}`,
-        kind: 'workload', span, selectionSpan: within(span, r.objectName.span), children: [],
+        kind: 'workload',
+        span,
+        selectionSpan: within(span, r.objectName.span),
+        children: [],
       };
     }
     case 'Namespace': {
       const labels = Object.keys(r.labels).length ? labelsText(r.labels) : '';
       return {
-        name: r.name.value, detail: `Namespace${labels ? ` · ${labels}` : ''}`, kind: 'namespace',
-        span, selectionSpan: within(span, r.name.span), children: [],
+        name: r.name.value,
+        detail: `Namespace${labels ? ` · ${labels}` : ''}`,
+        kind: 'namespace',
+        span,
+        selectionSpan: within(span, r.name.span),
+        children: [],
       };
     }
     case 'Service': {
-      const sel = r.selector ? Object.entries(r.selector).map(([k, v]) => `${k}=${v}`).join(', ') : 'no selector';
+      const sel = r.selector
+        ? Object.entries(r.selector)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')
+        : 'no selector';
       return {
-        name: r.name.value, detail: `Service · ${r.namespace} · ${sel}`, kind: 'service',
-        span, selectionSpan: within(span, r.name.span), children: [],
+        name: r.name.value,
+        detail: `Service · ${r.namespace} · ${sel}`,
+        kind: 'service',
+        span,
+        selectionSpan: within(span, r.name.span),
+        children: [],
       };
     }
   }

@@ -44,7 +44,8 @@ interface Line {
   readonly value: string | undefined;
 }
 
-const KEY_RE = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\],:&*!|>%@`-][^#]*?|-[^\s#][^#]*?)[ \t]*:(?=[ \t]|$)/;
+const KEY_RE =
+  /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{}[\],:&*!|>%@`-][^#]*?|-[^\s#][^#]*?)[ \t]*:(?=[ \t]|$)/;
 
 function splitLines(text: string): Line[] {
   const out: Line[] = [];
@@ -62,7 +63,8 @@ function splitLines(text: string): Line[] {
 
 function unquote(k: string): string {
   const t = k.trim();
-  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'")))) return t.slice(1, -1);
+  if (t.length >= 2 && ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))))
+    return t.slice(1, -1);
   return t;
 }
 
@@ -252,13 +254,28 @@ export function yamlCursor(text: string, offset: number): YamlCursor | undefined
     return blockSibling(lines, blockMap.line, blockMap.col, k, first, last);
   };
   return {
-    path, pos, ...(key !== undefined ? { key } : {}), partial, replace, needsSpace, quoted, sibling,
-    docText: text.slice(docStart, docEnd), docStart,
+    path,
+    pos,
+    ...(key !== undefined ? { key } : {}),
+    partial,
+    replace,
+    needsSpace,
+    quoted,
+    sibling,
+    docText: text.slice(docStart, docEnd),
+    docStart,
   };
 }
 
 /** The scalar value of `key` in the block map whose keys sit at `col`, around line `at`. */
-function blockSibling(lines: readonly Line[], at: number, col: number, key: string, first: number, last: number): string | undefined {
+function blockSibling(
+  lines: readonly Line[],
+  at: number,
+  col: number,
+  key: string,
+  first: number,
+  last: number,
+): string | undefined {
   const here = lines[at];
   if (here && here.keyCol === col && here.key === key) {
     const v = scalarOf(here.value);

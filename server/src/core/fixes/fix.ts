@@ -24,8 +24,17 @@ import type { FixKind, FixSpec, YamlOp } from '../model/finding';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { Span } from '../text/span';
 import {
-  appendToSequence, applyEdits, detectStyle, removeNode, renderBlock, replaceNode, setOrAppendInMap,
-  type EditResult, type TextEdit, type YamlPath, type YamlValue,
+  appendToSequence,
+  applyEdits,
+  detectStyle,
+  removeNode,
+  renderBlock,
+  replaceNode,
+  setOrAppendInMap,
+  type EditResult,
+  type TextEdit,
+  type YamlPath,
+  type YamlValue,
 } from '../yaml/edit';
 
 /**
@@ -74,7 +83,9 @@ export function computeFix(source: WorkspaceIndex | FixSource, uri: string, spec
         return generateDefaultDeny(index, uri, spec.data ?? {});
       default: {
         const ops = spec.data?.ops;
-        return FIX_KINDS[spec.kind] === 'ops' && Array.isArray(ops) ? runOps(index, uri, ops as YamlOp[]) : [];
+        return FIX_KINDS[spec.kind] === 'ops' && Array.isArray(ops)
+          ? runOps(index, uri, ops as YamlOp[])
+          : [];
       }
     }
   } catch {
@@ -99,7 +110,13 @@ function runOp(text: string, op: YamlOp): EditResult {
       return retry.ok ? retry : r;
     }
     case 'append':
-      return appendToSequence(text, op.docIndex, op.path, op.item, op.after !== undefined ? { after: op.after } : {});
+      return appendToSequence(
+        text,
+        op.docIndex,
+        op.path,
+        op.item,
+        op.after !== undefined ? { after: op.after } : {},
+      );
     case 'replace':
       return replaceNode(text, op.docIndex, op.path, op.value);
     case 'remove':
@@ -149,7 +166,12 @@ export function lineHunks(a: string, b: string): Array<{ span: Span; newText: st
   let pre = 0;
   while (pre < la.length && pre < lb.length && la[pre] === lb[pre]) pre++;
   let suf = 0;
-  while (suf < la.length - pre && suf < lb.length - pre && la[la.length - 1 - suf] === lb[lb.length - 1 - suf]) suf++;
+  while (
+    suf < la.length - pre &&
+    suf < lb.length - pre &&
+    la[la.length - 1 - suf] === lb[lb.length - 1 - suf]
+  )
+    suf++;
   const ma = la.slice(pre, la.length - suf);
   const mb = lb.slice(pre, lb.length - suf);
   let offset = 0;
@@ -161,7 +183,9 @@ export function lineHunks(a: string, b: string): Array<{ span: Span; newText: st
   for (let i = n - 1; i >= 0; i--) {
     const row = L[i] as Uint32Array;
     const next = L[i + 1] as Uint32Array;
-    for (let j = m - 1; j >= 0; j--) row[j] = ma[i] === mb[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
+    for (let j = m - 1; j >= 0; j--)
+      row[j] =
+        ma[i] === mb[j] ? (next[j + 1] as number) + 1 : Math.max(next[j] as number, row[j + 1] as number);
   }
   const out: Array<{ span: Span; newText: string }> = [];
   let i = 0;
@@ -211,27 +235,44 @@ export function lineDiff(a: string, b: string): { span: Span; newText: string } 
 // ---------------------------------------------------------------------------------------------
 // rewrite-api-version
 
-function rewriteApiVersion(index: WorkspaceIndex, uri: string, data: Readonly<Record<string, unknown>>): CoreEdit[] {
+function rewriteApiVersion(
+  index: WorkspaceIndex,
+  uri: string,
+  data: Readonly<Record<string, unknown>>,
+): CoreEdit[] {
   const newValue = data.newValue;
   if (typeof newValue !== 'string') return [];
   const file = index.file(uri);
   if (!file) return [];
-  const replace = (docIndex: number, path: YamlPath): YamlOp => ({ op: 'replace', docIndex, path: [...path, 'apiVersion'], value: newValue });
+  const replace = (docIndex: number, path: YamlPath): YamlOp => ({
+    op: 'replace',
+    docIndex,
+    path: [...path, 'apiVersion'],
+    value: newValue,
+  });
   if (typeof data.docIndex === 'number' && Array.isArray(data.path)) {
     return runOps(index, uri, [replace(data.docIndex, data.path as YamlPath)]);
   }
   const span = data.span as Span | undefined;
-  const offset = typeof data.offset === 'number' ? data.offset : span && typeof span.start === 'number' ? span.start : undefined;
+  const offset =
+    typeof data.offset === 'number'
+      ? data.offset
+      : span && typeof span.start === 'number'
+        ? span.start
+        : undefined;
   const policies = file.resources.filter((r) => r.kind === 'NetworkPolicy');
   if (offset !== undefined) {
     // the innermost object holding the offset (a List item before its List)
-    const hit = policies.filter((r) => r.doc.span.start <= offset && offset <= r.doc.span.end)
+    const hit = policies
+      .filter((r) => r.doc.span.start <= offset && offset <= r.doc.span.end)
       .sort((x, y) => y.doc.span.start - x.doc.span.start)[0];
     return hit ? runOps(index, uri, [replace(hit.doc.docIndex, hit.doc.path)]) : [];
   }
   // no location: every NetworkPolicy of the file with the old apiVersion
   const old = typeof data.oldValue === 'string' ? data.oldValue : 'extensions/v1beta1';
-  const ops = policies.filter((r) => r.apiVersion?.value === old).map((r) => replace(r.doc.docIndex, r.doc.path));
+  const ops = policies
+    .filter((r) => r.apiVersion?.value === old)
+    .map((r) => replace(r.doc.docIndex, r.doc.path));
   return ops.length ? runOps(index, uri, ops) : [];
 }
 
@@ -239,7 +280,11 @@ function rewriteApiVersion(index: WorkspaceIndex, uri: string, data: Readonly<Re
 // generate-default-deny
 
 /** The default-deny policy for a namespace, as plain data. */
-export function defaultDenyPolicy(namespace: string, name: string, policyTypes: readonly string[]): YamlValue {
+export function defaultDenyPolicy(
+  namespace: string,
+  name: string,
+  policyTypes: readonly string[],
+): YamlValue {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -248,11 +293,19 @@ export function defaultDenyPolicy(namespace: string, name: string, policyTypes: 
   };
 }
 
-function generateDefaultDeny(index: WorkspaceIndex, uri: string, data: Readonly<Record<string, unknown>>): CoreEdit[] {
+function generateDefaultDeny(
+  index: WorkspaceIndex,
+  uri: string,
+  data: Readonly<Record<string, unknown>>,
+): CoreEdit[] {
   const namespace = data.namespace;
   if (typeof namespace !== 'string' || namespace === '') return [];
-  const types = Array.isArray(data.policyTypes) && data.policyTypes.every((t) => t === 'Ingress' || t === 'Egress') && data.policyTypes.length
-    ? (data.policyTypes as string[]) : ['Ingress'];
+  const types =
+    Array.isArray(data.policyTypes) &&
+    data.policyTypes.every((t) => t === 'Ingress' || t === 'Egress') &&
+    data.policyTypes.length
+      ? (data.policyTypes as string[])
+      : ['Ingress'];
   const base = types.length === 2 ? 'default-deny' : `default-deny-${types[0]?.toLowerCase()}`;
   const taken = new Set(index.policiesIn(namespace).map((p) => p.name.value));
   let name = base;
@@ -263,8 +316,18 @@ function generateDefaultDeny(index: WorkspaceIndex, uri: string, data: Readonly<
     const dir = target.slice(0, target.lastIndexOf('/') + 1);
     let fileUri = `${dir}${base}-${namespace}.yaml`;
     for (let i = 2; index.file(fileUri); i++) fileUri = `${dir}${base}-${namespace}-${i}.yaml`;
-    const body = renderBlock(defaultDenyPolicy(namespace, name, types), 0, { indent: 2, indentSequences: false });
-    return [{ uri: fileUri, span: { start: 0, end: 0 }, newText: [comment, ...body].join('\n') + '\n', create: true }];
+    const body = renderBlock(defaultDenyPolicy(namespace, name, types), 0, {
+      indent: 2,
+      indentSequences: false,
+    });
+    return [
+      {
+        uri: fileUri,
+        span: { start: 0, end: 0 },
+        newText: [comment, ...body].join('\n') + '\n',
+        create: true,
+      },
+    ];
   }
   const file = index.file(target);
   if (!file) return [];

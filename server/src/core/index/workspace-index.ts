@@ -7,7 +7,14 @@ import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
 import { lowerDocuments } from '../model/lower';
 import type {
-  ContainerPort, Labels, NamespaceResource, NetworkPolicyResource, Resource, ServiceResource, WorkloadResource, OtherPolicy,
+  ContainerPort,
+  Labels,
+  NamespaceResource,
+  NetworkPolicyResource,
+  Resource,
+  ServiceResource,
+  WorkloadResource,
+  OtherPolicy,
 } from '../model/types';
 import { parseFile, type ParseOptions, type UnanalysedDocument } from '../yaml/parse';
 import type { FileChange } from './change';
@@ -51,7 +58,10 @@ export class WorkspaceIndex {
   private derivedCache: Derived | undefined;
   private readonly lineIndexes = new Map<string, LineIndex>();
 
-  private constructor(readonly files: ReadonlyMap<string, FileFacts>, private readonly options: ParseOptions) {}
+  private constructor(
+    readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly options: ParseOptions,
+  ) {}
 
   static empty(options: ParseOptions = {}): WorkspaceIndex {
     return new WorkspaceIndex(new Map(), options);
@@ -145,11 +155,22 @@ interface Derived {
   problems: Finding[];
 }
 
-export function indexFile(uri: string, text: string, version: number | undefined, options: ParseOptions = {}): FileFacts {
+export function indexFile(
+  uri: string,
+  text: string,
+  version: number | undefined,
+  options: ParseOptions = {},
+): FileFacts {
   const parsed = parseFile(uri, text, options);
   const skip = parsed.unanalysed.length ? new Set(parsed.unanalysed.map((u) => u.docIndex)) : undefined;
   const lowered = lowerDocuments(uri, parsed.docs, skip);
-  const facts = { uri, version, text, resources: lowered.resources, problems: [...parsed.problems, ...lowered.problems] };
+  const facts = {
+    uri,
+    version,
+    text,
+    resources: lowered.resources,
+    problems: [...parsed.problems, ...lowered.problems],
+  };
   return {
     ...facts,
     ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
@@ -209,8 +230,15 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
     if (!first) continue;
     if (srcs.length === 1) {
       workloads.push({
-        id, namespace: first.namespace, name: first.name, kind: first.workloadKind, labels: first.labels, ports: first.ports,
-        hostNetwork: first.hostNetwork, ips: first.ips, sources: srcs,
+        id,
+        namespace: first.namespace,
+        name: first.name,
+        kind: first.workloadKind,
+        labels: first.labels,
+        ports: first.ports,
+        hostNetwork: first.hostNetwork,
+        ips: first.ips,
+        sources: srcs,
       });
       continue;
     }
@@ -218,16 +246,24 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
     for (const s of srcs) for (const [k, v] of Object.entries(s.labels)) if (!(k in labels)) labels[k] = v;
     const ports: ContainerPort[] = [];
     const seen = new Set<string>();
-    for (const s of srcs) for (const p of s.ports) {
-      const key = `${p.name ?? ''}/${p.port}/${p.protocol}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        ports.push(p);
+    for (const s of srcs)
+      for (const p of s.ports) {
+        const key = `${p.name ?? ''}/${p.port}/${p.protocol}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          ports.push(p);
+        }
       }
-    }
     workloads.push({
-      id, namespace: first.namespace, name: first.name, kind: first.workloadKind, labels, ports,
-      hostNetwork: srcs.some((s) => s.hostNetwork), ips: [...new Set(srcs.flatMap((s) => s.ips))], sources: srcs,
+      id,
+      namespace: first.namespace,
+      name: first.name,
+      kind: first.workloadKind,
+      labels,
+      ports,
+      hostNetwork: srcs.some((s) => s.hostNetwork),
+      ips: [...new Set(srcs.flatMap((s) => s.ips))],
+      sources: srcs,
     });
   }
   const workloadById = new Map(workloads.map((w) => [w.id, w]));

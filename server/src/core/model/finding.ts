@@ -12,9 +12,19 @@ export interface RelatedInfo extends SourceRef {
  * Section-B fixes carry `data.ops`; `rewrite-api-version` and `generate-default-deny` have builders.
  */
 export type FixKind =
-  | 'add-metadata-except' | 'add-namespace-label' | 'add-policy-type' | 'add-policy-types' | 'allow-dns-egress'
-  | 'generate-default-deny' | 'merge-peers' | 'remove-redundant-rule' | 'remove-rules' | 'replace-with-target-port'
-  | 'rewrite-api-version' | 'rewrite-cidr' | 'select-namespace-by-name';
+  | 'add-metadata-except'
+  | 'add-namespace-label'
+  | 'add-policy-type'
+  | 'add-policy-types'
+  | 'allow-dns-egress'
+  | 'generate-default-deny'
+  | 'merge-peers'
+  | 'remove-redundant-rule'
+  | 'remove-rules'
+  | 'replace-with-target-port'
+  | 'rewrite-api-version'
+  | 'rewrite-cidr'
+  | 'select-namespace-by-name';
 
 /** Input for a fix, carried by a finding (and by an LSP diagnostic's `data`). */
 export interface FixSpec {
@@ -36,7 +46,12 @@ interface OpBase {
  */
 export type YamlOp =
   /** Set `key` of the mapping at `path` (created under its parent when missing). */
-  | (OpBase & { readonly op: 'set'; readonly key: string; readonly value: YamlValue; readonly after?: string })
+  | (OpBase & {
+      readonly op: 'set';
+      readonly key: string;
+      readonly value: YamlValue;
+      readonly after?: string;
+    })
   /** Append `item` to the sequence at `path` (created when missing). */
   | (OpBase & { readonly op: 'append'; readonly item: YamlValue; readonly after?: string })
   /** Replace the scalar at `path`. */

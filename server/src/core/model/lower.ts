@@ -10,18 +10,50 @@ import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
 import type {
-  ContainerPort, DocRef, IpBlock, LabelPair, LabelSelector, NamespaceResource, NetworkPolicyResource, OtherPolicy, Peer,
-  PolicyRule, PortEntry, Protocol, Resource, RuleList, SelectorRequirement, ServicePort, ServiceResource, WorkloadResource,
+  ContainerPort,
+  DocRef,
+  IpBlock,
+  LabelPair,
+  LabelSelector,
+  NamespaceResource,
+  NetworkPolicyResource,
+  OtherPolicy,
+  Peer,
+  PolicyRule,
+  PortEntry,
+  Protocol,
+  Resource,
+  RuleList,
+  SelectorRequirement,
+  ServicePort,
+  ServiceResource,
+  WorkloadResource,
 } from './types';
 
 /** The pre-1.7 namespace isolation annotation, ignored by every Kubernetes since (deprecated-api-version). */
 export const BETA_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
 
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+const POD_TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
 const LIST_ITEM_KIND: Record<string, string> = {
-  PodList: 'Pod', NamespaceList: 'Namespace', ServiceList: 'Service', NetworkPolicyList: 'NetworkPolicy',
-  DeploymentList: 'Deployment', StatefulSetList: 'StatefulSet', DaemonSetList: 'DaemonSet', ReplicaSetList: 'ReplicaSet',
-  ReplicationControllerList: 'ReplicationController', JobList: 'Job', CronJobList: 'CronJob',
+  PodList: 'Pod',
+  NamespaceList: 'Namespace',
+  ServiceList: 'Service',
+  NetworkPolicyList: 'NetworkPolicy',
+  DeploymentList: 'Deployment',
+  StatefulSetList: 'StatefulSet',
+  DaemonSetList: 'DaemonSet',
+  ReplicaSetList: 'ReplicaSet',
+  ReplicationControllerList: 'ReplicationController',
+  JobList: 'Job',
+  CronJobList: 'CronJob',
 };
 /** API groups whose kinds netpol-lens models (Calico's and Cilium's own NetworkPolicy kinds are other groups). */
 const K8S_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'networking.k8s.io']);
@@ -38,24 +70,79 @@ interface OtherPolicyKind {
   readonly precedence: string;
 }
 
-const CILIUM: OtherPolicyKind = { engine: 'Cilium', precedence: 'Cilium enforces it together with the NetworkPolicies: its allow rules add to theirs and its deny rules override every allow.' };
-const CALICO: OtherPolicyKind = { engine: 'Calico', precedence: 'Calico evaluates it in tier and order with the Kubernetes NetworkPolicies: its Deny and Pass actions can override what they allow.' };
-const ANP: OtherPolicyKind = { engine: 'the AdminNetworkPolicy API', precedence: 'It is evaluated before every NetworkPolicy: its Allow and Deny rules override theirs.' };
-const BANP: OtherPolicyKind = { engine: 'the AdminNetworkPolicy API', precedence: 'It is evaluated after the NetworkPolicies, for the traffic they do not isolate.' };
-const CNP: OtherPolicyKind = { engine: 'the ClusterNetworkPolicy API', precedence: 'Its Admin tier is evaluated before every NetworkPolicy and its Baseline tier after them.' };
-const AWS: OtherPolicyKind = { engine: 'the AWS network policy agent', precedence: 'The EKS network policy agent enforces it together with the NetworkPolicies.' };
+const CILIUM: OtherPolicyKind = {
+  engine: 'Cilium',
+  precedence:
+    'Cilium enforces it together with the NetworkPolicies: its allow rules add to theirs and its deny rules override every allow.',
+};
+const CALICO: OtherPolicyKind = {
+  engine: 'Calico',
+  precedence:
+    'Calico evaluates it in tier and order with the Kubernetes NetworkPolicies: its Deny and Pass actions can override what they allow.',
+};
+const ANP: OtherPolicyKind = {
+  engine: 'the AdminNetworkPolicy API',
+  precedence: 'It is evaluated before every NetworkPolicy: its Allow and Deny rules override theirs.',
+};
+const BANP: OtherPolicyKind = {
+  engine: 'the AdminNetworkPolicy API',
+  precedence: 'It is evaluated after the NetworkPolicies, for the traffic they do not isolate.',
+};
+const CNP: OtherPolicyKind = {
+  engine: 'the ClusterNetworkPolicy API',
+  precedence: 'Its Admin tier is evaluated before every NetworkPolicy and its Baseline tier after them.',
+};
+const AWS: OtherPolicyKind = {
+  engine: 'the AWS network policy agent',
+  precedence: 'The EKS network policy agent enforces it together with the NetworkPolicies.',
+};
 
 /** Policy kinds by API group, then kind. A group missing here is not a policy API netpol-lens knows of. */
 const OTHER_POLICY_KINDS: ReadonlyMap<string, ReadonlyMap<string, OtherPolicyKind>> = new Map([
-  ['cilium.io', new Map([['CiliumNetworkPolicy', CILIUM], ['CiliumClusterwideNetworkPolicy', CILIUM]])],
-  ['projectcalico.org', new Map([['NetworkPolicy', CALICO], ['GlobalNetworkPolicy', CALICO]])],
-  ['crd.projectcalico.org', new Map([['NetworkPolicy', CALICO], ['GlobalNetworkPolicy', CALICO]])],
-  ['policy.networking.k8s.io', new Map([['AdminNetworkPolicy', ANP], ['BaselineAdminNetworkPolicy', BANP], ['ClusterNetworkPolicy', CNP]])],
-  ['networking.k8s.aws', new Map([['ClusterNetworkPolicy', AWS], ['ApplicationNetworkPolicy', AWS]])],
+  [
+    'cilium.io',
+    new Map([
+      ['CiliumNetworkPolicy', CILIUM],
+      ['CiliumClusterwideNetworkPolicy', CILIUM],
+    ]),
+  ],
+  [
+    'projectcalico.org',
+    new Map([
+      ['NetworkPolicy', CALICO],
+      ['GlobalNetworkPolicy', CALICO],
+    ]),
+  ],
+  [
+    'crd.projectcalico.org',
+    new Map([
+      ['NetworkPolicy', CALICO],
+      ['GlobalNetworkPolicy', CALICO],
+    ]),
+  ],
+  [
+    'policy.networking.k8s.io',
+    new Map([
+      ['AdminNetworkPolicy', ANP],
+      ['BaselineAdminNetworkPolicy', BANP],
+      ['ClusterNetworkPolicy', CNP],
+    ]),
+  ],
+  [
+    'networking.k8s.aws',
+    new Map([
+      ['ClusterNetworkPolicy', AWS],
+      ['ApplicationNetworkPolicy', AWS],
+    ]),
+  ],
 ]);
 
 /** Lowers every document but those with errors and those listed in `skip` (by docIndex: templates). */
-export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>, skip?: ReadonlySet<number>): LoweredFile {
+export function lowerDocuments(
+  uri: string,
+  docs: ReadonlyArray<Document.Parsed>,
+  skip?: ReadonlySet<number>,
+): LoweredFile {
   const out: LoweredFile = { resources: [], problems: [], otherPolicies: [] };
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || skip?.has(docIndex)) return;
@@ -66,7 +153,10 @@ export function lowerDocuments(uri: string, docs: ReadonlyArray<Document.Parsed>
     lw.object(root, [], undefined);
     if (r.exhausted) {
       out.problems.push({
-        code: 'unreadable-file', severity: 'warning', uri, span: spanOf(doc.contents),
+        code: 'unreadable-file',
+        severity: 'warning',
+        uri,
+        span: spanOf(doc.contents),
         message: 'This document expands to too many nodes (aliases?); only part of it was analysed.',
       });
     }
@@ -97,7 +187,8 @@ class Lowerer {
   private str(n: unknown, what: string, report = true): Located<string> | undefined {
     const s = this.r.scalar(n);
     if (!s) {
-      if (report && n != null && !(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a string.`);
+      if (report && n != null && !(isScalar(n) && n.value == null))
+        this.problem(spanOf(n), `${what} must be a string.`);
       return undefined;
     }
     if (s.value == null) return undefined;
@@ -108,7 +199,8 @@ class Lowerer {
   private num(n: unknown, what: string): Located<number> | undefined {
     const s = this.r.scalar(n);
     if (!s || s.value == null) {
-      if (n != null && !(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a number.`);
+      if (n != null && !(isScalar(n) && n.value == null))
+        this.problem(spanOf(n), `${what} must be a number.`);
       return undefined;
     }
     if (typeof s.value === 'number') return { value: s.value, span: spanOf(s) };
@@ -121,13 +213,17 @@ class Lowerer {
     return s?.value === true;
   }
 
-  private labels(n: unknown, what: string): { labels: Record<string, string>; pairs: LabelPair[]; span: Span | undefined } {
+  private labels(
+    n: unknown,
+    what: string,
+  ): { labels: Record<string, string>; pairs: LabelPair[]; span: Span | undefined } {
     const labels: Record<string, string> = {};
     const pairs: LabelPair[] = [];
     if (n == null) return { labels, pairs, span: undefined };
     const m = this.r.map(n);
     if (!m) {
-      if (!(isScalar(n) && n.value == null)) this.problem(spanOf(n), `${what} must be a map of label keys to values.`);
+      if (!(isScalar(n) && n.value == null))
+        this.problem(spanOf(n), `${what} must be a map of label keys to values.`);
       return { labels, pairs, span: undefined };
     }
     for (const e of this.r.entries(m)) {
@@ -165,8 +261,13 @@ class Lowerer {
       const kindNode = this.r.scalar(this.r.get(m, 'kind'));
       const { name, nsField } = this.meta(m);
       this.out.otherPolicies.push({
-        doc, apiVersion, kind: { value: kind, span: kindNode ? spanOf(kindNode) : apiVersion.span }, name,
-        namespace: nsField?.value, engine: other.engine, precedence: other.precedence,
+        doc,
+        apiVersion,
+        kind: { value: kind, span: kindNode ? spanOf(kindNode) : apiVersion.span },
+        name,
+        namespace: nsField?.value,
+        engine: other.engine,
+        precedence: other.precedence,
       });
       return;
     }
@@ -187,7 +288,12 @@ class Lowerer {
     }
   }
 
-  private meta(m: YAMLMap): { meta: YAMLMap | undefined; name: Located<string> | undefined; nsField: Located<string> | undefined; metaKey: Span | undefined } {
+  private meta(m: YAMLMap): {
+    meta: YAMLMap | undefined;
+    name: Located<string> | undefined;
+    nsField: Located<string> | undefined;
+    metaKey: Span | undefined;
+  } {
     const mp = this.r.pair(m, 'metadata');
     const meta = this.r.map(mp?.pair.value);
     const name = this.str(this.r.get(meta, 'name'), 'metadata.name');
@@ -202,8 +308,20 @@ class Lowerer {
     const beta = this.r.pair(this.r.map(this.r.get(meta, 'annotations')), BETA_ISOLATION_ANNOTATION);
     const v = beta ? this.r.deref(beta.pair.value) : undefined;
     return {
-      kind: 'Namespace', doc, name, labels: l.labels, labelsSpan: l.span, labelPairs: l.pairs,
-      ...(beta ? { betaIsolation: { span: spanOf(beta.keyNode), value: isScalar(v) && v.value != null ? v.toString() : '' } } : {}),
+      kind: 'Namespace',
+      doc,
+      name,
+      labels: l.labels,
+      labelsSpan: l.span,
+      labelPairs: l.pairs,
+      ...(beta
+        ? {
+            betaIsolation: {
+              span: spanOf(beta.keyNode),
+              value: isScalar(v) && v.value != null ? v.toString() : '',
+            },
+          }
+        : {}),
     };
   }
 
@@ -220,8 +338,10 @@ class Lowerer {
       if (!pm) continue;
       const port = this.r.scalar(this.r.get(pm, 'port'))?.value;
       const tpNode = this.r.scalar(this.r.get(pm, 'targetPort'));
-      const tp = tpNode && (typeof tpNode.value === 'number' || typeof tpNode.value === 'string')
-        ? { value: tpNode.value, span: spanOf(tpNode) } : undefined;
+      const tp =
+        tpNode && (typeof tpNode.value === 'number' || typeof tpNode.value === 'string')
+          ? { value: tpNode.value, span: spanOf(tpNode) }
+          : undefined;
       ports.push({
         span: spanOf(pm),
         name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
@@ -237,7 +357,15 @@ class Lowerer {
       const v = this.str(it, 'clusterIPs', false)?.value;
       if (v && v !== 'None') clusterIPs.add(v);
     }
-    return { kind: 'Service', doc, name, namespace: nsField?.value || 'default', selector, ports, clusterIPs: [...clusterIPs] };
+    return {
+      kind: 'Service',
+      doc,
+      name,
+      namespace: nsField?.value || 'default',
+      selector,
+      ports,
+      clusterIPs: [...clusterIPs],
+    };
   }
 
   private workload(m: YAMLMap, doc: DocRef, kind: string): WorkloadResource | undefined {
@@ -252,7 +380,8 @@ class Lowerer {
       podMeta = meta;
       podSpec = this.r.map(this.r.get(m, 'spec'));
     } else {
-      const specPath = kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+      const specPath =
+        kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
       template = this.r.map(this.r.path(m, ...specPath));
       podMeta = this.r.map(this.r.get(template, 'metadata'));
       podSpec = this.r.map(this.r.get(template, 'spec'));
@@ -294,9 +423,19 @@ class Lowerer {
       }
     }
     return {
-      kind: 'Workload', doc, workloadKind: idKind, namespace, name: idName, id: workloadId(namespace, idName, idKind),
-      objectName: name, namespaceField: nsField, labels: l.labels, labelsSpan: l.span, ports,
-      hostNetwork: this.bool(this.r.get(podSpec, 'hostNetwork')), ips: [...ips],
+      kind: 'Workload',
+      doc,
+      workloadKind: idKind,
+      namespace,
+      name: idName,
+      id: workloadId(namespace, idName, idKind),
+      objectName: name,
+      namespaceField: nsField,
+      labels: l.labels,
+      labelsSpan: l.span,
+      ports,
+      hostNetwork: this.bool(this.r.get(podSpec, 'hostNetwork')),
+      ips: [...ips],
     };
   }
 
@@ -317,7 +456,11 @@ class Lowerer {
 
   // ---------- NetworkPolicy ----------
 
-  private networkPolicy(m: YAMLMap, doc: DocRef, apiVersion: Located<string> | undefined): NetworkPolicyResource | undefined {
+  private networkPolicy(
+    m: YAMLMap,
+    doc: DocRef,
+    apiVersion: Located<string> | undefined,
+  ): NetworkPolicyResource | undefined {
     const { name, nsField, metaKey } = this.meta(m);
     if (!name) {
       this.problem(spanOf(m), 'This NetworkPolicy has no metadata.name; add one so that it can be applied.');
@@ -338,11 +481,16 @@ class Lowerer {
         switch (e.key) {
           case 'podSelector':
             podSelector = this.selector(e.pair, 'spec.podSelector');
-            if (e.pair.value == null || (isScalar(e.pair.value) && e.pair.value.value == null)) podSelectorNullKey = spanOf(e.keyNode);
+            if (e.pair.value == null || (isScalar(e.pair.value) && e.pair.value.value == null))
+              podSelectorNullKey = spanOf(e.keyNode);
             break;
           case 'policyTypes': {
             const items = this.stringList(e.pair.value, 'policyTypes');
-            policyTypes = { keySpan: spanOf(e.keyNode), span: spanOf(e.pair.value, spanOf(e.keyNode)), items };
+            policyTypes = {
+              keySpan: spanOf(e.keyNode),
+              span: spanOf(e.pair.value, spanOf(e.keyNode)),
+              items,
+            };
             break;
           }
           case 'ingress':
@@ -357,10 +505,21 @@ class Lowerer {
       }
     }
     return {
-      kind: 'NetworkPolicy', doc, apiVersion, name, namespaceField: nsField, namespace: nsField?.value || 'default',
+      kind: 'NetworkPolicy',
+      doc,
+      apiVersion,
+      name,
+      namespaceField: nsField,
+      namespace: nsField?.value || 'default',
       metadataKeySpan: metaKey,
-      spec: specPair ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) } : undefined,
-      podSelector, ...(podSelectorNullKey ? { podSelectorNullKey } : {}), policyTypes, ingress, egress,
+      spec: specPair
+        ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) }
+        : undefined,
+      podSelector,
+      ...(podSelectorNullKey ? { podSelectorNullKey } : {}),
+      policyTypes,
+      ingress,
+      egress,
     };
   }
 
@@ -396,7 +555,10 @@ class Lowerer {
     }
     const m = this.r.map(v);
     if (!m) {
-      this.problem(spanOf(v), `${what} must be a label selector (a map with matchLabels and/or matchExpressions).`);
+      this.problem(
+        spanOf(v),
+        `${what} must be a label selector (a map with matchLabels and/or matchExpressions).`,
+      );
       return undefined;
     }
     let matchLabels: LabelPair[] = [];
@@ -413,13 +575,19 @@ class Lowerer {
         if (e.pair.value == null || (isScalar(e.pair.value) && e.pair.value.value == null)) continue;
         const s = this.r.seq(e.pair.value);
         if (!s) {
-          this.problem(spanOf(e.pair.value), `${what}.matchExpressions must be a list of {key, operator, values}.`);
+          this.problem(
+            spanOf(e.pair.value),
+            `${what}.matchExpressions must be a list of {key, operator, values}.`,
+          );
           continue;
         }
         for (const it of s.items) {
           const rm = this.r.map(it);
           if (!rm) {
-            this.problem(spanOf(it), `Each matchExpressions entry must be a map with key, operator and values.`);
+            this.problem(
+              spanOf(it),
+              `Each matchExpressions entry must be a map with key, operator and values.`,
+            );
             continue;
           }
           let values: Array<Located<string>> | undefined;
@@ -432,7 +600,8 @@ class Lowerer {
             else if (re.key === 'values') {
               valuesSpan = spanOf(re.pair.value, spanOf(re.keyNode));
               values = this.stringList(re.pair.value, 'values');
-            } else this.unknownKey(re.keyNode, re.key, ['key', 'operator', 'values'], 'a matchExpressions entry');
+            } else
+              this.unknownKey(re.keyNode, re.key, ['key', 'operator', 'values'], 'a matchExpressions entry');
           }
           matchExpressions.push({ span: spanOf(rm), key, operator, values, valuesSpan });
         }
@@ -450,16 +619,27 @@ class Lowerer {
     if (v == null || (isScalar(v) && v.value == null)) return { keySpan, span: keySpan, rules };
     const s = this.r.seq(v);
     if (!s) {
-      this.problem(spanOf(v), `spec.${dir} must be a list of rules (e.g. "${dir}:\\n- ${dir === 'ingress' ? 'from' : 'to'}: …"), not a ${isMap(v) ? 'map' : 'scalar'}.`);
+      this.problem(
+        spanOf(v),
+        `spec.${dir} must be a list of rules (e.g. "${dir}:\\n- ${dir === 'ingress' ? 'from' : 'to'}: …"), not a ${isMap(v) ? 'map' : 'scalar'}.`,
+      );
       return { keySpan, span: spanOf(v), rules };
     }
     const peerKey = dir === 'ingress' ? 'from' : 'to';
     s.items.forEach((it, index) => {
       const rm = this.r.map(it);
       if (!rm) {
-        if (!(isScalar(it) && it.value == null)) this.problem(spanOf(it), `Each ${dir} rule must be a map with "${peerKey}" and "ports".`);
+        if (!(isScalar(it) && it.value == null))
+          this.problem(spanOf(it), `Each ${dir} rule must be a map with "${peerKey}" and "ports".`);
         // `- ` with nothing: an empty rule
-        rules.push({ span: spanOf(it), index, peers: undefined, peersKeySpan: undefined, ports: undefined, portsKeySpan: undefined });
+        rules.push({
+          span: spanOf(it),
+          index,
+          peers: undefined,
+          peersKeySpan: undefined,
+          ports: undefined,
+          portsKeySpan: undefined,
+        });
         return;
       }
       let peers: Peer[] | undefined;
@@ -482,7 +662,15 @@ class Lowerer {
           this.unknownKey(e.keyNode, e.key, [peerKey, 'ports'], `an ${dir} rule`);
         }
       }
-      rules.push({ span: spanOf(rm), index, peers, peersKeySpan, ports, portsKeySpan, ...(invalid ? { invalid } : {}) });
+      rules.push({
+        span: spanOf(rm),
+        index,
+        peers,
+        peersKeySpan,
+        ports,
+        portsKeySpan,
+        ...(invalid ? { invalid } : {}),
+      });
     });
     return { keySpan, span: spanOf(s), rules };
   }
@@ -492,7 +680,10 @@ class Lowerer {
     if (n == null || (isScalar(n) && n.value == null)) return [];
     const s = this.r.seq(n);
     if (!s) {
-      this.problem(spanOf(n), `${what} must be a list of peers (podSelector / namespaceSelector / ipBlock), not a ${isMap(n) ? 'map' : 'scalar'}.`);
+      this.problem(
+        spanOf(n),
+        `${what} must be a list of peers (podSelector / namespaceSelector / ipBlock), not a ${isMap(n) ? 'map' : 'scalar'}.`,
+      );
       return null;
     }
     const out: Peer[] = [];
@@ -500,7 +691,10 @@ class Lowerer {
     s.items.forEach((it, index) => {
       const pm = this.r.map(it);
       if (!pm) {
-        this.problem(spanOf(it), `Each ${what} entry must be a map with podSelector, namespaceSelector or ipBlock.`);
+        this.problem(
+          spanOf(it),
+          `Each ${what} entry must be a map with podSelector, namespaceSelector or ipBlock.`,
+        );
         bad = true;
         return;
       }
@@ -509,9 +703,16 @@ class Lowerer {
       let ipBlock: IpBlock | undefined;
       for (const e of this.r.entries(pm)) {
         if (e.key === 'podSelector') podSelector = this.selector(e.pair, 'podSelector');
-        else if (e.key === 'namespaceSelector') namespaceSelector = this.selector(e.pair, 'namespaceSelector');
+        else if (e.key === 'namespaceSelector')
+          namespaceSelector = this.selector(e.pair, 'namespaceSelector');
         else if (e.key === 'ipBlock') ipBlock = this.ipBlock(e.pair, e.keyNode);
-        else this.unknownKey(e.keyNode, e.key, ['podSelector', 'namespaceSelector', 'ipBlock'], `a ${what} peer`);
+        else
+          this.unknownKey(
+            e.keyNode,
+            e.key,
+            ['podSelector', 'namespaceSelector', 'ipBlock'],
+            `a ${what} peer`,
+          );
       }
       out.push({ span: spanOf(pm), index, podSelector, namespaceSelector, ipBlock });
     });
@@ -522,7 +723,10 @@ class Lowerer {
   private ipBlock(pair: Pair, keyNode: Scalar): IpBlock | undefined {
     const m = this.r.map(pair.value);
     if (!m) {
-      this.problem(spanOf(pair.value, spanOf(keyNode)), 'ipBlock must be a map with cidr and optional except.');
+      this.problem(
+        spanOf(pair.value, spanOf(keyNode)),
+        'ipBlock must be a map with cidr and optional except.',
+      );
       return undefined;
     }
     let cidr: Located<string> | undefined;
@@ -559,8 +763,10 @@ class Lowerer {
         if (e.key === 'protocol') protocol = this.str(e.pair.value, 'protocol');
         else if (e.key === 'port') {
           const sc = this.r.scalar(e.pair.value);
-          if (sc && (typeof sc.value === 'number' || typeof sc.value === 'string')) port = { value: sc.value, span: spanOf(sc) };
-          else if (e.pair.value != null && !(sc && sc.value == null)) this.problem(spanOf(e.pair.value), 'port must be a number or a port name.');
+          if (sc && (typeof sc.value === 'number' || typeof sc.value === 'string'))
+            port = { value: sc.value, span: spanOf(sc) };
+          else if (e.pair.value != null && !(sc && sc.value == null))
+            this.problem(spanOf(e.pair.value), 'port must be a number or a port name.');
         } else if (e.key === 'endPort') endPort = this.num(e.pair.value, 'endPort');
         else this.unknownKey(e.keyNode, e.key, ['protocol', 'port', 'endPort'], 'a ports entry');
       }
@@ -576,4 +782,3 @@ export function normProtocol(p: string | undefined): Protocol | undefined {
   if (p === undefined) return undefined;
   return p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
 }
-

@@ -111,7 +111,9 @@ export interface NetworkPolicyResource {
    */
   readonly podSelectorNullKey?: Span;
   /** undefined when `spec.policyTypes` is absent. */
-  readonly policyTypes: { readonly keySpan: Span; readonly span: Span; readonly items: ReadonlyArray<Located<string>> } | undefined;
+  readonly policyTypes:
+    | { readonly keySpan: Span; readonly span: Span; readonly items: ReadonlyArray<Located<string>> }
+    | undefined;
   readonly ingress: RuleList | undefined;
   readonly egress: RuleList | undefined;
 }
@@ -124,7 +126,14 @@ export interface ContainerPort {
 }
 
 export const WORKLOAD_KINDS = [
-  'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
 ] as const;
 
 export interface WorkloadResource {

@@ -24,12 +24,19 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
       ...(templates ? [plural(templates, 'unrendered template')] : []),
       ...(broken ? [`${broken} with YAML that could not be read`] : []),
     ];
-    out.push(`${plural(n, 'document')} ${n === 1 ? 'is' : 'are'} not analysed (${why.join(', ')}): these verdicts may be wrong; "check" shows where.`);
+    out.push(
+      `${plural(n, 'document')} ${n === 1 ? 'is' : 'are'} not analysed (${why.join(', ')}): these verdicts may be wrong; "check" shows where.`,
+    );
   }
   const others = [...kinds.values()].reduce((a, b) => a + b, 0);
   if (others > 0) {
-    const list = [...kinds].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, c]) => `${c} ${k}`).join(', ');
-    out.push(`${others === 1 ? '1 policy of another kind is' : `${others} policies of other kinds are`} not analysed: these verdicts may be wrong (${list}).`);
+    const list = [...kinds]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([k, c]) => `${c} ${k}`)
+      .join(', ');
+    out.push(
+      `${others === 1 ? '1 policy of another kind is' : `${others} policies of other kinds are`} not analysed: these verdicts may be wrong (${list}).`,
+    );
   }
   return out;
 }

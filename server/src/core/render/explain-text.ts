@@ -3,7 +3,11 @@ import type { Explanation } from '../semantics/explain';
 import type { SourceRef } from '../text/span';
 
 /** The CLI's explanation: verdict (then `notes`: what the analysis left out), each side with file:line of policies and rules, notes. */
-export function explainText(x: Explanation, loc: (ref: SourceRef) => string, notes: readonly string[] = []): string {
+export function explainText(
+  x: Explanation,
+  loc: (ref: SourceRef) => string,
+  notes: readonly string[] = [],
+): string {
   const out: string[] = [];
   const [head, ...rest] = x.summary;
   out.push(head ?? '', ...notes);
@@ -11,7 +15,8 @@ export function explainText(x: Explanation, loc: (ref: SourceRef) => string, not
     out.push('', `${name}:`);
     if (sentence) out.push(`  ${sentence}`);
     for (const p of s.isolatingPolicies) out.push(`  isolated by ${p.policy}  (${loc(p.ref)})`);
-    for (const r of s.allowingRules) out.push(`  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`);
+    for (const r of s.allowingRules)
+      out.push(`  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`);
   };
   side('egress (source side)', x.egress, rest[0]);
   side('ingress (destination side)', x.ingress, rest[1]);

@@ -18,23 +18,44 @@ export function docsUrl(code: string): string {
 }
 
 export function findingsText(list: readonly PlacedFinding[]): string {
-  const lines = list.map((p) => `${p.path}:${p.line}:${p.column} ${p.finding.severity} ${p.finding.code} ${p.finding.message}`);
+  const lines = list.map(
+    (p) => `${p.path}:${p.line}:${p.column} ${p.finding.severity} ${p.finding.code} ${p.finding.message}`,
+  );
   const count = (s: Severity): number => list.filter((p) => p.finding.severity === s).length;
   const files = new Set(list.map((p) => p.path)).size;
-  lines.push(list.length === 0
-    ? 'No problems found.'
-    : `${plural(list.length, 'problem')} in ${plural(files, 'file')} (${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints)`);
+  lines.push(
+    list.length === 0
+      ? 'No problems found.'
+      : `${plural(list.length, 'problem')} in ${plural(files, 'file')} (${count('error')} errors, ${count('warning')} warnings, ${count('information')} information, ${count('hint')} hints)`,
+  );
   return lines.join('\n') + '\n';
 }
 
 export function findingsJson(list: readonly PlacedFinding[]): string {
-  return JSON.stringify(list.map((p) => ({
-    path: p.path, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn,
-    code: p.finding.code, severity: p.finding.severity, message: p.finding.message,
-  })), null, 2) + '\n';
+  return (
+    JSON.stringify(
+      list.map((p) => ({
+        path: p.path,
+        line: p.line,
+        column: p.column,
+        endLine: p.endLine,
+        endColumn: p.endColumn,
+        code: p.finding.code,
+        severity: p.finding.severity,
+        message: p.finding.message,
+      })),
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Record<Severity, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 export function findingsSarif(list: readonly PlacedFinding[], version: string): string {
   const rules = [
@@ -52,28 +73,48 @@ export function findingsSarif(list: readonly PlacedFinding[], version: string): 
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'netpol-lens', version, informationUri: DOCS_BASE,
-          rules: rules.map((r) => ({
-            id: r.code, name: r.code, shortDescription: { text: r.summary }, fullDescription: { text: r.summary },
-            helpUri: docsUrl(r.code), help: { text: `${r.summary} See ${docsUrl(r.code)}`, markdown: `${r.summary} [Documentation](${docsUrl(r.code)})` },
-            defaultConfiguration: { level: SARIF_LEVEL[r.sev] },
-          })),
-        },
-      },
-      results: list.map((p) => ({
-        ruleId: p.finding.code, ruleIndex: ruleIndex.get(p.finding.code) ?? 0, level: SARIF_LEVEL[p.finding.severity],
-        message: { text: p.finding.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: p.path },
-            region: { startLine: p.line, startColumn: p.column, endLine: p.endLine, endColumn: p.endColumn },
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'netpol-lens',
+            version,
+            informationUri: DOCS_BASE,
+            rules: rules.map((r) => ({
+              id: r.code,
+              name: r.code,
+              shortDescription: { text: r.summary },
+              fullDescription: { text: r.summary },
+              helpUri: docsUrl(r.code),
+              help: {
+                text: `${r.summary} See ${docsUrl(r.code)}`,
+                markdown: `${r.summary} [Documentation](${docsUrl(r.code)})`,
+              },
+              defaultConfiguration: { level: SARIF_LEVEL[r.sev] },
+            })),
           },
-        }],
-      })),
-    }],
+        },
+        results: list.map((p) => ({
+          ruleId: p.finding.code,
+          ruleIndex: ruleIndex.get(p.finding.code) ?? 0,
+          level: SARIF_LEVEL[p.finding.severity],
+          message: { text: p.finding.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: p.path },
+                region: {
+                  startLine: p.line,
+                  startColumn: p.column,
+                  endLine: p.endLine,
+                  endColumn: p.endColumn,
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
   };
   return JSON.stringify(sarif, null, 2) + '\n';
 }

@@ -14,7 +14,10 @@ export interface ReachListing {
 
 export function reachJson(r: ReachListing): string {
   const workloads = r.endpoints.flatMap((e) =>
-    e.kind === 'workload' ? [{ id: e.id, namespace: e.workload.namespace, name: e.workload.name, kind: e.workload.kind }] : []);
+    e.kind === 'workload'
+      ? [{ id: e.id, namespace: e.workload.namespace, name: e.workload.name, kind: e.workload.kind }]
+      : [],
+  );
   const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
   return JSON.stringify({ version: 1, workloads, connections }, null, 2) + '\n';
 }
@@ -41,24 +44,41 @@ export function reachDot(r: ReachListing): string {
   let i = 0;
   for (const [ns, eps] of byNs) {
     lines.push(`  subgraph cluster_${i++} {`, `    label=${q(ns)};`);
-    for (const e of eps) lines.push(`    ${q(e.id)} [label=${q(e.kind === 'workload' ? `${e.workload.name}\n${e.workload.kind}` : e.id)}${e.kind === 'external' ? ', shape=ellipse' : ''}];`);
+    for (const e of eps)
+      lines.push(
+        `    ${q(e.id)} [label=${q(e.kind === 'workload' ? `${e.workload.name}\n${e.workload.kind}` : e.id)}${e.kind === 'external' ? ', shape=ellipse' : ''}];`,
+      );
     lines.push('  }');
   }
-  for (const e of r.entries) lines.push(`  ${q(e.src.id)} -> ${q(e.dst.id)} [label=${q(connsText(e.conns.toConns()))}];`);
+  for (const e of r.entries)
+    lines.push(`  ${q(e.src.id)} -> ${q(e.dst.id)} [label=${q(connsText(e.conns.toConns()))}];`);
   lines.push('}');
   return lines.join('\n') + '\n';
 }
 
 /** A person's view: per source namespace and workload, what it can reach and on which ports. */
-export function reachTable(r: ReachListing, engine: PolicyEngine, title: string, notes: readonly string[] = []): string {
+export function reachTable(
+  r: ReachListing,
+  engine: PolicyEngine,
+  title: string,
+  notes: readonly string[] = [],
+): string {
   const out: string[] = [];
-  const workloads = r.endpoints.filter((e): e is Extract<Endpoint, { kind: 'workload' }> => e.kind === 'workload');
+  const workloads = r.endpoints.filter(
+    (e): e is Extract<Endpoint, { kind: 'workload' }> => e.kind === 'workload',
+  );
   const externals = r.endpoints.filter((e) => e.kind === 'external');
   const nsCount = new Set(workloads.map((w) => w.workload.namespace)).size;
-  out.push(`${title}: ${plural(workloads.length, 'workload')} in ${plural(nsCount, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}`);
+  out.push(
+    `${title}: ${plural(workloads.length, 'workload')} in ${plural(nsCount, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}`,
+  );
   out.push(...notes);
-  out.push('Legend: src → dst  ports allowed ("all" = every port of TCP, UDP and SCTP; a-b = inclusive range).');
-  out.push('        [in: isolated] / [out: isolated] = some policy selects the workload for ingress / egress; "open" = no policy does.');
+  out.push(
+    'Legend: src → dst  ports allowed ("all" = every port of TCP, UDP and SCTP; a-b = inclusive range).',
+  );
+  out.push(
+    '        [in: isolated] / [out: isolated] = some policy selects the workload for ingress / egress; "open" = no policy does.',
+  );
   out.push('        External ranges are addresses outside the cluster, cut at every ipBlock boundary.');
   const bySrc = new Map<string, ReachEntry[]>();
   for (const e of r.entries) bySrc.set(e.src.id, [...(bySrc.get(e.src.id) ?? []), e]);
@@ -73,8 +93,13 @@ export function reachTable(r: ReachListing, engine: PolicyEngine, title: string,
       out.push('', `namespace ${ns}`);
     }
     const iso = engine.isolation(src.workload);
-    out.push(`  ${src.workload.name}[${src.workload.kind}]  in: ${iso.ingress.length ? 'isolated' : 'open'}, out: ${iso.egress.length ? 'isolated' : 'open'}`);
-    const rows = (bySrc.get(src.id) ?? []).map((e): [string, string] => [e.dst.id, connsText(e.conns.toConns())]);
+    out.push(
+      `  ${src.workload.name}[${src.workload.kind}]  in: ${iso.ingress.length ? 'isolated' : 'open'}, out: ${iso.egress.length ? 'isolated' : 'open'}`,
+    );
+    const rows = (bySrc.get(src.id) ?? []).map((e): [string, string] => [
+      e.dst.id,
+      connsText(e.conns.toConns()),
+    ]);
     out.push(...(rows.length ? pad(rows) : ['    → (nothing: every outgoing connection is denied)']));
   }
   const extRows = externals.flatMap((x) => bySrc.get(x.id) ?? []);
@@ -117,12 +142,19 @@ const OUTSIDE = 'outside the cluster';
  * ports. External ranges with identical access are one group. A workload's traffic to itself is
  * always allowed and never listed.
  */
-export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: string, notes: readonly string[] = []): string {
+export function reachSummary(
+  engine: PolicyEngine,
+  q: SummaryQuery,
+  title: string,
+  notes: readonly string[] = [],
+): string {
   const pairs = new ClassPairs(engine, q.port);
   const workloads = engine.workloadEndpoints();
   const srcW = q.from ? workloads.filter((e) => e.id === q.from) : workloads;
   const dstW = q.to ? workloads.filter((e) => e.id === q.to) : workloads;
-  const srcX = q.externals ? engine.directionalExternals('ingress').filter((e) => !q.from || e.id === q.from) : [];
+  const srcX = q.externals
+    ? engine.directionalExternals('ingress').filter((e) => !q.from || e.id === q.from)
+    : [];
   const dstX = q.externals ? engine.directionalExternals('egress').filter((e) => !q.to || e.id === q.to) : [];
   const wGroups = (eps: readonly Endpoint[]): Group[] => {
     const by = new Map<string, Group>();
@@ -159,7 +191,9 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
     const out: Group[] = [];
     for (const x of xs) {
       const xi = pairs.ix(x);
-      const key = other.map((g) => keyOf(asSource ? pairs.between(xi, g.ci) : pairs.between(g.ci, xi))).join('\u0000');
+      const key = other
+        .map((g) => keyOf(asSource ? pairs.between(xi, g.ci) : pairs.between(g.ci, xi)))
+        .join('\u0000');
       let g = by.get(key);
       if (!g) {
         g = { ns: OUTSIDE, ci: xi, members: [], names: [] };
@@ -181,17 +215,23 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
   const srcNs = byNs(allSrc);
   const dstNs = byNs(allDst);
   const nsMembers = new Map<string, Endpoint[]>();
-  for (const e of workloads) if (e.kind === 'workload') nsMembers.set(e.workload.namespace, [...(nsMembers.get(e.workload.namespace) ?? []), e]);
+  for (const e of workloads)
+    if (e.kind === 'workload')
+      nsMembers.set(e.workload.namespace, [...(nsMembers.get(e.workload.namespace) ?? []), e]);
   const nsSize = new Map([...nsMembers].map(([ns, l]) => [ns, l.length]));
   const full = (c: ConnectionSet): boolean => (q.port ? !c.isEmpty : c.isAll);
-  const fullKey = keyOf(q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL);
+  const fullKey = keyOf(
+    q.port ? ConnectionSet.ALL.restrict(q.port.protocol, q.port.port) : ConnectionSet.ALL,
+  );
   const namesOf = (gs: readonly Group[], ns: string, total: number): string => {
     if (ns === OUTSIDE) return mergedRanges(gs.flatMap((g) => g.members)).join(', ');
     const names = gs.flatMap((g) => g.names);
     if (names.length > 1 && names.length === total) return `every workload (${names.length})`;
     if (names.length > 4 && total - names.length <= 2) {
       const listed = new Set(gs.flatMap((g) => g.members));
-      const others = (nsMembers.get(ns) ?? []).filter((e) => !listed.has(e)).map((e) => (e.kind === 'workload' ? `${e.workload.name}[${e.workload.kind}]` : e.id));
+      const others = (nsMembers.get(ns) ?? [])
+        .filter((e) => !listed.has(e))
+        .map((e) => (e.kind === 'workload' ? `${e.workload.name}[${e.workload.kind}]` : e.id));
       return `every workload (${total}) but ${others.join(', ')}`;
     }
     return names.join(', ');
@@ -199,12 +239,22 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
 
   const out: string[] = [];
   const wlCount = workloads.length;
-  out.push(`${title}: ${plural(wlCount, 'workload')} in ${plural(nsSize.size, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}; ${plural(engine.classes().classes.length, 'class', 'classes')} of workloads that no policy tells apart`);
+  out.push(
+    `${title}: ${plural(wlCount, 'workload')} in ${plural(nsSize.size, 'namespace')}, ${plural(engine.compiled.length, 'NetworkPolicy', 'NetworkPolicies')}; ${plural(engine.classes().classes.length, 'class', 'classes')} of workloads that no policy tells apart`,
+  );
   out.push(...notes);
-  out.push('Legend: "a → b: everything allowed / nothing allowed" = every pair of workloads from namespace a to namespace b.');
-  out.push('        Otherwise one line per set of workloads: "sources → destinations: ports"; pairs not listed are denied.');
-  out.push('        "all ports" = every port of TCP, UDP and SCTP; a-b = an inclusive range. Traffic to itself is always allowed and not listed.');
-  out.push(`        "${OUTSIDE}" = addresses outside the cluster, cut at the ipBlock boundaries; ranges with the same access are one line.`);
+  out.push(
+    'Legend: "a → b: everything allowed / nothing allowed" = every pair of workloads from namespace a to namespace b.',
+  );
+  out.push(
+    '        Otherwise one line per set of workloads: "sources → destinations: ports"; pairs not listed are denied.',
+  );
+  out.push(
+    '        "all ports" = every port of TCP, UDP and SCTP; a-b = an inclusive range. Traffic to itself is always allowed and not listed.',
+  );
+  out.push(
+    `        "${OUTSIDE}" = addresses outside the cluster, cut at the ipBlock boundaries; ranges with the same access are one line.`,
+  );
   const order = (a: string, b: string): number => (a === OUTSIDE ? 1 : b === OUTSIDE ? -1 : cmp(a, b));
   const srcOrder = [...srcNs.keys()].sort(order);
   const dstOrder = [...dstNs.keys()].sort(order);
@@ -220,7 +270,8 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
       let selfOnly: Group | undefined;
       for (const dg of dgs) {
         // a workload's traffic to itself is not a pair (members of one class in one namespace)
-        const self = sg.ci === dg.ci && sg.ns === dg.ns ? sg.members.filter((m) => dg.members.includes(m)).length : 0;
+        const self =
+          sg.ci === dg.ci && sg.ns === dg.ns ? sg.members.filter((m) => dg.members.includes(m)).length : 0;
         const n = sg.members.length * dg.members.length - self;
         if (n === 0) {
           selfOnly = dg;
@@ -247,7 +298,9 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
       }
       if (byConns.size === 0) continue;
       const targets = [...byConns];
-      const key = targets.map(([k, gs]) => `${k}\u0000${gs.map((g) => `${g.ns}/${g.ci}`).join(',')}`).join('\u0001');
+      const key = targets
+        .map(([k, gs]) => `${k}\u0000${gs.map((g) => `${g.ns}/${g.ci}`).join(',')}`)
+        .join('\u0001');
       const l = lines.get(key);
       if (l) l.srcs.push(sg);
       else lines.set(key, { srcs: [sg], targets });
@@ -283,7 +336,8 @@ export function reachSummary(engine: PolicyEngine, q: SummaryQuery, title: strin
         detail.push(`  ${s} → ${d}:`);
         for (const { srcs, targets } of lines.values()) {
           const from = namesOf(srcs, s, nsSize.get(s) ?? 0);
-          for (const [k, gs] of targets) detail.push(`    ${from} → ${namesOf(gs, d, nsSize.get(d) ?? 0)}: ${k}`);
+          for (const [k, gs] of targets)
+            detail.push(`    ${from} → ${namesOf(gs, d, nsSize.get(d) ?? 0)}: ${k}`);
         }
       }
     }
@@ -308,19 +362,23 @@ export function connsWords(c: Conns): string {
       continue;
     }
     const items = r.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`));
-    parts.push(`${p} ${items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}` : items[0] as string}`);
+    parts.push(
+      `${p} ${items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1] as string}` : (items[0] as string)}`,
+    );
   }
   return parts.length ? parts.join('; ') : 'nothing';
 }
 
 /** External ranges, adjacent ones merged, in address order. */
 function mergedRanges(eps: readonly Endpoint[]): string[] {
-  const ranges = eps.flatMap((e) => (e.kind === 'external' ? [e.range] : []))
+  const ranges = eps
+    .flatMap((e) => (e.kind === 'external' ? [e.range] : []))
     .sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
   const out: IpRange[] = [];
   for (const r of ranges) {
     const last = out[out.length - 1];
-    if (last && last.family === r.family && last.hi + 1n >= r.lo) out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
+    if (last && last.family === r.family && last.hi + 1n >= r.lo)
+      out[out.length - 1] = { ...last, hi: r.hi > last.hi ? r.hi : last.hi };
     else out.push(r);
   }
   return out.map(formatRange);
@@ -334,8 +392,19 @@ function mergedRanges(eps: readonly Endpoint[]): string[] {
  * match it. Totals exclude a workload's traffic to itself.
  */
 function workloadPairCounts(
-  engine: PolicyEngine, pairs: ClassPairs, srcGroups: readonly Group[], dstGroups: readonly Group[], full: (c: ConnectionSet) => boolean,
-): { get(s: string, d: string, sgs: readonly Group[], dgs: readonly Group[]): { total: number; nonEmpty: number; full: number } } {
+  engine: PolicyEngine,
+  pairs: ClassPairs,
+  srcGroups: readonly Group[],
+  dstGroups: readonly Group[],
+  full: (c: ConnectionSet) => boolean,
+): {
+  get(
+    s: string,
+    d: string,
+    sgs: readonly Group[],
+    dgs: readonly Group[],
+  ): { total: number; nonEmpty: number; full: number };
+} {
   const nonEmpty = new Map<string, number>();
   const fullN = new Map<string, number>();
   const bump = (m: Map<string, number>, k: string, n: number): void => {
@@ -419,7 +488,8 @@ function workloadPairCounts(
       bump(nonEmpty, key(sg.ns, ns), m);
       bump(fullN, key(sg.ns, ns), m);
     }
-    for (const l of admits.get(sg) ?? []) for (const dg of byIngress.get(l) ?? []) add(sg, dg, pairs.between(sg.ci, dg.ci));
+    for (const l of admits.get(sg) ?? [])
+      for (const dg of byIngress.get(l) ?? []) add(sg, dg, pairs.between(sg.ci, dg.ci));
   }
   return {
     get(s, d, sgs, dgs) {
@@ -427,7 +497,11 @@ function workloadPairCounts(
       const nd = dgs.reduce((n, g) => n + g.members.length, 0);
       let self = 0;
       if (s === d) for (const sg of sgs) for (const dg of dgs) self += overlap(sg, dg);
-      return { total: ns * nd - self, nonEmpty: nonEmpty.get(key(s, d)) ?? 0, full: fullN.get(key(s, d)) ?? 0 };
+      return {
+        total: ns * nd - self,
+        nonEmpty: nonEmpty.get(key(s, d)) ?? 0,
+        full: fullN.get(key(s, d)) ?? 0,
+      };
     },
   };
 }

@@ -20,7 +20,13 @@
  */
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
-import { endpointFamilies, peerMatches, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import {
+  endpointFamilies,
+  peerMatches,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Endpoint,
+} from './compile';
 import type { PolicySelection } from './selection';
 
 export interface WorkloadClass {
@@ -131,7 +137,10 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
 
   // the families of the known IPs, of those some ipBlock matched a pod by (the others change no match)
-  if (ipFamilies) workloads.forEach((w, i) => parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`));
+  if (ipFamilies)
+    workloads.forEach((w, i) =>
+      parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`),
+    );
 
   // named ports some rule names, as resolved on each workload
   if (namedPorts.size > 0) {

@@ -12,7 +12,12 @@ import { ConnectionSet } from './port-set';
 import type { RuleRef } from './rule-ref';
 
 export type PeerMatcher =
-  | { readonly kind: 'pods'; readonly peer: Peer; readonly namespaces: SelectorMatcher | 'own'; readonly pods: SelectorMatcher }
+  | {
+      readonly kind: 'pods';
+      readonly peer: Peer;
+      readonly namespaces: SelectorMatcher | 'own';
+      readonly pods: SelectorMatcher;
+    }
   | { readonly kind: 'ipBlock'; readonly peer: Peer; readonly set: IpRangeSet }
   /** A peer the API server would reject (no selector and no ipBlock, or an unparsable CIDR): matches nothing. */
   | { readonly kind: 'none'; readonly peer: Peer };
@@ -40,7 +45,11 @@ export interface CompiledPolicy {
 }
 
 /** policyTypes as the API server defaults them (semantics.md "policyTypes and isolation"). */
-export function effectivePolicyTypes(p: NetworkPolicyResource): { ingress: boolean; egress: boolean; defaulted: boolean } {
+export function effectivePolicyTypes(p: NetworkPolicyResource): {
+  ingress: boolean;
+  egress: boolean;
+  defaulted: boolean;
+} {
   const items = p.policyTypes?.items ?? [];
   if (items.length === 0) {
     return { ingress: true, egress: (p.egress?.rules.length ?? 0) > 0, defaulted: true };
@@ -84,7 +93,11 @@ function compileFresh(p: NetworkPolicyResource): CompiledPolicy {
   };
 }
 
-function compileRule(policy: NetworkPolicyResource, direction: 'ingress' | 'egress', rule: PolicyRule): CompiledRule {
+function compileRule(
+  policy: NetworkPolicyResource,
+  direction: 'ingress' | 'egress',
+  rule: PolicyRule,
+): CompiledRule {
   const ref: RuleRef = { policy, direction, rule };
   if (rule.invalid) return { ref, peers: [], ports: undefined };
   const peers = !rule.peers || rule.peers.length === 0 ? 'all' : rule.peers.map(compilePeer);
@@ -95,7 +108,10 @@ function compileRule(policy: NetworkPolicyResource, direction: 'ingress' | 'egre
 export function compilePeer(peer: Peer): PeerMatcher {
   if (peer.ipBlock) {
     if (peer.podSelector || peer.namespaceSelector) return { kind: 'none', peer };
-    const set = ipBlockSet(peer.ipBlock.cidr?.value, peer.ipBlock.except.map((e) => e.value));
+    const set = ipBlockSet(
+      peer.ipBlock.cidr?.value,
+      peer.ipBlock.except.map((e) => e.value),
+    );
     return set ? { kind: 'ipBlock', peer, set } : { kind: 'none', peer };
   }
   if (!peer.podSelector && !peer.namespaceSelector) return { kind: 'none', peer };
@@ -158,7 +174,11 @@ export function pairFamilies(src: Endpoint, dst: Endpoint): FamilyMask {
  * `families` the families of the addresses it matched; only addresses of `allowed` families count.
  */
 export function peerMatches(
-  m: PeerMatcher, policyNs: string, ep: Endpoint, ns: { namespaceLabels(name: string): Labels }, allowed: FamilyMask = ANY_FAMILY,
+  m: PeerMatcher,
+  policyNs: string,
+  ep: Endpoint,
+  ns: { namespaceLabels(name: string): Labels },
+  allowed: FamilyMask = ANY_FAMILY,
 ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
   switch (m.kind) {
     case 'none':
@@ -166,7 +186,10 @@ export function peerMatches(
     case 'pods': {
       if (ep.kind !== 'workload') return { match: false };
       const w = ep.workload;
-      const nsOk = m.namespaces === 'own' ? w.namespace === policyNs : m.namespaces.matches(ns.namespaceLabels(w.namespace));
+      const nsOk =
+        m.namespaces === 'own'
+          ? w.namespace === policyNs
+          : m.namespaces.matches(ns.namespaceLabels(w.namespace));
       return { match: nsOk && m.pods.matches(w.labels) };
     }
     case 'ipBlock': {
@@ -210,7 +233,8 @@ export function portEntrySet(pe: PortEntry, dst: Endpoint, refs: readonly RuleRe
   if (dst.kind !== 'workload') return ConnectionSet.EMPTY;
   let set = ConnectionSet.EMPTY;
   for (const cp of dst.workload.ports) {
-    if (cp.name === port && cp.protocol === proto) set = set.union(ConnectionSet.ports(proto, cp.port, cp.port, refs));
+    if (cp.name === port && cp.protocol === proto)
+      set = set.union(ConnectionSet.ports(proto, cp.port, cp.port, refs));
   }
   return set;
 }

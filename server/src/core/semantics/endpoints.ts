@@ -12,7 +12,10 @@ export class EndpointSpace {
   private cache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
   private readonly directionalCache = new Map<'ingress' | 'egress', readonly Endpoint[]>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly compiled: readonly CompiledPolicy[]) {}
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly compiled: readonly CompiledPolicy[],
+  ) {}
 
   /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
   all(): readonly Endpoint[] {
@@ -62,7 +65,13 @@ export class EndpointSpace {
     if (!range) return undefined;
     const atoms = direction ? this.directionalExternals(direction) : this.externals();
     // the external range holding it, when it lies in one; else the range itself
-    const atom = atoms.find((e) => e.kind === 'external' && e.range.family === range.family && e.range.lo <= range.lo && range.hi <= e.range.hi);
+    const atom = atoms.find(
+      (e) =>
+        e.kind === 'external' &&
+        e.range.family === range.family &&
+        e.range.lo <= range.lo &&
+        range.hi <= e.range.hi,
+    );
     return atom ?? { kind: 'external', id: formatRange(range), range };
   }
 }
@@ -72,7 +81,10 @@ export class EndpointSpace {
  * direction's rules, or of both), so that each range is either inside or outside every ipBlock.
  * IPv6 only when some ipBlock is IPv6.
  */
-export function externalRanges(compiled: readonly CompiledPolicy[], direction?: 'ingress' | 'egress'): Endpoint[] {
+export function externalRanges(
+  compiled: readonly CompiledPolicy[],
+  direction?: 'ingress' | 'egress',
+): Endpoint[] {
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
   let v6 = false;
   for (const p of compiled) {
@@ -91,7 +103,9 @@ export function externalRanges(compiled: readonly CompiledPolicy[], direction?: 
   const out: Endpoint[] = [];
   for (const family of (v6 ? [4, 6] : [4]) as Family[]) {
     const full = fullRange(family);
-    const pts = [...cuts[family]].filter((x) => x > full.lo && x <= full.hi).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const pts = [...cuts[family]]
+      .filter((x) => x > full.lo && x <= full.hi)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     let lo = full.lo;
     for (const x of [...pts, full.hi + 1n]) {
       const range: IpRange = { family, lo, hi: x - 1n };

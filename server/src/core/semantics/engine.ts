@@ -8,8 +8,15 @@
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
 import {
-  ANY_FAMILY, pairFamilies, peerMatches, rulePorts,
-  type CompiledPolicy, type CompiledRule, type Endpoint, type FamilyMask, type PeerMatcher,
+  ANY_FAMILY,
+  pairFamilies,
+  peerMatches,
+  rulePorts,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Endpoint,
+  type FamilyMask,
+  type PeerMatcher,
 } from './compile';
 import { workloadClasses, type WorkloadClasses } from './classes';
 import { EndpointSpace } from './endpoints';
@@ -38,8 +45,10 @@ export interface SideResult {
  */
 export function meetSides(egress: SideResult, ingress: SideResult): ConnectionSet {
   if (!egress.byFamily && !ingress.byFamily) return egress.set.intersect(ingress.set);
-  const e4 = egress.byFamily?.v4 ?? egress.set, e6 = egress.byFamily?.v6 ?? egress.set;
-  const i4 = ingress.byFamily?.v4 ?? ingress.set, i6 = ingress.byFamily?.v6 ?? ingress.set;
+  const e4 = egress.byFamily?.v4 ?? egress.set,
+    e6 = egress.byFamily?.v6 ?? egress.set;
+  const i4 = ingress.byFamily?.v4 ?? ingress.set,
+    i6 = ingress.byFamily?.v6 ?? ingress.set;
   return e4.intersect(i4).union(e6.intersect(i6));
 }
 
@@ -177,7 +186,11 @@ export class PolicyEngine {
   }
 
   private allowedBy(
-    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', peer: Endpoint, dst: Endpoint, families: FamilyMask,
+    policies: readonly CompiledPolicy[],
+    dir: 'ingress' | 'egress',
+    peer: Endpoint,
+    dst: Endpoint,
+    families: FamilyMask,
   ): Omit<SideResult, 'isolating'> {
     let set = ConnectionSet.EMPTY;
     let v4 = ConnectionSet.EMPTY;
@@ -210,7 +223,10 @@ export class PolicyEngine {
    * `viaIp`) are those of the addresses an ipBlock matched.
    */
   ruleMatchesPeer(
-    r: CompiledRule, policyNs: string, ep: Endpoint, families: FamilyMask = ANY_FAMILY,
+    r: CompiledRule,
+    policyNs: string,
+    ep: Endpoint,
+    families: FamilyMask = ANY_FAMILY,
   ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
     if (ep.ix !== undefined) {
@@ -261,7 +277,8 @@ export class PolicyEngine {
       const sel = pm.namespaces;
       for (const [ns, eps] of this.byNs) {
         if (sel === 'own' ? ns !== policyNs : !this.nsMatches(sel, ns)) continue;
-        for (const e of eps) if (e.kind === 'workload' && pm.pods.matches(e.workload.labels)) arr[e.ix as number] = 1;
+        for (const e of eps)
+          if (e.kind === 'workload' && pm.pods.matches(e.workload.labels)) arr[e.ix as number] = 1;
       }
     }
     return arr;
@@ -310,7 +327,12 @@ export class PolicyEngine {
     return m.match ? (m.viaIp ? (m.families ?? 0) << 1 : 1) : 0;
   }
 
-  private matchPeers(r: CompiledRule, policyNs: string, ep: Endpoint, allowed: FamilyMask): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
+  private matchPeers(
+    r: CompiledRule,
+    policyNs: string,
+    ep: Endpoint,
+    allowed: FamilyMask,
+  ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
     let families = 0;
     for (const pm of r.peers) {

@@ -5,7 +5,14 @@
 import { policyName, policyRuleLabel } from './names';
 import type { SourceRef } from '../text/span';
 import type { Protocol } from '../model/types';
-import { ANY_FAMILY, compilePolicy, ipBlockAddresses, pairFamilies, type CompiledPolicy, type Endpoint } from './compile';
+import {
+  ANY_FAMILY,
+  compilePolicy,
+  ipBlockAddresses,
+  pairFamilies,
+  type CompiledPolicy,
+  type Endpoint,
+} from './compile';
 import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
 import type { RuleRef } from './rule-ref';
@@ -65,7 +72,10 @@ function connsOf(set: ConnectionSet): Conns | 'none' {
 }
 
 export function explainConnection(
-  engine: PolicyEngine, src: Endpoint, dst: Endpoint, port?: { port: number; protocol: Protocol },
+  engine: PolicyEngine,
+  src: Endpoint,
+  dst: Endpoint,
+  port?: { port: number; protocol: Protocol },
 ): Explanation {
   const r = engine.pair(src, dst);
   const narrow = (s: ConnectionSet): ConnectionSet => (port ? s.restrict(port.protocol, port.port) : s);
@@ -89,36 +99,64 @@ export function explainConnection(
       ...(r.egress.viaPodIp ? [matchedBy(dst, eg.isEmpty ? r.egress.set : eg, fam)] : []),
       ...(r.ingress.viaPodIp ? [matchedBy(src, ing.isEmpty ? r.ingress.set : ing, fam)] : []),
     ];
-    notes.push(`An ipBlock matched ${by.join(', and ')}. Whether ipBlocks apply to pod IPs is up to the network plugin; most plugins match them, but do not rely on it across plugins.`);
+    notes.push(
+      `An ipBlock matched ${by.join(', and ')}. Whether ipBlocks apply to pod IPs is up to the network plugin; most plugins match them, but do not rely on it across plugins.`,
+    );
   }
   const families = familyNote(engine, src, dst, r.egress, r.ingress, narrow);
   if (families) notes.push(families);
   for (const ep of [src, dst]) {
     if (ep.kind === 'workload' && ep.workload.hostNetwork) {
-      notes.push(`${ep.id} uses hostNetwork: its traffic uses the node's address, and whether policies apply to it is up to the network plugin.`);
+      notes.push(
+        `${ep.id} uses hostNetwork: its traffic uses the node's address, and whether policies apply to it is up to the network plugin.`,
+      );
     }
   }
   if (dst.kind === 'external' || src.kind === 'external') {
-    notes.push('External ranges are matched only by ipBlock rules and by rules that allow all peers; traffic to a Service ClusterIP is matched after translation to pod IPs.');
+    notes.push(
+      'External ranges are matched only by ipBlock rules and by rules that allow all peers; traffic to a Service ClusterIP is matched after translation to pod IPs.',
+    );
   }
   const what = port ? `${port.protocol} ${port.port}` : 'any port';
   const summary: string[] = [];
   if (self) {
-    summary.push(`${src.id} → itself: ALLOWED. Traffic from a pod to itself never leaves its network namespace and is always allowed.`);
+    summary.push(
+      `${src.id} → itself: ALLOWED. Traffic from a pod to itself never leaves its network namespace and is always allowed.`,
+    );
     summary.push(`Between different pods of ${src.id} the policies allow: ${formatConns(connsOf(conns))}.`);
   } else {
-    const verdict = conns.isEmpty ? 'DENIED' : partial ? `ALLOWED on ${formatConns(conns.toConns())} only` : 'ALLOWED';
+    const verdict = conns.isEmpty
+      ? 'DENIED'
+      : partial
+        ? `ALLOWED on ${formatConns(conns.toConns())} only`
+        : 'ALLOWED';
     summary.push(`${src.id} → ${dst.id} on ${what}: ${verdict}.`);
   }
   summary.push(sideSentence('egress', src, dst, r.egress, eg, what));
   summary.push(sideSentence('ingress', src, dst, r.ingress, ing, what));
   return {
-    src: src.id, dst: dst.id, ...(port ? { port } : {}), allowed, partial, conns: self ? 'all' : connsOf(conns), self,
-    egress: side(r.egress, eg), ingress: side(r.ingress, ing), summary, notes,
+    src: src.id,
+    dst: dst.id,
+    ...(port ? { port } : {}),
+    allowed,
+    partial,
+    conns: self ? 'all' : connsOf(conns),
+    self,
+    egress: side(r.egress, eg),
+    ingress: side(r.ingress, ing),
+    summary,
+    notes,
   };
 }
 
-function sideSentence(dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, s: SideResult, set: ConnectionSet, what: string): string {
+function sideSentence(
+  dir: 'ingress' | 'egress',
+  src: Endpoint,
+  dst: Endpoint,
+  s: SideResult,
+  set: ConnectionSet,
+  what: string,
+): string {
   const pod = dir === 'egress' ? src : dst;
   const other = dir === 'egress' ? dst : src;
   const Dir = dir === 'egress' ? `Egress from ${pod.id}` : `Ingress to ${pod.id}`;
@@ -159,13 +197,26 @@ function matchedBy(peer: Endpoint, set: ConnectionSet, fam: number): string {
  * where the two sides allow the families differently.
  */
 function familyNote(
-  engine: PolicyEngine, src: Endpoint, dst: Endpoint, eg: SideResult, ing: SideResult, narrow: (s: ConnectionSet) => ConnectionSet,
+  engine: PolicyEngine,
+  src: Endpoint,
+  dst: Endpoint,
+  eg: SideResult,
+  ing: SideResult,
+  narrow: (s: ConnectionSet) => ConnectionSet,
 ): string | undefined {
-  if (src.kind !== 'workload' || dst.kind !== 'workload' || src.workload.ips.length === 0 || dst.workload.ips.length === 0) return undefined;
+  if (
+    src.kind !== 'workload' ||
+    dst.kind !== 'workload' ||
+    src.workload.ips.length === 0 ||
+    dst.workload.ips.length === 0
+  )
+    return undefined;
   const fam = pairFamilies(src, dst);
   if (eg.byFamily || ing.byFamily) {
-    const e4 = eg.byFamily?.v4 ?? eg.set, e6 = eg.byFamily?.v6 ?? eg.set;
-    const i4 = ing.byFamily?.v4 ?? ing.set, i6 = ing.byFamily?.v6 ?? ing.set;
+    const e4 = eg.byFamily?.v4 ?? eg.set,
+      e6 = eg.byFamily?.v6 ?? eg.set;
+    const i4 = ing.byFamily?.v4 ?? ing.set,
+      i6 = ing.byFamily?.v6 ?? ing.set;
     const per = (e: ConnectionSet, i: ConnectionSet): string => {
       const both = narrow(e.intersect(i));
       return both.isEmpty ? 'nothing' : formatConns(both.toConns());
@@ -175,15 +226,18 @@ function familyNote(
   if (fam === ANY_FAMILY) return undefined;
   // did the family restriction make an ipBlock miss?
   const missed = (side: SideResult, dir: 'ingress' | 'egress', peer: Endpoint): boolean =>
-    side.isolating.some((p) => p[dir].some((r) => {
-      const any = engine.ruleMatchesPeer(r, p.namespace, peer);
-      return any.match && any.viaIp === true && !engine.ruleMatchesPeer(r, p.namespace, peer, fam).match;
-    }));
+    side.isolating.some((p) =>
+      p[dir].some((r) => {
+        const any = engine.ruleMatchesPeer(r, p.namespace, peer);
+        return any.match && any.viaIp === true && !engine.ruleMatchesPeer(r, p.namespace, peer, fam).match;
+      }),
+    );
   if (!missed(eg, 'egress', dst) && !missed(ing, 'ingress', src)) return undefined;
   if (fam === 0) {
     return `${src.id} and ${dst.id} have no address family in common (${src.workload.ips.join(', ')}; ${dst.workload.ips.join(', ')}): ipBlocks match neither of them in this connection.`;
   }
   const name = FAMILY_NAME[fam] as string;
-  const own = (e: Endpoint & { kind: 'workload' }): string[] => e.workload.ips.filter((ip) => (ip.includes(':') ? 2 : 1) === fam);
+  const own = (e: Endpoint & { kind: 'workload' }): string[] =>
+    e.workload.ips.filter((ip) => (ip.includes(':') ? 2 : 1) === fam);
   return `A connection uses one address family end to end, and ${src.id} and ${dst.id} have only ${name} in common: ipBlocks are matched against their ${name} addresses (${[...own(src), ...own(dst)].join(', ')}) only.`;
 }

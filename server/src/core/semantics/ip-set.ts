@@ -102,7 +102,10 @@ export function parseCidr(s: string): ParsedCidr | undefined {
   const mask = ((1n << BigInt(bits)) - 1n) ^ ((1n << hostBits) - 1n);
   const network = ip.value & mask;
   return {
-    family: ip.family, network, prefix, nonCanonical: network !== ip.value,
+    family: ip.family,
+    network,
+    prefix,
+    nonCanonical: network !== ip.value,
     range: { family: ip.family, lo: network, hi: network | ((1n << hostBits) - 1n) },
   };
 }
@@ -112,12 +115,19 @@ export function formatIp(family: Family, v: bigint): string {
   const groups: string[] = [];
   for (let i = 7; i >= 0; i--) groups.push(((v >> BigInt(i * 16)) & 0xffffn).toString(16));
   // compress the longest run of zeros
-  let best = -1, bestLen = 0;
+  let best = -1,
+    bestLen = 0;
   for (let i = 0; i < 8;) {
-    if (groups[i] !== '0') { i++; continue; }
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    if (j - i > bestLen && j - i > 1) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (best < 0) return groups.join(':');
@@ -155,7 +165,9 @@ export class IpRangeSet {
   private constructor(readonly ranges: readonly IpRange[]) {}
 
   static of(ranges: readonly IpRange[]): IpRangeSet {
-    const sorted = [...ranges].sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
+    const sorted = [...ranges].sort(
+      (a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0),
+    );
     const out: IpRange[] = [];
     for (const r of sorted) {
       const last = out[out.length - 1];

@@ -5,7 +5,13 @@
  * `PolicyEngine`'s egress side ∩ ingress side.
  */
 import { cmp } from '../index/workspace-index';
-import { endpointFamilies, pairFamilies, type CompiledPolicy, type CompiledRule, type Endpoint } from './compile';
+import {
+  endpointFamilies,
+  pairFamilies,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Endpoint,
+} from './compile';
 import { meetSides, type PolicyEngine, type SideResult } from './engine';
 import { ConnectionSet } from './port-set';
 import { endpointClassKey, type WorkloadClasses } from './classes';
@@ -32,7 +38,10 @@ export interface ReachEntry {
 }
 
 /** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
-export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
+export function computeReachability(
+  engine: PolicyEngine,
+  q: ReachQuery = {},
+): { endpoints: Endpoint[]; entries: ReachEntry[] } {
   const { endpoints, rows } = reachabilityRows(engine, q);
   const entries: ReachEntry[] = [];
   for (const row of rows) for (const e of row) entries.push(e);
@@ -43,7 +52,10 @@ export function computeReachability(engine: PolicyEngine, q: ReachQuery = {}): {
  * The same listing one source row at a time, so that an adapter can yield to other work (and
  * stop) between rows on big workspaces: `rows` yields the entries of each source in order.
  */
-export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
+export function reachabilityRows(
+  engine: PolicyEngine,
+  q: ReachQuery = {},
+): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
   const nss = q.namespaces;
   const inScope = (e: Endpoint): boolean => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace);
   const byId = (a: Endpoint, b: Endpoint): number => cmp(a.id, b.id);
@@ -59,12 +71,16 @@ export function reachabilityRows(engine: PolicyEngine, q: ReachQuery = {}): { en
     srcs = q.from ? from.filter((e) => e.id === q.from) : from;
     dsts = q.to ? to.filter((e) => e.id === q.to) : to;
   } else {
-    endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()]).filter(inScope);
+    endpoints = (q.externals === false ? engine.workloadEndpoints() : [...engine.endpoints()]).filter(
+      inScope,
+    );
     srcs = q.from ? endpoints.filter((e) => e.id === q.from) : endpoints;
     dsts = q.to ? endpoints.filter((e) => e.id === q.to) : endpoints;
   }
   // a view of some namespaces groups only their workloads
-  const scoped = nss ? engine.classesOf(engine.index.workloads.filter((w) => nss.has(w.namespace))) : undefined;
+  const scoped = nss
+    ? engine.classesOf(engine.index.workloads.filter((w) => nss.has(w.namespace)))
+    : undefined;
   const pairs = new ClassPairs(engine, q.port, scoped);
   function* rows(): Generator<ReachEntry[]> {
     const dix = dsts.map((e) => pairs.ix(e));
@@ -106,17 +122,33 @@ export class ClassPairs {
   /** Address families of each class (every member has the same: classes.ts), for the side caches. */
   private readonly fam: number[] = [];
   /** Side results per isolating list, per families of the endpoint on that side, per counterpart class. */
-  private readonly egress = new Map<readonly CompiledPolicy[], Array<Array<SideResult | undefined> | undefined>>();
-  private readonly ingress = new Map<readonly CompiledPolicy[], Array<Array<SideResult | undefined> | undefined>>();
+  private readonly egress = new Map<
+    readonly CompiledPolicy[],
+    Array<Array<SideResult | undefined> | undefined>
+  >();
+  private readonly ingress = new Map<
+    readonly CompiledPolicy[],
+    Array<Array<SideResult | undefined> | undefined>
+  >();
   private readonly sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
   private readonly open: ConnectionSet;
   private readonly sides = [
-    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }>(),
-    new Map<readonly CompiledPolicy[], { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }>(),
+    new Map<
+      readonly CompiledPolicy[],
+      { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }
+    >(),
+    new Map<
+      readonly CompiledPolicy[],
+      { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }
+    >(),
   ] as const;
   private readonly meets = new Map<SideResult, Map<SideResult, ConnectionSet>>();
 
-  constructor(private readonly engine: PolicyEngine, private readonly port?: ReachQuery['port'], classes?: WorkloadClasses) {
+  constructor(
+    private readonly engine: PolicyEngine,
+    private readonly port?: ReachQuery['port'],
+    classes?: WorkloadClasses,
+  ) {
     this.classes = classes ?? engine.classes();
     this.open = port ? ConnectionSet.ALL.restrict(port.protocol, port.port) : ConnectionSet.ALL;
   }
@@ -162,13 +194,23 @@ export class ClassPairs {
    * names a port, on the destination class that resolves it).
    */
   private side(
-    policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress', src: Endpoint, dst: Endpoint, peer: Endpoint, di: number,
+    policies: readonly CompiledPolicy[],
+    dir: 'ingress' | 'egress',
+    src: Endpoint,
+    dst: Endpoint,
+    peer: Endpoint,
+    di: number,
   ): SideResult {
     let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
     if (!memo) {
       const rules: Array<{ r: CompiledRule; ns: string; named: boolean }> = [];
       for (const p of policies) {
-        for (const r of p[dir]) rules.push({ r, ns: p.namespace, named: r.ports?.some((pe) => typeof pe.port?.value === 'string') ?? false });
+        for (const r of p[dir])
+          rules.push({
+            r,
+            ns: p.namespace,
+            named: r.ports?.some((pe) => typeof pe.port?.value === 'string') ?? false,
+          });
       }
       memo = { rules, sets: new Map() };
       this.sides[dir === 'egress' ? 0 : 1].set(policies, memo);
@@ -221,7 +263,9 @@ export class ClassPairs {
     if (iIso.length > 0) {
       let shared = this.sharedIngress.get(iIso);
       if (shared === undefined) {
-        shared = !iIso.some((p) => p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')));
+        shared = !iIso.some((p) =>
+          p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')),
+        );
         this.sharedIngress.set(iIso, shared);
       }
       if (shared) {

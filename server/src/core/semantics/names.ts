@@ -6,7 +6,14 @@
  * lists) is text/words.ts; workload ids are model/ids.ts (`Workload.id`).
  */
 import { policyId } from '../model/ids';
-import type { Direction, LabelSelector, Labels, NetworkPolicyResource, PolicyRule, ServiceResource } from '../model/types';
+import type {
+  Direction,
+  LabelSelector,
+  Labels,
+  NetworkPolicyResource,
+  PolicyRule,
+  ServiceResource,
+} from '../model/types';
 import { listText } from '../text/words';
 import { compileSelector } from './selector';
 
@@ -31,7 +38,11 @@ export function ruleLabel(direction: Direction, rule: Pick<PolicyRule, 'index'>)
 }
 
 /** `layer1/np-layer1 ingress rule 1`. */
-export function policyRuleLabel(p: NetworkPolicyResource, direction: Direction, rule: Pick<PolicyRule, 'index'>): string {
+export function policyRuleLabel(
+  p: NetworkPolicyResource,
+  direction: Direction,
+  rule: Pick<PolicyRule, 'index'>,
+): string {
   return `${policyName(p)} ${ruleLabel(direction, rule)}`;
 }
 

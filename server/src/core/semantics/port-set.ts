@@ -108,11 +108,21 @@ export class ConnectionSet {
   }
 }
 
-function combineIntervals(a: readonly Interval[], b: readonly Interval[], keep: (a: boolean, b: boolean) => boolean): Interval[] {
+function combineIntervals(
+  a: readonly Interval[],
+  b: readonly Interval[],
+  keep: (a: boolean, b: boolean) => boolean,
+): Interval[] {
   if (a.length === 0 && b.length === 0) return [];
   const pts = new Set<number>();
-  for (const i of a) { pts.add(i.lo); pts.add(i.hi + 1); }
-  for (const i of b) { pts.add(i.lo); pts.add(i.hi + 1); }
+  for (const i of a) {
+    pts.add(i.lo);
+    pts.add(i.hi + 1);
+  }
+  for (const i of b) {
+    pts.add(i.lo);
+    pts.add(i.hi + 1);
+  }
   const sorted = [...pts].sort((x, y) => x - y);
   const out: Interval[] = [];
   let ia = 0;
@@ -127,7 +137,8 @@ function combineIntervals(a: readonly Interval[], b: readonly Interval[], keep: 
     if (!keep(!!ra, !!rb)) continue;
     const refs = mergeRefs(ra?.refs, rb?.refs);
     const last = out[out.length - 1];
-    if (last && last.hi + 1 === lo && sameRefs(last.refs, refs)) out[out.length - 1] = { lo: last.lo, hi, refs: last.refs };
+    if (last && last.hi + 1 === lo && sameRefs(last.refs, refs))
+      out[out.length - 1] = { lo: last.lo, hi, refs: last.refs };
     else out.push({ lo, hi, refs });
   }
   return out;

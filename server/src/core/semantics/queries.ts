@@ -5,10 +5,32 @@
  * workloads a policy selects and a rule's peers reach, and where cluster DNS is. Everything that
  * matches is asked of the PolicyEngine; this module only walks the model and picks the question.
  */
-import { cmp, METADATA_NAME_LABEL, type NamespaceInfo, type Workload, type WorkspaceIndex } from '../index/workspace-index';
-import type { Direction, LabelSelector, Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import {
+  cmp,
+  METADATA_NAME_LABEL,
+  type NamespaceInfo,
+  type Workload,
+  type WorkspaceIndex,
+} from '../index/workspace-index';
+import type {
+  Direction,
+  LabelSelector,
+  Labels,
+  NetworkPolicyResource,
+  Peer,
+  PolicyRule,
+  PortEntry,
+} from '../model/types';
 import type { Settings } from '../settings';
-import { compilePeer, peerMatches, rulePorts, type CompiledPolicy, type CompiledRule, type Endpoint, type PeerMatcher } from './compile';
+import {
+  compilePeer,
+  peerMatches,
+  rulePorts,
+  type CompiledPolicy,
+  type CompiledRule,
+  type Endpoint,
+  type PeerMatcher,
+} from './compile';
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
 import { compileSelector } from './selector';
@@ -63,12 +85,19 @@ export function rulesOf(p: NetworkPolicyResource, which: RuleSet): RuleAt[] {
 /** Every peer of those rules; `path` is the peer's (`spec.ingress[0].from[1]`). */
 export function peersOf(p: NetworkPolicyResource, which: RuleSet): PeerAt[] {
   return rulesOf(p, which).flatMap((r) =>
-    (r.rule.peers ?? []).map((peer) => ({ ...r, peer, path: `${r.path}.${peerListKey(r.direction)}[${peer.index}]` })));
+    (r.rule.peers ?? []).map((peer) => ({
+      ...r,
+      peer,
+      path: `${r.path}.${peerListKey(r.direction)}[${peer.index}]`,
+    })),
+  );
 }
 
 /** Every ports entry of those rules; `path` is the entry's (`spec.egress[1].ports[0]`). */
 export function portsOf(p: NetworkPolicyResource, which: RuleSet): PortAt[] {
-  return rulesOf(p, which).flatMap((r) => (r.rule.ports ?? []).map((port) => ({ ...r, port, path: `${r.path}.ports[${port.index}]` })));
+  return rulesOf(p, which).flatMap((r) =>
+    (r.rule.ports ?? []).map((port) => ({ ...r, port, path: `${r.path}.ports[${port.index}]` })),
+  );
 }
 
 /** `spec.podSelector` and every peer's podSelector and namespaceSelector, of every rule. */
@@ -77,7 +106,8 @@ export function selectorsOf(p: NetworkPolicyResource): SelectorAt[] {
   if (p.podSelector) out.push({ selector: p.podSelector, path: 'spec.podSelector' });
   for (const { peer, path } of peersOf(p, 'all')) {
     if (peer.podSelector) out.push({ selector: peer.podSelector, path: `${path}.podSelector` });
-    if (peer.namespaceSelector) out.push({ selector: peer.namespaceSelector, path: `${path}.namespaceSelector` });
+    if (peer.namespaceSelector)
+      out.push({ selector: peer.namespaceSelector, path: `${path}.namespaceSelector` });
   }
   return out;
 }
@@ -86,7 +116,12 @@ export function selectorsOf(p: NetworkPolicyResource): SelectorAt[] {
 // Namespaces
 
 /** Namespaces every cluster has, whether or not the workspace declares them. */
-export const BUILTIN_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+export const BUILTIN_NAMESPACES: readonly string[] = [
+  'default',
+  'kube-node-lease',
+  'kube-public',
+  'kube-system',
+];
 
 function implied(name: string): NamespaceInfo {
   return { name, labels: { [METADATA_NAME_LABEL]: name }, declared: [] };
@@ -110,7 +145,12 @@ export function knownNamespaces(index: WorkspaceIndex, settings: Settings): Name
  * ones included), or the policy's own for a podSelector-only peer; none for an ipBlock or an
  * empty peer.
  */
-export function peerNamespaces(index: WorkspaceIndex, settings: Settings, policyNs: string, peer: Peer): NamespaceInfo[] {
+export function peerNamespaces(
+  index: WorkspaceIndex,
+  settings: Settings,
+  policyNs: string,
+  peer: Peer,
+): NamespaceInfo[] {
   if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return [];
   if (!peer.namespaceSelector) return [index.namespaces.get(policyNs) ?? implied(policyNs)];
   const m = compileSelector(peer.namespaceSelector);
@@ -131,12 +171,21 @@ export function selectedWorkloads(engine: PolicyEngine, policy: NetworkPolicyRes
 }
 
 /** Workloads one peer matches (ipBlocks: the pods whose known IPs it holds). */
-export function peerWorkloads(engine: PolicyEngine, policyNs: string, peer: Peer | PeerMatcher): readonly Workload[] {
+export function peerWorkloads(
+  engine: PolicyEngine,
+  policyNs: string,
+  peer: Peer | PeerMatcher,
+): readonly Workload[] {
   return engine.workloadsMatching('kind' in peer ? peer : compilePeer(peer), policyNs);
 }
 
 /** The peer matchers of a rule as the engine compiled it; compiled here when policyTypes makes the engine skip it. */
-function ruleMatchers(engine: PolicyEngine, policy: NetworkPolicyResource, direction: Direction, rule: PolicyRule): readonly PeerMatcher[] | 'all' {
+function ruleMatchers(
+  engine: PolicyEngine,
+  policy: NetworkPolicyResource,
+  direction: Direction,
+  rule: PolicyRule,
+): readonly PeerMatcher[] | 'all' {
   const compiled = engine.compiledFor(policy)?.[direction].find((r) => r.ref.rule === rule);
   if (compiled) return compiled.peers;
   if (rule.invalid) return [];
@@ -149,7 +198,11 @@ function ruleMatchers(engine: PolicyEngine, policy: NetworkPolicyResource, direc
  * outside the index (the virtual DNS pod) are tested against the peers too and come last.
  */
 export function ruleDestinations(
-  engine: PolicyEngine, policy: NetworkPolicyResource, direction: Direction, rule: PolicyRule | undefined, extra: readonly Workload[] = [],
+  engine: PolicyEngine,
+  policy: NetworkPolicyResource,
+  direction: Direction,
+  rule: PolicyRule | undefined,
+  extra: readonly Workload[] = [],
 ): Workload[] {
   if (direction === 'ingress') return selectedWorkloads(engine, policy);
   if (!rule) return [...engine.index.workloads];
@@ -157,7 +210,9 @@ export function ruleDestinations(
   if (matchers === 'all') return [...engine.index.workloads, ...extra];
   const found = new Set<Workload>();
   for (const m of matchers) for (const w of engine.workloadsMatching(m, policy.namespace)) found.add(w);
-  const more = extra.filter((w) => matchers.some((m) => peerMatches(m, policy.namespace, workloadEndpoint(w), engine).match));
+  const more = extra.filter((w) =>
+    matchers.some((m) => peerMatches(m, policy.namespace, workloadEndpoint(w), engine).match),
+  );
   return [...[...found].sort((a, b) => cmp(a.id, b.id)), ...more];
 }
 
@@ -175,7 +230,11 @@ export type PeerPods =
   | { readonly kind: 'no-namespace' }
   | { readonly kind: 'dns' }
   | { readonly kind: 'elsewhere'; readonly namespaces: readonly string[] }
-  | { readonly kind: 'none'; readonly namespaces: readonly NamespaceInfo[]; readonly workloads: readonly Workload[] };
+  | {
+      readonly kind: 'none';
+      readonly namespaces: readonly NamespaceInfo[];
+      readonly workloads: readonly Workload[];
+    };
 
 export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: string, peer: Peer): PeerPods {
   const found = peerWorkloads(engine, policyNs, peer);
@@ -200,24 +259,39 @@ export interface EffectiveRule {
 
 export function effectiveRules(engine: PolicyEngine): EffectiveRule[] {
   return engine.compiled.flatMap((policy) =>
-    (['ingress', 'egress'] as const).flatMap((direction) => policy[direction].map((rule) => ({ policy, direction, rule }))));
+    (['ingress', 'egress'] as const).flatMap((direction) =>
+      policy[direction].map((rule) => ({ policy, direction, rule })),
+    ),
+  );
 }
 
 /** The peers of effective rules that match a workload (ipBlocks by its known IPs), rule by rule. */
-export function peersMatching(engine: PolicyEngine, w: Workload): Array<EffectiveRule & { readonly matcher: PeerMatcher }> {
+export function peersMatching(
+  engine: PolicyEngine,
+  w: Workload,
+): Array<EffectiveRule & { readonly matcher: PeerMatcher }> {
   const ep = workloadEndpoint(w);
-  return effectiveRules(engine).flatMap((r) => (r.rule.peers === 'all' ? [] : r.rule.peers)
-    .filter((m) => peerMatches(m, r.policy.namespace, ep, engine).match)
-    .map((matcher) => ({ ...r, matcher })));
+  return effectiveRules(engine).flatMap((r) =>
+    (r.rule.peers === 'all' ? [] : r.rule.peers)
+      .filter((m) => peerMatches(m, r.policy.namespace, ep, engine).match)
+      .map((matcher) => ({ ...r, matcher })),
+  );
 }
 
 /** The namespaceSelectors of effective rules' pod peers that match a namespace. */
-export function namespaceSelectorsMatching(engine: PolicyEngine, name: string): Array<EffectiveRule & { readonly peer: Peer; readonly selector: LabelSelector }> {
+export function namespaceSelectorsMatching(
+  engine: PolicyEngine,
+  name: string,
+): Array<EffectiveRule & { readonly peer: Peer; readonly selector: LabelSelector }> {
   const labels = engine.index.namespaceLabels(name);
-  return effectiveRules(engine).flatMap((r) => (r.rule.ref.rule.peers ?? []).flatMap((peer) => {
-    const selector = peer.namespaceSelector;
-    return selector && !peer.ipBlock && compileSelector(selector).matches(labels) ? [{ ...r, peer, selector }] : [];
-  }));
+  return effectiveRules(engine).flatMap((r) =>
+    (r.rule.ref.rule.peers ?? []).flatMap((peer) => {
+      const selector = peer.namespaceSelector;
+      return selector && !peer.ipBlock && compileSelector(selector).matches(labels)
+        ? [{ ...r, peer, selector }]
+        : [];
+    }),
+  );
 }
 
 /**
@@ -225,7 +299,9 @@ export function namespaceSelectorsMatching(engine: PolicyEngine, name: string): 
  * (TCP when omitted) and its name or its number, on a rule whose destinations include the workload.
  */
 export function portEntriesFor(
-  engine: PolicyEngine, w: Workload, cp: { readonly name?: string | undefined; readonly port: number; readonly protocol: string },
+  engine: PolicyEngine,
+  w: Workload,
+  cp: { readonly name?: string | undefined; readonly port: number; readonly protocol: string },
 ): Array<EffectiveRule & { readonly entry: PortEntry }> {
   const answers = (pe: PortEntry): boolean => {
     const v = pe.port?.value;
@@ -235,7 +311,8 @@ export function portEntriesFor(
   return effectiveRules(engine).flatMap((r) => {
     const entries = (r.rule.ports ?? []).filter(answers);
     if (entries.length === 0) return [];
-    if (!ruleDestinations(engine, r.policy.policy, r.direction, r.rule.ref.rule).some((d) => d.id === w.id)) return [];
+    if (!ruleDestinations(engine, r.policy.policy, r.direction, r.rule.ref.rule).some((d) => d.id === w.id))
+      return [];
     return entries.map((entry) => ({ ...r, entry }));
   });
 }
@@ -248,20 +325,30 @@ export function portEntriesFor(
  * or, when it holds none, one virtual pod with those labels there (CoreDNS's container ports
  * `dns` UDP 53, `dns-tcp` TCP 53 and `metrics` TCP 9153).
  */
-export function dnsTargets(index: WorkspaceIndex, settings: Settings): { endpoints: Endpoint[]; workloads: Workload[]; virtual: boolean } {
+export function dnsTargets(
+  index: WorkspaceIndex,
+  settings: Settings,
+): { endpoints: Endpoint[]; workloads: Workload[]; virtual: boolean } {
   const { namespace, podLabels } = settings.dns;
-  const matchesDns = (labels: Labels): boolean => Object.entries(podLabels).every(([k, v]) => labels[k] === v);
+  const matchesDns = (labels: Labels): boolean =>
+    Object.entries(podLabels).every(([k, v]) => labels[k] === v);
   const real = index.workloadsIn(namespace).filter((w) => matchesDns(w.labels));
   if (real.length) return { endpoints: real.map(workloadEndpoint), workloads: real, virtual: false };
   const span = { start: 0, end: 0 };
   const w: Workload = {
-    id: `${namespace}/cluster-dns[virtual]`, namespace, name: 'cluster-dns', kind: 'virtual', labels: { ...podLabels },
+    id: `${namespace}/cluster-dns[virtual]`,
+    namespace,
+    name: 'cluster-dns',
+    kind: 'virtual',
+    labels: { ...podLabels },
     ports: [
       { name: 'dns', port: 53, protocol: 'UDP', span },
       { name: 'dns-tcp', port: 53, protocol: 'TCP', span },
       { name: 'metrics', port: 9153, protocol: 'TCP', span },
     ],
-    hostNetwork: false, ips: [], sources: [],
+    hostNetwork: false,
+    ips: [],
+    sources: [],
   };
   return { endpoints: [workloadEndpoint(w)], workloads: [], virtual: true };
 }
@@ -277,7 +364,11 @@ export function isDnsPeer(index: WorkspaceIndex, settings: Settings, policyNs: s
 }
 
 /** What `policies` (egress rules) allow towards `dst`: the engine's rule matching, over a chosen policy set. */
-export function allowedEgress(engine: PolicyEngine, policies: readonly CompiledPolicy[], dst: Endpoint): ConnectionSet {
+export function allowedEgress(
+  engine: PolicyEngine,
+  policies: readonly CompiledPolicy[],
+  dst: Endpoint,
+): ConnectionSet {
   let set = ConnectionSet.EMPTY;
   for (const p of policies) {
     for (const r of p.egress) {

@@ -17,10 +17,15 @@ export interface Req {
 export function selectorReqs(sel: LabelSelector | undefined): Req[] | undefined {
   if (!sel) return [];
   if (!compileSelector(sel).valid) return undefined;
-  const out: Req[] = sel.matchLabels.map((p) => ({ key: p.key.value, op: 'In', values: new Set([p.value.value]) }));
+  const out: Req[] = sel.matchLabels.map((p) => ({
+    key: p.key.value,
+    op: 'In',
+    values: new Set([p.value.value]),
+  }));
   for (const r of sel.matchExpressions) {
     const op = r.operator?.value;
-    if (!r.key || (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist')) return undefined;
+    if (!r.key || (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist'))
+      return undefined;
     out.push({ key: r.key.value, op, values: new Set((r.values ?? []).map((v) => v.value)) });
   }
   return out;
@@ -48,7 +53,11 @@ function implies(x: Req, y: Req): boolean {
     case 'In':
       return x.op === 'In' && subset(x.values, y.values);
     case 'NotIn':
-      return (x.op === 'In' && disjoint(x.values, y.values)) || (x.op === 'NotIn' && subset(y.values, x.values)) || x.op === 'DoesNotExist';
+      return (
+        (x.op === 'In' && disjoint(x.values, y.values)) ||
+        (x.op === 'NotIn' && subset(y.values, x.values)) ||
+        x.op === 'DoesNotExist'
+      );
     case 'Exists':
       return x.op === 'In' || x.op === 'Exists';
     case 'DoesNotExist':

@@ -74,12 +74,18 @@ export class PolicySelection {
     let out = perNs.get(key);
     if (out) return out;
     if (m.kind === 'none') out = [];
-    else if (m.kind === 'ipBlock') out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
+    else if (m.kind === 'ipBlock')
+      out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
     else {
-      const nss = m.namespaces === 'own'
-        ? [policyNs]
-        : [...this.index.namespaces.keys()].filter((ns) => (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)));
-      out = nss.flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels))).sort((a, b) => cmp(a.id, b.id));
+      const nss =
+        m.namespaces === 'own'
+          ? [policyNs]
+          : [...this.index.namespaces.keys()].filter((ns) =>
+              (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)),
+            );
+      out = nss
+        .flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels)))
+        .sort((a, b) => cmp(a.id, b.id));
     }
     perNs.set(key, out);
     return out;
@@ -100,7 +106,10 @@ export class PolicySelection {
     let iso = this.isolationCache.get(w.id);
     if (!iso) {
       const sel = this.selecting(w);
-      iso = { ingress: this.intern(sel.filter((p) => p.types.ingress)), egress: this.intern(sel.filter((p) => p.types.egress)) };
+      iso = {
+        ingress: this.intern(sel.filter((p) => p.types.ingress)),
+        egress: this.intern(sel.filter((p) => p.types.egress)),
+      };
       this.isolationCache.set(w.id, iso);
     }
     return iso;

@@ -18,7 +18,12 @@ type Req =
   | { op: 'In' | 'NotIn'; key: string; values: ReadonlySet<string> }
   | { op: 'Exists' | 'DoesNotExist'; key: string };
 
-export const MATCH_ALL: SelectorMatcher = { matches: () => true, isEmpty: true, valid: true, describe: () => '(all)' };
+export const MATCH_ALL: SelectorMatcher = {
+  matches: () => true,
+  isEmpty: true,
+  valid: true,
+  describe: () => '(all)',
+};
 
 export function compileSelector(sel: LabelSelector): SelectorMatcher {
   const eq: Array<[string, string]> = sel.matchLabels.map((p) => [p.key.value, p.value.value]);

@@ -42,7 +42,8 @@ export class LineIndex {
     if (pos.line < 0) return 0;
     if (pos.line >= this.starts.length) return this.text.length;
     const start = this.starts[pos.line] ?? 0;
-    const next = pos.line + 1 < this.starts.length ? (this.starts[pos.line + 1] ?? this.text.length) : this.text.length;
+    const next =
+      pos.line + 1 < this.starts.length ? (this.starts[pos.line + 1] ?? this.text.length) : this.text.length;
     return Math.min(start + Math.max(0, pos.character), next);
   }
 
@@ -61,7 +62,8 @@ export class LineIndex {
   lineText(line: number): string {
     const start = this.starts[line];
     if (start === undefined) return '';
-    const next = line + 1 < this.starts.length ? (this.starts[line + 1] ?? this.text.length) : this.text.length;
+    const next =
+      line + 1 < this.starts.length ? (this.starts[line + 1] ?? this.text.length) : this.text.length;
     return this.text.slice(start, next).replace(/\r?\n$|\r$/, '');
   }
 }

@@ -48,7 +48,9 @@ export function groupDigits(v: bigint | number): string {
  * `indexing: listing files` before the count is known.
  */
 export function indexingText(done: number, total: number): string {
-  return total > 0 ? `indexing: ${groupDigits(Math.min(done, total))} of ${groupDigits(total)} files` : 'indexing: listing files';
+  return total > 0
+    ? `indexing: ${groupDigits(Math.min(done, total))} of ${groupDigits(total)} files`
+    : 'indexing: listing files';
 }
 
 /**

@@ -66,7 +66,9 @@ export interface ReachView {
 export function reachabilityView(index: WorkspaceIndex, engine: PolicyEngine, q: ReachViewQuery): ReachView {
   const limited = chooseNamespaces(index, engine, q);
   const stepwise = reachabilityRows(engine, {
-    ...(q.port ? { port: q.port } : {}), externals: true, ...(limited ? { namespaces: new Set(limited.shown) } : {}),
+    ...(q.port ? { port: q.port } : {}),
+    externals: true,
+    ...(limited ? { namespaces: new Set(limited.shown) } : {}),
   });
   const endpoints = stepwise.endpoints.map((e): ReachViewEndpoint => {
     if (e.kind === 'external') return { endpoint: e, isolatedIngress: false, isolatedEgress: false };
@@ -88,8 +90,12 @@ export function reachabilityView(index: WorkspaceIndex, engine: PolicyEngine, q:
     focus = compiled ? engine.selectedBy(compiled).map((w) => w.id) : [];
   }
   return {
-    endpoints, total: stepwise.total, rows: stepwise.rows, counts: workspaceCounts(index),
-    ...(focus ? { focus } : {}), ...(limited ? { limited } : {}),
+    endpoints,
+    total: stepwise.total,
+    rows: stepwise.rows,
+    counts: workspaceCounts(index),
+    ...(focus ? { focus } : {}),
+    ...(limited ? { limited } : {}),
   };
 }
 
@@ -98,13 +104,22 @@ export function reachabilityView(index: WorkspaceIndex, engine: PolicyEngine, q:
  * `maxWorkloads` workloads, the focused policy's namespace and the namespaces its peers match, else
  * the first namespaces in name order, as many as fit. Undefined: everything.
  */
-export function chooseNamespaces(index: WorkspaceIndex, engine: PolicyEngine, q: ReachViewQuery): ReachViewLimit | undefined {
-  const all = [...index.namespaces.keys()].map((name) => ({ name, workloads: index.workloadsIn(name).length }));
+export function chooseNamespaces(
+  index: WorkspaceIndex,
+  engine: PolicyEngine,
+  q: ReachViewQuery,
+): ReachViewLimit | undefined {
+  const all = [...index.namespaces.keys()].map((name) => ({
+    name,
+    workloads: index.workloadsIn(name).length,
+  }));
   const known = new Set(all.map((n) => n.name));
-  const size = (names: Iterable<string>): number => [...names].reduce((n, ns) => n + index.workloadsIn(ns).length, 0);
+  const size = (names: Iterable<string>): number =>
+    [...names].reduce((n, ns) => n + index.workloadsIn(ns).length, 0);
   const max = q.maxWorkloads;
   const requested = (q.namespaces ?? []).filter((n) => typeof n === 'string' && known.has(n));
-  if (requested.length > 0) return { maxWorkloads: max, namespaces: all, shown: [...new Set(requested)].sort(), reason: 'requested' };
+  if (requested.length > 0)
+    return { maxWorkloads: max, namespaces: all, shown: [...new Set(requested)].sort(), reason: 'requested' };
   if (index.workloads.length <= max) return undefined;
   const fill = (start: string[], candidates: Iterable<string>): string[] => {
     const shown = [...start];
@@ -119,13 +134,28 @@ export function chooseNamespaces(index: WorkspaceIndex, engine: PolicyEngine, q:
     return shown.sort();
   };
   const fp = q.focusPolicy;
-  const policy = fp ? index.policies.find((p) => p.name.value === fp.name && p.namespace === fp.namespace) : undefined;
+  const policy = fp
+    ? index.policies.find((p) => p.name.value === fp.name && p.namespace === fp.namespace)
+    : undefined;
   const compiled = policy ? engine.compiledFor(policy) : undefined;
   if (compiled) {
-    return { maxWorkloads: max, namespaces: all, shown: fill([compiled.namespace], peerNamespaces(engine, compiled)), reason: 'focus' };
+    return {
+      maxWorkloads: max,
+      namespaces: all,
+      shown: fill([compiled.namespace], peerNamespaces(engine, compiled)),
+      reason: 'focus',
+    };
   }
   const first = all.find((n) => n.workloads > 0)?.name;
-  return { maxWorkloads: max, namespaces: all, shown: fill(first ? [first] : [], all.map((n) => n.name)), reason: 'first' };
+  return {
+    maxWorkloads: max,
+    namespaces: all,
+    shown: fill(
+      first ? [first] : [],
+      all.map((n) => n.name),
+    ),
+    reason: 'first',
+  };
 }
 
 /** The namespaces of the workloads a policy's peers match, in name order. */
@@ -133,7 +163,8 @@ function peerNamespaces(engine: PolicyEngine, compiled: CompiledPolicy): string[
   const peers = new Set<string>();
   for (const r of [...compiled.ingress, ...compiled.egress]) {
     if (r.peers === 'all') continue;
-    for (const pm of r.peers) for (const w of engine.workloadsMatching(pm, compiled.namespace)) peers.add(w.namespace);
+    for (const pm of r.peers)
+      for (const w of engine.workloadsMatching(pm, compiled.namespace)) peers.add(w.namespace);
   }
   return [...peers].sort();
 }
@@ -142,5 +173,10 @@ function peerNamespaces(engine: PolicyEngine, compiled: CompiledPolicy): string[
 export function workspaceCounts(index: WorkspaceIndex): ReachViewCounts {
   let files = 0;
   for (const f of index.files.values()) if (f.resources.length > 0) files++;
-  return { policies: index.policies.length, workloads: index.workloads.length, namespaces: index.namespaces.size, files };
+  return {
+    policies: index.policies.length,
+    workloads: index.workloads.length,
+    namespaces: index.namespaces.size,
+    files,
+  };
 }

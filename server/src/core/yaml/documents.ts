@@ -84,7 +84,12 @@ export function readDocuments(text: string, options: ReadOptions = {}): ReadDocu
     }
     // kubectl's boundaries inside this document: the lexer swallowed them
     const inner = text.indexOf('\n---', start);
-    const cuts = inner < 0 || inner + 1 >= end ? [] : separatorLines(leavesIn(start, end), text).filter((b) => b > start && b < end && !docs.some((x) => x.range[0] === b));
+    const cuts =
+      inner < 0 || inner + 1 >= end
+        ? []
+        : separatorLines(leavesIn(start, end), text).filter(
+            (b) => b > start && b < end && !docs.some((x) => x.range[0] === b),
+          );
     const pieces: Array<[number, number]> = [];
     let s = start;
     for (const c of cuts) {
@@ -115,13 +120,20 @@ export function readDocuments(text: string, options: ReadOptions = {}): ReadDocu
 }
 
 /** Documents of text[start, end), parsed on their own with offsets of the whole text. */
-function parseAt(text: string, start: number, end: number, opts: object, source = text.slice(start, end)): Document.Parsed[] {
+function parseAt(
+  text: string,
+  start: number,
+  end: number,
+  opts: object,
+  source = text.slice(start, end),
+): Document.Parsed[] {
   const parser = new Parser();
   parser.offset = start;
   const docs = Array.from(new Composer(opts).compose(parser.parse(source)));
   const last = start + source.length;
   // an error at the very end of a piece (a quote still open at its `---`) stays inside it
-  for (const d of docs) for (const e of d.errors) if (e.pos[0] >= last) e.pos = [Math.max(start, last - 1), last];
+  for (const d of docs)
+    for (const e of d.errors) if (e.pos[0] >= last) e.pos = [Math.max(start, last - 1), last];
   return docs;
 }
 
@@ -137,11 +149,13 @@ function separatorLines(all: readonly Leaf[], text: string): number[] {
       if (t.offset === 0 || text[t.offset - 1] === '\n') out.push(t.offset);
       continue;
     }
-    if (t.type !== 'single-quoted-scalar' && t.type !== 'double-quoted-scalar' && t.type !== 'error') continue;
+    if (t.type !== 'single-quoted-scalar' && t.type !== 'double-quoted-scalar' && t.type !== 'error')
+      continue;
     let i = t.source.indexOf('\n---');
     while (i >= 0) {
       const after = t.source[i + 4];
-      if (after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r') out.push(t.offset + i + 1);
+      if (after === undefined || after === ' ' || after === '\t' || after === '\n' || after === '\r')
+        out.push(t.offset + i + 1);
       i = t.source.indexOf('\n---', i + 1);
     }
   }
@@ -162,7 +176,11 @@ interface LineEdit {
  * reported line at a time; undefined when a remaining error is of another sort.
  */
 function lenientParse(
-  text: string, start: number, end: number, first: Document.Parsed, opts: object,
+  text: string,
+  start: number,
+  end: number,
+  first: Document.Parsed,
+  opts: object,
 ): { doc: Document.Parsed; leniency: Leniency } | undefined {
   const firstError = first.errors[0];
   if (!firstError || !LENIENT_FIRST.has(firstError.code)) return undefined;
@@ -210,7 +228,11 @@ function lenientParse(
 }
 
 /** The innermost flow collection or quoted scalar at `pos` (or ending there, for an unclosed quote). */
-function construct(tokens: readonly CST.Token[], pos: number, quoteEndsHere: boolean): { indent: number; kind: Leniency['kind'] } | undefined {
+function construct(
+  tokens: readonly CST.Token[],
+  pos: number,
+  quoteEndsHere: boolean,
+): { indent: number; kind: Leniency['kind'] } | undefined {
   let best: { indent: number; kind: Leniency['kind']; offset: number } | undefined;
   const consider = (offset: number, endOffset: number, indent: number, kind: Leniency['kind']): void => {
     const covers = quoteEndsHere ? offset < pos && pos <= endOffset + 1 : offset < pos && pos <= endOffset;
@@ -222,8 +244,17 @@ function construct(tokens: readonly CST.Token[], pos: number, quoteEndsHere: boo
       for (const x of t) walk(x, depth + 1);
       return;
     }
-    const o = t as Record<string, unknown> & { type?: string; offset?: number; indent?: number; source?: string };
-    if ((o.type === 'single-quoted-scalar' || o.type === 'double-quoted-scalar') && typeof o.offset === 'number' && typeof o.source === 'string') {
+    const o = t as Record<string, unknown> & {
+      type?: string;
+      offset?: number;
+      indent?: number;
+      source?: string;
+    };
+    if (
+      (o.type === 'single-quoted-scalar' || o.type === 'double-quoted-scalar') &&
+      typeof o.offset === 'number' &&
+      typeof o.source === 'string'
+    ) {
       consider(o.offset, o.offset + o.source.length, o.indent ?? 0, 'quoted-continuation');
     } else if (o.type === 'flow-collection' && typeof o.offset === 'number') {
       consider(o.offset, flowEnd(o), o.indent ?? 0, 'flow-continuation');
@@ -244,7 +275,8 @@ function flowEnd(o: Record<string, unknown>): number {
       return;
     }
     const x = t as Record<string, unknown>;
-    if (typeof x.offset === 'number' && typeof x.source === 'string') max = Math.max(max, x.offset + x.source.length);
+    if (typeof x.offset === 'number' && typeof x.source === 'string')
+      max = Math.max(max, x.offset + x.source.length);
     for (const k of ['start', 'items', 'key', 'sep', 'value', 'end']) if (k in x) walk(x[k], depth + 1);
   };
   walk(o, 0);

@@ -153,7 +153,9 @@ export function renderBlock(value: YamlValue, indent: number, style: BlockStyle)
   }
   return Object.entries(value).flatMap(([key, item]) => {
     const line = `${pad}${renderScalar(key, Scalar.PLAIN, false)}:`;
-    return isInlineValue(item) ? [`${line} ${renderInline(item)}`] : [line, ...renderUnderKey(item, indent, style)];
+    return isInlineValue(item)
+      ? [`${line} ${renderInline(item)}`]
+      : [line, ...renderUnderKey(item, indent, style)];
   });
 }
 
@@ -181,7 +183,9 @@ export function setOrAppendInMap(
       return isRecord(current) ? js : setAt(js, path, { [key]: value });
     };
     const asBlock = (): TextEdit[] | string =>
-      blockValueEdits(ctx, map, located.container, (keyCol) => renderUnderKey({ [key]: value }, keyCol, ctx.style));
+      blockValueEdits(ctx, map, located.container, (keyCol) =>
+        renderUnderKey({ [key]: value }, keyCol, ctx.style),
+      );
     if (isNullScalar(map)) return withExpect(asBlock(), expect);
     if (!isMap(map)) return `${formatPath(path)} is not a mapping`;
     const existing = findPair(map, key);
@@ -193,7 +197,9 @@ export function setOrAppendInMap(
       }
       if (isNullScalar(existing.value)) {
         const container: Container = { kind: 'pair', map, pair: existing };
-        const edits = blockValueEdits(ctx, existing.value, container, (keyCol) => renderUnderKey(value, keyCol, ctx.style));
+        const edits = blockValueEdits(ctx, existing.value, container, (keyCol) =>
+          renderUnderKey(value, keyCol, ctx.style),
+        );
         return withExpect(edits, expect);
       }
       return `${formatPath([...path, key])} already holds a value that this one cannot replace`;
@@ -209,7 +215,8 @@ export function setOrAppendInMap(
     const entries = blockEntries(map);
     if (typeof entries === 'string') return entries;
     const col = columnOf(ctx.text, entries[0]?.start ?? 0);
-    const afterIndex = options.after === undefined ? -1 : map.items.findIndex((p) => keyOf(p) === options.after);
+    const afterIndex =
+      options.after === undefined ? -1 : map.items.findIndex((p) => keyOf(p) === options.after);
     const previous = entries[afterIndex >= 0 ? afterIndex : entries.length - 1];
     if (!previous) return `${formatPath(path)} has no entries`;
     const at = entryEnd(ctx.text, previous, col);
@@ -234,7 +241,12 @@ export function appendToSequence(
   const last = path[path.length - 1];
   return run(text, docIndex, (ctx) => {
     const parent = resolve(ctx.doc, parentPath);
-    if (typeof last === 'string' && typeof parent !== 'string' && isMap(parent.node) && !findPair(parent.node, last)) {
+    if (
+      typeof last === 'string' &&
+      typeof parent !== 'string' &&
+      isMap(parent.node) &&
+      !findPair(parent.node, last)
+    ) {
       return setOrAppendInMap(text, docIndex, parentPath, last, [item], options);
     }
     const located = resolve(ctx.doc, path);
@@ -254,7 +266,8 @@ export function appendToSequence(
       if (node.items.length > 0) return { edits: [appendInFlow(ctx.text, node, renderInline(item))], expect };
       // `[]` becomes a block sequence for a collection item, when it can; a scalar stays flow.
       const block = isScalarValue(item) ? null : asBlock();
-      const edits = block === null || typeof block === 'string' ? [insertInFlow(node, renderInline(item))] : block;
+      const edits =
+        block === null || typeof block === 'string' ? [insertInFlow(node, renderInline(item))] : block;
       return { edits, expect };
     }
     const entries = blockEntries(node);
@@ -279,7 +292,8 @@ export function replaceNode(text: string, docIndex: number, path: YamlPath, valu
     if (typeof located === 'string') return located;
     const { node, container } = located;
     if (!isScalar(node)) return `${formatPath(path)} is not a scalar`;
-    const parent = container.kind === 'pair' ? container.map : container.kind === 'item' ? container.seq : null;
+    const parent =
+      container.kind === 'pair' ? container.map : container.kind === 'item' ? container.seq : null;
     return planReplace(ctx, path, node, parent, value);
   });
 }
@@ -298,10 +312,14 @@ export function removeNode(text: string, docIndex: number, path: YamlPath): Edit
     const coll = located.node;
     let index: number;
     if (typeof last === 'string' && isMap(coll)) index = coll.items.findIndex((p) => keyOf(p) === last);
-    else if (typeof last === 'number' && isSeq(coll)) index = last >= 0 && last < coll.items.length ? last : -1;
-    else return `${formatPath(path.slice(0, -1))} is not a ${typeof last === 'string' ? 'mapping' : 'sequence'}`;
+    else if (typeof last === 'number' && isSeq(coll))
+      index = last >= 0 && last < coll.items.length ? last : -1;
+    else
+      return `${formatPath(path.slice(0, -1))} is not a ${typeof last === 'string' ? 'mapping' : 'sequence'}`;
     if (index < 0) return `${formatPath(path)} not found`;
-    const edits = coll.flow ? removeFromFlow(coll, index) : removeFromBlock(ctx, coll, index, located.container);
+    const edits = coll.flow
+      ? removeFromFlow(coll, index)
+      : removeFromBlock(ctx, coll, index, located.container);
     return withExpect(edits, (js) => removeAt(js, path));
   });
 }
@@ -339,7 +357,10 @@ function run(text: string, docIndex: number, plan: (ctx: Context) => Plan | Edit
     const docs = read.docs;
     const doc = docs[docIndex];
     if (!doc) return fail(`the file has no document #${docIndex}`);
-    if (read.lenient.has(docIndex)) return fail(`document #${docIndex} is YAML only kubectl reads (lenient-yaml): fix its indentation first`);
+    if (read.lenient.has(docIndex))
+      return fail(
+        `document #${docIndex} is YAML only kubectl reads (lenient-yaml): fix its indentation first`,
+      );
     const firstError = doc.errors[0];
     if (firstError) return fail(`document #${docIndex} has YAML errors: ${firstError.message}`);
     const eolAt = text.indexOf('\n');
@@ -380,7 +401,8 @@ function verify(ctx: Context, edits: readonly TextEdit[], expect: (js: unknown) 
       if (firstError) return fail(`the edit would not parse: ${firstError.message}`);
       const data = readData(doc);
       if (typeof data === 'string') return fail(`the edit would not read back: ${data}`);
-      if (!sameData(data.value, expect(ctx.doc.toJS()))) return fail('the edit would not give the expected data');
+      if (!sameData(data.value, expect(ctx.doc.toJS())))
+        return fail('the edit would not give the expected data');
     } else if (sourceOf(output, doc) !== sourceOf(ctx.text, before)) {
       return fail(`the edit would change document #${i}`);
     }
@@ -416,7 +438,8 @@ function resolve(doc: Document.Parsed, path: YamlPath): Located | string {
       container = { kind: 'pair', map: node, pair };
       node = pair.value;
     } else if (typeof segment === 'number' && isSeq(node)) {
-      if (segment < 0 || segment >= node.items.length) return `${formatPath(path.slice(0, depth + 1))} not found`;
+      if (segment < 0 || segment >= node.items.length)
+        return `${formatPath(path.slice(0, depth + 1))} not found`;
       container = { kind: 'item', seq: node };
       node = node.items[segment];
     } else {
@@ -549,7 +572,12 @@ function entryLinesStart(text: string, entry: Entry, col: number): number {
 
 /** Whether only indentation (and a byte-order mark) precedes `pos` on its line. */
 function beginsLine(text: string, pos: number): boolean {
-  return text.slice(lineStart(text, pos), pos).replace(/^\uFEFF/, '').trim() === '';
+  return (
+    text
+      .slice(lineStart(text, pos), pos)
+      .replace(/^\uFEFF/, '')
+      .trim() === ''
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,7 +593,12 @@ function blockValueEdits(
   container: Container,
   render: (keyColumn: number) => string[],
 ): TextEdit[] | string {
-  if (container.kind !== 'pair' || container.map.flow || !isNode(container.pair.key) || !container.pair.key.range) {
+  if (
+    container.kind !== 'pair' ||
+    container.map.flow ||
+    !isNode(container.pair.key) ||
+    !container.pair.key.range
+  ) {
     return 'only the value of a block mapping entry can become a block collection';
   }
   if (!isNode(value) || !value.range) return 'the value could not be located';
@@ -617,7 +650,8 @@ function planReplace(
   if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
     return `${formatPath(path)} is a block scalar`;
   }
-  if (node.anchor !== undefined || node.tag !== undefined) return `${formatPath(path)} has an anchor or a tag`;
+  if (node.anchor !== undefined || node.tag !== undefined)
+    return `${formatPath(path)} has an anchor or a tag`;
   const [start, end] = node.range;
   let newText = renderScalar(value, node.type, parent?.flow === true);
   if (start === end) {
@@ -665,7 +699,10 @@ function removeFromBlock(
       ? { start, end: nextLineStart(text, end), newText: '' }
       : { start: Math.max(0, start - (text[start - 2] === '\r' ? 2 : 1)), end, newText: '' };
   if (entries.length > 1) return [lines];
-  const colon = container.kind === 'pair' ? container.pair.srcToken?.sep?.find((t) => t.type === 'map-value-ind') : undefined;
+  const colon =
+    container.kind === 'pair'
+      ? container.pair.srcToken?.sep?.find((t) => t.type === 'map-value-ind')
+      : undefined;
   if (!colon) {
     return 'removing the only entry would leave an empty collection that cannot be written here';
   }
@@ -702,7 +739,12 @@ function renderUnderKey(value: YamlValue, keyColumn: number, style: BlockStyle):
 function renderInline(value: YamlValue): string {
   if (isScalarValue(value)) return renderScalar(value, Scalar.PLAIN, true);
   return withoutFinalNewline(
-    stringify(value, { lineWidth: 0, blockQuote: false, collectionStyle: 'flow', flowCollectionPadding: false }),
+    stringify(value, {
+      lineWidth: 0,
+      blockQuote: false,
+      collectionStyle: 'flow',
+      flowCollectionPadding: false,
+    }),
   );
 }
 
@@ -730,7 +772,11 @@ function withoutFinalNewline(text: string): string {
  * The most common indentation step and sequence style among block collections under mapping
  * keys in `docs`, else in `fallback`, else the defaults.
  */
-function styleOf(text: string, docs: readonly Document.Parsed[], fallback: readonly Document.Parsed[]): BlockStyle {
+function styleOf(
+  text: string,
+  docs: readonly Document.Parsed[],
+  fallback: readonly Document.Parsed[],
+): BlockStyle {
   const steps = new Map<number, number>();
   let indented = 0;
   let kubectl = 0;
@@ -739,7 +785,8 @@ function styleOf(text: string, docs: readonly Document.Parsed[], fallback: reado
       Pair(_, pair) {
         if (!isNode(pair.key) || !pair.key.range) return;
         const keyCol = columnOf(text, pair.key.range[0]);
-        const entries = (isMap(pair.value) || isSeq(pair.value)) && !pair.value.flow ? blockEntries(pair.value) : [];
+        const entries =
+          (isMap(pair.value) || isSeq(pair.value)) && !pair.value.flow ? blockEntries(pair.value) : [];
         const first = typeof entries === 'string' ? undefined : entries[0];
         if (!first || !beginsLine(text, first.start)) return;
         const offset = columnOf(text, first.start) - keyCol;
@@ -760,7 +807,10 @@ function styleOf(text: string, docs: readonly Document.Parsed[], fallback: reado
   for (const [step, count] of steps) {
     if (count > best) [indent, best] = [step, count];
   }
-  return { indent, indentSequences: indented + kubectl === 0 ? DEFAULT_STYLE.indentSequences : indented > kubectl };
+  return {
+    indent,
+    indentSequences: indented + kubectl === 0 ? DEFAULT_STYLE.indentSequences : indented > kubectl,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -769,7 +819,9 @@ function styleOf(text: string, docs: readonly Document.Parsed[], fallback: reado
 /** Deep equality of plain data. */
 function sameData(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]));
+    return (
+      Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameData(x, b[i]))
+    );
   }
   if (isRecord(a) && isRecord(b)) {
     const keys = Object.keys(a);

@@ -2,14 +2,28 @@
  * Small, budgeted readers over `yaml` nodes. Aliases are resolved one step at a time against a
  * budget, so alias bombs cost bounded time; anything of the wrong shape reads as undefined.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  type Document,
+  type Node,
+  type Pair,
+  type Scalar,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import type { Span } from '../text/span';
 
 export class NodeReader {
   private budget: number;
   exhausted = false;
 
-  constructor(private readonly doc: Document.Parsed, budget = 200_000) {
+  constructor(
+    private readonly doc: Document.Parsed,
+    budget = 200_000,
+  ) {
     this.budget = budget;
   }
 

@@ -73,21 +73,30 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
   if (text.length > max) {
     if (!looksLikeManifest(text.slice(0, 65536))) return { uri, docs: [], problems, unanalysed: [] };
     problems.push({
-      code: 'unreadable-file', severity: 'warning', uri, span: { start: 0, end: 0 },
+      code: 'unreadable-file',
+      severity: 'warning',
+      uri,
+      span: { start: 0, end: 0 },
       message: `${baseName(uri)} is ${(text.length / 1048576).toFixed(1)} MiB, above the ${(max / 1048576).toFixed(0)} MiB limit; it was not analysed. Split it or raise the limit.`,
     });
     return { uri, docs: [], problems, unanalysed: [] };
   }
   if (text.slice(0, 8192).includes('\u0000')) {
     problems.push({
-      code: 'unreadable-file', severity: 'warning', uri, span: { start: 0, end: 0 },
+      code: 'unreadable-file',
+      severity: 'warning',
+      uri,
+      span: { start: 0, end: 0 },
       message: `${baseName(uri)} holds binary data (a NUL byte), not YAML or JSON; it was not analysed. Exclude it (netpolLens.exclude) or give it another extension.`,
     });
     return { uri, docs: [], problems, unanalysed: [] };
   }
   if (isBlank(text)) {
     problems.push({
-      code: 'empty-file', severity: 'hint', uri, span: { start: 0, end: 0 },
+      code: 'empty-file',
+      severity: 'hint',
+      uri,
+      span: { start: 0, end: 0 },
       message: `${baseName(uri)} holds no Kubernetes object (it is empty${text.trim() ? ' but for comments and document markers' : ''}). Add manifests or remove the file.`,
     });
     return { uri, docs: [], problems, unanalysed: [] };
@@ -98,7 +107,10 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     read = readDocuments(text);
   } catch (e) {
     problems.push({
-      code: 'yaml-syntax-error', severity: 'error', uri, span: { start: 0, end: 0 },
+      code: 'yaml-syntax-error',
+      severity: 'error',
+      uri,
+      span: { start: 0, end: 0 },
       message: `${baseName(uri)} could not be parsed: ${String(e)}`,
     });
     return { uri, docs: [], problems, unanalysed: [] };
@@ -111,16 +123,26 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     const docEnd = docs[docIndex + 1]?.range[0] ?? text.length;
     while (m < marks.length && (marks[m] ?? 0) < docStart) m++;
     const mark = marks[m];
-    const kind = (): string | undefined => topKind(d) ?? kindFromLeaves(read.leavesIn(docStart, docEnd), text, docStart, docEnd);
+    const kind = (): string | undefined =>
+      topKind(d) ?? kindFromLeaves(read.leavesIn(docStart, docEnd), text, docStart, docEnd);
     if (mark !== undefined && mark < docEnd) {
       const k = kind();
       const policy = k !== undefined && isPolicyKind(k);
       const what = k ? `This ${k}` : 'This document';
       problems.push({
-        code: 'helm-template', severity: policy ? 'warning' : 'information', uri, span: { start: mark, end: mark + 2 },
+        code: 'helm-template',
+        severity: policy ? 'warning' : 'information',
+        uri,
+        span: { start: mark, end: mark + 2 },
         message: `${what} is an unrendered template (${text.slice(mark, mark + 2) === '{%' ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it (helm template …) into a file the workspace holds to have it checked${docs.length > 1 ? '; the other documents of the file are analysed' : ''}.`,
       });
-      unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'template', ...(k ? { kind: k } : {}) });
+      unanalysed.push({
+        uri,
+        docIndex,
+        span: { start: docStart, end: docEnd },
+        reason: 'template',
+        ...(k ? { kind: k } : {}),
+      });
       return;
     }
     const lenient = read.lenient.get(docIndex);
@@ -129,12 +151,21 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     for (const err of d.errors.slice(0, 5)) {
       const [start, end] = err.pos;
       problems.push({
-        code: 'yaml-syntax-error', severity: 'error', uri, span: { start, end: Math.max(start, end) },
+        code: 'yaml-syntax-error',
+        severity: 'error',
+        uri,
+        span: { start, end: Math.max(start, end) },
         message: `YAML syntax error: ${firstLine(err.message)}. This document is left out of the analysis until it is fixed; the other documents of the file are still read.`,
       });
     }
     const k = kind();
-    unanalysed.push({ uri, docIndex, span: { start: docStart, end: docEnd }, reason: 'syntax-error', ...(k ? { kind: k } : {}) });
+    unanalysed.push({
+      uri,
+      docIndex,
+      span: { start: docStart, end: docEnd },
+      reason: 'syntax-error',
+      ...(k ? { kind: k } : {}),
+    });
   });
   // every document keeps its position in the list (its docIndex); lowering skips the unanalysed ones
   return { uri, docs, problems, unanalysed };
@@ -146,12 +177,16 @@ function lenientFinding(uri: string, text: string, l: Leniency): ParseProblem {
   let end = text.indexOf('\n', at);
   if (end < 0) end = text.length;
   if (text[end - 1] === '\r') end--;
-  const what = l.kind === 'quoted-continuation'
-    ? 'a continuation line of a multi-line quoted string is indented no deeper than its key'
-    : 'a continuation line of a flow collection ([…] or {…}) starts with a TAB or is indented no deeper than its key';
+  const what =
+    l.kind === 'quoted-continuation'
+      ? 'a continuation line of a multi-line quoted string is indented no deeper than its key'
+      : 'a continuation line of a flow collection ([…] or {…}) starts with a TAB or is indented no deeper than its key';
   const more = l.lines.length > 1 ? ` (${l.lines.length} such lines)` : '';
   return {
-    code: 'lenient-yaml', severity: 'hint', uri, span: { start: at, end: Math.max(at, end) },
+    code: 'lenient-yaml',
+    severity: 'hint',
+    uri,
+    span: { start: at, end: Math.max(at, end) },
     message: `kubectl reads this document, but other YAML tools reject it: ${what}${more} ("${l.error}"). netpol-lens reads it as kubectl does. Indent such lines with spaces, deeper than their key, so that editors, linters and YAML libraries accept the file too.`,
   };
 }

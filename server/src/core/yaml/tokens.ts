@@ -25,7 +25,8 @@ export function leaves(tokens: readonly CST.Token[]): Leaf[] {
     if (typeof o.source === 'string' && typeof o.offset === 'number' && typeof o.type === 'string') {
       out.push({ offset: o.offset, type: o.type, source: o.source });
     }
-    for (const k of ['start', 'props', 'items', 'key', 'sep', 'value', 'end']) if (k in o) walk(o[k], depth + 1);
+    for (const k of ['start', 'props', 'items', 'key', 'sep', 'value', 'end'])
+      if (k in o) walk(o[k], depth + 1);
   };
   walk(tokens, 0);
   return out.sort((a, b) => a.offset - b.offset);
@@ -40,7 +41,8 @@ export function leaves(tokens: readonly CST.Token[]): Leaf[] {
  */
 export function templateMarks(tokens: Iterable<CST.Token>, text: string, out: number[] = []): number[] {
   const check = (t: CST.SourceToken | CST.Token | undefined): void => {
-    if (t && 'source' in t && t.source === '{' && (text[t.offset + 1] === '{' || text[t.offset + 1] === '%')) out.push(t.offset);
+    if (t && 'source' in t && t.source === '{' && (text[t.offset + 1] === '{' || text[t.offset + 1] === '%'))
+      out.push(t.offset);
   };
   const items = (list: readonly CST.CollectionItem[], depth: number): void => {
     for (const it of list) {
@@ -79,7 +81,12 @@ export function templateMarks(tokens: Iterable<CST.Token>, text: string, out: nu
  * The `kind` a document declares at its top level (`kind: NetworkPolicy` at column 0), read from the
  * tokens of [start, end) when the document itself could not be composed into a map.
  */
-export function kindFromLeaves(all: readonly Leaf[], text: string, start: number, end: number): string | undefined {
+export function kindFromLeaves(
+  all: readonly Leaf[],
+  text: string,
+  start: number,
+  end: number,
+): string | undefined {
   for (let i = lowerBound(all, start); i < all.length; i++) {
     const t = all[i];
     if (!t || t.offset >= end) break;

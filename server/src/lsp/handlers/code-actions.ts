@@ -8,7 +8,13 @@
  *   namespace …" for the namespace of the object under the cursor (Analysis.sourceFixes).
  * Fixes whose edits cannot be computed any more (the text moved on) are left out.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type Range,
+} from 'vscode-languageserver/node';
 import type { FixSpec } from '../../core/index';
 import * as convert from '../convert';
 import type { ServerContext } from '../context';
@@ -23,8 +29,12 @@ function wanted(only: readonly string[] | undefined, kind: string): boolean {
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character
-    && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 export function onCodeAction(ctx: ServerContext, p: CodeActionParams): CodeAction[] {
@@ -54,7 +64,8 @@ function editOf(ctx: ServerContext, t: DocTarget, fix: FixSpec) {
       else if (dc.kind === 'create') dc.uri = ctx.clientUri(dc.uri);
     }
   }
-  if (edit.changes) edit.changes = Object.fromEntries(Object.entries(edit.changes).map(([u, e]) => [ctx.clientUri(u), e]));
+  if (edit.changes)
+    edit.changes = Object.fromEntries(Object.entries(edit.changes).map(([u, e]) => [ctx.clientUri(u), e]));
   return edit;
 }
 
@@ -62,15 +73,20 @@ function quickFixes(ctx: ServerContext, t: DocTarget, p: CodeActionParams): Code
   const out: CodeAction[] = [];
   const lines = convert.linesOf(t.analysis);
   const caps = ctx.caps;
-  const opts = { relatedInformation: caps.relatedInformation, codeDescription: caps.codeDescription, tags: caps.diagnosticTags };
+  const opts = {
+    relatedInformation: caps.relatedInformation,
+    codeDescription: caps.codeDescription,
+    tags: caps.diagnosticTags,
+  };
   const version = t.analysis.index.file(t.uri)?.version;
   for (const f of t.analysis.findingsFor(t.uri)) {
     const fixes = f.fixes ?? [];
     if (fixes.length === 0) continue;
     const ours = convert.diagnostic(f, lines, version, opts);
     if (!convert.overlaps(ours.range, p.range)) continue;
-    const theirs: Diagnostic | undefined = p.context.diagnostics.find((d) =>
-      d.source === convert.SOURCE && String(d.code) === f.code && sameRange(d.range, ours.range));
+    const theirs: Diagnostic | undefined = p.context.diagnostics.find(
+      (d) => d.source === convert.SOURCE && String(d.code) === f.code && sameRange(d.range, ours.range),
+    );
     fixes.forEach((fix, i) => {
       const edit = editOf(ctx, t, fix);
       if (edit) out.push(convert.quickFix(fix.title, [theirs ?? ours], edit, i === 0 && fixes.length === 1));

@@ -14,5 +14,7 @@ export function onCodeLens(ctx: ServerContext, p: CodeLensParams): CodeLens[] {
   const t = docTarget(ctx, p.textDocument.uri);
   if (!t) return [];
   const opts = { clientCommands: ctx.caps.commands, clientUri: (u: string) => ctx.clientUri(u) };
-  return t.analysis.codeLenses(t.uri, { indexing: ctx.indexingProgress() }).map((l) => convert.codeLens(l, t.lines, convert.linesOf(t.analysis), opts));
+  return t.analysis
+    .codeLenses(t.uri, { indexing: ctx.indexingProgress() })
+    .map((l) => convert.codeLens(l, t.lines, convert.linesOf(t.analysis), opts));
 }

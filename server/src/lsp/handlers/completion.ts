@@ -13,6 +13,8 @@ export const TRIGGER_CHARACTERS = [':', ' ', '-', '/', '.', '"', "'"];
 export function onCompletion(ctx: ServerContext, p: CompletionParams): CompletionList {
   const t = docTarget(ctx, p.textDocument.uri);
   if (!t) return { isIncomplete: false, items: [] };
-  const items = t.analysis.completions(t.uri, offsetAt(t, p.position)).map((c, i) => convert.completionItem(c, t.lines, i));
+  const items = t.analysis
+    .completions(t.uri, offsetAt(t, p.position))
+    .map((c, i) => convert.completionItem(c, t.lines, i));
   return { isIncomplete: false, items };
 }

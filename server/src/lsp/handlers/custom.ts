@@ -21,7 +21,13 @@
  *   the open buffer: `{uri, name, namespace}` as `netpolLens/reachability`'s `focusPolicy` takes
  *   it, or null. Errors: InvalidParams without a document URI and a position.
  */
-import { ErrorCodes, LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import {
+  ErrorCodes,
+  LSPErrorCodes,
+  ResponseError,
+  type CancellationToken,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
 import type { Analysis, ReachEntry, SourceRef } from '../../core/index';
 import {
   ExplainMethod,
@@ -49,8 +55,17 @@ function portParam(p: unknown): { port: number; protocol: Protocol } | undefined
   if (p === undefined || p === null) return undefined;
   const o = p as { port?: unknown; protocol?: unknown };
   const protocol = typeof o.protocol === 'string' ? o.protocol.toUpperCase() : 'TCP';
-  if (typeof o.port !== 'number' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535 || !PROTOCOLS.includes(protocol as Protocol)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, `port must be {port: 1–65535, protocol: TCP|UDP|SCTP}, got ${JSON.stringify(p)}`);
+  if (
+    typeof o.port !== 'number' ||
+    !Number.isInteger(o.port) ||
+    o.port < 1 ||
+    o.port > 65535 ||
+    !PROTOCOLS.includes(protocol as Protocol)
+  ) {
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `port must be {port: 1–65535, protocol: TCP|UDP|SCTP}, got ${JSON.stringify(p)}`,
+    );
   }
   return { port: o.port, protocol: protocol as Protocol };
 }
@@ -64,7 +79,10 @@ function locate(ctx: ServerContext, a: Analysis, ref: SourceRef): SourceLocation
 const SLICE_MS = 15;
 
 export async function reachability(
-  ctx: ServerContext, params: ReachabilityParams | null | undefined, token?: CancellationToken, progress?: WorkDoneProgressReporter,
+  ctx: ServerContext,
+  params: ReachabilityParams | null | undefined,
+  token?: CancellationToken,
+  progress?: WorkDoneProgressReporter,
 ): Promise<ReachabilityResult> {
   const port = portParam(params?.port);
   const a = ctx.snapshot();
@@ -73,7 +91,13 @@ export async function reachability(
     maxWorkloads: REACHABILITY_MAX_WORKLOADS,
     ...(port ? { port } : {}),
     ...(fp && typeof fp.name === 'string' && typeof fp.namespace === 'string'
-      ? { focusPolicy: { name: fp.name, namespace: fp.namespace, ...(typeof fp.uri === 'string' ? { uri: ctx.canonical(fp.uri) } : {}) } }
+      ? {
+          focusPolicy: {
+            name: fp.name,
+            namespace: fp.namespace,
+            ...(typeof fp.uri === 'string' ? { uri: ctx.canonical(fp.uri) } : {}),
+          },
+        }
       : {}),
     ...(Array.isArray(params?.namespaces) ? { namespaces: params.namespaces } : {}),
   });
@@ -89,7 +113,8 @@ export async function reachability(
       done++;
       if (Date.now() - slice > SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'netpolLens/reachability cancelled');
+        if (token?.isCancellationRequested)
+          throw new ResponseError(LSPErrorCodes.RequestCancelled, 'netpolLens/reachability cancelled');
         progress?.report(Math.floor((done * 100) / Math.max(1, view.total)), `${done}/${view.total} sources`);
         slice = Date.now();
       }
@@ -115,14 +140,21 @@ export async function reachability(
   });
   const connections = entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
   return {
-    version: 1, endpoints, connections, counts: { ...view.counts },
-    ...(view.limited ? { limited: view.limited } : {}), ...(view.focus ? { focus: view.focus } : {}),
+    version: 1,
+    endpoints,
+    connections,
+    counts: { ...view.counts },
+    ...(view.limited ? { limited: view.limited } : {}),
+    ...(view.focus ? { focus: view.focus } : {}),
   };
 }
 
 export function explain(ctx: ServerContext, params: ExplainParams | null | undefined): ExplainResult {
   if (!params || typeof params.src !== 'string' || typeof params.dst !== 'string') {
-    throw new ResponseError(ErrorCodes.InvalidParams, 'netpolLens/explain needs {src, dst, port?}: endpoint ids such as layer1/nginx1[Deployment]');
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      'netpolLens/explain needs {src, dst, port?}: endpoint ids such as layer1/nginx1[Deployment]',
+    );
   }
   const port = portParam(params.port);
   const a = ctx.snapshot();
@@ -131,9 +163,15 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
   const x = r.explanation;
   const side = (s: typeof x.egress): SideDto => ({
     isolated: s.isolated,
-    isolatingPolicies: s.isolatingPolicies.map((p) => ({ policy: p.policy, location: locate(ctx, a, p.ref) })),
+    isolatingPolicies: s.isolatingPolicies.map((p) => ({
+      policy: p.policy,
+      location: locate(ctx, a, p.ref),
+    })),
     allowingRules: s.allowingRules.map((rule) => ({
-      policy: rule.policy, direction: rule.direction, ruleIndex: rule.ruleIndex, location: locate(ctx, a, rule.ref),
+      policy: rule.policy,
+      direction: rule.direction,
+      ruleIndex: rule.ruleIndex,
+      location: locate(ctx, a, rule.ref),
     })),
     allowed: s.allowed,
     conns: s.conns,
@@ -156,23 +194,41 @@ export function policyAt(ctx: ServerContext, params: PolicyAtParams | null | und
   const uri = params?.textDocument?.uri;
   const pos = params?.position;
   if (typeof uri !== 'string' || !pos || !Number.isInteger(pos.line) || !Number.isInteger(pos.character)) {
-    throw new ResponseError(ErrorCodes.InvalidParams, 'netpolLens/policyAt needs {textDocument: {uri}, position: {line, character}}');
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      'netpolLens/policyAt needs {textDocument: {uri}, position: {line, character}}',
+    );
   }
   const t = docTarget(ctx, uri);
   const p = t ? t.analysis.policyAt(t.uri, offsetAt(t, pos)) : undefined;
   return p ? { uri, name: p.name, namespace: p.namespace } : null;
 }
 
-export function registerCustomRequests(ctx: ServerContext, guard: <P, R>(name: string, fn: (p: P) => R) => (p: P) => R): void {
-  ctx.connection.onRequest(ReachabilityMethod, async (p: ReachabilityParams, token: CancellationToken, progress: WorkDoneProgressReporter) => {
-    try {
-      return await reachability(ctx, p, token, progress);
-    } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      ctx.error('netpolLens/reachability failed', e);
-      throw new ResponseError(ErrorCodes.InternalError, `netpolLens/reachability failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
-  ctx.connection.onRequest(ExplainMethod, guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)));
-  ctx.connection.onRequest(PolicyAtMethod, guard('netpolLens/policyAt', (p: PolicyAtParams) => policyAt(ctx, p)));
+export function registerCustomRequests(
+  ctx: ServerContext,
+  guard: <P, R>(name: string, fn: (p: P) => R) => (p: P) => R,
+): void {
+  ctx.connection.onRequest(
+    ReachabilityMethod,
+    async (p: ReachabilityParams, token: CancellationToken, progress: WorkDoneProgressReporter) => {
+      try {
+        return await reachability(ctx, p, token, progress);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        ctx.error('netpolLens/reachability failed', e);
+        throw new ResponseError(
+          ErrorCodes.InternalError,
+          `netpolLens/reachability failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    },
+  );
+  ctx.connection.onRequest(
+    ExplainMethod,
+    guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)),
+  );
+  ctx.connection.onRequest(
+    PolicyAtMethod,
+    guard('netpolLens/policyAt', (p: PolicyAtParams) => policyAt(ctx, p)),
+  );
 }

@@ -51,7 +51,8 @@ export class DiagnosticsPublisher {
     if (onlyOpen) {
       for (const uri of this.ctx.openUris()) {
         const g = input.groups.find((x) => x.owns(uri));
-        if (g?.analysis.index.file(uri)) wanted.set(uri, { findings: [...g.analysis.fileFindings(uri)], analysis: g.analysis });
+        if (g?.analysis.index.file(uri))
+          wanted.set(uri, { findings: [...g.analysis.fileFindings(uri)], analysis: g.analysis });
       }
     } else {
       for (const g of input.groups) {
@@ -69,11 +70,21 @@ export class DiagnosticsPublisher {
       const sev = g.analysis.settings.severities['unreadable-file'];
       if (sev === 'off') continue;
       const e = wanted.get(fail.uri) ?? { findings: [], analysis: g.analysis };
-      e.findings.push({ code: 'unreadable-file', severity: sev ?? 'warning', message: fail.message, uri: fail.uri, span: { start: 0, end: 0 } });
+      e.findings.push({
+        code: 'unreadable-file',
+        severity: sev ?? 'warning',
+        message: fail.message,
+        uri: fail.uri,
+        span: { start: 0, end: 0 },
+      });
       wanted.set(fail.uri, e);
     }
     const caps = this.ctx.caps;
-    const opts = { relatedInformation: caps.relatedInformation, codeDescription: caps.codeDescription, tags: caps.diagnosticTags };
+    const opts = {
+      relatedInformation: caps.relatedInformation,
+      codeDescription: caps.codeDescription,
+      tags: caps.diagnosticTags,
+    };
     const uris = new Set([...wanted.keys(), ...this.published.keys(), ...this.ctx.openUris()]);
     for (const uri of [...uris].sort()) {
       if (onlyOpen && !this.ctx.isOpen(uri)) continue;
@@ -96,8 +107,10 @@ export class DiagnosticsPublisher {
       if (this.published.get(uri) === key) continue;
       if (diagnostics.length === 0 && openVersion === null) this.published.delete(uri);
       else this.published.set(uri, key);
-      const version = caps.versionedDiagnostics && analysedVersion !== undefined ? { version: analysedVersion } : {};
-      void this.ctx.connection.sendDiagnostics({ uri: this.ctx.clientUri(uri), diagnostics, ...version })
+      const version =
+        caps.versionedDiagnostics && analysedVersion !== undefined ? { version: analysedVersion } : {};
+      void this.ctx.connection
+        .sendDiagnostics({ uri: this.ctx.clientUri(uri), diagnostics, ...version })
         .catch((e: unknown) => this.ctx.error(`Publishing diagnostics for ${uri} failed`, e));
     }
   }

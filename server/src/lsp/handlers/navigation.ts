@@ -4,7 +4,12 @@
  * document symbols (policies with their rules, workloads, namespaces, services).
  */
 import type {
-  DefinitionParams, DocumentSymbol, DocumentSymbolParams, Location, ReferenceParams, SymbolInformation,
+  DefinitionParams,
+  DocumentSymbol,
+  DocumentSymbolParams,
+  Location,
+  ReferenceParams,
+  SymbolInformation,
 } from 'vscode-languageserver/node';
 import type { SourceRef } from '../../core/index';
 import * as convert from '../convert';
@@ -38,7 +43,10 @@ export function onReferences(ctx: ServerContext, p: ReferenceParams): Location[]
   return locations(ctx, t, t.analysis.references(t.uri, offsetAt(t, p.position)));
 }
 
-export function onDocumentSymbol(ctx: ServerContext, p: DocumentSymbolParams): DocumentSymbol[] | SymbolInformation[] {
+export function onDocumentSymbol(
+  ctx: ServerContext,
+  p: DocumentSymbolParams,
+): DocumentSymbol[] | SymbolInformation[] {
   const t = docTarget(ctx, p.textDocument.uri);
   if (!t) return [];
   const symbols = t.analysis.symbols(t.uri);

@@ -26,27 +26,32 @@ export function featureCapabilities(_caps: ClientCaps): Partial<ServerCapabiliti
 
 /** Wraps a request handler: errors are logged; ResponseErrors go back to the client as they are. */
 export function requestGuard(ctx: ServerContext) {
-  return <P, R>(name: string, fn: (p: P) => R) => (p: P): R => {
-    try {
-      return fn(p);
-    } catch (e) {
-      if (e instanceof ResponseError) throw e;
-      ctx.error(`${name} failed`, e);
-      throw new ResponseError(ErrorCodes.InternalError, `${name} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  };
+  return <P, R>(name: string, fn: (p: P) => R) =>
+    (p: P): R => {
+      try {
+        return fn(p);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        ctx.error(`${name} failed`, e);
+        throw new ResponseError(
+          ErrorCodes.InternalError,
+          `${name} failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    };
 }
 
 /** Wraps a feature handler: errors are logged and answered with `fallback`. */
 export function featureGuard(ctx: ServerContext) {
-  return <P, R>(name: string, fallback: R, fn: (p: P) => R) => (p: P): R => {
-    try {
-      return fn(p);
-    } catch (e) {
-      ctx.error(`${name} failed`, e);
-      return fallback;
-    }
-  };
+  return <P, R>(name: string, fallback: R, fn: (p: P) => R) =>
+    (p: P): R => {
+      try {
+        return fn(p);
+      } catch (e) {
+        ctx.error(`${name} failed`, e);
+        return fallback;
+      }
+    };
 }
 
 export function registerFeatureHandlers(ctx: ServerContext): void {
