@@ -5,6 +5,7 @@
  * timeouts; nothing sleeps.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as esbuild from 'esbuild';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -410,8 +411,6 @@ export function positionOf(text: string, needle: string, from = 0): { line: numb
  * as the server itself is. The caller states the shape it uses.
  */
 export function loadLspModule<T>(relative: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as { buildSync(o: object): { outputFiles: Array<{ text: string }> } };
   const out = esbuild.buildSync({
     entryPoints: [join(REPO_ROOT, 'server/src/lsp', relative)],
     bundle: true,
@@ -425,7 +424,7 @@ export function loadLspModule<T>(relative: string): T {
   const file = join(dir, 'module.cjs');
   writeFileSync(file, out.outputFiles[0]?.text ?? '');
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the bundle just written, synchronously (a path known only at run time)
     return require(file) as T;
   } finally {
     rmSync(dir, { recursive: true, force: true });
