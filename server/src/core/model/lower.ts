@@ -9,6 +9,7 @@ import { didYouMean } from '../text/words';
 import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
+import { WORKLOAD_KINDS } from './types';
 import type {
   ContainerPort,
   DocRef,
@@ -33,15 +34,8 @@ import type {
 /** The pre-1.7 namespace isolation annotation, ignored by every Kubernetes since (deprecated-api-version). */
 export const BETA_ISOLATION_ANNOTATION = 'net.beta.kubernetes.io/network-policy';
 
-const POD_TEMPLATE_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job',
-  'CronJob',
-]);
+/** The workload kinds whose pods come from `spec.template` (every workload kind but Pod). */
+const POD_TEMPLATE_KINDS = new Set<string>(WORKLOAD_KINDS.filter((k) => k !== 'Pod'));
 const LIST_ITEM_KIND: Record<string, string> = {
   PodList: 'Pod',
   NamespaceList: 'Namespace',
