@@ -5,24 +5,17 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
+import type { CodeAction } from 'vscode-languageserver-protocol';
 import {
   applyTextEdits,
   codes,
+  has,
+  hasNot,
   editsFor,
   fullCapabilities,
   LspClient,
   tempWorkspace,
 } from '../support/lsp-harness';
-
-const has =
-  (code: string) =>
-  (d: Diagnostic[]): boolean =>
-    codes(d).includes(code);
-const hasNot =
-  (code: string) =>
-  (d: Diagnostic[]): boolean =>
-    !codes(d).includes(code);
 
 describe('configuration', () => {
   const ws = tempWorkspace();

@@ -7,19 +7,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Diagnostic, InitializeResult } from 'vscode-languageserver-protocol';
-import { codes, LspClient, positionOf, tempWorkspace, type Recorded } from '../support/lsp-harness';
+import type { InitializeResult } from 'vscode-languageserver-protocol';
+import {
+  codes,
+  has,
+  hasNot,
+  LspClient,
+  positionOf,
+  tempWorkspace,
+  type Recorded,
+} from '../support/lsp-harness';
 import type { StatusParams } from '../../server/src/protocol/requests';
 
 const NS_SELECTOR = 'namespace-selector-matches-nothing';
-const has =
-  (code: string) =>
-  (d: Diagnostic[]): boolean =>
-    codes(d).includes(code);
-const hasNot =
-  (code: string) =>
-  (d: Diagnostic[]): boolean =>
-    !codes(d).includes(code);
 const CREATED = 1;
 const CHANGED = 2;
 const DELETED = 3;

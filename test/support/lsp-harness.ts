@@ -432,3 +432,13 @@ export function loadLspModule<T>(relative: string): T {
 }
 
 export const codes = (ds: readonly Diagnostic[]): string[] => ds.map((d) => String(d.code)).sort();
+/** A `waitForDiagnostics` predicate: the list holds a finding of `code`. */
+export const has =
+  (code: string) =>
+  (d: readonly Diagnostic[]): boolean =>
+    codes(d).includes(code);
+/** A `waitForDiagnostics` predicate: the list holds no finding of `code`. */
+export const hasNot =
+  (code: string) =>
+  (d: readonly Diagnostic[]): boolean =>
+    !codes(d).includes(code);
