@@ -1,5 +1,5 @@
 import { coverageNotes, reachCsv, reachDot, reachJson, reachSummary, reachTable } from '../../core/index';
-import { UsageError } from '../load';
+import { STDIN_ARG, STDIN_NAME, UsageError } from '../load';
 import { parseArgs } from '../args';
 import { analyse, parsePortArg } from './common';
 
@@ -26,7 +26,7 @@ export function runReach(argv: readonly string[]): number {
     externals: a.flags.has('no-external') ? false : ('per-direction' as const),
   };
   const notes = coverageNotes(analysis.index);
-  const title = `Reachability of ${a.positional.join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`;
+  const title = `Reachability of ${a.positional.map((p) => (p === STDIN_ARG ? STDIN_NAME : p)).join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`;
   if (format === 'summary') {
     // class by class: never expanded to every pair of workloads
     process.stdout.write(

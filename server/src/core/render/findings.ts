@@ -57,6 +57,14 @@ const SARIF_LEVEL: Record<Severity, string> = {
   hint: 'note',
 };
 
+/**
+ * A path as a SARIF artifact uri (a relative URI reference): percent-encoded, so that a path with
+ * spaces, `#` or `?`, and the standard input's `<stdin>` (`%3Cstdin%3E`), stay valid URIs.
+ */
+function sarifUri(path: string): string {
+  return encodeURI(path).replace(/[?#]/g, (c) => encodeURIComponent(c));
+}
+
 export function findingsSarif(list: readonly PlacedFinding[], version: string): string {
   const rules = [
     ...ALL_CHECKS.map((c) => ({ code: c.code, sev: c.defaultSeverity, summary: c.summary })),
@@ -102,7 +110,7 @@ export function findingsSarif(list: readonly PlacedFinding[], version: string): 
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: p.path },
+                artifactLocation: { uri: sarifUri(p.path) },
                 region: {
                   startLine: p.line,
                   startColumn: p.column,
