@@ -14,7 +14,9 @@ describe('real-world corpus: sock-shop', () => {
   const dir = join(REALWORLD, 'sock-shop');
 
   it('Prometheus rules with {{ $value }} in a quoted string are not a template', () => {
-    const a = analyseTree(join(dir, 'monitoring', '05-prometheus-alertrules.yaml'));
+    const a = analyseTree(
+      join(dir, 'deploy', 'kubernetes', 'manifests-monitoring', '05-prometheus-alertrules.yaml'),
+    );
     assert.deepEqual(
       a
         .findings()
@@ -43,7 +45,16 @@ describe('real-world corpus: sock-shop', () => {
 
 describe('real-world corpus: YAML that kubectl reads', () => {
   it('sock-shop: a quoted annotation closed at its key depth is read, with a hint', () => {
-    const a = analyseTree(join(REALWORLD, 'sock-shop', 'monitoring', '23-grafana-import-dash-batch.yaml'));
+    const a = analyseTree(
+      join(
+        REALWORLD,
+        'sock-shop',
+        'deploy',
+        'kubernetes',
+        'manifests-monitoring',
+        '23-grafana-import-dash-batch.yaml',
+      ),
+    );
     assert.deepEqual(
       a
         .findings()
