@@ -52,6 +52,7 @@ describe('section A checks', () => {
       podCidrs: [],
       serviceCidrs: [],
       reportUnisolatedWorkloads: false,
+      maxFileSize: 8,
     };
     const codes = (sev: Record<string, 'off' | 'hint'>): string[] =>
       analyseTexts({ 'a.yaml': text }, { ...base, severities: sev })

@@ -132,6 +132,7 @@ describe('package.json contributions', () => {
       'netpolLens.serviceCidrs',
       'netpolLens.exclude',
       'netpolLens.reportUnisolatedWorkloads',
+      'netpolLens.maxFileSize',
       'netpolLens.trace.server',
     ]) {
       const p = props[key];

@@ -1,12 +1,15 @@
 /** The CLI's IO: expand paths into manifest files and read them as FileChanges. */
-import { readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
+  DEFAULT_MAX_FILE_SIZE_MIB,
+  HEAD_BYTES,
+  invalidUtf8Offset,
   isManifestPath,
   isSkippedFolder,
-  READ_LIMIT_BYTES,
-  READ_LIMIT_MIB,
+  maxFileBytes,
+  tooLargeChange,
   type FileChange,
 } from '../core/index';
 
@@ -57,22 +60,31 @@ export function collectFiles(paths: readonly string[]): string[] {
   return [...new Set(out)];
 }
 
-export function loadChanges(files: readonly string[]): { changes: FileChange[]; skipped: string[] } {
+/**
+ * Reads the files as FileChanges. A file above `limitBytes` is not read: only its beginning, so that
+ * the core can tell a manifest (which gets its unreadable-file warning) from other data.
+ */
+export function loadChanges(
+  files: readonly string[],
+  limitBytes = maxFileBytes(DEFAULT_MAX_FILE_SIZE_MIB),
+): { changes: FileChange[]; skipped: string[] } {
   const changes: FileChange[] = [];
   const skipped: string[] = [];
   for (const f of files) {
     if (f === STDIN_ARG) {
-      const text = readStdin();
-      if (typeof text === 'string') changes.push({ uri: STDIN_URI, text });
-      else skipped.push(`${STDIN_NAME}: ${text.error}`);
+      const read = readStdin(limitBytes);
+      if ('error' in read) skipped.push(`${STDIN_NAME}: ${read.error}`);
+      else {
+        const change = bytesChange(STDIN_URI, read.bytes, read.total, limitBytes);
+        if (change) changes.push(change);
+      }
       continue;
     }
     try {
-      if (statSync(f).size > READ_LIMIT_BYTES) {
-        skipped.push(`${f}: larger than ${READ_LIMIT_MIB} MiB, not read`);
-        continue;
-      }
-      changes.push({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') });
+      const size = statSync(f).size;
+      const uri = pathToFileURL(f).href;
+      const change = bytesChange(uri, size > limitBytes ? readHead(f) : readFileSync(f), size, limitBytes);
+      if (change) changes.push(change);
     } catch (e) {
       skipped.push(`${f}: ${(e as Error).message}`);
     }
@@ -81,12 +93,35 @@ export function loadChanges(files: readonly string[]): { changes: FileChange[]; 
 }
 
 /**
- * The whole standard input as UTF-8, read synchronously (a pipe, a file or a terminal until end of
- * input); more than the read limit is an error, like a file that large.
+ * The change for a file of `size` bytes, of which `bytes` were read (all of them, or the first
+ * HEAD_BYTES above the limit); undefined for an oversized file that is no manifest.
  */
-function readStdin(): string | { error: string } {
+function bytesChange(uri: string, bytes: Buffer, size: number, limitBytes: number): FileChange | undefined {
+  if (size > limitBytes) return tooLargeChange(uri, bytes.toString('utf8'), size, limitBytes);
+  const bad = invalidUtf8Offset(bytes);
+  return { uri, text: bytes.toString('utf8'), ...(bad >= 0 ? { invalidUtf8At: bad } : {}) };
+}
+
+/** The first HEAD_BYTES of a file. */
+function readHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const n = readSync(fd, buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The standard input, read synchronously (a pipe, a file or a terminal until end of input): all of
+ * it, or past `limitBytes` only its first HEAD_BYTES (the rest is read and dropped), like a file.
+ */
+function readStdin(limitBytes: number): { bytes: Buffer; total: number } | { error: string } {
   const chunks: Buffer[] = [];
   let total = 0;
+  let kept = 0;
   const buf = Buffer.alloc(1 << 16);
   for (;;) {
     let n: number;
@@ -104,10 +139,13 @@ function readStdin(): string | { error: string } {
     }
     if (n === 0) break;
     total += n;
-    if (total > READ_LIMIT_BYTES) return { error: `larger than ${READ_LIMIT_MIB} MiB, not read` };
-    chunks.push(Buffer.from(buf.subarray(0, n)));
+    if (total <= limitBytes || kept < HEAD_BYTES) {
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+      kept += n;
+    }
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  return { bytes: total > limitBytes ? bytes.subarray(0, HEAD_BYTES) : bytes, total };
 }
 
 /** A file URI as a path relative to the current directory (forward slashes); the standard input as `<stdin>`. */

@@ -2,7 +2,7 @@
  * netpol-lens command line: `check`, `reach`, `explain` (contracts.md). Exit codes: 0 success,
  * 1 findings at or above --fail-on (check) or a denied connection (explain), 2 usage or I/O error.
  */
-import { MANIFEST_EXTENSIONS } from '../core/index';
+import { DEFAULT_MAX_FILE_SIZE_MIB, MANIFEST_EXTENSIONS } from '../core/index';
 import { runCheck } from './commands/check';
 import { runExplain } from './commands/explain';
 import { runReach } from './commands/reach';
@@ -11,15 +11,16 @@ import { UsageError } from './load';
 const HELP = `netpol-lens — Kubernetes NetworkPolicy analysis
 
 usage:
-  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>]
+  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>] [--max-file-size <MiB>]
   netpol-lens reach <path>... [--format table|json|csv|dot] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external]
   netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>...
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in
 findings: kustomize build overlays/prod | netpol-lens check -
-Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment], or <namespace>/<name>
-where only one kind has that name; external endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
+Files above --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MIB}; the config's maxFileSize) are not read: a warning says so.
+Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment]; external
+endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
 Exit codes: 0 ok; 1 findings at or above --fail-on (check) or connection denied (explain); 2 usage or I/O error.
 `;
 

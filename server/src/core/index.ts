@@ -10,7 +10,7 @@ export type {
 } from './features/code-lens';
 export type { CoreCompletion, CoreCompletionKind } from './features/completion';
 export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
-export type { FileChange } from './index/change';
+export { tooLargeChange, type FileChange } from './index/change';
 export {
   WorkspaceIndex,
   METADATA_NAME_LABEL,
@@ -26,7 +26,13 @@ export { PROTOCOLS } from './model/types';
 export { workloadId, parseWorkloadId, policyId } from './model/ids';
 export type { Span, SourceRef, Located } from './text/span';
 export { LineIndex, type Position } from './text/line-index';
-export { DEFAULT_SETTINGS, resolveSettings, settingsFromConfig, type Settings } from './settings';
+export {
+  DEFAULT_SETTINGS,
+  parseMaxFileSize,
+  resolveSettings,
+  settingsFromConfig,
+  type Settings,
+} from './settings';
 export { ALL_CHECKS, ALL_CODES, PARSE_CODES } from './checks/registry';
 export type { Check, CodeMeta } from './checks/types';
 export {
@@ -47,8 +53,10 @@ export {
   SKIPPED_FOLDERS,
   isSkippedFolder,
   inSkippedFolder,
-  READ_LIMIT_BYTES,
-  READ_LIMIT_MIB,
+  DEFAULT_MAX_FILE_SIZE_MIB,
+  HEAD_BYTES,
+  maxFileBytes,
+  invalidUtf8Offset,
 } from './manifest-files';
 export {
   reachJson,

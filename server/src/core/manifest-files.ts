@@ -30,10 +30,61 @@ export function inSkippedFolder(relativePath: string): boolean {
 }
 
 /**
- * Files above this many bytes are not read at all. The parser has its own, lower, limit
- * (`ParseOptions.maxFileBytes`) and reports the files between the two as unreadable.
+ * The default of the size limit (`netpolLens.maxFileSize`, the CLI's `--max-file-size`), in MiB:
+ * files above it are not read, and a manifest among them gets an `unreadable-file` warning that
+ * says how to raise it. The adapters check a file's size before reading it (`tooLargeChange`).
  */
-export const READ_LIMIT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_SIZE_MIB = 8;
 
-/** The read limit in MiB, for messages. */
-export const READ_LIMIT_MIB = READ_LIMIT_BYTES / 1048576;
+/** How much of an oversized file the adapters read, to tell a manifest from other data. */
+export const HEAD_BYTES = 65536;
+
+/** The size limit in bytes for a `maxFileSize` setting in MiB. */
+export function maxFileBytes(maxFileSizeMiB: number): number {
+  return Math.floor(maxFileSizeMiB * 1048576);
+}
+
+/** The warning for a file above the size limit: the same words in the editor and the CLI. */
+export function tooLargeMessage(name: string, bytes: number, limitBytes: number): string {
+  return `${name} is ${mib(bytes)} MiB, above the ${mib(limitBytes)} MiB size limit; it was not analysed. To analyse it, raise the limit: the setting netpolLens.maxFileSize (in MiB; the CLI's --max-file-size), or split the file.`;
+}
+
+function mib(bytes: number): string {
+  const v = bytes / 1048576;
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
+/**
+ * Where a file's bytes stop being UTF-8: the offset, in the text the adapters decode from them
+ * (UTF-16 code units; a byte order mark counts as one), of the first byte sequence that is not
+ * UTF-8 (it decodes as U+FFFD), or -1 when they are all UTF-8. kubectl (go-yaml) rejects such a file.
+ */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  let units = 0;
+  let i = 0;
+  const n = bytes.length;
+  while (i < n) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      units++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
+    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
+    else return units;
+    let cp = b & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return units;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return units;
+    i += need + 1;
+    units += cp >= 0x10000 ? 2 : 1;
+  }
+  return -1;
+}

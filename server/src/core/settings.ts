@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_FILE_SIZE_MIB } from './manifest-files';
 import type { Severity } from './model/finding';
 
 /** Core settings: plain data; the LSP and the CLI map their configuration onto it. */
@@ -10,6 +11,8 @@ export interface Settings {
   readonly serviceCidrs: readonly string[];
   /** Enables `workload-not-isolated` (off by default). */
   readonly reportUnisolatedWorkloads: boolean;
+  /** Files above this many MiB are not read (an `unreadable-file` warning says so); the adapters apply it. */
+  readonly maxFileSize: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -18,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   podCidrs: [],
   serviceCidrs: [],
   reportUnisolatedWorkloads: false,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE_MIB,
 };
 
 /** Fills the gaps of a partial settings object with the defaults. */
@@ -74,11 +78,28 @@ export function settingsFromConfig(raw: unknown, warn?: (msg: string) => void): 
     Array.isArray(v)
       ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim())
       : [];
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE_MIB;
+  if (c.maxFileSize !== undefined) {
+    const v = parseMaxFileSize(c.maxFileSize);
+    if (v === undefined)
+      warn?.(
+        `maxFileSize: ${JSON.stringify(c.maxFileSize)} is not a positive number of MiB; using ${DEFAULT_MAX_FILE_SIZE_MIB}.`,
+      );
+    else maxFileSize = v;
+  }
   return resolveSettings({
+    maxFileSize,
     severities,
     podCidrs: strings(c.podCidrs),
     serviceCidrs: strings(c.serviceCidrs),
     reportUnisolatedWorkloads: c.reportUnisolatedWorkloads === true,
     dns: { ...DEFAULT_SETTINGS.dns, ...dns },
   });
+}
+
+/** A size limit in MiB (a positive number, or a string of one: the CLI's `--max-file-size`), else undefined. */
+export function parseMaxFileSize(v: unknown): number | undefined {
+  const n =
+    typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }

@@ -21,6 +21,7 @@ import {
   isManifestPath,
   MANIFEST_GLOB,
   type Analysis,
+  tooLargeChange,
   type FileChange,
   type IndexingProgress,
 } from '../core/index';
@@ -177,13 +178,14 @@ export class Session implements ServerContext {
   // ---- indexing -------------------------------------------------------------------------------
 
   /** Scans run one after the other: a folder added (or an exclude changed) during a scan waits for it. */
-  private indexFolders(folders: readonly Folder[]): Promise<void> {
-    const run = this.scanChain.then(() => this.scanFolders(folders));
+  private indexFolders(folders: readonly Folder[], reread = false): Promise<void> {
+    const run = this.scanChain.then(() => this.scanFolders(folders, reread));
     this.scanChain = run.catch((e) => this.error('Indexing failed', e));
     return run;
   }
 
-  private async scanFolders(folders: readonly Folder[]): Promise<void> {
+  /** `reread`: read every file again, those already in the index too (the size limit changed). */
+  private async scanFolders(folders: readonly Folder[], reread = false): Promise<void> {
     if (this.shuttingDown) return;
     const reporter = await this.connection.window.createWorkDoneProgress().catch((e) => {
       this.error('Creating a progress report failed', e);
@@ -202,20 +204,24 @@ export class Session implements ServerContext {
     let lastStatus = 0;
     let result: { files: number; cancelled: boolean };
     try {
-      result = await this.disk.scan((done, total, paused) => {
-        this.indexing = { done, total };
-        const now = Date.now();
-        if (paused) lastStatus = 0; // a test waits for this count
-        if (done === 0 || done === total || now - lastReport > 100) {
-          lastReport = now;
-          reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
-        }
-        // the status counts derive the whole index: once a second is plenty while it grows
-        if (done === 0 || done === total || now - lastStatus > 1000) {
-          lastStatus = now;
-          this.sendStatus(true);
-        }
-      }, folders);
+      result = await this.disk.scan(
+        (done, total, paused) => {
+          this.indexing = { done, total };
+          const now = Date.now();
+          if (paused) lastStatus = 0; // a test waits for this count
+          if (done === 0 || done === total || now - lastReport > 100) {
+            lastReport = now;
+            reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
+          }
+          // the status counts derive the whole index: once a second is plenty while it grows
+          if (done === 0 || done === total || now - lastStatus > 1000) {
+            lastStatus = now;
+            this.sendStatus(true);
+          }
+        },
+        folders,
+        reread,
+      );
     } finally {
       reporter?.done();
     }
@@ -270,11 +276,19 @@ export class Session implements ServerContext {
   private async reloadConfig(): Promise<void> {
     if (!this.configReady) return;
     const before = new Map(this.disk.folders.map((f) => [f.uri, this.analyses.excludesOf(f.uri)]));
+    const limits = new Map(this.disk.folders.map((f) => [f.uri, this.disk.limitOf(f.uri)]));
     await this.loadConfig();
     const rescan = this.disk.folders.filter((f) => before.get(f.uri) !== this.analyses.excludesOf(f.uri));
+    // a new size limit: every file of the folder is read again (one above the old limit was not read)
+    const reread = this.disk.folders.filter((f) => limits.get(f.uri) !== this.disk.limitOf(f.uri));
     this.syncOpenBuffers();
+    // open buffers are held to the (new) size limit too
+    if (reread.length > 0)
+      for (const doc of this.documents.all()) if (this.open.has(canonicalUri(doc.uri))) this.onBuffer(doc);
     this.scheduler.request(0);
-    if (rescan.length > 0) await this.indexFolders(rescan);
+    if (reread.length > 0) await this.indexFolders(reread, true);
+    const others = rescan.filter((f) => !reread.includes(f));
+    if (others.length > 0) await this.indexFolders(others);
   }
 
   /** The configuration of the innermost folder holding `uri`, else the window's. */
@@ -301,7 +315,15 @@ export class Session implements ServerContext {
       return;
     }
     this.open.set(uri, doc.uri);
-    this.scheduler.edit({ uri, text: doc.getText(), version: doc.version });
+    const text = doc.getText();
+    // an open buffer is held to the size limit too (in characters), as its file on disk would be
+    this.scheduler.edit(
+      tooLargeChange(uri, text, text.length, this.disk.limitOf(uri), doc.version) ?? {
+        uri,
+        text,
+        version: doc.version,
+      },
+    );
   }
 
   private onClosed(doc: TextDocument): void {

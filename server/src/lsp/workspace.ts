@@ -4,16 +4,18 @@
  * Open buffers win over the disk: a file open in the editor is never read here (the buffer is the
  * truth until it is closed, when the disk version is read back).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import {
   inSkippedFolder,
   isManifestPath,
   isSkippedFolder,
+  HEAD_BYTES,
+  invalidUtf8Offset,
+  maxFileBytes,
   readsAsNothing,
-  READ_LIMIT_BYTES,
-  READ_LIMIT_MIB,
+  tooLargeChange,
   type FileChange,
 } from '../core/index';
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
@@ -129,9 +131,11 @@ export class DiskWorkspace {
    * are not read again: watched-file events keep them current. Scans run one after the other (the
    * caller chains them); `cancel()` stops the running one at its next batch.
    */
+  /** Reads the files of `folders` that are not in the index yet (`reread`: all of them). */
   async scan(
     progress: ScanProgress,
     folders: readonly Folder[] = this.folderList,
+    reread = false,
   ): Promise<{ files: number; cancelled: boolean }> {
     const generation = this.scanGeneration;
     const cancelled = (): boolean => generation !== this.scanGeneration;
@@ -158,7 +162,7 @@ export class DiskWorkspace {
       if (f && scanned.has(f.uri) && !seen.has(uri)) this.failures.delete(uri);
     }
     if (stale.length > 0) this.host.apply(stale);
-    const todo = found.filter((u) => !this.tracked.has(u));
+    const todo = reread ? found : found.filter((u) => !this.tracked.has(u));
     const total = todo.length;
     progress(0, total);
     let done = 0;
@@ -262,7 +266,7 @@ export class DiskWorkspace {
     if (uris.length === 0) return;
     const reads = uris.map((uri) => ({ uri, token: this.take(uri) }));
     const results = await Promise.all(
-      reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri) })),
+      reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri, this.limitOf(uri)) })),
     );
     const changes: FileChange[] = [];
     let bytes = 0;
@@ -272,7 +276,7 @@ export class DiskWorkspace {
       if (r.kind === 'text') {
         this.failures.delete(uri);
         this.tracked.add(uri);
-        changes.push({ uri, text: r.text });
+        changes.push({ ...r.extra, uri, text: r.text });
         bytes += r.text.length;
       } else {
         if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
@@ -286,6 +290,11 @@ export class DiskWorkspace {
       }
     }
     if (changes.length > 0) this.host.apply(changes);
+  }
+
+  /** The size limit of the folder holding `uri` (netpolLens.maxFileSize), in bytes. */
+  limitOf(uri: string): number {
+    return maxFileBytes(this.host.configFor(uri).settings.maxFileSize);
   }
 
   private take(uri: string): number {
@@ -361,12 +370,13 @@ export class DiskWorkspace {
   /** An open buffer was closed: the disk version (if the workspace holds the file) takes over again. */
   async onClosed(uri: string): Promise<void> {
     const token = this.take(uri);
-    const r: ReadResult = this.wants(uri) && isManifestPath(uri) ? await readManifest(uri) : { kind: 'skip' };
+    const r: ReadResult =
+      this.wants(uri) && isManifestPath(uri) ? await readManifest(uri, this.limitOf(uri)) : { kind: 'skip' };
     if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) return; // reopened, or a newer read
     if (r.kind === 'text') {
       this.failures.delete(uri);
       this.tracked.add(uri);
-      this.host.apply([{ uri, text: r.text }]);
+      this.host.apply([{ ...r.extra, uri, text: r.text }]);
       return;
     }
     if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
@@ -375,23 +385,28 @@ export class DiskWorkspace {
   }
 }
 
-type ReadResult = { kind: 'text'; text: string } | { kind: 'skip' } | { kind: 'failed'; message: string };
+type ReadResult =
+  | { kind: 'text'; text: string; extra?: Pick<FileChange, 'tooLarge' | 'invalidUtf8At'> }
+  | { kind: 'skip' }
+  | { kind: 'failed'; message: string };
 
-async function readManifest(uri: string): Promise<ReadResult> {
+/** Reads a manifest as the CLI does (cli/load.ts): above `limitBytes` only its beginning (`tooLarge`). */
+async function readManifest(uri: string, limitBytes: number): Promise<ReadResult> {
   const path = uriToPath(uri);
   if (!path) return { kind: 'skip' };
   try {
     const st = await stat(path);
     if (!st.isFile()) return { kind: 'skip' };
-    if (st.size > READ_LIMIT_BYTES) {
-      return {
-        kind: 'failed',
-        message: `${baseName(uri)} is ${(st.size / 1048576).toFixed(0)} MiB, above the ${READ_LIMIT_MIB} MiB read limit; it was not analysed. Split it, or exclude it with netpolLens.exclude.`,
-      };
+    if (st.size > limitBytes) {
+      const big = tooLargeChange(uri, await readHead(path), st.size, limitBytes);
+      if (!big?.text || readsAsNothing(big.text)) return { kind: 'skip' };
+      return { kind: 'text', text: big.text, extra: { tooLarge: big.tooLarge } };
     }
-    const text = await readFile(path, 'utf8');
+    const bytes = await readFile(path);
+    const text = bytes.toString('utf8');
     if (readsAsNothing(text)) return { kind: 'skip' }; // as the CLI: a comments-only file gets its empty-file hint
-    return { kind: 'text', text };
+    const bad = invalidUtf8Offset(bytes);
+    return { kind: 'text', text, ...(bad >= 0 ? { extra: { invalidUtf8At: bad } } : {}) };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'skip' };
@@ -399,5 +414,17 @@ async function readManifest(uri: string): Promise<ReadResult> {
       kind: 'failed',
       message: `${baseName(uri)} could not be read (${code ?? (e as Error).message}); it was not analysed.`,
     };
+  }
+}
+
+/** The first HEAD_BYTES of a file, as text. */
+async function readHead(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
   }
 }

@@ -18,5 +18,7 @@ export interface NetpolLensSettings {
   exclude?: string[];
   /** Report workloads that no policy isolates for ingress (`workload-not-isolated`). */
   reportUnisolatedWorkloads?: boolean;
+  /** Size limit in MiB: larger files are not read (an `unreadable-file` warning says so). Default 8. */
+  maxFileSize?: number;
   trace?: { server?: 'off' | 'messages' | 'verbose' };
 }

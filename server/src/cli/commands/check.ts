@@ -3,6 +3,8 @@ import {
   findingsJson,
   findingsSarif,
   findingsText,
+  DEFAULT_SETTINGS,
+  parseMaxFileSize,
   settingsFromConfig,
   type Settings,
   type Severity,
@@ -29,8 +31,21 @@ function loadConfig(file: string): Settings {
   return settingsFromConfig(raw, (msg) => process.stderr.write(`netpol-lens: ${file}: ${msg}\n`));
 }
 
+/** `--max-file-size <MiB>` overrides the config's maxFileSize. */
+function withMaxFileSize(
+  settings: Settings | undefined,
+  flags: ReadonlyMap<string, string | true>,
+): Settings | undefined {
+  const raw = flags.get('max-file-size');
+  if (raw === undefined) return settings;
+  const mib = parseMaxFileSize(raw);
+  if (mib === undefined)
+    throw new UsageError(`bad --max-file-size "${String(raw)}": expected a positive number of MiB, e.g. 64`);
+  return { ...(settings ?? DEFAULT_SETTINGS), maxFileSize: mib };
+}
+
 export function runCheck(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'fail-on', 'config']);
+  const a = parseArgs(argv, ['format', 'fail-on', 'config', 'max-file-size']);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
@@ -38,7 +53,7 @@ export function runCheck(argv: readonly string[]): number {
   if (!(failOn in RANK) || failOn === 'hint')
     throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
   const cfg = a.flags.get('config') as string | undefined;
-  const analysis = analyse(a.positional, cfg ? loadConfig(cfg) : undefined);
+  const analysis = analyse(a.positional, withMaxFileSize(cfg ? loadConfig(cfg) : undefined, a.flags));
   const placed = placeFindings(analysis, analysis.findings());
   process.stdout.write(
     format === 'json'

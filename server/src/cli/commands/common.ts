@@ -1,10 +1,13 @@
-import { AnalysisHost, type Analysis, type Settings } from '../../core/index';
+import { AnalysisHost, maxFileBytes, type Analysis, type Settings } from '../../core/index';
 import { collectFiles, loadChanges, UsageError } from '../load';
 
 /** Reads every manifest under `paths` into one analysis snapshot (skipped files go to stderr). */
 export function analyse(paths: readonly string[], settings?: Settings): Analysis {
   if (paths.length === 0) throw new UsageError('no path given: name the manifest files or folders to read');
-  const { changes, skipped } = loadChanges(collectFiles(paths));
+  const { changes, skipped } = loadChanges(
+    collectFiles(paths),
+    settings ? maxFileBytes(settings.maxFileSize) : undefined,
+  );
   for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
   if (settings) host.setSettings(settings);

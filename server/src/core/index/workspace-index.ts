@@ -5,7 +5,7 @@
  */
 import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
-import { lowerDocuments, type CustomResourceRef } from '../model/lower';
+import { lowerDocuments } from '../model/lower';
 import type {
   ContainerPort,
   Labels,
@@ -16,7 +16,14 @@ import type {
   WorkloadResource,
   OtherPolicy,
 } from '../model/types';
-import { parseFile, type ParseOptions, type UnanalysedDocument } from '../yaml/parse';
+import {
+  baseName,
+  looksLikeManifest,
+  parseFile,
+  type ParseOptions,
+  type UnanalysedDocument,
+} from '../yaml/parse';
+import { tooLargeMessage } from '../manifest-files';
 import type { FileChange } from './change';
 
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -31,8 +38,6 @@ export interface FileFacts {
   readonly unanalysed?: readonly UnanalysedDocument[];
   /** Policies of kinds the engine does not evaluate (Cilium, Calico, ANP…); absent when there are none. */
   readonly otherPolicies?: readonly OtherPolicy[];
-  /** Custom resources of kinds netpol-lens does not know; absent when there are none. */
-  readonly customResources?: readonly CustomResourceRef[];
 }
 
 export interface NamespaceInfo {
@@ -74,7 +79,19 @@ export class WorkspaceIndex {
     const files = new Map(this.files);
     for (const c of changes) {
       if (c.text === null) files.delete(c.uri);
-      else files.set(c.uri, indexFile(c.uri, c.text, c.version, this.options));
+      else if (c.tooLarge) files.set(c.uri, tooLargeFile(c.uri, c.text, c.version, c.tooLarge));
+      else
+        files.set(
+          c.uri,
+          indexFile(
+            c.uri,
+            c.text,
+            c.version,
+            c.invalidUtf8At === undefined
+              ? this.options
+              : { ...this.options, invalidUtf8At: c.invalidUtf8At },
+          ),
+        );
     }
     return new WorkspaceIndex(files, this.options);
   }
@@ -177,8 +194,28 @@ export function indexFile(
     ...facts,
     ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
     ...(lowered.otherPolicies.length ? { otherPolicies: lowered.otherPolicies } : {}),
-    ...(lowered.customResources.length ? { customResources: lowered.customResources } : {}),
   };
+}
+
+/** A file above the size limit: not read (`head` is its beginning); a warning if it is a manifest. */
+function tooLargeFile(
+  uri: string,
+  head: string,
+  version: number | undefined,
+  size: { readonly bytes: number; readonly limitBytes: number },
+): FileFacts {
+  const problems: Finding[] = looksLikeManifest(head)
+    ? [
+        {
+          code: 'unreadable-file',
+          severity: 'warning',
+          uri,
+          span: { start: 0, end: 0 },
+          message: tooLargeMessage(baseName(uri), size.bytes, size.limitBytes),
+        },
+      ]
+    : [];
+  return { uri, version, text: '', resources: [], problems };
 }
 
 function derive(files: ReadonlyMap<string, FileFacts>): Derived {

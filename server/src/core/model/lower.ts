@@ -10,7 +10,6 @@ import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
 import { WORKLOAD_KINDS } from './types';
-import { fillName, MAX_SHARDS, producerFor, type PodProducer } from './pod-producers';
 import type {
   ContainerPort,
   DocRef,
@@ -50,6 +49,8 @@ const LIST_ITEM_KIND: Record<string, string> = {
   JobList: 'Job',
   CronJobList: 'CronJob',
 };
+/** The top-level fields of every kind netpol-lens models (Kubernetes API conventions). */
+const TOP_LEVEL_KEYS: readonly string[] = ['apiVersion', 'kind', 'metadata', 'spec', 'status'];
 /** API groups whose kinds netpol-lens models (Calico's and Cilium's own NetworkPolicy kinds are other groups). */
 const K8S_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'networking.k8s.io']);
 
@@ -58,16 +59,6 @@ export interface LoweredFile {
   readonly problems: Finding[];
   /** Policies of kinds the engine does not evaluate (policy-kind-not-analysed). */
   readonly otherPolicies: OtherPolicy[];
-  /** Custom resources of kinds netpol-lens does not know (evidence of pods made at run time). */
-  readonly customResources: CustomResourceRef[];
-}
-
-/** How a file is lowered beyond its text: settings of the folder or command line it is read under. */
-export interface LowerOptions {
-  /** The namespace of documents without `metadata.namespace` (`kubectl apply -n`); default `default`. */
-  readonly defaultNamespace?: string;
-  /** Pod producers besides the built-in ones (model/pod-producers.ts); these win on the same kind. */
-  readonly podProducers?: readonly PodProducer[];
 }
 
 interface OtherPolicyKind {
@@ -142,34 +133,19 @@ const OTHER_POLICY_KINDS: ReadonlyMap<string, ReadonlyMap<string, OtherPolicyKin
   ],
 ]);
 
-/**
- * A custom resource of a kind netpol-lens neither models nor knows as configuration: its API group
- * is not a Kubernetes one (no `.k8s.io` suffix, has a dot). Its controller may run pods that no
- * manifest holds.
- */
-export interface CustomResourceRef {
-  readonly doc: DocRef;
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string | undefined;
-  /** `metadata.namespace` (or the default namespace); undefined without either (maybe cluster-scoped). */
-  readonly namespace: string | undefined;
-}
-
 /** Lowers every document but those with errors and those listed in `skip` (by docIndex: templates). */
 export function lowerDocuments(
   uri: string,
   docs: ReadonlyArray<Document.Parsed>,
   skip?: ReadonlySet<number>,
-  options: LowerOptions = {},
 ): LoweredFile {
-  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [], customResources: [] };
+  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [] };
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || skip?.has(docIndex)) return;
     const r = new NodeReader(doc);
     const root = r.map(doc.contents);
     if (!root) return;
-    const lw = new Lowerer(uri, docIndex, r, out, options);
+    const lw = new Lowerer(uri, docIndex, r, out);
     lw.object(root, [], undefined);
     if (r.exhausted) {
       out.problems.push({
@@ -196,13 +172,7 @@ class Lowerer {
     private readonly docIndex: number,
     private readonly r: NodeReader,
     private readonly out: LoweredFile,
-    private readonly options: LowerOptions,
   ) {}
-
-  /** The namespace of an object without `metadata.namespace`. */
-  private get defaultNamespace(): string {
-    return this.options.defaultNamespace || 'default';
-  }
 
   private problem(span: Span, message: string, code = 'invalid-field'): void {
     this.out.problems.push({ code, severity: 'error', uri: this.uri, span, message });
@@ -297,35 +267,41 @@ class Lowerer {
       });
       return;
     }
-    if (group !== undefined && !K8S_GROUPS.has(group)) {
-      const producer = producerFor(group, kind, this.options.podProducers);
-      if (producer) this.out.resources.push(...this.produced(m, doc, producer));
-      else if (isCustomGroup(group) && apiVersion) {
-        const { name, nsField } = this.meta(m);
-        this.out.customResources.push({
-          doc,
-          apiVersion: apiVersion.value,
-          kind,
-          name: name?.value,
-          namespace: nsField?.value || this.options.defaultNamespace || undefined,
-        });
-      }
-      return;
-    }
+    if (group !== undefined && !K8S_GROUPS.has(group)) return;
     if (kind === 'NetworkPolicy') {
       if (group !== undefined && group !== 'networking.k8s.io' && group !== 'extensions') return;
+      this.topLevelKeys(m, kind);
       const p = this.networkPolicy(m, doc, apiVersion);
       if (p) this.out.resources.push(p);
     } else if (kind === 'Namespace') {
+      this.topLevelKeys(m, kind);
       const ns = this.namespace(m, doc);
       if (ns) this.out.resources.push(ns);
     } else if (kind === 'Service') {
+      this.topLevelKeys(m, kind);
       const s = this.service(m, doc);
       if (s) this.out.resources.push(s);
     } else if (kind === 'Pod' || POD_TEMPLATE_KINDS.has(kind)) {
+      this.topLevelKeys(m, kind);
       const w = this.workload(m, doc, kind);
       if (w) this.out.resources.push(w);
     }
+  }
+
+  /**
+   * The top level of an object of a kind netpol-lens models holds only apiVersion, kind, metadata,
+   * spec and status (every one of them has exactly these); anything else is an unknown field.
+   */
+  private topLevelKeys(m: YAMLMap, kind: string): void {
+    for (const e of this.r.entries(m))
+      if (!TOP_LEVEL_KEYS.includes(e.key))
+        this.unknownKey(
+          e.keyNode,
+          e.key,
+          TOP_LEVEL_KEYS,
+          `a ${kind}`,
+          `kubectl rejects the manifest (strict field validation) or the API server drops the field, so it has no effect${kind === 'NetworkPolicy' ? ': did you mean to put it under spec?' : '.'}`,
+        );
   }
 
   private meta(m: YAMLMap): {
@@ -401,7 +377,7 @@ class Lowerer {
       kind: 'Service',
       doc,
       name,
-      namespace: nsField?.value || this.defaultNamespace,
+      namespace: nsField?.value || 'default',
       selector,
       ports,
       clusterIPs: [...clusterIPs],
@@ -412,7 +388,7 @@ class Lowerer {
     const { meta, name, nsField } = this.meta(m);
     if (!name) return undefined;
     if (kind === 'Pod' && name.value.startsWith('virt-launcher-')) return undefined;
-    const namespace = nsField?.value || this.defaultNamespace;
+    const namespace = nsField?.value || 'default';
     let template: YAMLMap | undefined;
     let podMeta: YAMLMap | undefined;
     let podSpec: YAMLMap | undefined;
@@ -427,7 +403,22 @@ class Lowerer {
       podSpec = this.r.map(this.r.get(template, 'spec'));
     }
     const l = this.labels(this.r.get(podMeta, 'labels'), 'labels');
-    const ports = this.containerPorts(this.r.get(podSpec, 'containers'));
+    const ports: ContainerPort[] = [];
+    for (const c of this.r.seq(this.r.get(podSpec, 'containers'))?.items ?? []) {
+      const cm = this.r.map(c);
+      for (const p of this.r.seq(this.r.get(cm, 'ports'))?.items ?? []) {
+        const pm = this.r.map(p);
+        if (!pm) continue;
+        const cp = this.r.scalar(this.r.get(pm, 'containerPort'))?.value;
+        if (typeof cp !== 'number') continue;
+        ports.push({
+          name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
+          port: cp,
+          protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
+          span: spanOf(pm),
+        });
+      }
+    }
     const ips = new Set<string>();
     if (kind === 'Pod') {
       const status = this.r.map(this.r.get(m, 'status'));
@@ -462,89 +453,6 @@ class Lowerer {
       hostNetwork: this.bool(this.r.get(podSpec, 'hostNetwork')),
       ips: [...ips],
     };
-  }
-
-  /** The ports of a list of containers, or (`containerPort` or `port` in its items) of ports. */
-  private containerPorts(n: unknown): ContainerPort[] {
-    const ports: ContainerPort[] = [];
-    const one = (p: unknown): void => {
-      const pm = this.r.map(p);
-      if (!pm) return;
-      const cp = this.r.scalar(this.r.get(pm, 'containerPort') ?? this.r.get(pm, 'port'))?.value;
-      if (typeof cp !== 'number') return;
-      ports.push({
-        name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
-        port: cp,
-        protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
-        span: spanOf(pm),
-      });
-    };
-    for (const c of this.r.seq(n)?.items ?? []) {
-      const cm = this.r.map(c);
-      const cps = this.r.seq(this.r.get(cm, 'ports'));
-      if (cps) for (const p of cps.items) one(p);
-      else if (this.r.get(cm, 'containerPort') !== undefined) one(cm);
-    }
-    return ports;
-  }
-
-  /**
-   * The workloads a controller makes of a custom resource (model/pod-producers.ts): one per shard,
-   * named and labeled as the controller does, the spans those of the resource.
-   */
-  private produced(m: YAMLMap, doc: DocRef, producer: PodProducer): WorkloadResource[] {
-    const { name, nsField } = this.meta(m);
-    if (!name) return [];
-    const namespace = nsField?.value || this.defaultNamespace;
-    const kindNode = this.r.scalar(this.r.get(m, 'kind'));
-    const at = kindNode ? spanOf(kindNode) : doc.span;
-    const own = producer.labelsPath
-      ? this.labels(this.r.path(m, ...producer.labelsPath), producer.labelsPath.join('.'))
-      : { labels: {}, span: undefined };
-    const fixed: Record<string, string> = {};
-    for (const [k, v] of Object.entries(producer.labels ?? {})) fixed[k] = fillName(v, name.value);
-    const ports: ContainerPort[] = [];
-    for (const p of producer.ports ?? []) {
-      if (p.unlessTrue && this.bool(this.r.path(m, ...p.unlessTrue))) continue;
-      if (p.onlyIfSet) {
-        const v = this.r.deref(this.r.path(m, ...p.onlyIfSet));
-        if (v === undefined || (isScalar(v) && v.value == null)) continue;
-      }
-      const renamed = p.namePath
-        ? this.str(this.r.path(m, ...p.namePath), 'portName', false)?.value
-        : undefined;
-      ports.push({ name: renamed || p.name, port: p.port, protocol: p.protocol, span: at });
-    }
-    if (producer.portsPath) ports.push(...this.containerPorts(this.r.path(m, ...producer.portsPath)));
-    let shards = 1;
-    if (producer.shards) {
-      const v = this.r.scalar(this.r.path(m, ...producer.shards.path))?.value;
-      if (typeof v === 'number' && Number.isInteger(v) && v > 1) shards = Math.min(v, MAX_SHARDS);
-    }
-    const base = fillName(producer.name, name.value);
-    const out: WorkloadResource[] = [];
-    for (let i = 0; i < shards; i++) {
-      const wname = i === 0 ? base : `${base}-shard-${i}`;
-      const labels = { ...own.labels, ...fixed };
-      if (producer.shards) labels[producer.shards.label] = String(i);
-      out.push({
-        kind: 'Workload',
-        doc,
-        workloadKind: producer.workloadKind,
-        namespace,
-        name: wname,
-        id: workloadId(namespace, wname, producer.workloadKind),
-        objectName: name,
-        namespaceField: nsField,
-        labels,
-        labelsSpan: own.span,
-        ports,
-        hostNetwork: false,
-        ips: [],
-        producedBy: { kind: kindNode?.toString() ?? producer.kind, source: producer.source },
-      });
-    }
-    return out;
   }
 
   /** The controlling owner of a Pod (`controller: true`), else its first non-Node owner. */
@@ -618,7 +526,7 @@ class Lowerer {
       apiVersion,
       name,
       namespaceField: nsField,
-      namespace: nsField?.value || this.defaultNamespace,
+      namespace: nsField?.value || 'default',
       metadataKeySpan: metaKey,
       spec: specPair
         ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) }
@@ -631,11 +539,17 @@ class Lowerer {
     };
   }
 
-  private unknownKey(keyNode: Scalar, key: string, known: readonly string[], where: string): void {
+  private unknownKey(
+    keyNode: Scalar,
+    key: string,
+    known: readonly string[],
+    where: string,
+    effect = 'The API server rejects it (or drops it), so this part of the policy has no effect.',
+  ): void {
     const guess = didYouMean(key, known);
     this.problem(
       spanOf(keyNode),
-      `Unknown field "${key}" in ${where}${guess ? `: did you mean "${guess}"?` : `; expected one of ${known.join(', ')}.`} The API server rejects it (or drops it), so this part of the policy has no effect.`,
+      `Unknown field "${key}" in ${where}${guess ? `: did you mean "${guess}"?` : `; expected one of ${known.join(', ')}.`} ${guess ? effect.replace(/: did you mean to put it under spec\?$/, '.') : effect}`,
     );
   }
 
@@ -885,16 +799,6 @@ class Lowerer {
 }
 
 const SPEC_KEYS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
-
-/** A custom resource's API group: has a dot and is not a Kubernetes group (`*.k8s.io`, `*.x-k8s.io` are). */
-function isCustomGroup(group: string): boolean {
-  return (
-    group.includes('.') &&
-    !group.endsWith('.k8s.io') &&
-    !group.endsWith('.x-k8s.io') &&
-    !OTHER_POLICY_KINDS.has(group)
-  );
-}
 
 export function normProtocol(p: string | undefined): Protocol | undefined {
   if (p === undefined) return undefined;

@@ -5,11 +5,18 @@
 import { isMap, isScalar, type Document } from 'yaml';
 import type { Span } from '../text/span';
 import { readDocuments, type Leniency, type ReadDocuments } from './documents';
+import { aliasTargets, excessiveAliasing, spanOf } from './node';
+import { tooLargeMessage } from '../manifest-files';
 import { kindFromLeaves } from './tokens';
 
 export interface ParseOptions {
-  /** Files larger than this are not parsed (default 8 MiB). */
+  /**
+   * Texts longer than this are not parsed (default: no limit here; the adapters hold files to the
+   * `maxFileSize` setting before reading them, `tooLargeChange`).
+   */
   readonly maxFileBytes?: number;
+  /** Of one file: its bytes are not valid UTF-8 from this offset on (`FileChange.invalidUtf8At`). */
+  readonly invalidUtf8At?: number;
 }
 
 /**
@@ -45,7 +52,7 @@ export interface ParsedFile {
   readonly unanalysed: readonly UnanalysedDocument[];
 }
 
-const DEFAULT_MAX = 8 * 1024 * 1024;
+const DEFAULT_MAX = Infinity;
 
 /** True when the text may hold a Kubernetes object (cheap pre-filter for YAML and JSON files). */
 export function looksLikeManifest(text: string): boolean {
@@ -60,7 +67,7 @@ export function looksLikeManifest(text: string): boolean {
  */
 export function readsAsNothing(text: string, options: ParseOptions = {}): boolean {
   if (text.length > (options.maxFileBytes ?? DEFAULT_MAX)) return !looksLikeManifest(text.slice(0, 65536));
-  return !text.slice(0, 8192).includes('\u0000') && !isBlank(text) && !looksLikeManifest(text);
+  return !isBinary(text) && !isBlank(text) && !looksLikeManifest(text);
 }
 
 export function isJsonUri(uri: string): boolean {
@@ -77,11 +84,11 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       severity: 'warning',
       uri,
       span: { start: 0, end: 0 },
-      message: `${baseName(uri)} is ${(text.length / 1048576).toFixed(1)} MiB, above the ${(max / 1048576).toFixed(0)} MiB limit; it was not analysed. Split it or raise the limit.`,
+      message: tooLargeMessage(baseName(uri), text.length, max),
     });
     return { uri, docs: [], problems, unanalysed: [] };
   }
-  if (text.slice(0, 8192).includes('\u0000')) {
+  if (isBinary(text)) {
     problems.push({
       code: 'unreadable-file',
       severity: 'warning',
@@ -102,6 +109,17 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     return { uri, docs: [], problems, unanalysed: [] };
   }
   if (!looksLikeManifest(text)) return { uri, docs: [], problems, unanalysed: [] };
+  if (options.invalidUtf8At !== undefined) {
+    const at = Math.min(Math.max(0, options.invalidUtf8At), text.length);
+    problems.push({
+      code: 'unreadable-file',
+      severity: 'warning',
+      uri,
+      span: { start: at, end: Math.min(text.length, at + 1) },
+      message: `${baseName(uri)} is not valid UTF-8 (the first bad byte is here, shown as \ufffd): kubectl rejects the whole file ("invalid leading UTF-8 octet"), so it was not analysed. Save it as UTF-8.`,
+    });
+    return { uri, docs: [], problems, unanalysed: [] };
+  }
   let read: ReadDocuments;
   try {
     read = readDocuments(text);
@@ -111,7 +129,9 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       severity: 'error',
       uri,
       span: { start: 0, end: 0 },
-      message: `${baseName(uri)} could not be parsed: ${String(e)}`,
+      message: isStackOverflow(String(e))
+        ? `${baseName(uri)}: ${TOO_DEEP.replace('This document', 'this file')}`
+        : `${baseName(uri)} could not be parsed: ${String(e)}`,
     });
     return { uri, docs: [], problems, unanalysed: [] };
   }
@@ -147,8 +167,41 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     }
     const lenient = read.lenient.get(docIndex);
     if (lenient) problems.push(lenientFinding(uri, text, lenient));
-    if (d.errors.length === 0) return;
-    for (const err of d.errors.slice(0, 5)) {
+    if (d.errors.length === 0) {
+      // an alias can only be written with `*`: most documents are not walked at all
+      const star = text.indexOf('*', docStart);
+      if (star < 0 || star >= docEnd) return;
+      const targets = aliasTargets(d);
+      if (targets.size === 0 || !excessiveAliasing(d, targets)) return;
+      const k = kind();
+      problems.push({
+        code: 'yaml-syntax-error',
+        severity: 'error',
+        uri,
+        span: spanOf(targets.keys().next().value, { start: docStart, end: docStart }),
+        message: `${k ? `This ${k}` : 'This document'} expands to too many nodes through its aliases (a "billion laughs"): kubectl rejects it ("document contains excessive aliasing"), whichever keys hold them. It is left out of the analysis; write the repeated parts out, or use fewer levels of aliases.`,
+      });
+      unanalysed.push({
+        uri,
+        docIndex,
+        span: { start: docStart, end: docEnd },
+        reason: 'syntax-error',
+        ...(k ? { kind: k } : {}),
+      });
+      return;
+    }
+    const deep = d.errors.find((e) => isStackOverflow(e.message));
+    for (const err of deep ? [deep] : d.errors.slice(0, 5)) {
+      if (err === deep) {
+        problems.push({
+          code: 'yaml-syntax-error',
+          severity: 'error',
+          uri,
+          span: { start: err.pos[0], end: Math.max(err.pos[0], err.pos[1]) },
+          message: TOO_DEEP,
+        });
+        continue;
+      }
       const [start, end] = err.pos;
       problems.push({
         code: 'yaml-syntax-error',
@@ -203,11 +256,24 @@ function topKind(d: Document.Parsed): string | undefined {
   return isScalar(k) && typeof k.value === 'string' ? k.value : undefined;
 }
 
+/** A NUL byte in the first 8 KiB: binary data, not YAML or JSON. */
+function isBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}
+
 /** Only whitespace, comments and document markers (`---`, `...`). */
 function isBlank(text: string): boolean {
   if (text.length > 65536) return false;
   return text.split(/\r?\n|\r/).every((l) => /^\s*(#.*)?$/.test(l) || /^(---|\.\.\.)\s*(#.*)?$/.test(l));
 }
+
+/** The YAML parser ran out of call stack: a document nested hundreds of levels deep or more. */
+function isStackOverflow(message: string): boolean {
+  return /Maximum call stack size exceeded/i.test(message);
+}
+
+const TOO_DEEP =
+  'This document nests its collections too deeply to be read (hundreds of levels or more: the YAML parser ran out of stack). It is left out of the analysis until it is fixed. Kubernetes manifests nest a few dozen levels at most: look for runaway brackets or indentation.';
 
 function firstLine(s: string): string {
   return (s.split('\n')[0] ?? s).replace(/\.$/, '');
