@@ -4,7 +4,9 @@
  * every one of those namespaces has workloads in the workspace: a namespace whose pods live
  * elsewhere (kube-system, a Helm chart) proves nothing. Peers that select the configured cluster
  * DNS pods are never reported. The question is semantics/queries.ts `peerPods`, which the hover
- * asks too.
+ * asks too. Information instead of a warning where such pods evidently exist at run time (a
+ * Service selects those labels, or the namespace holds custom resources of unknown kinds:
+ * `runTimePods`).
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
@@ -17,7 +19,9 @@ const meta = defineCode({
   code: 'pod-selector-matches-nothing',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'A peer podSelector matches no pod in the namespaces it applies to.',
+  otherSeverities: ['information'],
+  summary:
+    'A peer podSelector matches no pod in the namespaces it applies to (information where such pods evidently exist at run time).',
 });
 
 export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, settings }) => {
@@ -32,14 +36,18 @@ export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, set
       // the hover asks the same question (features/hover.ts)
       const found = peerPods(engine, settings, p.namespace, peer);
       if (found.kind !== 'none') continue;
-      const { namespaces, workloads: all } = found;
+      const { namespaces, workloads: all, runTime } = found;
       const where = peer.namespaceSelector
         ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
         : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
+      const fix = `Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}`;
       out.push({
+        ...(runTime ? { severity: 'information' as const } : {}),
         uri: p.doc.uri,
         span: sel.keySpan,
-        message: `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}.`,
+        message: runTime
+          ? `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}, but ${runTime}. Add the manifests that make them to the workspace to have this checked; if they do not exist, ${fix[0]?.toLowerCase()}${fix.slice(1)}.`
+          : `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. ${fix}.`,
         related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
       });
     }

@@ -1,11 +1,14 @@
 /**
  * policy-selects-no-pods: `spec.podSelector` selects no pod of the policy's namespace. A warning
  * where the namespace has workloads in the workspace, information where it has none (its pods may
- * be defined elsewhere). `podSelector: {}` selects every pod, present and future: never reported.
+ * be defined elsewhere) or where such pods evidently exist at run time (semantics/queries.ts
+ * `runTimePods`: a Service selects those labels, or the namespace holds custom resources of unknown
+ * kinds). `podSelector: {}` selects every pod, present and future: never reported.
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
 import { labelSetsText, labelsText, policyName, selectorText } from '../semantics/names';
+import { runTimePods } from '../semantics/queries';
 import { plural } from '../text/words';
 import { compact, workloadRelated } from './support';
 
@@ -15,10 +18,10 @@ const meta = defineCode({
   scope: 'workspace',
   otherSeverities: ['information'],
   summary:
-    "A policy's spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace).",
+    "A policy's spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace, or such pods evidently exist at run time).",
 });
 
-export const policySelectsNoPods = defineCheck(meta, ({ index }) => {
+export const policySelectsNoPods = defineCheck(meta, ({ index, engine }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
     const sel = p.podSelector;
@@ -33,6 +36,16 @@ export const policySelectsNoPods = defineCheck(meta, ({ index }) => {
         uri: p.doc.uri,
         span: sel.keySpan,
         message: `${policyName(p)} selects pods labeled ${selectorText(sel)}, but the workspace has no workloads in namespace ${p.namespace}, so what it applies to cannot be checked here. Add the namespace's manifests to the workspace to have them checked.`,
+      });
+      continue;
+    }
+    const runTime = runTimePods(engine, [p.namespace], (labels) => m.matches(labels));
+    if (runTime) {
+      out.push({
+        severity: 'information',
+        uri: p.doc.uri,
+        span: sel.keySpan,
+        message: `podSelector ${selectorText(sel)} of ${policyName(p)} selects none of the ${plural(pods.length, 'workload')} of namespace ${p.namespace}, but ${runTime}. Add the manifests that make them to the workspace to have the policy checked; if they do not exist, fix the selector.`,
       });
       continue;
     }

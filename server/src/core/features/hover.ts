@@ -327,8 +327,9 @@ function podsLines(ctx: HoverContext, p: NetworkPolicyResource, peer: Peer): str
         `Matches no pods in the workspace, which holds no workloads of ${noun(found.namespaces.length, 'namespace')} ${listText(found.namespaces)}: ${found.namespaces.length === 1 ? 'its' : 'their'} pods are defined elsewhere.`,
       ];
     case 'no-namespace':
-    case 'none':
       return ['Matches no pods in the workspace.'];
+    case 'none':
+      return [`Matches no pods in the workspace${found.runTime ? `; but ${found.runTime}` : ''}.`];
   }
 }
 

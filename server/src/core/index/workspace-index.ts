@@ -153,6 +153,11 @@ export class WorkspaceIndex {
     return this.derived.services;
   }
 
+  /** The custom resources of kinds netpol-lens does not know in a namespace (their controllers may run pods). */
+  customResourcesIn(namespace: string): readonly CustomResourceRef[] {
+    return this.derived.customResourcesByNs.get(namespace) ?? [];
+  }
+
   namespaceLabels(name: string): Labels {
     return this.derived.namespaces.get(name)?.labels ?? { [METADATA_NAME_LABEL]: name };
   }
@@ -171,6 +176,7 @@ interface Derived {
   policies: NetworkPolicyResource[];
   policiesByNs: Map<string, NetworkPolicyResource[]>;
   services: ServiceResource[];
+  customResourcesByNs: Map<string, CustomResourceRef[]>;
   problems: Finding[];
 }
 
@@ -225,11 +231,18 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
   const policies: NetworkPolicyResource[] = [];
   const services: ServiceResource[] = [];
   const problems: Finding[] = [];
+  const customResourcesByNs = new Map<string, CustomResourceRef[]>();
   const uris = [...files.keys()].sort();
   for (const uri of uris) {
     const f = files.get(uri);
     if (!f) continue;
     problems.push(...f.problems);
+    for (const cr of f.customResources ?? []) {
+      if (cr.namespace === undefined) continue;
+      const l = customResourcesByNs.get(cr.namespace) ?? [];
+      l.push(cr);
+      customResourcesByNs.set(cr.namespace, l);
+    }
     for (const r of f.resources) {
       switch (r.kind) {
         case 'Namespace': {
@@ -319,7 +332,17 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
     l.push(p);
     policiesByNs.set(p.namespace, l);
   }
-  return { namespaces, workloads, workloadById, workloadsByNs, policies, policiesByNs, services, problems };
+  return {
+    namespaces,
+    workloads,
+    workloadById,
+    workloadsByNs,
+    policies,
+    policiesByNs,
+    services,
+    customResourcesByNs,
+    problems,
+  };
 }
 
 /** Byte-wise string order (Go's), used for every listing. */

@@ -20,6 +20,7 @@ import type {
   Peer,
   PolicyRule,
   PortEntry,
+  ServiceResource,
 } from '../model/types';
 import type { Settings } from '../settings';
 import {
@@ -34,6 +35,7 @@ import {
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
 import { compileSelector } from './selector';
+import { labelsText } from './names';
 
 // ---------------------------------------------------------------------------------------------
 // Walks over a policy
@@ -234,6 +236,8 @@ export type PeerPods =
       readonly kind: 'none';
       readonly namespaces: readonly NamespaceInfo[];
       readonly workloads: readonly Workload[];
+      /** Why such pods likely exist at run time anyway (`runTimePods`), one sentence. */
+      readonly runTime?: string;
     };
 
 export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: string, peer: Peer): PeerPods {
@@ -244,7 +248,56 @@ export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: str
   if (isDnsPeer(engine.index, settings, policyNs, peer)) return { kind: 'dns' };
   const empty = namespaces.filter((n) => engine.index.workloadsIn(n.name).length === 0).map((n) => n.name);
   if (empty.length) return { kind: 'elsewhere', namespaces: empty };
-  return { kind: 'none', namespaces, workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)) };
+  const sel = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
+  const runTime = runTimePods(
+    engine,
+    namespaces.map((n) => n.name),
+    (labels) => sel?.matches(labels) ?? true,
+  );
+  return {
+    kind: 'none',
+    namespaces,
+    workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)),
+    ...(runTime ? { runTime } : {}),
+  };
+}
+
+/** The workloads of the workspace a Service routes to: its namespace's, labeled with every pair of its selector. */
+export function serviceWorkloads(index: WorkspaceIndex, svc: ServiceResource): Workload[] {
+  const sel = svc.selector;
+  if (!sel || Object.keys(sel).length === 0) return [];
+  return index
+    .workloadsIn(svc.namespace)
+    .filter((w) => Object.entries(sel).every(([k, v]) => w.labels[k] === v));
+}
+
+/**
+ * Why pods that `matches` accepts likely exist at run time in one of these namespaces though no
+ * manifest of the workspace defines them, as a sentence; undefined without evidence. Evidence: a
+ * Service there whose (non-empty) selector `matches` accepts and that selects no workload of the
+ * workspace (something makes the pods it routes to), or custom resources there of kinds
+ * netpol-lens does not know (their controllers, operators, may run pods).
+ */
+export function runTimePods(
+  engine: PolicyEngine,
+  namespaces: readonly string[],
+  matches: (labels: Labels) => boolean,
+): string | undefined {
+  const index = engine.index;
+  const inNs = new Set(namespaces);
+  for (const svc of index.services) {
+    if (!inNs.has(svc.namespace) || !svc.selector || Object.keys(svc.selector).length === 0) continue;
+    if (!matches(svc.selector)) continue;
+    if (serviceWorkloads(index, svc).length > 0) continue;
+    return `pods labeled ${labelsText(svc.selector)} likely exist at run time: Service ${svc.namespace}/${svc.name.value} selects them, though no manifest here defines them`;
+  }
+  for (const ns of namespaces) {
+    const crs = index.customResourcesIn(ns);
+    if (crs.length === 0) continue;
+    const kinds = [...new Set(crs.map((c) => c.kind))].sort(cmp);
+    return `such pods may exist at run time: namespace ${ns} holds ${crs.length === 1 ? 'a custom resource' : `${crs.length} custom resources`} of ${kinds.length === 1 ? 'a kind' : 'kinds'} netpol-lens does not know (${kinds.slice(0, 4).join(', ')}${kinds.length > 4 ? ', …' : ''}), whose controllers may run pods no manifest defines (netpolLens.podProducers describes such kinds)`;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
