@@ -148,3 +148,15 @@ test('reach --from/--to with an address picks the external range holding it (per
   assert.ok(srcRanges.size > 1, 'ingress ipBlocks cut the source ranges');
   assert.deepEqual([...dstRanges], ['0.0.0.0-255.255.255.255'], 'no egress ipBlock: one destination range');
 });
+
+test('explain: the pods the prometheus-operator makes of a Prometheus resource are endpoints', () => {
+  const r = cli(
+    'explain',
+    'monitoring/prometheus-k8s[StatefulSet]',
+    'monitoring/grafana[Deployment]',
+    '3000/TCP',
+    'test/fixtures/realworld/kube-prometheus/manifests',
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assertGolden('kube-prometheus_explain_prometheus_grafana.txt', r.stdout);
+});

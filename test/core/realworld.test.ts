@@ -109,3 +109,23 @@ describe('real-world corpus: YAML that kubectl reads', () => {
     );
   });
 });
+
+describe('real-world corpus: kube-prometheus', () => {
+  const dir = join(REALWORLD, 'kube-prometheus');
+
+  it('the Prometheus and Alertmanager custom resources are the StatefulSets the operator makes', () => {
+    const a = analyseTree(dir);
+    const ids = a.index.workloads.map((w) => w.id);
+    assert.ok(ids.includes('monitoring/prometheus-k8s[StatefulSet]'), ids.join(', '));
+    assert.ok(ids.includes('monitoring/alertmanager-main[StatefulSet]'), ids.join(', '));
+    // every policy admitting Prometheus' scrapes finds its pods, and the policies of Prometheus
+    // and Alertmanager select them
+    assert.deepEqual(
+      a
+        .findings()
+        .filter((f) => f.code === 'pod-selector-matches-nothing' || f.code === 'policy-selects-no-pods')
+        .map((f) => f.message),
+      [],
+    );
+  });
+});

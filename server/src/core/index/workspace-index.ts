@@ -5,7 +5,7 @@
  */
 import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
-import { lowerDocuments } from '../model/lower';
+import { lowerDocuments, type CustomResourceRef } from '../model/lower';
 import type {
   ContainerPort,
   Labels,
@@ -38,6 +38,8 @@ export interface FileFacts {
   readonly unanalysed?: readonly UnanalysedDocument[];
   /** Policies of kinds the engine does not evaluate (Cilium, Calico, ANP…); absent when there are none. */
   readonly otherPolicies?: readonly OtherPolicy[];
+  /** Custom resources of kinds netpol-lens does not know; absent when there are none. */
+  readonly customResources?: readonly CustomResourceRef[];
 }
 
 export interface NamespaceInfo {
@@ -200,6 +202,7 @@ export function indexFile(
     ...facts,
     ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
     ...(lowered.otherPolicies.length ? { otherPolicies: lowered.otherPolicies } : {}),
+    ...(lowered.customResources.length ? { customResources: lowered.customResources } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { NodeReader, spanOf } from '../yaml/node';
 import type { Finding } from './finding';
 import { workloadId } from './ids';
 import { WORKLOAD_KINDS } from './types';
+import { fillName, MAX_SHARDS, producerFor, type PodProducer } from './pod-producers';
 import type {
   ContainerPort,
   DocRef,
@@ -59,6 +60,16 @@ export interface LoweredFile {
   readonly problems: Finding[];
   /** Policies of kinds the engine does not evaluate (policy-kind-not-analysed). */
   readonly otherPolicies: OtherPolicy[];
+  /** Custom resources of kinds netpol-lens does not know (evidence of pods made at run time). */
+  readonly customResources: CustomResourceRef[];
+}
+
+/** How a file is lowered beyond its text: settings of the folder or command line it is read under. */
+export interface LowerOptions {
+  /** The namespace of documents without `metadata.namespace` (`kubectl apply -n`); default `default`. */
+  readonly defaultNamespace?: string;
+  /** Pod producers besides the built-in ones (model/pod-producers.ts); these win on the same kind. */
+  readonly podProducers?: readonly PodProducer[];
 }
 
 interface OtherPolicyKind {
@@ -133,19 +144,34 @@ const OTHER_POLICY_KINDS: ReadonlyMap<string, ReadonlyMap<string, OtherPolicyKin
   ],
 ]);
 
+/**
+ * A custom resource of a kind netpol-lens neither models nor knows as configuration: its API group
+ * is not a Kubernetes one (no `.k8s.io` suffix, has a dot). Its controller may run pods that no
+ * manifest holds.
+ */
+export interface CustomResourceRef {
+  readonly doc: DocRef;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string | undefined;
+  /** `metadata.namespace` (or the default namespace); undefined without either (maybe cluster-scoped). */
+  readonly namespace: string | undefined;
+}
+
 /** Lowers every document but those with errors and those listed in `skip` (by docIndex: templates). */
 export function lowerDocuments(
   uri: string,
   docs: ReadonlyArray<Document.Parsed>,
   skip?: ReadonlySet<number>,
+  options: LowerOptions = {},
 ): LoweredFile {
-  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [] };
+  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [], customResources: [] };
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || skip?.has(docIndex)) return;
     const r = new NodeReader(doc);
     const root = r.map(doc.contents);
     if (!root) return;
-    const lw = new Lowerer(uri, docIndex, r, out);
+    const lw = new Lowerer(uri, docIndex, r, out, options);
     lw.object(root, [], undefined);
     if (r.exhausted) {
       out.problems.push({
@@ -172,7 +198,13 @@ class Lowerer {
     private readonly docIndex: number,
     private readonly r: NodeReader,
     private readonly out: LoweredFile,
+    private readonly options: LowerOptions,
   ) {}
+
+  /** The namespace of an object without `metadata.namespace`. */
+  private get defaultNamespace(): string {
+    return this.options.defaultNamespace || 'default';
+  }
 
   private problem(span: Span, message: string, code = 'invalid-field'): void {
     this.out.problems.push({ code, severity: 'error', uri: this.uri, span, message });
@@ -267,7 +299,21 @@ class Lowerer {
       });
       return;
     }
-    if (group !== undefined && !K8S_GROUPS.has(group)) return;
+    if (group !== undefined && !K8S_GROUPS.has(group)) {
+      const producer = producerFor(group, kind, this.options.podProducers);
+      if (producer) this.out.resources.push(...this.produced(m, doc, producer));
+      else if (isCustomGroup(group) && apiVersion) {
+        const { name, nsField } = this.meta(m);
+        this.out.customResources.push({
+          doc,
+          apiVersion: apiVersion.value,
+          kind,
+          name: name?.value,
+          namespace: nsField?.value || this.options.defaultNamespace || undefined,
+        });
+      }
+      return;
+    }
     if (kind === 'NetworkPolicy') {
       if (group !== undefined && group !== 'networking.k8s.io' && group !== 'extensions') return;
       this.topLevelKeys(m, kind);
@@ -377,7 +423,7 @@ class Lowerer {
       kind: 'Service',
       doc,
       name,
-      namespace: nsField?.value || 'default',
+      namespace: nsField?.value || this.defaultNamespace,
       selector,
       ports,
       clusterIPs: [...clusterIPs],
@@ -388,7 +434,7 @@ class Lowerer {
     const { meta, name, nsField } = this.meta(m);
     if (!name) return undefined;
     if (kind === 'Pod' && name.value.startsWith('virt-launcher-')) return undefined;
-    const namespace = nsField?.value || 'default';
+    const namespace = nsField?.value || this.defaultNamespace;
     let template: YAMLMap | undefined;
     let podMeta: YAMLMap | undefined;
     let podSpec: YAMLMap | undefined;
@@ -403,22 +449,7 @@ class Lowerer {
       podSpec = this.r.map(this.r.get(template, 'spec'));
     }
     const l = this.labels(this.r.get(podMeta, 'labels'), 'labels');
-    const ports: ContainerPort[] = [];
-    for (const c of this.r.seq(this.r.get(podSpec, 'containers'))?.items ?? []) {
-      const cm = this.r.map(c);
-      for (const p of this.r.seq(this.r.get(cm, 'ports'))?.items ?? []) {
-        const pm = this.r.map(p);
-        if (!pm) continue;
-        const cp = this.r.scalar(this.r.get(pm, 'containerPort'))?.value;
-        if (typeof cp !== 'number') continue;
-        ports.push({
-          name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
-          port: cp,
-          protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
-          span: spanOf(pm),
-        });
-      }
-    }
+    const ports = this.containerPorts(this.r.get(podSpec, 'containers'));
     const ips = new Set<string>();
     if (kind === 'Pod') {
       const status = this.r.map(this.r.get(m, 'status'));
@@ -453,6 +484,89 @@ class Lowerer {
       hostNetwork: this.bool(this.r.get(podSpec, 'hostNetwork')),
       ips: [...ips],
     };
+  }
+
+  /** The ports of a list of containers, or (`containerPort` or `port` in its items) of ports. */
+  private containerPorts(n: unknown): ContainerPort[] {
+    const ports: ContainerPort[] = [];
+    const one = (p: unknown): void => {
+      const pm = this.r.map(p);
+      if (!pm) return;
+      const cp = this.r.scalar(this.r.get(pm, 'containerPort') ?? this.r.get(pm, 'port'))?.value;
+      if (typeof cp !== 'number') return;
+      ports.push({
+        name: this.str(this.r.get(pm, 'name'), 'name', false)?.value,
+        port: cp,
+        protocol: normProtocol(this.str(this.r.get(pm, 'protocol'), 'protocol', false)?.value) ?? 'TCP',
+        span: spanOf(pm),
+      });
+    };
+    for (const c of this.r.seq(n)?.items ?? []) {
+      const cm = this.r.map(c);
+      const cps = this.r.seq(this.r.get(cm, 'ports'));
+      if (cps) for (const p of cps.items) one(p);
+      else if (this.r.get(cm, 'containerPort') !== undefined) one(cm);
+    }
+    return ports;
+  }
+
+  /**
+   * The workloads a controller makes of a custom resource (model/pod-producers.ts): one per shard,
+   * named and labeled as the controller does, the spans those of the resource.
+   */
+  private produced(m: YAMLMap, doc: DocRef, producer: PodProducer): WorkloadResource[] {
+    const { name, nsField } = this.meta(m);
+    if (!name) return [];
+    const namespace = nsField?.value || this.defaultNamespace;
+    const kindNode = this.r.scalar(this.r.get(m, 'kind'));
+    const at = kindNode ? spanOf(kindNode) : doc.span;
+    const own = producer.labelsPath
+      ? this.labels(this.r.path(m, ...producer.labelsPath), producer.labelsPath.join('.'))
+      : { labels: {}, span: undefined };
+    const fixed: Record<string, string> = {};
+    for (const [k, v] of Object.entries(producer.labels ?? {})) fixed[k] = fillName(v, name.value);
+    const ports: ContainerPort[] = [];
+    for (const p of producer.ports ?? []) {
+      if (p.unlessTrue && this.bool(this.r.path(m, ...p.unlessTrue))) continue;
+      if (p.onlyIfSet) {
+        const v = this.r.deref(this.r.path(m, ...p.onlyIfSet));
+        if (v === undefined || (isScalar(v) && v.value == null)) continue;
+      }
+      const renamed = p.namePath
+        ? this.str(this.r.path(m, ...p.namePath), 'portName', false)?.value
+        : undefined;
+      ports.push({ name: renamed || p.name, port: p.port, protocol: p.protocol, span: at });
+    }
+    if (producer.portsPath) ports.push(...this.containerPorts(this.r.path(m, ...producer.portsPath)));
+    let shards = 1;
+    if (producer.shards) {
+      const v = this.r.scalar(this.r.path(m, ...producer.shards.path))?.value;
+      if (typeof v === 'number' && Number.isInteger(v) && v > 1) shards = Math.min(v, MAX_SHARDS);
+    }
+    const base = fillName(producer.name, name.value);
+    const out: WorkloadResource[] = [];
+    for (let i = 0; i < shards; i++) {
+      const wname = i === 0 ? base : `${base}-shard-${i}`;
+      const labels = { ...own.labels, ...fixed };
+      if (producer.shards) labels[producer.shards.label] = String(i);
+      out.push({
+        kind: 'Workload',
+        doc,
+        workloadKind: producer.workloadKind,
+        namespace,
+        name: wname,
+        id: workloadId(namespace, wname, producer.workloadKind),
+        objectName: name,
+        namespaceField: nsField,
+        labels,
+        labelsSpan: own.span,
+        ports,
+        hostNetwork: false,
+        ips: [],
+        producedBy: { kind: kindNode?.toString() ?? producer.kind, source: producer.source },
+      });
+    }
+    return out;
   }
 
   /** The controlling owner of a Pod (`controller: true`), else its first non-Node owner. */
@@ -526,7 +640,7 @@ class Lowerer {
       apiVersion,
       name,
       namespaceField: nsField,
-      namespace: nsField?.value || 'default',
+      namespace: nsField?.value || this.defaultNamespace,
       metadataKeySpan: metaKey,
       spec: specPair
         ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) }
@@ -799,6 +913,16 @@ class Lowerer {
 }
 
 const SPEC_KEYS = ['podSelector', 'policyTypes', 'ingress', 'egress'];
+
+/** A custom resource's API group: has a dot and is not a Kubernetes group (`*.k8s.io`, `*.x-k8s.io` are). */
+function isCustomGroup(group: string): boolean {
+  return (
+    group.includes('.') &&
+    !group.endsWith('.k8s.io') &&
+    !group.endsWith('.x-k8s.io') &&
+    !OTHER_POLICY_KINDS.has(group)
+  );
+}
 
 export function normProtocol(p: string | undefined): Protocol | undefined {
   if (p === undefined) return undefined;

@@ -155,6 +155,11 @@ export interface WorkloadResource {
   readonly hostNetwork: boolean;
   /** Known pod IPs (`status.podIP(s)`). */
   readonly ips: readonly string[];
+  /**
+   * Set when a controller makes this workload of a custom resource (model/pod-producers.ts): the
+   * resource's kind and who says what it makes ("the prometheus-operator").
+   */
+  readonly producedBy?: { readonly kind: string; readonly source: string };
 }
 
 export interface NamespaceResource {
