@@ -19,8 +19,8 @@ Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) 
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in
 findings: kustomize build overlays/prod | netpol-lens check -
 Files above --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MIB}; the config's maxFileSize) are not read: a warning says so.
-Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment]; external
-endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
+Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment], or <namespace>/<name>
+where only one kind has that name; external endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
 Exit codes: 0 ok; 1 findings at or above --fail-on (check) or connection denied (explain); 2 usage or I/O error.
 `;
 

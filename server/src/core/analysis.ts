@@ -143,13 +143,8 @@ export class Analysis {
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
     const src = this.engine.endpoint(srcId);
     const dst = this.engine.endpoint(dstId);
-    const unknown = (id: string): string => {
-      const ids = this.index.workloads.map((w) => w.id);
-      const near = ids.filter((i) => i.includes(id.replace(/\[.*$/, '').split('/').pop() ?? id)).slice(0, 5);
-      return `unknown endpoint "${id}": use a workload id like ${ids[0] ?? '<namespace>/<name>[Deployment]'}, an IP address or a range a.b.c.d-e.f.g.h${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}`;
-    };
-    if (!src) return { ok: false, error: unknown(srcId) };
-    if (!dst) return { ok: false, error: unknown(dstId) };
+    if (!src) return { ok: false, error: this.engine.unresolvedEndpoint(srcId) };
+    if (!dst) return { ok: false, error: this.engine.unresolvedEndpoint(dstId) };
     return { ok: true, explanation: explainConnection(this.engine, src, dst, port) };
   }
 

@@ -15,7 +15,8 @@ export function runReach(argv: readonly string[]): number {
   const from = a.flags.get('from') as string | undefined;
   const to = a.flags.get('to') as string | undefined;
   for (const id of [from, to]) {
-    if (id !== undefined && !analysis.engine.endpoint(id)) throw new UsageError(`unknown endpoint "${id}"`);
+    if (id !== undefined && !analysis.engine.endpoint(id))
+      throw new UsageError(analysis.engine.unresolvedEndpoint(id));
   }
   const q = {
     ...(from ? { from: analysis.engine.endpoint(from, 'ingress')?.id ?? from } : {}),

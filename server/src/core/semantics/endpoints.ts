@@ -7,6 +7,7 @@ import type { WorkspaceIndex } from '../index/workspace-index';
 import { cmp } from '../index/workspace-index';
 import type { CompiledPolicy, Endpoint } from './compile';
 import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
+import { didYouMean, listText } from '../text/words';
 
 export class EndpointSpace {
   private cache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
@@ -62,7 +63,11 @@ export class EndpointSpace {
     const known = this.cache?.byId.get(id);
     if (known && known.kind === 'workload') return known;
     const range = known?.kind === 'external' ? known.range : parseRange(id);
-    if (!range) return undefined;
+    if (!range) {
+      // `<namespace>/<name>` without `[Kind]`: the one workload of that namespace with that name
+      const named = this.named(id);
+      return named.length === 1 ? named[0] : undefined;
+    }
     const atoms = direction ? this.directionalExternals(direction) : this.externals();
     // the external range holding it, when it lies in one; else the range itself
     const atom = atoms.find(
@@ -73,6 +78,43 @@ export class EndpointSpace {
         range.hi <= e.range.hi,
     );
     return atom ?? { kind: 'external', id: formatRange(range), range };
+  }
+
+  /** The workloads whose id is `id[<Kind>]` (`id` being `<namespace>/<name>`), sorted by id. */
+  named(id: string): Endpoint[] {
+    if (id.includes('[') || id.split('/').length !== 2) return [];
+    return this.workloads().filter(
+      (e) => e.kind === 'workload' && `${e.workload.namespace}/${e.workload.name}` === id,
+    );
+  }
+
+  /**
+   * Why `id` resolves to no endpoint, for usage errors: several kinds share the name (the
+   * candidates' ids), or it is unknown (what ids look like, and the nearest workload id).
+   */
+  unresolved(id: string): string {
+    const named = this.named(id);
+    if (named.length > 1) {
+      return `"${id}" is ambiguous: ${named.length} workloads of namespace ${id.split('/')[0]} are named ${id.split('/')[1]}; give the kind: ${listText(
+        named.map((e) => e.id),
+        10,
+      )}`;
+    }
+    const workloads = this.workloads();
+    const ids = workloads.map((e) => e.id);
+    // `ns/name` is compared with `ns/name` of each workload, a full id with full ids
+    const guess = id.includes('[')
+      ? didYouMean(id, ids)
+      : (() => {
+          const byName = new Map(
+            workloads.map((e) => [e.id.replace(/\[[^\]]*\]$/, ''), e.id] as const).reverse(),
+          );
+          const near = didYouMean(id, [...byName.keys()]);
+          if (near === undefined) return undefined;
+          const kinds = this.named(near);
+          return kinds.length > 1 ? kinds.map((e) => e.id).join(' or ') : byName.get(near);
+        })();
+    return `unknown endpoint "${id}": use a workload id like ${ids[0] ?? '<namespace>/<name>[Deployment]'} (or <namespace>/<name> where one kind has that name), an IP address, a CIDR or a range a.b.c.d-e.f.g.h${guess ? ` (did you mean ${guess}?)` : ''}`;
   }
 }
 

@@ -156,6 +156,11 @@ export class PolicyEngine {
     return this.space.resolve(id, direction);
   }
 
+  /** Why `id` resolves to no endpoint: ambiguous `ns/name` (the candidates) or unknown (did you mean). */
+  unresolvedEndpoint(id: string): string {
+    return this.space.unresolved(id);
+  }
+
   // ---- one pair: egress side ∩ ingress side ----
 
   /** Isolation of an endpoint (externals are never isolated), cached by position. */
