@@ -1,12 +1,12 @@
 /**
  * `explain` on test/fixtures/cli/shop: ids without `[Kind]` (unambiguous and ambiguous), did you
- * mean for unknown ids.
+ * mean for unknown ids, and the nearest rule of a denied connection (text and JSON).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT } from '../support/golden';
+import { assertGolden, ROOT } from '../support/golden';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const SHOP = 'test/fixtures/cli/shop';
@@ -58,4 +58,65 @@ test('explain with an unknown id: did you mean the nearest id (edit distance), n
   );
   const far = cli('explain', 'prod/zzzzzzzz', 'prod/web', 'any', SHOP);
   assert.doesNotMatch(far.stderr, /did you mean/);
+});
+
+test('explain DENIED names the nearest rule: right peer, other port (text golden and JSON field)', () => {
+  const r = cli('explain', 'prod/frontend', 'prod/db', '5432/TCP', SHOP);
+  assert.equal(r.code, 1, r.stderr);
+  assertGolden('shop_explain_nearest_ports.txt', r.stdout);
+  assert.match(
+    r.stdout,
+    /Nearest: ingress rule 1 of prod\/np-db admits app=frontend on TCP 8080, not TCP 5432\./,
+  );
+  assert.match(
+    r.stdout,
+    /nearest rule prod\/np-db ingress rule 1 {2}\(test\/fixtures\/cli\/shop\/policies\.yaml:15:7\)/,
+  );
+  const j = JSON.parse(
+    cli('explain', 'prod/frontend', 'prod/db', '5432/TCP', SHOP, '--format', 'json').stdout,
+  ) as {
+    egress: { nearestRule?: unknown };
+    ingress: { nearestRule?: unknown; isolated: boolean };
+  };
+  assert.equal(j.egress.nearestRule, undefined, 'the allowing side has none');
+  assert.deepEqual(j.ingress.nearestRule, {
+    policy: 'prod/np-db',
+    direction: 'ingress',
+    ruleIndex: 0,
+    ref: 'test/fixtures/cli/shop/policies.yaml:15:7',
+    differs: 'ports',
+    text: 'ingress rule 1 of prod/np-db admits app=frontend on TCP 8080, not TCP 5432',
+  });
+});
+
+test('explain DENIED: right port, one peer label differs; a port name the pod lacks; nothing near', () => {
+  const peer = cli('explain', 'prod/web', 'prod/db', '8080/TCP', SHOP);
+  assert.equal(peer.code, 1);
+  assertGolden('shop_explain_nearest_peer.txt', peer.stdout);
+  assert.match(
+    peer.stdout,
+    /Nearest: ingress rule 1 of prod\/np-db admits TCP 8080 from app=frontend, but prod\/web\[Deployment\] has app=web \(the peer wants app=frontend\)\./,
+  );
+  // the right peer on another port comes first: rule 2 admits the monitor, on 9187
+  const monitor = cli('explain', 'ops/monitor', 'prod/db', '8080/TCP', SHOP);
+  assert.match(
+    monitor.stdout,
+    /Nearest: ingress rule 2 of prod\/np-db admits app=monitor in namespaces env=ops on TCP 9187, not TCP 8080\./,
+  );
+  // egress side: the frontend may send 5432 to app=db only
+  const egress = cli('explain', 'prod/frontend', 'prod/web', '5432/TCP', SHOP);
+  assert.match(
+    egress.stdout,
+    /Nearest: egress rule 1 of prod\/np-frontend admits TCP 5432 to app=db, but prod\/web\[Deployment\] has app=web/,
+  );
+  const named = cli('explain', 'prod/batch', 'prod/db', 'any', SHOP);
+  assert.match(
+    named.stdout,
+    /Nearest: ingress rule 3 of prod\/np-db admits app=batch on TCP port "postgres", which prod\/db\[Deployment\] does not declare\./,
+  );
+  // nothing near: other peer and other port
+  const none = cli('explain', 'prod/web', 'prod/db', '5432/TCP', SHOP);
+  assert.equal(none.code, 1);
+  assert.doesNotMatch(none.stdout, /[Nn]earest/);
+  assert.match(none.stdout, /To allow it, add an ingress rule/);
 });

@@ -84,6 +84,14 @@ describe('custom requests', () => {
     assert.equal(loc?.uri, np3);
     assert.equal(loc?.range.start.line, 3, 'the policy name');
     assert.match(x.summary.join('\n'), /DENIED/);
+    // the rule that almost allowed it, with its place and, in the summary the pane shows, what differs
+    assert.equal(x.egress.nearestRule, undefined, 'np-layer3 has no egress rule');
+    const near = x.ingress.nearestRule;
+    assert.equal(near?.policy, 'layer1/np-layer1');
+    assert.equal(near?.differs, 'peer');
+    assert.equal(near?.ruleIndex, 0);
+    assert.equal(near?.location.uri, ws.fileUri('layer1/np-layer1.yaml'));
+    assert.ok(x.summary.some((l) => l.includes(`Nearest: ${near?.text ?? '?'}.`)));
   });
 
   it('explains an allowed connection with the rule that allows it', async () => {

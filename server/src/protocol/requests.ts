@@ -109,6 +109,11 @@ export interface SideDto {
   allowed: boolean;
   /** Connection set this side allows, before the other side is applied. */
   conns: ConnsDto | 'none';
+  /**
+   * On a side that denies: the rule that almost allowed it (right peer and other ports, or right
+   * ports and one peer requirement differing), with what differs in words (also in `summary`).
+   */
+  nearestRule?: RuleRefDto & { differs: 'ports' | 'peer'; text: string };
 }
 export interface ExplainResult {
   src: string;

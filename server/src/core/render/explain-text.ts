@@ -17,6 +17,11 @@ export function explainText(
     for (const p of s.isolatingPolicies) out.push(`  isolated by ${p.policy}  (${loc(p.ref)})`);
     for (const r of s.allowingRules)
       out.push(`  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`);
+    const n = s.nearestRule;
+    if (n)
+      out.push(
+        `  nearest rule ${n.policy} ${ruleLabel(n.direction, { index: n.ruleIndex })}  (${loc(n.ref)})`,
+      );
   };
   side('egress (source side)', x.egress, rest[0]);
   side('ingress (destination side)', x.ingress, rest[1]);

@@ -2,7 +2,8 @@
  * Explanations: the verdict for one connection and why, read from the same connection sets as the
  * matrix. Plain data with SourceRefs; renderers turn the refs into file:line or links.
  */
-import { policyName, policyRuleLabel } from './names';
+import { policyName, policyRuleLabel, ruleLabel } from './names';
+import { reqHolds, reqText, selectorReqs, type Req } from './requirements';
 import type { SourceRef } from '../text/span';
 import type { Protocol } from '../model/types';
 import {
@@ -11,7 +12,9 @@ import {
   ipBlockAddresses,
   pairFamilies,
   type CompiledPolicy,
+  type CompiledRule,
   type Endpoint,
+  type PeerMatcher,
 } from './compile';
 import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
@@ -29,12 +32,27 @@ export interface RulePointer {
   readonly ref: SourceRef;
 }
 
+/**
+ * The rule that almost allowed a denied connection (on the side that denies it): its peers match
+ * the other end but its ports do not (`differs: 'ports'`), or, failing that, its ports match and
+ * exactly one requirement of a peer does not (`differs: 'peer'`: a pod label, a namespace label,
+ * or the policy's own namespace). Rules in the order of the isolating policies (by id), then of
+ * the rules; the first rule of the first kind wins.
+ */
+export interface NearestRule extends RulePointer {
+  readonly differs: 'ports' | 'peer';
+  /** `ingress rule 1 of prod/np-db admits app=frontend on TCP 8080, not TCP 5432`. */
+  readonly text: string;
+}
+
 export interface SideExplanation {
   readonly isolated: boolean;
   readonly isolatingPolicies: readonly PolicyPointer[];
   readonly allowingRules: readonly RulePointer[];
   readonly allowed: boolean;
   readonly conns: Conns | 'none';
+  /** Only on a side that denies the connection, when some rule almost allowed it. */
+  readonly nearestRule?: NearestRule;
 }
 
 export interface Explanation {
@@ -85,12 +103,17 @@ export function explainConnection(
   const self = src.id === dst.id;
   const allowed = self || !conns.isEmpty;
   const partial = !self && !port && !conns.isEmpty && !conns.isAll;
-  const side = (s: SideResult, set: ConnectionSet): SideExplanation => ({
+  const near = {
+    egress: !self && eg.isEmpty ? nearestRule(engine, 'egress', src, dst, r.egress, port) : undefined,
+    ingress: !self && ing.isEmpty ? nearestRule(engine, 'ingress', src, dst, r.ingress, port) : undefined,
+  };
+  const side = (s: SideResult, set: ConnectionSet, nearest: NearestRule | undefined): SideExplanation => ({
     isolated: s.isolating.length > 0,
     isolatingPolicies: s.isolating.map(policyPointer),
     allowingRules: set.refs().map(rulePointer),
     allowed: !set.isEmpty,
     conns: connsOf(set),
+    ...(nearest ? { nearestRule: nearest } : {}),
   });
   const notes: string[] = [];
   if (r.egress.viaPodIp || r.ingress.viaPodIp) {
@@ -132,8 +155,8 @@ export function explainConnection(
         : 'ALLOWED';
     summary.push(`${src.id} → ${dst.id} on ${what}: ${verdict}.`);
   }
-  summary.push(sideSentence('egress', src, dst, r.egress, eg, what));
-  summary.push(sideSentence('ingress', src, dst, r.ingress, ing, what));
+  summary.push(sideSentence('egress', src, dst, r.egress, eg, what, near.egress));
+  summary.push(sideSentence('ingress', src, dst, r.ingress, ing, what, near.ingress));
   return {
     src: src.id,
     dst: dst.id,
@@ -142,8 +165,8 @@ export function explainConnection(
     partial,
     conns: self ? 'all' : connsOf(conns),
     self,
-    egress: side(r.egress, eg),
-    ingress: side(r.ingress, ing),
+    egress: side(r.egress, eg, near.egress),
+    ingress: side(r.ingress, ing, near.ingress),
     summary,
     notes,
   };
@@ -156,6 +179,7 @@ function sideSentence(
   s: SideResult,
   set: ConnectionSet,
   what: string,
+  nearest?: NearestRule,
 ): string {
   const pod = dir === 'egress' ? src : dst;
   const other = dir === 'egress' ? dst : src;
@@ -165,11 +189,160 @@ function sideSentence(
     return `${Dir}: not isolated (no policy selecting it has ${dir === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes), so all ${dir} is allowed.`;
   }
   const iso = `isolated by ${s.isolating.map((p) => p.id).join(', ')}`;
+  if (set.isEmpty && nearest) {
+    return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. Nearest: ${nearest.text}.`;
+  }
   if (set.isEmpty) {
     return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
   }
   const rules = set.refs().map((r) => policyRuleLabel(r.policy, r.direction, r.rule));
   return `${Dir}: ${iso}; allowed (${formatConns(set.toConns())}) by ${rules.join(', ')}.`;
+}
+
+/**
+ * The rule that almost allowed a denied connection on side `dir` (see `NearestRule`): among the
+ * rules of the policies isolating that side, first one whose peers match the other end and whose
+ * ports do not, else one whose ports match and where exactly one requirement of one peer fails.
+ */
+export function nearestRule(
+  engine: PolicyEngine,
+  dir: 'ingress' | 'egress',
+  src: Endpoint,
+  dst: Endpoint,
+  side: SideResult,
+  port?: { port: number; protocol: Protocol },
+): NearestRule | undefined {
+  const other = dir === 'egress' ? dst : src;
+  const fam = pairFamilies(src, dst);
+  const wanted = port ? `${port.protocol} ${port.port}` : undefined;
+  const rules = side.isolating.flatMap((p) => p[dir].map((r) => ({ p, r })));
+  const pointer = (r: CompiledRule, differs: NearestRule['differs'], text: string): NearestRule => ({
+    ...rulePointer(r.ref),
+    differs,
+    text: `${ruleLabel(dir, r.ref.rule)} of ${policyName(r.ref.policy)} ${text}`,
+  });
+  // 1. the right peer, other ports
+  for (const { p, r } of rules) {
+    const m = engine.ruleMatchesPeer(r, p.namespace, other, fam);
+    if (!m.match) continue;
+    const ports = engine.rulePorts(r, dst);
+    const peer =
+      r.peers === 'all'
+        ? dir === 'egress'
+          ? 'every destination'
+          : 'every source'
+        : matchedPeerText(engine, r, p, other, fam);
+    if (ports.isEmpty) {
+      const named = r.ports?.some((pe) => typeof pe.port?.value === 'string') ?? false;
+      const why = !named
+        ? 'which is no valid port'
+        : dst.kind === 'workload'
+          ? `which ${dst.id} does not declare`
+          : 'a named port, which an address outside the cluster has none of';
+      return pointer(r, 'ports', `admits ${peer} on ${rawPortsText(r)}, ${why}`);
+    }
+    return pointer(r, 'ports', `admits ${peer} on ${portsWords(ports)}, not ${wanted ?? 'any port'}`);
+  }
+  // 2. the right ports, one requirement of a peer differs
+  if (other.kind !== 'workload') return undefined;
+  for (const { p, r } of rules) {
+    if (r.peers === 'all') continue;
+    const ports = engine.rulePorts(r, dst);
+    const allowed = port ? ports.restrict(port.protocol, port.port) : ports;
+    if (allowed.isEmpty) continue;
+    for (const pm of r.peers) {
+      if (pm.kind !== 'pods') continue;
+      const diff = peerDifference(engine, pm, p.namespace, other);
+      if (!diff) continue;
+      const toFrom = dir === 'egress' ? 'to' : 'from';
+      return pointer(
+        r,
+        'peer',
+        `admits ${wanted ?? portsWords(ports)} ${toFrom} ${peerText(pm)}, but ${other.id} ${diff}`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The peer of a rule that matches `ep`, described (the first of them). */
+function matchedPeerText(
+  engine: PolicyEngine,
+  r: CompiledRule,
+  p: CompiledPolicy,
+  ep: Endpoint,
+  fam: number,
+): string {
+  if (r.peers === 'all') return 'every peer';
+  for (const pm of r.peers) {
+    const one: CompiledRule = { ...r, peers: [pm] };
+    if (engine.ruleMatchesPeer(one, p.namespace, ep, fam).match) return peerText(pm);
+  }
+  return 'a peer';
+}
+
+/** `app=frontend`, `app=monitor in namespaces env=ops`, `every pod in every namespace`, `ipBlock 10.0.0.0/8`. */
+function peerText(pm: PeerMatcher): string {
+  if (pm.kind === 'ipBlock') {
+    const b = pm.peer.ipBlock;
+    const except = b?.except.map((e) => e.value) ?? [];
+    return `ipBlock ${b?.cidr?.value ?? '?'}${except.length ? ` except ${except.join(', ')}` : ''}`;
+  }
+  if (pm.kind === 'none') return 'an invalid peer';
+  const pods = pm.pods.isEmpty ? 'every pod' : pm.pods.describe();
+  if (pm.namespaces === 'own') return pods;
+  return `${pods} in ${pm.namespaces.isEmpty ? 'every namespace' : `namespaces ${pm.namespaces.describe()}`}`;
+}
+
+/**
+ * How a workload fails a pods peer when exactly one requirement fails: `has app=web`, `has no
+ * label app`, `is in namespace ops, not prod` (a peer without namespaceSelector), `is in namespace
+ * prod, which has env=prod`; undefined when it matches or more than one requirement fails.
+ */
+function peerDifference(
+  engine: PolicyEngine,
+  pm: PeerMatcher & { kind: 'pods' },
+  policyNs: string,
+  ep: Endpoint & { kind: 'workload' },
+): string | undefined {
+  const w = ep.workload;
+  const podReqs = selectorReqs(pm.peer.podSelector);
+  const nsReqs = pm.namespaces === 'own' ? [] : selectorReqs(pm.peer.namespaceSelector);
+  if (!podReqs || !nsReqs) return undefined;
+  const nsLabels = engine.namespaceLabels(w.namespace);
+  const fails: string[] = [];
+  if (pm.namespaces === 'own' && w.namespace !== policyNs)
+    fails.push(
+      `is in namespace ${w.namespace}, and a peer without namespaceSelector means namespace ${policyNs} only`,
+    );
+  for (const q of nsReqs)
+    if (!reqHolds(q, nsLabels)) fails.push(`is in namespace ${w.namespace}, which ${hasText(q, nsLabels)}`);
+  for (const q of podReqs) if (!reqHolds(q, w.labels)) fails.push(hasText(q, w.labels));
+  return fails.length === 1 ? fails[0] : undefined;
+}
+
+/** What labels hold for a requirement they fail: `has app=web` / `has no label app`. */
+function hasText(q: Req, labels: Readonly<Record<string, string>>): string {
+  const v = labels[q.key];
+  const shown = v === undefined ? `has no label ${q.key}` : `has ${q.key}=${v}`;
+  return `${shown} (the peer wants ${reqText(q)})`;
+}
+
+/** The ports as written: `TCP 8080`, `TCP port "http"`. */
+function rawPortsText(r: CompiledRule): string {
+  return (r.ports ?? [])
+    .map((pe) => {
+      const proto = pe.protocol?.value ?? 'TCP';
+      const v = pe.port?.value;
+      if (v === undefined) return `every ${proto} port`;
+      if (typeof v === 'string') return `${proto} port "${v}"`;
+      return `${proto} ${v}${pe.endPort ? `-${pe.endPort.value}` : ''}`;
+    })
+    .join(', ');
+}
+
+function portsWords(set: ConnectionSet): string {
+  return set.isAll ? 'every port' : formatConns(set.toConns());
 }
 
 const FAMILY_NAME: Record<number, string> = { 1: 'IPv4', 2: 'IPv6' };

@@ -4,7 +4,7 @@
  * another or may overlap it, and labels of an object a selector surely selects.
  */
 import { METADATA_NAME_LABEL } from '../index/workspace-index';
-import type { LabelSelector } from '../model/types';
+import type { LabelSelector, Labels } from '../model/types';
 import { compileSelector } from './selector';
 
 export interface Req {
@@ -34,6 +34,36 @@ export function selectorReqs(sel: LabelSelector | undefined): Req[] | undefined 
 /** The requirement a namespace name stands for (`kubernetes.io/metadata.name In [ns]`). */
 export function namespaceNameReqs(ns: string): Req[] {
   return [{ key: METADATA_NAME_LABEL, op: 'In', values: new Set([ns]) }];
+}
+
+/** Does one requirement hold for these labels (as selector.ts matches it)? */
+export function reqHolds(r: Req, labels: Labels): boolean {
+  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  switch (r.op) {
+    case 'In':
+      return has && r.values.has(labels[r.key] as string);
+    case 'NotIn':
+      return !has || !r.values.has(labels[r.key] as string);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+  }
+}
+
+/** A requirement in kubectl's notation: `app=web`, `tier in (a, b)`, `tier notin (a)`, `canary`, `!legacy`. */
+export function reqText(r: Req): string {
+  const values = [...r.values];
+  switch (r.op) {
+    case 'In':
+      return values.length === 1 ? `${r.key}=${values[0]}` : `${r.key} in (${values.join(', ')})`;
+    case 'NotIn':
+      return `${r.key} notin (${values.join(', ')})`;
+    case 'Exists':
+      return r.key;
+    case 'DoesNotExist':
+      return `!${r.key}`;
+  }
 }
 
 function subset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {

@@ -175,6 +175,18 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
     })),
     allowed: s.allowed,
     conns: s.conns,
+    ...(s.nearestRule
+      ? {
+          nearestRule: {
+            policy: s.nearestRule.policy,
+            direction: s.nearestRule.direction,
+            ruleIndex: s.nearestRule.ruleIndex,
+            location: locate(ctx, a, s.nearestRule.ref),
+            differs: s.nearestRule.differs,
+            text: s.nearestRule.text,
+          },
+        }
+      : {}),
   });
   return {
     src: x.src,
