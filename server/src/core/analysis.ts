@@ -117,7 +117,12 @@ export class Analysis {
     return this.index.lineIndex(uri);
   }
 
-  reachability(q: ReachQuery = {}): { endpoints: Endpoint[]; entries: ReachEntry[] } {
+  reachability(q: ReachQuery = {}): {
+    endpoints: Endpoint[];
+    entries: ReachEntry[];
+    sources: Endpoint[];
+    destinations: Endpoint[];
+  } {
     return computeReachability(this.engine, q);
   }
 

@@ -44,7 +44,7 @@ export function runReach(argv: readonly string[]): number {
         ? reachCsv(r)
         : format === 'dot'
           ? reachDot(r)
-          : reachTable(r, analysis.engine, title, notes);
+          : reachTable(r, analysis.engine, title, notes, port);
   process.stdout.write(text);
   return 0;
 }

@@ -1,8 +1,14 @@
 /** Renderers of the reachability listing: json (contracts.md), table (for people), csv, dot and the summary. */
-import { plural } from '../text/words';
+import { listText, plural } from '../text/words';
 import type { CompiledPolicy, Endpoint } from '../semantics/compile';
 import { cmp } from '../index/workspace-index';
-import { ClassPairs, type ReachEntry, type ReachQuery } from '../semantics/matrix';
+import {
+  ClassPairs,
+  emptyRowReason,
+  type EmptyRowReason,
+  type ReachEntry,
+  type ReachQuery,
+} from '../semantics/matrix';
 import { formatRange, type IpRange } from '../semantics/ip-set';
 import { ConnectionSet, formatConns, type Conns } from '../semantics/port-set';
 import type { PolicyEngine } from '../semantics/engine';
@@ -10,6 +16,9 @@ import type { PolicyEngine } from '../semantics/engine';
 export interface ReachListing {
   readonly endpoints: readonly Endpoint[];
   readonly entries: readonly ReachEntry[];
+  /** The sources and destinations the query lists (`--from`, `--to`, externals); all endpoints when absent. */
+  readonly sources?: readonly Endpoint[];
+  readonly destinations?: readonly Endpoint[];
 }
 
 export function reachJson(r: ReachListing): string {
@@ -62,6 +71,7 @@ export function reachTable(
   engine: PolicyEngine,
   title: string,
   notes: readonly string[] = [],
+  port?: ReachQuery['port'],
 ): string {
   const out: string[] = [];
   const workloads = r.endpoints.filter(
@@ -87,7 +97,18 @@ export function reachTable(
     return rows.map(([a, b]) => `    → ${a.padEnd(w)}  ${b}`);
   };
   let ns: string | undefined;
+  // the sources the query lists (`--from`: one), not every workload of the header
+  const listed = new Set((r.sources ?? r.endpoints).map((e) => e.id));
+  const destinations = r.destinations ?? r.endpoints;
   for (const src of workloads) {
+    if (!listed.has(src.id)) continue;
+    const rows = (bySrc.get(src.id) ?? []).map((e): [string, string] => [
+      e.dst.id,
+      connsText(e.conns.toConns()),
+    ]);
+    const why = rows.length ? undefined : emptyRowReason(engine, src, destinations, port);
+    // a source whose only destination is itself (`--to` it) has no row to show
+    if (why && why.egress.length + why.ingress.length + why.ports.length === 0) continue;
     if (src.workload.namespace !== ns) {
       ns = src.workload.namespace;
       out.push('', `namespace ${ns}`);
@@ -96,11 +117,7 @@ export function reachTable(
     out.push(
       `  ${src.workload.name}[${src.workload.kind}]  in: ${iso.ingress.length ? 'isolated' : 'open'}, out: ${iso.egress.length ? 'isolated' : 'open'}`,
     );
-    const rows = (bySrc.get(src.id) ?? []).map((e): [string, string] => [
-      e.dst.id,
-      connsText(e.conns.toConns()),
-    ]);
-    out.push(...(rows.length ? pad(rows) : ['    → (nothing: every outgoing connection is denied)']));
+    out.push(...(why ? [`    → (${nothingText(engine, src, why)})`] : pad(rows)));
   }
   const extRows = externals.flatMap((x) => bySrc.get(x.id) ?? []);
   if (extRows.length) {
@@ -113,6 +130,62 @@ export function reachTable(
     }
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * Why a source's row of the table is empty, in words that are true of the listing's destinations:
+ * its egress isolation (naming the policies), their ingress isolation (naming the policies for
+ * one destination), or no port in common; mixed reasons are counted.
+ */
+function nothingText(
+  engine: PolicyEngine,
+  src: Extract<Endpoint, { kind: 'workload' }>,
+  why: EmptyRowReason,
+): string {
+  const n = why.egress.length + why.ingress.length + why.ports.length;
+  const egressIso = engine.isolation(src.workload).egress.map((p) => p.id);
+  const egressBy = `its egress isolation (${egressIso.join(', ')})`;
+  const ingressOf = (dst: Endpoint): string =>
+    dst.kind === 'workload'
+      ? engine
+          .isolation(dst.workload)
+          .ingress.map((p) => p.id)
+          .join(', ')
+      : '';
+  const count = (list: readonly Endpoint[]): string =>
+    list.length === 1 ? (list[0] as Endpoint).id : plural(list.length, 'destination');
+  if (why.egress.length === n)
+    return `nothing: ${egressBy} allows none of ${n === 1 ? (why.egress[0] as Endpoint).id : `the ${n} destinations`}`;
+  if (why.ingress.length === n) {
+    if (n === 1) {
+      const dst = why.ingress[0] as Endpoint;
+      return `nothing: denied by ${dst.id}'s ingress isolation (${ingressOf(dst)})`;
+    }
+    const policies = [...new Set(why.ingress.flatMap((d) => ingressOf(d).split(', ')))].sort();
+    return `nothing: ${egressIso.length ? 'its egress allows them' : 'its egress is open'}, but the ingress isolation of ${n === 2 ? 'both destinations' : `all ${n} destinations`} (${listText(policies, 3)}) denies it`;
+  }
+  if (why.ports.length === n && n === 1) {
+    const dst = why.ports[0] as Endpoint;
+    const p = engine.pair(src, dst);
+    return `nothing: its egress allows ${portsWords(p.egress.set)} to ${dst.id}, whose ingress isolation (${ingressOf(dst)}) admits ${portsWords(p.ingress.set)} from it: no port in common`;
+  }
+  const parts: string[] = [];
+  if (why.egress.length) parts.push(`${egressBy} denies ${count(why.egress)}`);
+  if (why.ingress.length)
+    parts.push(
+      why.ingress.length === 1
+        ? `${(why.ingress[0] as Endpoint).id}'s ingress isolation (${ingressOf(why.ingress[0] as Endpoint)}) denies it`
+        : `the ingress isolation of ${count(why.ingress)} denies it`,
+    );
+  if (why.ports.length)
+    parts.push(
+      `${count(why.ports)} ${why.ports.length === 1 ? 'admits' : 'admit'} other ports than its egress allows`,
+    );
+  return `nothing: ${parts.join('; ')}`;
+}
+
+function portsWords(set: ConnectionSet): string {
+  return set.isAll ? 'every port' : formatConns(set.toConns());
 }
 
 /** What `reachSummary` lists: the same query as the other formats (`--from`, `--to`, `--port`, externals). */

@@ -41,11 +41,42 @@ export interface ReachEntry {
 export function computeReachability(
   engine: PolicyEngine,
   q: ReachQuery = {},
-): { endpoints: Endpoint[]; entries: ReachEntry[] } {
-  const { endpoints, rows } = reachabilityRows(engine, q);
+): { endpoints: Endpoint[]; entries: ReachEntry[]; sources: Endpoint[]; destinations: Endpoint[] } {
+  const { endpoints, rows, sources, destinations } = reachabilityRows(engine, q);
   const entries: ReachEntry[] = [];
   for (const row of rows) for (const e of row) entries.push(e);
-  return { endpoints, entries };
+  return { endpoints, entries, sources, destinations };
+}
+
+/**
+ * Why a source reaches none of the destinations of a listing: each destination under the side
+ * that denies it — the source's egress isolation, the destination's ingress isolation, or both
+ * sides allowing something but no port (or address family) in common.
+ */
+export interface EmptyRowReason {
+  readonly egress: readonly Endpoint[];
+  readonly ingress: readonly Endpoint[];
+  readonly ports: readonly Endpoint[];
+}
+
+/** `EmptyRowReason` of `src` towards `dsts` (itself and external → external left out), from `PolicyEngine.pair`. */
+export function emptyRowReason(
+  engine: PolicyEngine,
+  src: Endpoint,
+  dsts: readonly Endpoint[],
+  port?: ReachQuery['port'],
+): EmptyRowReason {
+  const narrow = (c: ConnectionSet): ConnectionSet => (port ? c.restrict(port.protocol, port.port) : c);
+  const out = { egress: [] as Endpoint[], ingress: [] as Endpoint[], ports: [] as Endpoint[] };
+  for (const dst of dsts) {
+    if (dst.id === src.id || (src.kind === 'external' && dst.kind === 'external')) continue;
+    const p = engine.pair(src, dst);
+    if (!narrow(p.conns).isEmpty) continue;
+    if (narrow(p.egress.set).isEmpty) out.egress.push(dst);
+    else if (narrow(p.ingress.set).isEmpty) out.ingress.push(dst);
+    else out.ports.push(dst);
+  }
+  return out;
 }
 
 /**
@@ -55,7 +86,13 @@ export function computeReachability(
 export function reachabilityRows(
   engine: PolicyEngine,
   q: ReachQuery = {},
-): { endpoints: Endpoint[]; total: number; rows: Generator<ReachEntry[]> } {
+): {
+  endpoints: Endpoint[];
+  total: number;
+  rows: Generator<ReachEntry[]>;
+  sources: Endpoint[];
+  destinations: Endpoint[];
+} {
   const nss = q.namespaces;
   const inScope = (e: Endpoint): boolean => !nss || e.kind !== 'workload' || nss.has(e.workload.namespace);
   const byId = (a: Endpoint, b: Endpoint): number => cmp(a.id, b.id);
@@ -97,7 +134,7 @@ export function reachabilityRows(
       yield row;
     }
   }
-  return { endpoints, total: srcs.length, rows: rows() };
+  return { endpoints, total: srcs.length, rows: rows(), sources: srcs, destinations: dsts };
 }
 
 /**
