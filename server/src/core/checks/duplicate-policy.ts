@@ -1,7 +1,7 @@
 /**
- * duplicate-policy: two manifests define the same NetworkPolicy namespace/name. Applying both
- * leaves only the last one applied; the analysis counts both, so it may promise more than the
- * cluster will do.
+ * duplicate-policy: two manifests define the same NetworkPolicy namespace/name with different
+ * content. Applying both leaves only the last one applied; the analysis counts both, so it may
+ * promise more than the cluster will do. Identical copies are duplicate-object's.
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { NetworkPolicyResource } from '../model/types';
@@ -12,7 +12,7 @@ const meta = defineCode({
   code: 'duplicate-policy',
   defaultSeverity: 'warning',
   scope: 'workspace',
-  summary: 'Two manifests define the same NetworkPolicy namespace/name.',
+  summary: 'Two manifests define the same NetworkPolicy namespace/name with different content.',
 });
 
 export const duplicatePolicy = defineCheck(meta, ({ index }) => {
@@ -26,6 +26,8 @@ export const duplicatePolicy = defineCheck(meta, ({ index }) => {
   }
   for (const [id, list] of groups) {
     if (list.length < 2) continue;
+    if (new Set(list.map(policyContentKey)).size === 1) continue; // identical copies: duplicate-object
+
     for (const p of list) {
       const others = list.filter((o) => o !== p);
       out.push({
@@ -38,3 +40,20 @@ export const duplicatePolicy = defineCheck(meta, ({ index }) => {
   }
   return out;
 });
+
+/**
+ * What a policy says, without where it says it: the lowered policy with every span and source
+ * pointer left out (formatting, comments and key order do not count), namespace and name included.
+ */
+export function policyContentKey(p: NetworkPolicyResource): string {
+  return JSON.stringify(p, (key, value: unknown) =>
+    key === 'doc' ||
+    key === 'span' ||
+    key.endsWith('Span') ||
+    key === 'apiVersion' ||
+    key === 'namespaceField' ||
+    key === 'podSelectorNullKey'
+      ? undefined
+      : value,
+  );
+}

@@ -31,6 +31,7 @@ import { nonCanonicalCidr } from './non-canonical-cidr';
 import { egressToMetadataEndpoint } from './egress-to-metadata-endpoint';
 import { redundantRule } from './redundant-rule';
 import { duplicatePolicy } from './duplicate-policy';
+import { duplicateObject } from './duplicate-object';
 import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
@@ -73,6 +74,7 @@ export const ALL_CHECKS: readonly Check[] = [
   egressToMetadataEndpoint,
   redundantRule,
   duplicatePolicy,
+  duplicateObject,
   hostNetworkPodSelected,
   peerSelectsAllNamespaces,
   missingNamespace,

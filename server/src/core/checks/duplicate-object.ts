@@ -1,0 +1,83 @@
+/**
+ * duplicate-object: the same object (namespace, kind and name) is defined twice in one analysis
+ * root: two Deployments, Services or Namespaces of one id, or two identical NetworkPolicies (a
+ * base and an overlay copy, recipes side by side). The cluster holds one object, the last one
+ * applied; the analysis merges them silently, so say so. Same-name policies whose content
+ * differs are duplicate-policy's.
+ */
+import { defineCheck, defineCode, type Report } from './types';
+import type { DocRef, WorkloadResource } from '../model/types';
+import type { Span } from '../text/span';
+import { policyName } from '../semantics/names';
+import { policyId } from '../model/ids';
+import { policyContentKey } from './duplicate-policy';
+
+const meta = defineCode({
+  code: 'duplicate-object',
+  defaultSeverity: 'warning',
+  scope: 'workspace',
+  summary:
+    'The same object (namespace, kind, name) is defined more than once: a workload, Service, Namespace or an identical NetworkPolicy.',
+});
+
+interface Copy {
+  readonly doc: DocRef;
+  readonly span: Span;
+}
+
+/** The kind of the manifest itself: a Pod with an owner is a Pod (its workload kind is the owner's). */
+function manifestKind(w: WorkloadResource): string {
+  return w.workloadKind === 'Pod' || w.objectName.value !== w.name ? 'Pod' : w.workloadKind;
+}
+
+export const duplicateObject = defineCheck(meta, ({ index }) => {
+  const groups = new Map<string, { what: string; copies: Copy[] }>();
+  const add = (key: string, what: string, copy: Copy): void => {
+    const g = groups.get(key) ?? { what, copies: [] };
+    g.copies.push(copy);
+    groups.set(key, g);
+  };
+  for (const w of index.workloads)
+    for (const s of w.sources) {
+      const kind = manifestKind(s);
+      const id = policyId(s.namespace, s.objectName.value);
+      add(`W\u0000${kind}\u0000${id}`, `${kind} ${id}`, { doc: s.doc, span: s.objectName.span });
+    }
+  for (const s of index.services) {
+    const id = policyId(s.namespace, s.name.value);
+    add(`S\u0000${id}`, `Service ${id}`, { doc: s.doc, span: s.name.span });
+  }
+  for (const ns of index.namespaces.values())
+    for (const d of ns.declared)
+      add(`N\u0000${ns.name}`, `Namespace ${ns.name}`, { doc: d.doc, span: d.name.span });
+  const policies = new Map<string, { id: string; keys: Set<string>; copies: Copy[] }>();
+  for (const p of index.policies) {
+    const id = policyName(p);
+    const g = policies.get(id) ?? { id, keys: new Set<string>(), copies: [] };
+    g.keys.add(policyContentKey(p));
+    g.copies.push({ doc: p.doc, span: p.name.span });
+    policies.set(id, g);
+  }
+  // copies that differ are duplicate-policy's
+  for (const g of policies.values())
+    if (g.keys.size === 1) for (const c of g.copies) add(`P\u0000${g.id}`, `NetworkPolicy ${g.id}`, c);
+
+  const out: Report<typeof meta>[] = [];
+  for (const { what, copies } of groups.values()) {
+    if (copies.length < 2) continue;
+    for (const c of copies) {
+      const others = copies.filter((o) => o !== c);
+      out.push({
+        uri: c.doc.uri,
+        span: c.span,
+        message: `${what} is defined ${copies.length} times: the cluster holds one object (the last one applied), and netpol-lens merges the copies into one. Remove the extra ${others.length === 1 ? 'copy' : 'copies'}, or give each its own name or namespace.`,
+        related: others.map((o) => ({
+          uri: o.doc.uri,
+          span: o.span,
+          message: `another definition of ${what}`,
+        })),
+      });
+    }
+  }
+  return out;
+});
