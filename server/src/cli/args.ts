@@ -3,7 +3,10 @@ import { UsageError } from './load';
 
 export interface ParsedArgs {
   positional: string[];
+  /** The last value of each flag. */
   flags: Map<string, string | true>;
+  /** Every value of each valued flag, in order (repeatable flags such as `--cluster`). */
+  lists: Map<string, string[]>;
 }
 
 /** Parses `--flag value` / `--flag=value` / boolean flags; unknown flags are usage errors. */
@@ -14,6 +17,7 @@ export function parseArgs(
 ): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') {
@@ -31,7 +35,8 @@ export function parseArgs(
       const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
       if (v === undefined) throw new UsageError(`option --${name} needs a value`);
       flags.set(name, v);
+      lists.set(name, [...(lists.get(name) ?? []), v]);
     } else positional.push(a);
   }
-  return { positional, flags };
+  return { positional, flags, lists };
 }

@@ -11,9 +11,9 @@ import { UsageError } from './load';
 const HELP = `netpol-lens — Kubernetes NetworkPolicy analysis
 
 usage:
-  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>] [--max-file-size <MiB>]
-  netpol-lens reach <path>... [--format table|json|csv|dot] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external]
-  netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>...
+  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]...
+  netpol-lens reach <path>... [--format table|json|csv|dot] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external] [--cluster <glob>]
+  netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>... [--cluster <glob>]
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in
@@ -21,6 +21,9 @@ findings: kustomize build overlays/prod | netpol-lens check -
 Files above --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MIB}; the config's maxFileSize) are not read: a warning says so.
 Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment], or <namespace>/<name>
 where only one kind has that name; external endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
+Analysis roots: each cluster folder (--cluster <glob>, repeatable; else clusters/<name>/ when there
+are two or more) and each kustomize overlay is analysed as a cluster of its own; reach and explain
+answer from one root (--cluster chooses it when there are several).
 Exit codes: 0 ok; 1 findings at or above --fail-on (check) or connection denied (explain); 2 usage or I/O error.
 `;
 

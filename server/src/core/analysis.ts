@@ -25,6 +25,8 @@ import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
 import { policyAt } from './features/lookup';
 import type { FeatureContext, FeatureOptions } from './features/context';
+import { planRoots, rootName, type RootKind } from './roots/roots';
+import { rootIndex } from './roots/rooted';
 import {
   reachabilityView,
   workspaceCounts,
@@ -61,28 +63,110 @@ export class AnalysisHost {
 export type ExplainOutcome =
   { readonly ok: true; readonly explanation: Explanation } | { readonly ok: false; readonly error: string };
 
+/** One analysis root (roots/roots.ts) and its analysis. */
+export interface AnalysisRoot {
+  /** Folder relative to the workspace's common folder; `''` for the other files (and for a workspace without roots). */
+  readonly id: string;
+  /** How messages and listings name it. */
+  readonly name: string;
+  readonly kind: RootKind | 'workspace';
+  readonly analysis: Analysis;
+  /** It holds a workload, policy, Service or Namespace. */
+  readonly hasResources: boolean;
+}
+
+/**
+ * A snapshot of the workspace. A workspace with analysis roots (cluster folders, kustomize
+ * overlays: roots/roots.ts) has one analysis per root: findings are the union over the roots that
+ * hold a file (a finding some of them lack names the roots it is in), and every query at a file
+ * (hover, code lens, completion, definition, fixes…) uses that file's first root. The workspace-
+ * wide queries (engine, reachability, explain) use the first root; adapters pick a root with
+ * `root(id)`. Without roots, everything is exactly one analysis of every file.
+ */
 export class Analysis {
   private engineCache: PolicyEngine | undefined;
   private findingsCache: Finding[] | undefined;
   private byUri: Map<string, Finding[]> | undefined;
   private readonly fileScoped = new Map<string, readonly Finding[]>();
+  private rootsCache: readonly AnalysisRoot[] | undefined;
 
   constructor(
     readonly index: WorkspaceIndex,
     readonly settings: Settings,
+    /** This is one root's analysis (not split again). */
+    private readonly isRoot = false,
   ) {}
 
+  /** The analysis roots, in order (cluster folders, overlays, the other files); one, this, without roots. */
+  get roots(): readonly AnalysisRoot[] {
+    if (!this.rootsCache) {
+      const plan = this.isRoot ? undefined : planRoots(this.index.files, this.settings.clusters ?? []);
+      this.rootsCache = plan
+        ? plan.map((spec) => {
+            const analysis = new Analysis(rootIndex(this.index, spec), this.settings, true);
+            return {
+              id: spec.id,
+              name: rootName(spec.id),
+              kind: spec.kind,
+              analysis,
+              hasResources: [...analysis.index.files.values()].some((f) => f.resources.length > 0),
+            };
+          })
+        : [{ id: '', name: 'the workspace', kind: 'workspace', analysis: this, hasResources: true }];
+    }
+    return this.rootsCache;
+  }
+
+  /** The workspace has more than one analysis root. */
+  get split(): boolean {
+    return this.roots.length > 1;
+  }
+
+  /** The analysis of a root by id. */
+  root(id: string): Analysis | undefined {
+    return this.roots.find((r) => r.id === id)?.analysis;
+  }
+
+  /** The roots that hold a file, in order. */
+  rootsOf(uri: string): readonly AnalysisRoot[] {
+    return this.roots.filter((r) => r.analysis.index.file(uri) !== undefined);
+  }
+
+  /** The analysis that answers queries at a file: its first root's. */
+  private at(uri: string): Analysis {
+    const roots = this.roots;
+    if (roots.length === 1) return roots[0]?.analysis ?? this;
+    return (this.rootsOf(uri)[0] ?? roots[0])?.analysis ?? this;
+  }
+
+  /** The first root's analysis (this one without roots). */
+  private get primary(): Analysis {
+    return this.roots[0]?.analysis ?? this;
+  }
+
   get engine(): PolicyEngine {
+    if (this.split) return this.primary.engine;
     return (this.engineCache ??= new PolicyEngine(this.index));
   }
 
   /** Every finding of the workspace, severities as configured. */
   findings(): readonly Finding[] {
+    if (this.split) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
     return (this.findingsCache ??= runChecks({
       index: this.index,
       engine: this.engine,
       settings: this.settings,
     }));
+  }
+
+  /** The findings of some roots only (by id), merged as `findings()` merges them. */
+  findingsIn(ids: readonly string[]): readonly Finding[] {
+    if (!this.split) return this.findings();
+    return mergeRootFindings(
+      this,
+      (a) => a.findings(),
+      this.roots.filter((r) => ids.includes(r.id)),
+    );
   }
 
   /** Findings located in one file. */
@@ -105,6 +189,11 @@ export class Analysis {
    */
   fileFindings(uri: string): readonly Finding[] {
     let out = this.fileScoped.get(uri);
+    if (!out && this.split) {
+      const roots = this.rootsOf(uri);
+      out = mergeRootFindings(this, (a) => a.fileFindings(uri), roots);
+      this.fileScoped.set(uri, out);
+    }
     if (!out) {
       const index = this.index.only([uri]);
       out = runChecks({ index, engine: new PolicyEngine(index), settings: this.settings }, 'file');
@@ -123,6 +212,7 @@ export class Analysis {
     sources: Endpoint[];
     destinations: Endpoint[];
   } {
+    if (this.split) return this.primary.reachability(q);
     return computeReachability(this.engine, q);
   }
 
@@ -132,11 +222,13 @@ export class Analysis {
     total: number;
     rows: Generator<ReachEntry[]>;
   } {
+    if (this.split) return this.primary.reachabilityRows(q);
     return reachabilityRows(this.engine, q);
   }
 
   /** The reachability view's model: namespaces shown, endpoints, rows, focus and counts. */
   reachabilityView(q: ReachViewQuery): ReachView {
+    if (this.split) return this.primary.reachabilityView(q);
     return reachabilityView(this.index, this.engine, q);
   }
 
@@ -146,6 +238,7 @@ export class Analysis {
   }
 
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
+    if (this.split) return this.primary.explain(srcId, dstId, port);
     const src = this.engine.endpoint(srcId);
     const dst = this.engine.endpoint(dstId);
     if (!src) return { ok: false, error: this.engine.unresolvedEndpoint(srcId) };
@@ -157,11 +250,15 @@ export class Analysis {
 
   /** With `indexing` (the workspace is still being indexed), the parts that depend on other files say so. */
   hover(uri: string, offset: number, opts: FeatureOptions = {}): CoreHover | undefined {
+    const a = this.at(uri);
+    if (a !== this) return a.hover(uri, offset, opts);
     return hover(this.featureContext(opts), uri, offset);
   }
 
   /** With `indexing`, "selects N pods" gives the indexing progress instead. */
   codeLenses(uri: string, opts: FeatureOptions = {}): CoreCodeLens[] {
+    const a = this.at(uri);
+    if (a !== this) return a.codeLenses(uri, opts);
     return codeLenses(this.featureContext(opts), uri);
   }
 
@@ -179,24 +276,24 @@ export class Analysis {
   }
 
   completions(uri: string, offset: number): CoreCompletion[] {
-    return completions(this, uri, offset);
+    return completions(this.at(uri), uri, offset);
   }
 
   definition(uri: string, offset: number): SourceRef[] {
-    return definition(this, uri, offset);
+    return definition(this.at(uri), uri, offset);
   }
 
   references(uri: string, offset: number): SourceRef[] {
-    return references(this, uri, offset);
+    return references(this.at(uri), uri, offset);
   }
 
   symbols(uri: string): CoreSymbol[] {
-    return symbols(this, uri);
+    return symbols(this.at(uri), uri);
   }
 
   /** The NetworkPolicy whose manifest holds the offset (the innermost, for List items). */
   policyAt(uri: string, offset: number): { readonly name: string; readonly namespace: string } | undefined {
-    const p = policyAt(this.index, uri, offset);
+    const p = policyAt(this.at(uri).index, uri, offset);
     return p ? { name: p.name.value, namespace: p.namespace } : undefined;
   }
 
@@ -204,11 +301,49 @@ export class Analysis {
 
   /** The edits that apply a fix of a finding in `uri` (a FixSpec from `findings()` or `sourceFixes`); empty when it no longer applies. */
   fixEdits(uri: string, fix: FixSpec): CoreEdit[] {
-    return computeFix(this.index, uri, fix);
+    return computeFix(this.at(uri).index, uri, fix);
   }
 
   /** Source actions for a file ("Generate default-deny policy for namespace …"), applied with `fixEdits`. */
   sourceFixes(uri: string): FixSpec[] {
-    return sourceFixes(this.index, uri);
+    return sourceFixes(this.at(uri).index, uri);
   }
+}
+
+/**
+ * The union of the roots' findings, once each: a finding that some of the roots holding its file
+ * lack (or words that differ between roots) names the roots it comes from.
+ */
+function mergeRootFindings(
+  a: Analysis,
+  of: (root: Analysis) => readonly Finding[],
+  roots: readonly AnalysisRoot[] = a.roots,
+): Finding[] {
+  const seen = new Map<string, { finding: Finding; roots: string[] }>();
+  for (const r of roots)
+    for (const f of of(r.analysis)) {
+      const key = `${f.uri}\u0000${f.code}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+      const e = seen.get(key);
+      if (e) {
+        if (!e.roots.includes(r.name)) e.roots.push(r.name);
+      } else seen.set(key, { finding: f, roots: [r.name] });
+    }
+  const holders = new Map<string, number>();
+  const out: Finding[] = [];
+  for (const { finding, roots: names } of seen.values()) {
+    let n = holders.get(finding.uri);
+    if (n === undefined) {
+      n = roots.filter((r) => r.analysis.index.file(finding.uri) !== undefined).length;
+      holders.set(finding.uri, n);
+    }
+    out.push(
+      names.length < n
+        ? {
+            ...finding,
+            message: `${finding.message} (analysis ${names.length === 1 ? 'root' : 'roots'} ${names.join(', ')})`,
+          }
+        : finding,
+    );
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 /** The only public entry of the core: the façade and the plain data types adapters need. */
-export { AnalysisHost, Analysis, type ExplainOutcome } from './analysis';
+export { AnalysisHost, Analysis, type ExplainOutcome, type AnalysisRoot } from './analysis';
+export { OTHER_ROOT_NAME, type RootKind } from './roots/roots';
 export type { CoreHover } from './features/hover';
 export type { FeatureOptions, IndexingProgress } from './features/context';
 export type {
@@ -87,3 +88,4 @@ export {
   DOCS_BASE,
   type PlacedFinding,
 } from './render/findings';
+export { compileGlobs, globToRegExp, filesExcludePatterns, type PathMatcher } from './text/glob';

@@ -13,6 +13,11 @@ export interface Settings {
   readonly reportUnisolatedWorkloads: boolean;
   /** Files above this many MiB are not read (an `unreadable-file` warning says so); the adapters apply it. */
   readonly maxFileSize: number;
+  /**
+   * Globs of cluster folders, each one analysis root (roots/roots.ts); empty: the `clusters/<name>/`
+   * layout is recognised.
+   */
+  readonly clusters?: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -22,6 +27,7 @@ export const DEFAULT_SETTINGS: Settings = {
   serviceCidrs: [],
   reportUnisolatedWorkloads: false,
   maxFileSize: DEFAULT_MAX_FILE_SIZE_MIB,
+  clusters: [],
 };
 
 /** Fills the gaps of a partial settings object with the defaults. */
@@ -93,6 +99,7 @@ export function settingsFromConfig(raw: unknown, warn?: (msg: string) => void): 
     podCidrs: strings(c.podCidrs),
     serviceCidrs: strings(c.serviceCidrs),
     reportUnisolatedWorkloads: c.reportUnisolatedWorkloads === true,
+    clusters: strings(c.clusters),
     dns: { ...DEFAULT_SETTINGS.dns, ...dns },
   });
 }

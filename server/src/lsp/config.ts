@@ -4,9 +4,14 @@
  * Settings are kept per folder, never as one global: a file takes the settings of the innermost
  * workspace folder that holds it, and files outside every folder the settings of the window.
  */
-import { settingsFromConfig, type Settings } from '../core/index';
 import type { NetpolLensSettings } from '../protocol/settings';
-import { compileGlobs, filesExcludePatterns, type PathMatcher } from './glob';
+import {
+  compileGlobs,
+  filesExcludePatterns,
+  settingsFromConfig,
+  type PathMatcher,
+  type Settings,
+} from '../core/index';
 
 /** The configuration that applies to one workspace folder (or to the window). */
 export interface ScopeConfig {

@@ -16,6 +16,8 @@ export interface NetpolLensSettings {
   serviceCidrs?: string[];
   /** Glob patterns of files to leave out of the index. */
   exclude?: string[];
+  /** Globs of cluster folders, each analysed as one cluster (analysis roots). */
+  clusters?: string[];
   /** Report workloads that no policy isolates for ingress (`workload-not-isolated`). */
   reportUnisolatedWorkloads?: boolean;
   /** Size limit in MiB: larger files are not read (an `unreadable-file` warning says so). Default 8. */

@@ -12,7 +12,7 @@ import {
 import { UsageError } from '../load';
 import { placeFindings } from '../locations';
 import { parseArgs } from '../args';
-import { analyse } from './common';
+import { analyse, selectedRoots } from './common';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
@@ -45,7 +45,7 @@ function withMaxFileSize(
 }
 
 export function runCheck(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'fail-on', 'config', 'max-file-size']);
+  const a = parseArgs(argv, ['format', 'fail-on', 'config', 'max-file-size', 'cluster']);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
@@ -53,8 +53,25 @@ export function runCheck(argv: readonly string[]): number {
   if (!(failOn in RANK) || failOn === 'hint')
     throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
   const cfg = a.flags.get('config') as string | undefined;
-  const analysis = analyse(a.positional, withMaxFileSize(cfg ? loadConfig(cfg) : undefined, a.flags));
-  const placed = placeFindings(analysis, analysis.findings());
+  const clusters = a.lists.get('cluster') ?? [];
+  const analysis = analyse(a.positional, withMaxFileSize(cfg ? loadConfig(cfg) : undefined, a.flags), clusters);
+  let findings = analysis.findings();
+  if (clusters.length) {
+    const roots = selectedRoots(analysis, clusters);
+    findings = analysis.findingsIn(roots.map((r) => r.id));
+    const rest = analysis.roots.length - roots.length;
+    process.stderr.write(
+      `netpol-lens: checked ${roots.length === 1 ? 'analysis root' : 'analysis roots'} ${roots.map((r) => r.name).join(', ')}${
+        rest
+          ? ` (not the ${rest} other ${rest === 1 ? 'root' : 'roots'}: ${analysis.roots
+              .filter((r) => !roots.includes(r))
+              .map((r) => r.name)
+              .join(', ')})`
+          : ''
+      }\n`,
+    );
+  }
+  const placed = placeFindings(analysis, findings);
   process.stdout.write(
     format === 'json'
       ? findingsJson(placed)

@@ -2,20 +2,31 @@ import { coverageNotes, explainText, type SourceRef } from '../../core/index';
 import { UsageError } from '../load';
 import { refLocation } from '../locations';
 import { parseArgs } from '../args';
-import { analyse, parsePortArg } from './common';
+import { analyse, oneRoot, parsePortArg } from './common';
 
 export function runExplain(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format']);
+  const a = parseArgs(argv, ['format', 'cluster']);
   const [src, dst, portArg, ...paths] = a.positional;
   if (!src || !dst || !portArg)
     throw new UsageError('usage: explain <src-id> <dst-id> <port>/<protocol> <path>...');
   const port = portArg === 'any' ? undefined : parsePortArg(portArg);
-  const analysis = analyse(paths);
+  const clusters = a.lists.get('cluster') ?? [];
+  const workspace = analyse(paths, undefined, clusters);
+  // several roots: the one that knows both endpoints, or the one --cluster names
+  const root = oneRoot(
+    workspace,
+    clusters,
+    (x) => x.engine.endpoint(src) !== undefined && x.engine.endpoint(dst) !== undefined,
+  );
+  const analysis = root.analysis;
   const r = analysis.explain(src, dst, port);
   if (!r.ok) throw new UsageError(r.error);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   const loc = refLocation(analysis);
-  const notes = coverageNotes(analysis.index);
+  const notes = [
+    ...(workspace.split ? [`analysis root ${root.name} (of ${workspace.roots.length})`] : []),
+    ...coverageNotes(analysis.index),
+  ];
   if (format === 'json') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
   if (format === 'json')
     process.stdout.write(

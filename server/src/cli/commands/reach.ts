@@ -1,16 +1,19 @@
 import { coverageNotes, reachCsv, reachDot, reachJson, reachSummary, reachTable } from '../../core/index';
 import { STDIN_ARG, STDIN_NAME, UsageError } from '../load';
 import { parseArgs } from '../args';
-import { analyse, parsePortArg } from './common';
+import { analyse, oneRoot, parsePortArg } from './common';
 
 const FORMATS = ['table', 'json', 'csv', 'dot', 'summary'];
 
 export function runReach(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'from', 'to', 'port'], ['no-external']);
+  const a = parseArgs(argv, ['format', 'from', 'to', 'port', 'cluster'], ['no-external']);
   const format = (a.flags.get('format') as string | undefined) ?? 'table';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
-  const analysis = analyse(a.positional);
+  const clusters = a.lists.get('cluster') ?? [];
+  const workspace = analyse(a.positional, undefined, clusters);
+  const root = oneRoot(workspace, clusters);
+  const analysis = root.analysis;
   const port = a.flags.has('port') ? parsePortArg(a.flags.get('port') as string) : undefined;
   const from = a.flags.get('from') as string | undefined;
   const to = a.flags.get('to') as string | undefined;
@@ -27,7 +30,7 @@ export function runReach(argv: readonly string[]): number {
     externals: a.flags.has('no-external') ? false : ('per-direction' as const),
   };
   const notes = coverageNotes(analysis.index);
-  const title = `Reachability of ${a.positional.map((p) => (p === STDIN_ARG ? STDIN_NAME : p)).join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}`;
+  const title = `Reachability of ${a.positional.map((p) => (p === STDIN_ARG ? STDIN_NAME : p)).join(' ')}${port ? ` on ${port.port}/${port.protocol}` : ''}${workspace.split ? ` (analysis root ${root.name})` : ''}`;
   if (format === 'summary') {
     // class by class: never expanded to every pair of workloads
     process.stdout.write(

@@ -1,21 +1,22 @@
 /**
  * missing-namespace (information): a policy without `metadata.namespace` lands in whatever
  * namespace it is applied to (`kubectl apply -n`, the context's namespace, kustomize); the analysis
- * assumes `default`.
+ * assumes `default`. A policy a kustomization gives a namespace (`namespace:`) is not reported.
  */
 import { defineCheck, defineCode, type Report } from './types';
 
 const meta = defineCode({
   code: 'missing-namespace',
   defaultSeverity: 'information',
-  scope: 'file',
+  // workspace: a kustomization elsewhere may give the policy its namespace
+  scope: 'workspace',
   summary: 'A policy without metadata.namespace lands in whatever namespace it is applied to (default here).',
 });
 
 export const missingNamespace = defineCheck(meta, ({ index }) => {
   const out: Report<typeof meta>[] = [];
   for (const p of index.policies) {
-    if (p.namespaceField?.value) continue;
+    if (p.namespaceField?.value || p.namespaceSource) continue; // written, or set by a kustomization
     out.push({
       uri: p.doc.uri,
       span: p.name.span,

@@ -32,6 +32,7 @@ import { egressToMetadataEndpoint } from './egress-to-metadata-endpoint';
 import { redundantRule } from './redundant-rule';
 import { duplicatePolicy } from './duplicate-policy';
 import { duplicateObject } from './duplicate-object';
+import { kustomizeNotRendered } from './kustomize-not-rendered';
 import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
@@ -80,6 +81,7 @@ export const ALL_CHECKS: readonly Check[] = [
   missingNamespace,
   workloadNotIsolated,
   policyKindNotAnalysed,
+  kustomizeNotRendered,
 ];
 
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */

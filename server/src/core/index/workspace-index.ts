@@ -108,6 +108,11 @@ export class WorkspaceIndex {
     return new WorkspaceIndex(files, this.options);
   }
 
+  /** An index of these facts (an analysis root's files, as its kustomizations make them), same options. */
+  withFiles(files: ReadonlyMap<string, FileFacts>): WorkspaceIndex {
+    return new WorkspaceIndex(files, this.options);
+  }
+
   file(uri: string): FileFacts | undefined {
     return this.files.get(uri);
   }

@@ -99,8 +99,10 @@ export interface NetworkPolicyResource {
   readonly name: Located<string>;
   /** `metadata.namespace` as written; undefined when absent. */
   readonly namespaceField: Located<string> | undefined;
-  /** Effective namespace (`default` when absent). */
+  /** Effective namespace (`default` when absent; a kustomization's `namespace:` overrides). */
   readonly namespace: string;
+  /** The kustomization file that set `namespace`, when one did (analysis roots). */
+  readonly namespaceSource?: string;
   readonly metadataKeySpan: Span | undefined;
   readonly spec: { readonly keySpan: Span; readonly span: Span } | undefined;
   /** undefined when `spec.podSelector` is absent (a validation error; treated as `{}`) or null. */

@@ -1,0 +1,170 @@
+/**
+ * Analysis roots: the parts of a workspace that are analysed as one cluster each. A root is a set
+ * of files, each with the transforms it is read through (a kustomization's namespace and labels;
+ * a file reached twice is there twice). Roots may overlap: a base used by two overlays belongs to
+ * both, transformed differently. Pure code over file paths and texts:
+ * - cluster folders: the folders the `clusters` globs match (the setting, `--cluster`), or, with
+ *   none configured, the `clusters/<name>/` layout when it holds two clusters or more; each holds
+ *   every file under it, and the kustomizations there bring in what they reach;
+ * - kustomizations no other one includes (overlays), outside every cluster folder: one root each,
+ *   with the files they reach through resources, bases and components;
+ * - the other files (reached by no kustomization, in no cluster folder): one more root, the
+ *   workspace as it was analysed before roots existed.
+ * With neither a cluster folder nor a kustomization that reaches a file, there are no roots at all
+ * and the workspace is one analysis, exactly as before.
+ */
+import type { FileFacts } from '../index/workspace-index';
+import { globToRegExp } from '../text/glob';
+import {
+  KustomizeGraph,
+  isKustomizationPath,
+  kustomizationOf,
+  type Kustomization,
+  type Transform,
+} from './kustomize';
+import { commonDir, dirOf, relativeTo, uriPath } from './paths';
+
+export type RootKind = 'cluster' | 'kustomization' | 'other';
+
+export interface RootSpec {
+  /** The folder, relative to the workspace's common folder (`clusters/prod`, `apps/overlays/dev`); `''` for the other files. */
+  readonly id: string;
+  readonly kind: RootKind;
+  /** The files of the root and the transforms each is read through (one per path to it). */
+  readonly files: ReadonlyMap<string, readonly Transform[]>;
+}
+
+/** How the other files' root is named in messages and listings. */
+export const OTHER_ROOT_NAME = '(other files)';
+
+export function rootName(id: string): string {
+  return id === '' ? OTHER_ROOT_NAME : id;
+}
+
+/** The cluster folder (relative path, no trailing slash) of a relative file path, if any. */
+type ClusterOf = (relPath: string) => string | undefined;
+
+function globClusters(globs: readonly string[]): ClusterOf | undefined {
+  const res: RegExp[] = [];
+  for (const g of globs) {
+    const t = g
+      .trim()
+      .replace(/\/\*\*$/, '')
+      .replace(/\/+$/, '');
+    if (!t) continue;
+    try {
+      res.push(globToRegExp(t));
+    } catch {
+      /* an invalid glob matches nothing (settingsFromConfig keeps strings only) */
+    }
+  }
+  if (res.length === 0) return undefined;
+  return (rel) => {
+    const segs = rel.split('/');
+    // the outermost folder a glob matches, at any depth (`clusters/*` finds x/clusters/prod too)
+    for (let end = 1; end < segs.length; end++)
+      for (let start = 0; start < end; start++) {
+        const prefix = segs.slice(start, end).join('/');
+        if (res.some((re) => re.test(prefix))) return segs.slice(0, end).join('/');
+      }
+    return undefined;
+  };
+}
+
+/** `clusters/<name>/…` when at least two such folders hold files, else undefined. */
+function layoutClusters(rels: readonly string[]): ClusterOf | undefined {
+  const of = (rel: string): string | undefined => {
+    const segs = rel.split('/');
+    const i = segs.indexOf('clusters');
+    return i >= 0 && i + 2 < segs.length ? segs.slice(0, i + 2).join('/') : undefined;
+  };
+  const byParent = new Map<string, Set<string>>();
+  for (const r of rels) {
+    const c = of(r);
+    if (!c) continue;
+    const parent = c.slice(0, c.lastIndexOf('/'));
+    const s = byParent.get(parent) ?? new Set<string>();
+    s.add(c);
+    byParent.set(parent, s);
+  }
+  const parents = new Set([...byParent].filter(([, s]) => s.size >= 2).map(([p]) => p));
+  if (parents.size === 0) return undefined;
+  return (rel) => {
+    const c = of(rel);
+    return c && parents.has(c.slice(0, c.lastIndexOf('/'))) ? c : undefined;
+  };
+}
+
+/**
+ * The roots of a workspace, or undefined when it has none (one analysis, as before roots).
+ * `clusters`: the configured cluster globs (empty: the `clusters/*` layout is looked for).
+ */
+export function planRoots(
+  files: ReadonlyMap<string, FileFacts>,
+  clusters: readonly string[],
+): RootSpec[] | undefined {
+  const pathOf = new Map<string, string>();
+  const fileByPath = new Map<string, string>();
+  for (const uri of files.keys()) {
+    const p = uriPath(uri);
+    if (p === undefined) continue;
+    pathOf.set(uri, p);
+    fileByPath.set(p, uri);
+  }
+  const base = commonDir(pathOf.values());
+  const rel = (p: string): string => relativeTo(base, p);
+  const kustomizations: Kustomization[] = [];
+  for (const [uri, p] of pathOf) {
+    if (!isKustomizationPath(p)) continue;
+    const facts = files.get(uri);
+    const k = facts && kustomizationOf(facts);
+    if (k) kustomizations.push(k);
+  }
+  const relPaths = [...pathOf.values()].map(rel);
+  const clusterOf = globClusters(clusters) ?? (clusters.length ? undefined : layoutClusters(relPaths));
+  if (kustomizations.length === 0 && !clusterOf) return undefined;
+
+  const graph = new KustomizeGraph(kustomizations, fileByPath);
+  const reached = new Set<string>();
+  const clusterFiles = new Map<string, Map<string, Transform[]>>();
+  const roots: RootSpec[] = [];
+  const add = (m: Map<string, Transform[]>, uri: string, t: Transform): void => {
+    const l = m.get(uri) ?? [];
+    l.push(t);
+    m.set(uri, l);
+  };
+  const clusterOfPath = (p: string): string | undefined => (clusterOf ? clusterOf(rel(p)) : undefined);
+  const kustomizeRoots: { id: string; files: Map<string, Transform[]> }[] = [];
+  for (const k of graph.tops()) {
+    const expanded = graph.expand(k);
+    if (expanded.length === 0) continue;
+    for (const r of expanded) reached.add(r.uri);
+    const c = clusterOfPath(k.path);
+    const m =
+      c !== undefined
+        ? (clusterFiles.get(c) ?? new Map<string, Transform[]>())
+        : new Map<string, Transform[]>();
+    for (const r of expanded) add(m, r.uri, r.transform);
+    if (c !== undefined) clusterFiles.set(c, m);
+    else kustomizeRoots.push({ id: rel(dirOf(k.path)).replace(/\/$/, '') || '.', files: m });
+  }
+  if (clusterOf)
+    for (const [uri, p] of pathOf) {
+      const c = clusterOf(rel(p));
+      if (c === undefined || reached.has(uri) || isKustomizationPath(p)) continue;
+      const m = clusterFiles.get(c) ?? new Map<string, Transform[]>();
+      add(m, uri, []);
+      clusterFiles.set(c, m);
+    }
+  for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+    roots.push({ id, kind: 'cluster', files: m });
+  for (const r of kustomizeRoots.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+    roots.push({ id: r.id, kind: 'kustomization', files: r.files });
+  if (roots.length === 0) return undefined;
+  const inRoot = new Set<string>();
+  for (const r of roots) for (const uri of r.files.keys()) inRoot.add(uri);
+  const other = new Map<string, Transform[]>();
+  for (const uri of files.keys()) if (!inRoot.has(uri)) other.set(uri, [[]]);
+  if (other.size) roots.push({ id: '', kind: 'other', files: other });
+  return roots;
+}
