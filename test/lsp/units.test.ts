@@ -1,16 +1,13 @@
 /**
- * Unit tests of the adapter's pure helpers: glob matching for the exclude settings, settings
- * mapping, URI canonicalization, diagnostics conversion. (Bundled from server/src/lsp on the fly.)
+ * Unit tests of the adapter's pure helpers: glob matching for the exclude settings (the core's
+ * text/glob.ts, which the server uses), settings mapping, URI canonicalization, diagnostics
+ * conversion. (Bundled from server/src/lsp on the fly.)
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLspModule } from '../support/lsp-harness';
+import { compileGlobs, filesExcludePatterns, globToRegExp } from '../../server/src/core/index';
 
-interface GlobModule {
-  globToRegExp(glob: string): RegExp;
-  compileGlobs(patterns: readonly string[]): (path: string) => boolean;
-  filesExcludePatterns(v: unknown): string[];
-}
 interface ConfigModule {
   toCoreSettings(raw: unknown): {
     severities: Record<string, string>;
@@ -30,7 +27,7 @@ interface UriModule {
   childUri(parent: string, name: string): string;
 }
 
-const glob = loadLspModule<GlobModule>('glob.ts');
+const glob = { compileGlobs, filesExcludePatterns, globToRegExp };
 const config = loadLspModule<ConfigModule>('config.ts');
 const uri = loadLspModule<UriModule>('uri.ts');
 

@@ -94,7 +94,7 @@ function spanOf(n: Node | null | undefined): Span {
 
 function str(n: unknown): string | undefined {
   if (!isScalar(n) || n.value == null || typeof n.value === 'object') return undefined;
-  return String(n.value);
+  return n.toString();
 }
 
 function stringMap(n: unknown): Record<string, string> {
@@ -102,7 +102,7 @@ function stringMap(n: unknown): Record<string, string> {
   if (!isMap(n)) return out;
   for (const p of n.items) {
     const k = str(p.key);
-    const v = isScalar(p.value) ? (p.value.value == null ? '' : String(p.value.value as string)) : undefined;
+    const v = isScalar(p.value) ? (p.value.value == null ? '' : p.value.toString()) : undefined;
     if (k !== undefined && v !== undefined) out[k] = v;
   }
   return out;
@@ -152,7 +152,7 @@ export function readKustomization(uri: string, path: string, text: string): Kust
       p.value != null &&
       !(isScalar(p.value) && p.value.value == null)
     )
-      unrendered.push({ field: k, span: spanOf(p.key as Node) });
+      unrendered.push({ field: k, span: spanOf(p.key) });
   }
   const resources: string[] = [];
   for (const key of ['resources', 'bases']) {
