@@ -54,7 +54,11 @@ export function runCheck(argv: readonly string[]): number {
     throw new UsageError(`bad --fail-on "${failOn}"; expected error, warning or information`);
   const cfg = a.flags.get('config') as string | undefined;
   const clusters = a.lists.get('cluster') ?? [];
-  const analysis = analyse(a.positional, withMaxFileSize(cfg ? loadConfig(cfg) : undefined, a.flags), clusters);
+  const analysis = analyse(
+    a.positional,
+    withMaxFileSize(cfg ? loadConfig(cfg) : undefined, a.flags),
+    clusters,
+  );
   let findings = analysis.findings();
   if (clusters.length) {
     const roots = selectedRoots(analysis, clusters);
