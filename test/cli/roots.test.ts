@@ -52,11 +52,19 @@ test('explain: kustomize namespaces are the ids; the one root knowing both endpo
   const r = cli('explain', 'prod/web[Deployment]', 'prod/db[StatefulSet]', '5432/TCP', KUSTOMIZE);
   assert.equal(r.code, 0, r.stderr);
   assertGolden('roots_explain_prod.txt', r.stdout);
-  const dev = cli('explain', 'dev/web', 'dev/db', '5432/TCP', KUSTOMIZE, '--cluster', 'overlays/dev');
+  const dev = cli(
+    'explain',
+    'dev/web[Deployment]',
+    'dev/db[StatefulSet]',
+    '5432/TCP',
+    KUSTOMIZE,
+    '--cluster',
+    'overlays/dev',
+  );
   assert.equal(dev.code, 1, dev.stderr); // default-deny of the component
   assert.match(dev.stdout, /DENIED/);
   assert.match(dev.stdout, /analysis root overlays\/dev/);
-  const both = cli('explain', 'shop/web', 'shop/db', '80/TCP', FLUX);
+  const both = cli('explain', 'shop/web[Deployment]', 'shop/db[Deployment]', '80/TCP', FLUX);
   assert.equal(both.code, 2);
   assert.match(both.stderr, /2 analysis roots \(clusters\/production, clusters\/staging\)/);
 });
