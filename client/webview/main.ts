@@ -18,6 +18,7 @@ import { ExplainView } from './explain-view';
 import { h, glyph } from './dom';
 import { Matrix } from './matrix';
 import { pairKey, type CellTarget } from './matrix-model';
+import { parseHostMessage } from './messages';
 import { NamespacePicker } from './namespace-picker';
 import { StateStore } from './state';
 
@@ -382,8 +383,10 @@ function sameFocus(a: FocusPolicy | undefined, b: FocusPolicy | undefined): bool
 }
 
 const app = new App();
-window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
-  if (e.data && typeof e.data === 'object' && typeof (e.data as { type?: unknown }).type === 'string')
-    app.handle(e.data);
+window.addEventListener('message', (e: MessageEvent<unknown>) => {
+  // every message is checked against its type first (messages.ts): a malformed one is dropped
+  const message = parseHostMessage(e.data);
+  if (typeof message === 'string') console.warn(`netpol-lens: dropped ${message}`);
+  else app.handle(message);
 });
 post({ type: 'ready' });

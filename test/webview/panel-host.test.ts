@@ -74,9 +74,18 @@ function fakeVscode() {
     EventEmitter,
     CancellationTokenSource,
     ViewColumn: { Active: -1, Beside: -2, One: 1 },
+    Range: class {
+      constructor(...at: number[]) {
+        void at;
+      }
+    },
+    TextEditorRevealType: { InCenterIfOutsideViewport: 2 },
     Uri: {
       joinPath: (base: FakeUri, ...parts: string[]) => uri(path.posix.join(base.path, ...parts)),
-      parse: (s: string) => uri(s.replace(/^file:\/\//, '')),
+      parse: (s: string) => {
+        if (!/^[a-z][a-z0-9+.-]*:/i.test(s)) throw new Error(`no scheme: ${s}`);
+        return uri(s.replace(/^file:\/\//, ''));
+      },
     },
     window: {
       activeTextEditor: undefined,
@@ -84,7 +93,12 @@ function fakeVscode() {
       createWebviewPanel: fakePanel,
       registerWebviewPanelSerializer: () => ({ dispose() {} }),
     },
-    workspace: { onDidChangeTextDocument: () => ({ dispose() {} }) },
+    workspace: {
+      onDidChangeTextDocument: () => ({ dispose() {} }),
+      /** The workspace holds /w; /w/open.yaml is also open in an editor. */
+      getWorkspaceFolder: (u: FakeUri) => (u.path.startsWith('/w/') ? { uri: uri('/w') } : undefined),
+      textDocuments: [{ uri: uri('/elsewhere/open.yaml') }],
+    },
   };
 }
 
@@ -95,8 +109,11 @@ interface Request {
 
 function fakeServer() {
   const requests: Request[] = [];
+  const logged: string[] = [];
   return {
     requests,
+    logged,
+    output: { appendLine: (l: string) => logged.push(l) },
     request(method: string, params: Record<string, unknown>) {
       requests.push({ method, params: JSON.parse(JSON.stringify(params)) as Record<string, unknown> });
       return Promise.resolve({
@@ -216,6 +233,74 @@ describe('reachability panel (host): chosen namespaces', () => {
 
     ReachabilityPanel.createOrShow(context, asServer(server), { focusPolicy: b });
     assert.deepEqual(refreshed(server).slice(3), [{ focusPolicy: b }]);
+    panel.dispose();
+  });
+});
+
+describe('reachability panel (host): messages from the webview are checked', () => {
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout'] }));
+  afterEach(() => mock.timers.reset());
+
+  it('drops malformed and unknown messages and logs them; valid ones still work', () => {
+    const { ReachabilityPanel } = load();
+    const server = fakeServer();
+    const panel = ReachabilityPanel.createOrShow(context, asServer(server));
+    const junk: unknown[] = [
+      null,
+      42,
+      'ready',
+      { type: 'launchMissiles' },
+      { type: 'explain', requestId: 1, src: 7, dst: 'a' },
+      { type: 'explain', requestId: 1, src: 'a', dst: 'b', port: { port: 70000, protocol: 'TCP' } },
+      { type: 'open', location: { uri: 'file:///w/a.yaml' } },
+      { type: 'stateChanged', state: { port: 1 } },
+      { type: 'setNamespaces', namespaces: 'web' },
+      { type: 'setPort', port: { x: 1 } },
+    ];
+    for (const m of junk) panel.receiveRaw(m);
+    assert.equal(server.logged.length, junk.length, server.logged.join('\n'));
+    assert.ok(server.logged.every((l) => l.startsWith('Reachability view: dropped ')));
+    assert.deepEqual(refreshed(server), [], 'nothing reached the server');
+    panel.receiveRaw({ type: 'ready' });
+    assert.deepEqual(refreshed(server), [{}]);
+    panel.receiveRaw({
+      type: 'explain',
+      requestId: 3,
+      src: 'a/b[Pod]',
+      dst: 'c/d[Pod]',
+      port: { port: 53, protocol: 'UDP' },
+    });
+    assert.deepEqual(
+      server.requests.filter((r) => r.method === 'netpolLens/explain').map((r) => r.params),
+      [{ src: 'a/b[Pod]', dst: 'c/d[Pod]', port: { port: 53, protocol: 'UDP' } }],
+    );
+    panel.dispose();
+  });
+
+  it('opens links only to files of the workspace (or open in an editor)', async () => {
+    const { ReachabilityPanel, vscode } = load();
+    const opened: string[] = [];
+    Object.assign(vscode.window, {
+      showTextDocument: (u: FakeUri) => {
+        opened.push(u.path);
+        return Promise.resolve({ revealRange() {} });
+      },
+      showWarningMessage: () => Promise.resolve(undefined),
+    });
+    const server = fakeServer();
+    const panel = ReachabilityPanel.createOrShow(context, asServer(server));
+    const range = { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } };
+    for (const target of [
+      'file:///w/np.yaml',
+      'file:///etc/passwd',
+      'file:///elsewhere/open.yaml',
+      'not a uri',
+    ])
+      panel.receiveRaw({ type: 'open', location: { uri: target, range } });
+    // open() is asynchronous: let its promise chains run
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(opened, ['/w/np.yaml', '/elsewhere/open.yaml']);
+    assert.equal(server.logged.filter((l) => /dropped a link/.test(l)).length, 2, server.logged.join('\n'));
     panel.dispose();
   });
 });

@@ -25,6 +25,7 @@ import type {
 } from '../../../server/src/protocol/webview';
 import type { Server } from '../client';
 import { makeNonce, renderHtml } from './html';
+import { parseWebviewMessage } from './messages';
 
 const REACHABILITY: typeof ReachabilityMethod = 'netpolLens/reachability';
 const EXPLAIN: typeof ExplainMethod = 'netpolLens/explain';
@@ -137,7 +138,7 @@ export class ReachabilityPanel implements vscode.Disposable {
       panel.onDidChangeViewState((e) => {
         if (!e.webviewPanel.visible) this.ready = false; // its webview is torn down; wait for the next `ready`
       }),
-      panel.webview.onDidReceiveMessage((m: WebviewToHost) => this.receive(m)),
+      panel.webview.onDidReceiveMessage((m: unknown) => this.receiveRaw(m)),
       // The server sends a status notification whenever its index changes (edits, files, settings).
       server.onStatus((s) => {
         if (s.state === 'ready') this.scheduleRefresh(50);
@@ -168,6 +169,19 @@ export class ReachabilityPanel implements vscode.Disposable {
   /** The namespaces chosen in the picker (sent as `params.namespaces`); undefined = the server chooses. */
   get chosenNamespaces(): readonly string[] | undefined {
     return this.namespaces;
+  }
+
+  /**
+   * A message as the webview posted it: checked against its type (messages.ts) before anything is
+   * done with it; a malformed or unknown one is dropped, and logged in the output channel.
+   */
+  receiveRaw(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (typeof message === 'string') {
+      this.server.output.appendLine(`Reachability view: dropped ${message}.`);
+      return;
+    }
+    this.receive(message);
   }
 
   /** Handles a message from the webview (public so the editor-level tests can drive the view). */
@@ -268,7 +282,23 @@ export class ReachabilityPanel implements vscode.Disposable {
   }
 
   private async open(location: SourceLocation): Promise<void> {
-    const uri = vscode.Uri.parse(location.uri);
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(location.uri, true);
+    } catch {
+      this.server.output.appendLine(`Reachability view: dropped a link to ${location.uri.slice(0, 200)}.`);
+      return;
+    }
+    // links lead only to the files the workspace holds (or that are open): never elsewhere
+    const known =
+      vscode.workspace.getWorkspaceFolder(uri) !== undefined ||
+      vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
+    if (!known) {
+      this.server.output.appendLine(
+        `Reachability view: dropped a link to ${uri.toString().slice(0, 200)}, which is not a file of the workspace.`,
+      );
+      return;
+    }
     const r = location.range;
     const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
     // Open the policy next to the view, not on top of it.
