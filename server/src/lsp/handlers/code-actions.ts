@@ -47,14 +47,28 @@ export function onCodeAction(ctx: ServerContext, p: CodeActionParams): CodeActio
   return out;
 }
 
+/**
+ * The edit of a fix, or undefined. Each file's edits carry the version of the text they were
+ * computed on (the analysed one), so that a client refuses them once the buffer has moved on; an
+ * edit for an open buffer whose analysed version is not the editor's current one is not offered.
+ */
 function editOf(ctx: ServerContext, t: DocTarget, fix: FixSpec) {
   const edits = t.analysis.fixEdits(t.uri, fix);
   if (edits.length === 0) return undefined;
+  const analysedVersion = (u: string): number | null => {
+    const open = ctx.versionOf(u);
+    const analysed = t.analysis.index.file(u)?.version;
+    return open === null ? null : (analysed ?? null);
+  };
+  for (const e of edits) {
+    const open = ctx.versionOf(e.uri);
+    if (open !== null && !e.create && analysedVersion(e.uri) !== open) return undefined; // computed on older text
+  }
   const caps = ctx.caps;
   const edit = convert.workspaceEdit(edits, convert.linesOf(t.analysis), {
     documentChanges: caps.documentChanges,
     createFiles: caps.createFiles,
-    versionOf: (u) => ctx.versionOf(u),
+    versionOf: analysedVersion,
   });
   if (!edit) return undefined;
   // the client knows open buffers by its own spelling of their URIs
