@@ -130,7 +130,11 @@ export const ALL_CODES: readonly CodeMeta[] = [...ALL_CHECKS, ...PARSE_CODES];
  * depend on their own file alone: the parse and lowering problems (facts of one file each) and
  * the checks of scope `file`.
  */
-export function runChecks(ctx: CheckContext, only?: 'file'): Finding[] {
+export function runChecks(
+  ctx: CheckContext,
+  only?: 'file',
+  checks: readonly Check[] = ALL_CHECKS,
+): Finding[] {
   const out: Finding[] = [];
   const apply = (f: Finding): void => {
     const o = ctx.settings.severities[f.code];
@@ -138,7 +142,7 @@ export function runChecks(ctx: CheckContext, only?: 'file'): Finding[] {
     out.push(o ? { ...f, severity: o } : f);
   };
   for (const f of ctx.index.problems) apply(f);
-  for (const c of ALL_CHECKS) {
+  for (const c of checks) {
     if (only && c.scope !== only) continue;
     if (ctx.settings.severities[c.code] === 'off') continue;
     let found: Finding[];
@@ -152,7 +156,7 @@ export function runChecks(ctx: CheckContext, only?: 'file'): Finding[] {
           severity: INTERNAL_ERROR.defaultSeverity,
           uri: ctx.index.files.keys().next().value ?? '',
           span: { start: 0, end: 0 },
-          message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this.`,
+          message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this; the other checks still ran (turn this one off with "netpolLens.checks": {"${c.code}": "off"} meanwhile).`,
         },
       ];
     }
