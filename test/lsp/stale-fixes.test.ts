@@ -28,7 +28,7 @@ function applyVersioned(
   }
   for (const dc of changes) {
     const b = buffers.get(dc.textDocument.uri);
-    if (b) b.text = applyTextEdits(b.text, dc.edits as Parameters<typeof applyTextEdits>[1]);
+    if (b) b.text = applyTextEdits(b.text, dc.edits);
   }
   return { applied: true };
 }
