@@ -1,6 +1,7 @@
 /** The only public entry of the core: the façade and the plain data types adapters need. */
 export { AnalysisHost, Analysis, type ExplainOutcome, type AnalysisRoot } from './analysis';
 export { OTHER_ROOT_NAME, type RootKind } from './roots/roots';
+export { isKustomizationUri } from './roots/kustomize';
 export type { CoreHover } from './features/hover';
 export type { FeatureOptions, IndexingProgress } from './features/context';
 export type {

@@ -15,6 +15,7 @@ import {
   invalidUtf8Offset,
   maxFileBytes,
   readsAsNothing,
+  isKustomizationUri,
   tooLargeChange,
   type FileChange,
 } from '../core/index';
@@ -399,12 +400,13 @@ async function readManifest(uri: string, limitBytes: number): Promise<ReadResult
     if (!st.isFile()) return { kind: 'skip' };
     if (st.size > limitBytes) {
       const big = tooLargeChange(uri, await readHead(path), st.size, limitBytes);
-      if (!big?.text || readsAsNothing(big.text)) return { kind: 'skip' };
+      if (!big?.text || (readsAsNothing(big.text) && !isKustomizationUri(uri))) return { kind: 'skip' };
       return { kind: 'text', text: big.text, extra: { tooLarge: big.tooLarge } };
     }
     const bytes = await readFile(path);
     const text = bytes.toString('utf8');
-    if (readsAsNothing(text)) return { kind: 'skip' }; // as the CLI: a comments-only file gets its empty-file hint
+    // as the CLI: a comments-only file gets its empty-file hint; kustomization files make analysis roots
+    if (readsAsNothing(text) && !isKustomizationUri(uri)) return { kind: 'skip' };
     const bad = invalidUtf8Offset(bytes);
     return { kind: 'text', text, ...(bad >= 0 ? { extra: { invalidUtf8At: bad } } : {}) };
   } catch (e) {

@@ -18,6 +18,15 @@ export function isKustomizationPath(path: string): boolean {
   return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(baseName(path));
 }
 
+/**
+ * A kustomization file's URI: adapters keep such a file in the index although it holds no
+ * Kubernetes object (`readsAsNothing`), since analysis roots read it.
+ */
+export function isKustomizationUri(uri: string): boolean {
+  const path = uriPath(uri);
+  return path !== undefined && isKustomizationPath(path);
+}
+
 /** One `labels` entry (or `commonLabels`: selectors and templates). */
 export interface LabelStep {
   readonly labels: Readonly<Record<string, string>>;

@@ -1,0 +1,67 @@
+/**
+ * Analysis roots through the server: findings per root (identical copies in two cluster folders
+ * are no duplicates; a base file's findings from each overlay, each naming its root), and hovers
+ * at a file answered by its first root (the overlay's namespace). Workspace: test/fixtures/roots.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { codes, LspClient, positionOf, tempWorkspace } from '../support/lsp-harness';
+import { ROOT } from '../support/golden';
+
+describe('analysis roots in the server', () => {
+  const ws = tempWorkspace(join(ROOT, 'test', 'fixtures', 'roots'));
+  let client: LspClient;
+
+  before(async () => {
+    ({ client } = await LspClient.start({ folders: [ws.dir] }));
+    await client.waitForReady();
+  });
+
+  after(async () => {
+    await client.stop();
+    ws.dispose();
+  });
+
+  it("a base's findings come from every overlay, each naming its root", async () => {
+    const uri = ws.fileUri('kustomize/base/policy.yaml');
+    const d = await client.waitForDiagnostics(
+      uri,
+      (ds) => ds.filter((x) => x.code === 'redundant-rule').length === 3,
+      'three redundant-rule hints on the base policy (one per overlay)',
+    );
+    assert.deepEqual(
+      d
+        .filter((x) => x.code === 'redundant-rule')
+        .map((x) => /\(analysis root ([^)]+)\)$/.exec(x.message)?.[1])
+        .sort(),
+      ['kustomize/overlays/dev', 'kustomize/overlays/prod', 'kustomize/overlays/staging'],
+    );
+    assert.ok(!codes(d).includes('missing-namespace'), 'the overlays set the namespace');
+  });
+
+  it('identical copies in two cluster folders are no duplicates', () => {
+    for (const rel of ['flux/clusters/production/policies.yaml', 'flux/clusters/staging/shop.yaml']) {
+      const d = client.diagnostics.get(ws.fileUri(rel))?.diagnostics ?? [];
+      assert.deepEqual(
+        codes(d).filter((c) => c.startsWith('duplicate-')),
+        [],
+        rel,
+      );
+    }
+  });
+
+  it("a hover at a base file uses its first root: the overlay's namespace", async () => {
+    const uri = ws.fileUri('kustomize/base/policy.yaml');
+    const text = readFileSync(join(ws.dir, 'kustomize', 'base', 'policy.yaml'), 'utf8');
+    await client.open(uri, text);
+    const h = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: positionOf(text, 'db-from-web'),
+    });
+    const md = (h?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.match(md, /dev\/db-from-web|namespace `?dev`?/);
+  });
+});
