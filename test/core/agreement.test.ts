@@ -51,6 +51,8 @@ spec:
     - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [default, kube-public]}]}
     - podSelector: {matchLabels: {app: api}}
     - podSelector: {matchLabels: {app: nope}}
+    - podSelector: {matchLabels: {app: apx}}
+    - podSelector: {matchLabels: {app: web}}
     - namespaceSelector: {matchLabels: {team: a}}
       podSelector: {matchLabels: {app: web}}
     - namespaceSelector: {matchLabels: {team: a}}
@@ -63,7 +65,14 @@ spec:
 };
 
 /** Each selector of np.yaml: its locator, what the check must say, and words the hover must hold. */
-const CASES: ReadonlyArray<{ at: string; which: 'namespace' | 'pod'; nothing: boolean; hover: string }> = [
+const CASES: ReadonlyArray<{
+  at: string;
+  which: 'namespace' | 'pod';
+  nothing: boolean;
+  hover: string;
+  /** Words the check's message must hold too (the nearest match both give). */
+  both?: string;
+}> = [
   {
     at: 'namespaceSelector: {matchLabels: {team: a}}\n    - namespaceSelector: {matchLabels: {kubernetes',
     which: 'namespace',
@@ -95,7 +104,26 @@ const CASES: ReadonlyArray<{ at: string; which: 'namespace' | 'pod'; nothing: bo
     nothing: true,
     hover: 'Matches no pods in the workspace.',
   },
-  { at: 'podSelector: {matchLabels: {app: web}}', which: 'pod', nothing: false, hover: 'team-a/web[Pod]' },
+  {
+    at: 'podSelector: {matchLabels: {app: apx}}',
+    which: 'pod',
+    nothing: true,
+    hover: 'Matches no pods in the workspace.',
+    both: 'Did you mean app=api (app/api[Pod])?',
+  },
+  {
+    at: 'podSelector: {matchLabels: {app: web}}\n    - namespaceSelector',
+    which: 'pod',
+    nothing: true,
+    hover: 'Matches no pods in the workspace.',
+    both: 'Pods app=web exist in namespace team-a (team-a/web[Pod]).',
+  },
+  {
+    at: 'podSelector: {matchLabels: {app: web}}\n    - namespaceSelector: {matchLabels: {team: a}}\n      podSelector: {matchLabels: {app: nope',
+    which: 'pod',
+    nothing: false,
+    hover: 'team-a/web[Pod]',
+  },
   {
     at: 'podSelector: {matchLabels: {app: nope}}\n    - namespaceSelector: {matchLabels: {kubernetes',
     which: 'pod',
@@ -132,7 +160,7 @@ describe('hover and check agree on what a selector matches', () => {
       const hoverSaysNothing =
         c.which === 'namespace'
           ? h.markdown.includes('Matches none of the')
-          : /^Matches no pods in the workspace\.$/m.test(h.markdown);
+          : /^Matches no pods in the workspace\.( |$)/m.test(h.markdown);
       assert.equal(reported, c.nothing, `${code} ${reported ? 'reported' : 'not reported'}`);
       assert.equal(
         hoverSaysNothing,
@@ -140,6 +168,11 @@ describe('hover and check agree on what a selector matches', () => {
         `the hover ${hoverSaysNothing ? 'says' : 'does not say'} it matches nothing:\n${h.markdown}`,
       );
       assert.ok(h.markdown.includes(c.hover), `missing ${JSON.stringify(c.hover)} in:\n${h.markdown}`);
+      if (c.both) {
+        assert.ok(h.markdown.includes(c.both), `the hover lacks ${JSON.stringify(c.both)}:\n${h.markdown}`);
+        const f = findings.find((x) => x.code === code && x.span.start === start);
+        assert.ok(f?.message.includes(c.both), `the check lacks ${JSON.stringify(c.both)}: ${f?.message}`);
+      }
     });
   }
 });

@@ -6,7 +6,8 @@
  * DNS pods are never reported. The question is semantics/queries.ts `peerPods`, which the hover
  * asks too. Information instead of a warning where such pods evidently exist at run time (a
  * Service selects those labels, or the namespace holds custom resources of unknown kinds:
- * `runTimePods`).
+ * `runTimePods`). The message names what the selector most likely meant, from workloads that
+ * exist (`nearestPods`: pods with those labels in another namespace, near label values).
  */
 import { defineCheck, defineCode, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
@@ -37,6 +38,7 @@ export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, set
       const found = peerPods(engine, settings, p.namespace, peer);
       if (found.kind !== 'none') continue;
       const { namespaces, workloads: all, runTime } = found;
+      const nearest = found.nearest?.length ? ` ${found.nearest.join(' ')}` : '';
       const where = peer.namespaceSelector
         ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
         : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
@@ -46,8 +48,8 @@ export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, set
         uri: p.doc.uri,
         span: sel.keySpan,
         message: runTime
-          ? `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}, but ${runTime}. Add the manifests that make them to the workspace to have this checked; if they do not exist, ${fix[0]?.toLowerCase()}${fix.slice(1)}.`
-          : `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}. ${fix}.`,
+          ? `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}, but ${runTime}.${nearest} Add the manifests that make them to the workspace to have this checked; if they do not exist, ${fix[0]?.toLowerCase()}${fix.slice(1)}.`
+          : `podSelector ${selectorText(sel)} of ${policyName(p)} matches none of the ${plural(all.length, 'workload')} in ${where}; their pods are labeled ${labelSetsText(all)}.${nearest} ${fix}.`,
         related: compact(all.slice(0, 6).map((w) => workloadRelated(w, `${w.id}: ${labelsText(w.labels)}`))),
       });
     }

@@ -329,7 +329,9 @@ function podsLines(ctx: HoverContext, p: NetworkPolicyResource, peer: Peer): str
     case 'no-namespace':
       return ['Matches no pods in the workspace.'];
     case 'none':
-      return [`Matches no pods in the workspace${found.runTime ? `; but ${found.runTime}` : ''}.`];
+      return [
+        `Matches no pods in the workspace${found.runTime ? `; but ${found.runTime}` : ''}.${found.nearest?.length ? ` ${found.nearest.join(' ')}` : ''}`,
+      ];
   }
 }
 

@@ -35,7 +35,9 @@ import {
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
 import { compileSelector } from './selector';
-import { labelsText } from './names';
+import { labelsText, selectorText } from './names';
+import { reqHolds, selectorReqs } from './requirements';
+import { editDistance, listText, noun } from '../text/words';
 
 // ---------------------------------------------------------------------------------------------
 // Walks over a policy
@@ -238,6 +240,8 @@ export type PeerPods =
       readonly workloads: readonly Workload[];
       /** Why such pods likely exist at run time anyway (`runTimePods`), one sentence. */
       readonly runTime?: string;
+      /** What the selector most likely meant, from workloads that exist (`nearestPods`): sentences. */
+      readonly nearest?: readonly string[];
     };
 
 export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: string, peer: Peer): PeerPods {
@@ -254,11 +258,19 @@ export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: str
     namespaces.map((n) => n.name),
     (labels) => sel?.matches(labels) ?? true,
   );
+  const nearest = peer.podSelector
+    ? nearestPods(
+        engine.index,
+        namespaces.map((n) => n.name),
+        peer.podSelector,
+      )
+    : [];
   return {
     kind: 'none',
     namespaces,
     workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)),
     ...(runTime ? { runTime } : {}),
+    ...(nearest.length ? { nearest } : {}),
   };
 }
 
@@ -278,6 +290,76 @@ export function serviceWorkloads(index: WorkspaceIndex, svc: ServiceResource): W
  * workspace (something makes the pods it routes to), or custom resources there of kinds
  * netpol-lens does not know (their controllers, operators, may run pods).
  */
+/**
+ * What a podSelector that matches no pod of `namespaces` most likely meant, only from workloads
+ * that exist: the other namespaces holding pods it matches (`Pods app=ui exist in namespace ui
+ * (ui/web[Deployment]).`), and labels of pods in `namespaces` that fail exactly one of its
+ * requirements, a `key=value` one, by a near value (edit distance, text/words.ts) or by carrying
+ * that value under another key (`Did you mean app=web (app/web[Pod])?`): with that label in place
+ * of the requirement the selector would match them. Empty when nothing is near.
+ */
+export function nearestPods(
+  index: WorkspaceIndex,
+  namespaces: readonly string[],
+  sel: LabelSelector,
+): string[] {
+  const m = compileSelector(sel);
+  const reqs = selectorReqs(sel);
+  if (!m.valid || !reqs) return [];
+  const out: string[] = [];
+  const searched = new Set(namespaces);
+  const elsewhere = index.workloads.filter((w) => !searched.has(w.namespace) && m.matches(w.labels));
+  if (elsewhere.length) {
+    const nss = [...new Set(elsewhere.map((w) => w.namespace))].sort(cmp);
+    out.push(
+      `Pods ${selectorText(sel)} exist in ${noun(nss.length, 'namespace')} ${listText(nss, 4)} (${listText(
+        elsewhere.map((w) => w.id),
+        3,
+      )}).`,
+    );
+  }
+  // `key=value` → how far it is from what the selector asks, and the ids of the pods that carry it
+  const near = new Map<string, { d: number; ids: string[] }>();
+  for (const w of namespaces.flatMap((n) => index.workloadsIn(n))) {
+    const failed = reqs.filter((q) => !reqHolds(q, w.labels));
+    const q = failed[0];
+    if (failed.length !== 1 || !q || q.op !== 'In') continue;
+    const wanted = [...q.values];
+    const have = w.labels[q.key];
+    let label: string | undefined;
+    let d = 0;
+    if (have !== undefined) {
+      d = Math.min(...wanted.map((v) => valueDistance(v, have)));
+      if (d <= 2 && d < Math.max(have.length, 2) / 2) label = `${q.key}=${have}`;
+    }
+    if (!label) {
+      // the value sits under another key
+      const key = Object.keys(w.labels).find((k) => k !== q.key && wanted.includes(w.labels[k] as string));
+      if (key !== undefined) {
+        label = `${key}=${w.labels[key]}`;
+        d = 1;
+      }
+    }
+    if (label) near.set(label, { d, ids: [...(near.get(label)?.ids ?? []), w.id] });
+  }
+  const best = Math.min(...[...near.values()].map((x) => x.d));
+  for (const [k, x] of near) if (x.d > best) near.delete(k);
+  if (near.size) {
+    const items = [...near].slice(0, 3).map(([label, x]) => `${label} (${listText(x.ids, 2)})`);
+    out.push(
+      `Did you mean ${items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}` : items[0]}?`,
+    );
+  }
+  return out;
+}
+
+/** Edit distance (text/words.ts) of two label values, a swap of letters counting as one. */
+function valueDistance(a: string, b: string): number {
+  const d = editDistance(a, b, 3);
+  const sorted = (x: string): string => [...x].sort().join('');
+  return d > 1 && a.length === b.length && sorted(a) === sorted(b) ? Math.min(d, 2) - 1 : d;
+}
+
 export function runTimePods(
   engine: PolicyEngine,
   namespaces: readonly string[],
