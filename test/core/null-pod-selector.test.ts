@@ -47,3 +47,33 @@ describe('podSelector: null', () => {
     assert.match(md, /null/);
   });
 });
+
+describe('matchLabels: null (Sock Shop cortex-access)', () => {
+  const NULL_LABELS = TEXT.replace('  podSelector:\n', '  podSelector:\n    matchLabels:\n');
+
+  it('its hover and code lens say that it selects every pod', () => {
+    const a = analyseTexts({ 'p.yaml': NULL_LABELS });
+    assert.equal(a.engine.isolation(a.index.workloads[0]!).ingress.length, 1);
+    const h = a.hover('file:///ws/p.yaml', NULL_LABELS.indexOf('podSelector:') + 3);
+    assert.match(h?.markdown ?? '', /matchLabels null \(no value\): every pod of the namespace/);
+    assert.deepEqual(
+      a.codeLenses('file:///ws/p.yaml').map((l) => l.title),
+      [
+        'selects every pod of namespace shop (null selector, as {}): 1 pod · ingress denied',
+        'Show reachability',
+      ],
+    );
+  });
+
+  it('the code lens of podSelector null says it too; of {} it does not', () => {
+    const a = analyseTexts({
+      'p.yaml': TEXT,
+      'q.yaml': TEXT.replace('  podSelector:\n', '  podSelector: {}\n'),
+    });
+    assert.match(
+      a.codeLenses('file:///ws/p.yaml')[0]?.title ?? '',
+      /^selects every pod of namespace shop \(null selector/,
+    );
+    assert.match(a.codeLenses('file:///ws/q.yaml')[0]?.title ?? '', /^selects 1 pod/);
+  });
+});

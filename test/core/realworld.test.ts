@@ -129,3 +129,17 @@ describe('real-world corpus: kube-prometheus', () => {
     );
   });
 });
+
+describe('real-world corpus: sock-shop cortex-access', () => {
+  it('carts, carts-db and session-db accept ingress from nowhere while Services route to them', () => {
+    const a = analyseTree(join(REALWORLD, 'sock-shop', 'deploy', 'kubernetes'));
+    const unreachable = a
+      .findings()
+      .filter((f) => f.code === 'service-unreachable')
+      .map((f) => /^Service (\S+)/.exec(f.message)?.[1]);
+    for (const svc of ['sock-shop/carts', 'sock-shop/carts-db', 'sock-shop/session-db'])
+      assert.ok(unreachable.includes(svc), `${svc} in ${unreachable.join(', ')}`);
+    const carts = a.findings().find((f) => f.message.startsWith('Service sock-shop/carts '));
+    assert.match(carts?.message ?? '', /TCP 80: sock-shop\/cortex-access isolates them/);
+  });
+});

@@ -26,6 +26,7 @@ import { peerAndOrAmbiguity } from './peer-and-or-ambiguity';
 import { namedPortUnresolved } from './named-port-unresolved';
 import { namedPortWithIpBlock } from './named-port-with-ip-block';
 import { servicePortInsteadOfTargetPort } from './service-port-instead-of-target-port';
+import { serviceUnreachable } from './service-unreachable';
 import { ipBlockMatchesClusterIps } from './ip-block-matches-cluster-ips';
 import { nonCanonicalCidr } from './non-canonical-cidr';
 import { egressToMetadataEndpoint } from './egress-to-metadata-endpoint';
@@ -70,6 +71,7 @@ export const ALL_CHECKS: readonly Check[] = [
   namedPortUnresolved,
   namedPortWithIpBlock,
   servicePortInsteadOfTargetPort,
+  serviceUnreachable,
   ipBlockMatchesClusterIps,
   nonCanonicalCidr,
   egressToMetadataEndpoint,

@@ -12,7 +12,7 @@ import { normProtocol } from '../model/lower';
 import { rulePorts } from '../semantics/compile';
 import type { YamlOp } from '../model/finding';
 import { policyName, serviceLabel } from '../semantics/names';
-import { ruleDestinations, workloadEndpoint } from '../semantics/queries';
+import { ruleDestinations, serviceTargetPort, workloadEndpoint } from '../semantics/queries';
 import { portPath } from './support';
 
 const meta = defineCode({
@@ -101,15 +101,8 @@ function findMismatch(
       if (!Object.entries(svc.selector ?? {}).every(([k, v]) => w.labels[k] === v)) continue;
       for (const sp of svc.ports) {
         if (sp.port !== port || sp.protocol !== proto) continue;
-        const tp = sp.targetPort?.value;
-        const target =
-          typeof tp === 'number'
-            ? tp
-            : typeof tp === 'string'
-              ? /^\d+$/.test(tp)
-                ? Number(tp)
-                : w.ports.find((cp) => cp.name === tp && cp.protocol === proto)?.port
-              : undefined;
+        // no targetPort: the port itself, which is no mismatch
+        const target = sp.targetPort ? serviceTargetPort(sp, w) : undefined;
         if (target === undefined || target === port || alreadyAllowed(w, target)) continue;
         return { svc, sp, target, w };
       }

@@ -4,6 +4,7 @@
  */
 import type { SourceRef, Span } from '../text/span';
 import type { FeatureContext } from './context';
+import { isNullSelector } from '../semantics/names';
 import { selectedWorkloads } from '../semantics/queries';
 import { indexingText, plural } from '../text/words';
 import { directionLensPhrase } from './describe';
@@ -49,12 +50,16 @@ export function codeLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
     // while the workspace is being indexed, what the policy selects is not known yet
     const indexing = ctx.indexing;
     const pods = indexing ? [] : selectedWorkloads(ctx.engine, p);
+    // a null selector (`podSelector:` or `matchLabels:` with no value) reads as `{}`: say so
+    const isNull = p.podSelector ? isNullSelector(p.podSelector) : p.podSelectorNullKey !== undefined;
     const parts = [
       indexing
         ? indexingText(indexing.done, indexing.total)
-        : pods.length === 0
-          ? 'selects no pods'
-          : `selects ${plural(pods.length, 'pod')}`,
+        : isNull
+          ? `selects every pod of namespace ${p.namespace} (null selector, as {}): ${pods.length === 0 ? 'none in the workspace' : plural(pods.length, 'pod')}`
+          : pods.length === 0
+            ? 'selects no pods'
+            : `selects ${plural(pods.length, 'pod')}`,
     ];
     for (const dir of ['ingress', 'egress'] as const) {
       const s = directionLensPhrase(p, dir);

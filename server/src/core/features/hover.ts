@@ -16,7 +16,7 @@ import type {
 import { effectivePolicyTypes, ipBlockSet } from '../semantics/compile';
 import { compileSelector } from '../semantics/selector';
 import { formatIp, parseCidr, type Family } from '../semantics/ip-set';
-import { labelsText, policyName, ruleLabel } from '../semantics/names';
+import { isNullSelector, labelsText, policyName, ruleLabel } from '../semantics/names';
 import {
   namespaceSelectorsMatching,
   peerNamespaces,
@@ -164,9 +164,11 @@ export function policyHover(ctx: HoverContext, p: NetworkPolicyResource): string
       ? 'podSelector null (no value): every pod of the namespace, as `{}`'
       : !sel
         ? 'spec.podSelector is missing (required by the API; treated as `{}`)'
-        : selectorPhrase(sel)
-          ? `podSelector ${selectorPhrase(sel)}`
-          : 'podSelector `{}`: every pod of the namespace';
+        : isNullSelector(sel)
+          ? 'podSelector with matchLabels null (no value): every pod of the namespace, as `{}`'
+          : selectorPhrase(sel)
+            ? `podSelector ${selectorPhrase(sel)}`
+            : 'podSelector `{}`: every pod of the namespace';
   const pending = pendingLine(ctx, `The pods it selects (${selText})`);
   const pods = pending ? [] : selectedWorkloads(ctx.engine, p);
   if (pending) {

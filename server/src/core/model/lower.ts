@@ -699,10 +699,13 @@ class Lowerer {
     }
     let matchLabels: LabelPair[] = [];
     let matchLabelsSpan: Span | undefined;
+    let matchLabelsNull = false;
     const matchExpressions: SelectorRequirement[] = [];
     let matchExpressionsSpan: Span | undefined;
     for (const e of this.r.entries(m)) {
       if (e.key === 'matchLabels') {
+        const lv = this.r.deref(e.pair.value);
+        if (lv === undefined || (isScalar(lv) && lv.value == null)) matchLabelsNull = true;
         const l = this.labels(e.pair.value, `${what}.matchLabels`);
         matchLabels = l.pairs;
         matchLabelsSpan = l.span ?? spanOf(e.keyNode);
@@ -745,7 +748,15 @@ class Lowerer {
         this.unknownKey(e.keyNode, e.key, ['matchLabels', 'matchExpressions'], what);
       }
     }
-    return { span: spanOf(m), keySpan, matchLabels, matchLabelsSpan, matchExpressions, matchExpressionsSpan };
+    return {
+      span: spanOf(m),
+      keySpan,
+      matchLabels,
+      matchLabelsSpan,
+      ...(matchLabelsNull ? { matchLabelsNull: true as const } : {}),
+      matchExpressions,
+      matchExpressionsSpan,
+    };
   }
 
   private rules(pair: Pair, keyNode: Scalar, dir: 'ingress' | 'egress'): RuleList {

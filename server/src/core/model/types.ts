@@ -31,6 +31,8 @@ export interface LabelSelector {
   readonly keySpan: Span;
   readonly matchLabels: readonly LabelPair[];
   readonly matchLabelsSpan: Span | undefined;
+  /** `matchLabels:` with no value (null, read as no requirement): set only then. */
+  readonly matchLabelsNull?: true;
   readonly matchExpressions: readonly SelectorRequirement[];
   readonly matchExpressionsSpan: Span | undefined;
 }

@@ -61,3 +61,8 @@ export function labelsText(labels: Labels): string {
 export function labelSetsText(objects: ReadonlyArray<{ readonly labels: Labels }>, max = 5): string {
   return listText([...new Set(objects.map((w) => `{${labelsText(w.labels)}}`))], max);
 }
+
+/** A selector written as null: `podSelector:` with no value is lowered as absent; this is `matchLabels:` with no value and nothing else. */
+export function isNullSelector(sel: LabelSelector): boolean {
+  return sel.matchLabelsNull === true && sel.matchLabels.length === 0 && sel.matchExpressions.length === 0;
+}

@@ -20,6 +20,7 @@ import type {
   Peer,
   PolicyRule,
   PortEntry,
+  ServicePort,
   ServiceResource,
 } from '../model/types';
 import type { Settings } from '../settings';
@@ -281,6 +282,21 @@ export function serviceWorkloads(index: WorkspaceIndex, svc: ServiceResource): W
   return index
     .workloadsIn(svc.namespace)
     .filter((w) => Object.entries(sel).every(([k, v]) => w.labels[k] === v));
+}
+
+/**
+ * The container port a Service port sends to on a workload: `targetPort` (a number, or a port name
+ * resolved through the workload's container ports of that protocol), else `port`; undefined when a
+ * name does not resolve.
+ */
+export function serviceTargetPort(sp: ServicePort, w: Workload): number | undefined {
+  const tp = sp.targetPort?.value;
+  if (typeof tp === 'number') return tp;
+  if (typeof tp === 'string') {
+    if (/^\d+$/.test(tp)) return Number(tp);
+    return w.ports.find((cp) => cp.name === tp && cp.protocol === sp.protocol)?.port;
+  }
+  return sp.port;
 }
 
 /**

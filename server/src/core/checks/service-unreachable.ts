@@ -1,0 +1,102 @@
+/**
+ * service-unreachable: a Service routes to pods that no source may reach on its target port.
+ * Every workload it selects is isolated for ingress, and on the port the Service sends to (its
+ * `targetPort`, a name resolved through the workload's container ports, else `port`) no rule of
+ * the isolating policies admits another workload of the workspace or an external range (the
+ * engine's rule ports and rule match vectors, which its ingress side is made of). Sources outside the workspace count as able to
+ * reach (no report) when a rule allowing that port has a peer that may match pods netpol-lens
+ * cannot see: a namespaceSelector matching no known namespace (it may exist at run time), namespaces
+ * whose workloads the workspace does not hold, the cluster DNS pods, or pods evidently made at run
+ * time (semantics/queries.ts `peerPods`). Not reported for a Service without selector or one that
+ * selects no workload (other checks cover those), nor for a port whose name no selected workload
+ * resolves.
+ */
+import { defineCheck, defineCode, type Report } from './types';
+import type { Workload } from '../index/workspace-index';
+import type { CompiledRule } from '../semantics/compile';
+import type { PolicyEngine } from '../semantics/engine';
+import { policyName, serviceLabel } from '../semantics/names';
+import { peerPods, serviceTargetPort, serviceWorkloads, workloadEndpoint } from '../semantics/queries';
+import type { Settings } from '../settings';
+import type { Protocol } from '../model/types';
+import { listText } from '../text/words';
+import { compact, policyRelated } from './support';
+
+const meta = defineCode({
+  code: 'service-unreachable',
+  defaultSeverity: 'warning',
+  scope: 'workspace',
+  summary:
+    'A Service selects pods that are isolated for ingress and that no source may reach on its target port.',
+});
+
+export const serviceUnreachable = defineCheck(meta, ({ index, engine, settings }) => {
+  const out: Report<typeof meta>[] = [];
+  for (const svc of index.services) {
+    const pods = serviceWorkloads(index, svc);
+    if (pods.length === 0) continue;
+    // a selected workload not isolated for ingress accepts everything
+    if (pods.some((w) => engine.isolation(w).ingress.length === 0)) continue;
+    for (const sp of svc.ports) {
+      const targets = pods.flatMap((w) => {
+        const port = serviceTargetPort(sp, w);
+        return port === undefined ? [] : [{ w, port }];
+      });
+      if (targets.length === 0) continue;
+      if (targets.some(({ w, port }) => reachable(engine, settings, w, sp.protocol, port))) continue;
+      const isolating = [
+        ...new Map(
+          targets.flatMap(({ w }) => engine.isolation(w).ingress).map((c) => [c.id, c] as const),
+        ).values(),
+      ];
+      const ports = [...new Set(targets.map((t) => t.port))];
+      const portText = `${sp.protocol} ${ports.join(', ')}${sp.name ? ` (port ${sp.name})` : ''}`;
+      out.push({
+        uri: svc.doc.uri,
+        span: sp.span,
+        message: `${serviceLabel(svc)} routes to the pods of ${listText(pods.map((w) => w.id))}, which no source may reach on ${portText}: ${listText(isolating.map((c) => policyName(c.policy)))} ${isolating.length === 1 ? 'isolates' : 'isolate'} them for ingress, and no rule admits a workload of the workspace, an external address or another namespace on that port. Add an ingress rule for the Service's clients on ${sp.protocol} ${ports.join(', ')}, or fix the rule whose podSelector should match them.`,
+        related: compact(
+          isolating.slice(0, 6).map((c) => policyRelated(c.policy, `${policyName(c.policy)} isolates them`)),
+        ),
+      });
+    }
+  }
+  return out;
+});
+
+/**
+ * May some source reach workload `w` on `protocol`/`port`? A rule of the policies isolating it for
+ * ingress that allows the port (engine `rulePorts`, as the ingress side reads it) and whose peers
+ * match another endpoint (engine `ruleMatchVector`: workloads and external ranges), or pods the
+ * workspace does not hold (`openWorld`).
+ */
+function reachable(
+  engine: PolicyEngine,
+  settings: Settings,
+  w: Workload,
+  protocol: Protocol,
+  port: number,
+): boolean {
+  const dst = engine.endpoint(w.id) ?? workloadEndpoint(w);
+  for (const c of engine.isolation(w).ingress) {
+    for (const r of c.ingress) {
+      if (!engine.rulePorts(r, dst).has(protocol, port)) continue;
+      if (r.peers === 'all') return true;
+      const v = engine.ruleMatchVector(r, c.namespace);
+      for (let i = 0; i < v.length; i++) if (v[i] !== 0 && i !== dst.ix) return true;
+      if (openWorld(engine, settings, c.namespace, r)) return true;
+    }
+  }
+  return false;
+}
+
+/** Has a rule a pod peer that may match pods the workspace does not hold? */
+function openWorld(engine: PolicyEngine, settings: Settings, policyNs: string, r: CompiledRule): boolean {
+  if (r.peers === 'all') return true;
+  for (const m of r.peers) {
+    if (m.kind !== 'pods') continue;
+    const found = peerPods(engine, settings, policyNs, m.peer);
+    if (found.kind === 'none' ? found.runTime !== undefined : found.kind !== 'workloads') return true;
+  }
+  return false;
+}
