@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatConns } from '../../server/src/core/index';
+import { formatConns, type Analysis } from '../../server/src/core/index';
 import { analyseTree } from '../support/load';
 
 export const CORPUS = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'corpus', 'netpol-analyzer');
@@ -35,7 +35,11 @@ export function expectedLines(c: CorpusCase, withExternal = false): string[] {
 
 /** Our listing in the corpus's format; `withExternal`: IP ranges cut per direction, as upstream does. */
 export function actualLines(c: CorpusCase, withExternal = false): string[] {
-  const a = analyseTree(join(CORPUS, c.input));
+  return listingLines(analyseTree(join(CORPUS, c.input)), withExternal);
+}
+
+/** An analysis's listing in the corpus's format. */
+export function listingLines(a: Analysis, withExternal = false): string[] {
   const peer = (e: { kind: string; id: string }): string =>
     e.kind === 'external' ? `${e.id}[External]` : e.id;
   return a

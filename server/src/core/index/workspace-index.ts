@@ -16,6 +16,7 @@ import type {
   WorkloadResource,
   OtherPolicy,
 } from '../model/types';
+import type { ClusterPolicyResource } from '../model/cluster-policy';
 import {
   baseName,
   looksLikeManifest,
@@ -40,6 +41,8 @@ export interface FileFacts {
   readonly otherPolicies?: readonly OtherPolicy[];
   /** Custom resources of kinds netpol-lens does not know; absent when there are none. */
   readonly customResources?: readonly CustomResourceRef[];
+  /** ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy (the tiers); absent when there are none. */
+  readonly clusterPolicies?: readonly ClusterPolicyResource[];
 }
 
 export interface NamespaceInfo {
@@ -156,6 +159,11 @@ export class WorkspaceIndex {
     return this.derived.policiesByNs.get(namespace) ?? [];
   }
 
+  /** The cluster-wide policies of both tiers, in file order. */
+  get clusterPolicies(): readonly ClusterPolicyResource[] {
+    return this.derived.clusterPolicies;
+  }
+
   get services(): readonly ServiceResource[] {
     return this.derived.services;
   }
@@ -184,6 +192,7 @@ interface Derived {
   policiesByNs: Map<string, NetworkPolicyResource[]>;
   services: ServiceResource[];
   customResourcesByNs: Map<string, CustomResourceRef[]>;
+  clusterPolicies: ClusterPolicyResource[];
   problems: Finding[];
 }
 
@@ -208,6 +217,7 @@ export function indexFile(
     ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
     ...(lowered.otherPolicies.length ? { otherPolicies: lowered.otherPolicies } : {}),
     ...(lowered.customResources.length ? { customResources: lowered.customResources } : {}),
+    ...(lowered.clusterPolicies.length ? { clusterPolicies: lowered.clusterPolicies } : {}),
   };
 }
 
@@ -238,6 +248,7 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
   const byId = new Map<string, WorkloadResource[]>();
   const policies: NetworkPolicyResource[] = [];
   const services: ServiceResource[] = [];
+  const clusterPolicies: ClusterPolicyResource[] = [];
   const problems: Finding[] = [];
   const customResourcesByNs = new Map<string, CustomResourceRef[]>();
   const uris = [...files.keys()].sort();
@@ -251,6 +262,7 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
       l.push(cr);
       customResourcesByNs.set(cr.namespace, l);
     }
+    if (f.clusterPolicies) clusterPolicies.push(...f.clusterPolicies);
     for (const r of f.resources) {
       switch (r.kind) {
         case 'Namespace': {
@@ -349,6 +361,7 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
     policiesByNs,
     services,
     customResourcesByNs,
+    clusterPolicies,
     problems,
   };
 }

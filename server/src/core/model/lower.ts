@@ -11,6 +11,8 @@ import type { Finding } from './finding';
 import { workloadId } from './ids';
 import { WORKLOAD_KINDS } from './types';
 import { fillName, MAX_SHARDS, producerFor, type PodProducer } from './pod-producers';
+import type { ClusterPolicyKind, ClusterPolicyResource } from './cluster-policy';
+import { isClusterPolicyKind, lowerClusterPolicy } from './lower-cluster-policy';
 import type {
   ContainerPort,
   DocRef,
@@ -62,6 +64,8 @@ export interface LoweredFile {
   readonly otherPolicies: OtherPolicy[];
   /** Custom resources of kinds netpol-lens does not know (evidence of pods made at run time). */
   readonly customResources: CustomResourceRef[];
+  /** ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy (lower-cluster-policy.ts). */
+  readonly clusterPolicies: ClusterPolicyResource[];
 }
 
 /** How a file is lowered beyond its text: settings of the folder or command line it is read under. */
@@ -165,7 +169,13 @@ export function lowerDocuments(
   skip?: ReadonlySet<number>,
   options: LowerOptions = {},
 ): LoweredFile {
-  const out: LoweredFile = { resources: [], problems: [], otherPolicies: [], customResources: [] };
+  const out: LoweredFile = {
+    resources: [],
+    problems: [],
+    otherPolicies: [],
+    customResources: [],
+    clusterPolicies: [],
+  };
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || skip?.has(docIndex)) return;
     const r = new NodeReader(doc);
@@ -196,7 +206,7 @@ class Lowerer {
   constructor(
     private readonly uri: string,
     private readonly docIndex: number,
-    private readonly r: NodeReader,
+    readonly r: NodeReader,
     private readonly out: LoweredFile,
     private readonly options: LowerOptions,
   ) {}
@@ -206,13 +216,13 @@ class Lowerer {
     return this.options.defaultNamespace || 'default';
   }
 
-  private problem(span: Span, message: string, code = 'invalid-field'): void {
+  problem(span: Span, message: string, code = 'invalid-field'): void {
     this.out.problems.push({ code, severity: 'error', uri: this.uri, span, message });
   }
 
   // ---------- scalar readers ----------
 
-  private str(n: unknown, what: string, report = true): Located<string> | undefined {
+  str(n: unknown, what: string, report = true): Located<string> | undefined {
     const s = this.r.scalar(n);
     if (!s) {
       if (report && n != null && !(isScalar(n) && n.value == null))
@@ -224,7 +234,7 @@ class Lowerer {
     return { value: s.toString(), span: spanOf(s) };
   }
 
-  private num(n: unknown, what: string): Located<number> | undefined {
+  num(n: unknown, what: string): Located<number> | undefined {
     const s = this.r.scalar(n);
     if (!s || s.value == null) {
       if (n != null && !(isScalar(n) && n.value == null))
@@ -284,6 +294,11 @@ class Lowerer {
     }
     const group = groupOf(apiVersion?.value);
     const doc: DocRef = { uri: this.uri, docIndex: this.docIndex, path, span: spanOf(m) };
+    if (apiVersion && isClusterPolicyKind(apiVersion.value, kind)) {
+      const p = lowerClusterPolicy(this, m, doc, apiVersion, kind as ClusterPolicyKind);
+      if (p) this.out.clusterPolicies.push(p);
+      return;
+    }
     const other = group === undefined ? undefined : OTHER_POLICY_KINDS.get(group)?.get(kind);
     if (other && apiVersion) {
       const kindNode = this.r.scalar(this.r.get(m, 'kind'));
@@ -653,7 +668,7 @@ class Lowerer {
     };
   }
 
-  private unknownKey(
+  unknownKey(
     keyNode: Scalar,
     key: string,
     known: readonly string[],
@@ -682,7 +697,7 @@ class Lowerer {
     return out;
   }
 
-  private selector(pair: Pair, what: string): LabelSelector | undefined {
+  selector(pair: Pair, what: string): LabelSelector | undefined {
     const keySpan = spanOf(pair.key);
     const v = pair.value;
     if (v == null || (isScalar(v) && v.value == null)) {

@@ -14,9 +14,13 @@ export function explainText(
   const side = (name: string, s: Explanation['egress'], sentence: string | undefined): void => {
     out.push('', `${name}:`);
     if (sentence) out.push(`  ${sentence}`);
+    for (const t of s.trail ?? []) out.push(`  ${t.text}${t.ref ? `  (${loc(t.ref)})` : ''}`);
     for (const p of s.isolatingPolicies) out.push(`  isolated by ${p.policy}  (${loc(p.ref)})`);
     for (const r of s.allowingRules)
-      out.push(`  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`);
+      if (!r.tier)
+        out.push(
+          `  allowed by ${r.policy} ${ruleLabel(r.direction, { index: r.ruleIndex })}  (${loc(r.ref)})`,
+        );
     const n = s.nearestRule;
     if (n)
       out.push(

@@ -28,6 +28,7 @@ import {
   type Endpoint,
 } from './compile';
 import type { PolicySelection } from './selection';
+import { tierRuleMatches } from './tiers';
 
 export interface WorkloadClass {
   /** Position in `WorkloadClasses.classes`. */
@@ -74,6 +75,7 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const withIps = workloads.filter((w) => w.ips.length > 0);
   const nsMatch = new Map<unknown, Map<string, boolean>>();
   const namedPorts = new Set<string>();
+  const tierNamed = new Set<string>();
   let ruleNo = 0;
   /** The families of every pod IP some ipBlock matched. */
   let ipFamilies = 0;
@@ -135,6 +137,39 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
     touched.length = 0;
   };
   for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
+
+  // cluster-wide policies: which select the workload, and which of their rules' peers match it
+  const tiers = selection.tiers;
+  tiers.compiled.forEach((p, k) => {
+    workloads.forEach((w, i) => {
+      if (tiers.selects(p, w)) parts[i]?.push(`T${k}`);
+    });
+    for (const r of [...p.ingress, ...p.egress]) {
+      const kr = ruleNo++;
+      for (const pe of r.ports ?? []) if (pe.kind === 'named') tierNamed.add(pe.name);
+      if (r.peers === 'all') continue;
+      workloads.forEach((w, i) => {
+        const ep: Endpoint = { kind: 'workload', id: w.id, workload: w };
+        // by family where networks match pod IPs
+        const m = [1, 2, 3].map((f) => (tierRuleMatches(r, ep, selection, f) ? 1 : 0)).join('');
+        if (m !== '000') parts[i]?.push(`${kr}t${m}`);
+      });
+    }
+  });
+  if (tiers.compiled.length > 0)
+    workloads.forEach((w, i) =>
+      parts[i]?.push(
+        `h${w.hostNetwork ? 1 : 0}f${endpointFamilies({ kind: 'workload', id: w.id, workload: w })}`,
+      ),
+    );
+  if (tierNamed.size > 0)
+    workloads.forEach((w, i) => {
+      const own = w.ports
+        .filter((cp) => cp.name !== undefined && tierNamed.has(cp.name))
+        .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
+        .sort();
+      if (own.length > 0) parts[i]?.push(`P${own.join(',')}`);
+    });
 
   // the families of the known IPs, of those some ipBlock matched a pod by (the others change no match)
   if (ipFamilies)

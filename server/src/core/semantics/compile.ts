@@ -9,7 +9,7 @@ import type { Workload } from '../index/workspace-index';
 import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
 import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
-import type { RuleRef } from './rule-ref';
+import type { PolicyRuleRef, RuleRef } from './rule-ref';
 
 export type PeerMatcher =
   | {
@@ -23,7 +23,7 @@ export type PeerMatcher =
   | { readonly kind: 'none'; readonly peer: Peer };
 
 export interface CompiledRule {
-  readonly ref: RuleRef;
+  readonly ref: PolicyRuleRef;
   /** `all` when `from`/`to` is absent or empty; empty (matches nothing) for a rule the API server would reject. */
   readonly peers: readonly PeerMatcher[] | 'all';
   /** undefined when `ports` is absent or empty (all ports). */
@@ -98,7 +98,7 @@ function compileRule(
   direction: 'ingress' | 'egress',
   rule: PolicyRule,
 ): CompiledRule {
-  const ref: RuleRef = { policy, direction, rule };
+  const ref: PolicyRuleRef = { policy, direction, rule };
   if (rule.invalid) return { ref, peers: [], ports: undefined };
   const peers = !rule.peers || rule.peers.length === 0 ? 'all' : rule.peers.map(compilePeer);
   const ports = !rule.ports || rule.ports.length === 0 ? undefined : rule.ports;

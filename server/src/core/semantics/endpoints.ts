@@ -6,6 +6,7 @@
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { cmp } from '../index/workspace-index';
 import type { CompiledPolicy, Endpoint } from './compile';
+import type { ClusterTiers } from './tiers';
 import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
 import { didYouMean, listText } from '../text/words';
 
@@ -16,13 +17,14 @@ export class EndpointSpace {
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly compiled: readonly CompiledPolicy[],
+    private readonly tiers?: ClusterTiers,
   ) {}
 
   /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
   all(): readonly Endpoint[] {
     if (!this.cache) {
       const raw: Endpoint[] = [
-        ...externalRanges(this.compiled),
+        ...externalRanges(this.compiled, undefined, this.tiers),
         ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
       ].sort((a, b) => cmp(a.id, b.id));
       const all = raw.map((e, ix) => ({ ...e, ix }));
@@ -47,7 +49,7 @@ export class EndpointSpace {
   directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
     let list = this.directionalCache.get(direction);
     if (!list) {
-      list = externalRanges(this.compiled, direction).sort((a, b) => cmp(a.id, b.id));
+      list = externalRanges(this.compiled, direction, this.tiers).sort((a, b) => cmp(a.id, b.id));
       this.directionalCache.set(direction, list);
     }
     return list;
@@ -121,14 +123,29 @@ export class EndpointSpace {
 /**
  * Cluster-external address ranges: the whole address space cut at every ipBlock boundary (of one
  * direction's rules, or of both), so that each range is either inside or outside every ipBlock.
- * IPv6 only when some ipBlock is IPv6.
+ * IPv6 only when some ipBlock (or `networks` CIDR) is IPv6.
  */
 export function externalRanges(
   compiled: readonly CompiledPolicy[],
   direction?: 'ingress' | 'egress',
+  tiers?: ClusterTiers,
 ): Endpoint[] {
   const cuts: Record<Family, Set<bigint>> = { 4: new Set(), 6: new Set() };
   let v6 = false;
+  // the `networks` of cluster-wide policies (egress peers only)
+  if (direction !== 'ingress')
+    for (const p of tiers?.compiled ?? [])
+      for (const r of p.egress) {
+        if (r.peers === 'all') continue;
+        for (const pm of r.peers) {
+          if (pm.kind !== 'networks') continue;
+          for (const range of pm.set.ranges) {
+            if (range.family === 6) v6 = true;
+            cuts[range.family].add(range.lo);
+            cuts[range.family].add(range.hi + 1n);
+          }
+        }
+      }
   for (const p of compiled) {
     for (const r of direction ? p[direction] : [...p.ingress, ...p.egress]) {
       if (r.peers === 'all') continue;

@@ -23,6 +23,15 @@ import { EndpointSpace } from './endpoints';
 import { ConnectionSet } from './port-set';
 import { PolicySelection, type Isolation } from './selection';
 import type { SelectorMatcher } from './selector';
+import {
+  throughTiers,
+  tierRuleMatches,
+  tierRulePorts,
+  type ClusterTiers,
+  type CompiledTierRule,
+  type TierPolicies,
+  type TierTrail,
+} from './tiers';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -37,6 +46,11 @@ export interface SideResult {
    * is per family egress ∩ ingress (`meetSides`).
    */
   readonly byFamily?: { readonly v4: ConnectionSet; readonly v6: ConnectionSet };
+  /**
+   * Where a cluster-wide policy selects the pod in this direction: what each tier decided (Admin,
+   * NetworkPolicy, Baseline, default allow). `isolating` are still the NetworkPolicies only.
+   */
+  readonly tiers?: TierTrail;
 }
 
 /**
@@ -84,7 +98,16 @@ export class PolicyEngine {
   constructor(readonly index: WorkspaceIndex) {
     this.selection = new PolicySelection(index);
     this.compiled = this.selection.compiled;
-    this.space = new EndpointSpace(index, this.compiled);
+    this.tiers = this.selection.tiers;
+    this.space = new EndpointSpace(index, this.compiled, this.tiers);
+  }
+
+  /** The cluster-wide policies (Admin and Baseline tiers) of the snapshot. */
+  readonly tiers: ClusterTiers;
+
+  /** True when some cluster-wide policy exists: the matrix then computes every pair of classes in full. */
+  get hasTiers(): boolean {
+    return !this.tiers.isEmpty;
   }
 
   // ---- selection and isolation (selection.ts) ----
@@ -178,6 +201,8 @@ export class PolicyEngine {
   egressSide(src: Endpoint, dst: Endpoint): SideResult {
     if (src.kind !== 'workload') return OPEN;
     const isolating = this.isolationOf(src).egress;
+    const tiers = this.tiersOf(src, 'egress');
+    if (tiers) return this.tiered(tiers, isolating, 'egress', dst, dst, pairFamilies(src, dst));
     if (isolating.length === 0) return OPEN;
     return { isolating, ...this.allowedBy(isolating, 'egress', dst, dst, pairFamilies(src, dst)) };
   }
@@ -186,8 +211,40 @@ export class PolicyEngine {
   ingressSide(src: Endpoint, dst: Endpoint): SideResult {
     if (dst.kind !== 'workload') return OPEN;
     const isolating = this.isolationOf(dst).ingress;
+    const tiers = this.tiersOf(dst, 'ingress');
+    if (tiers) return this.tiered(tiers, isolating, 'ingress', src, dst, pairFamilies(src, dst));
     if (isolating.length === 0) return OPEN;
     return { isolating, ...this.allowedBy(isolating, 'ingress', src, dst, pairFamilies(src, dst)) };
+  }
+
+  /** The cluster-wide policies selecting a workload endpoint with rules in this direction; undefined when none. */
+  tiersOf(ep: Endpoint & { kind: 'workload' }, dir: 'ingress' | 'egress'): TierPolicies | undefined {
+    if (this.tiers.isEmpty) return undefined;
+    const t = this.tiers.selecting(ep.workload)[dir];
+    return t.admin.length === 0 && t.baseline.length === 0 ? undefined : t;
+  }
+
+  /**
+   * One side through the tiers (tiers.ts `throughTiers`): the NetworkPolicies' allow-union is the
+   * NetworkPolicy tier; per address family where it allows the families differently.
+   */
+  private tiered(
+    tiers: TierPolicies,
+    isolating: readonly CompiledPolicy[],
+    dir: 'ingress' | 'egress',
+    peer: Endpoint,
+    dst: Endpoint,
+    families: FamilyMask,
+  ): SideResult {
+    const np = isolating.length > 0 ? this.allowedBy(isolating, dir, peer, dst, families) : undefined;
+    const matches = (r: CompiledTierRule): boolean => tierRuleMatches(r, peer, this, families);
+    const ports = (r: CompiledTierRule): ConnectionSet => tierRulePorts(r, dst);
+    const main = throughTiers(tiers, dir, np?.set, matches, ports);
+    const base = { isolating, viaPodIp: np?.viaPodIp ?? false, tiers: main.trail };
+    if (!np?.byFamily) return { ...base, set: main.set };
+    const v4 = throughTiers(tiers, dir, np.byFamily.v4, matches, ports).set;
+    const v6 = throughTiers(tiers, dir, np.byFamily.v6, matches, ports).set;
+    return { ...base, set: v4.union(v6), byFamily: { v4, v6 } };
   }
 
   private allowedBy(

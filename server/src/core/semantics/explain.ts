@@ -18,7 +18,8 @@ import {
 } from './compile';
 import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
-import type { RuleRef } from './rule-ref';
+import type { RuleRef, TierRuleRef } from './rule-ref';
+import { clusterPolicyName, tierRuleLabel, type TierOutcome, type TierTrail } from './tiers';
 
 export interface PolicyPointer {
   readonly policy: string;
@@ -30,6 +31,18 @@ export interface RulePointer {
   readonly direction: 'ingress' | 'egress';
   readonly ruleIndex: number;
   readonly ref: SourceRef;
+  /** A rule of a cluster-wide policy: its tier and the action it took. */
+  readonly tier?: 'Admin' | 'Baseline';
+  readonly action?: 'Accept' | 'Deny' | 'Pass';
+}
+
+/** One step of a side's trail through the tiers (Admin, NetworkPolicy, Baseline, default). */
+export interface TrailStep {
+  readonly tier: 'Admin' | 'NetworkPolicy' | 'Baseline' | 'default';
+  /** e.g. "Admin tier: cnp/platform priority 10, egress rule deny-metadata → Deny (TCP 80)". */
+  readonly text: string;
+  readonly ref?: SourceRef;
+  readonly conns: Conns | 'none';
 }
 
 /**
@@ -53,6 +66,8 @@ export interface SideExplanation {
   readonly conns: Conns | 'none';
   /** Only on a side that denies the connection, when some rule almost allowed it. */
   readonly nearestRule?: NearestRule;
+  /** Where a cluster-wide policy selects the pod in this direction: the tiers that decided, in order. */
+  readonly trail?: readonly TrailStep[];
 }
 
 export interface Explanation {
@@ -77,6 +92,15 @@ export function policyPointer(p: CompiledPolicy): PolicyPointer {
 }
 
 export function rulePointer(r: RuleRef): RulePointer {
+  if (r.tier !== undefined)
+    return {
+      policy: clusterPolicyName(r.policy),
+      direction: r.direction,
+      ruleIndex: r.rule.index,
+      ref: { uri: r.policy.doc.uri, span: r.rule.span },
+      tier: r.tier,
+      action: r.action,
+    };
   return {
     policy: policyName(r.policy),
     direction: r.direction,
@@ -114,6 +138,7 @@ export function explainConnection(
     allowed: !set.isEmpty,
     conns: connsOf(set),
     ...(nearest ? { nearestRule: nearest } : {}),
+    ...(s.tiers ? { trail: trailSteps(s, s.tiers, narrow) } : {}),
   });
   const notes: string[] = [];
   if (r.egress.viaPodIp || r.ingress.viaPodIp) {
@@ -155,8 +180,8 @@ export function explainConnection(
         : 'ALLOWED';
     summary.push(`${src.id} → ${dst.id} on ${what}: ${verdict}.`);
   }
-  summary.push(sideSentence('egress', src, dst, r.egress, eg, what, near.egress));
-  summary.push(sideSentence('ingress', src, dst, r.ingress, ing, what, near.ingress));
+  summary.push(sideSentence('egress', src, dst, r.egress, eg, what, near.egress, narrow));
+  summary.push(sideSentence('ingress', src, dst, r.ingress, ing, what, near.ingress, narrow));
   return {
     src: src.id,
     dst: dst.id,
@@ -179,12 +204,17 @@ function sideSentence(
   s: SideResult,
   set: ConnectionSet,
   what: string,
-  nearest?: NearestRule,
+  nearest: NearestRule | undefined,
+  narrow: (s: ConnectionSet) => ConnectionSet,
 ): string {
   const pod = dir === 'egress' ? src : dst;
   const other = dir === 'egress' ? dst : src;
   const Dir = dir === 'egress' ? `Egress from ${pod.id}` : `Ingress to ${pod.id}`;
   if (pod.kind === 'external') return `${Dir}: an external address; no NetworkPolicy applies to it.`;
+  if (s.tiers) {
+    const steps = trailSteps(s, s.tiers, narrow).map((t) => t.text);
+    return `${Dir}: ${set.isEmpty ? 'denied' : `allowed (${formatConns(set.toConns())})`} through the tiers: ${steps.join('; ')}.`;
+  }
   if (s.isolating.length === 0) {
     return `${Dir}: not isolated (no policy selecting it has ${dir === 'egress' ? 'Egress' : 'Ingress'} in its policyTypes), so all ${dir} is allowed.`;
   }
@@ -195,7 +225,13 @@ function sideSentence(
   if (set.isEmpty) {
     return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
   }
-  const rules = set.refs().map((r) => policyRuleLabel(r.policy, r.direction, r.rule));
+  const rules = set
+    .refs()
+    .map((r) =>
+      r.tier
+        ? `${clusterPolicyName(r.policy)} ${tierRuleLabel(r.rule)}`
+        : policyRuleLabel(r.policy, r.direction, r.rule),
+    );
   return `${Dir}: ${iso}; allowed (${formatConns(set.toConns())}) by ${rules.join(', ')}.`;
 }
 
@@ -354,6 +390,7 @@ const FAMILY_NAME: Record<number, string> = { 1: 'IPv4', 2: 'IPv6' };
 function matchedBy(peer: Endpoint, set: ConnectionSet, fam: number): string {
   const ips = new Set<string>();
   for (const ref of set.refs()) {
+    if (ref.tier) continue; // tier networks match pod IPs by the API's own definition
     const rule = compilePolicy(ref.policy)[ref.direction].find((r) => r.ref.rule === ref.rule);
     if (!rule || rule.peers === 'all') continue;
     for (const pm of rule.peers) for (const ip of ipBlockAddresses(pm, peer, fam)) ips.add(ip);
@@ -413,4 +450,80 @@ function familyNote(
   const own = (e: Endpoint & { kind: 'workload' }): string[] =>
     e.workload.ips.filter((ip) => (ip.includes(':') ? 2 : 1) === fam);
   return `A connection uses one address family end to end, and ${src.id} and ${dst.id} have only ${name} in common: ipBlocks are matched against their ${name} addresses (${[...own(src), ...own(dst)].join(', ')}) only.`;
+}
+
+const NEXT: Record<'Admin' | 'Baseline', string> = {
+  Admin: 'the NetworkPolicy tier',
+  Baseline: 'the default (allow)',
+};
+
+/** "cnp/platform priority 10, egress rule deny-metadata": a tier rule as the trail names it. */
+function tierRuleText(r: TierRuleRef): string {
+  const pr =
+    r.policy.sourceKind === 'BaselineAdminNetworkPolicy'
+      ? ''
+      : ` priority ${r.policy.priority?.value ?? '?'}`;
+  return `${clusterPolicyName(r.policy)}${pr}, ${tierRuleLabel(r.rule)}`;
+}
+
+/** The steps of a side through the tiers, narrowed to the port asked about. */
+function trailSteps(s: SideResult, t: TierTrail, narrow: (s: ConnectionSet) => ConnectionSet): TrailStep[] {
+  const out: TrailStep[] = [];
+  const tierSteps = (tier: 'Admin' | 'Baseline', o: TierOutcome): void => {
+    for (const [action, set] of [
+      ['Accept', o.accept],
+      ['Deny', o.deny],
+      ['Pass', o.pass],
+    ] as const) {
+      const n = narrow(set);
+      for (const ref of n.refs()) {
+        if (!ref.tier) continue;
+        const mine = n.only(ref);
+        const c = formatConns(mine.toConns());
+        const ruleRef = { uri: ref.policy.doc.uri, span: ref.rule.span };
+        const text =
+          action === 'Pass'
+            ? `${tier} tier: passed to ${NEXT[tier]} by ${tierRuleText(ref)} (${c})`
+            : `${tier} tier: ${tierRuleText(ref)} → ${action} (${c})`;
+        out.push({ tier, text, ref: ruleRef, conns: mine.toConns() });
+      }
+    }
+  };
+  tierSteps('Admin', t.admin);
+  const toPolicies = narrow(t.toPolicies);
+  if (!toPolicies.isEmpty) {
+    if (t.policiesIsolate) {
+      const allowed = narrow(t.policiesAllow);
+      const denied = toPolicies.minus(allowed);
+      const iso = s.isolating.map((p) => p.id).join(', ');
+      const parts: string[] = [];
+      if (!allowed.isEmpty) {
+        const rules = allowed
+          .refs()
+          .filter((r) => !r.tier)
+          .map((r) => (r.tier ? '' : policyRuleLabel(r.policy, r.direction, r.rule)));
+        parts.push(`allowed (${formatConns(allowed.toConns())}) by ${rules.join(', ')}`);
+      }
+      if (!denied.isEmpty) parts.push(`no rule allows ${formatConns(denied.toConns())}, so it is denied`);
+      out.push({
+        tier: 'NetworkPolicy',
+        text: `NetworkPolicy tier: isolated by ${iso}; ${parts.join('; ')}`,
+        conns: connsOf(allowed),
+      });
+    } else
+      out.push({
+        tier: 'NetworkPolicy',
+        text: `NetworkPolicy tier: no NetworkPolicy isolates it in this direction, so ${formatConns(toPolicies.toConns())} goes on to the Baseline tier`,
+        conns: 'none',
+      });
+  }
+  tierSteps('Baseline', t.baseline);
+  const toDefault = narrow(t.toDefault);
+  if (!toDefault.isEmpty)
+    out.push({
+      tier: 'default',
+      text: `no tier decided ${formatConns(toDefault.toConns())}: allowed by default`,
+      conns: toDefault.toConns(),
+    });
+  return out;
 }

@@ -281,6 +281,11 @@ export class ClassPairs {
     const src = this.reps[si] as Endpoint;
     const dst = this.reps[di] as Endpoint;
     if (src.kind === 'external' && dst.kind === 'external') return ConnectionSet.EMPTY;
+    // cluster-wide policies: sides depend on the tiers too (tiers.ts), so the pair in full
+    if (this.engine.hasTiers) {
+      const conns = this.engine.pair(src, dst).conns;
+      return this.port ? conns.restrict(this.port.protocol, this.port.port) : conns;
+    }
     const eIso = this.eIso[si] as readonly CompiledPolicy[];
     const iIso = this.iIso[di] as readonly CompiledPolicy[];
     // both sides open: everything (the common case in big, lightly protected workspaces)

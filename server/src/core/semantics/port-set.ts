@@ -68,6 +68,18 @@ export class ConnectionSet {
     return this.combine(other, (a, b) => a && b);
   }
 
+  /** The part of this set outside `other`, keeping this set's rules only. */
+  minus(other: ConnectionSet): ConnectionSet {
+    if (this.isEmpty || other.isEmpty) return this;
+    return this.combine(other, (a, b) => a && !b, true);
+  }
+
+  /** The same intervals with no rules (what reaches a tier, say). */
+  plain(): ConnectionSet {
+    if (this.isEmpty) return ConnectionSet.EMPTY;
+    return ConnectionSet.ALL.minus(ConnectionSet.ALL.minus(this));
+  }
+
   /** The part of the set on one port (or every port) of one protocol. */
   restrict(protocol: Protocol, port?: number): ConnectionSet {
     const lo = port ?? MIN_PORT;
@@ -77,6 +89,13 @@ export class ConnectionSet {
 
   has(protocol: Protocol, port: number): boolean {
     return this.byProto[protocol].some((i) => i.lo <= port && port <= i.hi);
+  }
+
+  /** The intervals that carry one rule. */
+  only(ref: RuleRef): ConnectionSet {
+    const res = {} as Record<Protocol, Interval[]>;
+    for (const p of PROTOCOLS) res[p] = this.byProto[p].filter((i) => i.refs.includes(ref));
+    return new ConnectionSet(res);
   }
 
   /** Rules behind every interval of the set, deduplicated, in first-seen order. */
@@ -101,9 +120,13 @@ export class ConnectionSet {
     return JSON.stringify(this.toConns()) === JSON.stringify(other.toConns());
   }
 
-  private combine(other: ConnectionSet, keep: (a: boolean, b: boolean) => boolean): ConnectionSet {
+  private combine(
+    other: ConnectionSet,
+    keep: (a: boolean, b: boolean) => boolean,
+    ownRefs = false,
+  ): ConnectionSet {
     const res = {} as Record<Protocol, Interval[]>;
-    for (const p of PROTOCOLS) res[p] = combineIntervals(this.byProto[p], other.byProto[p], keep);
+    for (const p of PROTOCOLS) res[p] = combineIntervals(this.byProto[p], other.byProto[p], keep, ownRefs);
     return new ConnectionSet(res);
   }
 }
@@ -112,6 +135,7 @@ function combineIntervals(
   a: readonly Interval[],
   b: readonly Interval[],
   keep: (a: boolean, b: boolean) => boolean,
+  ownRefs = false,
 ): Interval[] {
   if (a.length === 0 && b.length === 0) return [];
   const pts = new Set<number>();
@@ -135,7 +159,7 @@ function combineIntervals(
     const ra = ia < a.length && (a[ia] as Interval).lo <= lo ? a[ia] : undefined;
     const rb = ib < b.length && (b[ib] as Interval).lo <= lo ? b[ib] : undefined;
     if (!keep(!!ra, !!rb)) continue;
-    const refs = mergeRefs(ra?.refs, rb?.refs);
+    const refs = ownRefs ? (ra?.refs ?? EMPTY_REFS) : mergeRefs(ra?.refs, rb?.refs);
     const last = out[out.length - 1];
     if (last && last.hi + 1 === lo && sameRefs(last.refs, refs))
       out[out.length - 1] = { lo: last.lo, hi, refs: last.refs };

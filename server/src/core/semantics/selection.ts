@@ -8,6 +8,7 @@ import type { Labels } from '../model/types';
 import { cmp } from '../index/workspace-index';
 import { compilePolicy, type CompiledPolicy, type PeerMatcher } from './compile';
 import type { SelectorMatcher } from './selector';
+import { ClusterTiers } from './tiers';
 
 /** The policies that isolate a workload, per direction (empty = not isolated). */
 export interface Isolation {
@@ -20,6 +21,8 @@ export const NO_POLICIES: readonly CompiledPolicy[] = [];
 
 export class PolicySelection {
   readonly compiled: readonly CompiledPolicy[];
+  /** The cluster-wide policies (Admin and Baseline tiers) and which select a workload. */
+  readonly tiers: ClusterTiers;
   private readonly byNs = new Map<string, CompiledPolicy[]>();
   private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
   private readonly isolationCache = new Map<string, Isolation>();
@@ -32,6 +35,7 @@ export class PolicySelection {
 
   constructor(readonly index: WorkspaceIndex) {
     this.compiled = index.policies.map(compilePolicy);
+    this.tiers = new ClusterTiers(index, this);
     this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
     this.byPolicy = new Map(this.compiled.map((c) => [c.policy, c]));
     for (const c of this.compiled) {
