@@ -51,6 +51,13 @@ function assertNearestRules(a: Analysis, label: string): { checked: number; foun
             assert.equal(n, undefined, `${what}: an allowing side has no nearest rule`);
             continue;
           }
+          // a cluster-wide policy decided before the NetworkPolicies: no nearest NetworkPolicy rule
+          const t = side.tiers;
+          const narrow = (c: typeof set): typeof set => (port ? c.restrict(port.protocol, port.port) : c);
+          if (t && !(t.policiesIsolate && !narrow(t.toPolicies).minus(t.policiesAllow).isEmpty)) {
+            assert.equal(n, undefined, `${what}: denied by a tier, no nearest NetworkPolicy rule`);
+            continue;
+          }
           checked++;
           if (portMisses.length > 0) assert.equal(n?.differs, 'ports', `${what}: a rule admits the peer`);
           if (!n) continue;

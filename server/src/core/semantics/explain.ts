@@ -127,9 +127,18 @@ export function explainConnection(
   const self = src.id === dst.id;
   const allowed = self || !conns.isEmpty;
   const partial = !self && !port && !conns.isEmpty && !conns.isAll;
+  // the nearest NetworkPolicy rule, where the NetworkPolicies denied (not a tier before them)
+  const npDenied = (s: SideResult): boolean =>
+    !s.tiers || (s.tiers.policiesIsolate && !narrow(s.tiers.toPolicies).minus(s.tiers.policiesAllow).isEmpty);
   const near = {
-    egress: !self && eg.isEmpty ? nearestRule(engine, 'egress', src, dst, r.egress, port) : undefined,
-    ingress: !self && ing.isEmpty ? nearestRule(engine, 'ingress', src, dst, r.ingress, port) : undefined,
+    egress:
+      !self && eg.isEmpty && npDenied(r.egress)
+        ? nearestRule(engine, 'egress', src, dst, r.egress, port)
+        : undefined,
+    ingress:
+      !self && ing.isEmpty && npDenied(r.ingress)
+        ? nearestRule(engine, 'ingress', src, dst, r.ingress, port)
+        : undefined,
   };
   const side = (s: SideResult, set: ConnectionSet, nearest: NearestRule | undefined): SideExplanation => ({
     isolated: s.isolating.length > 0,
@@ -138,7 +147,7 @@ export function explainConnection(
     allowed: !set.isEmpty,
     conns: connsOf(set),
     ...(nearest ? { nearestRule: nearest } : {}),
-    ...(s.tiers ? { trail: trailSteps(s, s.tiers, narrow) } : {}),
+    ...(s.tiers ? { trail: trailSteps(s, s.tiers, narrow, nearest) } : {}),
   });
   const notes: string[] = [];
   if (r.egress.viaPodIp || r.ingress.viaPodIp) {
@@ -212,7 +221,7 @@ function sideSentence(
   const Dir = dir === 'egress' ? `Egress from ${pod.id}` : `Ingress to ${pod.id}`;
   if (pod.kind === 'external') return `${Dir}: an external address; no NetworkPolicy applies to it.`;
   if (s.tiers) {
-    const steps = trailSteps(s, s.tiers, narrow).map((t) => t.text);
+    const steps = trailSteps(s, s.tiers, narrow, nearest).map((t) => t.text);
     return `${Dir}: ${set.isEmpty ? 'denied' : `allowed (${formatConns(set.toConns())})`} through the tiers: ${steps.join('; ')}.`;
   }
   if (s.isolating.length === 0) {
@@ -467,7 +476,12 @@ function tierRuleText(r: TierRuleRef): string {
 }
 
 /** The steps of a side through the tiers, narrowed to the port asked about. */
-function trailSteps(s: SideResult, t: TierTrail, narrow: (s: ConnectionSet) => ConnectionSet): TrailStep[] {
+function trailSteps(
+  s: SideResult,
+  t: TierTrail,
+  narrow: (s: ConnectionSet) => ConnectionSet,
+  nearest: NearestRule | undefined,
+): TrailStep[] {
   const out: TrailStep[] = [];
   const tierSteps = (tier: 'Admin' | 'Baseline', o: TierOutcome): void => {
     for (const [action, set] of [
@@ -504,7 +518,10 @@ function trailSteps(s: SideResult, t: TierTrail, narrow: (s: ConnectionSet) => C
           .map((r) => (r.tier ? '' : policyRuleLabel(r.policy, r.direction, r.rule)));
         parts.push(`allowed (${formatConns(allowed.toConns())}) by ${rules.join(', ')}`);
       }
-      if (!denied.isEmpty) parts.push(`no rule allows ${formatConns(denied.toConns())}, so it is denied`);
+      if (!denied.isEmpty)
+        parts.push(
+          `no rule allows ${formatConns(denied.toConns())}, so it is denied${nearest ? `. Nearest: ${nearest.text}` : ''}`,
+        );
       out.push({
         tier: 'NetworkPolicy',
         text: `NetworkPolicy tier: isolated by ${iso}; ${parts.join('; ')}`,
