@@ -37,3 +37,32 @@ export function refLocation(analysis: Analysis): (ref: Pick<SourceRef, 'uri' | '
     return `${displayPath(ref.uri)}:${lc.line}:${lc.column}`;
   };
 }
+
+/** `path:line` of where a reference starts (`prefix` before the path: `HEAD:` for a git ref's side). */
+export function refLine(analysis: Analysis, prefix = ''): (ref: Pick<SourceRef, 'uri' | 'span'>) => string {
+  return (ref) => {
+    const li = analysis.lineIndex(ref.uri);
+    return `${prefix}${displayPath(ref.uri)}:${li ? li.lineCol1(ref.span.start).line : 1}`;
+  };
+}
+
+/** A reference's path with its 1-based start and end (SARIF regions); undefined for an unknown file. */
+export function refPlace(
+  analysis: Analysis,
+): (
+  ref: Pick<SourceRef, 'uri' | 'span'>,
+) => { path: string; line: number; column: number; endLine: number; endColumn: number } | undefined {
+  return (ref) => {
+    const li = analysis.lineIndex(ref.uri);
+    if (!li) return undefined;
+    const s = li.lineCol1(ref.span.start);
+    const e = li.lineCol1(ref.span.end);
+    return {
+      path: displayPath(ref.uri),
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+    };
+  };
+}

@@ -1,9 +1,11 @@
 /**
- * netpol-lens command line: `check`, `reach`, `explain` (contracts.md). Exit codes: 0 success,
- * 1 findings at or above --fail-on (check) or a denied connection (explain), 2 usage or I/O error.
+ * netpol-lens command line: `check`, `reach`, `explain` (contracts.md), `diff` (docs/cli.md). Exit
+ * codes: 0 success, 1 findings at or above --fail-on (check), a denied connection (explain) or a
+ * difference (diff), 2 usage or I/O error.
  */
 import { DEFAULT_MAX_FILE_SIZE_MIB, MANIFEST_EXTENSIONS } from '../core/index';
 import { runCheck } from './commands/check';
+import { runDiff } from './commands/diff';
 import { runExplain } from './commands/explain';
 import { runReach } from './commands/reach';
 import { UsageError } from './load';
@@ -14,6 +16,8 @@ usage:
   netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]...
   netpol-lens reach <path>... [--format table|json|csv|dot] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external] [--cluster <glob>]
   netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>... [--cluster <glob>]
+  netpol-lens diff <old-path> <new-path> [--format text|json|md|sarif] [--fail-on opened]
+  netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened]
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in
@@ -24,7 +28,8 @@ where only one kind has that name; external endpoints are IP addresses, CIDRs or
 Analysis roots: each cluster folder (--cluster <glob>, repeatable; else clusters/<name>/ when there
 are two or more) and each kustomize overlay is analysed as a cluster of its own; reach and explain
 answer from one root (--cluster chooses it when there are several).
-Exit codes: 0 ok; 1 findings at or above --fail-on (check) or connection denied (explain); 2 usage or I/O error.
+Exit codes: 0 ok; 1 findings at or above --fail-on (check), connection denied (explain) or a
+difference (diff; with --fail-on opened only something opened); 2 usage or I/O error.
 `;
 
 function main(argv: string[]): number {
@@ -44,8 +49,10 @@ function main(argv: string[]): number {
       return runReach(rest);
     case 'explain':
       return runExplain(rest);
+    case 'diff':
+      return runDiff(rest);
     default:
-      throw new UsageError(`unknown command "${cmd}"; expected check, reach or explain (see --help)`);
+      throw new UsageError(`unknown command "${cmd}"; expected check, reach, explain or diff (see --help)`);
   }
 }
 

@@ -71,6 +71,17 @@ export {
   type SummaryQuery,
 } from './render/reach';
 export { explainText } from './render/explain-text';
+export { reachDiff, type ReachChange, type ReachDiff } from './semantics/diff';
+export {
+  diffJson,
+  diffText,
+  diffMarkdown,
+  diffSarif,
+  diffCounts,
+  DIFF_RULE_ID,
+  type DiffLocator,
+  type DiffPlace,
+} from './render/diff';
 export { coverageNotes } from './render/coverage';
 export type { PolicyEngine, SideResult } from './semantics/engine';
 export { meetSides } from './semantics/engine';

@@ -61,7 +61,7 @@ const SARIF_LEVEL: Record<Severity, string> = {
  * A path as a SARIF artifact uri (a relative URI reference): percent-encoded, so that a path with
  * spaces, `#` or `?`, and the standard input's `<stdin>` (`%3Cstdin%3E`), stay valid URIs.
  */
-function sarifUri(path: string): string {
+export function sarifUri(path: string): string {
   return encodeURI(path).replace(/[?#]/g, (c) => encodeURIComponent(c));
 }
 

@@ -1,0 +1,108 @@
+/**
+ * `diff <old-path> <new-path>` and `diff --base <git-ref> <path>...` (docs/cli.md): the
+ * connectivity that changes between two sets of manifests. Exit codes: 0 no difference, 1 a
+ * difference (with `--fail-on opened`: only when something was opened), 2 usage or I/O error.
+ */
+import { existsSync } from 'node:fs';
+import {
+  AnalysisHost,
+  coverageNotes,
+  diffCounts,
+  diffJson,
+  diffMarkdown,
+  diffSarif,
+  diffText,
+  reachDiff,
+  type Analysis,
+  type DiffLocator,
+  type FileChange,
+} from '../../core/index';
+import { parseArgs } from '../args';
+import { committedFiles, repositoryRoot, resolveRef } from '../git';
+import { refLine, refPlace } from '../locations';
+import { collectFiles, loadChanges, STDIN_ARG, STDIN_NAME, UsageError } from '../load';
+import { analyse } from './common';
+
+const FORMATS = ['text', 'json', 'md', 'sarif'];
+const VERSION = '0.1.0';
+const HELP_URI = 'https://github.com/netpol-lens/netpol-lens/blob/main/docs/cli.md#diff';
+
+function snapshot(changes: readonly FileChange[], skipped: readonly string[]): Analysis {
+  for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
+  const host = new AnalysisHost();
+  host.applyChanges(changes);
+  return host.snapshot();
+}
+
+export function runDiff(argv: readonly string[]): number {
+  const a = parseArgs(argv, ['format', 'fail-on', 'base']);
+  const format = (a.flags.get('format') as string | undefined) ?? 'text';
+  if (!FORMATS.includes(format))
+    throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
+  const failOn = a.flags.get('fail-on') as string | undefined;
+  if (failOn !== undefined && failOn !== 'opened')
+    throw new UsageError(`bad --fail-on "${failOn}"; expected opened (by default any difference exits 1)`);
+  const base = a.flags.get('base') as string | undefined;
+  const show = (p: string): string => (p === STDIN_ARG ? STDIN_NAME : p);
+
+  let before: Analysis;
+  let after: Analysis;
+  let title: string;
+  let oldPrefix = '';
+  if (base !== undefined) {
+    if (a.positional.length === 0)
+      throw new UsageError(
+        'usage: diff --base <git-ref> <path>... (name the manifest files or folders to compare)',
+      );
+    if (a.positional.includes(STDIN_ARG))
+      throw new UsageError('diff --base cannot read the standard input ("-")');
+    const root = repositoryRoot();
+    const commit = resolveRef(root, base);
+    const old = committedFiles(root, commit, a.positional);
+    // a path deleted since the ref is read on the old side only
+    const present = a.positional.filter((p) => existsSync(p));
+    for (const p of a.positional) {
+      if (!present.includes(p) && !old.found.has(p))
+        throw new UsageError(`no such file or directory: ${p} (neither in the working tree nor at ${base})`);
+    }
+    before = snapshot(old.changes, old.skipped);
+    const cur = loadChanges(present.length ? collectFiles(present) : []);
+    after = snapshot(cur.changes, cur.skipped);
+    oldPrefix = `${base}:`;
+    title = `Reachability changes of ${a.positional.join(' ')} against ${base}`;
+  } else {
+    if (a.positional.length !== 2)
+      throw new UsageError(
+        'usage: diff <old-path> <new-path> [--format text|json|md|sarif], or diff --base <git-ref> <path>...',
+      );
+    const [oldPath, newPath] = a.positional as [string, string];
+    if (oldPath === STDIN_ARG && newPath === STDIN_ARG)
+      throw new UsageError('only one side of diff can be the standard input ("-")');
+    before = analyse([oldPath]);
+    after = analyse([newPath]);
+    title = `Reachability changes from ${show(oldPath)} to ${show(newPath)}`;
+  }
+
+  const d = reachDiff(before.engine, after.engine);
+  const oldLine = refLine(before, oldPrefix);
+  const newLine = refLine(after);
+  const loc: DiffLocator = (side, ref) => (side === 'before' ? oldLine(ref) : newLine(ref));
+  const notesAfter = coverageNotes(after.index);
+  const notes = [
+    ...notesAfter,
+    ...coverageNotes(before.index)
+      .filter((n) => !notesAfter.includes(n))
+      .map((n) => `before: ${n}`),
+  ];
+  if (format === 'json' || format === 'sarif')
+    for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
+  let text: string;
+  if (format === 'json') text = diffJson(d);
+  else if (format === 'md') text = diffMarkdown(d, loc, title, notes);
+  else if (format === 'sarif') text = diffSarif(d, refPlace(after), VERSION, HELP_URI);
+  else text = diffText(d, loc, title, notes);
+  process.stdout.write(text);
+  const counts = diffCounts(d);
+  if (failOn === 'opened') return counts.opened > 0 ? 1 : 0;
+  return d.changes.length > 0 ? 1 : 0;
+}
