@@ -7,21 +7,20 @@ import { execFileSync } from 'node:child_process';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  DEFAULT_MAX_FILE_SIZE_MIB,
   isManifestPath,
   isSkippedFolder,
-  READ_LIMIT_BYTES,
-  READ_LIMIT_MIB,
+  maxFileBytes,
   type FileChange,
 } from '../core/index';
-import { UsageError } from './load';
+import { bytesChange, UsageError } from './load';
+
+function gitBytes(cwd: string, args: readonly string[], maxBuffer = 64 << 20): Buffer {
+  return execFileSync('git', args, { cwd, maxBuffer, stdio: ['ignore', 'pipe', 'pipe'] });
+}
 
 function git(cwd: string, args: readonly string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    maxBuffer: READ_LIMIT_BYTES * 2 + (1 << 20),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return gitBytes(cwd, args).toString('utf8');
 }
 
 function gitError(e: unknown): string {
@@ -68,7 +67,12 @@ export interface CommittedFiles {
  * The manifest files under `paths` as committed at `commit` (the core's manifest-file rules, as
  * the walk of the working tree), with the uris of their working-tree paths.
  */
-export function committedFiles(root: string, commit: string, paths: readonly string[]): CommittedFiles {
+export function committedFiles(
+  root: string,
+  commit: string,
+  paths: readonly string[],
+  limitBytes = maxFileBytes(DEFAULT_MAX_FILE_SIZE_MIB),
+): CommittedFiles {
   const changes: FileChange[] = [];
   const skipped: string[] = [];
   const found = new Set<string>();
@@ -102,13 +106,16 @@ export function committedFiles(root: string, commit: string, paths: readonly str
       if (path !== spec && !isManifestPath(segments[segments.length - 1] ?? '')) continue;
       if (seen.has(path)) continue;
       seen.add(path);
-      if (Number(size) > READ_LIMIT_BYTES) {
-        skipped.push(`${commit.slice(0, 12)}:${path}: larger than ${READ_LIMIT_MIB} MiB, not read`);
-        continue;
-      }
       try {
-        const text = git(root, ['show', `${commit}:${path}`]);
-        changes.push({ uri: pathToFileURL(join(root, ...segments)).href, text });
+        // above the limit only its beginning counts (an unreadable-file warning for a manifest), as on disk
+        const bytes = gitBytes(root, ['show', `${commit}:${path}`], Number(size) + (1 << 20));
+        const change = bytesChange(
+          pathToFileURL(join(root, ...segments)).href,
+          bytes,
+          Number(size),
+          limitBytes,
+        );
+        if (change) changes.push(change);
       } catch (e) {
         skipped.push(`${commit.slice(0, 12)}:${path}: ${gitError(e)}`);
       }

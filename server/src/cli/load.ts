@@ -96,7 +96,12 @@ export function loadChanges(
  * The change for a file of `size` bytes, of which `bytes` were read (all of them, or the first
  * HEAD_BYTES above the limit); undefined for an oversized file that is no manifest.
  */
-function bytesChange(uri: string, bytes: Buffer, size: number, limitBytes: number): FileChange | undefined {
+export function bytesChange(
+  uri: string,
+  bytes: Buffer,
+  size: number,
+  limitBytes: number,
+): FileChange | undefined {
   if (size > limitBytes) return tooLargeChange(uri, bytes.toString('utf8'), size, limitBytes);
   const bad = invalidUtf8Offset(bytes);
   return { uri, text: bytes.toString('utf8'), ...(bad >= 0 ? { invalidUtf8At: bad } : {}) };
