@@ -83,6 +83,16 @@ export function runDiff(argv: readonly string[]): number {
     title = `Reachability changes from ${show(oldPath)} to ${show(newPath)}`;
   }
 
+  // analysis roots (cluster folders, kustomize overlays) are not compared one by one yet: say so
+  for (const [side, an] of [
+    ['old', before],
+    ['new', after],
+  ] as const) {
+    if (an.split)
+      process.stderr.write(
+        `netpol-lens: the ${side} side holds ${an.roots.length} analysis roots; diff compares only the first, ${an.roots[0]?.name ?? ''}\n`,
+      );
+  }
   const d = reachDiff(before.engine, after.engine);
   const oldLine = refLine(before, oldPrefix);
   const newLine = refLine(after);
