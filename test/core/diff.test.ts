@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { reachDiff, type Analysis, type Endpoint } from '../../server/src/core/index';
 import { ConnectionSet } from '../../server/src/core/semantics/port-set';
 import { externalRanges } from '../../server/src/core/semantics/endpoints';
-import { policyName, ruleLabel } from '../../server/src/core/semantics/names';
+import { refPolicyName, refRuleLabel } from '../../server/src/core/semantics/diff';
 import { analyseTexts, analyseTree } from '../support/load';
 import { ROOT } from '../support/golden';
 
@@ -101,7 +101,7 @@ test('diff: a widened port names the changed ingress rule, not the unchanged egr
   // both np-web egress rule 1 and np-db ingress rule 1 allow it; only the latter changed
   assert.equal(c.opened.refs().length, 2);
   assert.deepEqual(
-    c.openedBy.map((r) => `${policyName(r.policy)} ${ruleLabel(r.direction, r.rule)}`),
+    c.openedBy.map((r) => `${refPolicyName(r)} ${refRuleLabel(r)}`),
     ['prod/np-db ingress rule 1'],
   );
 });
@@ -113,7 +113,7 @@ test('diff: closed parts name the rule that allowed them before; a new policy th
   assert.ok(c);
   assert.deepEqual(c.closed.toConns(), { TCP: [[80, 80]] });
   assert.deepEqual(
-    c.closedBy.map((r) => `${policyName(r.policy)} ${ruleLabel(r.direction, r.rule)}`),
+    c.closedBy.map((r) => `${refPolicyName(r)} ${refRuleLabel(r)}`),
     ['prod/np-db ingress rule 1'],
   );
   assert.ok(c.closedBy.every((r) => r.policy.doc.uri.endsWith('np-db.yaml')));
@@ -124,7 +124,7 @@ test('diff: closed parts name the rule that allowed them before; a new policy th
   assert.equal(iso.after.toConns() !== 'all', true);
   // what allowed it before: np-web's egress rule (it still allows it; the ingress side closed it)
   assert.deepEqual(
-    iso.closedBy.map((r) => `${policyName(r.policy)} ${ruleLabel(r.direction, r.rule)}`),
+    iso.closedBy.map((r) => `${refPolicyName(r)} ${refRuleLabel(r)}`),
     ['prod/np-web egress rule 1'],
   );
   assert.deepEqual(
@@ -197,12 +197,12 @@ test('diff: external ranges are cut at the ipBlock boundaries of both sides', ()
     '11.0.0.0-255.255.255.255',
   ]);
   assert.deepEqual(
-    d.changes[0]?.closedBy.map((r) => policyName(r.policy)),
+    d.changes[0]?.closedBy.map((r) => refPolicyName(r)),
     ['prod/np-out'],
   );
 });
 
-test('diff: identical sides have no change; ConnectionSet.subtract keeps the left side rules', () => {
+test('diff: identical sides have no change; ConnectionSet.minus keeps the left side rules', () => {
   const a = analyseTexts(base({ 'np-db.yaml': DB_POLICY('{port: 5432}') }));
   const b = analyseTexts(base({ 'np-db.yaml': DB_POLICY('{port: 5432}') }));
   assert.deepEqual(reachDiff(a.engine, b.engine).changes, []);

@@ -4,8 +4,7 @@
  * opened connection on the rule that opened it.
  */
 import type { Endpoint } from '../semantics/compile';
-import type { ReachChange, ReachDiff } from '../semantics/diff';
-import { policyName, ruleLabel } from '../semantics/names';
+import { refPolicyName, refRuleLabel, type ReachChange, type ReachDiff } from '../semantics/diff';
 import type { ConnectionSet, Conns } from '../semantics/port-set';
 import type { RuleRef } from '../semantics/rule-ref';
 import type { SourceRef } from '../text/span';
@@ -122,8 +121,8 @@ function cmpStr(a: string, b: string): number {
 
 function ruleCause(r: RuleRef, side: 'before' | 'after', loc: DiffLocator): Line['cause'][number] {
   return {
-    text: ` ${ruleLabel(r.direction, r.rule)}`,
-    code: policyName(r.policy),
+    text: ` ${refRuleLabel(r)}`,
+    code: refPolicyName(r),
     loc: loc(side, { uri: r.policy.doc.uri, span: r.rule.span }),
   };
 }
@@ -265,7 +264,7 @@ export function diffSarif(
       }
       const why = c.openedBy.length
         ? ` by ${listText(
-            c.openedBy.map((r) => `${policyName(r.policy)} ${ruleLabel(r.direction, r.rule)}`),
+            c.openedBy.map((r) => `${refPolicyName(r)} ${refRuleLabel(r)}`),
             10,
           )}`
         : c.noLongerIsolatedBy.length

@@ -7,15 +7,15 @@
  * new side that allow the opened part) or closed it (the rules of the old side that allowed the
  * closed part), from the RuleRefs the sets carry, the same provenance `explain` reads.
  */
-import type { NetworkPolicyResource } from '../model/types';
 import { cmp, type WorkspaceIndex } from '../index/workspace-index';
 import type { CompiledPolicy, Endpoint } from './compile';
 import { externalRanges } from './endpoints';
 import type { PolicyEngine } from './engine';
 import { ClassPairs } from './matrix';
-import { policyName } from './names';
+import { policyName, ruleLabel } from './names';
 import { ConnectionSet } from './port-set';
 import type { RuleRef } from './rule-ref';
+import { clusterPolicyName, tierRuleLabel } from './tiers';
 
 /** One ordered pair of distinct endpoints whose allowed connection set differs. */
 export interface ReachChange {
@@ -153,15 +153,25 @@ class RuleChanges {
     if (refs.length <= 1) return [...refs];
     const [mine, theirs] = side === 'after' ? this.texts : [this.texts[1], this.texts[0]];
     const differs = (key: string): boolean => mine.get(key) !== theirs.get(key);
-    const byRule = refs.filter((r) => differs(ruleKey(r.policy, r.direction, r.rule.index)));
+    const byRule = refs.filter((r) => differs(ruleKey(refPolicyName(r), r.direction, r.rule.index)));
     if (byRule.length) return byRule;
-    const byPolicy = refs.filter((r) => differs(policyName(r.policy)));
+    const byPolicy = refs.filter((r) => differs(refPolicyName(r)));
     return byPolicy.length ? byPolicy : [...refs];
   }
 }
 
-function ruleKey(p: NetworkPolicyResource, direction: string, index: number): string {
-  return `${policyName(p)} ${direction} ${index}`;
+function ruleKey(policy: string, direction: string, index: number): string {
+  return `${policy} ${direction} ${index}`;
+}
+
+/** The policy a rule reference points at, as explanations name it (`cnp/x` for a tier rule). */
+export function refPolicyName(r: RuleRef): string {
+  return r.tier ? clusterPolicyName(r.policy) : policyName(r.policy);
+}
+
+/** The rule a reference points at: `ingress rule 2`, or a tier rule by its name. */
+export function refRuleLabel(r: RuleRef): string {
+  return r.tier ? tierRuleLabel(r.rule) : ruleLabel(r.direction, r.rule);
 }
 
 /** Each policy's and each rule's text, whitespace collapsed (several same-name policies: joined). */
@@ -179,7 +189,7 @@ function policyTexts(index: WorkspaceIndex): Map<string, string> {
     for (const direction of ['ingress', 'egress'] as const) {
       const list = p[direction];
       if (!list) continue;
-      for (const r of list.rules) add(ruleKey(p, direction, r.index), slice(r.span));
+      for (const r of list.rules) add(ruleKey(policyName(p), direction, r.index), slice(r.span));
     }
   }
   return out;
