@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { ReachabilityResult } from '../../server/src/protocol/requests';
 import { codes, LspClient, positionOf, tempWorkspace } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 
@@ -63,5 +64,28 @@ describe('analysis roots in the server', () => {
     });
     const md = (h?.contents as MarkupContent | undefined)?.value ?? '';
     assert.match(md, /dev\/db-from-web|namespace `?dev`?/);
+  });
+
+  it('netpolLens/reachability answers from the root it names, and lists the roots', async () => {
+    const prod = await client.request<ReachabilityResult>('netpolLens/reachability', {
+      root: 'kustomize/overlays/prod',
+    });
+    assert.equal(prod.root, 'kustomize/overlays/prod');
+    assert.ok(prod.roots?.some((r) => r.id === 'flux/clusters/staging'));
+    assert.deepEqual(
+      prod.endpoints.filter((e) => e.kind === 'workload').map((e) => e.id),
+      ['prod/db[StatefulSet]', 'prod/web[Deployment]'],
+    );
+    const staging = await client.request<ReachabilityResult>('netpolLens/reachability', {
+      root: 'flux/clusters/staging',
+    });
+    assert.deepEqual(
+      staging.endpoints.filter((e) => e.kind === 'workload').map((e) => e.id),
+      ['shop/db[Deployment]', 'shop/web[Deployment]'],
+    );
+    await assert.rejects(
+      client.request('netpolLens/reachability', { root: 'nowhere' }),
+      /unknown analysis root "nowhere"/,
+    );
   });
 });

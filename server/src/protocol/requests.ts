@@ -59,6 +59,11 @@ export interface ReachabilityParams {
    * that the server picks namespaces itself and says so in `ReachabilityResult.limited`.
    */
   namespaces?: string[];
+  /**
+   * The analysis root to answer from (an id of `ReachabilityResult.roots`). Absent: the root of
+   * `focusPolicy.uri` when given, else the first root.
+   */
+  root?: string;
 }
 
 /** Workspaces above this many workloads get a matrix of some namespaces at a time. */
@@ -85,6 +90,9 @@ export interface ReachabilityResult {
   counts: { policies: number; workloads: number; namespaces: number; files: number };
   /** Present when the matrix shows only some namespaces (`params.namespaces`, or a big workspace). */
   limited?: ReachabilityLimit;
+  /** With several analysis roots (cluster folders, kustomize overlays): all of them, and the one answered. */
+  roots?: Array<{ id: string; name: string }>;
+  root?: string;
 }
 
 export const ExplainMethod = 'netpolLens/explain';
@@ -92,6 +100,8 @@ export interface ExplainParams {
   src: string;
   dst: string;
   port?: { port: number; protocol: Protocol };
+  /** The analysis root to answer from (`ReachabilityResult.roots`); absent: the first root. */
+  root?: string;
 }
 export interface RuleRefDto {
   policy: string; // "<namespace>/<name>"

@@ -70,6 +70,21 @@ function portParam(p: unknown): { port: number; protocol: Protocol } | undefined
   return { port: o.port, protocol: protocol as Protocol };
 }
 
+/** The root a request names (`root`), else the root of `uri`, else the first root. */
+function rootAnalysis(a: Analysis, root: unknown, uri?: string): Analysis {
+  if (root === undefined || root === null) {
+    const at = uri !== undefined ? a.rootsOf(uri)[0] : undefined;
+    return at?.analysis ?? a.roots[0]?.analysis ?? a;
+  }
+  const r = typeof root === 'string' ? a.root(root) : undefined;
+  if (!r)
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `unknown analysis root ${JSON.stringify(root)}; the roots are ${a.roots.map((x) => JSON.stringify(x.id)).join(', ')}`,
+    );
+  return r;
+}
+
 function locate(ctx: ServerContext, a: Analysis, ref: SourceRef): SourceLocation {
   const loc = sourceLocation((u) => a.lineIndex(u), ref);
   return { uri: ctx.clientUri(loc.uri), range: loc.range };
@@ -85,8 +100,13 @@ export async function reachability(
   progress?: WorkDoneProgressReporter,
 ): Promise<ReachabilityResult> {
   const port = portParam(params?.port);
-  const a = ctx.snapshot();
+  const ws = ctx.snapshot();
   const fp = params?.focusPolicy;
+  const a = rootAnalysis(
+    ws,
+    params?.root,
+    fp && typeof fp.uri === 'string' ? ctx.canonical(fp.uri) : undefined,
+  );
   const view = a.reachabilityView({
     maxWorkloads: REACHABILITY_MAX_WORKLOADS,
     ...(port ? { port } : {}),
@@ -146,6 +166,12 @@ export async function reachability(
     counts: { ...view.counts },
     ...(view.limited ? { limited: view.limited } : {}),
     ...(view.focus ? { focus: view.focus } : {}),
+    ...(ws.split
+      ? {
+          roots: ws.roots.map((r) => ({ id: r.id, name: r.name })),
+          root: ws.roots.find((r) => r.analysis === a)?.id ?? '',
+        }
+      : {}),
   };
 }
 
@@ -157,7 +183,7 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
     );
   }
   const port = portParam(params.port);
-  const a = ctx.snapshot();
+  const a = rootAnalysis(ctx.snapshot(), params.root);
   const r = a.explain(params.src.trim(), params.dst.trim(), port);
   if (!r.ok) throw new ResponseError(ErrorCodes.InvalidParams, r.error);
   const x = r.explanation;
