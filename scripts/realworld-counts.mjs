@@ -11,7 +11,7 @@
 //
 // Exit code 0, or 2 when the CLI is missing or a run fails (exit code 2 or output that is not JSON).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,21 +19,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = join(ROOT, 'test', 'fixtures', 'realworld');
 
 /**
- * The ten projects of issue 8, in its order. `paths` are what a user would point `check` at,
- * relative to the corpus folder (sock-shop's `derived/` files are regression inputs, not upstream).
+ * The ten projects of issue 8, in its order, from `projects.json` (the test reads the same list).
+ * `paths` are what a user would point `check` at, relative to the corpus folder (sock-shop's
+ * `derived/` files are regression inputs, not upstream).
  */
-export const PROJECTS = [
-  { name: 'kube-prometheus', paths: ['kube-prometheus'] },
-  { name: 'argo-cd', paths: ['argo-cd'] },
-  { name: 'online-boutique', paths: ['online-boutique'] },
-  { name: 'sock-shop', paths: ['sock-shop/deploy/kubernetes'] },
-  { name: 'flux2-kustomize-helm-example', paths: ['flux2-kustomize-helm-example'] },
-  { name: 'kubeflow', paths: ['kubeflow'] },
-  { name: 'kubernetes-website', paths: ['kubernetes-website'] },
-  { name: 'recipes', paths: ['recipes'] },
-  { name: 'network-policy-api', paths: ['network-policy-api'] },
-  { name: 'cilium-star-wars', paths: ['cilium-star-wars'] },
-];
+export const PROJECTS = JSON.parse(readFileSync(join(CORPUS, 'projects.json'), 'utf8'));
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
