@@ -2,7 +2,8 @@
  * service-unreachable: a Service routes to pods that no source may reach on its target port.
  * Every workload it selects is isolated for ingress, and on the port the Service sends to (its
  * `targetPort`, a name resolved through the workload's container ports, else `port`) no rule of
- * the isolating policies admits another workload of the workspace or an external range (the
+ * the isolating policies admits a workload of the workspace (the selected one too: its replicas
+ * reach each other) or an external range (the
  * engine's rule ports and rule match vectors, which its ingress side is made of). Sources outside the workspace count as able to
  * reach (no report) when a rule allowing that port has a peer that may match pods netpol-lens
  * cannot see: a namespaceSelector matching no known namespace (it may exist at run time), namespaces
@@ -67,7 +68,7 @@ export const serviceUnreachable = defineCheck(meta, ({ index, engine, settings }
 /**
  * May some source reach workload `w` on `protocol`/`port`? A rule of the policies isolating it for
  * ingress that allows the port (engine `rulePorts`, as the ingress side reads it) and whose peers
- * match another endpoint (engine `ruleMatchVector`: workloads and external ranges), or pods the
+ * match an endpoint, the workload itself included (engine `ruleMatchVector`: workloads and external ranges), or pods the
  * workspace does not hold (`openWorld`).
  */
 function reachable(
@@ -83,7 +84,8 @@ function reachable(
       if (!engine.rulePorts(r, dst).has(protocol, port)) continue;
       if (r.peers === 'all') return true;
       const v = engine.ruleMatchVector(r, c.namespace);
-      for (let i = 0; i < v.length; i++) if (v[i] !== 0 && i !== dst.ix) return true;
+      // the workload itself counts: its other replicas (and the pod itself, through the Service) are sources
+      for (let i = 0; i < v.length; i++) if (v[i] !== 0) return true;
       if (openWorld(engine, settings, c.namespace, r)) return true;
     }
   }
