@@ -9,7 +9,7 @@ import type { ConnectionSet, Conns } from '../semantics/port-set';
 import type { RuleRef } from '../semantics/rule-ref';
 import type { SourceRef } from '../text/span';
 import { listText, plural } from '../text/words';
-import { sarifUri } from './findings';
+import { sarifLog, sarifUri } from './findings';
 import { connsWords } from './reach';
 
 /** Where a reference of one side is, as the reader should see it (`db.yaml:14`). */
@@ -302,35 +302,10 @@ export function diffSarif(
       };
     });
   const summaryText = 'A change opens connections that were not allowed before.';
-  const sarif = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'netpol-lens',
-            version,
-            informationUri: helpUri,
-            rules: [
-              {
-                id: DIFF_RULE_ID,
-                name: DIFF_RULE_ID,
-                shortDescription: { text: summaryText },
-                fullDescription: { text: summaryText },
-                helpUri,
-                help: {
-                  text: `${summaryText} See ${helpUri}`,
-                  markdown: `${summaryText} [Documentation](${helpUri})`,
-                },
-                defaultConfiguration: { level: 'warning' },
-              },
-            ],
-          },
-        },
-        results,
-      },
-    ],
-  };
-  return JSON.stringify(sarif, null, 2) + '\n';
+  return sarifLog(
+    version,
+    helpUri,
+    [{ id: DIFF_RULE_ID, summary: summaryText, helpUri, level: 'warning' }],
+    results,
+  );
 }

@@ -78,6 +78,53 @@ export function findingsSarif(list: readonly PlacedFinding[], version: string): 
     }
   }
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const results = list.map((p) => ({
+    ruleId: p.finding.code,
+    ruleIndex: ruleIndex.get(p.finding.code) ?? 0,
+    level: SARIF_LEVEL[p.finding.severity],
+    message: { text: p.finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: sarifUri(p.path) },
+          region: {
+            startLine: p.line,
+            startColumn: p.column,
+            endLine: p.endLine,
+            endColumn: p.endColumn,
+          },
+        },
+      },
+    ],
+  }));
+  return sarifLog(
+    version,
+    DOCS_BASE,
+    rules.map((r) => ({
+      id: r.code,
+      summary: r.summary,
+      helpUri: docsUrl(r.code),
+      level: SARIF_LEVEL[r.sev],
+    })),
+    results,
+  );
+}
+
+/** A SARIF rule as netpol-lens describes it: its summary, documentation link and default level. */
+export interface SarifRule {
+  readonly id: string;
+  readonly summary: string;
+  readonly helpUri: string;
+  readonly level: string;
+}
+
+/** The SARIF 2.1.0 log of one netpol-lens run (check and diff share it), as printed JSON. */
+export function sarifLog(
+  version: string,
+  informationUri: string,
+  rules: readonly SarifRule[],
+  results: readonly unknown[],
+): string {
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -87,40 +134,22 @@ export function findingsSarif(list: readonly PlacedFinding[], version: string): 
           driver: {
             name: 'netpol-lens',
             version,
-            informationUri: DOCS_BASE,
+            informationUri,
             rules: rules.map((r) => ({
-              id: r.code,
-              name: r.code,
+              id: r.id,
+              name: r.id,
               shortDescription: { text: r.summary },
               fullDescription: { text: r.summary },
-              helpUri: docsUrl(r.code),
+              helpUri: r.helpUri,
               help: {
-                text: `${r.summary} See ${docsUrl(r.code)}`,
-                markdown: `${r.summary} [Documentation](${docsUrl(r.code)})`,
+                text: `${r.summary} See ${r.helpUri}`,
+                markdown: `${r.summary} [Documentation](${r.helpUri})`,
               },
-              defaultConfiguration: { level: SARIF_LEVEL[r.sev] },
+              defaultConfiguration: { level: r.level },
             })),
           },
         },
-        results: list.map((p) => ({
-          ruleId: p.finding.code,
-          ruleIndex: ruleIndex.get(p.finding.code) ?? 0,
-          level: SARIF_LEVEL[p.finding.severity],
-          message: { text: p.finding.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: sarifUri(p.path) },
-                region: {
-                  startLine: p.line,
-                  startColumn: p.column,
-                  endLine: p.endLine,
-                  endColumn: p.endColumn,
-                },
-              },
-            },
-          ],
-        })),
+        results,
       },
     ],
   };
