@@ -26,8 +26,9 @@ Files above --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MIB}; the confi
 Workload ids are <namespace>/<name>[<Kind>], e.g. layer1/nginx1[Deployment], or <namespace>/<name>
 where only one kind has that name; external endpoints are IP addresses, CIDRs or ranges a.b.c.d-e.f.g.h.
 Analysis roots: each cluster folder (--cluster <glob>, repeatable; else clusters/<name>/ when there
-are two or more) and each kustomize overlay is analysed as a cluster of its own; reach and explain
-answer from one root (--cluster chooses it when there are several).
+are two or more) and each kustomize overlay is analysed as a cluster of its own (overlays of one
+base are variants, one root each; kustomizations that share no file deploy together, one root);
+reach and explain answer from one root (--cluster chooses it when there are several).
 Exit codes: 0 ok; 1 findings at or above --fail-on (check), connection denied (explain) or a
 difference (diff; with --fail-on opened only something opened); 2 usage or I/O error.
 `;

@@ -6,8 +6,10 @@
  * - cluster folders: the folders the `clusters` globs match (the setting, `--cluster`), or, with
  *   none configured, the `clusters/<name>/` layout when it holds two clusters or more; each holds
  *   every file under it, and the kustomizations there bring in what they reach;
- * - kustomizations no other one includes (overlays), outside every cluster folder: one root each,
- *   with the files they reach through resources, bases and components;
+ * - kustomizations no other one includes (tops), outside every cluster folder, with the files
+ *   they reach through resources, bases and components: tops that reach a file in common are
+ *   variants (one root each), tops that share nothing are parts of one cluster (one root together,
+ *   and in every variant's root), `groupKustomizeRoots`;
  * - the other files (reached by no kustomization, in no cluster folder): one more root, the
  *   workspace as it was analysed before roots existed.
  * With neither a cluster folder nor a kustomization that reaches a file, there are no roots at all
@@ -39,6 +41,53 @@ export const OTHER_ROOT_NAME = '(other files)';
 
 export function rootName(id: string): string {
   return id === '' ? OTHER_ROOT_NAME : id;
+}
+
+export interface KustomizeRoot {
+  readonly id: string;
+  readonly files: Map<string, Transform[]>;
+}
+
+const byId = (a: KustomizeRoot, b: KustomizeRoot): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The top kustomizations outside cluster folders, grouped into roots. Two tops that reach a file
+ * in common (a base, a component, a resource) are variants of one app (overlays/dev and
+ * overlays/prod of one base): alternatives, never deployed together, so each is a root of its own.
+ * A top that shares no file with any other is an independent part (a component of a platform, an
+ * app beside the others) and deploys to the same cluster as the rest: the independent tops form one
+ * root together, and where variants exist each variant's root holds them too (every variant is
+ * deployed beside them). Each file keeps the transform of its own kustomization.
+ */
+export function groupKustomizeRoots(tops: readonly KustomizeRoot[]): KustomizeRoot[] {
+  // union-find over the tops, joined where two reach one file
+  const parent = tops.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i] ?? i] ?? i;
+    return i;
+  };
+  const firstTop = new Map<string, number>();
+  tops.forEach((t, i) => {
+    for (const uri of t.files.keys()) {
+      const j = firstTop.get(uri);
+      if (j === undefined) firstTop.set(uri, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const size = new Map<number, number>();
+  tops.forEach((_, i) => size.set(find(i), (size.get(find(i)) ?? 0) + 1));
+  const variants = tops.filter((_, i) => (size.get(find(i)) ?? 0) > 1);
+  const parts = tops.filter((_, i) => (size.get(find(i)) ?? 0) === 1);
+  const partFiles = new Map<string, Transform[]>();
+  for (const t of parts) for (const [uri, l] of t.files) partFiles.set(uri, l);
+  if (variants.length)
+    return [...variants].sort(byId).map((v) => ({ id: v.id, files: new Map([...v.files, ...partFiles]) }));
+  const only = parts[0];
+  if (parts.length <= 1) return only ? [only] : [];
+  // several independent parts: one root, named by the folder that holds them all
+  const dirs = parts.map((t) => (t.id === '.' ? '/' : `/${t.id}/x`));
+  const common = commonDir(dirs).replace(/^\/|\/$/g, '');
+  return [{ id: common || '.', files: partFiles }];
 }
 
 /** The cluster folder (relative path, no trailing slash) of a relative file path, if any. */
@@ -134,7 +183,7 @@ export function planRoots(
     m.set(uri, l);
   };
   const clusterOfPath = (p: string): string | undefined => (clusterOf ? clusterOf(rel(p)) : undefined);
-  const kustomizeRoots: { id: string; files: Map<string, Transform[]> }[] = [];
+  const kustomizeRoots: KustomizeRoot[] = [];
   for (const k of graph.tops()) {
     const expanded = graph.expand(k);
     if (expanded.length === 0) continue;
@@ -158,7 +207,7 @@ export function planRoots(
     }
   for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
     roots.push({ id, kind: 'cluster', files: m });
-  for (const r of kustomizeRoots.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+  for (const r of groupKustomizeRoots(kustomizeRoots))
     roots.push({ id: r.id, kind: 'kustomization', files: r.files });
   if (roots.length === 0) return undefined;
   const inRoot = new Set<string>();
