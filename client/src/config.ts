@@ -62,6 +62,21 @@ export function readSettings(scope?: vscode.Uri): NetpolLensSettings {
   const exclude = stringArray(c.get<unknown>('exclude'));
   if (exclude) settings.exclude = exclude;
 
+  const clusters = stringArray(c.get<unknown>('clusters'));
+  if (clusters) settings.clusters = clusters;
+  const maxFileSize = c.get<unknown>('maxFileSize');
+  if (typeof maxFileSize === 'number') settings.maxFileSize = maxFileSize;
+  // the server validates these (core/settings.ts settingsFromConfig) and logs what it leaves out
+  const namespaces = c.get<unknown>('namespaces');
+  if (namespaces && typeof namespaces === 'object' && !Array.isArray(namespaces))
+    settings.namespaces = namespaces as Record<string, Record<string, string>>;
+  const defaultNamespace = c.get<unknown>('defaultNamespace');
+  if (typeof defaultNamespace === 'string' && defaultNamespace.trim() !== '')
+    settings.defaultNamespace = defaultNamespace.trim();
+  const podProducers = c.get<unknown>('podProducers');
+  if (Array.isArray(podProducers) && podProducers.length > 0)
+    settings.podProducers = podProducers as NonNullable<NetpolLensSettings['podProducers']>;
+
   const unisolated = c.get<unknown>('reportUnisolatedWorkloads');
   if (typeof unisolated === 'boolean') settings.reportUnisolatedWorkloads = unisolated;
 

@@ -49,13 +49,15 @@ function run(args: string[]): { code: number; stdout: string; stderr: string } {
 }
 
 const findingsCache = new Map<string, Finding[]>();
-function findings(project: string): Finding[] {
-  const cached = findingsCache.get(project);
+/** `check --format json` of a project (with more arguments, e.g. `--namespace argocd`). */
+function findings(project: string, extra: readonly string[] = []): Finding[] {
+  const key = [project, ...extra].join('\u0000');
+  const cached = findingsCache.get(key);
   if (cached) return cached;
-  const r = run(['check', '--format', 'json', ...pathsOf(project)]);
+  const r = run(['check', '--format', 'json', ...pathsOf(project), ...extra]);
   assert.ok(r.code === 0 || r.code === 1, `check ${project} exited ${r.code}: ${r.stderr}`);
   const out = JSON.parse(r.stdout) as Finding[];
-  findingsCache.set(project, out);
+  findingsCache.set(key, out);
   return out;
 }
 
@@ -91,6 +93,8 @@ type Expectation =
       /** The finding's path starts with this (relative to the corpus folder). */
       path: string;
       messageIncludes?: string;
+      /** More arguments of check, e.g. --namespace. */
+      extra?: string[];
     }
   | {
       id: string;
@@ -226,6 +230,38 @@ const EXPECTATIONS: Expectation[] = [
     dst: 'default/argocd-repo-server[Deployment]',
     port: '8084/TCP',
     verdict: 'DENIED',
+  },
+
+  // Argo CD's install manifests are applied with `kubectl apply -n argocd` (its docs): with
+  // --namespace argocd every object is in argocd, the policies' namespace is given, no
+  // missing-namespace, and the ids are argocd/… .
+  {
+    id: 'argo-cd:no-missing-namespace-with-namespace-flag',
+    kind: 'finding',
+    project: 'argo-cd',
+    extra: ['--namespace', 'argocd'],
+    present: false,
+    code: 'missing-namespace',
+    path: 'argo-cd/',
+  },
+  {
+    id: 'argo-cd:missing-namespace-without-namespace-flag',
+    kind: 'finding',
+    project: 'argo-cd',
+    present: true,
+    code: 'missing-namespace',
+    path: 'argo-cd/manifests/namespace-install.yaml',
+    messageIncludes: 'netpol-lens assumes "default"',
+  },
+  {
+    id: 'argo-cd:explain:namespace-flag:server->repo-server:8081',
+    kind: 'explain',
+    project: 'argo-cd',
+    extra: ['--namespace', 'argocd'],
+    src: 'argocd/argocd-server[Deployment]',
+    dst: 'argocd/argocd-repo-server[Deployment]',
+    port: '8081/TCP',
+    verdict: 'ALLOWED',
   },
 
   // online-boutique: deny-all plus one policy per service (egress open for each).
@@ -616,7 +652,7 @@ function failure(e: Expectation): string | undefined {
       return missing.length ? `the output does not mention ${missing.join(', ')}` : undefined;
     }
     case 'finding': {
-      const hits = findings(e.project).filter(
+      const hits = findings(e.project, e.extra).filter(
         (f) =>
           f.code === e.code &&
           f.path.startsWith(e.path) &&

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CodeAction } from 'vscode-languageserver-protocol';
+import type { NetpolLensSettings } from '../../server/src/protocol/settings';
 import {
   applyTextEdits,
   codes,
@@ -126,6 +127,47 @@ describe('configuration', () => {
       dd.some((x) => x.code === 'missing-dns-egress' && /app=coredns/.test(x.message)),
     );
     assert.match(dns.find((x) => x.code === 'missing-dns-egress')?.message ?? '', /dns-system/);
+  });
+
+  it('reads netpolLens.defaultNamespace per folder and netpolLens.namespaces, and re-analyses when they change', async () => {
+    const layer1 = join(ws.dir, 'layer1');
+    const layer2 = join(ws.dir, 'layer2');
+    let perFolder: (scope: string | undefined) => NetpolLensSettings = () => ({});
+    const { client } = await LspClient.start({ folders: [layer1, layer2], settings: (s) => perFolder(s) });
+    clients.push(client);
+    await client.waitForReady();
+    const text = [
+      'apiVersion: networking.k8s.io/v1',
+      'kind: NetworkPolicy',
+      'metadata:',
+      '  name: from-team-a',
+      'spec:',
+      '  podSelector: {}',
+      '  ingress:',
+      '  - from:',
+      '    - namespaceSelector: {matchLabels: {team: a}}',
+      '',
+    ].join('\n');
+    const u1 = ws.fileUri('layer1/bare.yaml');
+    const u2 = ws.fileUri('layer2/bare.yaml');
+    await client.open(u1, text);
+    await client.open(u2, text);
+    await client.waitForDiagnostics(u1, has('missing-namespace'));
+    await client.waitForDiagnostics(u2, has('namespace-selector-matches-nothing'));
+    perFolder = (scope) =>
+      scope?.endsWith('/layer1')
+        ? { defaultNamespace: 'team-one', namespaces: { 'team-a': { team: 'a' } } }
+        : { namespaces: { 'team-a': { team: 'a' } } };
+    await client.notify('workspace/didChangeConfiguration', { settings: null });
+    const d1 = await client.waitForDiagnostics(u1, hasNot('missing-namespace'), 'layer1 has a namespace');
+    assert.ok(!codes(d1).includes('namespace-selector-matches-nothing'), JSON.stringify(codes(d1)));
+    const d2 = await client.waitForDiagnostics(u2, hasNot('namespace-selector-matches-nothing'));
+    assert.ok(codes(d2).includes('missing-namespace'), 'layer2 sets no default namespace');
+    const hover = await client.request<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri: u1 },
+      position: { line: 3, character: 10 },
+    });
+    assert.match(hover?.contents.value ?? '', /team-one/);
   });
 
   it('keeps settings per workspace folder', async () => {

@@ -133,14 +133,20 @@ describe('package.json contributions', () => {
       'netpolLens.exclude',
       'netpolLens.reportUnisolatedWorkloads',
       'netpolLens.maxFileSize',
+      'netpolLens.clusters',
+      'netpolLens.namespaces',
+      'netpolLens.defaultNamespace',
+      'netpolLens.podProducers',
       'netpolLens.trace.server',
     ]) {
       const p = props[key];
       assert.ok(p, `${key} missing`);
       assert.ok(p.description || p.markdownDescription, `${key} has no description`);
     }
+    // window-wide: the trace, and the pod producers (read into the one index of the workspace)
+    const windowScoped = ['netpolLens.trace.server', 'netpolLens.podProducers'];
     for (const [key, p] of Object.entries(props))
-      if (key !== 'netpolLens.trace.server') assert.equal(p.scope, 'resource', key);
+      assert.equal(p.scope, windowScoped.includes(key) ? 'window' : 'resource', key);
     assert.equal(props['netpolLens.reportUnisolatedWorkloads']?.default, false);
     assert.deepEqual(props['netpolLens.trace.server']?.enum, ['off', 'messages', 'verbose']);
 

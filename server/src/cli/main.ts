@@ -13,11 +13,16 @@ import { UsageError } from './load';
 const HELP = `netpol-lens — Kubernetes NetworkPolicy analysis
 
 usage:
-  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]...
-  netpol-lens reach <path>... [--format table|json|csv|dot] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external] [--cluster <glob>]
-  netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>... [--cluster <glob>]
+  netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [settings]
+  netpol-lens reach <path>... [--format table|json|csv|dot|summary] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external] [settings]
+  netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>... [--format text|json] [settings]
   netpol-lens diff <old-path> <new-path> [--format text|json|md|sarif] [--fail-on opened]
   netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened]
+
+settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--namespace <ns>] [--namespaces <file>]...
+  --config       the netpolLens.* settings as JSON (checks, dns, podCidrs, namespaces, podProducers…)
+  --namespace    the namespace of manifests without metadata.namespace (as kubectl apply -n)
+  --namespaces   namespaces that exist only at run time: a YAML/JSON map name → labels, or Namespace manifests
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in

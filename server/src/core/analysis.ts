@@ -3,7 +3,7 @@
  * `Analysis` snapshots that answer every query (rust-analyzer's AnalysisHost/Analysis). No IO.
  */
 import type { FileChange } from './index/change';
-import { WorkspaceIndex } from './index/workspace-index';
+import { WorkspaceIndex, type FolderNamespace, type IndexOptions } from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
 import { runChecks } from './checks/registry';
@@ -13,7 +13,6 @@ import type { Endpoint } from './semantics/compile';
 import { explainConnection, type Explanation } from './semantics/explain';
 import { DEFAULT_SETTINGS, type Settings } from './settings';
 import type { LineIndex } from './text/line-index';
-import type { ParseOptions } from './yaml/parse';
 import type { FixSpec } from './model/finding';
 import { computeFix, sourceFixes, type CoreEdit } from './fixes/fix';
 import type { SourceRef } from './text/span';
@@ -40,7 +39,7 @@ export class AnalysisHost {
   private settings: Settings = DEFAULT_SETTINGS;
   private current: Analysis | undefined;
 
-  constructor(options: ParseOptions = {}) {
+  constructor(private readonly options: IndexOptions = {}) {
     this.index = WorkspaceIndex.empty(options);
   }
 
@@ -50,8 +49,22 @@ export class AnalysisHost {
     this.current = undefined;
   }
 
-  setSettings(settings: Settings): void {
+  /**
+   * The settings of the analysis. Those that change how files are read (`defaultNamespace`,
+   * `podProducers`) re-read every file when they change. `defaultNamespaces` gives the default
+   * namespace per folder (the editor's per-folder setting); without it, `settings.defaultNamespace`
+   * applies to every file.
+   */
+  setSettings(settings: Settings, defaultNamespaces?: readonly FolderNamespace[]): void {
     this.settings = settings;
+    const namespaces =
+      defaultNamespaces ??
+      (settings.defaultNamespace ? [{ folder: '', namespace: settings.defaultNamespace }] : []);
+    this.index = this.index.withOptions({
+      ...this.options,
+      ...(namespaces.length ? { defaultNamespaces: namespaces } : {}),
+      ...(settings.podProducers?.length ? { podProducers: settings.podProducers } : {}),
+    });
     this.current = undefined;
   }
 
@@ -90,12 +103,17 @@ export class Analysis {
   private readonly fileScoped = new Map<string, readonly Finding[]>();
   private rootsCache: readonly AnalysisRoot[] | undefined;
 
+  /** The files, and the namespaces the settings declare (`Settings.namespaces`). */
+  readonly index: WorkspaceIndex;
+
   constructor(
-    readonly index: WorkspaceIndex,
+    index: WorkspaceIndex,
     readonly settings: Settings,
     /** This is one root's analysis (not split again). */
     private readonly isRoot = false,
-  ) {}
+  ) {
+    this.index = index.withRuntimeNamespaces(settings.namespaces);
+  }
 
   /** The analysis roots, in order (cluster folders, overlays, the other files); one, this, without roots. */
   get roots(): readonly AnalysisRoot[] {

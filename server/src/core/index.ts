@@ -20,7 +20,9 @@ export {
   type Workload,
   type NamespaceInfo,
   type FileFacts,
+  type FolderNamespace,
 } from './index/workspace-index';
+export { namespacesFromText, type NamespacesFile } from './namespaces-file';
 export type { Finding, FixKind, FixSpec, Severity, RelatedInfo, YamlOp } from './model/finding';
 export { FIX_KINDS, type CoreEdit } from './fixes/fix';
 export type * from './model/types';
@@ -31,6 +33,7 @@ export { LineIndex, type Position } from './text/line-index';
 export {
   DEFAULT_SETTINGS,
   parseMaxFileSize,
+  isNamespaceName,
   resolveSettings,
   settingsFromConfig,
   type Settings,

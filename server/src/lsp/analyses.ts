@@ -3,9 +3,11 @@
  * (asked with `workspace/configuration`, or the settings a client pushed); the first folder's
  * settings are the AnalysisHost's, and every other distinct settings in use gets an Analysis of its
  * own over the same index snapshot (cached per snapshot). A file takes the innermost folder's.
+ * `netpolLens.defaultNamespace` is read into the index itself, per folder (one index for all);
+ * `netpolLens.podProducers` is window-scoped, the host's.
  */
 import type { ConfigurationItem } from 'vscode-languageserver/node';
-import { Analysis, type AnalysisHost } from '../core/index';
+import { Analysis, type AnalysisHost, type FolderNamespace } from '../core/index';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { defaultScopeConfig, scopeConfig, type Folder, type ScopeConfig } from './config';
 
@@ -64,7 +66,12 @@ export class FolderAnalyses {
     this.configs = next;
     const primary = this.configs.get(folders[0]?.uri ?? '') ?? defaultScopeConfig();
     this.hostKey = primary.key;
-    this.host.setSettings(primary.settings);
+    // netpolLens.defaultNamespace is per folder: the index reads each file with its folder's
+    // (files outside every folder take the window's), whichever analysis asks
+    const defaultNamespaces: FolderNamespace[] = [];
+    for (const [scope, cfg] of this.configs)
+      defaultNamespaces.push({ folder: scope, namespace: cfg.settings.defaultNamespace ?? '' });
+    this.host.setSettings(primary.settings, defaultNamespaces);
   }
 
   /** A folder's exclude globs as one string, to tell whether a reload changed them. */

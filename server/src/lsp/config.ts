@@ -51,7 +51,9 @@ export function scopeConfig(
   ];
   return {
     settings,
-    key: stableKey(settings),
+    // the default namespace is the index's (per folder, analyses.ts), not an analysis's: folders
+    // that differ only in it share one analysis
+    key: stableKey({ ...settings, defaultNamespace: undefined }),
     excludePatterns,
     isExcluded: compileGlobs(excludePatterns, (p, e) =>
       log?.(`Ignoring the exclude pattern "${p}": ${String(e)}`),

@@ -22,5 +22,19 @@ export interface NetpolLensSettings {
   reportUnisolatedWorkloads?: boolean;
   /** Size limit in MiB: larger files are not read (an `unreadable-file` warning says so). Default 8. */
   maxFileSize?: number;
+  /** Namespaces that exist only at run time: name → labels. */
+  namespaces?: Record<string, Record<string, string>>;
+  /** The namespace of manifests without metadata.namespace in this folder (`kubectl apply -n`). */
+  defaultNamespace?: string;
+  /** Custom resource kinds whose controllers make pods. */
+  podProducers?: Array<{
+    apiVersion: string;
+    kind: string;
+    labelsPath: string | string[];
+    portsPath?: string | string[];
+    name?: string;
+    namePath?: string | string[];
+    workloadKind?: string;
+  }>;
   trace?: { server?: 'off' | 'messages' | 'verbose' };
 }

@@ -1,12 +1,82 @@
+import { readFileSync } from 'node:fs';
 import {
   AnalysisHost,
   DEFAULT_SETTINGS,
+  isNamespaceName,
   maxFileBytes,
+  namespacesFromText,
+  parseMaxFileSize,
+  settingsFromConfig,
   type Analysis,
   type AnalysisRoot,
   type Settings,
 } from '../../core/index';
+import type { ParsedArgs } from '../args';
 import { collectFiles, loadChanges, UsageError } from '../load';
+
+/** The valued flags every command that analyses paths takes (check, reach, explain): they make its settings. */
+export const SETTINGS_FLAGS = ['config', 'max-file-size', 'namespace', 'namespaces', 'cluster'] as const;
+
+/** `--config` file: the netpolLens.* settings as JSON (`{"checks": {"<code>": "warning"|"off"…}, "dns": {…}, …}`). */
+function loadConfig(file: string): Settings {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`cannot read config ${file}: ${(e as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`config ${file} must hold a JSON object`);
+  return settingsFromConfig(raw, (msg) => process.stderr.write(`netpol-lens: ${file}: ${msg}\n`));
+}
+
+/** `--namespaces FILE`: a map of name → labels, or Namespace manifests (core/namespaces-file.ts). */
+function loadNamespaces(file: string): Record<string, Record<string, string>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read --namespaces ${file}: ${(e as Error).message}`);
+  }
+  const r = namespacesFromText(`file:///${file}`, text);
+  if (Object.keys(r.namespaces).length === 0)
+    throw new UsageError(`--namespaces ${file} declares no namespace: ${r.problems.join('; ')}`);
+  for (const p of r.problems) process.stderr.write(`netpol-lens: --namespaces ${file}: ${p}\n`);
+  return r.namespaces;
+}
+
+/**
+ * The settings of a command: `--config`, then the flags over it: `--max-file-size` (maxFileSize),
+ * `--namespace` (defaultNamespace), `--namespaces` (namespaces, over the config's), `--cluster`
+ * (clusters). Undefined when none is given.
+ */
+export function settingsFromFlags(a: ParsedArgs): Settings | undefined {
+  const cfg = a.flags.get('config');
+  let settings: Settings | undefined = typeof cfg === 'string' ? loadConfig(cfg) : undefined;
+  const base = (): Settings => settings ?? DEFAULT_SETTINGS;
+  const size = a.flags.get('max-file-size');
+  if (size !== undefined) {
+    const mib = parseMaxFileSize(size);
+    if (mib === undefined)
+      throw new UsageError(
+        `bad --max-file-size "${String(size)}": expected a positive number of MiB, e.g. 64`,
+      );
+    settings = { ...base(), maxFileSize: mib };
+  }
+  const ns = a.flags.get('namespace');
+  if (typeof ns === 'string') {
+    if (!isNamespaceName(ns))
+      throw new UsageError(
+        `bad --namespace "${ns}": a namespace name is lower-case letters, digits and '-', at most 63`,
+      );
+    settings = { ...base(), defaultNamespace: ns };
+  }
+  for (const file of a.lists.get('namespaces') ?? [])
+    settings = { ...base(), namespaces: { ...(base().namespaces ?? {}), ...loadNamespaces(file) } };
+  const clusters = a.lists.get('cluster') ?? [];
+  if (clusters.length) settings = { ...base(), clusters };
+  return settings;
+}
 
 /**
  * Reads every manifest under `paths` into one analysis snapshot (skipped files go to stderr).

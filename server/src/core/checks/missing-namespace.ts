@@ -1,7 +1,8 @@
 /**
  * missing-namespace (information): a policy without `metadata.namespace` lands in whatever
  * namespace it is applied to (`kubectl apply -n`, the context's namespace, kustomize); the analysis
- * assumes `default`. A policy a kustomization gives a namespace (`namespace:`) is not reported.
+ * assumes `default`. A policy a kustomization gives a namespace (`namespace:`), or that takes the
+ * configured default namespace (`netpolLens.defaultNamespace`, `--namespace`), is not reported.
  */
 import { defineCheck, defineCode, type Report } from './types';
 
@@ -20,7 +21,7 @@ export const missingNamespace = defineCheck(meta, ({ index }) => {
     out.push({
       uri: p.doc.uri,
       span: p.name.span,
-      message: `NetworkPolicy ${p.name.value} has no metadata.namespace: it applies to the namespace it is applied in (kubectl -n, the current context, kustomize), and only to pods there. netpol-lens assumes "default". Set metadata.namespace to make it explicit.`,
+      message: `NetworkPolicy ${p.name.value} has no metadata.namespace: it applies to the namespace it is applied in (kubectl -n, the current context, kustomize), and only to pods there. netpol-lens assumes "default". Set metadata.namespace to make it explicit, or give the namespace it is applied in (the netpolLens.defaultNamespace setting of the folder, the CLI's --namespace).`,
     });
   }
   return out;

@@ -126,7 +126,7 @@ function report(
           return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
         }),
       )}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
-    : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that lives outside the workspace needs its Namespace manifest here to be checked.';
+    : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that exists only at run time (made by a controller or a Helm release) can be declared with the netpolLens.namespaces setting (on the command line --namespaces FILE).';
   const message = `namespaceSelector ${selectorText(sel)} of ${policyName(p)} matches ${where}.${todo}`;
   const related: RelatedInfo[] = inWorkspace.flatMap((n) =>
     n.declared.map((d) => namespaceRelated(d, `Namespace ${n.name}: ${labelsText(n.labels)}`)),

@@ -563,7 +563,9 @@ function namespaceHover(ctx: HoverContext, name: string): string[] {
   out.push(
     decl
       ? `Declared in ${ctx.links.to(`${decl.doc.uri.slice(decl.doc.uri.lastIndexOf('/') + 1)}`, { uri: decl.doc.uri, span: decl.name.span })}.`
-      : 'Not declared by a Namespace manifest in the workspace (implied by a metadata.namespace).',
+      : info?.runtime
+        ? "Declared by the settings (netpolLens.namespaces, the CLI's --namespaces): it exists at run time, no manifest of the workspace declares it."
+        : 'Not declared by a Namespace manifest in the workspace (implied by a metadata.namespace).',
   );
   out.push(`Labels: ${labelsText(labels)}`);
   const policies = index.policiesIn(name);

@@ -5,7 +5,8 @@
  */
 import { LineIndex } from '../text/line-index';
 import type { Finding } from '../model/finding';
-import { lowerDocuments, type CustomResourceRef } from '../model/lower';
+import { lowerDocuments, type CustomResourceRef, type LowerOptions } from '../model/lower';
+import type { PodProducer } from '../model/pod-producers';
 import type {
   ContainerPort,
   Labels,
@@ -29,6 +30,49 @@ import type { FileChange } from './change';
 
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** The namespace of the manifests without `metadata.namespace` under a folder (`netpolLens.defaultNamespace`). */
+export interface FolderNamespace {
+  /** A folder URI (files under it, at any depth), or `''` for every file. */
+  readonly folder: string;
+  /** `''`: none under this folder (`default`, and missing-namespace says so), whatever an outer folder has. */
+  readonly namespace: string;
+}
+
+/** How the files of an index are read: the parse options, and the lowering options of the settings. */
+export interface IndexOptions extends ParseOptions {
+  /**
+   * Manifests without `metadata.namespace` take the namespace of the innermost folder listed that
+   * holds them (`--namespace`, `netpolLens.defaultNamespace` per workspace folder); else `default`.
+   * A kustomization's `namespace:` still overrides (roots/transform.ts).
+   */
+  readonly defaultNamespaces?: readonly FolderNamespace[];
+  /** Pod producers besides the built-in ones (`netpolLens.podProducers`). */
+  readonly podProducers?: readonly PodProducer[];
+}
+
+/** The default namespace of a file: the innermost listed folder's that holds it. */
+export function defaultNamespaceOf(
+  uri: string,
+  list: readonly FolderNamespace[] | undefined,
+): string | undefined {
+  let best: FolderNamespace | undefined;
+  for (const f of list ?? []) {
+    const base = f.folder === '' || f.folder.endsWith('/') ? f.folder : `${f.folder}/`;
+    if (f.folder !== '' && !uri.startsWith(base)) continue;
+    if (!best || f.folder.length > best.folder.length) best = f;
+  }
+  return best?.namespace || undefined;
+}
+
+/** A key telling lowering options apart (equal keys: every file lowers the same). */
+function loweringKey(o: IndexOptions): string {
+  const ns = (o.defaultNamespaces ?? []).filter((f) => f.namespace !== '');
+  return JSON.stringify([ns.length ? o.defaultNamespaces : [], o.podProducers ?? []]);
+}
+
+/** Namespaces that exist at run time though no manifest declares them (`netpolLens.namespaces`): name → labels. */
+export type RuntimeNamespaces = Readonly<Record<string, Labels>>;
+
 export interface FileFacts {
   readonly uri: string;
   readonly version: number | undefined;
@@ -43,6 +87,10 @@ export interface FileFacts {
   readonly customResources?: readonly CustomResourceRef[];
   /** ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy (the tiers); absent when there are none. */
   readonly clusterPolicies?: readonly ClusterPolicyResource[];
+  /** The file is above the size limit and was not read (`FileChange.tooLarge`); absent otherwise. */
+  readonly tooLarge?: { readonly bytes: number; readonly limitBytes: number };
+  /** `FileChange.invalidUtf8At`, kept to read the file again under other options. */
+  readonly invalidUtf8At?: number;
 }
 
 export interface NamespaceInfo {
@@ -51,6 +99,8 @@ export interface NamespaceInfo {
   readonly labels: Labels;
   /** The Namespace manifests that declare it (more than one is a duplicate). */
   readonly declared: readonly NamespaceResource[];
+  /** Declared by the settings (`netpolLens.namespaces`, `--namespaces`): it exists at run time. */
+  readonly runtime?: true;
 }
 
 /** A workload: one id, possibly several manifests (Pods of one owner). */
@@ -72,11 +122,40 @@ export class WorkspaceIndex {
 
   private constructor(
     readonly files: ReadonlyMap<string, FileFacts>,
-    private readonly options: ParseOptions,
+    private readonly options: IndexOptions,
+    /** Namespaces declared by the settings, merged into `namespaces` as if manifests declared them. */
+    private readonly runtime: RuntimeNamespaces = {},
   ) {}
 
-  static empty(options: ParseOptions = {}): WorkspaceIndex {
+  static empty(options: IndexOptions = {}): WorkspaceIndex {
     return new WorkspaceIndex(new Map(), options);
+  }
+
+  /**
+   * The same files read under other lowering options (default namespaces, pod producers): every
+   * file that was read is lowered again; `this` when the options lower alike.
+   */
+  withOptions(options: IndexOptions): WorkspaceIndex {
+    if (loweringKey(options) === loweringKey(this.options)) return this;
+    const files = new Map<string, FileFacts>();
+    for (const [uri, f] of this.files)
+      files.set(
+        uri,
+        f.tooLarge
+          ? f
+          : indexFile(uri, f.text, f.version, {
+              ...options,
+              ...(f.invalidUtf8At !== undefined ? { invalidUtf8At: f.invalidUtf8At } : {}),
+            }),
+      );
+    return new WorkspaceIndex(files, options, this.runtime);
+  }
+
+  /** The same files with these namespaces declared by the settings; `this` when they are the ones it has. */
+  withRuntimeNamespaces(runtime: RuntimeNamespaces | undefined): WorkspaceIndex {
+    const next = runtime ?? {};
+    if (JSON.stringify(next) === JSON.stringify(this.runtime)) return this;
+    return new WorkspaceIndex(this.files, this.options, next);
   }
 
   applyChanges(changes: readonly FileChange[]): WorkspaceIndex {
@@ -98,7 +177,7 @@ export class WorkspaceIndex {
           ),
         );
     }
-    return new WorkspaceIndex(files, this.options);
+    return new WorkspaceIndex(files, this.options, this.runtime);
   }
 
   /** The index of just these files (facts shared, nothing parsed again): what a file says on its own. */
@@ -108,12 +187,12 @@ export class WorkspaceIndex {
       const f = this.files.get(uri);
       if (f) files.set(uri, f);
     }
-    return new WorkspaceIndex(files, this.options);
+    return new WorkspaceIndex(files, this.options, this.runtime);
   }
 
   /** An index of these facts (an analysis root's files, as its kustomizations make them), same options. */
   withFiles(files: ReadonlyMap<string, FileFacts>): WorkspaceIndex {
-    return new WorkspaceIndex(files, this.options);
+    return new WorkspaceIndex(files, this.options, this.runtime);
   }
 
   file(uri: string): FileFacts | undefined {
@@ -132,7 +211,7 @@ export class WorkspaceIndex {
   }
 
   private get derived(): Derived {
-    return (this.derivedCache ??= derive(this.files));
+    return (this.derivedCache ??= derive(this.files, this.runtime));
   }
 
   get namespaces(): ReadonlyMap<string, NamespaceInfo> {
@@ -200,11 +279,16 @@ export function indexFile(
   uri: string,
   text: string,
   version: number | undefined,
-  options: ParseOptions = {},
+  options: IndexOptions = {},
 ): FileFacts {
   const parsed = parseFile(uri, text, options);
   const skip = parsed.unanalysed.length ? new Set(parsed.unanalysed.map((u) => u.docIndex)) : undefined;
-  const lowered = lowerDocuments(uri, parsed.docs, skip);
+  const defaultNamespace = defaultNamespaceOf(uri, options.defaultNamespaces);
+  const lowerOptions: LowerOptions = {
+    ...(defaultNamespace ? { defaultNamespace } : {}),
+    ...(options.podProducers?.length ? { podProducers: options.podProducers } : {}),
+  };
+  const lowered = lowerDocuments(uri, parsed.docs, skip, lowerOptions);
   const facts = {
     uri,
     version,
@@ -214,6 +298,7 @@ export function indexFile(
   };
   return {
     ...facts,
+    ...(options.invalidUtf8At !== undefined ? { invalidUtf8At: options.invalidUtf8At } : {}),
     ...(parsed.unanalysed.length ? { unanalysed: parsed.unanalysed } : {}),
     ...(lowered.otherPolicies.length ? { otherPolicies: lowered.otherPolicies } : {}),
     ...(lowered.customResources.length ? { customResources: lowered.customResources } : {}),
@@ -239,10 +324,10 @@ function tooLargeFile(
         },
       ]
     : [];
-  return { uri, version, text: '', resources: [], problems };
+  return { uri, version, text: '', resources: [], problems, tooLarge: size };
 }
 
-function derive(files: ReadonlyMap<string, FileFacts>): Derived {
+function derive(files: ReadonlyMap<string, FileFacts>, runtime: RuntimeNamespaces): Derived {
   const declared = new Map<string, NamespaceResource[]>();
   const used = new Set<string>();
   const byId = new Map<string, WorkloadResource[]>();
@@ -290,12 +375,15 @@ function derive(files: ReadonlyMap<string, FileFacts>): Derived {
     }
   }
   const namespaces = new Map<string, NamespaceInfo>();
-  for (const name of [...new Set([...declared.keys(), ...used])].sort()) {
+  const runtimeNames = Object.keys(runtime);
+  for (const name of [...new Set([...declared.keys(), ...used, ...runtimeNames])].sort(cmp)) {
     const decls = declared.get(name) ?? [];
-    const labels: Record<string, string> = {};
+    // a namespace of the settings is one more declaration of it, before the manifests'
+    const own = Object.prototype.hasOwnProperty.call(runtime, name) ? runtime[name] : undefined;
+    const labels: Record<string, string> = { ...(own ?? {}) };
     for (const d of decls) Object.assign(labels, d.labels);
     labels[METADATA_NAME_LABEL] = name;
-    namespaces.set(name, { name, labels, declared: decls });
+    namespaces.set(name, { name, labels, declared: decls, ...(own ? { runtime: true as const } : {}) });
   }
   const workloads: Workload[] = [];
   for (const [id, srcs] of [...byId.entries()].sort((a, b) => cmp(a[0], b[0]))) {

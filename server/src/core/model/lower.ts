@@ -68,6 +68,9 @@ export interface LoweredFile {
   readonly clusterPolicies: ClusterPolicyResource[];
 }
 
+/** `NetworkPolicyResource.namespaceSource` of a policy that took the configured default namespace. */
+export const DEFAULT_NAMESPACE_SOURCE = 'the default namespace (netpolLens.defaultNamespace, --namespace)';
+
 /** How a file is lowered beyond its text: settings of the folder or command line it is read under. */
 export interface LowerOptions {
   /** The namespace of documents without `metadata.namespace` (`kubectl apply -n`); default `default`. */
@@ -558,7 +561,10 @@ class Lowerer {
       const v = this.r.scalar(this.r.path(m, ...producer.shards.path))?.value;
       if (typeof v === 'number' && Number.isInteger(v) && v > 1) shards = Math.min(v, MAX_SHARDS);
     }
-    const base = fillName(producer.name, name.value);
+    const named = producer.namePath
+      ? this.str(this.r.path(m, ...producer.namePath), producer.namePath.join('.'), false)?.value
+      : undefined;
+    const base = named || fillName(producer.name, name.value);
     const out: WorkloadResource[] = [];
     for (let i = 0; i < shards; i++) {
       const wname = i === 0 ? base : `${base}-shard-${i}`;
@@ -656,6 +662,10 @@ class Lowerer {
       name,
       namespaceField: nsField,
       namespace: nsField?.value || this.defaultNamespace,
+      // the namespace it is applied in was given (kubectl -n): no missing-namespace
+      ...(!nsField?.value && this.options.defaultNamespace
+        ? { namespaceSource: DEFAULT_NAMESPACE_SOURCE }
+        : {}),
       metadataKeySpan: metaKey,
       spec: specPair
         ? { keySpan: spanOf(specPair.keyNode), span: spanOf(specPair.pair.value, spanOf(specPair.keyNode)) }

@@ -53,6 +53,8 @@ export interface PodProducer {
   readonly workloadKind: string;
   /** The workload's name; `{name}` stands for the resource's name. */
   readonly name: string;
+  /** A field of the resource that holds the workload's name (wins over `name` where it is set). */
+  readonly namePath?: readonly string[];
   /** Where in the resource the pods' own labels are (`spec.podMetadata.labels`). */
   readonly labelsPath?: readonly string[];
   /** Labels the controller sets over those (values may hold `{name}`). */

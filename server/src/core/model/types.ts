@@ -103,7 +103,10 @@ export interface NetworkPolicyResource {
   readonly namespaceField: Located<string> | undefined;
   /** Effective namespace (`default` when absent; a kustomization's `namespace:` overrides). */
   readonly namespace: string;
-  /** The kustomization file that set `namespace`, when one did (analysis roots). */
+  /**
+   * The kustomization file that set `namespace`, when one did (analysis roots), or
+   * `DEFAULT_NAMESPACE_SOURCE` (model/lower.ts) when the configured default namespace gave it.
+   */
   readonly namespaceSource?: string;
   readonly metadataKeySpan: Span | undefined;
   readonly spec: { readonly keySpan: Span; readonly span: Span } | undefined;

@@ -1,6 +1,7 @@
 /**
- * What the analysis left out, as header lines for the CLI's reach and explain: documents that were
- * not analysed (unrendered templates, YAML it could not read) and policies of other kinds (Cilium,
+ * What the analysis left out, as header lines for the CLI's reach and explain: manifest files
+ * above the size limit, documents that were not analysed (unrendered templates, YAML it could not
+ * read) and policies of other kinds (Cilium,
  * Calico, AdminNetworkPolicy, AWS). Empty when nothing was left out, so the headers stay as they were.
  */
 import type { WorkspaceIndex } from '../index/workspace-index';
@@ -18,6 +19,14 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
     }
   }
   const out: string[] = [];
+  // files above the size limit that look like manifests (their unreadable-file warning in check)
+  const large = [...index.files.values()].filter((f) => f.tooLarge && f.problems.length > 0);
+  if (large.length > 0) {
+    const limit = Math.max(...large.map((f) => f.tooLarge?.limitBytes ?? 0)) / 1048576;
+    out.push(
+      `${plural(large.length, 'file')} above the ${Number.isInteger(limit) ? limit : limit.toFixed(1)} MiB size limit ${large.length === 1 ? 'is' : 'are'} not read (--max-file-size raises it): these verdicts may be wrong; "check" shows which.`,
+    );
+  }
   const n = templates + broken;
   if (n > 0) {
     const why = [
