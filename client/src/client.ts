@@ -19,10 +19,16 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type { StatusParams, StatusNotification } from '../../server/src/protocol/requests';
+import type {
+  InitializationOptions,
+  StatusParams,
+  StatusNotification,
+  WorkspaceTrustedNotification,
+} from '../../server/src/protocol/requests';
 import { readSettings, SECTION } from './config';
 
 const STATUS_METHOD: typeof StatusNotification = 'netpolLens/status';
+const TRUSTED_METHOD: typeof WorkspaceTrustedNotification = 'netpolLens/workspaceTrusted';
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 const MAX_CRASHES = 5;
 
@@ -66,6 +72,13 @@ export class Server implements vscode.Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('netpol-lens');
+    // a server started in restricted mode may compare with git from now on
+    context.subscriptions.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        if (this.client?.isRunning())
+          void this.client.sendNotification(TRUSTED_METHOD).catch(() => undefined);
+      }),
+    );
   }
 
   get state(): ServerState {
@@ -124,6 +137,8 @@ export class Server implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       diagnosticCollectionName: 'netpol-lens',
+      // no git in an untrusted workspace until trust is granted (protocol InitializationOptions)
+      initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       synchronize: {

@@ -55,6 +55,9 @@ export function readSettings(scope?: vscode.Uri): NetpolLensSettings {
     if (dnsLabels && Object.keys(dnsLabels).length > 0) settings.dns.podLabels = dnsLabels;
   }
 
+  const diffBase = c.get<unknown>('diff.base');
+  if (typeof diffBase === 'string' && diffBase.trim() !== '') settings.diff = { base: diffBase.trim() };
+
   const podCidrs = stringArray(c.get<unknown>('podCidrs'));
   if (podCidrs) settings.podCidrs = podCidrs;
   const serviceCidrs = stringArray(c.get<unknown>('serviceCidrs'));

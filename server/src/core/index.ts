@@ -10,6 +10,7 @@ export type {
   ShowReachabilityLensArgs,
   ReferencesLensArgs,
 } from './features/code-lens';
+export { changeLenses } from './features/code-lens';
 export type { CoreCompletion, CoreCompletionKind } from './features/completion';
 export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export { tooLargeChange, type FileChange } from './index/change';
@@ -74,13 +75,14 @@ export {
   type SummaryQuery,
 } from './render/reach';
 export { explainText } from './render/explain-text';
-export { reachDiff, type ReachChange, type ReachDiff } from './semantics/diff';
+export { changesByPolicy, reachDiff, type ReachChange, type ReachDiff } from './semantics/diff';
 export {
   diffJson,
   diffText,
   diffMarkdown,
   diffSarif,
   diffCounts,
+  changeLines,
   DIFF_RULE_ID,
   type DiffLocator,
   type DiffPlace,

@@ -22,6 +22,8 @@ export interface ScopeConfig {
   /** `netpolLens.exclude` and `files.exclude` globs (relative to the folder). */
   readonly excludePatterns: readonly string[];
   readonly isExcluded: PathMatcher;
+  /** `netpolLens.diff.base`: the git ref the changes mode and the change code lens compare with. */
+  readonly diffBase: string;
 }
 
 export function defaultScopeConfig(): ScopeConfig {
@@ -49,11 +51,13 @@ export function scopeConfig(
       : []),
     ...filesExcludePatterns(filesExclude),
   ];
+  const base = raw?.diff?.base;
   return {
     settings,
     // the default namespace is the index's (per folder, analyses.ts), not an analysis's: folders
     // that differ only in it share one analysis
     key: stableKey({ ...settings, defaultNamespace: undefined }),
+    diffBase: typeof base === 'string' && base.trim() !== '' ? base.trim() : 'HEAD',
     excludePatterns,
     isExcluded: compileGlobs(excludePatterns, (p, e) =>
       log?.(`Ignoring the exclude pattern "${p}": ${String(e)}`),

@@ -5,6 +5,7 @@
  */
 import type { ClientCapabilities, Connection, DiagnosticTag } from 'vscode-languageserver/node';
 import type { Analysis, IndexingProgress } from '../core/index';
+import type { BaseSnapshot, Bases } from './base';
 
 /** What the client can do, read once from `initialize`. */
 export interface ClientCaps {
@@ -72,6 +73,10 @@ export interface ServerContext {
    * then say so where their answer needs other files. undefined once indexed.
    */
   indexingProgress(): IndexingProgress | undefined;
+  /** The workspace at the git base (`netpolLens.diff.base`) beside the current snapshot. */
+  base(): Promise<BaseSnapshot>;
+  /** Diffs between bases and snapshots, cached (base.ts). */
+  readonly bases: Bases;
   /** The canonical key of a URI the client sent. */
   canonical(uri: string): string;
   /** The URI to send back to the client for a canonical URI (the client's own spelling when open). */

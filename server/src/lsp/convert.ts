@@ -261,9 +261,21 @@ function lensCommand(l: CoreCodeLens, lines: LineIndexOf, opts: LensOptions): Co
     case 'showReachability': {
       const a = c.args[0] as ShowReachabilityLensArgs | undefined;
       const args: ShowReachabilityArgs[] = a
-        ? [{ uri: opts.clientUri(a.uri), namespace: a.namespace, name: a.name }]
+        ? [
+            {
+              uri: opts.clientUri(a.uri),
+              namespace: a.namespace,
+              name: a.name,
+              ...(a.mode ? { mode: a.mode } : {}),
+            },
+          ]
         : [];
-      return { title: l.title, command: CLIENT_COMMANDS.showReachability, arguments: args };
+      return {
+        title: l.title,
+        command: CLIENT_COMMANDS.showReachability,
+        arguments: args,
+        ...(l.tooltip ? { tooltip: l.tooltip } : {}),
+      };
     }
     case 'explain': {
       const a = c.args[0] as { src?: string; dst?: string; port?: string } | undefined;

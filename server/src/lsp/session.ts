@@ -25,11 +25,17 @@ import {
   type FileChange,
   type IndexingProgress,
 } from '../core/index';
-import { StatusNotification, type StatusParams } from '../protocol/requests';
+import {
+  StatusNotification,
+  WorkspaceTrustedNotification,
+  type InitializationOptions,
+  type StatusParams,
+} from '../protocol/requests';
 import { ResumeIndexingNotification, type TestHooks } from '../protocol/testing';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { readClientCaps, type ClientCaps, type ServerContext } from './context';
 import { FolderAnalyses } from './analyses';
+import { Bases, type BaseSnapshot } from './base';
 import type { Folder, ScopeConfig } from './config';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
@@ -50,6 +56,7 @@ export class Session implements ServerContext {
   /** canonical URI → the client's spelling, for open buffers. */
   private readonly open = new Map<string, string>();
   private readonly analyses: FolderAnalyses;
+  readonly bases: Bases;
   private configReady = false;
   /** Settings pushed with didChangeConfiguration by a client that cannot be asked. */
   private pushed: NetpolLensSettings | undefined;
@@ -63,6 +70,8 @@ export class Session implements ServerContext {
   private lastStatus = '';
   private scanChain: Promise<void> = Promise.resolve();
   private shuttingDown = false;
+  /** The editor trusts the workspace (protocol `InitializationOptions`): git may run there. */
+  private trusted = true;
 
   constructor(readonly connection: Connection) {
     this.scheduler = new Scheduler(this.host, () => this.runDiagnostics(), {
@@ -75,6 +84,15 @@ export class Session implements ServerContext {
       log: (m) => this.log(m),
     });
     this.publisher = new DiagnosticsPublisher(this);
+    this.bases = new Bases({
+      trusted: () => this.trusted,
+      folders: () => this.disk.folders,
+      refOf: (folderUri) => this.analyses.configFor(folderUri).diffBase,
+      openUris: () => [...this.open.keys()],
+      indexable: (uri) => isManifestPath(uri) && this.disk.wants(uri),
+      limitOf: (uri) => this.disk.limitOf(uri),
+      snapshot: () => this.scheduler.snapshot(),
+    });
     this.analyses = new FolderAnalyses(
       this.host,
       (uri) => this.disk.folderOf(uri),
@@ -113,6 +131,15 @@ export class Session implements ServerContext {
   private initialize(params: InitializeParams): InitializeResult {
     this.caps = readClientCaps(params.capabilities);
     this.installTestHooks(params.initializationOptions);
+    const opts = params.initializationOptions as InitializationOptions | null | undefined;
+    if (opts && typeof opts === 'object' && opts.workspaceTrusted === false) {
+      this.trusted = false;
+      this.connection.onNotification(WorkspaceTrustedNotification, () => {
+        this.trusted = true;
+        this.bases.reset();
+        this.refreshCodeLenses();
+      });
+    }
     const folders: Folder[] =
       params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name })) ??
       (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);
@@ -231,12 +258,15 @@ export class Session implements ServerContext {
     this.log(`Indexed ${result.files} file${result.files === 1 ? '' : 's'} in ${Date.now() - started} ms.`);
     // every file's findings, the workspace-dependent ones included (open files too)
     this.scheduler.runNow();
-    if (this.caps.codeLensRefresh) {
-      // lenses asked during indexing said "indexing: …"
-      void this.connection
-        .sendRequest('workspace/codeLens/refresh')
-        .catch((e) => this.error('Refreshing code lenses failed', e));
-    }
+    // lenses asked during indexing said "indexing: …"
+    this.refreshCodeLenses();
+  }
+
+  private refreshCodeLenses(): void {
+    if (!this.caps.codeLensRefresh) return;
+    void this.connection
+      .sendRequest('workspace/codeLens/refresh')
+      .catch((e) => this.error('Refreshing code lenses failed', e));
   }
 
   private applyDiskChanges(changes: FileChange[]): void {
@@ -249,6 +279,7 @@ export class Session implements ServerContext {
     added: readonly WorkspaceFolder[],
     removed: readonly WorkspaceFolder[],
   ): Promise<void> {
+    this.bases.reset();
     if (removed.length > 0) {
       this.disk.removeFolders(removed);
       for (const f of removed) this.analyses.forget(canonicalUri(f.uri).replace(/\/+$/, ''));
@@ -360,6 +391,10 @@ export class Session implements ServerContext {
 
   snapshot(): Analysis {
     return this.scheduler.snapshot();
+  }
+
+  base(): Promise<BaseSnapshot> {
+    return this.bases.snapshot();
   }
 
   indexingProgress(): IndexingProgress | undefined {

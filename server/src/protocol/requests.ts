@@ -10,6 +10,8 @@
  *   on one port is allowed or denied, with links to the policies and rules involved.
  * - `netpolLens/policyAt` (client → server, request): the NetworkPolicy whose manifest holds a
  *   position, for commands that act on "the policy under the cursor".
+ * - `netpolLens/changes` (client → server, request): what changed in reachability against a git
+ *   base (`netpolLens.diff.base`, default HEAD), unsaved buffers included: the view's changes mode.
  * - `netpolLens/status` (server → client, notification): indexing progress and workspace counts,
  *   sent whenever the index changes.
  * - `netpolLens/test/resumeIndexing` (client → server, notification): tests only, see testing.ts.
@@ -141,6 +143,18 @@ export interface ExplainResult {
   notes: string[];
 }
 
+/**
+ * `initialize`'s `initializationOptions` from an editor with workspace trust (VS Code): in an
+ * untrusted workspace the server never runs git there (a repository's configuration can make git
+ * run programs), so the changes mode and the change code lens are off until
+ * `netpolLens/workspaceTrusted` (client → server notification) says trust was granted. Absent:
+ * trusted (editors without workspace trust).
+ */
+export interface InitializationOptions {
+  workspaceTrusted?: boolean;
+}
+export const WorkspaceTrustedNotification = 'netpolLens/workspaceTrusted';
+
 export const StatusNotification = 'netpolLens/status';
 export interface StatusParams {
   state: 'indexing' | 'ready';
@@ -163,7 +177,56 @@ export interface StatusParams {
  * Without an argument the command shows the whole workspace.
  */
 export const ShowReachabilityCommand = 'netpolLens.showReachability';
-export type ShowReachabilityArgs = NonNullable<ReachabilityParams['focusPolicy']>;
+export type ShowReachabilityArgs = NonNullable<ReachabilityParams['focusPolicy']> & {
+  /** Open the view in changes mode (the code lens "opens 2 connections · closes 1"). */
+  mode?: 'changes';
+};
+
+export const ChangesMethod = 'netpolLens/changes';
+export interface ChangesParams {
+  /** The analysis root to compare (`ReachabilityResult.roots`); absent: as `netpolLens/reachability`. */
+  root?: string;
+  /** Only the changes this policy made (the code lens's list); absent: every change. */
+  focusPolicy?: { uri: string; name: string; namespace: string };
+}
+/** One rule or policy that caused a change, with where it is written (on its side). */
+export interface ChangeCauseDto {
+  text: string;
+  location?: SourceLocation;
+}
+export interface ChangeDto {
+  src: string;
+  dst: string;
+  before: ConnsDto | 'none';
+  after: ConnsDto | 'none';
+  /** After minus before, and before minus after. */
+  opened: ConnsDto | 'none';
+  closed: ConnsDto | 'none';
+  /** The change in words, one line per opened or closed part, as `cli.js diff` prints it. */
+  lines: string[];
+  /** The rules and policies the lines name (new side for opened, old side for closed). */
+  causes: ChangeCauseDto[];
+  /** An endpoint exists on one side only. */
+  srcOnly?: 'before' | 'after';
+  dstOnly?: 'before' | 'after';
+}
+export type ChangesResult =
+  | {
+      available: false;
+      /** Why there is no base: no git repository, git missing, an unknown ref. */
+      reason: string;
+    }
+  | {
+      available: true;
+      /** The base as the user named it (`HEAD`, `main`), with its commit: `HEAD (1a2b3c4d)`. */
+      base: string;
+      /** Sorted by source, then destination. */
+      changes: ChangeDto[];
+      /** Pairs with something opened, and with something closed. */
+      counts: { opened: number; closed: number };
+      /** Files that differ from the base (uris as the client spells them). */
+      files: string[];
+    };
 
 export const PolicyAtMethod = 'netpolLens/policyAt';
 export interface PolicyAtParams {

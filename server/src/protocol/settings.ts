@@ -36,5 +36,10 @@ export interface NetpolLensSettings {
     namePath?: string | string[];
     workloadKind?: string;
   }>;
+  /** The base of the reachability view's changes mode and the change code lens. */
+  diff?: {
+    /** A git ref (branch, tag, commit): default `HEAD`. */
+    base?: string;
+  };
   trace?: { server?: 'off' | 'messages' | 'verbose' };
 }

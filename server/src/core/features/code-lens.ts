@@ -4,7 +4,9 @@
  */
 import type { SourceRef, Span } from '../text/span';
 import type { FeatureContext } from './context';
-import { isNullSelector } from '../semantics/names';
+import type { WorkspaceIndex } from '../index/workspace-index';
+import { changesByPolicy, type ReachChange, type ReachDiff } from '../semantics/diff';
+import { isNullSelector, policyName } from '../semantics/names';
 import { selectedWorkloads } from '../semantics/queries';
 import { indexingText, plural } from '../text/words';
 import { directionLensPhrase } from './describe';
@@ -25,6 +27,8 @@ export interface CoreLensCommand {
 export interface CoreCodeLens {
   readonly span: Span;
   readonly title: string;
+  /** Shown when the pointer rests on the lens. */
+  readonly tooltip?: string;
   readonly command?: CoreLensCommand;
 }
 
@@ -32,6 +36,8 @@ export interface ShowReachabilityLensArgs {
   readonly uri: string;
   readonly namespace: string;
   readonly name: string;
+  /** Open the view in changes mode. */
+  readonly mode?: 'changes';
 }
 
 export interface ReferencesLensArgs {
@@ -79,4 +85,65 @@ export function codeLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
     out.push({ span, title: 'Show reachability', command: { name: 'showReachability', args: [reachArgs] } });
   }
   return out;
+}
+
+/** At most this many changes are listed in a change lens's tooltip. */
+const CHANGE_LENS_LIST = 20;
+
+/**
+ * While a policy differs from the base (the changes mode's, e.g. git HEAD), a lens above it says
+ * what its edit changes: "opens 2 connections · closes 1", the changes listed in its tooltip, and
+ * clicking opens the reachability view in changes mode focused on it. Nothing for a policy as it
+ * is at the base, nor for an edit that changes no connection. `diff` is base → `index` in the
+ * root of `uri`; `describe` words a change for the tooltip (render/diff.ts `changeLines`).
+ */
+export function changeLenses(
+  index: WorkspaceIndex,
+  base: WorkspaceIndex,
+  uri: string,
+  diff: ReachDiff,
+  describe: (c: ReachChange) => string[],
+): CoreCodeLens[] {
+  const out: CoreCodeLens[] = [];
+  const baseTexts = new Map<string, string[]>();
+  for (const p of base.policies) {
+    const list = baseTexts.get(policyName(p)) ?? [];
+    list.push(docText(base, p.doc));
+    baseTexts.set(policyName(p), list);
+  }
+  for (const r of index.file(uri)?.resources ?? []) {
+    if (r.kind !== 'NetworkPolicy') continue;
+    const name = policyName(r);
+    if (baseTexts.get(name)?.includes(docText(index, r.doc))) continue; // not edited
+    const changes = changesByPolicy(diff, name);
+    const opened = changes.filter((c) => !c.opened.isEmpty).length;
+    const closed = changes.filter((c) => !c.closed.isEmpty).length;
+    if (opened === 0 && closed === 0) continue;
+    const title =
+      opened && closed
+        ? `opens ${plural(opened, 'connection')} · closes ${closed}`
+        : opened
+          ? `opens ${plural(opened, 'connection')}`
+          : `closes ${plural(closed, 'connection')}`;
+    const lines = changes.flatMap(describe);
+    const shown = lines.slice(0, CHANGE_LENS_LIST);
+    if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more`);
+    const args: ShowReachabilityLensArgs = {
+      uri,
+      namespace: r.namespace,
+      name: r.name.value,
+      mode: 'changes',
+    };
+    out.push({
+      span: { start: r.doc.span.start, end: r.doc.span.start },
+      title,
+      tooltip: shown.join('\n'),
+      command: { name: 'showReachability', args: [args] },
+    });
+  }
+  return out;
+}
+
+function docText(index: WorkspaceIndex, doc: { uri: string; span: Span }): string {
+  return (index.file(doc.uri)?.text ?? '').slice(doc.span.start, doc.span.end).replace(/\s+/g, ' ').trim();
 }

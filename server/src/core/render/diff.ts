@@ -177,6 +177,23 @@ function closedCause(c: ReachChange, loc: DiffLocator): Line['cause'] {
   return pieces;
 }
 
+/**
+ * One change in words with full endpoint ids, one line per opened or closed part, as the text
+ * renderer words them: `opened: a/x[Deployment] → b/y[Deployment] TCP 80 (by \`b/np\` ingress rule 1, np.yaml:9)`.
+ * For the editor (the changes mode's explanation pane, the code lens's list).
+ */
+export function changeLines(c: ReachChange, loc: DiffLocator): string[] {
+  const id = (e: Endpoint, only: 'before' | 'after' | undefined): string =>
+    only === 'after' ? `${e.id} (new)` : only === 'before' ? `${e.id} (removed)` : e.id;
+  const pair = `${id(c.src, c.srcOnly)} → ${id(c.dst, c.dstOnly)}`;
+  const out: string[] = [];
+  if (!c.opened.isEmpty)
+    out.push(`opened: ${pair} ${connsWords(c.opened.toConns())} (${causeText(openedCause(c, loc), false)})`);
+  if (!c.closed.isEmpty)
+    out.push(`closed: ${pair} ${connsWords(c.closed.toConns())} (${causeText(closedCause(c, loc), false)})`);
+  return out;
+}
+
 /** Causes joined with `, ` and a final `and`. */
 function joinCauses(items: Array<Line['cause'][number]>): Array<Line['cause'][number]> {
   const out: Array<Line['cause'][number]> = [];

@@ -95,6 +95,21 @@ export function reachDiff(before: PolicyEngine, after: PolicyEngine): ReachDiff 
   return { changes, endpoints };
 }
 
+/**
+ * The changes a policy (`ns/name`) made: those whose opening or closing rules are its rules, or
+ * that it isolates now or no longer (what its code lens counts while it is edited).
+ */
+export function changesByPolicy(d: ReachDiff, policy: string): ReachChange[] {
+  const ruleOf = (r: RuleRef): boolean => !r.tier && policyName(r.policy) === policy;
+  return d.changes.filter(
+    (c) =>
+      c.openedBy.some(ruleOf) ||
+      c.closedBy.some(ruleOf) ||
+      c.noLongerIsolatedBy.some((p) => p.id === policy) ||
+      c.nowIsolatedBy.some((p) => p.id === policy),
+  );
+}
+
 function change(
   before: PolicyEngine,
   after: PolicyEngine,

@@ -16,6 +16,8 @@
  *   notes where the answer depends on the network plugin. Errors: InvalidParams for an unknown
  *   endpoint (the message suggests ids) or a malformed port.
  *
+ * `netpolLens/changes` (ChangesParams → ChangesResult): handlers/changes.ts.
+ *
  * `netpolLens/policyAt` (PolicyAtParams → PolicyAtResult)
  *   The NetworkPolicy whose manifest holds the position (the innermost, in a List), answered from
  *   the open buffer: `{uri, name, namespace}` as `netpolLens/reachability`'s `focusPolicy` takes
@@ -30,6 +32,8 @@ import {
 } from 'vscode-languageserver/node';
 import type { Analysis, ReachEntry, SourceRef } from '../../core/index';
 import {
+  ChangesMethod,
+  type ChangesParams,
   ExplainMethod,
   PolicyAtMethod,
   ReachabilityMethod,
@@ -47,6 +51,7 @@ import {
 } from '../../protocol/requests';
 import { sourceLocation } from '../convert';
 import type { ServerContext } from '../context';
+import { changes } from './changes';
 import { docTarget, offsetAt } from './common';
 
 const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
@@ -261,6 +266,18 @@ export function registerCustomRequests(
       }
     },
   );
+  ctx.connection.onRequest(ChangesMethod, async (p: ChangesParams) => {
+    try {
+      return await changes(ctx, p);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      ctx.error('netpolLens/changes failed', e);
+      throw new ResponseError(
+        ErrorCodes.InternalError,
+        `netpolLens/changes failed: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  });
   ctx.connection.onRequest(
     ExplainMethod,
     guard('netpolLens/explain', (p: ExplainParams) => explain(ctx, p)),

@@ -59,7 +59,14 @@ export function registerFeatureHandlers(ctx: ServerContext): void {
   const g = featureGuard(ctx);
   c.onHover(g('hover', null, (p) => onHover(ctx, p)));
   c.onCodeAction(g('codeAction', [], (p) => onCodeAction(ctx, p)));
-  c.onCodeLens(g('codeLens', [], (p) => onCodeLens(ctx, p)));
+  c.onCodeLens(async (p) => {
+    try {
+      return await onCodeLens(ctx, p);
+    } catch (e) {
+      ctx.error('codeLens failed', e);
+      return [];
+    }
+  });
   c.onCompletion(g('completion', { isIncomplete: false, items: [] }, (p) => onCompletion(ctx, p)));
   c.onDefinition(g('definition', null, (p) => onDefinition(ctx, p)));
   c.onReferences(g('references', null, (p) => onReferences(ctx, p)));
