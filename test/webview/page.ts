@@ -13,7 +13,12 @@ import type { HostToWebview, ViewState, WebviewToHost } from '../../server/src/p
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 const DIST = path.join(ROOT, 'client', 'dist');
 export const ORIGIN = 'https://webview.test';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+/** Chromium and its flags: one home for both browser suites (test/chromium.json). */
+const CHROMIUM_CONFIG = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'chromium.json'), 'utf8')) as {
+  executable: string;
+  args: string[];
+};
+const CHROMIUM = process.env.CHROMIUM_PATH || CHROMIUM_CONFIG.executable;
 
 /** What the page's fake webview API keeps, as the tests read it back. */
 declare global {
@@ -58,6 +63,9 @@ const THEME: Record<string, string> = {
   '--vscode-charts-red': '#f14c4c',
   '--vscode-charts-yellow': '#cca700',
   '--vscode-charts-purple': '#b180d7',
+  '--vscode-gitDecoration-addedResourceForeground': '#81b88b',
+  '--vscode-gitDecoration-deletedResourceForeground': '#c74e39',
+  '--vscode-gitDecoration-modifiedResourceForeground': '#e2c08d',
   '--vscode-diffEditor-insertedTextBackground': '#9ccc2c33',
   '--vscode-diffEditor-removedTextBackground': '#ff000033',
   '--vscode-editor-findMatchHighlightBackground': '#ea5c0055',
@@ -133,15 +141,7 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_CONFIG.args,
   });
 }
 
