@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertGolden, ROOT } from '../support/golden';
 
@@ -73,4 +75,39 @@ test('check: a kustomization-set namespace is no missing-namespace (golden)', ()
   const r = cli('check', KUSTOMIZE);
   assert.equal(r.code, 0, r.stderr);
   assertGolden('roots_check_kustomize.txt', r.stdout);
+});
+
+test('diff --cluster: compares that cluster of both sides; an edit elsewhere is not its change', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-diff-roots-'));
+  try {
+    cpSync(join(ROOT, FLUX), join(dir, 'flux'), { recursive: true });
+    // staging's db admits everything now, not only web
+    const file = join(dir, 'flux/clusters/staging/policies.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('- from: [{podSelector: {matchLabels: {app: web}}}]', '- {}'),
+    );
+    const staging = cli('diff', FLUX, join(dir, 'flux'), '--cluster', 'clusters/staging', '--format', 'json');
+    assert.equal(staging.code, 1, staging.stderr);
+    const changes = (
+      JSON.parse(staging.stdout) as { changes: Array<{ src: string; dst: string; before: unknown }> }
+    ).changes;
+    assert.ok(changes.length > 0 && changes.every((c) => c.dst === 'shop/db[Deployment]'), staging.stdout);
+    assert.ok(
+      changes.every((c) => c.before === 'none'),
+      staging.stdout,
+    );
+    const text = cli('diff', FLUX, join(dir, 'flux'), '--cluster', 'clusters/staging');
+    assert.match(text.stdout, /^Reachability changes from .* \(analysis root clusters\/staging\): /);
+    // production is untouched
+    const production = cli('diff', FLUX, join(dir, 'flux'), '--cluster', 'clusters/production');
+    assert.equal(production.code, 0, production.stdout + production.stderr);
+    assert.match(production.stdout, /no change in reachability/);
+    // no such cluster: a usage error naming the roots
+    const none = cli('diff', FLUX, join(dir, 'flux'), '--cluster', 'nowhere/*');
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no folder matches --cluster nowhere\/\*/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

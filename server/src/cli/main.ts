@@ -16,8 +16,8 @@ usage:
   netpol-lens check <path>... [--format text|json|sarif] [--fail-on error|warning|information] [settings]
   netpol-lens reach <path>... [--format table|json|csv|dot|summary] [--from <id>] [--to <id>] [--port <port>/<protocol>] [--no-external] [settings]
   netpol-lens explain <src-id> <dst-id> <port>/<protocol>|any <path>... [--format text|json] [settings]
-  netpol-lens diff <old-path> <new-path> [--format text|json|md|sarif] [--fail-on opened]
-  netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened]
+  netpol-lens diff <old-path> <new-path> [--format text|json|md|sarif] [--fail-on opened] [--cluster <glob>]...
+  netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened] [--cluster <glob>]...
 
 settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--namespace <ns>] [--namespaces <file>]...
   --config       the netpolLens.* settings as JSON (checks, dns, podCidrs, namespaces, podProducers…)

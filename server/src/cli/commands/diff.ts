@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import {
   AnalysisHost,
+  DEFAULT_SETTINGS,
   coverageNotes,
   diffCounts,
   diffJson,
@@ -21,21 +22,27 @@ import { parseArgs } from '../args';
 import { committedFiles, repositoryRoot, resolveRef } from '../git';
 import { refLine, refPlace } from '../locations';
 import { collectFiles, loadChanges, STDIN_ARG, STDIN_NAME, UsageError } from '../load';
-import { analyse } from './common';
+import { analyse, oneRoot } from './common';
 
 const FORMATS = ['text', 'json', 'md', 'sarif'];
 const VERSION = '0.1.0';
 const HELP_URI = 'https://github.com/netpol-lens/netpol-lens/blob/main/docs/cli.md#diff';
 
-function snapshot(changes: readonly FileChange[], skipped: readonly string[]): Analysis {
+function snapshot(
+  changes: readonly FileChange[],
+  skipped: readonly string[],
+  clusters: readonly string[],
+): Analysis {
   for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
+  if (clusters.length) host.setSettings({ ...DEFAULT_SETTINGS, clusters });
   host.applyChanges(changes);
   return host.snapshot();
 }
 
 export function runDiff(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'fail-on', 'base']);
+  const a = parseArgs(argv, ['format', 'fail-on', 'base', 'cluster']);
+  const clusters = a.lists.get('cluster') ?? [];
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
@@ -65,9 +72,9 @@ export function runDiff(argv: readonly string[]): number {
       if (!present.includes(p) && !old.found.has(p))
         throw new UsageError(`no such file or directory: ${p} (neither in the working tree nor at ${base})`);
     }
-    before = snapshot(old.changes, old.skipped);
+    before = snapshot(old.changes, old.skipped, clusters);
     const cur = loadChanges(present.length ? collectFiles(present) : []);
-    after = snapshot(cur.changes, cur.skipped);
+    after = snapshot(cur.changes, cur.skipped, clusters);
     oldPrefix = `${base}:`;
     title = `Reachability changes of ${a.positional.join(' ')} against ${base}`;
   } else {
@@ -78,20 +85,38 @@ export function runDiff(argv: readonly string[]): number {
     const [oldPath, newPath] = a.positional as [string, string];
     if (oldPath === STDIN_ARG && newPath === STDIN_ARG)
       throw new UsageError('only one side of diff can be the standard input ("-")');
-    before = analyse([oldPath]);
-    after = analyse([newPath]);
+    before = analyse([oldPath], undefined, clusters);
+    after = analyse([newPath], undefined, clusters);
     title = `Reachability changes from ${show(oldPath)} to ${show(newPath)}`;
   }
 
-  // analysis roots (cluster folders, kustomize overlays) are not compared one by one yet: say so
-  for (const [side, an] of [
-    ['old', before],
-    ['new', after],
-  ] as const) {
-    if (an.split)
-      process.stderr.write(
-        `netpol-lens: the ${side} side holds ${an.roots.length} analysis roots; diff compares only the first, ${an.roots[0]?.name ?? ''}\n`,
-      );
+  if (clusters.length) {
+    // --cluster: that analysis root of each side (a cluster folder of one side only: nothing on the other)
+    const on = (an: Analysis): ReturnType<typeof oneRoot> | undefined => {
+      try {
+        return oneRoot(an, clusters);
+      } catch (e) {
+        if (e instanceof UsageError) return undefined;
+        throw e;
+      }
+    };
+    const chosen = on(after) ?? on(before) ?? oneRoot(after, clusters); // the last one throws, saying why
+    const pick = (an: Analysis): Analysis =>
+      an.root(chosen.id) ?? (an.split ? new AnalysisHost().snapshot() : an);
+    before = pick(before);
+    after = pick(after);
+    title += ` (analysis root ${chosen.name})`;
+  } else {
+    // several analysis roots (cluster folders, kustomize overlays) and no --cluster: say which is compared
+    for (const [side, an] of [
+      ['old', before],
+      ['new', after],
+    ] as const) {
+      if (an.split)
+        process.stderr.write(
+          `netpol-lens: the ${side} side holds ${an.roots.length} analysis roots; diff compares only the first, ${an.roots[0]?.name ?? ''} (choose one with --cluster <glob>)\n`,
+        );
+    }
   }
   const d = reachDiff(before.engine, after.engine);
   const oldLine = refLine(before, oldPrefix);
