@@ -153,6 +153,16 @@ export class Server implements vscode.Disposable {
         return false;
       },
       middleware: {
+        // the change lens's list as its tooltip (vscode-languageclient 9 drops Command.tooltip)
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          for (const l of lenses ?? []) {
+            const arg: unknown = l.command?.arguments?.[0];
+            const summary = (arg as { summary?: unknown } | undefined)?.summary;
+            if (l.command && typeof summary === 'string') l.command.tooltip = summary;
+          }
+          return lenses;
+        },
         workspace: {
           // The server asks per resource; answer with the typed NetpolLensSettings.
           configuration: async (params, token, next) => {

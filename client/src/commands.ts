@@ -36,8 +36,12 @@ function isFocusPolicy(v: unknown): v is ShowReachabilityArgs {
 
 const showReachability: CommandFactory = (ctx) => async (arg?: unknown) => {
   let focusPolicy: ShowReachabilityArgs | undefined;
-  if (isFocusPolicy(arg)) focusPolicy = arg;
-  else if (
+  let mode: 'changes' | undefined;
+  if (isFocusPolicy(arg)) {
+    // the change code lens asks for the changes mode
+    focusPolicy = { uri: arg.uri, name: arg.name, namespace: arg.namespace };
+    if (arg.mode === 'changes') mode = 'changes';
+  } else if (
     typeof arg === 'object' &&
     arg !== null &&
     isFocusPolicy((arg as { focusPolicy?: unknown }).focusPolicy)
@@ -50,7 +54,7 @@ const showReachability: CommandFactory = (ctx) => async (arg?: unknown) => {
       focusPolicy = await policyUnderCursor(ctx, editor);
   }
   void ctx.server.ensureStarted().catch(() => undefined);
-  return ReachabilityPanel.createOrShow(ctx.context, ctx.server, { focusPolicy });
+  return ReachabilityPanel.createOrShow(ctx.context, ctx.server, { focusPolicy, ...(mode ? { mode } : {}) });
 };
 
 /** The server's answer to "which policy is under the cursor"; none when it cannot tell (not running, not indexed). */

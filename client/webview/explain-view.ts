@@ -2,9 +2,11 @@
  * The explanation pane: the verdict for one source → destination pair as the server's
  * `netpolLens/explain` gives it (isolation of each side, the rules that allow it, with links that
  * open the policy at the rule's line), or, for a collapsed namespace cell, the list of pairs
- * behind it.
+ * behind it. In changes mode: below the explanation, the pair before (at the git base) and now,
+ * with what opened or closed and the rules that did it; with nothing selected, every change.
  */
 import type {
+  ChangeDto,
   EndpointDto,
   ExplainResult,
   RuleRefDto,
@@ -112,12 +114,69 @@ export class ExplainView {
     );
   }
 
+  /** Changes mode with nothing selected: every change against the base, in words. */
+  showChanges(base: string, changes: readonly ChangeDto[]): void {
+    this.content.removeAttribute('aria-busy');
+    const parts: HTMLElement[] = [h('h2', undefined, `Changes against ${base}`)];
+    if (changes.length === 0) parts.push(h('p', 'muted', 'Nothing opened or closed.'));
+    else {
+      const ul = h('ul', 'change-lines');
+      let n = 0;
+      for (const c of changes)
+        for (const line of c.lines) {
+          if (++n > 400) break;
+          const li = h('li', line.startsWith('opened') ? 'opened' : 'closed');
+          const a = h('a', 'pair-link', line);
+          a.href = '#';
+          a.dataset.action = 'explain';
+          a.dataset.src = c.src;
+          a.dataset.dst = c.dst;
+          li.append(a);
+          ul.append(li);
+        }
+      parts.push(
+        h('p', 'muted', 'Press n in the matrix for the next changed cell, or pick a change to explain it.'),
+        ul,
+      );
+    }
+    const sec = h('section', 'change-section');
+    sec.append(...parts);
+    this.content.replaceChildren(sec);
+  }
+
   showError(message: string): void {
     this.content.removeAttribute('aria-busy');
     this.content.replaceChildren(h('h2', undefined, 'Explanation'), h('p', 'error-text', message));
   }
 
-  show(ex: ExplainResult, filter: PortFilter): void {
+  /** The pair before and now, what opened or closed, and the rules that did it. */
+  private changeSection(change: ChangeDto, base: string): HTMLElement {
+    const sec = h('section', 'change-section');
+    sec.append(h('h3', undefined, `Changed since ${base}`));
+    const only = (o: ChangeDto['srcOnly']): string =>
+      o === 'after' ? ' (a new workload)' : o === 'before' ? ' (a removed workload)' : '';
+    const why = only(change.srcOnly) || only(change.dstOnly);
+    sec.append(
+      h('p', undefined, `Before ${base}: ${formatConns(change.before)}`),
+      h('p', undefined, `Now: ${formatConns(change.after)}${why}`),
+    );
+    const ul = h('ul', 'change-lines');
+    for (const line of change.lines)
+      ul.append(h('li', line.startsWith('opened') ? 'opened' : 'closed', line));
+    sec.append(ul);
+    if (change.causes.length) {
+      const p = h('p', undefined, 'Open: ');
+      change.causes.forEach((c, i) => {
+        if (i > 0) p.append(document.createTextNode(', '));
+        if (c.location) p.append(this.link(c.text, c.location, `Open ${c.text}`));
+        else p.append(document.createTextNode(c.text));
+      });
+      sec.append(p);
+    }
+    return sec;
+  }
+
+  show(ex: ExplainResult, filter: PortFilter, change?: { change: ChangeDto; base: string }): void {
     this.content.removeAttribute('aria-busy');
     const verdict: CellVerdict = ex.allowed ? (ex.partial ? 'some' : 'all') : 'none';
     const title = h('h2', `verdict v-${verdict}`);
@@ -155,6 +214,7 @@ export class ExplainView {
       sec.append(ul);
       parts.push(sec);
     }
+    if (change) parts.push(this.changeSection(change.change, change.base));
     this.content.replaceChildren(...parts);
   }
 

@@ -6,18 +6,26 @@
  */
 import './styles.css';
 import type {
+  ChangeDto,
+  ChangesResult,
   ConnsDto,
   ExplainResult,
   ReachabilityResult,
   SourceLocation,
 } from '../../server/src/protocol/requests';
-import type { FocusPolicy, HostToWebview, ViewState, WebviewToHost } from '../../server/src/protocol/webview';
+import type {
+  FocusPolicy,
+  HostToWebview,
+  ViewMode,
+  ViewState,
+  WebviewToHost,
+} from '../../server/src/protocol/webview';
 import { plural } from '../../server/src/core/text/words';
 import { formatPortFilter, parsePortFilter, suggestedPorts, type PortFilter } from './conns';
 import { ExplainView } from './explain-view';
 import { h, glyph } from './dom';
 import { Matrix } from './matrix';
-import { pairKey, type CellTarget } from './matrix-model';
+import { pairKey, type CellTarget, type ChangeMarks } from './matrix-model';
 import { parseHostMessage } from './messages';
 import { NamespacePicker } from './namespace-picker';
 import { StateStore } from './state';
@@ -41,6 +49,10 @@ class App {
   private explained: { src: string; dst: string } | undefined;
   private lastExplanation: ExplainResult | undefined;
   private firstModel = true;
+  /** The changes against the git base (`available: false`: the mode is hidden). */
+  private changes: ChangesResult | undefined;
+  private changeByPair = new Map<string, ChangeDto>();
+  private mode: ViewMode = 'matrix';
 
   private readonly root = document.getElementById('app') ?? document.body;
   private readonly portInput = h('input', 'port-input');
@@ -49,6 +61,12 @@ class App {
   private readonly searchInput = h('input', 'search-input');
   private readonly focusChip = h('span', 'focus-chip');
   private readonly counts = h('span', 'counts');
+  /** Changes mode: the toggle (hidden without a git base) and "3 opened, 1 closed". */
+  private readonly modeToggle = h('button', 'button secondary mode-toggle', 'Changes');
+  private readonly changesCount = h('span', 'changes-count');
+  /** Several analysis roots (cluster folders, overlays): which one the matrix shows. */
+  private readonly rootPicker = h('label', 'field root-picker');
+  private readonly rootSelect = h('select', 'root-select');
   private readonly busy = h('span', 'busy');
   private readonly banner = h('div', 'banner');
   private readonly empty = h('div', 'empty');
@@ -71,6 +89,7 @@ class App {
     const parsed = parsePortFilter(s.port);
     this.filter = parsed ?? undefined;
     this.focusPolicy = s.focusPolicy;
+    this.mode = s.mode === 'changes' ? 'changes' : 'matrix';
 
     this.matrix = new Matrix({
       activate: (target, key) => this.activate(target, key),
@@ -148,12 +167,31 @@ class App {
     }
     this.busy.setAttribute('role', 'status');
     this.busy.setAttribute('aria-live', 'polite');
+    this.modeToggle.type = 'button';
+    this.modeToggle.hidden = true;
+    this.modeToggle.setAttribute('aria-pressed', 'false');
+    this.modeToggle.addEventListener('click', () =>
+      this.setMode(this.mode === 'changes' ? 'matrix' : 'changes'),
+    );
+    this.changesCount.hidden = true;
+    this.changesCount.setAttribute('role', 'status');
+    this.changesCount.setAttribute('aria-live', 'polite');
+    this.rootPicker.hidden = true;
+    this.rootPicker.append(h('span', 'field-name', 'Cluster'), this.rootSelect);
+    this.rootSelect.addEventListener('change', () => {
+      const root = this.rootSelect.value;
+      store.update({ root, namespaces: undefined });
+      post({ type: 'setRoot', root });
+    });
     toolbar.append(
       title,
+      this.rootPicker,
       portLabel,
       this.portError,
       searchLabel,
       this.focusChip,
+      this.modeToggle,
+      this.changesCount,
       h('span', 'spacer'),
       legend,
       this.counts,
@@ -180,6 +218,7 @@ class App {
   handle(message: HostToWebview): void {
     switch (message.type) {
       case 'model':
+        this.onChanges(message.changes, message.mode);
         this.onModel(message.model, message.port, message.focus, message.focusPolicy);
         break;
       case 'explanation':
@@ -216,6 +255,7 @@ class App {
     this.focusPolicy = focusPolicy;
     store.update({ focusPolicy });
     this.picker.update(model.limited);
+    this.renderRootPicker(model);
     this.renderFocusChip();
     if (this.firstModel && store.get().port === 'any' && port !== 'any' && parsePortFilter(port)) {
       this.portInput.value = port;
@@ -247,6 +287,79 @@ class App {
       // Live update: keep the explanation on screen current, without flashing "loading".
       this.requestExplanation(this.explained.src, this.explained.dst, true);
     }
+    if (!this.explained) this.showIdle();
+  }
+
+  private onChanges(changes: ChangesResult | undefined, mode: ViewMode | undefined): void {
+    this.changes = changes;
+    this.changeByPair = new Map(
+      changes?.available ? changes.changes.map((c) => [pairKey(c.src, c.dst), c]) : [],
+    );
+    if (mode) this.mode = mode;
+    // without a base (no git repository, untrusted, an unknown ref) the mode is hidden, not broken
+    const available = changes?.available === true;
+    this.modeToggle.hidden = !available;
+    this.modeToggle.title = changes?.available
+      ? `Mark what opened and closed against ${changes.base} (unsaved edits included)`
+      : '';
+    store.update({ mode: this.mode === 'changes' ? 'changes' : undefined });
+    this.modeToggle.setAttribute('aria-pressed', String(available && this.mode === 'changes'));
+  }
+
+  private get changesShown(): Extract<ChangesResult, { available: true }> | undefined {
+    return this.mode === 'changes' && this.changes?.available ? this.changes : undefined;
+  }
+
+  private setMode(mode: ViewMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    store.update({ mode: mode === 'changes' ? 'changes' : undefined });
+    this.modeToggle.setAttribute('aria-pressed', String(mode === 'changes'));
+    post({ type: 'setMode', mode });
+    this.renderMatrix();
+    if (this.explained && this.lastExplanation) this.showExplanation(this.lastExplanation);
+    else this.showIdle();
+  }
+
+  /** The pane with nothing explained: every change in changes mode, else the hint. */
+  private showIdle(): void {
+    const ch = this.changesShown;
+    if (ch) this.explain.showChanges(ch.base, ch.changes);
+    else if (!this.explained) this.explain.showHint();
+  }
+
+  private showExplanation(ex: ExplainResult): void {
+    const ch = this.changesShown;
+    const change = ch ? this.changeByPair.get(pairKey(ex.src, ex.dst)) : undefined;
+    this.explain.show(ex, this.filter, ch && change ? { change, base: ch.base } : undefined);
+  }
+
+  private renderRootPicker(model: ReachabilityResult): void {
+    const roots = model.roots ?? [];
+    this.rootPicker.hidden = roots.length < 2;
+    if (roots.length < 2) return;
+    this.rootSelect.replaceChildren(
+      ...roots.map((r) => {
+        const o = h('option', undefined, r.name);
+        o.value = r.id;
+        return o;
+      }),
+    );
+    this.rootSelect.value = model.root ?? roots[0]?.id ?? '';
+  }
+
+  private renderChangesCount(): void {
+    const ch = this.changesShown;
+    this.changesCount.hidden = !ch;
+    if (!ch) return;
+    const { opened, closed } = this.matrix.changeCounts();
+    const on = this.filter ? ` on ${formatPortFilter(this.filter)}` : '';
+    // pairs the matrix has no cell for: a removed workload, or an IP range cut at another side's ipBlock
+    const ids = new Set(this.model?.endpoints.map((e) => e.id));
+    const unseen = ch.changes.filter((c) => !ids.has(c.src) || !ids.has(c.dst)).length;
+    this.changesCount.textContent = `${opened} opened, ${closed} closed${on} against ${ch.base}${
+      unseen ? ` (${unseen} not in the matrix: removed workloads or IP ranges, listed in the pane)` : ''
+    }`;
   }
 
   private onExplanation(requestId: number, explanation: ExplainResult): void {
@@ -260,7 +373,16 @@ class App {
       this.matrix.reveal(sel.src, sel.dst);
       store.update({ selected: sel });
     }
-    this.explain.show(explanation, this.filter);
+    this.showExplanation(explanation);
+  }
+
+  /** The changes as the matrix marks them. */
+  private marks(): ChangeMarks {
+    const ch = this.changesShown;
+    return {
+      base: ch?.base ?? '',
+      pairs: new Map(ch?.changes.map((c) => [pairKey(c.src, c.dst), { opened: c.opened, closed: c.closed }])),
+    };
   }
 
   // ---- user actions -----------------------------------------------------------------------
@@ -275,7 +397,9 @@ class App {
       search: s.search,
       collapsed: new Set(s.collapsed),
       focus: this.focus,
+      ...(this.changesShown ? { changes: this.marks() } : {}),
     });
+    this.renderChangesCount();
     if (this.matrix.isEmpty) {
       if (this.model.endpoints.length > 0) this.empty.textContent = `Nothing matches “${s.search}”.`;
       else if (this.model.limited)

@@ -1,6 +1,7 @@
 /**
  * The matrix's keyboard controller: keydown on the grid → a MatrixModel move (arrows, Page
- * Up/Down, Home/End, Ctrl+Home/End) or an activation (Enter, Space). The first key on a grid
+ * Up/Down, Home/End, Ctrl+Home/End), an activation (Enter, Space), or in changes mode the next or
+ * previous changed cell (`n`, `Shift+N`). The first key on a grid
  * without a keyboard position lands on its first cell. The view redraws through `host`.
  */
 import { navCommand, type MatrixModel } from './matrix-model';
@@ -14,6 +15,8 @@ export interface KeyboardHost {
   moved(): void;
   /** Enter or Space on the keyboard position. */
   activate(): void;
+  /** `n` / `Shift+N`: the next / previous changed cell (changes mode). */
+  nextChange(forward: boolean): void;
 }
 
 export class MatrixKeyboard {
@@ -27,6 +30,12 @@ export class MatrixKeyboard {
 
   private onKey(e: KeyboardEvent): void {
     if (this.model.rows.length === 0) return;
+    if ((e.key === 'n' || e.key === 'N') && !e.ctrlKey && !e.altKey && !e.metaKey) {
+      this.host.nextChange(!e.shiftKey);
+      e.preventDefault();
+      e.stopPropagation();
+      return;
+    }
     const cmd = navCommand(e.key, e.ctrlKey);
     if (!cmd) return;
     if (!this.model.active) {

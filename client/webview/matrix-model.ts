@@ -49,7 +49,21 @@ export interface MatrixData {
   search: string;
   collapsed: ReadonlySet<string>;
   focus: ReadonlySet<string>;
+  /** Changes mode: what opened and closed per pair against the base (absent: the mode is off). */
+  changes?: ChangeMarks;
 }
+
+/** What opened and closed per pair (`pairKey`), against a base named `base` (`HEAD (1a2b3c4d)`). */
+export interface ChangeMarks {
+  base: string;
+  pairs: Map<string, { opened: ConnsDto | 'none'; closed: ConnsDto | 'none' }>;
+}
+
+/** How a cell changed against the base, under the port filter. */
+export type CellChange = 'opened' | 'closed' | 'both';
+
+/** The glyph beside a changed cell's verdict, and its words. */
+export const CHANGE_GLYPH: Record<CellChange, string> = { opened: '+', closed: '−', both: '±' };
 
 /** The keyboard position: a row key, and a column key or null for the row header. */
 export interface Position {
@@ -65,6 +79,8 @@ export interface CellState {
   selected: boolean;
   dimmed: boolean;
   aggregate: boolean;
+  /** Changes mode: how the cell changed against the base. */
+  change?: CellChange;
 }
 
 /** What the tooltip of a cell says, line by line. */
@@ -76,6 +92,8 @@ export interface TooltipContent {
   detail?: string;
   /** The port filter in force. */
   filter?: string;
+  /** Changes mode: what opened or closed against the base. */
+  change?: string;
 }
 
 /** What Enter or a click on a position does. */
@@ -388,12 +406,95 @@ export class MatrixModel {
 
   cellLabel(r: AxisItem, c: AxisItem): string {
     const { verdict, allowed, pairs } = this.cellVerdict(r, c);
+    const change = this.changeWords(r, c);
     if (r.kind === 'endpoint' && c.kind === 'endpoint') {
       const conns =
         verdict === 'some' ? `: ${formatConns(this.data?.connections.get(pairKey(r.ep.id, c.ep.id)))}` : '';
-      return `From ${r.ep.id} to ${c.ep.id}${this.portWords()}: ${WORD[verdict]}${conns}`;
+      return `From ${r.ep.id} to ${c.ep.id}${this.portWords()}: ${WORD[verdict]}${conns}${change ? `; ${change}` : ''}`;
     }
-    return `From ${axisLabel(r)} to ${axisLabel(c)}${this.portWords()}: ${allowed} of ${pairs} workload pairs allowed`;
+    return `From ${axisLabel(r)} to ${axisLabel(c)}${this.portWords()}: ${allowed} of ${pairs} workload pairs allowed${change ? `; ${change}` : ''}`;
+  }
+
+  // ---- changes ----------------------------------------------------------------------------
+
+  /** How a pair changed under the port filter: the opened or closed part on the filtered port only. */
+  pairChange(src: string, dst: string): CellChange | undefined {
+    const m = this.data?.changes?.pairs.get(pairKey(src, dst));
+    if (!m) return undefined;
+    const f = this.data?.filter;
+    const o = verdictOf(m.opened, f) !== 'none';
+    const c = verdictOf(m.closed, f) !== 'none';
+    return o && c ? 'both' : o ? 'opened' : c ? 'closed' : undefined;
+  }
+
+  /** How a cell changed: a collapsed namespace combines its pairs. */
+  cellChange(r: AxisItem, c: AxisItem): CellChange | undefined {
+    if (!this.data?.changes) return undefined;
+    if (r.kind === 'endpoint' && c.kind === 'endpoint') return this.pairChange(r.ep.id, c.ep.id);
+    let o = false;
+    let cl = false;
+    for (const s of members(r))
+      for (const d of members(c)) {
+        const x = s.id === d.id ? undefined : this.pairChange(s.id, d.id);
+        if (x === 'opened' || x === 'both') o = true;
+        if (x === 'closed' || x === 'both') cl = true;
+      }
+    return o && cl ? 'both' : o ? 'opened' : cl ? 'closed' : undefined;
+  }
+
+  /** `opened since HEAD (1a2b3c4d): TCP 80`, for screen readers and the tooltip. */
+  private changeWords(r: AxisItem, c: AxisItem): string | undefined {
+    const ch = this.data?.changes;
+    const kind = this.cellChange(r, c);
+    if (!ch || !kind) return undefined;
+    if (r.kind !== 'endpoint' || c.kind !== 'endpoint') {
+      const what = kind === 'both' ? 'opened and closed' : kind;
+      return `some pairs ${what} since ${ch.base}`;
+    }
+    const m = ch.pairs.get(pairKey(r.ep.id, c.ep.id));
+    const parts: string[] = [];
+    if (kind !== 'closed') parts.push(`opened since ${ch.base}: ${formatConns(m?.opened)}`);
+    if (kind !== 'opened') parts.push(`closed since ${ch.base}: ${formatConns(m?.closed)}`);
+    return parts.join('; ');
+  }
+
+  /** How many pairs have something opened, and closed, under the port filter (of the pairs known). */
+  changeCounts(): { opened: number; closed: number } {
+    let opened = 0;
+    let closed = 0;
+    const f = this.data?.filter;
+    for (const m of this.data?.changes?.pairs.values() ?? []) {
+      if (verdictOf(m.opened, f) !== 'none') opened++;
+      if (verdictOf(m.closed, f) !== 'none') closed++;
+    }
+    return { opened, closed };
+  }
+
+  /**
+   * Moves the keyboard position to the next (or previous) changed cell in reading order (rows,
+   * then columns), wrapping around. False when no cell shown is changed.
+   */
+  nextChange(forward: boolean): boolean {
+    if (!this.data?.changes) return false;
+    const rows = this.rowList;
+    const cols = this.colList;
+    const n = rows.length * cols.length;
+    if (n === 0) return false;
+    const ri = this.active ? (this.rowIndex.get(this.active.row) ?? 0) : forward ? 0 : rows.length - 1;
+    const ci =
+      this.active?.col != null ? (this.colIndex.get(this.active.col) ?? -1) : forward ? -1 : cols.length;
+    const start = ri * cols.length + ci;
+    for (let step = 1; step <= n; step++) {
+      const i = (((forward ? start + step : start - step) % n) + n) % n;
+      const r = rows[Math.floor(i / cols.length)];
+      const c = cols[i % cols.length];
+      if (!r || !c || r.kind === 'group') continue;
+      if (this.cellChange(r, c)) {
+        this.active = { row: r.key, col: c.key };
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An endpoint of the focused policy, or a collapsed namespace holding one. */
@@ -412,6 +513,7 @@ export class MatrixModel {
       selected: this.selected?.src === r.key && this.selected.dst === c.key,
       dimmed: !!focus && focus.size > 0 && !this.isFocused(r) && !this.isFocused(c),
       aggregate: r.kind === 'aggregate' || c.kind === 'aggregate',
+      ...(this.data?.changes ? { change: this.cellChange(r, c) } : {}),
     };
   }
 
@@ -430,6 +532,8 @@ export class MatrixModel {
     }
     const f = this.data?.filter;
     if (f) out.filter = `Port filter: ${f.port}/${f.protocol}`;
+    const change = this.changeWords(r, c);
+    if (change) out.change = change.charAt(0).toUpperCase() + change.slice(1);
     return out;
   }
 

@@ -15,6 +15,7 @@ import { MatrixKeyboard } from './matrix-keyboard';
 import {
   axisShortLabel,
   BAND_H,
+  CHANGE_GLYPH,
   COL_W,
   endpointDescription,
   GLYPH,
@@ -96,6 +97,9 @@ export class Matrix {
         const a = this.model.active;
         if (a) this.activateAt(a.row, a.col);
       },
+      nextChange: (forward) => {
+        if (this.model.nextChange(forward)) this.showActive();
+      },
     });
     this.element.addEventListener('click', (e) => this.onClick(e));
     this.element.addEventListener('mouseover', (e) => this.onHover(e));
@@ -117,6 +121,11 @@ export class Matrix {
 
   get isEmpty(): boolean {
     return this.model.rows.length === 0;
+  }
+
+  /** How many pairs opened and closed under the port filter (changes mode). */
+  changeCounts(): { opened: number; closed: number } {
+    return this.model.changeCounts();
   }
 
   setSelected(sel: { src: string; dst: string } | undefined): void {
@@ -360,6 +369,13 @@ export class Matrix {
     if (s.dimmed) cell.classList.add('dimmed');
     if (s.aggregate) cell.classList.add('aggregate');
     cell.append(glyph(GLYPH[s.verdict]));
+    if (s.change) {
+      // not by colour alone: a glyph beside the verdict, and the words in the label
+      cell.classList.add('changed', `ch-${s.change}`);
+      const mark = glyph(CHANGE_GLYPH[s.change]);
+      mark.classList.add('change-mark');
+      cell.append(mark);
+    }
     return cell;
   }
 
@@ -453,6 +469,7 @@ export class Matrix {
     line.append(h('span', 'glyph', GLYPH[tip.verdict]), document.createTextNode(` ${WORD[tip.verdict]}`));
     t.append(line);
     if (tip.detail !== undefined) t.append(h('div', 'tt-conns', tip.detail));
+    if (tip.change !== undefined) t.append(h('div', 'tt-change', tip.change));
     if (tip.filter !== undefined) t.append(h('div', 'tt-hint', tip.filter));
     t.append(h('div', 'tt-hint', 'Click or press Enter to explain'));
     t.hidden = false;

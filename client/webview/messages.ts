@@ -4,7 +4,7 @@
  * against its type before rendering any of it; a malformed or unknown one is dropped and logged
  * (the webview's console). Everything is rendered as text (dom.ts), never as markup.
  */
-import type { ExplainResult, ReachabilityResult } from '../../server/src/protocol/requests';
+import type { ChangesResult, ExplainResult, ReachabilityResult } from '../../server/src/protocol/requests';
 import type { HostToWebview } from '../../server/src/protocol/webview';
 
 type Obj = Record<string, unknown>;
@@ -56,7 +56,41 @@ function isModel(v: unknown): v is ReachabilityResult {
         isList(l.namespaces, (n) => isObj(n) && isStr(n.name) && isNum(n.workloads)) &&
         isList(l.shown, isStr) &&
         ['requested', 'focus', 'first'].includes(l.reason as string),
-    )
+    ) &&
+    opt(v.roots, (r) => isList(r, (x) => isObj(x) && isStr(x.id) && isStr(x.name))) &&
+    opt(v.root, isStr)
+  );
+}
+
+const isConnsOrNone = (v: unknown): boolean => v === 'none' || isConns(v);
+
+function isChange(v: unknown): boolean {
+  return (
+    isObj(v) &&
+    isStr(v.src) &&
+    isStr(v.dst) &&
+    isConnsOrNone(v.before) &&
+    isConnsOrNone(v.after) &&
+    isConnsOrNone(v.opened) &&
+    isConnsOrNone(v.closed) &&
+    isList(v.lines, isStr) &&
+    isList(v.causes, (c) => isObj(c) && isStr(c.text) && opt(c.location, isLocation)) &&
+    opt(v.srcOnly, (x) => x === 'before' || x === 'after') &&
+    opt(v.dstOnly, (x) => x === 'before' || x === 'after')
+  );
+}
+
+function isChanges(v: unknown): v is ChangesResult {
+  if (!isObj(v)) return false;
+  if (v.available === false) return isStr(v.reason);
+  return (
+    v.available === true &&
+    isStr(v.base) &&
+    isList(v.changes, isChange) &&
+    isObj(v.counts) &&
+    isNum(v.counts.opened) &&
+    isNum(v.counts.closed) &&
+    isList(v.files, isStr)
   );
 }
 
@@ -106,6 +140,8 @@ export function parseHostMessage(m: unknown): HostToWebview | string {
       if (!opt(m.focus, (f) => isList(f, isStr))) return bad('a bad focus');
       if (!opt(m.focusPolicy, (f) => isObj(f) && isStr(f.uri) && isStr(f.name) && isStr(f.namespace)))
         return bad('a bad focusPolicy');
+      if (!opt(m.changes, isChanges)) return bad('malformed changes');
+      if (!opt(m.mode, (x) => x === 'matrix' || x === 'changes')) return bad('a bad mode');
       return m as HostToWebview;
     case 'explanation':
       return isNum(m.requestId) && isExplanation(m.explanation)

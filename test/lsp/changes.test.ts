@@ -103,10 +103,10 @@ describe('netpolLens/changes and the change code lens', () => {
     assert.ok(lens, JSON.stringify(lenses));
     assert.equal(lens.command?.title, 'opens 4 connections');
     assert.equal(lens.command?.command, 'netpolLens.showReachability');
-    assert.deepEqual(lens.command?.arguments, [
-      { uri: np1, namespace: 'layer1', name: 'np-layer1', mode: 'changes' },
-    ]);
     const tooltip = (lens.command as { tooltip?: string }).tooltip ?? '';
+    assert.deepEqual(lens.command?.arguments, [
+      { uri: np1, namespace: 'layer1', name: 'np-layer1', mode: 'changes', summary: tooltip },
+    ]);
     assert.equal(tooltip.split('\n').length, 4, tooltip);
     assert.match(tooltip, /opened: layer2\/nginx2\[Deployment\] → layer1\/nginx1\[Deployment\] TCP 80/);
 

@@ -37,6 +37,8 @@ function isViewState(v: unknown): v is ViewState {
     ['scrollLeft', (x) => typeof x === 'number' && Number.isFinite(x)],
     ['focusPolicy', (x) => isObj(x) && isStr(x.uri) && isStr(x.name) && isStr(x.namespace)],
     ['namespaces', isStrList],
+    ['mode', (x) => x === 'changes'],
+    ['root', (x) => isStr(x)],
   ];
   return optional.every(([k, ok]) => v[k] === undefined || ok(v[k]));
 }
@@ -65,6 +67,12 @@ export function parseWebviewMessage(m: unknown): WebviewToHost | string {
       return Array.isArray(m.namespaces) && m.namespaces.length <= 100_000
         ? { type: 'setNamespaces', namespaces: m.namespaces as string[] }
         : bad('no namespace list');
+    case 'setMode':
+      return m.mode === 'matrix' || m.mode === 'changes'
+        ? { type: 'setMode', mode: m.mode }
+        : bad('a mode other than matrix or changes');
+    case 'setRoot':
+      return isStr(m.root) ? { type: 'setRoot', root: m.root } : bad('no root id');
     default:
       return `an unknown message type "${m.type.slice(0, 40)}"`;
   }

@@ -9,6 +9,9 @@
  */
 import * as vscode from 'vscode';
 import type {
+  ChangesMethod,
+  ChangesParams,
+  ChangesResult,
   ExplainMethod,
   ExplainParams,
   ExplainResult,
@@ -20,6 +23,7 @@ import type {
 import type {
   FocusPolicy,
   HostToWebview,
+  ViewMode,
   ViewState,
   WebviewToHost,
 } from '../../../server/src/protocol/webview';
@@ -29,6 +33,7 @@ import { parseWebviewMessage } from './messages';
 
 const REACHABILITY: typeof ReachabilityMethod = 'netpolLens/reachability';
 const EXPLAIN: typeof ExplainMethod = 'netpolLens/explain';
+const CHANGES: typeof ChangesMethod = 'netpolLens/changes';
 
 export const VIEW_TYPE = 'netpolLens.reachability';
 
@@ -61,7 +66,12 @@ export class ReachabilityPanel implements vscode.Disposable {
   private focusPolicy: FocusPolicy | undefined;
   /** Namespaces chosen in the webview's namespace picker; undefined = the server chooses. */
   private namespaces: string[] | undefined;
+  /** The changes mode (against the git base) is on. */
+  private mode: ViewMode = 'matrix';
+  /** The analysis root chosen in the cluster picker; undefined = the server chooses. */
+  private root: string | undefined;
   private lastModel: ReachabilityResult | undefined;
+  private lastChanges: ChangesResult | undefined;
   private readonly postedEmitter = new vscode.EventEmitter<HostToWebview>();
   /** Every message sent to the webview (tests observe the view through it). */
   readonly onDidPost = this.postedEmitter.event;
@@ -71,12 +81,16 @@ export class ReachabilityPanel implements vscode.Disposable {
   static createOrShow(
     context: vscode.ExtensionContext,
     server: Server,
-    options: { focusPolicy?: FocusPolicy | undefined } = {},
+    options: { focusPolicy?: FocusPolicy | undefined; mode?: ViewMode } = {},
   ): ReachabilityPanel {
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
     if (ReachabilityPanel.current) {
       const p = ReachabilityPanel.current;
       p.panel.reveal(undefined, false);
+      if (options.mode && options.mode !== p.mode) {
+        p.mode = options.mode;
+        p.scheduleRefresh(0);
+      }
       if (options.focusPolicy !== undefined || p.focusPolicy !== undefined) {
         // A new focus shows its own namespaces (the webview drops its choice on the same condition).
         if (options.focusPolicy !== undefined && !sameFocus(options.focusPolicy, p.focusPolicy))
@@ -96,6 +110,8 @@ export class ReachabilityPanel implements vscode.Disposable {
       port: 'any',
       focusPolicy: options.focusPolicy,
       namespaces: undefined,
+      mode: options.mode ?? 'matrix',
+      root: undefined,
     });
   }
 
@@ -111,6 +127,8 @@ export class ReachabilityPanel implements vscode.Disposable {
       port: s?.port ?? 'any',
       focusPolicy: s?.focusPolicy,
       namespaces: namespaceList(s?.namespaces),
+      mode: s?.mode === 'changes' ? 'changes' : 'matrix',
+      root: typeof s?.root === 'string' ? s.root : undefined,
     });
   }
 
@@ -118,13 +136,21 @@ export class ReachabilityPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
     private readonly server: Server,
-    initial: { port: string; focusPolicy: FocusPolicy | undefined; namespaces: string[] | undefined },
+    initial: {
+      port: string;
+      focusPolicy: FocusPolicy | undefined;
+      namespaces: string[] | undefined;
+      mode: ViewMode;
+      root: string | undefined;
+    },
   ) {
     ReachabilityPanel.current?.dispose();
     ReachabilityPanel.current = this;
     this.port = initial.port;
     this.focusPolicy = initial.focusPolicy;
     this.namespaces = initial.namespaces;
+    this.mode = initial.mode;
+    this.root = initial.root;
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
     const dist = vscode.Uri.joinPath(context.extensionUri, 'client', 'dist');
     panel.webview.html = renderHtml({
@@ -170,6 +196,13 @@ export class ReachabilityPanel implements vscode.Disposable {
   get chosenNamespaces(): readonly string[] | undefined {
     return this.namespaces;
   }
+  /** The changes the view shows (or why none: `available: false`). */
+  get changes(): ChangesResult | undefined {
+    return this.lastChanges;
+  }
+  get viewMode(): ViewMode {
+    return this.mode;
+  }
 
   /**
    * A message as the webview posted it: checked against its type (messages.ts) before anything is
@@ -209,6 +242,7 @@ export class ReachabilityPanel implements vscode.Disposable {
         break;
       case 'stateChanged':
         if (parsePort(message.state.port)) this.port = message.state.port;
+        this.mode = message.state.mode === 'changes' ? 'changes' : 'matrix';
         break;
       case 'clearFocus':
         this.focusPolicy = undefined;
@@ -223,6 +257,20 @@ export class ReachabilityPanel implements vscode.Disposable {
         }
         break;
       }
+      case 'setMode':
+        if (message.mode !== this.mode) {
+          this.mode = message.mode;
+          this.scheduleRefresh(0);
+        }
+        break;
+      case 'setRoot':
+        if (message.root !== this.root) {
+          // another cluster has namespaces of its own
+          this.root = message.root;
+          this.namespaces = undefined;
+          this.scheduleRefresh(0);
+        }
+        break;
       default: {
         const never: never = message;
         void never;
@@ -266,10 +314,20 @@ export class ReachabilityPanel implements vscode.Disposable {
       const params: ReachabilityParams = {};
       if (this.focusPolicy) params.focusPolicy = this.focusPolicy;
       if (this.namespaces) params.namespaces = [...this.namespaces];
+      if (this.root !== undefined) params.root = this.root;
       const model = await this.server.request<ReachabilityResult>(REACHABILITY, params, pending.token);
       if (seq !== this.refreshSeq) return;
+      // what changed against the git base, in the root shown (of the focused policy, when focused)
+      const cp: ChangesParams = {};
+      if (model.root !== undefined) cp.root = model.root;
+      if (this.focusPolicy) cp.focusPolicy = this.focusPolicy;
+      const changes = await this.server
+        .request<ChangesResult>(CHANGES, cp, pending.token)
+        .catch((e: unknown): ChangesResult => ({ available: false, reason: errorMessage(e) }));
+      if (seq !== this.refreshSeq) return;
       this.lastModel = model;
-      const message: HostToWebview = { type: 'model', model, port: this.port };
+      this.lastChanges = changes;
+      const message: HostToWebview = { type: 'model', model, port: this.port, changes, mode: this.mode };
       if (model.focus) message.focus = model.focus;
       if (this.focusPolicy) message.focusPolicy = this.focusPolicy;
       this.post(message);

@@ -267,6 +267,7 @@ function lensCommand(l: CoreCodeLens, lines: LineIndexOf, opts: LensOptions): Co
               namespace: a.namespace,
               name: a.name,
               ...(a.mode ? { mode: a.mode } : {}),
+              ...(a.mode && l.tooltip ? { summary: l.tooltip } : {}),
             },
           ]
         : [];

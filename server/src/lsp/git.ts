@@ -43,13 +43,19 @@ export class Git {
   private readonly tops = new Map<string, Promise<string | undefined>>();
   private readonly blobs = new Map<string, Buffer | null>();
 
-  /** The top folder of the repository holding `dir`, or undefined (not in a repository, or no git). */
+  /**
+   * The top folder of the repository holding `dir`, or undefined (not in a repository, or no
+   * git). Only a found repository is remembered: a later `git init` is seen on the next call.
+   */
   top(dir: string): Promise<string | undefined> {
     let p = this.tops.get(dir);
     if (!p) {
       p = run(dir, ['rev-parse', '--show-toplevel']).then(
         (out) => resolve(out.toString('utf8').trim()),
-        () => undefined,
+        () => {
+          this.tops.delete(dir);
+          return undefined;
+        },
       );
       this.tops.set(dir, p);
     }

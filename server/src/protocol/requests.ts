@@ -180,6 +180,11 @@ export const ShowReachabilityCommand = 'netpolLens.showReachability';
 export type ShowReachabilityArgs = NonNullable<ReachabilityParams['focusPolicy']> & {
   /** Open the view in changes mode (the code lens "opens 2 connections · closes 1"). */
   mode?: 'changes';
+  /**
+   * The change lens's list of changes, one per line: also its `Command.tooltip`, which
+   * vscode-languageclient 9 drops, so the VS Code client sets the tooltip from here.
+   */
+  summary?: string;
 };
 
 export const ChangesMethod = 'netpolLens/changes';

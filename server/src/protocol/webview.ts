@@ -3,7 +3,7 @@
  * (client/webview). The webview starts with `ready`; the host answers with `model`, and sends a new
  * `model` whenever the workspace changes. Both sides switch exhaustively on `type`.
  */
-import type { ExplainResult, Protocol, ReachabilityResult, SourceLocation } from './requests';
+import type { ChangesResult, ExplainResult, Protocol, ReachabilityResult, SourceLocation } from './requests';
 
 export interface ViewState {
   /** `any` or e.g. `53/UDP`. */
@@ -17,7 +17,14 @@ export interface ViewState {
   focusPolicy?: FocusPolicy;
   /** Namespaces chosen in a big workspace's namespace picker (absent: the server's choice). */
   namespaces?: string[];
+  /** The changes mode (against the git base) is on. */
+  mode?: 'changes';
+  /** The analysis root chosen in the cluster picker (absent: the server's choice). */
+  root?: string;
 }
+
+/** What the view shows: the matrix, or the matrix with what changed against the git base marked. */
+export type ViewMode = 'matrix' | 'changes';
 
 /** A NetworkPolicy the view can focus on (same shape as `ReachabilityParams.focusPolicy`). */
 export interface FocusPolicy {
@@ -27,7 +34,17 @@ export interface FocusPolicy {
 }
 
 export type HostToWebview =
-  | { type: 'model'; model: ReachabilityResult; port: string; focus?: string[]; focusPolicy?: FocusPolicy }
+  | {
+      type: 'model';
+      model: ReachabilityResult;
+      port: string;
+      focus?: string[];
+      focusPolicy?: FocusPolicy;
+      /** The changes against the git base (absent from older hosts); `available: false` hides the mode. */
+      changes?: ChangesResult;
+      /** The mode the host wants shown (the change code lens opens the view in changes mode). */
+      mode?: ViewMode;
+    }
   /** `requestId` < 0: an explanation the host asked for (the Explain Connection command); select its cell. */
   | { type: 'explanation'; requestId: number; explanation: ExplainResult }
   | { type: 'error'; message: string }
@@ -48,4 +65,8 @@ export type WebviewToHost =
   /** Drop the policy focus and show the whole workspace. */
   | { type: 'clearFocus' }
   /** Show these namespaces (a big workspace's namespace picker); empty = let the server choose. */
-  | { type: 'setNamespaces'; namespaces: string[] };
+  | { type: 'setNamespaces'; namespaces: string[] }
+  /** Turn the changes mode on or off. */
+  | { type: 'setMode'; mode: ViewMode }
+  /** Show this analysis root (`ReachabilityResult.roots`, the cluster picker). */
+  | { type: 'setRoot'; root: string };
