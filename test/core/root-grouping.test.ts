@@ -204,3 +204,49 @@ describe('analysis roots: grouping of kustomize tops (truth table)', () => {
     );
   });
 });
+
+describe('analysis roots: kustomize input files are not resources', () => {
+  const patch =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: "*"}\npatches: [stray]\nspec:\n  template:\n    metadata:\n      annotations: {a: b}\n';
+  const files = {
+    'app/kustomization.yaml': `${kns('shop', 'web.yaml')}patches:\n- path: patches/p.yaml\n  target: {kind: Deployment}\npatchesStrategicMerge:\n- smp.yaml\nconfigurations:\n- conf.yaml\n`,
+    'app/web.yaml': deploy('web'),
+    'app/patches/p.yaml': patch,
+    'app/smp.yaml': patch,
+    'app/conf.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf}\nbad: [unclosed\n',
+  };
+
+  for (const [name, clusters] of [
+    ['in the other files', undefined],
+    ['in a configured cluster folder', ['app']],
+  ] as const)
+    it(`patches, strategic-merge patches and configurations are held without resources (${name})`, () => {
+      const a = analyseTexts(files, clusters ? resolveSettings({ clusters: [...clusters] }) : undefined);
+      for (const r of a.roots)
+        assert.deepEqual(
+          r.analysis.index.workloads.map((w) => w.id),
+          r.analysis.index.file('file:///ws/app/web.yaml') ? ['shop/web[Deployment]'] : [],
+          `root ${r.name}`,
+        );
+      const codes = a
+        .findings()
+        .filter((f) => /\/(p|smp|conf)\.yaml$/.test(f.uri))
+        .map((f) => `${f.uri.slice('file:///ws/'.length)} ${f.code}`);
+      // no invalid-field for the stray keys; the syntax error of a config file is still said
+      assert.deepEqual(codes, ['app/conf.yaml yaml-syntax-error']);
+      // the files are in a root (nothing skipped)
+      for (const f of ['app/patches/p.yaml', 'app/smp.yaml', 'app/conf.yaml'])
+        assert.ok(a.rootsOf(`file:///ws/${f}`).length > 0, f);
+    });
+
+  it('a file one kustomization patches with and another lists as a resource stays a resource there', () => {
+    const a = analyseTexts({
+      'a/kustomization.yaml': `${kns('a', 'w.yaml')}patchesStrategicMerge:\n- ../common/w.yaml\n`,
+      'a/w.yaml': deploy('w'),
+      'common/kustomization.yaml': kns('b', 'w.yaml'),
+      'common/w.yaml': deploy('w'),
+    });
+    const ids = a.roots.flatMap((r) => r.analysis.index.workloads.map((w) => w.id));
+    assert.ok(ids.includes('b/w[Deployment]'), ids.join(', '));
+  });
+});

@@ -64,6 +64,51 @@ export interface Kustomization {
   readonly components: readonly string[];
   /** Fields a reader cannot apply (patches, generators, …) and remote resources. */
   readonly unrendered: readonly Unrendered[];
+  /**
+   * The files kustomize reads as input, not as resources (`kustomizeInputs`): patches,
+   * configurations, transformers, generator files…, as written (relative to its folder).
+   */
+  readonly inputs: readonly string[];
+}
+
+/**
+ * The entries of a kustomization that name files kustomize reads as input, never as resources:
+ * patch files (`patches[].path`, `patchesStrategicMerge` entries that are paths,
+ * `patchesJson6902[].path`), `replacements[].path`, kustomize's own configuration
+ * (`configurations`, `crds`, `openapi.path`), transformer/generator/validator config files, the
+ * files of ConfigMap and Secret generators (`files`, `envs`, `env`; `key=path` read as path) and
+ * Helm values files. Inline patches name no file.
+ */
+function kustomizeInputs(root: { get(key: string, keepScalar: true): unknown }): string[] {
+  const out: string[] = [];
+  const push = (v: string | undefined): void => {
+    const t = v?.trim();
+    if (t && !t.includes('\n') && !isRemoteResource(t)) out.push(t);
+  };
+  const items = (n: unknown): unknown[] => (isSeq(n) ? n.items : []);
+  const field = (n: unknown, key: string): unknown => (isMap(n) ? n.get(key, true) : undefined);
+  for (const key of ['patches', 'patchesJson6902', 'replacements'])
+    for (const it of items(root.get(key, true))) push(str(field(it, 'path')));
+  for (const key of [
+    'patchesStrategicMerge',
+    'configurations',
+    'crds',
+    'transformers',
+    'generators',
+    'validators',
+  ])
+    for (const it of items(root.get(key, true))) push(str(it));
+  push(str(field(root.get('openapi', true), 'path')));
+  for (const key of ['configMapGenerator', 'secretGenerator'])
+    for (const gen of items(root.get(key, true))) {
+      for (const f of [...items(field(gen, 'files')), ...items(field(gen, 'envs'))]) {
+        const e = str(f);
+        push(e?.includes('=') ? e.slice(e.indexOf('=') + 1) : e);
+      }
+      push(str(field(gen, 'env')));
+    }
+  for (const chart of items(root.get('helmCharts', true))) push(str(field(chart, 'valuesFile')));
+  return out;
 }
 
 /**
@@ -186,6 +231,7 @@ export function readKustomization(uri: string, path: string, text: string): Kust
     resources,
     components: stringList(get('components')).filter((c) => !isRemoteResource(c)),
     unrendered,
+    inputs: kustomizeInputs(root),
   };
 }
 
@@ -261,6 +307,23 @@ export class KustomizeGraph {
           best = t;
       return best === top;
     });
+  }
+
+  /**
+   * The files the kustomizations read as input (patches, configurations…, `Kustomization.inputs`),
+   * each with the kustomizations that name it; a folder (a transformer kustomization) is no file.
+   */
+  inputFiles(): Map<string, Kustomization[]> {
+    const out = new Map<string, Kustomization[]>();
+    for (const k of this.byDir.values())
+      for (const entry of k.inputs) {
+        const uri = this.fileByPath.get(joinPath(dirOf(k.path), entry));
+        if (uri === undefined || uri === k.uri) continue;
+        const l = out.get(uri) ?? [];
+        if (!l.includes(k)) l.push(k);
+        out.set(uri, l);
+      }
+    return out;
   }
 
   /** The kustomization of a folder (decoded path with a trailing slash). */

@@ -25,11 +25,34 @@ function factsFor(facts: FileFacts, transforms: readonly Transform[]): FileFacts
   return out;
 }
 
+const inputCache = new WeakMap<FileFacts, FileFacts>();
+
+/**
+ * A file kustomize reads as input (a patch, a configuration): no resources, no custom resources or
+ * policies of other kinds, and none of the lowering's `invalid-field` findings (kubectl never
+ * reads it; a patch holds partial objects); its parse findings stay.
+ */
+export function inputFacts(facts: FileFacts): FileFacts {
+  let out = inputCache.get(facts);
+  if (!out) {
+    out = {
+      uri: facts.uri,
+      version: facts.version,
+      text: facts.text,
+      resources: [],
+      problems: facts.problems.filter((p) => p.code !== 'invalid-field'),
+      ...(facts.unanalysed ? { unanalysed: facts.unanalysed } : {}),
+    };
+    inputCache.set(facts, out);
+  }
+  return out;
+}
+
 export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex {
   const files = new Map<string, FileFacts>();
   for (const [uri, transforms] of spec.files) {
     const f = index.file(uri);
-    if (f) files.set(uri, factsFor(f, transforms));
+    if (f) files.set(uri, spec.inputs?.has(uri) ? inputFacts(f) : factsFor(f, transforms));
   }
   return index.withFiles(files);
 }

@@ -12,6 +12,8 @@
  *   and in every variant's root), `groupKustomizeRoots`;
  * - the other files (reached by no kustomization, in no cluster folder): one more root, the
  *   workspace as it was analysed before roots existed.
+ * Files a kustomization reads as input (patches, configurations…) and none lists as a resource
+ * are in their cluster folder's root or the other files, without resources (`RootSpec.inputs`).
  * With neither a cluster folder nor a kustomization that reaches a file, there are no roots at all
  * and the workspace is one analysis, exactly as before.
  */
@@ -34,6 +36,11 @@ export interface RootSpec {
   readonly kind: RootKind;
   /** The files of the root and the transforms each is read through (one per path to it). */
   readonly files: ReadonlyMap<string, readonly Transform[]>;
+  /**
+   * Files of the root that kustomize reads as input (patches, configurations…) and no
+   * kustomization lists as a resource: held (their syntax errors count) but no resources.
+   */
+  readonly inputs?: ReadonlySet<string>;
 }
 
 /** How the other files' root is named in messages and listings. */
@@ -197,6 +204,8 @@ export function planRoots(
     if (c !== undefined) clusterFiles.set(c, m);
     else kustomizeRoots.push({ id: rel(dirOf(k.path)).replace(/\/$/, '') || '.', files: m });
   }
+  // patch files and kustomize configuration: never resources, wherever they are
+  const inputs = new Set([...graph.inputFiles().keys()].filter((u) => !reached.has(u)));
   if (clusterOf)
     for (const [uri, p] of pathOf) {
       const c = clusterOf(rel(p));
@@ -206,14 +215,14 @@ export function planRoots(
       clusterFiles.set(c, m);
     }
   for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
-    roots.push({ id, kind: 'cluster', files: m });
+    roots.push({ id, kind: 'cluster', files: m, ...(inputs.size ? { inputs } : {}) });
   for (const r of groupKustomizeRoots(kustomizeRoots))
     roots.push({ id: r.id, kind: 'kustomization', files: r.files });
-  if (roots.length === 0) return undefined;
+  if (roots.length === 0 && inputs.size === 0) return undefined;
   const inRoot = new Set<string>();
   for (const r of roots) for (const uri of r.files.keys()) inRoot.add(uri);
   const other = new Map<string, Transform[]>();
   for (const uri of files.keys()) if (!inRoot.has(uri)) other.set(uri, [[]]);
-  if (other.size) roots.push({ id: '', kind: 'other', files: other });
+  if (other.size) roots.push({ id: '', kind: 'other', files: other, ...(inputs.size ? { inputs } : {}) });
   return roots;
 }
