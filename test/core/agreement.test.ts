@@ -48,6 +48,7 @@ spec:
     - namespaceSelector: {matchLabels: {team: a}}
     - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}
     - namespaceSelector: {matchLabels: {team: zzz}}
+    - namespaceSelector: {matchLabels: {team: team-ax}}
     - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: In, values: [default, kube-public]}]}
     - podSelector: {matchLabels: {app: api}}
     - podSelector: {matchLabels: {app: nope}}
@@ -90,6 +91,13 @@ const CASES: ReadonlyArray<{
     which: 'namespace',
     nothing: true,
     hover: 'Matches none of the 2 namespaces',
+  },
+  {
+    at: 'namespaceSelector: {matchLabels: {team: team-ax}}',
+    which: 'namespace',
+    nothing: true,
+    hover: 'Matches none of the 2 namespaces',
+    both: 'Did you mean team-a (team=a)?',
   },
   {
     at: 'namespaceSelector: {matchExpressions',

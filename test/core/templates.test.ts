@@ -174,6 +174,24 @@ describe('templated documents', () => {
     );
   });
 
+  it('the advice names the tool the evidence points to: Helm only where the template is Helm’s', () => {
+    const advice = (name: string, text: string): string =>
+      analyseTexts({ [name]: text })
+        .findings()
+        .find((f) => f.code === 'helm-template')?.message ?? '';
+    // the network-policy-api conformance manifests: Go templates a test harness fills, not Helm
+    const goTemplate = `apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  namespace: {{ .Namespace }}\n`;
+    const plain = advice('base/manifests.yaml', goTemplate);
+    assert.doesNotMatch(plain, /helm template/);
+    assert.match(plain, /Render it with the tool that fills it \(Helm or another Go-template tool/);
+    assert.match(
+      advice('f.yaml', goTemplate.replace('.Namespace', '.Release.Namespace')),
+      /Render it with Helm \(helm template <release> <chart>\)/,
+    );
+    assert.match(advice('chart/templates/svc.yaml', goTemplate), /Render it with Helm/);
+    assert.match(advice('f.yaml', `{% if x %}\n${POLICY}{% endif %}\n`), /a Jinja template/);
+  });
+
   it('reach and explain say how many documents were not analysed, and why', () => {
     const a = analyseTexts({
       'f.yaml': `${HELM_POLICY}---\n${POLICY}---\n${WEB}`,

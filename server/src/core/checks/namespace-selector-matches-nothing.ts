@@ -17,12 +17,10 @@ import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer 
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
 import { compileSelector } from '../semantics/selector';
 import { labelsText, policyName, selectorText } from '../semantics/names';
-import { knownNamespaces } from '../semantics/queries';
+import { knownNamespaces, nearestNamespaces, nearestNamespacesText } from '../semantics/queries';
 import { type Req, selectorReqs } from '../semantics/requirements';
 import { listText, plural, similarity } from '../text/words';
 import { namespaceRelated, peerPath } from './support';
-
-const MIN_SIMILARITY = 0.5;
 
 const meta = defineCode({
   code: 'namespace-selector-matches-nothing',
@@ -67,7 +65,7 @@ function report(
   inWorkspace: readonly NamespaceInfo[],
 ): Report<typeof meta> {
   const reqs = selectorReqs(sel) ?? [];
-  const targets = guessTargets(reqs, known);
+  const targets = nearestNamespaces(sel, known);
   const fixes: Array<FixOf<'add-namespace-label' | 'select-namespace-by-name'>> = [];
   for (const ns of targets) {
     const decl = ns.declared[0];
@@ -118,14 +116,7 @@ function report(
     );
   const them = targets.length === 1 ? 'it' : 'them';
   const todo = targets.length
-    ? ` Did you mean ${listText(
-        targets.map((t) => {
-          const shared = Object.entries(t.labels).filter(
-            ([k]) => k !== METADATA_NAME_LABEL && reqs.some((r) => r.key === k),
-          );
-          return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
-        }),
-      )}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
+    ? ` Did you mean ${nearestNamespacesText(sel, targets)}? ${labelFixes.length ? `Add the label ${listText(labelFixes)}` : `Label ${them} accordingly`}, or select ${them} by kubernetes.io/metadata.name.`
     : ' Add the label to the Namespace you mean, or select it by kubernetes.io/metadata.name; a namespace that exists only at run time (made by a controller or a Helm release) can be declared with the netpolLens.namespaces setting (on the command line --namespaces FILE).';
   const message = `namespaceSelector ${selectorText(sel)} of ${policyName(p)} matches ${where}.${todo}`;
   const related: RelatedInfo[] = inWorkspace.flatMap((n) =>
@@ -138,48 +129,6 @@ function report(
     ...(related.length ? { related } : {}),
     ...(fixes.length ? { fixes } : {}),
   };
-}
-
-/** The values a selector asks for (matchLabels values and In values), in order. */
-function wantedValues(reqs: readonly Req[]): string[] {
-  return reqs.flatMap((r) => (r.op === 'In' ? [...r.values] : []));
-}
-
-/**
- * The namespaces the user most likely meant: per wanted value, the known namespace whose name or
- * label values are closest (at least MIN_SIMILARITY). Several only for an `In` with several values.
- */
-function guessTargets(reqs: readonly Req[], known: readonly NamespaceInfo[]): NamespaceInfo[] {
-  const best = (v: string): { ns: NamespaceInfo; score: number } | undefined => {
-    let top: { ns: NamespaceInfo; score: number } | undefined;
-    for (const ns of known) {
-      const strings = [
-        ns.name,
-        ...Object.entries(ns.labels)
-          .filter(([k]) => k !== METADATA_NAME_LABEL)
-          .map(([, x]) => x),
-      ];
-      const score = Math.max(...strings.map((s) => similarity(v, s)));
-      if (
-        score >= MIN_SIMILARITY &&
-        (!top || score > top.score || (score === top.score && ns.declared.length > top.ns.declared.length))
-      )
-        top = { ns, score };
-    }
-    return top;
-  };
-  const multi = reqs.some((r) => r.op === 'In' && r.values.size > 1);
-  const picks = wantedValues(reqs)
-    .map(best)
-    .filter((x): x is { ns: NamespaceInfo; score: number } => x !== undefined);
-  if (picks.length === 0) return [];
-  if (!multi) {
-    const top = picks.reduce((a, b) => (b.score > a.score ? b : a));
-    return [top.ns];
-  }
-  const out: NamespaceInfo[] = [];
-  for (const x of picks) if (!out.includes(x.ns)) out.push(x.ns);
-  return out;
 }
 
 /** Labels to add to `ns` so that the requirements hold; undefined when adding cannot (a label would change). */

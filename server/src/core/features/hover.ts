@@ -20,6 +20,9 @@ import { isNullSelector, labelsText, policyName, ruleLabel } from '../semantics/
 import {
   namespaceSelectorsMatching,
   peerNamespaces,
+  knownNamespaces,
+  nearestNamespaces,
+  nearestNamespacesText,
   peerPods,
   peersMatching,
   portEntriesFor,
@@ -299,7 +302,14 @@ function namespacesLine(
   const inWorkspace = matched.filter((n) => index.namespaces.has(n.name)).map((n) => n.name);
   const builtin = matched.filter((n) => !index.namespaces.has(n.name)).map((n) => n.name);
   if (matched.length === 0) {
-    return `Matches none of the ${plural(all, 'namespace')} in the workspace (${[...index.namespaces.values()].map(nsLabelText).join('; ') || 'none'}).`;
+    const near = peer.namespaceSelector
+      ? nearestNamespaces(peer.namespaceSelector, knownNamespaces(index, ctx.settings))
+      : [];
+    const guess =
+      peer.namespaceSelector && near.length
+        ? ` Did you mean ${nearestNamespacesText(peer.namespaceSelector, near)}?`
+        : '';
+    return `Matches none of the ${plural(all, 'namespace')} in the workspace (${[...index.namespaces.values()].map(nsLabelText).join('; ') || 'none'}).${guess}`;
   }
   const every = everyNamespace ? ' (`{}`: every namespace, present and future)' : '';
   const builtins = `${listText(builtin)}, which every cluster has`;

@@ -38,7 +38,7 @@ import { ConnectionSet } from './port-set';
 import { compileSelector } from './selector';
 import { labelsText, selectorText } from './names';
 import { reqHolds, selectorReqs } from './requirements';
-import { editDistance, listText, noun } from '../text/words';
+import { editDistance, listText, noun, similarity } from '../text/words';
 
 // ---------------------------------------------------------------------------------------------
 // Walks over a policy
@@ -160,6 +160,62 @@ export function peerNamespaces(
   if (!peer.namespaceSelector) return [index.namespaces.get(policyNs) ?? implied(policyNs)];
   const m = compileSelector(peer.namespaceSelector);
   return knownNamespaces(index, settings).filter((n) => m.matches(n.labels));
+}
+
+/** How near a namespace's name or label value must be to a selector's value to be suggested. */
+const MIN_NAMESPACE_SIMILARITY = 0.5;
+
+/**
+ * The namespaces a namespaceSelector that matches none of `known` most likely meant, only from
+ * namespaces that exist: per value it asks for (matchLabels values and `In` values, in order), the
+ * known namespace whose name or label values (but `kubernetes.io/metadata.name`) are nearest
+ * (text/words.ts `similarity`, at least 0.5; a declared one wins a tie); the single nearest, or one
+ * per value for an `In` with several values. Empty when nothing is near.
+ */
+export function nearestNamespaces(sel: LabelSelector, known: readonly NamespaceInfo[]): NamespaceInfo[] {
+  const reqs = selectorReqs(sel) ?? [];
+  const best = (v: string): { ns: NamespaceInfo; score: number } | undefined => {
+    let top: { ns: NamespaceInfo; score: number } | undefined;
+    for (const ns of known) {
+      const strings = [
+        ns.name,
+        ...Object.entries(ns.labels)
+          .filter(([k]) => k !== METADATA_NAME_LABEL)
+          .map(([, x]) => x),
+      ];
+      const score = Math.max(...strings.map((x) => similarity(v, x)));
+      if (
+        score >= MIN_NAMESPACE_SIMILARITY &&
+        (!top || score > top.score || (score === top.score && ns.declared.length > top.ns.declared.length))
+      )
+        top = { ns, score };
+    }
+    return top;
+  };
+  const multi = reqs.some((r) => r.op === 'In' && r.values.size > 1);
+  const picks = reqs
+    .flatMap((r) => (r.op === 'In' ? [...r.values] : []))
+    .map(best)
+    .filter((x): x is { ns: NamespaceInfo; score: number } => x !== undefined);
+  if (picks.length === 0) return [];
+  if (!multi) return [picks.reduce((a, b) => (b.score > a.score ? b : a)).ns];
+  const out: NamespaceInfo[] = [];
+  for (const x of picks) if (!out.includes(x.ns)) out.push(x.ns);
+  return out;
+}
+
+/**
+ * The nearest namespaces (`nearestNamespaces`) as the check and the hover name them: each with
+ * its labels of the keys the selector asks about (`layer1 (role=web)`), or its name alone.
+ */
+export function nearestNamespacesText(sel: LabelSelector, targets: readonly NamespaceInfo[]): string {
+  const keys = new Set((selectorReqs(sel) ?? []).map((r) => r.key));
+  return listText(
+    targets.map((t) => {
+      const shared = Object.entries(t.labels).filter(([k]) => k !== METADATA_NAME_LABEL && keys.has(k));
+      return shared.length ? `${t.name} (${labelsText(Object.fromEntries(shared))})` : t.name;
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

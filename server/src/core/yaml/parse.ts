@@ -145,24 +145,29 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
     const mark = marks[m];
     const kind = (): string | undefined =>
       topKind(d) ?? kindFromLeaves(read.leavesIn(docStart, docEnd), text, docStart, docEnd);
+    /** Leaves this document out of the analysis (lowering skips it; the CLI headers count it). */
+    const leaveOut = (reason: UnanalysedDocument['reason'], k: string | undefined): void => {
+      unanalysed.push({
+        uri,
+        docIndex,
+        span: { start: docStart, end: docEnd },
+        reason,
+        ...(k ? { kind: k } : {}),
+      });
+    };
     if (mark !== undefined && mark < docEnd) {
       const k = kind();
       const policy = k !== undefined && isPolicyKind(k);
       const what = k ? `This ${k}` : 'This document';
+      const jinja = text.slice(mark, mark + 2) === '{%';
       problems.push({
         code: 'helm-template',
         severity: policy ? 'warning' : 'information',
         uri,
         span: { start: mark, end: mark + 2 },
-        message: `${what} is an unrendered template (${text.slice(mark, mark + 2) === '{%' ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it (helm template …) into a file the workspace holds to have it checked${docs.length > 1 ? '; the other documents of the file are analysed' : ''}.`,
+        message: `${what} is an unrendered template (${jinja ? '{% … %}' : '{{ … }}'} outside a string breaks its YAML); it was not analysed${policy ? ', so verdicts about the pods it selects may be wrong' : ''}. Render it ${renderAdvice(uri, text.slice(docStart, docEnd), jinja)} into a file the workspace holds to have it checked${docs.length > 1 ? '; the other documents of the file are analysed' : ''}.`,
       });
-      unanalysed.push({
-        uri,
-        docIndex,
-        span: { start: docStart, end: docEnd },
-        reason: 'template',
-        ...(k ? { kind: k } : {}),
-      });
+      leaveOut('template', k);
       return;
     }
     const lenient = read.lenient.get(docIndex);
@@ -181,13 +186,7 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
         span: spanOf(targets.keys().next().value, { start: docStart, end: docStart }),
         message: `${k ? `This ${k}` : 'This document'} expands to too many nodes through its aliases (a "billion laughs"): kubectl rejects it ("document contains excessive aliasing"), whichever keys hold them. It is left out of the analysis; write the repeated parts out, or use fewer levels of aliases.`,
       });
-      unanalysed.push({
-        uri,
-        docIndex,
-        span: { start: docStart, end: docEnd },
-        reason: 'syntax-error',
-        ...(k ? { kind: k } : {}),
-      });
+      leaveOut('syntax-error', k);
       return;
     }
     const deep = d.errors.find((e) => isStackOverflow(e.message));
@@ -212,13 +211,7 @@ export function parseFile(uri: string, text: string, options: ParseOptions = {})
       });
     }
     const k = kind();
-    unanalysed.push({
-      uri,
-      docIndex,
-      span: { start: docStart, end: docEnd },
-      reason: 'syntax-error',
-      ...(k ? { kind: k } : {}),
-    });
+    leaveOut('syntax-error', k);
   });
   // every document keeps its position in the list (its docIndex); lowering skips the unanalysed ones
   return { uri, docs, problems, unanalysed };
@@ -242,6 +235,21 @@ function lenientFinding(uri: string, text: string, l: Leniency): ParseProblem {
     span: { start: at, end: Math.max(at, end) },
     message: `kubectl reads this document, but other YAML tools reject it: ${what}${more} ("${l.error}"). netpol-lens reads it as kubectl does. Indent such lines with spaces, deeper than their key, so that editors, linters and YAML libraries accept the file too.`,
   };
+}
+
+/**
+ * How to render a template, by the evidence: Helm where the document uses Helm's objects
+ * (`.Values`, `.Release`, `.Chart`, `include`) or lies in a chart's `templates/` folder; Jinja for
+ * `{% … %}`; else a Go template some tool fills (Helm, helmfile, gomplate, a test harness…).
+ */
+function renderAdvice(uri: string, doc: string, jinja: boolean): string {
+  if (jinja) return 'with the tool that fills it (a Jinja template: Ansible, Salt…)';
+  if (
+    /\{\{-?\s*(?:[^}]*\.(?:Values|Release|Chart|Capabilities)\b|include\s|template\s")/.test(doc) ||
+    /\/templates\/[^/]+$/.test(uri)
+  )
+    return 'with Helm (helm template <release> <chart>)';
+  return 'with the tool that fills it (Helm or another Go-template tool: helmfile, gomplate, a test harness…)';
 }
 
 /** Kinds whose documents, when unreadable, are at least a warning: the verdicts depend on them. */
