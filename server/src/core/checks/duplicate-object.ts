@@ -7,6 +7,9 @@
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { DocRef, WorkloadResource } from '../model/types';
+import type { NamespaceInfo } from '../index/workspace-index';
+import { labelsText } from '../semantics/names';
+import { listText } from '../text/words';
 import type { Span } from '../text/span';
 import { policyName } from '../semantics/names';
 import { policyId } from '../model/ids';
@@ -16,6 +19,8 @@ const meta = defineCode({
   code: 'duplicate-object',
   defaultSeverity: 'warning',
   scope: 'workspace',
+  // hint: a Namespace declared again with the same labels (kubectl apply is idempotent)
+  otherSeverities: ['hint'],
   summary:
     'The same object (namespace, kind, name) is defined more than once: a workload, Service, Namespace or an identical NetworkPolicy.',
 });
@@ -47,9 +52,8 @@ export const duplicateObject = defineCheck(meta, ({ index }) => {
     const id = policyId(s.namespace, s.name.value);
     add(`S\u0000${id}`, `Service ${id}`, { doc: s.doc, span: s.name.span });
   }
-  for (const ns of index.namespaces.values())
-    for (const d of ns.declared)
-      add(`N\u0000${ns.name}`, `Namespace ${ns.name}`, { doc: d.doc, span: d.name.span });
+  const out: Report<typeof meta>[] = [];
+  for (const ns of index.namespaces.values()) if (ns.declared.length > 1) out.push(...namespaceCopies(ns));
   const policies = new Map<string, { id: string; keys: Set<string>; copies: Copy[] }>();
   for (const p of index.policies) {
     const id = policyName(p);
@@ -62,7 +66,6 @@ export const duplicateObject = defineCheck(meta, ({ index }) => {
   for (const g of policies.values())
     if (g.keys.size === 1) for (const c of g.copies) add(`P\u0000${g.id}`, `NetworkPolicy ${g.id}`, c);
 
-  const out: Report<typeof meta>[] = [];
   for (const { what, copies } of groups.values()) {
     if (copies.length < 2) continue;
     for (const c of copies) {
@@ -81,3 +84,43 @@ export const duplicateObject = defineCheck(meta, ({ index }) => {
   }
   return out;
 });
+
+/**
+ * A Namespace declared more than once. The same labels: harmless (applying it again changes
+ * nothing), a hint. Different labels: the cluster keeps those of the copy applied last, and a
+ * namespaceSelector may match the namespace or not depending on which that is: a warning naming
+ * the labels that differ.
+ */
+function namespaceCopies(ns: NamespaceInfo): Report<typeof meta>[] {
+  const decls = ns.declared;
+  const keys = [...new Set(decls.flatMap((d) => Object.keys(d.labels)))].sort();
+  const differing = keys.filter((k) => new Set(decls.map((d) => d.labels[k] ?? '\u0000absent')).size > 1);
+  const what = `Namespace ${ns.name}`;
+  return decls.map((d) => {
+    const others = decls.filter((o) => o !== d);
+    const related = others.map((o) => ({
+      uri: o.doc.uri,
+      span: o.name.span,
+      message: `another definition of ${what}${differing.length ? `: ${labelsOf(o.labels, differing)}` : ''}`,
+    }));
+    if (differing.length === 0)
+      return {
+        uri: d.doc.uri,
+        span: d.name.span,
+        severity: 'hint' as const,
+        message: `${what} is declared ${decls.length} times with the same labels (${Object.keys(d.labels).length ? labelsText(d.labels) : 'none'}): harmless, applying it again changes nothing. Keep one copy so that the labels cannot drift apart.`,
+        related,
+      };
+    return {
+      uri: d.doc.uri,
+      span: d.name.span,
+      message: `${what} is declared ${decls.length} times with different labels: ${listText(differing)} ${differing.length === 1 ? 'differs' : 'differ'} (here ${labelsOf(d.labels, differing)}; ${others.map((o) => labelsOf(o.labels, differing)).join('; ')} in the other ${others.length === 1 ? 'copy' : 'copies'}). The cluster keeps the labels of the copy applied last, so namespaceSelectors on ${differing.length === 1 ? 'that label' : 'those labels'} depend on the order of apply; netpol-lens merges the copies (${labelsOf(ns.labels, differing)}). Make the labels agree, or keep one copy.`,
+      related,
+    };
+  });
+}
+
+/** The values of some label keys, `key=value` or `key absent`. */
+function labelsOf(labels: Readonly<Record<string, string>>, keys: readonly string[]): string {
+  return keys.map((k) => (k in labels ? `${k}=${labels[k]}` : `${k} absent`)).join(', ');
+}
