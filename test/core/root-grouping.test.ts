@@ -250,3 +250,45 @@ describe('analysis roots: kustomize input files are not resources', () => {
     assert.ok(ids.includes('b/w[Deployment]'), ids.join(', '));
   });
 });
+
+describe('analysis roots: Flux Kustomizations (spec.path, spec.targetNamespace)', () => {
+  const flux = (name: string, path: string, target?: string): string =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: ${name}, namespace: flux-system}\nspec:\n  interval: 10m\n  sourceRef: {kind: GitRepository, name: flux-system}\n  path: ${path}\n${target ? `  targetNamespace: ${target}\n` : ''}`;
+  const files = {
+    'clusters/prod/apps.yaml': flux('apps', './apps/prod', 'shop-prod'),
+    'clusters/prod/sync.yaml': flux('flux-system', './clusters/prod'),
+    'clusters/prod/infra.yaml': flux('infra', './infra'),
+    'clusters/dev/apps.yaml': flux('apps', './apps/dev'),
+    'apps/base/kustomization.yaml': k('web.yaml'),
+    'apps/base/web.yaml': deploy('web'),
+    'apps/prod/kustomization.yaml': kns('prod', '../base'),
+    'apps/dev/kustomization.yaml': kns('dev', '../base'),
+    'infra/plain/ns.yaml': ns('monitoring'),
+    'infra/plain/prom.yaml': deploy('prom').replace(
+      'metadata: {name: prom}',
+      'metadata: {name: prom, namespace: monitoring}',
+    ),
+    'infra/built/kustomization.yaml': kns('ingress', 'nginx.yaml'),
+    'infra/built/nginx.yaml': deploy('nginx'),
+    'infra/built/unlisted.yaml': deploy('unlisted'),
+  };
+  const a = analyseTexts(files);
+
+  it("the folders a cluster's Flux Kustomizations point at are applied in that cluster, not roots of their own", () => {
+    assert.deepEqual(rootsOf(a), [
+      'cluster clusters/dev: apps/base/web.yaml, clusters/dev/apps.yaml',
+      'cluster clusters/prod: apps/base/web.yaml, clusters/prod/apps.yaml, clusters/prod/infra.yaml, clusters/prod/sync.yaml, infra/built/nginx.yaml, infra/plain/ns.yaml, infra/plain/prom.yaml',
+      'other (other files): infra/built/unlisted.yaml',
+    ]);
+  });
+
+  it("targetNamespace overrides the kustomization's namespace; without it the kustomization's stays", () => {
+    const ids = (id: string): string[] => a.root(id)?.index.workloads.map((w) => w.id) ?? [];
+    assert.deepEqual(ids('clusters/prod'), [
+      'ingress/nginx[Deployment]',
+      'monitoring/prom[Deployment]',
+      'shop-prod/web[Deployment]',
+    ]);
+    assert.deepEqual(ids('clusters/dev'), ['dev/web[Deployment]']);
+  });
+});

@@ -26,7 +26,8 @@ import {
   type Kustomization,
   type Transform,
 } from './kustomize';
-import { commonDir, dirOf, relativeTo, uriPath } from './paths';
+import { fluxKustomizationsOf, type FluxKustomization } from './flux';
+import { commonDir, dirOf, joinPath, relativeTo, uriPath } from './paths';
 
 export type RootKind = 'cluster' | 'kustomization' | 'other';
 
@@ -152,6 +153,58 @@ function layoutClusters(rels: readonly string[]): ClusterOf | undefined {
 }
 
 /**
+ * The folder (decoded path, trailing slash) a Flux Kustomization's `spec.path` names: relative to
+ * the source's root, which is the repository's; taken as the workspace's common folder where the
+ * folder exists there, else the nearest folder above the Flux file where it exists.
+ */
+function fluxTarget(
+  fk: FluxKustomization,
+  fileDir: string,
+  base: string,
+  paths: Iterable<string>,
+): string | undefined {
+  const all = [...paths];
+  const exists = (dir: string): boolean => all.some((p) => p.startsWith(dir));
+  const candidates = [base];
+  for (let d = fileDir; d.length > 1; d = dirOf(d.slice(0, -1))) candidates.push(d);
+  for (const c of candidates) {
+    const dir = joinPath(c, fk.path.replace(/^\/+/, '')) + '/';
+    const folder = dir === '//' ? '/' : dir;
+    if (exists(folder)) return folder;
+  }
+  return undefined;
+}
+
+/**
+ * What the kustomize-controller applies from a folder: its kustomization's build, or, without one,
+ * every manifest under it, the subfolders that have a kustomization built as such (the outermost).
+ * `top`: the kustomization built, when it is one no other includes.
+ */
+function fluxApplied(
+  dir: string,
+  graph: KustomizeGraph,
+  pathOf: ReadonlyMap<string, string>,
+): { uri: string; transform: Transform; top?: string }[] {
+  const own = graph.inDir(dir);
+  const built = (k: Kustomization): { uri: string; transform: Transform; top?: string }[] =>
+    graph.expand(k).map((r) => ({ ...r, ...(graph.included.has(k.uri) ? {} : { top: k.uri }) }));
+  if (own) return built(own);
+  const inner = graph.kustomizations
+    .map((k) => dirOf(k.path))
+    .filter((d) => d.startsWith(dir))
+    .filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(o)));
+  const out: { uri: string; transform: Transform; top?: string }[] = [];
+  for (const d of [...new Set(inner)].sort()) {
+    const k = graph.inDir(d);
+    if (k) out.push(...built(k));
+  }
+  for (const [uri, p] of pathOf)
+    if (p.startsWith(dir) && !isKustomizationPath(p) && !inner.some((d) => p.startsWith(d)))
+      out.push({ uri, transform: [] });
+  return out;
+}
+
+/**
  * The roots of a workspace, or undefined when it has none (one analysis, as before roots).
  * `clusters`: the configured cluster globs (empty: the `clusters/*` layout is looked for).
  */
@@ -190,8 +243,30 @@ export function planRoots(
     m.set(uri, l);
   };
   const clusterOfPath = (p: string): string | undefined => (clusterOf ? clusterOf(rel(p)) : undefined);
+  // Flux Kustomizations in a cluster folder: the folders they point at are applied in that cluster
+  const fluxTops = new Set<string>();
+  if (clusterOf)
+    for (const [uri, p] of pathOf) {
+      const c = clusterOf(rel(p));
+      const facts = files.get(uri);
+      if (c === undefined || !facts) continue;
+      for (const fk of fluxKustomizationsOf(facts)) {
+        const target = fluxTarget(fk, dirOf(p), base, pathOf.values());
+        // the bootstrap's own folder (path: ./clusters/prod) is the cluster folder itself
+        if (target === undefined || (base + c + '/').startsWith(target)) continue;
+        const m = clusterFiles.get(c) ?? new Map<string, Transform[]>();
+        for (const r of fluxApplied(target, graph, pathOf)) {
+          if (clusterOf(rel(pathOf.get(r.uri) ?? '')) === c) continue;
+          add(m, r.uri, [...r.transform, fk.step]);
+          reached.add(r.uri);
+          if (r.top) fluxTops.add(r.top);
+        }
+        clusterFiles.set(c, m);
+      }
+    }
   const kustomizeRoots: KustomizeRoot[] = [];
   for (const k of graph.tops()) {
+    if (fluxTops.has(k.uri)) continue; // deployed by a cluster's Flux Kustomization
     const expanded = graph.expand(k);
     if (expanded.length === 0) continue;
     for (const r of expanded) reached.add(r.uri);
