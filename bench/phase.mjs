@@ -1,61 +1,118 @@
-// One benchmark phase in a fresh process: prints {ms, rssMB, info} as JSON.
-//   floor     read every file and parseAllDocuments it (the bare YAML parse)
+// One benchmark phase in a fresh process: prints {ms, rssMB, info} as JSON on stdout. rssMB is the
+// process's peak resident memory (getrusage maxRSS: the main thread and any worker threads).
+//   floor     read every file and parseAllDocuments it (the bare `yaml` parse, results kept)
+//   jsyaml    read every file and js-yaml loadAll it (plain objects, results kept): the anchor
 //   index     read + AnalysisHost.applyChanges + derived index (namespaces, workloads, policies)
 //   findings  index + every check
 //   reach     index + the full reachability matrix (workloads and external ranges)
 //   summary   index + reach --format summary (class by class, external ranges per direction)
 //   edit      index + findings, then 20 single-file edits each followed by findings; ms = median per edit
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+//   explain   index + engine, then explain of 25 pairs of workloads; ms = median per pair
+//   cli       the built CLI (server/dist/cli.js) in this process with the arguments after the
+//             directory; `{dir}` in them is the directory. stdout goes to $BENCH_OUT (or nowhere);
+//             ms runs from before the bundle is loaded until the process exits.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const core = require('../out/server/src/core/index.js');
-const { parseAllDocuments } = require('yaml');
-const [phase, dir] = process.argv.slice(2);
+const here = dirname(fileURLToPath(import.meta.url));
+const [phase, dir, ...rest] = process.argv.slice(2);
+const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-function files(d, out = []) {
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) files(p, out);
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
-const list = files(dir).sort();
-const t0 = performance.now();
-const changes = list.map((f) => ({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') }));
-let info;
-let ms;
-if (phase === 'floor') {
-  const keep = changes.map((c) => parseAllDocuments(c.text));
-  ms = performance.now() - t0;
-  info = `${list.length} files, ${keep.reduce((n, d) => n + (Array.isArray(d) ? d.length : 0), 0)} docs`;
+if (phase === 'cli') {
+  const cli = join(here, '..', 'server', 'dist', 'cli.js');
+  const chunks = [];
+  process.stdout.write = (s, enc, cb) => {
+    chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8'));
+    if (typeof enc === 'function') enc();
+    else if (typeof cb === 'function') cb();
+    return true;
+  };
+  process.argv = [process.execPath, cli, ...rest.map((a) => a.replaceAll('{dir}', dir))];
+  const t0 = performance.now();
+  process.on('exit', (code) => {
+    const ms = performance.now() - t0;
+    const out = chunks.join('');
+    if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, out);
+    const info = `exit ${code}, ${out.length} bytes of output`;
+    writeFileSync(1, JSON.stringify({ ms, rssMB: peakMB(), info }));
+  });
+  require(cli);
 } else {
-  const host = new core.AnalysisHost();
-  host.applyChanges(changes);
-  let a = host.snapshot();
-  const idx = a.index;
-  info = `${idx.workloads.length} workloads, ${idx.policies.length} policies, ${idx.namespaces.size} namespaces`;
-  if (phase === 'findings' || phase === 'edit') info += `, ${a.findings().length} findings`;
-  if (phase === 'reach') info += `, ${a.reachability().entries.length} connections`;
-  if (phase === 'summary')
-    info += `, ${core.reachSummary(a.engine, { externals: true }, 'bench').split('\n').length} summary lines, ${a.engine.classes().classes.length} classes`;
-  ms = performance.now() - t0;
-  if (phase === 'edit') {
-    const target = changes.find((c) => c.text.includes('kind: NetworkPolicy')) ?? changes[0];
-    const per = [];
-    for (let i = 0; i < 20; i++) {
-      const s = performance.now();
-      host.applyChanges([{ uri: target.uri, text: target.text + `\n# edit ${i}\n` }]);
-      a = host.snapshot();
-      a.findingsFor(target.uri);
-      per.push(performance.now() - s);
+  const core = require('../out/server/src/core/index.js');
+  const files = (d, out = []) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) files(p, out);
+      else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
     }
-    per.sort((x, y) => x - y);
-    ms = per[10];
-    info += `; first-index ${(performance.now() - t0 - per.reduce((x, y) => x + y, 0)).toFixed(0)} ms`;
+    return out;
+  };
+  const list = files(dir).sort();
+  const t0 = performance.now();
+  const changes = list.map((f) => ({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') }));
+  let info;
+  let ms;
+  if (phase === 'floor') {
+    const { parseAllDocuments } = require('yaml');
+    const keep = changes.map((c) => parseAllDocuments(c.text));
+    ms = performance.now() - t0;
+    info = `${list.length} files, ${keep.reduce((n, d) => n + (Array.isArray(d) ? d.length : 0), 0)} docs`;
+  } else if (phase === 'jsyaml') {
+    const jsyaml = require('js-yaml');
+    const keep = changes.map((c) => jsyaml.loadAll(c.text));
+    ms = performance.now() - t0;
+    info = `${list.length} files, ${keep.reduce((n, d) => n + d.length, 0)} docs, js-yaml ${require('js-yaml/package.json').version}`;
+  } else {
+    const host = new core.AnalysisHost();
+    host.applyChanges(changes);
+    let a = host.snapshot();
+    const idx = a.index;
+    info = `${idx.workloads.length} workloads, ${idx.policies.length} policies, ${idx.namespaces.size} namespaces`;
+    if (phase === 'findings' || phase === 'edit') info += `, ${a.findings().length} findings`;
+    if (phase === 'reach') info += `, ${a.reachability().entries.length} connections`;
+    if (phase === 'summary')
+      info += `, ${core.reachSummary(a.engine, { externals: true }, 'bench').split('\n').length} summary lines, ${a.engine.classes().classes.length} classes`;
+    ms = performance.now() - t0;
+    if (phase === 'edit') {
+      const target = changes.find((c) => c.text.includes('kind: NetworkPolicy')) ?? changes[0];
+      const per = [];
+      for (let i = 0; i < 20; i++) {
+        const s = performance.now();
+        host.applyChanges([{ uri: target.uri, text: target.text + `\n# edit ${i}\n` }]);
+        a = host.snapshot();
+        a.findingsFor(target.uri);
+        per.push(performance.now() - s);
+      }
+      per.sort((x, y) => x - y);
+      ms = per[10];
+      info += `; first-index ${(performance.now() - t0 - per.reduce((x, y) => x + y, 0)).toFixed(0)} ms`;
+    }
+    if (phase === 'explain') {
+      // the engine is built once (as in the server after indexing); then one pair at a time, spread
+      // over the workspace, on the port the destination exposes first (else any port)
+      const s = performance.now();
+      void a.engine;
+      const engineMs = performance.now() - s;
+      const ws = idx.workloads;
+      const per = [];
+      let allowed = 0;
+      for (let i = 0; i < 25; i++) {
+        const src = ws[(i * 7919) % ws.length];
+        const dst = ws[(i * 104729 + 13) % ws.length];
+        const p = dst.ports[0];
+        const port = p ? { port: p.port, protocol: p.protocol } : undefined;
+        const t = performance.now();
+        const out = a.explain(src.id, dst.id, port);
+        per.push(performance.now() - t);
+        if (out.ok && out.explanation.allowed) allowed++;
+      }
+      per.sort((x, y) => x - y);
+      ms = per[12];
+      info += `; engine ${engineMs.toFixed(0)} ms, 25 pairs (${allowed} allowed), max ${per[24].toFixed(1)} ms`;
+    }
   }
+  process.stdout.write(JSON.stringify({ ms, rssMB: peakMB(), info }));
 }
-process.stdout.write(JSON.stringify({ ms, rssMB: Math.round(process.memoryUsage().rss / 1048576), info }));

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// The reachability view through the language server, as the webview asks for it: start
+// server/dist/server.js --stdio on a generated workspace, wait until it is indexed, then time
+// `netpolLens/reachability` requests: `{}` (beyond REACHABILITY_MAX_WORKLOADS the server picks
+// namespaces itself: the namespace-level view), then one namespace of the picker, then the same
+// again (answered from the snapshot's caches). Prints one JSON line.
+//   node bench/lsp-view.mjs [--size large]
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const here = dirname(fileURLToPath(import.meta.url));
+const i = process.argv.indexOf('--size');
+const size = i >= 0 ? process.argv[i + 1] : 'large';
+const ws = join(here, '.work', size);
+const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
+const conn = rpc.createMessageConnection(
+  new rpc.StreamMessageReader(proc.stdout),
+  new rpc.StreamMessageWriter(proc.stdin),
+);
+let ready;
+const readyP = new Promise((r) => (ready = r));
+conn.onNotification('netpolLens/status', (p) => {
+  if (p.state === 'ready') ready();
+});
+conn.onNotification(() => {});
+conn.onRequest(() => null);
+conn.listen();
+await conn.sendRequest('initialize', {
+  processId: process.pid,
+  rootUri: pathToFileURL(ws).href,
+  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
+  capabilities: {},
+});
+const t0 = performance.now();
+await conn.sendNotification('initialized', {});
+await readyP;
+const indexedMs = performance.now() - t0;
+const hwm = () =>
+  Math.round(
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+  );
+const rssAfterIndex = hwm();
+const time = async (params) => {
+  const s = performance.now();
+  const r = await conn.sendRequest('netpolLens/reachability', params);
+  return { ms: performance.now() - s, r };
+};
+const first = await time({});
+const ns = first.r.limited?.namespaces?.find((n) => !first.r.limited.shown.includes(n.name))?.name;
+const other = ns ? await time({ namespaces: [ns] }) : undefined;
+const again = await time({});
+const out = {
+  size,
+  indexedMs,
+  viewMs: first.ms,
+  viewShown: first.r.limited?.shown?.length ?? 'all',
+  endpoints: first.r.endpoints.length,
+  connections: first.r.connections.length,
+  otherNamespaceMs: other?.ms,
+  againMs: again.ms,
+  hwmMB: hwm(),
+  hwmAfterIndexMB: rssAfterIndex,
+};
+await conn.sendRequest('shutdown');
+await conn.sendNotification('exit');
+proc.kill();
+console.log(JSON.stringify(out));
+process.exit(0);
