@@ -72,24 +72,35 @@ export function loadChanges(
   const skipped: string[] = [];
   for (const f of files) {
     if (f === STDIN_ARG) {
-      const read = readStdin(limitBytes);
-      if ('error' in read) skipped.push(`${STDIN_NAME}: ${read.error}`);
-      else {
-        const change = bytesChange(STDIN_URI, read.bytes, read.total, limitBytes);
-        if (change) changes.push(change);
-      }
+      const read = readStdinChange(limitBytes);
+      if ('skipped' in read) skipped.push(read.skipped);
+      else if (read.change) changes.push(read.change);
       continue;
     }
     try {
-      const size = statSync(f).size;
-      const uri = pathToFileURL(f).href;
-      const change = bytesChange(uri, size > limitBytes ? readHead(f) : readFileSync(f), size, limitBytes);
+      const change = fileChange(f, limitBytes);
       if (change) changes.push(change);
     } catch (e) {
       skipped.push(`${f}: ${(e as Error).message}`);
     }
   }
   return { changes, skipped };
+}
+
+/** One file as a FileChange (undefined: oversized and no manifest); throws when it cannot be read. */
+export function fileChange(file: string, limitBytes: number): FileChange | undefined {
+  const size = statSync(file).size;
+  const uri = pathToFileURL(file).href;
+  return bytesChange(uri, size > limitBytes ? readHead(file) : readFileSync(file), size, limitBytes);
+}
+
+/** The standard input as a FileChange, or why it could not be read (the `skipped` line). */
+export function readStdinChange(
+  limitBytes: number,
+): { change: FileChange | undefined } | { skipped: string } {
+  const read = readStdin(limitBytes);
+  if ('error' in read) return { skipped: `${STDIN_NAME}: ${read.error}` };
+  return { change: bytesChange(STDIN_URI, read.bytes, read.total, limitBytes) };
 }
 
 /**

@@ -3,6 +3,7 @@
  * codes: 0 success, 1 findings at or above --fail-on (check), a denied connection (explain) or a
  * difference (diff), 2 usage or I/O error.
  */
+import { isMainThread } from 'node:worker_threads';
 import { DEFAULT_MAX_FILE_SIZE_MIB, MANIFEST_EXTENSIONS } from '../core/index';
 import { runCheck } from './commands/check';
 import { runDiff } from './commands/diff';
@@ -64,13 +65,16 @@ function main(argv: string[]): number {
 
 // exitCode, not process.exit(): output to a pipe is written asynchronously, and exiting at once
 // would cut a long listing short
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e: unknown) {
-  if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
-  else
-    process.stderr.write(
-      `netpol-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-  process.exitCode = 2;
+// (a worker thread of cli/parallel.ts loads this bundle too: it runs no command)
+if (isMainThread) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e: unknown) {
+    if (e instanceof UsageError) process.stderr.write(`netpol-lens: ${e.message}\n`);
+    else
+      process.stderr.write(
+        `netpol-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
+    process.exitCode = 2;
+  }
 }

@@ -3,7 +3,12 @@
  * `Analysis` snapshots that answer every query (rust-analyzer's AnalysisHost/Analysis). No IO.
  */
 import type { FileChange } from './index/change';
-import { WorkspaceIndex, type FolderNamespace, type IndexOptions } from './index/workspace-index';
+import {
+  WorkspaceIndex,
+  type FileFacts,
+  type FolderNamespace,
+  type IndexOptions,
+} from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
 import { runChecks } from './checks/registry';
@@ -47,6 +52,21 @@ export class AnalysisHost {
     if (changes.length === 0) return;
     this.index = this.index.applyChanges(changes);
     this.current = undefined;
+  }
+
+  /**
+   * Files whose facts were computed elsewhere (`changeFacts` with `readOptions`, e.g. on a worker
+   * thread): as `applyChanges` of their changes.
+   */
+  applyFacts(facts: readonly FileFacts[]): void {
+    if (facts.length === 0) return;
+    this.index = this.index.applyFacts(facts);
+    this.current = undefined;
+  }
+
+  /** How files are read now (after `setSettings`): the options `changeFacts` takes for `applyFacts`. */
+  get readOptions(): IndexOptions {
+    return this.index.readOptions;
   }
 
   /**

@@ -16,12 +16,14 @@ export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export { tooLargeChange, type FileChange } from './index/change';
 export {
   WorkspaceIndex,
+  changeFacts,
   METADATA_NAME_LABEL,
   cmp,
   type Workload,
   type NamespaceInfo,
   type FileFacts,
   type FolderNamespace,
+  type IndexOptions,
 } from './index/workspace-index';
 export { namespacesFromText, type NamespacesFile } from './namespaces-file';
 export type { Finding, FixKind, FixSpec, Severity, RelatedInfo, YamlOp } from './model/finding';
@@ -51,7 +53,7 @@ export { ConnectionSet, formatConns, type Conns } from './semantics/port-set';
 export type { Endpoint } from './semantics/compile';
 export type { ReachEntry, ReachQuery } from './semantics/matrix';
 export type { Explanation, SideExplanation, PolicyPointer, RulePointer } from './semantics/explain';
-export { isJsonUri, looksLikeManifest, readsAsNothing } from './yaml/parse';
+export { dependsOnStackDepth, isJsonUri, looksLikeManifest, readsAsNothing } from './yaml/parse';
 export {
   MANIFEST_EXTENSIONS,
   MANIFEST_GLOB,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   AnalysisHost,
+  DEFAULT_MAX_FILE_SIZE_MIB,
   DEFAULT_SETTINGS,
   isNamespaceName,
   maxFileBytes,
@@ -9,10 +10,12 @@ import {
   settingsFromConfig,
   type Analysis,
   type AnalysisRoot,
+  type FileFacts,
   type Settings,
 } from '../../core/index';
 import type { ParsedArgs } from '../args';
-import { collectFiles, loadChanges, UsageError } from '../load';
+import { collectFiles, UsageError } from '../load';
+import { readAllFacts } from '../parallel';
 
 /** The valued flags every command that analyses paths takes (check, reach, explain): they make its settings. */
 export const SETTINGS_FLAGS = ['config', 'max-file-size', 'namespace', 'namespaces', 'cluster'] as const;
@@ -88,15 +91,22 @@ export function analyse(
   clusters?: readonly string[],
 ): Analysis {
   if (paths.length === 0) throw new UsageError('no path given: name the manifest files or folders to read');
-  const { changes, skipped } = loadChanges(
-    collectFiles(paths),
-    settings ? maxFileBytes(settings.maxFileSize) : undefined,
-  );
-  for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
   if (clusters?.length) host.setSettings({ ...(settings ?? DEFAULT_SETTINGS), clusters });
   else if (settings) host.setSettings(settings);
-  host.applyChanges(changes);
+  // read, parsed and lowered on every core, as the host reads files (its settings' options)
+  const outcomes = readAllFacts(
+    collectFiles(paths),
+    maxFileBytes(settings?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE_MIB),
+    host.readOptions,
+  );
+  const facts: FileFacts[] = [];
+  for (const o of outcomes) {
+    if (o === null) continue;
+    if ('skipped' in o) process.stderr.write(`netpol-lens: skipped ${o.skipped}\n`);
+    else facts.push(o.facts);
+  }
+  host.applyFacts(facts);
   return host.snapshot();
 }
 

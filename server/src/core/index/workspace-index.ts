@@ -131,6 +131,11 @@ export class WorkspaceIndex {
     return new WorkspaceIndex(new Map(), options);
   }
 
+  /** How its files are read (`changeFacts` with these gives its facts of a change). */
+  get readOptions(): IndexOptions {
+    return this.options;
+  }
+
   /**
    * The same files read under other lowering options (default namespaces, pod producers): every
    * file that was read is lowered again; `this` when the options lower alike.
@@ -162,21 +167,22 @@ export class WorkspaceIndex {
     if (changes.length === 0) return this;
     const files = new Map(this.files);
     for (const c of changes) {
-      if (c.text === null) files.delete(c.uri);
-      else if (c.tooLarge) files.set(c.uri, tooLargeFile(c.uri, c.text, c.version, c.tooLarge));
-      else
-        files.set(
-          c.uri,
-          indexFile(
-            c.uri,
-            c.text,
-            c.version,
-            c.invalidUtf8At === undefined
-              ? this.options
-              : { ...this.options, invalidUtf8At: c.invalidUtf8At },
-          ),
-        );
+      const facts = changeFacts(c, this.options);
+      if (facts) files.set(c.uri, facts);
+      else files.delete(c.uri);
     }
+    return new WorkspaceIndex(files, this.options, this.runtime);
+  }
+
+  /**
+   * The index with these files' facts, computed elsewhere with this index's options by
+   * `changeFacts` (the CLI's worker threads, its cache): the same index as `applyChanges` of
+   * their changes, in the same order.
+   */
+  applyFacts(facts: readonly FileFacts[]): WorkspaceIndex {
+    if (facts.length === 0) return this;
+    const files = new Map(this.files);
+    for (const f of facts) files.set(f.uri, f);
     return new WorkspaceIndex(files, this.options, this.runtime);
   }
 
@@ -273,6 +279,21 @@ interface Derived {
   customResourcesByNs: Map<string, CustomResourceRef[]>;
   clusterPolicies: ClusterPolicyResource[];
   problems: Finding[];
+}
+
+/**
+ * The facts of one change (undefined for a deletion): what `applyChanges` stores. Pure, and its
+ * result is plain structured-cloneable data, so that a worker thread may compute it.
+ */
+export function changeFacts(c: FileChange, options: IndexOptions = {}): FileFacts | undefined {
+  if (c.text === null) return undefined;
+  if (c.tooLarge) return tooLargeFile(c.uri, c.text, c.version, c.tooLarge);
+  return indexFile(
+    c.uri,
+    c.text,
+    c.version,
+    c.invalidUtf8At === undefined ? options : { ...options, invalidUtf8At: c.invalidUtf8At },
+  );
 }
 
 export function indexFile(

@@ -283,6 +283,16 @@ function isStackOverflow(message: string): boolean {
 const TOO_DEEP =
   'This document nests its collections too deeply to be read (hundreds of levels or more: the YAML parser ran out of stack). It is left out of the analysis until it is fixed. Kubernetes manifests nest a few dozen levels at most: look for runaway brackets or indentation.';
 
+/**
+ * Some of these problems say where the parser ran out of call stack: a place that depends on the
+ * stack the parse started with (a worker thread's differs from the main thread's), so a caller
+ * that needs the same answer on every thread computes such a file on one thread.
+ */
+export function dependsOnStackDepth(problems: readonly { readonly message: string }[]): boolean {
+  const tail = TOO_DEEP.slice('This document'.length);
+  return problems.some((p) => p.message.includes(tail));
+}
+
 function firstLine(s: string): string {
   return (s.split('\n')[0] ?? s).replace(/\.$/, '');
 }
