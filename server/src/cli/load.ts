@@ -89,9 +89,21 @@ export function loadChanges(
 
 /** One file as a FileChange (undefined: oversized and no manifest); throws when it cannot be read. */
 export function fileChange(file: string, limitBytes: number): FileChange | undefined {
+  const { uri, bytes, size } = readFileBytes(file, limitBytes);
+  return bytesChange(uri, bytes, size, limitBytes);
+}
+
+/** A file's uri, size and bytes (all, or above `limitBytes` the first HEAD_BYTES); throws when it cannot be read. */
+export function readFileBytes(
+  file: string,
+  limitBytes: number,
+): { uri: string; bytes: Buffer; size: number } {
   const size = statSync(file).size;
-  const uri = pathToFileURL(file).href;
-  return bytesChange(uri, size > limitBytes ? readHead(file) : readFileSync(file), size, limitBytes);
+  return {
+    uri: pathToFileURL(file).href,
+    bytes: size > limitBytes ? readHead(file) : readFileSync(file),
+    size,
+  };
 }
 
 /** The standard input as a FileChange, or why it could not be read (the `skipped` line). */

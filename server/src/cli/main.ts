@@ -20,10 +20,11 @@ usage:
   netpol-lens diff <old-path> <new-path> [--format text|json|md|sarif] [--fail-on opened] [--cluster <glob>]...
   netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened] [--cluster <glob>]...
 
-settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--namespace <ns>] [--namespaces <file>]...
+settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--namespace <ns>] [--namespaces <file>]... [--cache-dir <dir>]
   --config       the netpolLens.* settings as JSON (checks, dns, podCidrs, namespaces, podProducers…)
   --namespace    the namespace of manifests without metadata.namespace (as kubectl apply -n)
   --namespaces   namespaces that exist only at run time: a YAML/JSON map name → labels, or Namespace manifests
+  --cache-dir    keep what was read of each file (and check's output) in <dir>: unchanged files are not read again
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in

@@ -22,15 +22,21 @@ import {
   type FileFacts,
   type IndexOptions,
 } from '../core/index';
-import { fileChange, readStdinChange, STDIN_ARG } from './load';
+import { factsKey } from './cache';
+import { bytesChange, fileChange, readFileBytes, readStdinChange, STDIN_ARG } from './load';
 
 /** What one file gives: its facts, nothing (an oversized file that is no manifest), or why it was not read. */
-export type FileOutcome = { readonly facts: FileFacts } | { readonly skipped: string } | null;
+export type FileOutcome =
+  | { readonly facts: FileFacts; readonly key?: string; readonly sameText?: boolean }
+  | { readonly skipped: string }
+  | null;
 
 /** How files are read: the size limit and the index's options (`changeFacts`). */
 interface ReadSpec {
   readonly limitBytes: number;
   readonly options: IndexOptions;
+  /** Each outcome with its cache key (cli/cache.ts). */
+  readonly keyed: boolean;
 }
 
 interface WorkerInput {
@@ -58,7 +64,13 @@ function factsOf(change: FileChange | undefined, options: IndexOptions): FileOut
 /** One file, read and lowered; never throws for IO (the reason is the outcome). */
 function outcome(file: string, read: ReadSpec): FileOutcome {
   try {
-    return factsOf(fileChange(file, read.limitBytes), read.options);
+    if (!read.keyed) return factsOf(fileChange(file, read.limitBytes), read.options);
+    const { uri, bytes, size } = readFileBytes(file, read.limitBytes);
+    const change = bytesChange(uri, bytes, size, read.limitBytes);
+    const facts = change && changeFacts(change, read.options);
+    if (!facts || !change) return null;
+    const key = factsKey(uri, read.limitBytes, JSON.stringify(read.options), bytes);
+    return { facts, key, sameText: facts.text === change.text };
   } catch (e) {
     return { skipped: `${file}: ${(e as Error).message}` };
   }
@@ -87,10 +99,12 @@ export function readAllFacts(
   options: IndexOptions = {},
   /** Filled with how many files each thread read: [main thread, worker 1, …] (tests). */
   byThread?: number[],
+  /** Each outcome with its cache key and whether its facts hold the text read (cli/cache.ts). */
+  keyed = false,
 ): FileOutcome[] {
   const n = files.length;
   const results: Array<FileOutcome | undefined> = new Array<FileOutcome | undefined>(n);
-  const spec: ReadSpec = { limitBytes, options };
+  const spec: ReadSpec = { limitBytes, options, keyed };
   const stdinAt = files.indexOf(STDIN_ARG);
   if (stdinAt >= 0) {
     const read = readStdinChange(limitBytes);

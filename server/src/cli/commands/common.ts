@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   AnalysisHost,
@@ -10,15 +11,19 @@ import {
   settingsFromConfig,
   type Analysis,
   type AnalysisRoot,
+  type FileChange,
   type FileFacts,
   type Settings,
 } from '../../core/index';
 import type { ParsedArgs } from '../args';
-import { collectFiles, UsageError } from '../load';
-import { readAllFacts } from '../parallel';
+import { FactsCache, factsKey } from '../cache';
+import { bytesChange, collectFiles, readFileBytes, STDIN_ARG, UsageError } from '../load';
+import { readAllFacts, type FileOutcome } from '../parallel';
 
 /** The valued flags every command that analyses paths takes (check, reach, explain): they make its settings. */
 export const SETTINGS_FLAGS = ['config', 'max-file-size', 'namespace', 'namespaces', 'cluster'] as const;
+/** And the cache of those commands (`--cache-dir DIR`, cli/cache.ts). */
+export const CACHE_FLAG = 'cache-dir';
 
 /** `--config` file: the netpolLens.* settings as JSON (`{"checks": {"<code>": "warning"|"off"…}, "dns": {…}, …}`). */
 function loadConfig(file: string): Settings {
@@ -83,23 +88,96 @@ export function settingsFromFlags(a: ParsedArgs): Settings | undefined {
 
 /**
  * Reads every manifest under `paths` into one analysis snapshot (skipped files go to stderr).
- * `clusters` (the `--cluster` globs) replace the settings' cluster folders.
+ * `clusters` (the `--cluster` globs) replace the settings' cluster folders. With a cache
+ * (`--cache-dir`), the facts of unchanged files come from it and the others' are added to it.
  */
 export function analyse(
   paths: readonly string[],
   settings?: Settings,
   clusters?: readonly string[],
+  cache?: FactsCache,
 ): Analysis {
+  return analyseInputs(readInputs(paths, settings, clusters, cache), cache);
+}
+
+/** A command's files and the host that will analyse them; with a cache, read and hashed already. */
+export interface Inputs {
+  readonly host: AnalysisHost;
+  readonly files: readonly string[];
+  readonly limitBytes: number;
+  /** Per file (with a cache): its key and change, or why it could not be read; undefined for `-`. */
+  readonly pre?: ReadonlyArray<
+    { key: string; change: FileChange | undefined } | { skipped: string } | undefined
+  >;
+  /** Every file's key, hashed (with a cache, without the standard input): the key of a whole output. */
+  readonly digest?: string;
+}
+
+export function readInputs(
+  paths: readonly string[],
+  settings?: Settings,
+  clusters?: readonly string[],
+  cache?: FactsCache,
+): Inputs {
   if (paths.length === 0) throw new UsageError('no path given: name the manifest files or folders to read');
   const host = new AnalysisHost();
   if (clusters?.length) host.setSettings({ ...(settings ?? DEFAULT_SETTINGS), clusters });
   else if (settings) host.setSettings(settings);
-  // read, parsed and lowered on every core, as the host reads files (its settings' options)
-  const outcomes = readAllFacts(
-    collectFiles(paths),
-    maxFileBytes(settings?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE_MIB),
-    host.readOptions,
-  );
+  const files = collectFiles(paths);
+  const limitBytes = maxFileBytes(settings?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE_MIB);
+  if (!cache) return { host, files, limitBytes };
+  const optionsKey = JSON.stringify(host.readOptions);
+  const h = createHash('sha256');
+  const pre = files.map((f) => {
+    if (f === STDIN_ARG) return undefined;
+    try {
+      const { uri, bytes, size } = readFileBytes(f, limitBytes);
+      const key = factsKey(uri, limitBytes, optionsKey, bytes);
+      h.update(`${key}\0`);
+      return { key, change: bytesChange(uri, bytes, size, limitBytes) };
+    } catch (e) {
+      const skipped = `${f}: ${(e as Error).message}`;
+      h.update(`${skipped}\0`);
+      return { skipped };
+    }
+  });
+  return {
+    host,
+    files,
+    limitBytes,
+    pre,
+    ...(files.includes(STDIN_ARG) ? {} : { digest: h.digest('hex') }),
+  };
+}
+
+export function analyseInputs(inputs: Inputs, cache?: FactsCache): Analysis {
+  const { host, files, limitBytes, pre } = inputs;
+  let outcomes: FileOutcome[];
+  if (cache && pre) {
+    // the cache's facts of unchanged files; the others read, parsed and lowered on every core
+    outcomes = new Array<FileOutcome>(files.length);
+    const missing: number[] = [];
+    pre.forEach((p, i) => {
+      if (p && 'skipped' in p) outcomes[i] = p;
+      else if (p && !p.change) outcomes[i] = null;
+      else {
+        const hit = p?.change ? cache.get(p.key, p.change) : undefined;
+        if (hit) outcomes[i] = { facts: hit };
+        else missing.push(i);
+      }
+    });
+    const read = readAllFacts(
+      missing.map((i) => files[i] as string),
+      limitBytes,
+      host.readOptions,
+      undefined,
+      true,
+    );
+    read.forEach((o, k) => {
+      outcomes[missing[k] as number] = o;
+      if (o && 'facts' in o && o.key !== undefined) cache.put(o.key, o.facts, o.sameText === true);
+    });
+  } else outcomes = readAllFacts(files, limitBytes, host.readOptions);
   const facts: FileFacts[] = [];
   for (const o of outcomes) {
     if (o === null) continue;
@@ -108,6 +186,12 @@ export function analyse(
   }
   host.applyFacts(facts);
   return host.snapshot();
+}
+
+/** `--cache-dir DIR`: the cache, or none. */
+export function openCache(a: ParsedArgs): FactsCache | undefined {
+  const dir = a.flags.get('cache-dir');
+  return typeof dir === 'string' ? FactsCache.open(dir) : undefined;
 }
 
 export function parsePortArg(s: string): { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' } {

@@ -2,16 +2,26 @@ import { coverageNotes, explainText, type SourceRef } from '../../core/index';
 import { UsageError } from '../load';
 import { refLocation } from '../locations';
 import { parseArgs } from '../args';
-import { analyse, oneRoot, parsePortArg, settingsFromFlags, SETTINGS_FLAGS } from './common';
+import {
+  analyse,
+  CACHE_FLAG,
+  oneRoot,
+  openCache,
+  parsePortArg,
+  settingsFromFlags,
+  SETTINGS_FLAGS,
+} from './common';
 
 export function runExplain(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', ...SETTINGS_FLAGS]);
+  const a = parseArgs(argv, ['format', ...SETTINGS_FLAGS, CACHE_FLAG]);
   const [src, dst, portArg, ...paths] = a.positional;
   if (!src || !dst || !portArg)
     throw new UsageError('usage: explain <src-id> <dst-id> <port>/<protocol> <path>...');
   const port = portArg === 'any' ? undefined : parsePortArg(portArg);
   const clusters = a.lists.get('cluster') ?? [];
-  const workspace = analyse(paths, settingsFromFlags(a), clusters);
+  const cache = openCache(a);
+  const workspace = analyse(paths, settingsFromFlags(a), clusters, cache);
+  cache?.save();
   // several roots: the one that knows both endpoints, or the one --cluster names
   const root = oneRoot(
     workspace,

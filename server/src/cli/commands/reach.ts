@@ -1,17 +1,27 @@
 import { coverageNotes, reachCsv, reachDot, reachJson, reachSummary, reachTable } from '../../core/index';
 import { STDIN_ARG, STDIN_NAME, UsageError } from '../load';
 import { parseArgs } from '../args';
-import { analyse, oneRoot, parsePortArg, settingsFromFlags, SETTINGS_FLAGS } from './common';
+import {
+  analyse,
+  CACHE_FLAG,
+  oneRoot,
+  openCache,
+  parsePortArg,
+  settingsFromFlags,
+  SETTINGS_FLAGS,
+} from './common';
 
 const FORMATS = ['table', 'json', 'csv', 'dot', 'summary'];
 
 export function runReach(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'from', 'to', 'port', ...SETTINGS_FLAGS], ['no-external']);
+  const a = parseArgs(argv, ['format', 'from', 'to', 'port', ...SETTINGS_FLAGS, CACHE_FLAG], ['no-external']);
   const format = (a.flags.get('format') as string | undefined) ?? 'table';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
   const clusters = a.lists.get('cluster') ?? [];
-  const workspace = analyse(a.positional, settingsFromFlags(a), clusters);
+  const cache = openCache(a);
+  const workspace = analyse(a.positional, settingsFromFlags(a), clusters, cache);
+  cache?.save();
   const root = oneRoot(workspace, clusters);
   const analysis = root.analysis;
   const port = a.flags.has('port') ? parsePortArg(a.flags.get('port') as string) : undefined;
