@@ -11,7 +11,8 @@ import {
 } from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
-import { runChecks } from './checks/registry';
+import { mergeFileChecks, runChecks, runFileChecks, type FileCheckResult } from './checks/registry';
+import { untracked } from './index/deps';
 import { PolicyEngine } from './semantics/engine';
 import { computeReachability, reachabilityRows, type ReachEntry, type ReachQuery } from './semantics/matrix';
 import type { Endpoint } from './semantics/compile';
@@ -29,7 +30,8 @@ import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
 import { policyAt } from './features/lookup';
 import type { FeatureContext, FeatureOptions } from './features/context';
-import { planRoots, rootName, type RootKind } from './roots/roots';
+import { planRoots, rootName, type RootKind, type RootSpec } from './roots/roots';
+import { isKustomizationUri } from './roots/kustomize';
 import { rootIndex } from './roots/rooted';
 import {
   reachabilityView,
@@ -43,9 +45,20 @@ export class AnalysisHost {
   private index: WorkspaceIndex;
   private settings: Settings = DEFAULT_SETTINGS;
   private current: Analysis | undefined;
+  /** Incremental analysis: per analysis root, the last findings per file (see `FindingsStore`). */
+  private readonly stores: FindingsStores | undefined;
 
-  constructor(private readonly options: IndexOptions = {}) {
+  /**
+   * `incremental`: snapshots reuse the previous snapshots' findings of every file whose checks
+   * read no fact that changed (the language server); without, each snapshot runs every check
+   * once over the whole workspace (the CLI, which asks once).
+   */
+  constructor(
+    private readonly options: IndexOptions = {},
+    incremental = false,
+  ) {
     this.index = WorkspaceIndex.empty(options);
+    this.stores = incremental ? new FindingsStores() : undefined;
   }
 
   applyChanges(changes: readonly FileChange[]): void {
@@ -89,8 +102,78 @@ export class AnalysisHost {
   }
 
   snapshot(): Analysis {
-    return (this.current ??= new Analysis(this.index, this.settings));
+    return (this.current ??= new Analysis(this.index, this.settings, false, this.stores));
   }
+}
+
+/**
+ * What incremental analysis keeps between snapshots, per analysis root: the checks' results per
+ * file (`runFileChecks`, with the facts each read) and the index they were computed on. A
+ * snapshot's `findings()` re-runs the checks of a file only when a fact they read differs between
+ * that index and its own (`WorkspaceIndex.sameFact`), and then stores its own results. Only the
+ * last results are kept, never a chain of snapshots.
+ */
+export class FindingsStores {
+  private readonly byRoot = new Map<string, FindingsStore>();
+
+  /** The store of one root (by id), or of an analysis with other settings (by a key of its own). */
+  of(key: string): FindingsStore {
+    let s = this.byRoot.get(key);
+    if (!s) {
+      s = { state: undefined };
+      this.byRoot.set(key, s);
+    }
+    return s;
+  }
+
+  private lastPlan:
+    | {
+        readonly key: string;
+        readonly files: ReadonlyMap<string, FileFacts>;
+        readonly plan: RootSpec[] | undefined;
+      }
+    | undefined;
+
+  /** `planRoots`, again only when a file came or went, or a kustomization changed (what a plan reads). */
+  plan(files: ReadonlyMap<string, FileFacts>, clusters: readonly string[]): RootSpec[] | undefined {
+    const key = clusters.join('\u0000');
+    const last = this.lastPlan;
+    if (last && last.key === key && last.files.size === files.size) {
+      let same = true;
+      for (const [uri, f] of files) {
+        const g = last.files.get(uri);
+        if (g === undefined || (g !== f && isKustomizationUri(uri))) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.lastPlan = { key, files, plan: last.plan };
+        return last.plan;
+      }
+    }
+    const plan = planRoots(files, clusters);
+    this.lastPlan = { key, files, plan };
+    return plan;
+  }
+}
+
+export interface FindingsStore {
+  state:
+    | {
+        readonly index: WorkspaceIndex;
+        readonly settingsKey: string;
+        readonly units: Map<string, FileCheckResult>;
+        /** Fact → the files whose checks read it (the reverse of each result's `deps`). */
+        readonly readers: Map<string, Set<string>>;
+      }
+    | undefined;
+}
+
+/** How many files' checks a findings pass ran and reused (incremental analysis; tests and the bench read it). */
+export interface FindingsPassStats {
+  readonly files: number;
+  readonly rerun: number;
 }
 
 export type ExplainOutcome =
@@ -122,6 +205,7 @@ export class Analysis {
   private byUri: Map<string, Finding[]> | undefined;
   private readonly fileScoped = new Map<string, readonly Finding[]>();
   private rootsCache: readonly AnalysisRoot[] | undefined;
+  private passStats: FindingsPassStats | undefined;
 
   /** The files, and the namespaces the settings declare (`Settings.namespaces`). */
   readonly index: WorkspaceIndex;
@@ -131,17 +215,37 @@ export class Analysis {
     readonly settings: Settings,
     /** This is one root's analysis (not split again). */
     private readonly isRoot = false,
+    /** Incremental analysis (`AnalysisHost`): the results earlier snapshots left, per root. */
+    private readonly stores?: FindingsStores,
+    /** The store of this root's results (set for a root's analysis; `''` for the workspace without roots). */
+    private readonly storeKey = '',
   ) {
     this.index = index.withRuntimeNamespaces(settings.namespaces);
+  }
+
+  /** The same snapshot with other settings (a workspace folder's own), incremental like this one. */
+  withSettings(settings: Settings, key: string): Analysis {
+    return new Analysis(this.index, settings, this.isRoot, this.stores, `${this.storeKey}\u0000${key}`);
   }
 
   /** The analysis roots, in order (cluster folders, overlays, the other files); one, this, without roots. */
   get roots(): readonly AnalysisRoot[] {
     if (!this.rootsCache) {
-      const plan = this.isRoot ? undefined : planRoots(this.index.files, this.settings.clusters ?? []);
+      const clusters = this.settings.clusters ?? [];
+      const plan = this.isRoot
+        ? undefined
+        : this.stores
+          ? this.stores.plan(this.index.files, clusters)
+          : planRoots(this.index.files, clusters);
       this.rootsCache = plan
         ? plan.map((spec) => {
-            const analysis = new Analysis(rootIndex(this.index, spec), this.settings, true);
+            const analysis = new Analysis(
+              rootIndex(this.index, spec),
+              this.settings,
+              true,
+              this.stores,
+              `${this.storeKey}\u0000root:${spec.id}`,
+            );
             return {
               id: spec.id,
               name: rootName(spec.id),
@@ -184,17 +288,77 @@ export class Analysis {
 
   get engine(): PolicyEngine {
     if (this.split) return this.primary.engine;
-    return (this.engineCache ??= new PolicyEngine(this.index));
+    // built outside any tracked unit: its readers track what their answers depend on (index/deps.ts)
+    return (this.engineCache ??= untracked(() => new PolicyEngine(this.index)));
   }
 
   /** Every finding of the workspace, severities as configured. */
   findings(): readonly Finding[] {
     if (this.split) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
+    if (this.stores) return (this.findingsCache ??= this.incrementalFindings(this.stores.of(this.storeKey)));
     return (this.findingsCache ??= runChecks({
       index: this.index,
       engine: this.engine,
       settings: this.settings,
     }));
+  }
+
+  /** How many files' checks the last findings pass ran (incremental analysis), summed over the roots. */
+  findingsStats(): FindingsPassStats | undefined {
+    if (this.split) {
+      let files = 0;
+      let rerun = 0;
+      for (const r of this.roots) {
+        const s = r.analysis.findingsStats();
+        files += s?.files ?? 0;
+        rerun += s?.rerun ?? 0;
+      }
+      return { files, rerun };
+    }
+    return this.passStats;
+  }
+
+  /**
+   * The findings file by file: a file's results from an earlier snapshot are reused when every
+   * fact its checks read is the same in this one; the others are computed again (runFileChecks).
+   */
+  private incrementalFindings(store: FindingsStore): Finding[] {
+    const ctx = { index: this.index, engine: this.engine, settings: this.settings };
+    const settingsKey = JSON.stringify(this.settings);
+    const prev = store.state?.settingsKey === settingsKey ? store.state : undefined;
+    const files = this.index.files;
+    const units = prev?.units ?? new Map<string, FileCheckResult>();
+    const readers = prev?.readers ?? new Map<string, Set<string>>();
+    const forget = (uri: string): void => {
+      for (const k of units.get(uri)?.deps ?? []) readers.get(k)?.delete(uri);
+      units.delete(uri);
+    };
+    // the files to check again: those whose checks read a fact that changed, and new files
+    const stale = new Set<string>();
+    if (prev) {
+      for (const k of this.index.changedFacts(prev.index))
+        for (const uri of readers.get(k) ?? []) stale.add(uri);
+      for (const uri of [...units.keys()]) if (!files.has(uri)) forget(uri);
+    }
+    for (const uri of files.keys()) if (!units.has(uri)) stale.add(uri);
+    for (const uri of [...stale].sort()) {
+      forget(uri);
+      const r = runFileChecks(ctx, uri);
+      units.set(uri, r);
+      for (const k of r.deps) {
+        let s = readers.get(k);
+        if (!s) readers.set(k, (s = new Set()));
+        s.add(uri);
+      }
+    }
+    store.state = { index: this.index, settingsKey, units, readers };
+    this.passStats = { files: units.size, rerun: stale.size };
+    const inOrder: FileCheckResult[] = [];
+    for (const uri of files.keys()) {
+      const r = units.get(uri);
+      if (r) inOrder.push(r);
+    }
+    return mergeFileChecks(ctx, inOrder, files.keys().next().value ?? '');
   }
 
   /** The findings of some roots only (by id), merged as `findings()` merges them. */

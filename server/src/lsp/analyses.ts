@@ -120,7 +120,7 @@ export class FolderAnalyses {
     }
     let a = m.get(scope.key);
     if (!a) {
-      a = new Analysis(base.index, scope.settings);
+      a = base.withSettings(scope.settings, scope.key);
       m.set(scope.key, a);
     }
     return a;

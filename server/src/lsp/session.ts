@@ -48,7 +48,7 @@ export const SERVER_VERSION = '0.1.0';
 
 export class Session implements ServerContext {
   readonly documents = new TextDocuments(TextDocument);
-  private readonly host = new AnalysisHost();
+  private readonly host = new AnalysisHost({}, true);
   readonly scheduler: Scheduler;
   private readonly disk: DiskWorkspace;
   private readonly publisher: DiagnosticsPublisher;

@@ -27,9 +27,9 @@ const meta = defineCode({
   },
 });
 
-export const deprecatedApiVersion = defineCheck(meta, ({ index }) => {
+export const deprecatedApiVersion = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const v = p.apiVersion;
     if (!v || v.value !== REMOVED_API_VERSION) continue;
     out.push({
@@ -46,7 +46,7 @@ export const deprecatedApiVersion = defineCheck(meta, ({ index }) => {
       ],
     });
   }
-  for (const ns of index.namespaces.values()) {
+  for (const ns of subjects.namespaces.values()) {
     for (const r of ns.declared) {
       if (!r.betaIsolation) continue;
       const b = r.betaIsolation;

@@ -35,52 +35,62 @@ function manifestKind(w: WorkloadResource): string {
   return w.workloadKind === 'Pod' || w.objectName.value !== w.name ? 'Pod' : w.workloadKind;
 }
 
-export const duplicateObject = defineCheck(meta, ({ index }) => {
-  const groups = new Map<string, { what: string; copies: Copy[] }>();
-  const add = (key: string, what: string, copy: Copy): void => {
-    const g = groups.get(key) ?? { what, copies: [] };
-    g.copies.push(copy);
-    groups.set(key, g);
-  };
-  for (const w of index.workloads)
-    for (const s of w.sources) {
-      const kind = manifestKind(s);
-      const id = policyId(s.namespace, s.objectName.value);
-      add(`W\u0000${kind}\u0000${id}`, `${kind} ${id}`, { doc: s.doc, span: s.objectName.span });
-    }
-  for (const s of index.services) {
-    const id = policyId(s.namespace, s.name.value);
-    add(`S\u0000${id}`, `Service ${id}`, { doc: s.doc, span: s.name.span });
-  }
+export const duplicateObject = defineCheck(meta, ({ index, subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const ns of index.namespaces.values()) if (ns.declared.length > 1) out.push(...namespaceCopies(ns));
-  const policies = new Map<string, { id: string; keys: Set<string>; copies: Copy[] }>();
-  for (const p of index.policies) {
-    const id = policyName(p);
-    const g = policies.get(id) ?? { id, keys: new Set<string>(), copies: [] };
-    g.keys.add(policyContentKey(p));
-    g.copies.push({ doc: p.doc, span: p.name.span });
-    policies.set(id, g);
-  }
-  // copies that differ are duplicate-policy's
-  for (const g of policies.values())
-    if (g.keys.size === 1) for (const c of g.copies) add(`P\u0000${g.id}`, `NetworkPolicy ${g.id}`, c);
-
-  for (const { what, copies } of groups.values()) {
-    if (copies.length < 2) continue;
-    for (const c of copies) {
-      const others = copies.filter((o) => o !== c);
-      out.push({
-        uri: c.doc.uri,
-        span: c.span,
-        message: `${what} is defined ${copies.length} times: the cluster holds one object (the last one applied), and netpol-lens merges the copies into one. Remove the extra ${others.length === 1 ? 'copy' : 'copies'}, or give each its own name or namespace.`,
-        related: others.map((o) => ({
-          uri: o.doc.uri,
-          span: o.span,
-          message: `another definition of ${what}`,
-        })),
-      });
+  // each object of the subject files, with every copy of it in the workspace (looked up in its namespace)
+  const report = (what: string, c: Copy, copies: readonly Copy[]): void => {
+    if (copies.length < 2) return;
+    const others = copies.filter((o) => o.doc !== c.doc || o.span !== c.span);
+    out.push({
+      uri: c.doc.uri,
+      span: c.span,
+      message: `${what} is defined ${copies.length} times: the cluster holds one object (the last one applied), and netpol-lens merges the copies into one. Remove the extra ${others.length === 1 ? 'copy' : 'copies'}, or give each its own name or namespace.`,
+      related: others.map((o) => ({
+        uri: o.doc.uri,
+        span: o.span,
+        message: `another definition of ${what}`,
+      })),
+    });
+  };
+  const workloadCopy = (s: WorkloadResource): Copy => ({ doc: s.doc, span: s.objectName.span });
+  for (const part of subjects.workloads)
+    for (const s of part.sources) {
+      const kind = manifestKind(s);
+      const copies = index
+        .workloadsIn(s.namespace)
+        .flatMap((w) => w.sources)
+        .filter((o) => o.objectName.value === s.objectName.value && manifestKind(o) === kind);
+      report(
+        `${kind} ${policyId(s.namespace, s.objectName.value)}`,
+        workloadCopy(s),
+        copies.map(workloadCopy),
+      );
     }
+  for (const s of subjects.services) {
+    const copies = index.servicesIn(s.namespace).filter((o) => o.name.value === s.name.value);
+    report(
+      `Service ${policyId(s.namespace, s.name.value)}`,
+      { doc: s.doc, span: s.name.span },
+      copies.map((o) => ({ doc: o.doc, span: o.name.span })),
+    );
+  }
+  // a Namespace declared more than once: reported at each declaration of the subject files
+  for (const ns of subjects.namespaces.values()) {
+    if (ns.declared.length === 0) continue;
+    const all = subjects === index ? ns : index.namespace(ns.name);
+    if (!all || all.declared.length < 2) continue;
+    for (const r of namespaceCopies(all)) if (subjects.file(r.uri)) out.push(r);
+  }
+  for (const p of subjects.policies) {
+    const id = policyName(p);
+    const copies = index.policiesIn(p.namespace).filter((o) => policyName(o) === id);
+    // copies that differ are duplicate-policy's
+    if (new Set(copies.map(policyContentKey)).size !== 1) continue;
+    report(
+      `NetworkPolicy ${id}`,
+      { doc: p.doc, span: p.name.span },
+      copies.map((o) => ({ doc: o.doc, span: o.name.span })),
+    );
   }
   return out;
 });

@@ -15,28 +15,21 @@ const meta = defineCode({
   summary: 'Two manifests define the same NetworkPolicy namespace/name with different content.',
 });
 
-export const duplicatePolicy = defineCheck(meta, ({ index }) => {
+export const duplicatePolicy = defineCheck(meta, ({ index, subjects }) => {
   const out: Report<typeof meta>[] = [];
-  const groups = new Map<string, NetworkPolicyResource[]>();
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const id = policyName(p);
-    const l = groups.get(id) ?? [];
-    l.push(p);
-    groups.set(id, l);
-  }
-  for (const [id, list] of groups) {
+    // every definition of it: the policies of its namespace with its name, in file order
+    const list = index.policiesIn(p.namespace).filter((o) => policyName(o) === id);
     if (list.length < 2) continue;
     if (new Set(list.map(policyContentKey)).size === 1) continue; // identical copies: duplicate-object
-
-    for (const p of list) {
-      const others = list.filter((o) => o !== p);
-      out.push({
-        uri: p.doc.uri,
-        span: p.name.span,
-        message: `NetworkPolicy ${id} is defined ${list.length} times in the workspace: applying them leaves only the last one applied, and the others' rules are lost. Rename one, or merge their rules into one policy.`,
-        related: others.map((o) => policyRelated(o, `another definition of ${id}`)),
-      });
-    }
+    const others = list.filter((o) => o !== p);
+    out.push({
+      uri: p.doc.uri,
+      span: p.name.span,
+      message: `NetworkPolicy ${id} is defined ${list.length} times in the workspace: applying them leaves only the last one applied, and the others' rules are lost. Rename one, or merge their rules into one policy.`,
+      related: others.map((o) => policyRelated(o, `another definition of ${id}`)),
+    });
   }
   return out;
 });

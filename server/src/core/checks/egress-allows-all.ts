@@ -15,9 +15,9 @@ const meta = defineCode({
     'An egress rule with no `to` and no `ports` allows all egress, to the internet and the cloud metadata address included.',
 });
 
-export const egressAllowsAll = defineCheck(meta, ({ index, engine }) => {
+export const egressAllowsAll = defineCheck(meta, ({ subjects, engine }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     if (!p.egress || !effectivePolicyTypes(p).egress) continue;
     const compiled = engine.compiledFor(p);
     const n = compiled ? engine.selectedBy(compiled).length : 0;

@@ -5,7 +5,7 @@
  * credentials can be read. Fix for an ipBlock: "Add except
  * 169.254.169.254/32".
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, type Report, subjectPolicies } from './types';
 import { rulePorts, type Endpoint } from '../semantics/compile';
 import { parseCidr, parseRange } from '../semantics/ip-set';
 import type { YamlOp } from '../model/finding';
@@ -24,12 +24,13 @@ const meta = defineCode({
   },
 });
 
-export const egressToMetadataEndpoint = defineCheck(meta, ({ engine }) => {
+export const egressToMetadataEndpoint = defineCheck(meta, (ctx) => {
   const out: Report<typeof meta>[] = [];
   const range = parseRange(METADATA_IP);
   if (!range) return out;
   const ep: Endpoint = { kind: 'external', id: METADATA_IP, range };
-  for (const c of engine.compiled) {
+
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     for (const r of c.egress) {
       if (!rulePorts(r, ep).has('TCP', 80)) continue;

@@ -3,7 +3,7 @@
  * the node's IP; whether NetworkPolicy applies to it is left to the network plugin (most do not
  * enforce it), so the policy may not protect it.
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, type Report, subjectPolicies } from './types';
 import { policyName } from '../semantics/names';
 import { listText } from '../text/words';
 import { compact, workloadRelated } from './support';
@@ -15,9 +15,10 @@ const meta = defineCode({
   summary: 'A selected pod uses hostNetwork: enforcement is plugin-specific.',
 });
 
-export const hostNetworkPodSelected = defineCheck(meta, ({ engine }) => {
+export const hostNetworkPodSelected = defineCheck(meta, (ctx) => {
   const out: Report<typeof meta>[] = [];
-  for (const c of engine.compiled) {
+  const { engine } = ctx;
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     const hn = engine.selectedBy(c).filter((w) => w.hostNetwork);
     if (hn.length === 0) continue;

@@ -29,9 +29,9 @@ const meta = defineCode({
   },
 });
 
-export const implicitIngressIsolation = defineCheck(meta, ({ index, engine }) => {
+export const implicitIngressIsolation = defineCheck(meta, ({ subjects, engine }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     if (!isImplicit(p)) continue;
     const c = engine.compiledFor(p);
     if (!c) continue;

@@ -14,9 +14,9 @@ const meta = defineCode({
   summary: 'An ingress rule with no `from` and no `ports` allows all ingress.',
 });
 
-export const ingressAllowsAll = defineCheck(meta, ({ index, engine }) => {
+export const ingressAllowsAll = defineCheck(meta, ({ subjects, engine }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     if (!p.ingress || !effectivePolicyTypes(p).ingress) continue;
     const compiled = engine.compiledFor(p);
     const n = compiled ? engine.selectedBy(compiled).length : 0;

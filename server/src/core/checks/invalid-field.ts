@@ -20,10 +20,10 @@ const meta = defineCode({
     'A field of the wrong type (e.g. `from:` given a map), an unknown field (with "did you mean"), an empty peer, or a NetworkPolicy without metadata.name.',
 });
 
-export const invalidField = defineCheck(meta, ({ index }) => {
+export const invalidField = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  const lowering = index.problems.filter((f) => f.code === CODE);
-  for (const p of index.policies) {
+  const lowering = subjects.problems.filter((f) => f.code === CODE);
+  for (const p of subjects.policies) {
     for (const { peer, path, direction } of peersOf(p, 'all')) {
       if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
       if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;

@@ -27,9 +27,9 @@ const meta = defineCode({
     'An ipBlock the API server rejects: missing or unparsable cidr, or an except that is unparsable, of the other address family, or not strictly inside cidr.',
 });
 
-export const invalidIpBlock = defineCheck(meta, ({ index }) => {
+export const invalidIpBlock = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const who = policyLabel(p);
     for (const { peer, path } of peersOf(p, 'all')) {
       const b = peer.ipBlock;

@@ -17,9 +17,9 @@ const meta = defineCode({
   summary: 'spec.policyTypes holds a value other than Ingress or Egress, or a duplicate.',
 });
 
-export const invalidPolicyTypes = defineCheck(meta, ({ index }) => {
+export const invalidPolicyTypes = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const seen = new Set<string>();
     for (const item of p.policyTypes?.items ?? []) {
       if (!TYPES.includes(item.value)) {

@@ -25,9 +25,9 @@ const meta = defineCode({
     'A ports entry the API server rejects: port outside 1–65535, bad port name, endPort below port or with a named port, or a protocol other than TCP/UDP/SCTP.',
 });
 
-export const invalidPort = defineCheck(meta, ({ index }) => {
+export const invalidPort = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const who = policyLabel(p);
     for (const { port: entry, path } of portsOf(p, 'all')) {
       const { protocol, port, endPort } = entry;

@@ -22,9 +22,9 @@ const meta = defineCode({
     'A label selector the API server rejects: unknown operator, In/NotIn without values, Exists/DoesNotExist with values, or invalid label key or value syntax.',
 });
 
-export const invalidSelector = defineCheck(meta, ({ index }) => {
+export const invalidSelector = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const who = policyLabel(p);
     for (const { selector, path } of selectorsOf(p)) {
       for (const { key, value } of selector.matchLabels) {

@@ -5,7 +5,7 @@
  * (traffic to a Service is matched after translation to pod IPs). `0.0.0.0/0` / `::/0` without
  * excepts ("anywhere") is not reported.
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, lazy, type Report } from './types';
 import type { RelatedInfo } from '../model/finding';
 import { ipBlockSet } from '../semantics/compile';
 import { parseCidr } from '../semantics/ip-set';
@@ -22,7 +22,7 @@ const meta = defineCode({
     'An ipBlock overlaps pod IPs, Service ClusterIPs or the configured pod/service CIDRs: plugin-specific, and ClusterIPs never match.',
 });
 
-export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) => {
+export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, subjects, settings }) => {
   const out: Report<typeof meta>[] = [];
   const podCidrs = compact(
     settings.podCidrs
@@ -34,9 +34,9 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
       .map((c) => ({ text: c, p: parseCidr(c) }))
       .map((x) => (x.p ? { text: x.text, range: x.p.range } : undefined)),
   );
-  const podsWithIps = index.workloads.filter((w) => w.ips.length > 0);
-  const servicesWithIps = index.services.filter((sv) => sv.clusterIPs.length > 0);
-  for (const p of index.policies) {
+  const podsWithIps = lazy(() => index.workloadsWithIps);
+  const servicesWithIps = lazy(() => index.servicesWithClusterIps);
+  for (const p of subjects.policies) {
     for (const { peer } of peersOf(p, 'valid')) {
       const b = peer.ipBlock;
       if (!b || !b.cidr || peer.podSelector || peer.namespaceSelector) continue;
@@ -48,8 +48,8 @@ export const ipBlockMatchesClusterIps = defineCheck(meta, ({ index, settings }) 
         b.except.map((e) => e.value),
       );
       if (!set || set.isEmpty) continue;
-      const pods = podsWithIps.filter((w) => w.ips.some((ip) => set.containsIp(ip)));
-      const svcs = servicesWithIps.filter((sv) => sv.clusterIPs.some((ip) => set.containsIp(ip)));
+      const pods = podsWithIps().filter((w) => w.ips.some((ip) => set.containsIp(ip)));
+      const svcs = servicesWithIps().filter((sv) => sv.clusterIPs.some((ip) => set.containsIp(ip)));
       const pc = podCidrs.filter((c) => set.overlaps(c.range));
       const sc = svcCidrs.filter((c) => set.overlaps(c.range));
       if (!pods.length && !svcs.length && !pc.length && !sc.length) continue;

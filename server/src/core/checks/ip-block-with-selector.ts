@@ -16,9 +16,9 @@ const meta = defineCode({
   summary: 'A peer has both ipBlock and a pod or namespace selector, which the API server rejects.',
 });
 
-export const ipBlockWithSelector = defineCheck(meta, ({ index }) => {
+export const ipBlockWithSelector = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     for (const { peer, path } of peersOf(p, 'all')) {
       if (!peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) continue;
       const sel = [peer.podSelector && 'podSelector', peer.namespaceSelector && 'namespaceSelector']

@@ -17,9 +17,9 @@ const meta = defineCode({
     'A kustomization uses patches, generators, Helm charts, replacements, name prefixes or remote bases, which netpol-lens does not apply; render it to analyse the output.',
 });
 
-export const kustomizeNotRendered = defineCheck(meta, ({ index }) => {
+export const kustomizeNotRendered = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const f of index.files.values()) {
+  for (const f of subjects.files.values()) {
     const k = kustomizationOf(f);
     const first = k?.unrendered[0];
     if (!k || !first) continue;

@@ -12,7 +12,7 @@
  *
  * Fix "Allow DNS egress": an egress rule to the DNS pods on UDP and TCP 53.
  */
-import { defineCheck, defineCode, type FixOf, type Report } from './types';
+import { defineCheck, defineCode, subjectPolicies, lazy, type FixOf, type Report } from './types';
 import type { RelatedInfo, YamlOp } from '../model/finding';
 import type { NetworkPolicyResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
@@ -49,9 +49,10 @@ const meta = defineCode({
   },
 });
 
-export const missingDnsEgress = defineCheck(meta, ({ index, engine, settings }) => {
+export const missingDnsEgress = defineCheck(meta, (ctx) => {
+  const { index, engine, settings } = ctx;
   const out: Report<typeof meta>[] = [];
-  const dns = dnsTargets(index, settings);
+  const dnsOf = lazy(() => dnsTargets(index, settings));
   const verdictOf = (sets: ConnectionSet[], ipBlockDns: boolean): Verdict => {
     const udp = sets.some((s) => s.has('UDP', 53));
     const tcp = sets.some((s) => s.has('TCP', 53));
@@ -59,8 +60,9 @@ export const missingDnsEgress = defineCheck(meta, ({ index, engine, settings }) 
     return tcp ? 'ok' : 'no-tcp';
   };
   const cache = new Map<string, { verdict: Verdict; isolating: readonly CompiledPolicy[] }>();
-  for (const c of engine.compiled) {
+  for (const c of subjectPolicies(ctx)) {
     if (!c.types.egress) continue;
+    const dns = dnsOf();
     const affected: Affected[] = [];
     const selected = engine.selectedBy(c);
     if (selected.length > 0) {

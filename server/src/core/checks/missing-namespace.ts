@@ -14,9 +14,9 @@ const meta = defineCode({
   summary: 'A policy without metadata.namespace lands in whatever namespace it is applied to (default here).',
 });
 
-export const missingNamespace = defineCheck(meta, ({ index }) => {
+export const missingNamespace = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     if (p.namespaceField?.value || p.namespaceSource) continue; // written, or set by a kustomization
     out.push({
       uri: p.doc.uri,

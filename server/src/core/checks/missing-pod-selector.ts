@@ -22,10 +22,10 @@ const meta = defineCode({
     'spec.podSelector is absent: the API requires it; netpol-lens treats the policy as selecting every pod of its namespace ({}). A null podSelector is only a hint: the API server reads it as {}.',
 });
 
-export const missingPodSelector = defineCheck(meta, ({ index }) => {
+export const missingPodSelector = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  const lowering = index.problems.filter((f) => f.code === 'invalid-field');
-  for (const p of index.policies) {
+  const lowering = subjects.problems.filter((f) => f.code === 'invalid-field');
+  for (const p of subjects.policies) {
     if (p.podSelector) continue;
     if (p.podSelectorNullKey) {
       out.push({

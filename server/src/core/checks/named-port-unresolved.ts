@@ -4,7 +4,7 @@
  * the pods the rule's pod peers match (the configured DNS pods included, as a virtual pod when the
  * workspace has none). Not reported when the destinations are not in the workspace.
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, lazy, subjectPolicies, type Report } from './types';
 import type { Direction, NetworkPolicyResource, PolicyRule, PortEntry } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
@@ -20,13 +20,14 @@ const meta = defineCode({
   summary: "A named port that no destination pod's containers declare.",
 });
 
-export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings }) => {
+export const namedPortUnresolved = defineCheck(meta, (ctx) => {
+  const { index, engine, settings } = ctx;
   const out: Report<typeof meta>[] = [];
-  const dns = dnsTargets(index, settings);
-  const virtualDns = dns.virtual
-    ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : []))
-    : [];
-  for (const c of engine.compiled) {
+  const virtualDnsOf = lazy(() => {
+    const dns = dnsTargets(index, settings);
+    return dns.virtual ? dns.endpoints.flatMap((e) => (e.kind === 'workload' ? [e.workload] : [])) : [];
+  });
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     for (const dir of ['ingress', 'egress'] as const) {
       for (const r of c[dir]) {
@@ -34,7 +35,7 @@ export const namedPortUnresolved = defineCheck(meta, ({ index, engine, settings 
         if (named.length === 0) continue;
         // a rule to anywhere also reaches pods outside the workspace: nothing to compare with
         if (dir === 'egress' && r.peers === 'all') continue;
-        const dsts = ruleDestinations(engine, p, dir, r.ref.rule, virtualDns);
+        const dsts = ruleDestinations(engine, p, dir, r.ref.rule, virtualDnsOf());
         if (dsts.length === 0) continue;
         for (const pe of named) {
           const f = check(p, dir, r.ref.rule, pe, dsts);

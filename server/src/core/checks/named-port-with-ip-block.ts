@@ -6,7 +6,7 @@
  * selected pods', whatever the source. When the rule's pod destinations agree on one number for
  * the name, the message suggests it.
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, type Report, subjectPolicies } from './types';
 import { normProtocol } from '../model/lower';
 import { policyName, ruleLabel } from '../semantics/names';
 import { ruleDestinations } from '../semantics/queries';
@@ -20,9 +20,10 @@ const meta = defineCode({
     'An egress rule with an ipBlock peer names a port: named ports resolve on pods, so the rule allows nothing on it to those addresses.',
 });
 
-export const namedPortWithIpBlock = defineCheck(meta, ({ engine }) => {
+export const namedPortWithIpBlock = defineCheck(meta, (ctx) => {
   const out: Report<typeof meta>[] = [];
-  for (const c of engine.compiled) {
+  const { engine } = ctx;
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     for (const r of c.egress) {
       if (r.peers === 'all') continue;

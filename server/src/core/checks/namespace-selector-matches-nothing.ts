@@ -11,7 +11,7 @@
  * - "Select namespace by kubernetes.io/metadata.name": replace the selector with the immutable
  *   name label (`In` over several names when an `In` listed several).
  */
-import { defineCheck, defineCode, type FixOf, type Report } from './types';
+import { defineCheck, defineCode, lazy, type FixOf, type Report } from './types';
 import type { RelatedInfo, YamlOp } from '../model/finding';
 import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer } from '../model/types';
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
@@ -33,11 +33,10 @@ const meta = defineCode({
   },
 });
 
-export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, settings }) => {
+export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, subjects, settings }) => {
   const out: Report<typeof meta>[] = [];
-  const known = knownNamespaces(index, settings);
-  const inWorkspace = [...index.namespaces.values()];
-  for (const p of index.policies) {
+  const knownOf = lazy(() => knownNamespaces(index, settings));
+  for (const p of subjects.policies) {
     for (const dir of ['ingress', 'egress'] as const) {
       for (const rule of p[dir]?.rules ?? []) {
         if (rule.invalid) continue;
@@ -46,8 +45,9 @@ export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, setti
           if (!sel || peer.ipBlock) continue;
           const m = compileSelector(sel);
           if (!m.valid || m.isEmpty) continue;
+          const known = knownOf();
           if (known.some((n) => m.matches(n.labels))) continue;
-          out.push(report(p, dir, rule, peer, sel, known, inWorkspace));
+          out.push(report(p, dir, rule, peer, sel, known, [...index.namespaces.values()]));
         }
       }
     }

@@ -20,9 +20,9 @@ const meta = defineCode({
   },
 });
 
-export const nonCanonicalCidr = defineCheck(meta, ({ index }) => {
+export const nonCanonicalCidr = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     for (const { direction: dir, rule, peer } of peersOf(p, 'valid')) {
       const b = peer.ipBlock;
       if (!b) continue;

@@ -26,9 +26,9 @@ const meta = defineCode({
   },
 });
 
-export const peerAndOrAmbiguity = defineCheck(meta, ({ index }) => {
+export const peerAndOrAmbiguity = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     for (const dir of ['ingress', 'egress'] as const) {
       for (const rule of p[dir]?.rules ?? []) {
         const peers = rule.peers ?? [];

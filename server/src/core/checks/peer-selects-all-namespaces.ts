@@ -2,7 +2,7 @@
  * peer-selects-all-namespaces (information): a peer with `namespaceSelector: {}` matches every
  * namespace, present and future (with a podSelector: those pods in any namespace).
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, lazy, type Report } from './types';
 import { compileSelector } from '../semantics/selector';
 import { policyName, selectorText } from '../semantics/names';
 import { peersOf } from '../semantics/queries';
@@ -15,10 +15,10 @@ const meta = defineCode({
   summary: 'A peer with `namespaceSelector: {}` matches every namespace, present and future.',
 });
 
-export const peerSelectsAllNamespaces = defineCheck(meta, ({ index }) => {
+export const peerSelectsAllNamespaces = defineCheck(meta, ({ index, subjects }) => {
   const out: Report<typeof meta>[] = [];
-  const names = [...index.namespaces.keys()];
-  for (const p of index.policies) {
+  const allNames = lazy(() => [...index.namespaces.keys()]);
+  for (const p of subjects.policies) {
     for (const { direction: dir, peer } of peersOf(p, 'valid')) {
       const ns = peer.namespaceSelector;
       if (!ns || peer.ipBlock) continue;
@@ -29,6 +29,7 @@ export const peerSelectsAllNamespaces = defineCheck(meta, ({ index }) => {
         pods && !pods.isEmpty
           ? `pods labeled ${selectorText(peer.podSelector!)} in every namespace`
           : 'every pod of every namespace';
+      const names = allNames();
       out.push({
         uri: p.doc.uri,
         span: ns.keySpan,

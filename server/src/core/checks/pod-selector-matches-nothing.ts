@@ -25,9 +25,9 @@ const meta = defineCode({
     'A peer podSelector matches no pod in the namespaces it applies to (information where such pods evidently exist at run time).',
 });
 
-export const podSelectorMatchesNothing = defineCheck(meta, ({ index, engine, settings }) => {
+export const podSelectorMatchesNothing = defineCheck(meta, ({ subjects, engine, settings }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     for (const { peer } of peersOf(p, 'valid')) {
       const sel = peer.podSelector;
       if (!sel || peer.ipBlock) continue;

@@ -17,9 +17,9 @@ const meta = defineCode({
     'A policy of another kind (Cilium, Calico, AWS, AdminNetworkPolicy API versions other than v1alpha1 and v1alpha2) that netpol-lens does not analyse yet: verdicts about the pods it selects may be wrong.',
 });
 
-export const policyKindNotAnalysed = defineCheck(meta, ({ index }) => {
+export const policyKindNotAnalysed = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const f of index.files.values()) {
+  for (const f of subjects.files.values()) {
     for (const p of f.otherPolicies ?? []) {
       const name = p.name ? (p.namespace ? `${p.namespace}/${p.name.value}` : p.name.value) : '(no name)';
       out.push({

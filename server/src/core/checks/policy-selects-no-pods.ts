@@ -21,9 +21,9 @@ const meta = defineCode({
     "A policy's spec.podSelector selects no pod of its namespace (information where the namespace has no workloads in the workspace, or such pods evidently exist at run time).",
 });
 
-export const policySelectsNoPods = defineCheck(meta, ({ index, engine }) => {
+export const policySelectsNoPods = defineCheck(meta, ({ index, subjects, engine }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const sel = p.podSelector;
     if (!sel) continue;
     const m = compileSelector(sel);

@@ -6,7 +6,7 @@
  * protocol and range (named ports by name). Of identical items the later one is reported. Fix
  * "Remove redundant rule" / "Remove redundant peer".
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, type Report, subjectPolicies } from './types';
 import type { Direction, NetworkPolicyResource, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
 import type { CompiledRule, PeerMatcher } from '../semantics/compile';
@@ -86,9 +86,10 @@ const meta = defineCode({
   },
 });
 
-export const redundantRule = defineCheck(meta, ({ engine }) => {
+export const redundantRule = defineCheck(meta, (ctx) => {
   const out: Report<typeof meta>[] = [];
-  for (const c of engine.compiled) {
+
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     for (const dir of ['ingress', 'egress'] as const) {
       const rules = c[dir].filter(

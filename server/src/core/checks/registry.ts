@@ -6,6 +6,7 @@
  * (checks/contributions.ts, `npm run gen:contributions`).
  */
 import { defineCode, type Check, type CheckContext, type CodeMeta, type Finding } from './types';
+import { tracking } from '../index/deps';
 import { egressAllowsAll } from './egress-allows-all';
 import { invalidSelector } from './invalid-selector';
 import { invalidIpBlock } from './invalid-ip-block';
@@ -138,11 +139,7 @@ export function runChecks(
   checks: readonly Check[] = ALL_CHECKS,
 ): Finding[] {
   const out: Finding[] = [];
-  const apply = (f: Finding): void => {
-    const o = ctx.settings.severities[f.code];
-    if (o === 'off') return;
-    out.push(o ? { ...f, severity: o } : f);
-  };
+  const apply = severities(ctx, out);
   for (const f of ctx.index.problems) apply(f);
   for (const c of checks) {
     if (only && c.scope !== only) continue;
@@ -152,17 +149,98 @@ export function runChecks(
       found = c.run(ctx);
     } catch (e) {
       // a bug in one check must not hide the others
-      found = [
-        {
-          code: INTERNAL_ERROR.code,
-          severity: INTERNAL_ERROR.defaultSeverity,
-          uri: ctx.index.files.keys().next().value ?? '',
-          span: { start: 0, end: 0 },
-          message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this; the other checks still ran (turn this one off with "netpolLens.checks": {"${c.code}": "off"} meanwhile).`,
-        },
-      ];
+      found = [internalError(c, ctx.index.files.keys().next().value ?? '', e)];
     }
     for (const f of found) apply(f);
+  }
+  return out;
+}
+
+/** Pushes a finding into `out` with the user's severity for its code (none when it is off). */
+function severities(ctx: CheckContext, out: Finding[]): (f: Finding) => void {
+  return (f) => {
+    const o = ctx.settings.severities[f.code];
+    if (o === 'off') return;
+    out.push(o ? { ...f, severity: o } : f);
+  };
+}
+
+function internalError(c: Check, uri: string, e: unknown): Finding {
+  return {
+    code: INTERNAL_ERROR.code,
+    severity: INTERNAL_ERROR.defaultSeverity,
+    uri,
+    span: { start: 0, end: 0 },
+    message: `netpol-lens check ${c.code} failed: ${String(e)}. Please report this; the other checks still ran (turn this one off with "netpolLens.checks": {"${c.code}": "off"} meanwhile).`,
+  };
+}
+
+/** The findings of the checks run with one file as their subject, and the facts they read (index/deps.ts). */
+export interface FileCheckResult {
+  /** The file's parse and lowering problems, severities applied. */
+  readonly problems: readonly Finding[];
+  /** The checks' findings on the file's resources, severities applied. */
+  readonly found: readonly Finding[];
+  /** Checks that threw on this file: code → the error. */
+  readonly failed?: ReadonlyMap<string, string>;
+  /** The facts the checks read, the file's own included. */
+  readonly deps: readonly string[];
+}
+
+/**
+ * Runs every check with one file as its subject (`CheckContext.subjects`), tracking what they
+ * read: the unit incremental analysis caches and re-runs only when a fact it read changed.
+ */
+export function runFileChecks(
+  ctx: CheckContext,
+  uri: string,
+  checks: readonly Check[] = ALL_CHECKS,
+): FileCheckResult {
+  const subjects = ctx.index.only([uri]);
+  const problems: Finding[] = [];
+  const found: Finding[] = [];
+  let failed: Map<string, string> | undefined;
+  const { deps } = tracking(() => {
+    ctx.index.file(uri);
+    const applyProblem = severities(ctx, problems);
+    for (const f of subjects.problems) applyProblem(f);
+    const apply = severities(ctx, found);
+    const unit = { ...ctx, subjects };
+    for (const c of checks) {
+      if (ctx.settings.severities[c.code] === 'off') continue;
+      try {
+        for (const f of c.run(unit)) apply(f);
+      } catch (e) {
+        (failed ??= new Map()).set(c.code, String(e));
+      }
+    }
+  });
+  return { problems, found, ...(failed ? { failed } : {}), deps: [...deps] };
+}
+
+/**
+ * The workspace's findings from its files' results (`runFileChecks`, in URI order): the same as
+ * `runChecks` gives, up to order. A check that threw on some file reports one internal-error (at
+ * `firstUri`, as `runChecks` does) and none of its findings.
+ */
+export function mergeFileChecks(
+  ctx: CheckContext,
+  results: Iterable<FileCheckResult>,
+  firstUri: string,
+  checks: readonly Check[] = ALL_CHECKS,
+): Finding[] {
+  const list = [...results];
+  const failed = new Map<string, string>();
+  for (const r of list) for (const [code, e] of r.failed ?? []) if (!failed.has(code)) failed.set(code, e);
+  const out: Finding[] = [];
+  for (const r of list) {
+    out.push(...r.problems);
+    for (const f of r.found) if (!failed.has(f.code)) out.push(f);
+  }
+  const apply = severities(ctx, out);
+  for (const c of checks) {
+    const e = failed.get(c.code);
+    if (e !== undefined) apply(internalError(c, firstUri, e));
   }
   return out;
 }

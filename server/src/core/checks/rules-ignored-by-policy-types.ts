@@ -22,9 +22,9 @@ const meta = defineCode({
   },
 });
 
-export const rulesIgnoredByPolicyTypes = defineCheck(meta, ({ index }) => {
+export const rulesIgnoredByPolicyTypes = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.policies) {
+  for (const p of subjects.policies) {
     const types = p.policyTypes;
     if (!types || types.items.length === 0) continue;
     for (const dir of ['ingress', 'egress'] as const) {

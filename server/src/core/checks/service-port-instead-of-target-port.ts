@@ -5,7 +5,7 @@
  * that number or the rule already allows the target port.
  * Fix "Replace with the target port …": the number (or the name, when the Service names it).
  */
-import { defineCheck, defineCode, type Report } from './types';
+import { defineCheck, defineCode, subjectPolicies, type Report } from './types';
 import type { Protocol, ServicePort, ServiceResource } from '../model/types';
 import type { Workload } from '../index/workspace-index';
 import { normProtocol } from '../model/lower';
@@ -25,14 +25,15 @@ const meta = defineCode({
   },
 });
 
-export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine }) => {
+export const servicePortInsteadOfTargetPort = defineCheck(meta, (ctx) => {
+  const { index, engine } = ctx;
   const out: Report<typeof meta>[] = [];
-  const servicesByNs = new Map<string, ServiceResource[]>();
-  for (const svc of index.services) {
-    if (!svc.selector || Object.keys(svc.selector).length === 0) continue;
-    servicesByNs.set(svc.namespace, [...(servicesByNs.get(svc.namespace) ?? []), svc]);
-  }
-  for (const c of engine.compiled) {
+  // the Services with a selector of a namespace, asked only for the namespaces of destinations
+  const servicesByNs = {
+    get: (ns: string): readonly ServiceResource[] =>
+      index.servicesIn(ns).filter((svc) => svc.selector && Object.keys(svc.selector).length > 0),
+  };
+  for (const c of subjectPolicies(ctx)) {
     const p = c.policy;
     for (const dir of ['ingress', 'egress'] as const) {
       for (const r of c[dir]) {
@@ -89,7 +90,7 @@ export const servicePortInsteadOfTargetPort = defineCheck(meta, ({ index, engine
 
 /** A destination that does not listen on `port` while a Service of its namespace maps `port` to another target port. */
 function findMismatch(
-  servicesByNs: ReadonlyMap<string, readonly ServiceResource[]>,
+  servicesByNs: { get(ns: string): readonly ServiceResource[] | undefined },
   dsts: readonly Workload[],
   port: number,
   proto: Protocol,

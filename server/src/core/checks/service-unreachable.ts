@@ -31,9 +31,9 @@ const meta = defineCode({
     'A Service selects pods that are isolated for ingress and that no source may reach on its target port.',
 });
 
-export const serviceUnreachable = defineCheck(meta, ({ index, engine, settings }) => {
+export const serviceUnreachable = defineCheck(meta, ({ index, subjects, engine, settings }) => {
   const out: Report<typeof meta>[] = [];
-  for (const svc of index.services) {
+  for (const svc of subjects.services) {
     const pods = serviceWorkloads(index, svc);
     if (pods.length === 0) continue;
     // a selected workload not isolated for ingress accepts everything
@@ -78,17 +78,33 @@ function reachable(
   protocol: Protocol,
   port: number,
 ): boolean {
-  const dst = engine.endpoint(w.id) ?? workloadEndpoint(w);
+  // the ports a rule allows depend on the destination workload alone (its named ports)
+  const dst = workloadEndpoint(w);
   for (const c of engine.isolation(w).ingress) {
     for (const r of c.ingress) {
       if (!engine.rulePorts(r, dst).has(protocol, port)) continue;
       if (r.peers === 'all') return true;
-      const v = engine.ruleMatchVector(r, c.namespace);
       // the workload itself counts: its other replicas (and the pod itself, through the Service) are sources
-      for (let i = 0; i < v.length; i++) if (v[i] !== 0) return true;
+      if (matchesSomeEndpoint(engine, c.namespace, r)) return true;
       if (openWorld(engine, settings, c.namespace, r)) return true;
     }
   }
+  return false;
+}
+
+/**
+ * Does a rule's peer match some endpoint (a workload or an external range)? A pod peer, when some
+ * workload of the namespaces it can match has its labels (`workloadsMatching`, which reads only
+ * those namespaces); an ipBlock, by the engine's match vector over every endpoint.
+ */
+function matchesSomeEndpoint(engine: PolicyEngine, policyNs: string, r: CompiledRule): boolean {
+  if (r.peers === 'all') return true;
+  for (const m of r.peers) {
+    if (m.kind === 'pods' && engine.workloadsMatching(m, policyNs).length > 0) return true;
+  }
+  if (!r.peers.some((m) => m.kind === 'ipBlock')) return false;
+  const v = engine.ruleMatchVector(r, policyNs);
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return true;
   return false;
 }
 
@@ -97,7 +113,7 @@ function openWorld(engine: PolicyEngine, settings: Settings, policyNs: string, r
   if (r.peers === 'all') return true;
   for (const m of r.peers) {
     if (m.kind !== 'pods') continue;
-    const found = peerPods(engine, settings, policyNs, m.peer);
+    const found = peerPods(engine, settings, policyNs, m.peer, false);
     if (found.kind === 'none' ? found.runTime !== undefined : found.kind !== 'workloads') return true;
   }
   return false;

@@ -9,6 +9,7 @@
 import type { Finding, FixKind, FixSpec, Severity } from '../model/finding';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import type { PolicyEngine } from '../semantics/engine';
+import type { CompiledPolicy } from '../semantics/compile';
 import type { Settings } from '../settings';
 
 export type { Finding, FixKind, FixSpec, Severity };
@@ -17,6 +18,44 @@ export interface CheckContext {
   readonly index: WorkspaceIndex;
   readonly engine: PolicyEngine;
   readonly settings: Settings;
+  /**
+   * The files whose findings are asked for (an index of just them, `WorkspaceIndex.only`): the
+   * whole index when absent. Incremental analysis runs the checks file by file (registry.ts).
+   */
+  readonly subjects?: WorkspaceIndex;
+}
+
+/**
+ * What a check's run sees: it reports on the resources of `subjects` (policies, Services,
+ * workloads, namespaces, files it iterates), every finding in a subject file, and reads `index`
+ * and `engine` for everything else. The same findings whether the subjects are the whole index or
+ * one file at a time (test/core/incremental.test.ts holds every check to it).
+ */
+export interface RunContext extends CheckContext {
+  readonly subjects: WorkspaceIndex;
+}
+
+/** A value computed on first use (a check reads workspace-wide facts only for subjects that need them). */
+export function lazy<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** The compiled policies of the subject files, in file order. */
+export function subjectPolicies(ctx: RunContext): CompiledPolicy[] {
+  const out: CompiledPolicy[] = [];
+  for (const p of ctx.subjects.policies) {
+    const c = ctx.engine.compiledFor(p);
+    if (c) out.push(c);
+  }
+  return out;
 }
 
 export type CheckScope = 'file' | 'workspace';
@@ -71,7 +110,7 @@ export function defineCode<const M extends CodeMeta>(meta: M): M {
 /** A check from its meta and its run; see the module comment. */
 export function defineCheck<const M extends CodeMeta>(
   meta: M,
-  run: (ctx: CheckContext) => Iterable<Report<M>>,
+  run: (ctx: RunContext) => Iterable<Report<M>>,
 ): Check & M {
   const offered = new Set<string>(Object.keys(meta.fixes ?? {}));
   const allowed = new Set<Severity>([meta.defaultSeverity, ...(meta.otherSeverities ?? [])]);
@@ -79,7 +118,7 @@ export function defineCheck<const M extends CodeMeta>(
     ...meta,
     run(ctx) {
       const out: Finding[] = [];
-      for (const r of run(ctx)) {
+      for (const r of run(ctx.subjects ? (ctx as RunContext) : { ...ctx, subjects: ctx.index })) {
         const severity = r.severity ?? meta.defaultSeverity;
         // the types forbid both; a cast or a spread of foreign data would still get here
         if (!allowed.has(severity))

@@ -20,14 +20,16 @@ const meta = defineCode({
   },
 });
 
-export const workloadNotIsolated = defineCheck(meta, ({ index, engine, settings }) => {
+export const workloadNotIsolated = defineCheck(meta, ({ index, subjects, engine, settings }) => {
   const out: Report<typeof meta>[] = [];
   const asked = settings.severities['workload-not-isolated'];
   if (!settings.reportUnisolatedWorkloads && (asked === undefined || asked === 'off')) return out;
-  for (const w of index.workloads) {
+  for (const part of subjects.workloads) {
+    // a workload made of manifests in several files is reported at its first one
+    const w = subjects === index ? part : index.workload(part.id);
+    const src = w?.sources[0];
+    if (!w || !src || !subjects.file(src.doc.uri)) continue;
     if (engine.isolation(w).ingress.length > 0) continue;
-    const src = w.sources[0];
-    if (!src) continue;
     const n = engine.policiesIn(w.namespace).length;
     out.push({
       uri: src.doc.uri,

@@ -27,6 +27,7 @@ import {
 } from '../yaml/parse';
 import { tooLargeMessage } from '../manifest-files';
 import type { FileChange } from './change';
+import { track } from './deps';
 
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -121,10 +122,14 @@ export class WorkspaceIndex {
   private readonly lineIndexes = new Map<string, LineIndex>();
 
   private constructor(
-    readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly fileMap: ReadonlyMap<string, FileFacts>,
     private readonly options: IndexOptions,
     /** Namespaces declared by the settings, merged into `namespaces` as if manifests declared them. */
     private readonly runtime: RuntimeNamespaces = {},
+    /** Reads are tracked (deps.ts); not for `only` indexes, whose files are the unit's own. */
+    private readonly tracked = true,
+    /** The index this one was made from by `applyChanges`, whose derived views it may reuse. */
+    private base?: { readonly index: WorkspaceIndex; readonly changed: ReadonlySet<string> },
   ) {}
 
   static empty(options: IndexOptions = {}): WorkspaceIndex {
@@ -143,7 +148,7 @@ export class WorkspaceIndex {
   withOptions(options: IndexOptions): WorkspaceIndex {
     if (loweringKey(options) === loweringKey(this.options)) return this;
     const files = new Map<string, FileFacts>();
-    for (const [uri, f] of this.files)
+    for (const [uri, f] of this.fileMap)
       files.set(
         uri,
         f.tooLarge
@@ -160,18 +165,31 @@ export class WorkspaceIndex {
   withRuntimeNamespaces(runtime: RuntimeNamespaces | undefined): WorkspaceIndex {
     const next = runtime ?? {};
     if (JSON.stringify(next) === JSON.stringify(this.runtime)) return this;
-    return new WorkspaceIndex(this.files, this.options, next);
+    return new WorkspaceIndex(this.fileMap, this.options, next);
+  }
+
+  /** Every file's facts by URI. */
+  get files(): ReadonlyMap<string, FileFacts> {
+    if (this.tracked) track('*files');
+    return this.fileMap;
   }
 
   applyChanges(changes: readonly FileChange[]): WorkspaceIndex {
     if (changes.length === 0) return this;
-    const files = new Map(this.files);
+    const files = new Map(this.fileMap);
+    const changed = new Set<string>();
     for (const c of changes) {
+      changed.add(c.uri);
       const facts = changeFacts(c, this.options);
       if (facts) files.set(c.uri, facts);
       else files.delete(c.uri);
     }
-    return new WorkspaceIndex(files, this.options, this.runtime);
+    // not derived yet: the next one derives from this one's base (one link, never a chain)
+    const base =
+      !this.derivedCache && this.base
+        ? { index: this.base.index, changed: new Set([...this.base.changed, ...changed]) }
+        : { index: this, changed };
+    return new WorkspaceIndex(files, this.options, this.runtime, true, base);
   }
 
   /**
@@ -181,7 +199,7 @@ export class WorkspaceIndex {
    */
   applyFacts(facts: readonly FileFacts[]): WorkspaceIndex {
     if (facts.length === 0) return this;
-    const files = new Map(this.files);
+    const files = new Map(this.fileMap);
     for (const f of facts) files.set(f.uri, f);
     return new WorkspaceIndex(files, this.options, this.runtime);
   }
@@ -190,25 +208,31 @@ export class WorkspaceIndex {
   only(uris: Iterable<string>): WorkspaceIndex {
     const files = new Map<string, FileFacts>();
     for (const uri of uris) {
-      const f = this.files.get(uri);
+      const f = this.fileMap.get(uri);
       if (f) files.set(uri, f);
     }
-    return new WorkspaceIndex(files, this.options, this.runtime);
+    return new WorkspaceIndex(files, this.options, this.runtime, false);
   }
 
   /** An index of these facts (an analysis root's files, as its kustomizations make them), same options. */
-  withFiles(files: ReadonlyMap<string, FileFacts>): WorkspaceIndex {
-    return new WorkspaceIndex(files, this.options, this.runtime);
+  withFiles(files: ReadonlyMap<string, FileFacts>, previous?: WorkspaceIndex): WorkspaceIndex {
+    if (!previous) return new WorkspaceIndex(files, this.options, this.runtime);
+    const changed = new Set<string>();
+    for (const [uri, f] of files) if (previous.fileMap.get(uri) !== f) changed.add(uri);
+    for (const uri of previous.fileMap.keys()) if (!files.has(uri)) changed.add(uri);
+    return new WorkspaceIndex(files, this.options, this.runtime, true, { index: previous, changed });
   }
 
   file(uri: string): FileFacts | undefined {
-    return this.files.get(uri);
+    if (this.tracked) track(`f:${uri}`);
+    return this.fileMap.get(uri);
   }
 
   lineIndex(uri: string): LineIndex | undefined {
+    if (this.tracked) track(`f:${uri}`);
     let li = this.lineIndexes.get(uri);
     if (!li) {
-      const f = this.files.get(uri);
+      const f = this.fileMap.get(uri);
       if (!f) return undefined;
       li = new LineIndex(f.text);
       this.lineIndexes.set(uri, li);
@@ -217,68 +241,578 @@ export class WorkspaceIndex {
   }
 
   private get derived(): Derived {
-    return (this.derivedCache ??= derive(this.files, this.runtime));
+    if (!this.derivedCache) {
+      const base = this.base;
+      this.base = undefined; // never a chain of old snapshots
+      this.derivedCache =
+        base?.index.derivedCache && base.index.runtime === this.runtime
+          ? deriveFrom(base.index.derivedCache, base.index.fileMap, this.fileMap, base.changed)
+          : derive(this.fileMap, this.runtime);
+    }
+    return this.derivedCache;
   }
 
   get namespaces(): ReadonlyMap<string, NamespaceInfo> {
+    if (this.tracked) track('*ns');
     return this.derived.namespaces;
   }
 
+  /** One namespace (declared or implied), undefined when nothing names it. */
+  namespace(name: string): NamespaceInfo | undefined {
+    if (this.tracked) track(`ns:${name}`);
+    return this.derived.namespaces.get(name);
+  }
+
   get workloads(): readonly Workload[] {
+    if (this.tracked) track('*wl');
     return this.derived.workloads;
   }
 
+  /** The workloads with known pod IPs (what an ipBlock can match), in id order. */
+  get workloadsWithIps(): readonly Workload[] {
+    if (this.tracked) track('*wlip');
+    return this.derived.workloadsWithIps;
+  }
+
+  /** The Services with cluster IPs, in file order. */
+  get servicesWithClusterIps(): readonly ServiceResource[] {
+    if (this.tracked) track('*svcip');
+    return this.derived.servicesWithClusterIps;
+  }
+
+  /** The workloads carrying the label `key=value` (any value without one), in id order. */
+  workloadsLabeled(key: string, value?: string): readonly Workload[] {
+    if (this.tracked) track(value === undefined ? `lblk:${key}` : `lbl:${key}=${value}`);
+    return this.derived.labeled(key, value);
+  }
+
   workload(id: string): Workload | undefined {
-    return this.derived.workloadById.get(id);
+    if (this.tracked) track(`wid:${id}`);
+    return this.derived.workload(id);
   }
 
   workloadsIn(namespace: string): readonly Workload[] {
+    if (this.tracked) track(`wl:${namespace}`);
     return this.derived.workloadsByNs.get(namespace) ?? [];
   }
 
   get policies(): readonly NetworkPolicyResource[] {
+    if (this.tracked) track('*pol');
     return this.derived.policies;
   }
 
   policiesIn(namespace: string): readonly NetworkPolicyResource[] {
+    if (this.tracked) track(`pol:${namespace}`);
     return this.derived.policiesByNs.get(namespace) ?? [];
   }
 
   /** The cluster-wide policies of both tiers, in file order. */
   get clusterPolicies(): readonly ClusterPolicyResource[] {
+    if (this.tracked) track('*cp');
     return this.derived.clusterPolicies;
   }
 
   get services(): readonly ServiceResource[] {
+    if (this.tracked) track('*svc');
     return this.derived.services;
+  }
+
+  /** The Services of a namespace, in file order. */
+  servicesIn(namespace: string): readonly ServiceResource[] {
+    if (this.tracked) track(`svc:${namespace}`);
+    return this.derived.servicesByNs.get(namespace) ?? [];
   }
 
   /** The custom resources of kinds netpol-lens does not know in a namespace (their controllers may run pods). */
   customResourcesIn(namespace: string): readonly CustomResourceRef[] {
+    if (this.tracked) track(`cr:${namespace}`);
     return this.derived.customResourcesByNs.get(namespace) ?? [];
   }
 
   namespaceLabels(name: string): Labels {
+    if (this.tracked) track(`nsl:${name}`);
     return this.derived.namespaces.get(name)?.labels ?? { [METADATA_NAME_LABEL]: name };
   }
 
   /** Every parse/lowering problem of every file. */
   get problems(): readonly Finding[] {
+    if (this.tracked) track('*problems');
     return this.derived.problems;
+  }
+
+  /**
+   * The facts (deps.ts keys) that differ between `prev` and this index: found from the files that
+   * changed (their namespaces, workload ids and labels, before and after), each confirmed with
+   * `sameFact`; `*` whenever any file changed. A key not listed is the same in both.
+   */
+  changedFacts(prev: WorkspaceIndex): Set<string> {
+    const out = new Set<string>();
+    const changed: string[] = [];
+    for (const [uri, f] of this.fileMap) if (prev.fileMap.get(uri) !== f) changed.push(uri);
+    for (const uri of prev.fileMap.keys()) if (!this.fileMap.has(uri)) changed.push(uri);
+    if (changed.length === 0) return out;
+    out.add('*');
+    const candidates = new Set<string>(GLOBAL_FACTS);
+    const ids = new Set<string>();
+    const touched = new Set<string>();
+    for (const uri of changed) {
+      candidates.add(`f:${uri}`);
+      for (const f of [prev.fileMap.get(uri), this.fileMap.get(uri)]) {
+        for (const ns of namespacesOf(f)) {
+          touched.add(ns);
+          for (const kind of NAMESPACE_FACTS) candidates.add(`${kind}:${ns}`);
+        }
+        for (const r of f?.resources ?? []) if (r.kind === 'Workload') ids.add(r.id);
+      }
+    }
+    const labels = new Set<string>();
+    for (const id of ids) {
+      candidates.add(`wid:${id}`);
+      for (const w of [prev.derived.workload(id), this.derived.workload(id)])
+        for (const [k, v] of Object.entries(w?.labels ?? {})) {
+          labels.add(`lbl:${k}=${v}`);
+          labels.add(`lblk:${k}`);
+        }
+    }
+    for (const k of candidates) if (!this.sameFact(k, prev)) out.add(k);
+    // a label's workloads can differ only in the namespaces the changed files name
+    for (const k of labels) {
+      const [key, value] = k.startsWith('lblk:') ? [k.slice(5), undefined] : splitLabel(k.slice(4));
+      for (const ns of touched) {
+        const a = this.derived.labeledIn(ns, key, value);
+        if (!sameList(a, prev.derived.labeledIn(ns, key, value), sameWorkload)) {
+          out.add(k);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Is the fact `key` (deps.ts) the same in this index as in `other`? Objects are compared by
+   * identity: a file's facts are shared between snapshots until the file changes.
+   */
+  sameFact(key: string, other: WorkspaceIndex): boolean {
+    const a = this.derived;
+    const b = other.derived;
+    const colon = key.indexOf(':');
+    if (colon < 0) {
+      switch (key) {
+        case '*ns':
+          return sameMap(a.namespaces, b.namespaces, sameNamespace);
+        case '*wl':
+          return sameList(a.workloads, b.workloads, sameWorkload);
+        case '*wlip':
+          return sameList(a.workloadsWithIps, b.workloadsWithIps, sameWorkload);
+        case '*svcip':
+          return sameList(a.servicesWithClusterIps, b.servicesWithClusterIps, same);
+        case '*pol':
+          return sameList(a.policies, b.policies, same);
+        case '*svc':
+          return sameList(a.services, b.services, same);
+        case '*cp':
+          return sameList(a.clusterPolicies, b.clusterPolicies, same);
+        case '*problems':
+          return sameList(a.problems, b.problems, same);
+        case '*files':
+          return sameMap(this.fileMap, other.fileMap, same);
+        default:
+          return false; // '*': anything
+      }
+    }
+    const kind = key.slice(0, colon);
+    const arg = key.slice(colon + 1);
+    switch (kind) {
+      case 'f':
+        return this.fileMap.get(arg) === other.fileMap.get(arg);
+      case 'ns':
+        return sameOptional(a.namespaces.get(arg), b.namespaces.get(arg), sameNamespace);
+      case 'nsl':
+        return sameLabels(
+          a.namespaces.get(arg)?.labels ?? { [METADATA_NAME_LABEL]: arg },
+          b.namespaces.get(arg)?.labels ?? { [METADATA_NAME_LABEL]: arg },
+        );
+      case 'wl':
+        return sameList(a.workloadsByNs.get(arg) ?? [], b.workloadsByNs.get(arg) ?? [], sameWorkload);
+      case 'lblk':
+        return sameList(a.labeled(arg), b.labeled(arg), sameWorkload);
+      case 'lbl': {
+        const [k, v] = splitLabel(arg);
+        return sameList(a.labeled(k, v), b.labeled(k, v), sameWorkload);
+      }
+      case 'wid':
+        return sameOptional(a.workload(arg), b.workload(arg), sameWorkload);
+      case 'pol':
+        return sameList(a.policiesByNs.get(arg) ?? [], b.policiesByNs.get(arg) ?? [], same);
+      case 'svc':
+        return sameList(a.servicesByNs.get(arg) ?? [], b.servicesByNs.get(arg) ?? [], same);
+      case 'cr':
+        return sameList(a.customResourcesByNs.get(arg) ?? [], b.customResourcesByNs.get(arg) ?? [], same);
+      default:
+        return false;
+    }
   }
 }
 
-interface Derived {
-  namespaces: Map<string, NamespaceInfo>;
-  workloads: Workload[];
-  workloadById: Map<string, Workload>;
-  workloadsByNs: Map<string, Workload[]>;
-  policies: NetworkPolicyResource[];
-  policiesByNs: Map<string, NetworkPolicyResource[]>;
-  services: ServiceResource[];
-  customResourcesByNs: Map<string, CustomResourceRef[]>;
-  clusterPolicies: ClusterPolicyResource[];
-  problems: Finding[];
+/** The workspace-wide facts (deps.ts). */
+const GLOBAL_FACTS = ['*ns', '*wl', '*wlip', '*pol', '*svc', '*svcip', '*cp', '*problems', '*files'];
+/** The facts per namespace (deps.ts). */
+const NAMESPACE_FACTS = ['ns', 'nsl', 'wl', 'pol', 'svc', 'cr'];
+
+/** `key=value` (a key holds no `=`). */
+function splitLabel(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+function same<T>(a: T, b: T): boolean {
+  return a === b;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], eq: (x: T, y: T) => boolean): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!eq(a[i] as T, b[i] as T)) return false;
+  return true;
+}
+
+function sameMap<T>(
+  a: ReadonlyMap<string, T>,
+  b: ReadonlyMap<string, T>,
+  eq: (x: T, y: T) => boolean,
+): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) {
+    const w = b.get(k);
+    if (w === undefined || !eq(v, w)) return false;
+  }
+  return true;
+}
+
+function sameOptional<T>(a: T | undefined, b: T | undefined, eq: (x: T, y: T) => boolean): boolean {
+  return a === undefined || b === undefined ? a === b : eq(a, b);
+}
+
+function sameLabels(a: Labels, b: Labels): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && a[k] === b[k]);
+}
+
+function sameNamespace(a: NamespaceInfo, b: NamespaceInfo): boolean {
+  return (
+    a === b ||
+    (a.runtime === b.runtime && sameLabels(a.labels, b.labels) && sameList(a.declared, b.declared, same))
+  );
+}
+
+/** The same workload: made of the very same manifests (its merged fields are functions of them). */
+function sameWorkload(a: Workload, b: Workload): boolean {
+  return a === b || sameList(a.sources, b.sources, same);
+}
+
+/** What one namespace holds, from the files that name it (in URI order). */
+interface NsBucket {
+  readonly declared: readonly NamespaceResource[];
+  /** Merged by id, in id order. */
+  readonly workloads: readonly Workload[];
+  readonly policies: readonly NetworkPolicyResource[];
+  readonly services: readonly ServiceResource[];
+  readonly customResources: readonly CustomResourceRef[];
+  /** Some workload, policy or Service lives there (an implied namespace when none declares it). */
+  readonly used: boolean;
+  /** Its workloads by label (built on first use; a bucket is shared by snapshots until its namespace changes). */
+  byLabel?: Map<string, { all: Workload[]; byValue: Map<string, Workload[]> }>;
+}
+
+/** The link from views to the views they were made from: what is reused. */
+interface Previous {
+  readonly derived: Derived;
+  /** Namespaces whose buckets were rebuilt. */
+  readonly touched: ReadonlySet<string>;
+  /** Some changed file held (before or after) a policy, a Service, a cluster-wide policy, a problem. */
+  readonly lists: { policies: boolean; services: boolean; clusterPolicies: boolean; problems: boolean };
+  /** The sorted URIs, when no file came or went. */
+  readonly sameUris: boolean;
+}
+
+/**
+ * The derived views: per namespace (buckets, rebuilt only for the namespaces a change touches:
+ * `deriveFrom`) and, lazily, the workspace-wide lists in file order or id order, reused from the
+ * previous views where the change could not alter them.
+ */
+class Derived {
+  private namespacesCache: Map<string, NamespaceInfo> | undefined;
+  private workloadsCache: readonly Workload[] | undefined;
+  private fileOrder: FileOrder | undefined;
+  private urisCache: readonly string[] | undefined;
+  private withIps: readonly Workload[] | undefined;
+  private svcWithIps: readonly ServiceResource[] | undefined;
+
+  constructor(
+    readonly buckets: ReadonlyMap<string, NsBucket>,
+    /** Per namespace, the files naming it, sorted. */
+    readonly filesByNs: ReadonlyMap<string, readonly string[]>,
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    /** Namespaces declared by the settings. */
+    readonly runtime: RuntimeNamespaces,
+    /** The previous views, whose NamespaceInfo objects and lists are reused where nothing changed. */
+    private previous?: Previous,
+  ) {}
+
+  get namespaces(): ReadonlyMap<string, NamespaceInfo> {
+    if (!this.namespacesCache) {
+      const prev = this.previous;
+      const names = [
+        ...new Set([
+          ...[...this.buckets.entries()].filter(([, b]) => b.used || b.declared.length > 0).map(([n]) => n),
+          ...Object.keys(this.runtime),
+        ]),
+      ].sort(cmp);
+      const out = new Map<string, NamespaceInfo>();
+      for (const name of names) {
+        const old = prev && !prev.touched.has(name) ? prev.derived.namespaces.get(name) : undefined;
+        if (old) {
+          out.set(name, old);
+          continue;
+        }
+        const decls = this.buckets.get(name)?.declared ?? [];
+        // a namespace of the settings is one more declaration of it, before the manifests'
+        const own = Object.prototype.hasOwnProperty.call(this.runtime, name) ? this.runtime[name] : undefined;
+        const labels: Record<string, string> = { ...(own ?? {}) };
+        for (const d of decls) Object.assign(labels, d.labels);
+        labels[METADATA_NAME_LABEL] = name;
+        out.set(name, { name, labels, declared: decls, ...(own ? { runtime: true as const } : {}) });
+      }
+      this.namespacesCache = out;
+    }
+    return this.namespacesCache;
+  }
+
+  /** Every workload in id order: the previous list without the touched namespaces', merged with theirs. */
+  get workloads(): readonly Workload[] {
+    if (!this.workloadsCache) {
+      const prev = this.previous;
+      if (prev) {
+        const kept = prev.derived.workloads.filter((w) => !prev.touched.has(w.namespace));
+        const fresh = [...prev.touched]
+          .flatMap((ns) => this.buckets.get(ns)?.workloads ?? [])
+          .sort((x, y) => cmp(x.id, y.id));
+        this.workloadsCache = mergeById(kept, fresh);
+      } else
+        this.workloadsCache = [...this.buckets.values()]
+          .flatMap((b) => b.workloads)
+          .sort((x, y) => cmp(x.id, y.id));
+    }
+    return this.workloadsCache;
+  }
+
+  /** A workload by id, from its namespace's bucket (`<namespace>/…`: a namespace holds no `/`). */
+  workload(id: string): Workload | undefined {
+    const slash = id.indexOf('/');
+    const list = slash < 0 ? undefined : this.buckets.get(id.slice(0, slash))?.workloads;
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const w = list[mid] as Workload;
+      const c = cmp(w.id, id);
+      if (c === 0) return w;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** The workloads labeled `key=value`, or with the key at all, in id order (per-namespace label indexes). */
+  labeled(key: string, value?: string): readonly Workload[] {
+    const out: Workload[] = [];
+    for (const b of this.buckets.values()) {
+      if (b.workloads.length === 0) continue;
+      const e = labelIndex(b).get(key);
+      const l = value === undefined ? e?.all : e?.byValue.get(value);
+      if (l) out.push(...l);
+    }
+    return out.sort((x, y) => cmp(x.id, y.id));
+  }
+
+  /** `labeled` in one namespace. */
+  labeledIn(ns: string, key: string, value?: string): readonly Workload[] {
+    const b = this.buckets.get(ns);
+    if (!b || b.workloads.length === 0) return [];
+    const e = labelIndex(b).get(key);
+    return (value === undefined ? e?.all : e?.byValue.get(value)) ?? [];
+  }
+
+  get workloadsWithIps(): readonly Workload[] {
+    if (!this.withIps) {
+      const prev = this.previous;
+      if (prev) {
+        const kept = prev.derived.workloadsWithIps.filter((w) => !prev.touched.has(w.namespace));
+        const fresh = [...prev.touched]
+          .flatMap((ns) => this.buckets.get(ns)?.workloads ?? [])
+          .filter((w) => w.ips.length > 0)
+          .sort((x, y) => cmp(x.id, y.id));
+        this.withIps =
+          fresh.length === 0 && kept.length === prev.derived.workloadsWithIps.length
+            ? prev.derived.workloadsWithIps
+            : mergeById(kept, fresh);
+      } else this.withIps = this.workloads.filter((w) => w.ips.length > 0);
+    }
+    return this.withIps;
+  }
+
+  get servicesWithClusterIps(): readonly ServiceResource[] {
+    if (!this.svcWithIps) {
+      const prev = this.previous;
+      this.svcWithIps =
+        prev && !prev.lists.services
+          ? prev.derived.servicesWithClusterIps
+          : this.services.filter((x) => x.clusterIPs.length > 0);
+    }
+    return this.svcWithIps;
+  }
+
+  get workloadsByNs(): { get(ns: string): readonly Workload[] | undefined } {
+    return { get: (ns) => nonEmpty(this.buckets.get(ns)?.workloads) };
+  }
+
+  get policiesByNs(): { get(ns: string): readonly NetworkPolicyResource[] | undefined } {
+    return { get: (ns) => nonEmpty(this.buckets.get(ns)?.policies) };
+  }
+
+  get servicesByNs(): { get(ns: string): readonly ServiceResource[] | undefined } {
+    return { get: (ns) => nonEmpty(this.buckets.get(ns)?.services) };
+  }
+
+  get customResourcesByNs(): { get(ns: string): readonly CustomResourceRef[] | undefined } {
+    return { get: (ns) => nonEmpty(this.buckets.get(ns)?.customResources) };
+  }
+
+  /** The file URIs, sorted. */
+  get uris(): readonly string[] {
+    const prev = this.previous;
+    return (this.urisCache ??= prev?.sameUris ? prev.derived.uris : [...this.files.keys()].sort());
+  }
+
+  private get ordered(): FileOrder {
+    if (!this.fileOrder) {
+      const prev = this.previous;
+      const old = prev?.derived.ordered;
+      const rebuild = (which: keyof FileOrder): boolean => !old || !prev || prev.lists[which];
+      const need = (['policies', 'services', 'clusterPolicies', 'problems'] as const).filter(rebuild);
+      const fresh = need.length ? inFileOrder(this.files, this.uris) : undefined;
+      this.fileOrder = {
+        policies: (need.includes('policies') ? fresh?.policies : old?.policies) ?? [],
+        services: (need.includes('services') ? fresh?.services : old?.services) ?? [],
+        clusterPolicies:
+          (need.includes('clusterPolicies') ? fresh?.clusterPolicies : old?.clusterPolicies) ?? [],
+        problems: (need.includes('problems') ? fresh?.problems : old?.problems) ?? [],
+      };
+    }
+    return this.fileOrder;
+  }
+
+  get policies(): readonly NetworkPolicyResource[] {
+    return this.ordered.policies;
+  }
+
+  get services(): readonly ServiceResource[] {
+    return this.ordered.services;
+  }
+
+  get clusterPolicies(): readonly ClusterPolicyResource[] {
+    return this.ordered.clusterPolicies;
+  }
+
+  get problems(): readonly Finding[] {
+    return this.ordered.problems;
+  }
+
+  /** Builds what the next views reuse, then drops the link to the views this one was made from. */
+  settle(): void {
+    if (this.previous) {
+      void this.namespaces;
+      void this.workloads;
+      void this.workloadsWithIps;
+      void this.servicesWithClusterIps;
+      void this.uris;
+      void this.ordered;
+    }
+    this.previous = undefined;
+  }
+}
+
+interface FileOrder {
+  readonly policies: readonly NetworkPolicyResource[];
+  readonly services: readonly ServiceResource[];
+  readonly clusterPolicies: readonly ClusterPolicyResource[];
+  readonly problems: readonly Finding[];
+}
+
+/** Two lists in id order, merged. */
+function mergeById(a: readonly Workload[], b: readonly Workload[]): Workload[] {
+  const out: Workload[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Workload;
+    const y = b[j] as Workload;
+    if (cmp(x.id, y.id) <= 0) {
+      out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++] as Workload);
+  while (j < b.length) out.push(b[j++] as Workload);
+  return out;
+}
+
+function labelIndex(b: NsBucket): Map<string, { all: Workload[]; byValue: Map<string, Workload[]> }> {
+  if (!b.byLabel) {
+    const m = new Map<string, { all: Workload[]; byValue: Map<string, Workload[]> }>();
+    for (const w of b.workloads)
+      for (const [k, v] of Object.entries(w.labels)) {
+        let e = m.get(k);
+        if (!e) m.set(k, (e = { all: [], byValue: new Map() }));
+        e.all.push(w);
+        const l = e.byValue.get(v);
+        if (l) l.push(w);
+        else e.byValue.set(v, [w]);
+      }
+    b.byLabel = m;
+  }
+  return b.byLabel;
+}
+
+function nonEmpty<T>(l: readonly T[] | undefined): readonly T[] | undefined {
+  return l && l.length > 0 ? l : undefined;
+}
+
+/** The workspace-wide lists in file order (URIs sorted, then each file's order). */
+function inFileOrder(files: ReadonlyMap<string, FileFacts>, uris: readonly string[]): FileOrder {
+  const policies: NetworkPolicyResource[] = [];
+  const services: ServiceResource[] = [];
+  const clusterPolicies: ClusterPolicyResource[] = [];
+  const problems: Finding[] = [];
+  for (const uri of uris) {
+    const f = files.get(uri);
+    if (!f) continue;
+    problems.push(...f.problems);
+    if (f.clusterPolicies) clusterPolicies.push(...f.clusterPolicies);
+    for (const r of f.resources) {
+      if (r.kind === 'NetworkPolicy') policies.push(r);
+      else if (r.kind === 'Service') services.push(r);
+    }
+  }
+  return { policies, services, clusterPolicies, problems };
 }
 
 /**
@@ -348,130 +882,171 @@ function tooLargeFile(
   return { uri, version, text: '', resources: [], problems, tooLarge: size };
 }
 
+/** The namespaces a file's facts name: its resources' and its custom resources'. */
+function namespacesOf(f: FileFacts | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!f) return out;
+  for (const r of f.resources) out.add(r.kind === 'Namespace' ? r.name.value : r.namespace);
+  for (const cr of f.customResources ?? []) if (cr.namespace !== undefined) out.add(cr.namespace);
+  return out;
+}
+
 function derive(files: ReadonlyMap<string, FileFacts>, runtime: RuntimeNamespaces): Derived {
-  const declared = new Map<string, NamespaceResource[]>();
-  const used = new Set<string>();
+  const filesByNs = new Map<string, string[]>();
+  for (const uri of [...files.keys()].sort())
+    for (const ns of namespacesOf(files.get(uri))) {
+      const l = filesByNs.get(ns);
+      if (l) l.push(uri);
+      else filesByNs.set(ns, [uri]);
+    }
+  const buckets = new Map<string, NsBucket>();
+  for (const [ns, uris] of filesByNs) buckets.set(ns, bucket(ns, uris, files));
+  return new Derived(buckets, filesByNs, files, runtime);
+}
+
+/**
+ * The views after some files changed: only the namespaces the old or new facts of those files name
+ * are rebuilt; every other namespace keeps its bucket (and its NamespaceInfo).
+ */
+function deriveFrom(
+  prev: Derived,
+  oldFiles: ReadonlyMap<string, FileFacts>,
+  files: ReadonlyMap<string, FileFacts>,
+  changed: ReadonlySet<string>,
+): Derived {
+  const touched = new Set<string>();
+  const filesByNs = new Map<string, readonly string[]>(prev.filesByNs);
+  for (const uri of changed) {
+    const before = namespacesOf(oldFiles.get(uri));
+    const after = namespacesOf(files.get(uri));
+    for (const ns of before) {
+      touched.add(ns);
+      if (after.has(ns)) continue;
+      const l = (filesByNs.get(ns) ?? []).filter((u) => u !== uri);
+      if (l.length) filesByNs.set(ns, l);
+      else filesByNs.delete(ns);
+    }
+    for (const ns of after) {
+      touched.add(ns);
+      if (before.has(ns)) continue;
+      const l = [...(filesByNs.get(ns) ?? [])];
+      let i = l.length;
+      while (i > 0 && cmp(l[i - 1] as string, uri) > 0) i--;
+      l.splice(i, 0, uri);
+      filesByNs.set(ns, l);
+    }
+  }
+  const lists = { policies: false, services: false, clusterPolicies: false, problems: false };
+  let sameUris = true;
+  for (const uri of changed) {
+    const before = oldFiles.get(uri);
+    const after = files.get(uri);
+    if ((before === undefined) !== (after === undefined)) sameUris = false;
+    for (const f of [before, after]) {
+      if (!f) continue;
+      if (f.problems.length) lists.problems = true;
+      if (f.clusterPolicies?.length) lists.clusterPolicies = true;
+      for (const r of f.resources) {
+        if (r.kind === 'NetworkPolicy') lists.policies = true;
+        else if (r.kind === 'Service') lists.services = true;
+      }
+    }
+  }
+  const buckets = new Map(prev.buckets);
+  for (const ns of touched) {
+    const uris = filesByNs.get(ns);
+    if (uris) buckets.set(ns, bucket(ns, uris, files));
+    else buckets.delete(ns);
+  }
+  prev.settle();
+  return new Derived(buckets, filesByNs, files, prev.runtime, { derived: prev, touched, lists, sameUris });
+}
+
+/** One namespace's bucket from the files naming it (sorted). */
+function bucket(ns: string, uris: readonly string[], files: ReadonlyMap<string, FileFacts>): NsBucket {
+  const declared: NamespaceResource[] = [];
   const byId = new Map<string, WorkloadResource[]>();
   const policies: NetworkPolicyResource[] = [];
   const services: ServiceResource[] = [];
-  const clusterPolicies: ClusterPolicyResource[] = [];
-  const problems: Finding[] = [];
-  const customResourcesByNs = new Map<string, CustomResourceRef[]>();
-  const uris = [...files.keys()].sort();
+  const customResources: CustomResourceRef[] = [];
   for (const uri of uris) {
     const f = files.get(uri);
     if (!f) continue;
-    problems.push(...f.problems);
-    for (const cr of f.customResources ?? []) {
-      if (cr.namespace === undefined) continue;
-      const l = customResourcesByNs.get(cr.namespace) ?? [];
-      l.push(cr);
-      customResourcesByNs.set(cr.namespace, l);
-    }
-    if (f.clusterPolicies) clusterPolicies.push(...f.clusterPolicies);
+    for (const cr of f.customResources ?? []) if (cr.namespace === ns) customResources.push(cr);
     for (const r of f.resources) {
       switch (r.kind) {
-        case 'Namespace': {
-          const list = declared.get(r.name.value) ?? [];
-          list.push(r);
-          declared.set(r.name.value, list);
+        case 'Namespace':
+          if (r.name.value === ns) declared.push(r);
           break;
-        }
         case 'Workload': {
-          used.add(r.namespace);
-          const list = byId.get(r.id) ?? [];
-          list.push(r);
-          byId.set(r.id, list);
+          if (r.namespace !== ns) break;
+          const list = byId.get(r.id);
+          if (list) list.push(r);
+          else byId.set(r.id, [r]);
           break;
         }
         case 'NetworkPolicy':
-          used.add(r.namespace);
-          policies.push(r);
+          if (r.namespace === ns) policies.push(r);
           break;
         case 'Service':
-          used.add(r.namespace);
-          services.push(r);
+          if (r.namespace === ns) services.push(r);
           break;
       }
     }
-  }
-  const namespaces = new Map<string, NamespaceInfo>();
-  const runtimeNames = Object.keys(runtime);
-  for (const name of [...new Set([...declared.keys(), ...used, ...runtimeNames])].sort(cmp)) {
-    const decls = declared.get(name) ?? [];
-    // a namespace of the settings is one more declaration of it, before the manifests'
-    const own = Object.prototype.hasOwnProperty.call(runtime, name) ? runtime[name] : undefined;
-    const labels: Record<string, string> = { ...(own ?? {}) };
-    for (const d of decls) Object.assign(labels, d.labels);
-    labels[METADATA_NAME_LABEL] = name;
-    namespaces.set(name, { name, labels, declared: decls, ...(own ? { runtime: true as const } : {}) });
   }
   const workloads: Workload[] = [];
   for (const [id, srcs] of [...byId.entries()].sort((a, b) => cmp(a[0], b[0]))) {
-    const first = srcs[0];
-    if (!first) continue;
-    if (srcs.length === 1) {
-      workloads.push({
-        id,
-        namespace: first.namespace,
-        name: first.name,
-        kind: first.workloadKind,
-        labels: first.labels,
-        ports: first.ports,
-        hostNetwork: first.hostNetwork,
-        ips: first.ips,
-        sources: srcs,
-      });
-      continue;
-    }
-    const labels: Record<string, string> = {};
-    for (const s of srcs) for (const [k, v] of Object.entries(s.labels)) if (!(k in labels)) labels[k] = v;
-    const ports: ContainerPort[] = [];
-    const seen = new Set<string>();
-    for (const s of srcs)
-      for (const p of s.ports) {
-        const key = `${p.name ?? ''}/${p.port}/${p.protocol}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          ports.push(p);
-        }
-      }
-    workloads.push({
+    const w = mergeWorkload(id, srcs);
+    if (w) workloads.push(w);
+  }
+  return {
+    declared,
+    workloads,
+    policies,
+    services,
+    customResources,
+    used: workloads.length > 0 || policies.length > 0 || services.length > 0,
+  };
+}
+
+/** A workload from its manifests (Pods of one owner: the first one's labels for keys the others share… ). */
+function mergeWorkload(id: string, srcs: readonly WorkloadResource[]): Workload | undefined {
+  const first = srcs[0];
+  if (!first) return undefined;
+  if (srcs.length === 1)
+    return {
       id,
       namespace: first.namespace,
       name: first.name,
       kind: first.workloadKind,
-      labels,
-      ports,
-      hostNetwork: srcs.some((s) => s.hostNetwork),
-      ips: [...new Set(srcs.flatMap((s) => s.ips))],
+      labels: first.labels,
+      ports: first.ports,
+      hostNetwork: first.hostNetwork,
+      ips: first.ips,
       sources: srcs,
-    });
-  }
-  const workloadById = new Map(workloads.map((w) => [w.id, w]));
-  const workloadsByNs = new Map<string, Workload[]>();
-  for (const w of workloads) {
-    const l = workloadsByNs.get(w.namespace) ?? [];
-    l.push(w);
-    workloadsByNs.set(w.namespace, l);
-  }
-  const policiesByNs = new Map<string, NetworkPolicyResource[]>();
-  for (const p of policies) {
-    const l = policiesByNs.get(p.namespace) ?? [];
-    l.push(p);
-    policiesByNs.set(p.namespace, l);
-  }
+    };
+  const labels: Record<string, string> = {};
+  for (const s of srcs) for (const [k, v] of Object.entries(s.labels)) if (!(k in labels)) labels[k] = v;
+  const ports: ContainerPort[] = [];
+  const seen = new Set<string>();
+  for (const s of srcs)
+    for (const p of s.ports) {
+      const key = `${p.name ?? ''}/${p.port}/${p.protocol}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        ports.push(p);
+      }
+    }
   return {
-    namespaces,
-    workloads,
-    workloadById,
-    workloadsByNs,
-    policies,
-    policiesByNs,
-    services,
-    customResourcesByNs,
-    clusterPolicies,
-    problems,
+    id,
+    namespace: first.namespace,
+    name: first.name,
+    kind: first.workloadKind,
+    labels,
+    ports,
+    hostNetwork: srcs.some((s) => s.hostNetwork),
+    ips: [...new Set(srcs.flatMap((s) => s.ips))],
+    sources: srcs,
   };
 }
 

@@ -32,6 +32,7 @@ import {
   type TierPolicies,
   type TierTrail,
 } from './tiers';
+import { track, untracked } from '../index/deps';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -79,7 +80,7 @@ export interface PairResult {
 }
 
 export class PolicyEngine {
-  readonly compiled: readonly CompiledPolicy[];
+  private readonly allCompiled: readonly CompiledPolicy[];
   private readonly selection: PolicySelection;
   private readonly space: EndpointSpace;
   /**
@@ -97,9 +98,18 @@ export class PolicyEngine {
 
   constructor(readonly index: WorkspaceIndex) {
     this.selection = new PolicySelection(index);
-    this.compiled = this.selection.compiled;
+    this.allCompiled = this.selection.compiled;
     this.tiers = this.selection.tiers;
-    this.space = new EndpointSpace(index, this.compiled, this.tiers);
+    this.space = new EndpointSpace(index, this.allCompiled, this.tiers);
+  }
+
+  /**
+   * Every compiled NetworkPolicy, in file order. Reads are tracked for incremental analysis
+   * (index/deps.ts): what reads the whole workspace (every endpoint, the classes) tracks `*`.
+   */
+  get compiled(): readonly CompiledPolicy[] {
+    track('*pol');
+    return this.allCompiled;
   }
 
   /** The cluster-wide policies (Admin and Baseline tiers) of the snapshot. */
@@ -146,11 +156,13 @@ export class PolicyEngine {
 
   /** The workloads grouped into classes that no policy tells apart (classes.ts; cached). */
   classes(): WorkloadClasses {
+    track('*');
     return (this.classesCache ??= workloadClasses(this.index.workloads, this.selection));
   }
 
   /** Classes of some workloads only (a partition of a subset is as valid: signatures are per workload). */
   classesOf(workloads: readonly Workload[]): WorkloadClasses {
+    track('*');
     return workloadClasses(workloads, this.selection);
   }
 
@@ -158,29 +170,35 @@ export class PolicyEngine {
 
   /** Every endpoint, sorted by id (Go string order), each with its position `ix`. */
   endpoints(): readonly Endpoint[] {
+    track('*');
     return this.space.all();
   }
 
   workloadEndpoints(): Endpoint[] {
+    track('*');
     return this.space.workloads();
   }
 
   externalEndpoints(): Endpoint[] {
+    track('*');
     return this.space.externals();
   }
 
   /** External ranges cut only at the ipBlocks of one direction's rules (see EndpointSpace). */
   directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
+    track('*');
     return this.space.directionalExternals(direction);
   }
 
   /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint (see EndpointSpace.resolve). */
   endpoint(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
+    track('*');
     return this.space.resolve(id, direction);
   }
 
   /** Why `id` resolves to no endpoint: ambiguous `ns/name` (the candidates) or unknown (did you mean). */
   unresolvedEndpoint(id: string): string {
+    track('*');
     return this.space.unresolved(id);
   }
 
@@ -189,6 +207,7 @@ export class PolicyEngine {
   /** Isolation of an endpoint (externals are never isolated), cached by position. */
   private isolationOf(ep: Endpoint & { kind: 'workload' }): Isolation {
     if (ep.ix === undefined) return this.isolation(ep.workload);
+    track(`pol:${ep.workload.namespace}`);
     let iso = this.isoByIx[ep.ix];
     if (!iso) {
       iso = this.isolation(ep.workload);
@@ -292,6 +311,7 @@ export class PolicyEngine {
   ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
     if (ep.ix !== undefined) {
+      if (ep.kind === 'workload') track(`nsl:${ep.workload.namespace}`);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);
@@ -312,7 +332,12 @@ export class PolicyEngine {
    * ranges and the workloads with known IPs. The same answers as `peerMatches` on each endpoint.
    */
   private matchVector(r: CompiledRule, policyNs: string): Uint8Array {
-    const all = this.endpoints();
+    // the vector is a cache over every endpoint; its readers track what their answer depends on
+    return untracked(() => this.computeMatchVector(r, policyNs));
+  }
+
+  private computeMatchVector(r: CompiledRule, policyNs: string): Uint8Array {
+    const all = this.space.all();
     const arr = new Uint8Array(all.length);
     if (r.peers === 'all') return arr.fill(1);
     if (!this.byNs) {
@@ -362,6 +387,7 @@ export class PolicyEngine {
 
   /** A rule's matches over `endpoints()` by position (0 no, 1 yes, else only through pod IPs: 2 IPv4, 4 IPv6, 6 both; cached). */
   ruleMatchVector(r: CompiledRule, policyNs: string): Uint8Array {
+    track('*');
     let arr = this.matchCache.get(r);
     if (!arr) {
       arr = this.matchVector(r, policyNs);
@@ -377,6 +403,7 @@ export class PolicyEngine {
   ruleMatch(r: CompiledRule, policyNs: string, ep: Endpoint, families: FamilyMask = ANY_FAMILY): number {
     if (r.peers === 'all') return 1;
     if (ep.ix !== undefined) {
+      if (ep.kind === 'workload') track(`nsl:${ep.workload.namespace}`);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);

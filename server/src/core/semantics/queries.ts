@@ -301,7 +301,14 @@ export type PeerPods =
       readonly nearest?: readonly string[];
     };
 
-export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: string, peer: Peer): PeerPods {
+export function peerPods(
+  engine: PolicyEngine,
+  settings: Settings,
+  policyNs: string,
+  peer: Peer,
+  /** Also say what the selector most likely meant (`nearest`, which reads every namespace). */
+  withNearest = true,
+): PeerPods {
   const found = peerWorkloads(engine, policyNs, peer);
   if (found.length) return { kind: 'workloads', workloads: found };
   const namespaces = peerNamespaces(engine.index, settings, policyNs, peer);
@@ -315,13 +322,14 @@ export function peerPods(engine: PolicyEngine, settings: Settings, policyNs: str
     namespaces.map((n) => n.name),
     (labels) => sel?.matches(labels) ?? true,
   );
-  const nearest = peer.podSelector
-    ? nearestPods(
-        engine.index,
-        namespaces.map((n) => n.name),
-        peer.podSelector,
-      )
-    : [];
+  const nearest =
+    withNearest && peer.podSelector
+      ? nearestPods(
+          engine.index,
+          namespaces.map((n) => n.name),
+          peer.podSelector,
+        )
+      : [];
   return {
     kind: 'none',
     namespaces,
@@ -380,7 +388,18 @@ export function nearestPods(
   if (!m.valid || !reqs) return [];
   const out: string[] = [];
   const searched = new Set(namespaces);
-  const elsewhere = index.workloads.filter((w) => !searched.has(w.namespace) && m.matches(w.labels));
+  // the pods it matches carry a label of its first `key in (…)` requirement, or the key of its
+  // first `key` (Exists) one: look only at those
+  const first = reqs.find((q) => q.op === 'In');
+  const exists = reqs.find((q) => q.op === 'Exists');
+  const candidates = first
+    ? [...new Set([...first.values].flatMap((v) => index.workloadsLabeled(first.key, v)))].sort((a, b) =>
+        cmp(a.id, b.id),
+      )
+    : exists
+      ? index.workloadsLabeled(exists.key)
+      : index.workloads;
+  const elsewhere = candidates.filter((w) => !searched.has(w.namespace) && m.matches(w.labels));
   if (elsewhere.length) {
     const nss = [...new Set(elsewhere.map((w) => w.namespace))].sort(cmp);
     out.push(
@@ -438,11 +457,21 @@ export function runTimePods(
   matches: (labels: Labels) => boolean,
 ): string | undefined {
   const index = engine.index;
-  const inNs = new Set(namespaces);
-  for (const svc of index.services) {
-    if (!inNs.has(svc.namespace) || !svc.selector || Object.keys(svc.selector).length === 0) continue;
-    if (!matches(svc.selector)) continue;
-    if (serviceWorkloads(index, svc).length > 0) continue;
+  // the first such Service in file order (URI, then place in its file), read namespace by namespace
+  let svc: ServiceResource | undefined;
+  let at: { uri: string; ix: number } | undefined;
+  for (const ns of new Set(namespaces))
+    for (const s of index.servicesIn(ns)) {
+      if (!s.selector || Object.keys(s.selector).length === 0 || !matches(s.selector)) continue;
+      if (serviceWorkloads(index, s).length > 0) continue;
+      const here = { uri: s.doc.uri, ix: index.file(s.doc.uri)?.resources.indexOf(s) ?? 0 };
+      if (!at || cmp(here.uri, at.uri) < 0 || (here.uri === at.uri && here.ix < at.ix)) {
+        svc = s;
+        at = here;
+      }
+      break; // later ones of this namespace come after it
+    }
+  if (svc?.selector) {
     return `pods labeled ${labelsText(svc.selector)} likely exist at run time: Service ${svc.namespace}/${svc.name.value} selects them, though no manifest here defines them`;
   }
   for (const ns of namespaces) {

@@ -9,6 +9,7 @@ import { cmp } from '../index/workspace-index';
 import { compilePolicy, type CompiledPolicy, type PeerMatcher } from './compile';
 import type { SelectorMatcher } from './selector';
 import { ClusterTiers } from './tiers';
+import { memo, track } from '../index/deps';
 
 /** The policies that isolate a workload, per direction (empty = not isolated). */
 export interface Isolation {
@@ -19,33 +20,65 @@ export interface Isolation {
 /** The one empty list of policies (equal lists are shared arrays: see `PolicySelection.isolation`). */
 export const NO_POLICIES: readonly CompiledPolicy[] = [];
 
+interface CompiledSet {
+  readonly compiled: readonly CompiledPolicy[];
+  readonly policyIx: Map<CompiledPolicy, number>;
+  readonly byPolicy: Map<CompiledPolicy['policy'], CompiledPolicy>;
+  readonly byNs: ReadonlyMap<string, readonly CompiledPolicy[]>;
+}
+
+/** Per list of policies (an index shares its list with the next one while no policy changes): the compiled policies and their lookups. */
+const compiledSets = new WeakMap<readonly CompiledPolicy['policy'][], CompiledSet>();
+
+function compiledSet(policies: readonly CompiledPolicy['policy'][]): CompiledSet {
+  let set = compiledSets.get(policies);
+  if (!set) {
+    const compiled = policies.map(compilePolicy);
+    const byNs = new Map<string, CompiledPolicy[]>();
+    for (const c of compiled) {
+      const l = byNs.get(c.namespace);
+      if (l) l.push(c);
+      else byNs.set(c.namespace, [c]);
+    }
+    set = {
+      compiled,
+      policyIx: new Map(compiled.map((c, i) => [c, i])),
+      byPolicy: new Map(compiled.map((c) => [c.policy, c])),
+      byNs,
+    };
+    compiledSets.set(policies, set);
+  }
+  return set;
+}
+
 export class PolicySelection {
   readonly compiled: readonly CompiledPolicy[];
   /** The cluster-wide policies (Admin and Baseline tiers) and which select a workload. */
   readonly tiers: ClusterTiers;
-  private readonly byNs = new Map<string, CompiledPolicy[]>();
+  private readonly byNs: ReadonlyMap<string, readonly CompiledPolicy[]>;
   private readonly selectingCache = new Map<string, readonly CompiledPolicy[]>();
   private readonly isolationCache = new Map<string, Isolation>();
   private readonly nsLabelsCache = new Map<string, Labels>();
-  private readonly peerCache = new Map<PeerMatcher, Map<string, readonly Workload[]>>();
+  private readonly peerCache = new Map<
+    PeerMatcher,
+    Map<string, { v: readonly Workload[]; deps: readonly string[] }>
+  >();
   private readonly interned = new Map<string, readonly CompiledPolicy[]>();
   private readonly policyIx: Map<CompiledPolicy, number>;
   private readonly byPolicy: Map<CompiledPolicy['policy'], CompiledPolicy>;
   private readonly selectedCache = new Map<CompiledPolicy, readonly Workload[]>();
 
   constructor(readonly index: WorkspaceIndex) {
-    this.compiled = index.policies.map(compilePolicy);
+    const shared = compiledSet(index.policies);
+    this.compiled = shared.compiled;
+    this.policyIx = shared.policyIx;
+    this.byPolicy = shared.byPolicy;
+    this.byNs = shared.byNs;
     this.tiers = new ClusterTiers(index, this);
-    this.policyIx = new Map(this.compiled.map((c, i) => [c, i]));
-    this.byPolicy = new Map(this.compiled.map((c) => [c.policy, c]));
-    for (const c of this.compiled) {
-      const l = this.byNs.get(c.namespace) ?? [];
-      l.push(c);
-      this.byNs.set(c.namespace, l);
-    }
   }
 
   policiesIn(namespace: string): readonly CompiledPolicy[] {
+    track(`pol:${namespace}`);
     return this.byNs.get(namespace) ?? [];
   }
 
@@ -55,6 +88,7 @@ export class PolicySelection {
 
   /** Policies of the workload's namespace whose podSelector matches its labels. */
   selecting(w: Workload): readonly CompiledPolicy[] {
+    track(`pol:${w.namespace}`);
     let s = this.selectingCache.get(w.id);
     if (!s) {
       s = this.policiesIn(w.namespace).filter((p) => p.subject.matches(w.labels));
@@ -75,28 +109,26 @@ export class PolicySelection {
       perNs = new Map();
       this.peerCache.set(m, perNs);
     }
-    let out = perNs.get(key);
-    if (out) return out;
-    if (m.kind === 'none') out = [];
-    else if (m.kind === 'ipBlock')
-      out = this.index.workloads.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
-    else {
+    // the answer's facts are tracked on every call, hit or miss (deps.ts `memo`)
+    return memo(perNs, key, () => {
+      if (m.kind === 'none') return [];
+      if (m.kind === 'ipBlock')
+        return this.index.workloadsWithIps.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
       const nss =
         m.namespaces === 'own'
           ? [policyNs]
           : [...this.index.namespaces.keys()].filter((ns) =>
               (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)),
             );
-      out = nss
+      return nss
         .flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels)))
         .sort((a, b) => cmp(a.id, b.id));
-    }
-    perNs.set(key, out);
-    return out;
+    });
   }
 
   /** Workloads a policy selects. */
   selectedBy(p: CompiledPolicy): Workload[] {
+    track(`wl:${p.namespace}`);
     let sel = this.selectedCache.get(p);
     if (!sel) {
       sel = this.index.workloadsIn(p.namespace).filter((w) => p.subject.matches(w.labels));
@@ -107,6 +139,7 @@ export class PolicySelection {
 
   /** The policies isolating a workload per direction; equal lists are one shared array (they key caches). */
   isolation(w: Workload): Isolation {
+    track(`pol:${w.namespace}`);
     let iso = this.isolationCache.get(w.id);
     if (!iso) {
       const sel = this.selecting(w);
@@ -133,6 +166,7 @@ export class PolicySelection {
 
   /** Effective labels of a namespace (cached per snapshot). */
   namespaceLabels(ns: string): Labels {
+    track(`nsl:${ns}`);
     let l = this.nsLabelsCache.get(ns);
     if (!l) {
       l = this.index.namespaceLabels(ns);

@@ -21,6 +21,7 @@ import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
 import type { TierRuleRef } from './rule-ref';
 import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
+import { track } from '../index/deps';
 
 export type TierPeerMatcher =
   | { readonly kind: 'pods'; readonly namespaces: SelectorMatcher; readonly pods: SelectorMatcher }
@@ -234,7 +235,7 @@ export function tierRulePorts(r: CompiledTierRule, dst: Endpoint): ConnectionSet
 
 /** The cluster-wide policies of a snapshot, and which select a workload (cached). */
 export class ClusterTiers {
-  readonly compiled: readonly CompiledClusterPolicy[];
+  private readonly all: readonly CompiledClusterPolicy[];
   private readonly selectingCache = new Map<string, Selecting>();
   private readonly interned = new Map<string, readonly CompiledClusterPolicy[]>();
   private readonly ix: Map<CompiledClusterPolicy, number>;
@@ -244,7 +245,7 @@ export class ClusterTiers {
     private readonly ns: { namespaceLabels(name: string): Labels },
   ) {
     const order = { Admin: 0, Baseline: 1 };
-    this.compiled = index.clusterPolicies
+    this.all = index.clusterPolicies
       .map(compileClusterPolicy)
       .sort(
         (a, b) =>
@@ -252,15 +253,23 @@ export class ClusterTiers {
           a.priority - b.priority ||
           (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
       );
-    this.ix = new Map(this.compiled.map((c, i) => [c, i]));
+    this.ix = new Map(this.all.map((c, i) => [c, i]));
+  }
+
+  /** The compiled cluster-wide policies, Admin then Baseline, by priority. */
+  get compiled(): readonly CompiledClusterPolicy[] {
+    track('*cp');
+    return this.all;
   }
 
   get isEmpty(): boolean {
+    track('*cp');
     return this.compiled.length === 0;
   }
 
   /** Does a policy's subject select the workload? (Host-network pods never.) */
   selects(p: CompiledClusterPolicy, w: Workload): boolean {
+    track(`nsl:${w.namespace}`);
     return (
       p.subject !== undefined &&
       !w.hostNetwork &&
@@ -271,6 +280,8 @@ export class ClusterTiers {
 
   /** The policies of each tier selecting the workload with rules in that direction, in evaluation order. */
   selecting(w: Workload): Selecting {
+    track('*cp');
+    track(`nsl:${w.namespace}`);
     let s = this.selectingCache.get(w.id);
     if (!s) {
       const mine = this.compiled.filter((p) => this.selects(p, w));

@@ -1,0 +1,282 @@
+/**
+ * Incremental analysis (index/deps.ts, Analysis with an incremental AnalysisHost): after every
+ * random change (files written, edited, deleted, settings changed) one long-lived incremental host
+ * gives exactly the findings, the index views and the reachability matrix a fresh host computes
+ * from scratch over the same files; and an edit re-runs the checks of only the files whose checks
+ * read a fact that changed (counted, never timed).
+ *
+ * Runs: `FUZZ_RUNS` multiplies the sequences (`npm run fuzz`), `FUZZ_SEED` replaces the seed.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import {
+  ALL_CODES,
+  AnalysisHost,
+  settingsFromConfig,
+  type Analysis,
+  type FileChange,
+  type Finding,
+} from '../../server/src/core/index';
+import { contentArb } from '../support/differential';
+import { docs, params, workspaceArb } from '../property/gen';
+
+/** Where files live: plain folders, and a `clusters/<name>/` layout (two analysis roots). */
+const URIS = [
+  'file:///ws/a.yaml',
+  'file:///ws/b.yaml',
+  'file:///ws/sub/c.yaml',
+  'file:///ws/d.json',
+  'file:///ws/clusters/one/e.yaml',
+  'file:///ws/clusters/two/f.yaml',
+];
+
+/** Documents that reach the checks the differential fragments do not: Services, DNS, pod IPs, owners, tiers. */
+const extra: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('a', 'b'),
+      fc.constantFrom('web', 'db', 'none'),
+      fc.constantFrom('http', '8080', '80'),
+    )
+    .map(
+      ([ns, app, target]) =>
+        `apiVersion: v1\nkind: Service\nmetadata: {name: s-${app}, namespace: ${ns}}\nspec:\n  selector: {app: ${app}}\n  ports:\n  - {port: 80, targetPort: ${/^\d+$/.test(target) ? target : JSON.stringify(target)}}\n`,
+    ),
+  fc.constantFrom(
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: coredns, namespace: kube-system}\nspec:\n  selector: {matchLabels: {k8s-app: kube-dns}}\n  template:\n    metadata: {labels: {k8s-app: kube-dns}}\n    spec: {containers: [{name: c, image: i, ports: [{name: dns, containerPort: 53, protocol: UDP}]}]}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n  namespace: a\n  labels: {app: web}\n  ownerReferences: [{kind: ReplicaSet, name: web-5d9, controller: true}]\nspec: {containers: [{name: c, image: i}]}\nstatus: {podIP: 10.1.0.5}\n',
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-2\n  namespace: a\n  labels: {app: web, tier: x}\n  ownerReferences: [{kind: ReplicaSet, name: web-5d9, controller: true}]\nspec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}\nstatus: {podIP: 10.1.0.6}\n',
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cidr, namespace: b}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ipBlock: {cidr: 10.1.0.0/16}}]\n    ports: [{port: http}]\n',
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all-ns, namespace: a}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [{namespaceSelector: {}, podSelector: {matchExpressions: [{key: tier, operator: Exists}]}}]\n',
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: admin}\nspec:\n  priority: 10\n  subject: {namespaces: {matchLabels: {team: x}}}\n  ingress:\n  - {action: Deny, from: [{namespaces: {}}]}\n',
+    'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: b}\n',
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: kube-system}\n',
+  ),
+);
+
+/** A file's text: the differential fragments, the extra documents, or a random generated workspace. */
+const textArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 4, arbitrary: contentArb },
+  { weight: 2, arbitrary: fc.array(extra, { minLength: 1, maxLength: 3 }).map((d) => d.join('---\n')) },
+  {
+    weight: 1,
+    arbitrary: workspaceArb.map((ws) =>
+      docs(ws)
+        .map((d) => stringify(d))
+        .join('---\n'),
+    ),
+  },
+);
+
+type Op =
+  | { kind: 'write'; at: number; text: string }
+  | { kind: 'edit'; at: number; line: number; del: number; text: string }
+  | { kind: 'delete'; at: number }
+  | { kind: 'settings'; checks: Record<string, string>; unisolated: boolean };
+
+const codes = ALL_CODES.map((c) => c.code);
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('write' as const), at: fc.nat(URIS.length - 1), text: textArb }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      at: fc.nat(URIS.length - 1),
+      line: fc.nat(30),
+      del: fc.nat(2),
+      text: fc.oneof(
+        extra,
+        fc.constantFrom('', '# c\n', '---\n', '  x: [\n', '    team: y\n', '  labels: {app: db}\n'),
+      ),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), at: fc.nat(URIS.length - 1) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('settings' as const),
+      checks: fc.dictionary(fc.constantFrom(...codes), fc.constantFrom('error', 'warning', 'hint', 'off'), {
+        maxKeys: 3,
+      }),
+      unisolated: fc.boolean(),
+    }),
+  },
+);
+
+function findingKeys(fs: readonly Finding[]): string[] {
+  return fs
+    .map((f) =>
+      JSON.stringify([
+        f.uri,
+        f.code,
+        f.severity,
+        f.span.start,
+        f.span.end,
+        f.message,
+        f.related ?? [],
+        f.fixes ?? [],
+      ]),
+    )
+    .sort();
+}
+
+/** The index views a query reads, in their order (incremental derivation must give the very same). */
+function views(a: Analysis): unknown {
+  const i = a.index;
+  return {
+    namespaces: [...i.namespaces.values()].map((n) => [n.name, n.labels, n.declared.map((d) => d.doc.uri)]),
+    workloads: i.workloads.map((w) => [w.id, w.labels, w.ips, w.sources.length]),
+    policies: i.policies.map((p) => [p.namespace, p.name.value, p.doc.uri]),
+    services: i.services.map((s) => [s.namespace, s.name.value]),
+    problems: i.problems.length,
+    perNs: [...i.namespaces.keys()].map((ns) => [
+      i.workloadsIn(ns).map((w) => w.id),
+      i.policiesIn(ns).length,
+      i.servicesIn(ns).length,
+      i.customResourcesIn(ns).length,
+    ]),
+  };
+}
+
+function matrix(a: Analysis): string[] {
+  return a
+    .reachability()
+    .entries.map((e) => `${e.src.id} ${e.dst.id} ${JSON.stringify(e.conns)}`)
+    .sort();
+}
+
+function fresh(
+  files: ReadonlyMap<string, string>,
+  settings: ReturnType<typeof settingsFromConfig>,
+): Analysis {
+  const host = new AnalysisHost();
+  host.applyChanges([...files].map(([uri, text]) => ({ uri, text })));
+  host.setSettings(settings);
+  return host.snapshot();
+}
+
+function apply(files: Map<string, string>, op: Op): FileChange[] {
+  const uri = URIS[('at' in op ? op.at : 0) % URIS.length] as string;
+  switch (op.kind) {
+    case 'write':
+      files.set(uri, op.text);
+      return [{ uri, text: op.text }];
+    case 'edit': {
+      const lines = (files.get(uri) ?? '').split('\n');
+      const at = Math.min(op.line, lines.length);
+      lines.splice(at, op.del, ...op.text.split('\n').slice(0, -1));
+      const text = lines.join('\n');
+      files.set(uri, text);
+      return [{ uri, text }];
+    }
+    case 'delete':
+      files.delete(uri);
+      return [{ uri, text: null }];
+    default:
+      return [];
+  }
+}
+
+describe('incremental analysis equals analysis from scratch', () => {
+  it('after every random change: findings, index views and matrix', () => {
+    let steps = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(URIS.length - 1), textArb), { minLength: 1, maxLength: 4 }),
+        fc.array(opArb, { minLength: 1, maxLength: 14 }),
+        (initial, ops) => {
+          const files = new Map<string, string>();
+          for (const [at, text] of initial) files.set(URIS[at] as string, text);
+          let settings = settingsFromConfig({});
+          const host = new AnalysisHost({}, true);
+          host.applyChanges([...files].map(([uri, text]) => ({ uri, text })));
+          for (const op of [{ kind: 'settings', checks: {}, unisolated: false } as Op, ...ops]) {
+            if (op.kind === 'settings') {
+              settings = settingsFromConfig({ checks: op.checks, reportUnisolatedWorkloads: op.unisolated });
+              host.setSettings(settings);
+            } else host.applyChanges(apply(files, op));
+            const a = host.snapshot();
+            const b = fresh(files, settings);
+            assert.deepEqual(
+              findingKeys(a.findings()),
+              findingKeys(b.findings()),
+              `after ${JSON.stringify(op)}`,
+            );
+            assert.deepEqual(views(a), views(b));
+            if (files.size <= 4) assert.deepEqual(matrix(a), matrix(b));
+            steps++;
+          }
+        },
+      ),
+      params(60, 41),
+    );
+    assert.ok(steps >= 300, `${steps} steps`);
+  });
+});
+
+describe('an edit re-runs only the checks whose facts changed', () => {
+  const ns = (n: string, team: string): string =>
+    `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${n}\n  labels: {team: ${team}}\n`;
+  const policy = (n: string, peer: string): string =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: ${n}}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  ingress:\n  - from: [${peer}]\n`;
+  const pod = (n: string, app: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ${n}, labels: {app: ${app}}}\nspec: {containers: [{name: c, image: i}]}\n`;
+  const start = (): { host: AnalysisHost; uris: string[] } => {
+    const host = new AnalysisHost({}, true);
+    const changes: FileChange[] = [];
+    for (let i = 0; i < 8; i++) {
+      changes.push({ uri: `file:///w/ns${i}.yaml`, text: ns(`n${i}`, i % 2 ? 'x' : 'y') });
+      changes.push({ uri: `file:///w/pod${i}.yaml`, text: pod(`n${i}`, 'web') });
+      changes.push({
+        uri: `file:///w/pol${i}.yaml`,
+        text: policy(`n${i}`, '{podSelector: {matchLabels: {app: web}}}'),
+      });
+    }
+    changes.push({
+      uri: 'file:///w/sel.yaml',
+      text: policy(
+        'n0',
+        '{namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {app: web}}}',
+      ),
+    });
+    host.applyChanges(changes);
+    host.snapshot().findings();
+    return { host, uris: changes.map((c) => c.uri) };
+  };
+  const rerun = (host: AnalysisHost, change: FileChange): number => {
+    host.applyChanges([change]);
+    const a = host.snapshot();
+    a.findings();
+    return a.findingsStats()?.rerun ?? Number.NaN;
+  };
+
+  it('a comment in a policy file re-checks that file alone', () => {
+    const { host } = start();
+    assert.equal(rerun(host, { uri: 'file:///w/pol3.yaml', text: `# note\n${policy('n3', '{}')}` }), 1);
+  });
+
+  it("a workload's labels re-check the files that read its namespace's workloads", () => {
+    const { host } = start();
+    // its own file, the policy of its namespace, and the namespaceSelector policy (team x includes n3)
+    assert.equal(rerun(host, { uri: 'file:///w/pod3.yaml', text: pod('n3', 'db') }), 3);
+  });
+
+  it("a Namespace's labels re-check the files whose selectors read namespace labels", () => {
+    const { host } = start();
+    assert.equal(rerun(host, { uri: 'file:///w/ns3.yaml', text: ns('n3', 'y') }), 2);
+  });
+
+  it('incremental snapshots keep no chain of old ones', () => {
+    const { host } = start();
+    for (let i = 0; i < 5; i++)
+      rerun(host, { uri: 'file:///w/pol1.yaml', text: `# ${i}\n${policy('n1', '{}')}` });
+    const a = host.snapshot();
+    // the index links to no earlier index once its views are derived
+    assert.equal((a.index as unknown as { base?: unknown }).base, undefined);
+  });
+});
