@@ -297,3 +297,14 @@ if (Object.values(identical).some((v) => !v.same)) {
   console.error('bench: the check JSON differs between runs of one size');
   process.exit(1);
 }
+
+console.log(
+  '\nA long session over stdio (bench/session.mjs on medium: 10,000 edits across 50 files, then a watcher storm of 5,000 changes and its undoing):\n',
+);
+if (sizes.includes('medium')) {
+  const p = spawnSync(process.execPath, [join(here, 'session.mjs'), '--size', 'medium'], {
+    encoding: 'utf8',
+  });
+  if (p.status !== 0) throw new Error(`session medium: ${p.stderr}`);
+  process.stdout.write(p.stdout);
+}

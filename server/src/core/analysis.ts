@@ -336,7 +336,7 @@ export class Analysis {
     // the files to check again: those whose checks read a fact that changed, and new files
     const stale = new Set<string>();
     if (prev) {
-      for (const k of this.index.changedFacts(prev.index))
+      for (const k of this.index.changedFacts(prev.index, () => readers.keys()))
         for (const uri of readers.get(k) ?? []) stale.add(uri);
       for (const uri of [...units.keys()]) if (!files.has(uri)) forget(uri);
     }

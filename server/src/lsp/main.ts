@@ -3,10 +3,22 @@
  * command line, as vscode-languageserver reads it: `--stdio`, `--node-ipc` (what the VS Code client
  * uses) or `--socket=<port>`.
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { Session } from './session';
+import { createConnection, LSPErrorCodes, ProposedFeatures } from 'vscode-languageserver/node';
+import { Session, cancelledBeforeRun } from './session';
 
-const connection = createConnection(ProposedFeatures.all);
+// A request the client cancels while it still waits in the queue (the server was busy with a
+// diagnostics pass) is answered "cancelled" without running: stale hovers never pile up.
+const connection = createConnection(ProposedFeatures.all, {
+  cancelUndispatched: (message) => {
+    const request = message as { id?: number | string | null; method?: string };
+    cancelledBeforeRun.count++;
+    return {
+      jsonrpc: '2.0',
+      id: request.id ?? null,
+      error: { code: LSPErrorCodes.RequestCancelled, message: `${request.method ?? 'request'} cancelled` },
+    };
+  },
+});
 
 // Last line of defence: a bug must never take the server down (handlers catch their own errors).
 process.on('uncaughtException', (e) => {

@@ -35,6 +35,8 @@ export class Scheduler {
   /** How long the last diagnostics pass took (ms). */
   private lastPassMs = 0;
   private readonly now: () => number;
+  /** Batches of changes applied to the host, and diagnostics passes run (test hooks read them). */
+  readonly counts = { applied: 0, passes: 0 };
 
   constructor(
     private readonly host: AnalysisHost,
@@ -58,6 +60,11 @@ export class Scheduler {
   applyNow(changes: readonly FileChange[]): void {
     for (const c of changes) this.pending.set(c.uri, c);
     this.flush();
+  }
+
+  /** Edits waiting to be applied (one per file at most). */
+  get queued(): number {
+    return this.pending.size;
   }
 
   /** True while a change of `uri` is waiting to be applied (its diagnostics would be stale). */
@@ -96,6 +103,7 @@ export class Scheduler {
     if (this.pending.size === 0) return;
     const changes = [...this.pending.values()];
     this.pending.clear();
+    this.counts.applied++;
     this.host.applyChanges(changes);
   }
 
@@ -106,6 +114,7 @@ export class Scheduler {
     const started = this.now();
     try {
       this.flush();
+      this.counts.passes++;
       this.run();
       this.lastPassMs = this.now() - started;
     } catch (e) {

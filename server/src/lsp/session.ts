@@ -31,7 +31,12 @@ import {
   type InitializationOptions,
   type StatusParams,
 } from '../protocol/requests';
-import { ResumeIndexingNotification, type TestHooks } from '../protocol/testing';
+import {
+  ResumeIndexingNotification,
+  StatsRequest,
+  type ServerStats,
+  type TestHooks,
+} from '../protocol/testing';
 import type { NetpolLensSettings } from '../protocol/settings';
 import { readClientCaps, type ClientCaps, type ServerContext } from './context';
 import { FolderAnalyses } from './analyses';
@@ -42,6 +47,9 @@ import { registerFeatureHandlers, featureCapabilities } from './handlers/registe
 import { Scheduler } from './scheduler';
 import { canonicalUri } from './uri';
 import { DiskWorkspace } from './workspace';
+
+/** Requests the client cancelled before they ran (main.ts answers them without running them). */
+export const cancelledBeforeRun = { count: 0 };
 
 export const SERVER_NAME = 'netpol-lens';
 export const SERVER_VERSION = '0.1.0';
@@ -163,6 +171,24 @@ export class Session implements ServerContext {
         `Test hook: the first scan pauses after ${hooks.pauseIndexingAt} files until ${ResumeIndexingNotification}.`,
       );
     }
+    if (hooks.stats === true) this.connection.onRequest(StatsRequest, () => this.stats());
+  }
+
+  /** The counters of the `stats` test hook (protocol/testing.ts). */
+  private stats(): ServerStats {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) gc();
+    const mem = process.memoryUsage();
+    const last = this.host.snapshot().findingsStats();
+    return {
+      indexChanges: this.scheduler.counts.applied,
+      passes: this.scheduler.counts.passes,
+      lastPass: last,
+      queued: this.scheduler.queued,
+      cancelled: cancelledBeforeRun.count,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+    };
   }
 
   private async initialized(): Promise<void> {

@@ -6,9 +6,30 @@
  *   `netpolLens/status` that reports `done: n`) and goes on when the client sends the
  *   `netpolLens/test/resumeIndexing` notification: a test can look at the server mid-indexing
  *   without racing it.
+ * - `stats: true` — the server answers `netpolLens/test/stats` with its counters (`ServerStats`):
+ *   how often the index changed and the diagnostics pass ran, what the last pass re-checked, the
+ *   queued edits and its memory (after a garbage collection when it runs with --expose-gc).
  */
 export interface TestHooks {
   pauseIndexingAt?: number;
+  stats?: boolean;
+}
+
+export const StatsRequest = 'netpolLens/test/stats';
+
+export interface ServerStats {
+  /** Batches of file changes applied to the index (a watcher storm read in one batch counts once). */
+  readonly indexChanges: number;
+  /** Diagnostics passes run. */
+  readonly passes: number;
+  /** Of the last pass (incremental analysis): files in the index, files whose checks ran again. */
+  readonly lastPass: { readonly files: number; readonly rerun: number } | undefined;
+  /** Edits of open buffers waiting to be applied (at most one per file). */
+  readonly queued: number;
+  /** Requests cancelled by the client before they ran. */
+  readonly cancelled: number;
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
 }
 
 export const ResumeIndexingNotification = 'netpolLens/test/resumeIndexing';

@@ -57,9 +57,8 @@ export const duplicateObject = defineCheck(meta, ({ index, subjects }) => {
     for (const s of part.sources) {
       const kind = manifestKind(s);
       const copies = index
-        .workloadsIn(s.namespace)
-        .flatMap((w) => w.sources)
-        .filter((o) => o.objectName.value === s.objectName.value && manifestKind(o) === kind);
+        .workloadManifestsNamed(s.namespace, s.objectName.value)
+        .filter((o) => manifestKind(o) === kind);
       report(
         `${kind} ${policyId(s.namespace, s.objectName.value)}`,
         workloadCopy(s),
@@ -67,7 +66,7 @@ export const duplicateObject = defineCheck(meta, ({ index, subjects }) => {
       );
     }
   for (const s of subjects.services) {
-    const copies = index.servicesIn(s.namespace).filter((o) => o.name.value === s.name.value);
+    const copies = index.servicesNamed(s.namespace, s.name.value);
     report(
       `Service ${policyId(s.namespace, s.name.value)}`,
       { doc: s.doc, span: s.name.span },
@@ -83,7 +82,7 @@ export const duplicateObject = defineCheck(meta, ({ index, subjects }) => {
   }
   for (const p of subjects.policies) {
     const id = policyName(p);
-    const copies = index.policiesIn(p.namespace).filter((o) => policyName(o) === id);
+    const copies = index.policiesNamed(p.namespace, p.name.value);
     // copies that differ are duplicate-policy's
     if (new Set(copies.map(policyContentKey)).size !== 1) continue;
     report(

@@ -20,7 +20,7 @@ export const duplicatePolicy = defineCheck(meta, ({ index, subjects }) => {
   for (const p of subjects.policies) {
     const id = policyName(p);
     // every definition of it: the policies of its namespace with its name, in file order
-    const list = index.policiesIn(p.namespace).filter((o) => policyName(o) === id);
+    const list = index.policiesNamed(p.namespace, p.name.value);
     if (list.length < 2) continue;
     if (new Set(list.map(policyContentKey)).size === 1) continue; // identical copies: duplicate-object
     const others = list.filter((o) => o !== p);
@@ -39,6 +39,17 @@ export const duplicatePolicy = defineCheck(meta, ({ index, subjects }) => {
  * pointer left out (formatting, comments and key order do not count), namespace and name included.
  */
 export function policyContentKey(p: NetworkPolicyResource): string {
+  let key = contentKeys.get(p);
+  if (key === undefined) {
+    key = contentKeyOf(p);
+    contentKeys.set(p, key);
+  }
+  return key;
+}
+
+const contentKeys = new WeakMap<NetworkPolicyResource, string>();
+
+function contentKeyOf(p: NetworkPolicyResource): string {
   return JSON.stringify(p, (key, value: unknown) =>
     key === 'doc' ||
     key === 'span' ||

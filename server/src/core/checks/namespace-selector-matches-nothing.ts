@@ -17,7 +17,12 @@ import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer 
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
 import { compileSelector } from '../semantics/selector';
 import { labelsText, policyName, selectorText } from '../semantics/names';
-import { knownNamespaces, nearestNamespaces, nearestNamespacesText } from '../semantics/queries';
+import {
+  knownNamespaces,
+  knownNamespacesMatching,
+  nearestNamespaces,
+  nearestNamespacesText,
+} from '../semantics/queries';
 import { type Req, selectorReqs } from '../semantics/requirements';
 import { listText, plural, similarity } from '../text/words';
 import { namespaceRelated, peerPath } from './support';
@@ -45,9 +50,8 @@ export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, subje
           if (!sel || peer.ipBlock) continue;
           const m = compileSelector(sel);
           if (!m.valid || m.isEmpty) continue;
-          const known = knownOf();
-          if (known.some((n) => m.matches(n.labels))) continue;
-          out.push(report(p, dir, rule, peer, sel, known, [...index.namespaces.values()]));
+          if (knownNamespacesMatching(index, settings, m).length > 0) continue;
+          out.push(report(p, dir, rule, peer, sel, knownOf(), [...index.namespaces.values()]));
         }
       }
     }

@@ -17,7 +17,7 @@ const meta = defineCode({
 
 export const peerSelectsAllNamespaces = defineCheck(meta, ({ index, subjects }) => {
   const out: Report<typeof meta>[] = [];
-  const allNames = lazy(() => [...index.namespaces.keys()]);
+  const allNames = lazy(() => index.namespaceNames);
   for (const p of subjects.policies) {
     for (const { direction: dir, peer } of peersOf(p, 'valid')) {
       const ns = peer.namespaceSelector;

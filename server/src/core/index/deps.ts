@@ -7,10 +7,10 @@
  * Keys: `f:<uri>` one file's facts; `ns:<name>` one namespace (labels and declarations);
  * `nsl:<name>` one namespace's effective labels; `wl:<ns>` the workloads of a namespace; `wid:<id>`
  * one workload; `pol:<ns>` the NetworkPolicies of a namespace; `svc:<ns>` its Services; `cr:<ns>`
- * its custom resources of unknown kinds; `*ns`, `*wl`, `*pol`, `*svc`, `*cp` (cluster-wide
+ * its custom resources of unknown kinds; `*ns`, `*nsnames` (the names only), `*wl`, `*pol`, `*svc`, `*cp` (cluster-wide
  * policies), `*files`, `*problems`: the whole list; `*wlip`, `*svcip`: the workloads with pod IPs
  * and the Services with cluster IPs; `lbl:<key>=<value>` the workloads with that label, `lblk:<key>` those with
- * that key; `*`: anything at all.
+ * that key; `nsm:<selector>` the namespaces a selector matches; `*`: anything at all.
  *
  * Pure and synchronous: one stack of frames per process, as the core never awaits.
  */

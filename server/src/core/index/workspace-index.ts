@@ -257,6 +257,12 @@ export class WorkspaceIndex {
     return this.derived.namespaces;
   }
 
+  /** The names of the namespaces (declared or implied), sorted: the fact `*nsnames`, not their labels. */
+  get namespaceNames(): readonly string[] {
+    if (this.tracked) track('*nsnames');
+    return [...this.derived.namespaces.keys()];
+  }
+
   /** One namespace (declared or implied), undefined when nothing names it. */
   namespace(name: string): NamespaceInfo | undefined {
     if (this.tracked) track(`ns:${name}`);
@@ -278,6 +284,18 @@ export class WorkspaceIndex {
   get servicesWithClusterIps(): readonly ServiceResource[] {
     if (this.tracked) track('*svcip');
     return this.derived.servicesWithClusterIps;
+  }
+
+  /**
+   * The names of the namespaces (declared or implied) whose effective labels `matches` accepts, in
+   * name order. `key` names the selector (`SelectorMatcher.key`): the fact `nsm:<key>` is this
+   * list, so a change of some namespace's labels concerns only the selectors whose answer it
+   * changes.
+   */
+  namespacesMatching(key: string, matches: (labels: Labels) => boolean): readonly string[] {
+    if (this.tracked) track(`nsm:${key}`);
+    rememberSelector(key, matches);
+    return this.derived.matching(key, matches);
   }
 
   /** The workloads carrying the label `key=value` (any value without one), in id order. */
@@ -317,6 +335,24 @@ export class WorkspaceIndex {
     return this.derived.services;
   }
 
+  /** The NetworkPolicies of a namespace with this name, in file order (copies of one object). */
+  policiesNamed(namespace: string, name: string): readonly NetworkPolicyResource[] {
+    if (this.tracked) track(`pol:${namespace}`);
+    return namesOf(this.derived.buckets.get(namespace)).policies.get(name) ?? [];
+  }
+
+  /** The Services of a namespace with this name, in file order. */
+  servicesNamed(namespace: string, name: string): readonly ServiceResource[] {
+    if (this.tracked) track(`svc:${namespace}`);
+    return namesOf(this.derived.buckets.get(namespace)).services.get(name) ?? [];
+  }
+
+  /** The workload manifests of a namespace whose own metadata.name is this, in workload id order. */
+  workloadManifestsNamed(namespace: string, name: string): readonly WorkloadResource[] {
+    if (this.tracked) track(`wl:${namespace}`);
+    return namesOf(this.derived.buckets.get(namespace)).workloads.get(name) ?? [];
+  }
+
   /** The Services of a namespace, in file order. */
   servicesIn(namespace: string): readonly ServiceResource[] {
     if (this.tracked) track(`svc:${namespace}`);
@@ -345,7 +381,7 @@ export class WorkspaceIndex {
    * changed (their namespaces, workload ids and labels, before and after), each confirmed with
    * `sameFact`; `*` whenever any file changed. A key not listed is the same in both.
    */
-  changedFacts(prev: WorkspaceIndex): Set<string> {
+  changedFacts(prev: WorkspaceIndex, readKeys?: () => Iterable<string>): Set<string> {
     const out = new Set<string>();
     const changed: string[] = [];
     for (const [uri, f] of this.fileMap) if (prev.fileMap.get(uri) !== f) changed.push(uri);
@@ -375,6 +411,9 @@ export class WorkspaceIndex {
         }
     }
     for (const k of candidates) if (!this.sameFact(k, prev)) out.add(k);
+    // some namespace changed: the selectors whose matching namespaces it changed (of the facts read)
+    if (out.has('*ns') && readKeys)
+      for (const k of readKeys()) if (k.startsWith('nsm:') && !this.sameFact(k, prev)) out.add(k);
     // a label's workloads can differ only in the namespaces the changed files name
     for (const k of labels) {
       const [key, value] = k.startsWith('lblk:') ? [k.slice(5), undefined] : splitLabel(k.slice(4));
@@ -401,6 +440,8 @@ export class WorkspaceIndex {
       switch (key) {
         case '*ns':
           return sameMap(a.namespaces, b.namespaces, sameNamespace);
+        case '*nsnames':
+          return sameList([...a.namespaces.keys()], [...b.namespaces.keys()], same);
         case '*wl':
           return sameList(a.workloads, b.workloads, sameWorkload);
         case '*wlip':
@@ -435,6 +476,10 @@ export class WorkspaceIndex {
         );
       case 'wl':
         return sameList(a.workloadsByNs.get(arg) ?? [], b.workloadsByNs.get(arg) ?? [], sameWorkload);
+      case 'nsm': {
+        const matches = selectors.get(arg);
+        return matches !== undefined && sameList(a.matching(arg, matches), b.matching(arg, matches), same);
+      }
       case 'lblk':
         return sameList(a.labeled(arg), b.labeled(arg), sameWorkload);
       case 'lbl': {
@@ -456,9 +501,29 @@ export class WorkspaceIndex {
 }
 
 /** The workspace-wide facts (deps.ts). */
-const GLOBAL_FACTS = ['*ns', '*wl', '*wlip', '*pol', '*svc', '*svcip', '*cp', '*problems', '*files'];
+const GLOBAL_FACTS = [
+  '*ns',
+  '*nsnames',
+  '*wl',
+  '*wlip',
+  '*pol',
+  '*svc',
+  '*svcip',
+  '*cp',
+  '*problems',
+  '*files',
+];
 /** The facts per namespace (deps.ts). */
 const NAMESPACE_FACTS = ['ns', 'nsl', 'wl', 'pol', 'svc', 'cr'];
+
+/** The selectors `namespacesMatching` was asked, by key, to tell whether their answer changed (bounded). */
+const selectors = new Map<string, (labels: Labels) => boolean>();
+
+function rememberSelector(key: string, matches: (labels: Labels) => boolean): void {
+  if (selectors.has(key)) return;
+  if (selectors.size >= 20_000) selectors.clear(); // a key it forgot reads as changed
+  selectors.set(key, matches);
+}
 
 /** `key=value` (a key holds no `=`). */
 function splitLabel(text: string): [string, string] {
@@ -526,6 +591,33 @@ interface NsBucket {
   readonly used: boolean;
   /** Its workloads by label (built on first use; a bucket is shared by snapshots until its namespace changes). */
   byLabel?: Map<string, { all: Workload[]; byValue: Map<string, Workload[]> }>;
+  /** Its objects by name (built on first use). */
+  byName?: BucketNames;
+}
+
+interface BucketNames {
+  readonly policies: Map<string, NetworkPolicyResource[]>;
+  readonly services: Map<string, ServiceResource[]>;
+  readonly workloads: Map<string, WorkloadResource[]>;
+}
+
+const NO_NAMES: BucketNames = { policies: new Map(), services: new Map(), workloads: new Map() };
+
+function namesOf(b: NsBucket | undefined): BucketNames {
+  if (!b) return NO_NAMES;
+  if (!b.byName) {
+    const names: BucketNames = { policies: new Map(), services: new Map(), workloads: new Map() };
+    const add = <T>(m: Map<string, T[]>, k: string, v: T): void => {
+      const l = m.get(k);
+      if (l) l.push(v);
+      else m.set(k, [v]);
+    };
+    for (const p of b.policies) add(names.policies, p.name.value, p);
+    for (const s of b.services) add(names.services, s.name.value, s);
+    for (const w of b.workloads) for (const s of w.sources) add(names.workloads, s.objectName.value, s);
+    b.byName = names;
+  }
+  return b.byName;
 }
 
 /** The link from views to the views they were made from: what is reused. */
@@ -638,6 +730,18 @@ class Derived {
       if (l) out.push(...l);
     }
     return out.sort((x, y) => cmp(x.id, y.id));
+  }
+
+  private matchingCache: Map<string, readonly string[]> | undefined;
+  /** The namespaces whose labels a selector matches (cached by its key). */
+  matching(key: string, matches: (labels: Labels) => boolean): readonly string[] {
+    this.matchingCache ??= new Map();
+    let out = this.matchingCache.get(key);
+    if (!out) {
+      out = [...this.namespaces.values()].filter((n) => matches(n.labels)).map((n) => n.name);
+      this.matchingCache.set(key, out);
+    }
+    return out;
   }
 
   /** `labeled` in one namespace. */

@@ -35,7 +35,7 @@ import {
 } from './compile';
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
-import { compileSelector } from './selector';
+import { compileSelector, type SelectorMatcher } from './selector';
 import { labelsText, selectorText } from './names';
 import { reqHolds, selectorReqs } from './requirements';
 import { editDistance, listText, noun, similarity } from '../text/words';
@@ -157,9 +157,33 @@ export function peerNamespaces(
   peer: Peer,
 ): NamespaceInfo[] {
   if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return [];
-  if (!peer.namespaceSelector) return [index.namespaces.get(policyNs) ?? implied(policyNs)];
-  const m = compileSelector(peer.namespaceSelector);
-  return knownNamespaces(index, settings).filter((n) => m.matches(n.labels));
+  if (!peer.namespaceSelector) return [index.namespace(policyNs) ?? implied(policyNs)];
+  return knownNamespacesMatching(index, settings, compileSelector(peer.namespaceSelector));
+}
+
+/**
+ * `knownNamespaces` that a namespace selector matches, in the same order, reading only the
+ * namespaces it matches (and whether the built-in ones are declared).
+ */
+export function knownNamespacesMatching(
+  index: WorkspaceIndex,
+  settings: Settings,
+  m: SelectorMatcher,
+): NamespaceInfo[] {
+  const out: NamespaceInfo[] = [];
+  for (const name of index.namespacesMatching(m.key, (labels) => m.matches(labels))) {
+    const n = index.namespace(name);
+    if (n) out.push(n);
+  }
+  const seen = new Set<string>();
+  for (const name of [...BUILTIN_NAMESPACES, settings.dns.namespace]) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (index.namespace(name)) continue; // declared or used: listed above when it matches
+    const n = implied(name);
+    if (m.matches(n.labels)) out.push(n);
+  }
+  return out;
 }
 
 /** How near a namespace's name or label value must be to a selector's value to be suggested. */

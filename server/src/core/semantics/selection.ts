@@ -117,8 +117,8 @@ export class PolicySelection {
       const nss =
         m.namespaces === 'own'
           ? [policyNs]
-          : [...this.index.namespaces.keys()].filter((ns) =>
-              (m.namespaces as SelectorMatcher).matches(this.namespaceLabels(ns)),
+          : this.index.namespacesMatching(m.namespaces.key, (labels) =>
+              (m.namespaces as SelectorMatcher).matches(labels),
             );
       return nss
         .flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels)))

@@ -12,6 +12,8 @@ export interface SelectorMatcher {
   readonly valid: boolean;
   /** e.g. `app=web, tier in (a, b)`, or `(all)` for `{}`. */
   describe(): string;
+  /** The same for selectors that match alike (their requirements as data): a cache key. */
+  readonly key: string;
 }
 
 type Req =
@@ -23,6 +25,7 @@ export const MATCH_ALL: SelectorMatcher = {
   isEmpty: true,
   valid: true,
   describe: () => '(all)',
+  key: '{}',
 };
 
 export function compileSelector(sel: LabelSelector): SelectorMatcher {
@@ -49,12 +52,17 @@ export function compileSelector(sel: LabelSelector): SelectorMatcher {
   }
   const isEmpty = eq.length === 0 && reqs.length === 0 && valid;
   const describe = (): string => describeSelector(eq, reqs, valid);
-  if (!valid) return { matches: () => false, isEmpty: false, valid, describe };
+  if (!valid) return { matches: () => false, isEmpty: false, valid, describe, key: '!' };
   if (isEmpty) return { ...MATCH_ALL, describe };
+  const key = JSON.stringify([
+    [...eq].sort(),
+    reqs.map((r) => [r.op, r.key, 'values' in r ? [...r.values].sort() : null]),
+  ]);
   return {
     isEmpty,
     valid,
     describe,
+    key,
     matches(labels: Labels): boolean {
       for (const [k, v] of eq) if (labels[k] !== v) return false;
       for (const r of reqs) {

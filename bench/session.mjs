@@ -1,0 +1,259 @@
+#!/usr/bin/env node
+// A long editing session against the built language server over stdio (issue 9 item 6, issue 10
+// "long sessions"): a copy of a generated workspace is indexed, `--files` files are opened and
+// `--edits` edits are made across them in bursts (a hover asked and cancelled after each burst,
+// as an editor does when the cursor moves on), then a watcher storm: `--storm` files changed and
+// created on disk at once, as by `git checkout`, sent in one workspace/didChangeWatchedFiles, and
+// deleted again the same way. The server's own counters (test hook `stats`, protocol/testing.ts)
+// say how often the index changed and the diagnostics pass ran, the queued edits and the memory
+// (after a GC: the server runs with --expose-gc).
+//   node bench/session.mjs [--size medium] [--edits 10000] [--files 50] [--storm 5000] [--burst 25] [--json]
+// Prints figures (medians, min–max, ratio); with --json one JSON object (test/lsp/session.test.ts).
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (n, d) => {
+  const i = process.argv.indexOf(`--${n}`);
+  return i >= 0 ? process.argv[i + 1] : d;
+};
+const size = arg('size', 'medium');
+const EDITS = Number(arg('edits', '10000'));
+const FILES = Number(arg('files', '50'));
+const STORM = Number(arg('storm', '5000'));
+const BURST = Number(arg('burst', '25'));
+const asJson = process.argv.includes('--json');
+const source = arg('workspace', join(here, '.work', size));
+
+const listFiles = (d, out = []) => {
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) listFiles(p, out);
+    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
+  }
+  return out;
+};
+
+const tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-session-'));
+const ws = join(tmp, 'ws');
+cpSync(source, ws, { recursive: true });
+const all = listFiles(ws).sort();
+
+const proc = spawn(
+  process.execPath,
+  ['--expose-gc', join(here, '..', 'server', 'dist', 'server.js'), '--stdio'],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const conn = rpc.createMessageConnection(
+  new rpc.StreamMessageReader(proc.stdout),
+  new rpc.StreamMessageWriter(proc.stdin),
+);
+const waiters = [];
+const published = new Map(); // uri → versions published
+let ready;
+let readyP = new Promise((r) => (ready = r));
+conn.onNotification('textDocument/publishDiagnostics', (p) => {
+  const l = published.get(p.uri) ?? [];
+  l.push(p.version);
+  published.set(p.uri, l);
+  for (const w of [...waiters])
+    if (w.uri === p.uri && p.version === w.version) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+});
+conn.onNotification('netpolLens/status', (p) => {
+  if (p.state === 'ready' && p.findings === 'all') ready();
+});
+conn.onRequest(() => null);
+conn.listen();
+const stats = () => conn.sendRequest('netpolLens/test/stats');
+const diag = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
+const mb = (b) => Math.round(b / 1048576);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const t0 = performance.now();
+await conn.sendRequest('initialize', {
+  processId: process.pid,
+  rootUri: pathToFileURL(ws).href,
+  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
+  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+  initializationOptions: { testHooks: { stats: true } },
+});
+await conn.sendNotification('initialized', {});
+await readyP;
+const indexedMs = performance.now() - t0;
+const afterIndex = await stats();
+
+// ---- the editing session -------------------------------------------------------------------------
+const step = Math.max(1, Math.floor(all.length / FILES));
+const chosen = all.filter((_, i) => i % step === 0).slice(0, FILES);
+const open = chosen.map((path) => {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const line = Math.max(
+    0,
+    lines.findIndex((l) => /^\s+name: /.test(l)),
+  );
+  return { uri: pathToFileURL(path).href, lines, line, version: 1, grown: false };
+});
+for (const f of open) {
+  const d = diag(f.uri, 1);
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: f.uri, languageId: 'yaml', version: 1, text: f.lines.join('\n') },
+  });
+  await d;
+}
+const burstMs = [];
+let maxQueued = 0;
+let hovers = 0;
+let hoversCancelled = 0;
+let hoversAnswered = 0;
+for (let i = 0; i < EDITS;) {
+  let last;
+  for (let b = 0; b < BURST && i < EDITS; b++, i++) {
+    const f = open[i % open.length];
+    f.version++;
+    const len = (f.lines[f.line] ?? '').length;
+    const change = f.grown
+      ? {
+          range: { start: { line: f.line, character: len - 1 }, end: { line: f.line, character: len } },
+          text: '',
+        }
+      : {
+          range: { start: { line: f.line, character: len }, end: { line: f.line, character: len } },
+          text: 'x',
+        };
+    f.lines[f.line] = f.grown ? f.lines[f.line].slice(0, -1) : `${f.lines[f.line]}x`;
+    f.grown = !f.grown;
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: f.uri, version: f.version },
+      contentChanges: [change],
+    });
+    last = f;
+  }
+  const s = performance.now();
+  const d = diag(last.uri, last.version);
+  // the cursor moved on: a hover asked and cancelled at once (answered "cancelled" or, if it ran, with a result)
+  const source = new rpc.CancellationTokenSource();
+  const h = conn
+    .sendRequest(
+      'textDocument/hover',
+      { textDocument: { uri: last.uri }, position: { line: last.line, character: 4 } },
+      source.token,
+    )
+    .then(
+      () => hoversAnswered++,
+      (e) => {
+        if (e?.code === -32800) hoversCancelled++;
+        else throw e;
+      },
+    );
+  hovers++;
+  source.cancel();
+  await d;
+  await h;
+  burstMs.push(performance.now() - s);
+  if (burstMs.length % 20 === 0) maxQueued = Math.max(maxQueued, (await stats()).queued);
+}
+const lost = open.filter((f) => !(published.get(f.uri) ?? []).includes(f.version)).length;
+const afterEdits = await stats();
+
+// ---- the watcher storm -----------------------------------------------------------------------------
+const stormDir = join(ws, 'storm');
+mkdirSync(stormDir, { recursive: true });
+const changed = all.filter((p) => !chosen.includes(p)).slice(0, Math.min(STORM, all.length - chosen.length));
+const created = [];
+for (let k = 0; changed.length + created.length < STORM; k++) {
+  const src = all[k % all.length];
+  const dst = join(stormDir, `copy-${k}.yaml`);
+  writeFileSync(dst, readFileSync(src, 'utf8').replace(/^(\s+name: .*)$/m, `$1-copy${k}`));
+  created.push(dst);
+}
+for (const p of changed) writeFileSync(p, `${readFileSync(p, 'utf8')}\n# checked out\n`);
+const storm = async (events) => {
+  const before = await stats();
+  const s = performance.now();
+  readyP = new Promise((r) => (ready = r));
+  await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: events });
+  // done when the pass after the storm has run over the new file count
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = await stats();
+    if (now.indexChanges > before.indexChanges && now.passes > before.passes && now.queued === 0) {
+      await new Promise((r) => setTimeout(r, 300)); // a second batch would show here
+      const settled = await stats();
+      return {
+        ms: performance.now() - s,
+        indexChanges: settled.indexChanges - before.indexChanges,
+        passes: settled.passes - before.passes,
+        files: settled.lastPass?.files,
+      };
+    }
+  }
+};
+const storm1 = await storm([
+  ...changed.map((p) => ({ uri: pathToFileURL(p).href, type: 2 })),
+  ...created.map((p) => ({ uri: pathToFileURL(p).href, type: 1 })),
+]);
+for (const p of created) rmSync(p);
+const storm2 = await storm(created.map((p) => ({ uri: pathToFileURL(p).href, type: 3 })));
+const afterStorm = await stats();
+
+await conn.sendRequest('shutdown');
+await conn.sendNotification('exit');
+proc.kill();
+rmSync(tmp, { recursive: true, force: true });
+
+const result = {
+  size,
+  files: all.length,
+  indexedMs: Math.round(indexedMs),
+  edits: EDITS,
+  openFiles: open.length,
+  burst: BURST,
+  burstMs: { median: median(burstMs), min: Math.min(...burstMs), max: Math.max(...burstMs) },
+  lostPublications: lost,
+  maxQueued,
+  hovers,
+  hoversCancelled,
+  hoversAnswered,
+  serverCancelled: afterStorm.cancelled,
+  rssMB: {
+    afterIndex: mb(afterIndex.rssBytes),
+    afterEdits: mb(afterEdits.rssBytes),
+    afterStorm: mb(afterStorm.rssBytes),
+  },
+  heapMB: {
+    afterIndex: mb(afterIndex.heapUsedBytes),
+    afterEdits: mb(afterEdits.heapUsedBytes),
+    afterStorm: mb(afterStorm.heapUsedBytes),
+  },
+  storm: { events: changed.length + created.length, in: storm1, out: storm2 },
+};
+if (asJson) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} else {
+  const r = result;
+  const ratio = (x, y) => (x / y).toFixed(2);
+  console.log(`| ${r.size} | ${r.files} files | indexed ${r.indexedMs} ms |`);
+  console.log(
+    `| edits | ${r.edits} across ${r.openFiles} files, bursts of ${r.burst} | didChange → publish of the burst's last edit: median ${r.burstMs.median.toFixed(0)} ms (${r.burstMs.min.toFixed(0)}–${r.burstMs.max.toFixed(0)}) | lost publications ${r.lostPublications} | max queued ${r.maxQueued} |`,
+  );
+  console.log(
+    `| hovers cancelled by the client | ${r.hovers}: ${r.hoversCancelled} answered "cancelled" (${r.serverCancelled} never ran), ${r.hoversAnswered} had run already |`,
+  );
+  console.log(
+    `| RSS MB | after indexing ${r.rssMB.afterIndex} | after the edits ${r.rssMB.afterEdits} (× ${ratio(r.rssMB.afterEdits, r.rssMB.afterIndex)}) | after the storms ${r.rssMB.afterStorm} (× ${ratio(r.rssMB.afterStorm, r.rssMB.afterIndex)}) | heap ${r.heapMB.afterIndex} → ${r.heapMB.afterEdits} → ${r.heapMB.afterStorm} |`,
+  );
+  console.log(
+    `| watcher storm | ${r.storm.events} changes at once: ${r.storm.in.indexChanges} index change, ${r.storm.in.passes} diagnostics pass, ${r.storm.in.ms.toFixed(0)} ms | deleted again: ${r.storm.out.indexChanges} index change, ${r.storm.out.passes} pass, ${r.storm.out.ms.toFixed(0)} ms |`,
+  );
+}
+process.exit(0);
