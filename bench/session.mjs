@@ -162,7 +162,16 @@ for (let i = 0; i < EDITS;) {
   burstMs.push(performance.now() - s);
   if (burstMs.length % 20 === 0) maxQueued = Math.max(maxQueued, (await stats()).queued);
 }
-const lost = open.filter((f) => !(published.get(f.uri) ?? []).includes(f.version)).length;
+// every open file's last version is published (the burst's other files may come after its last one)
+const arrived = (f) => (published.get(f.uri) ?? []).includes(f.version);
+await Promise.all(
+  open.map((f) =>
+    arrived(f)
+      ? undefined
+      : Promise.race([diag(f.uri, f.version), new Promise((r) => setTimeout(r, 60_000))]),
+  ),
+);
+const lost = open.filter((f) => !arrived(f)).length;
 const afterEdits = await stats();
 
 // ---- the watcher storm -----------------------------------------------------------------------------

@@ -266,12 +266,15 @@ export class LspClient {
     ).then((p) => p.diagnostics);
   }
 
-  /** The next `netpolLens/status` notification with state `ready` (or an earlier one when `past`). */
-  waitForReady(past = true): Promise<StatusParams> {
+  /**
+   * The next `netpolLens/status` notification with state `ready` (or an earlier one when `past`);
+   * `timeout` (ms) for a big workspace on a shared machine: a bound on the wait, not a speed claim.
+   */
+  waitForReady(past = true, timeout?: number): Promise<StatusParams> {
     return this.waitFor<StatusParams>(
       'netpolLens/status ready',
       (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
-      { past },
+      { past, ...(timeout !== undefined ? { timeout } : {}) },
     );
   }
 
