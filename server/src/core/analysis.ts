@@ -32,6 +32,7 @@ import { policyAt } from './features/lookup';
 import type { FeatureContext, FeatureOptions } from './features/context';
 import { planRoots, rootName, type RootKind, type RootSpec } from './roots/roots';
 import { isKustomizationUri } from './roots/kustomize';
+import { fluxKustomizationsOf } from './roots/flux';
 import { rootIndex } from './roots/rooted';
 import {
   reachabilityView,
@@ -134,7 +135,10 @@ export class FindingsStores {
       }
     | undefined;
 
-  /** `planRoots`, again only when a file came or went, or a kustomization changed (what a plan reads). */
+  /**
+   * `planRoots`, again only when a file came or went, or a kustomization changed (a
+   * kustomization file, or a file holding a Flux Kustomization before or after): what a plan reads.
+   */
   plan(files: ReadonlyMap<string, FileFacts>, clusters: readonly string[]): RootSpec[] | undefined {
     const key = clusters.join('\u0000');
     const last = this.lastPlan;
@@ -142,7 +146,7 @@ export class FindingsStores {
       let same = true;
       for (const [uri, f] of files) {
         const g = last.files.get(uri);
-        if (g === undefined || (g !== f && isKustomizationUri(uri))) {
+        if (g === undefined || (g !== f && (isKustomizationUri(uri) || readsAsRoot(g) || readsAsRoot(f)))) {
           same = false;
           break;
         }
@@ -548,4 +552,9 @@ function mergeRootFindings(
     );
   }
   return out;
+}
+
+/** A file a roots plan reads for more than its path: one holding Flux Kustomizations. */
+function readsAsRoot(f: FileFacts): boolean {
+  return fluxKustomizationsOf(f).length > 0;
 }
