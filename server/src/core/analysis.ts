@@ -445,8 +445,9 @@ export class Analysis {
 
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
     if (this.split) return this.primary.explain(srcId, dstId, port);
-    const src = this.engine.endpoint(srcId);
-    const dst = this.engine.endpoint(dstId);
+    // an address asked is explained as itself, not as the external range it falls in
+    const src = this.engine.endpoint(srcId, undefined, true);
+    const dst = this.engine.endpoint(dstId, undefined, true);
     if (!src) return { ok: false, error: this.engine.unresolvedEndpoint(srcId) };
     if (!dst) return { ok: false, error: this.engine.unresolvedEndpoint(dstId) };
     return { ok: true, explanation: explainConnection(this.engine, src, dst, port) };

@@ -7,7 +7,15 @@ import type { WorkspaceIndex } from '../index/workspace-index';
 import { cmp } from '../index/workspace-index';
 import type { CompiledPolicy, Endpoint } from './compile';
 import type { ClusterTiers } from './tiers';
-import { formatRange, fullRange, parseRange, type Family, type IpRange } from './ip-set';
+import {
+  formatIp,
+  formatRange,
+  fullRange,
+  parseRange,
+  rangeCidrs,
+  type Family,
+  type IpRange,
+} from './ip-set';
 import { didYouMean, listText } from '../text/words';
 
 export class EndpointSpace {
@@ -59,8 +67,9 @@ export class EndpointSpace {
    * Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint. An address
    * resolves to the external range holding it: of the workspace-wide cut, or with `direction`, of
    * that direction's cut (`ingress` for sources, `egress` for destinations of a per-direction listing).
+   * With `exact`, addresses inside one such range are the endpoint themselves (`203.0.113.10`).
    */
-  resolve(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
+  resolve(id: string, direction?: 'ingress' | 'egress', exact = false): Endpoint | undefined {
     this.all();
     const known = this.cache?.byId.get(id);
     if (known && known.kind === 'workload') return known;
@@ -79,6 +88,18 @@ export class EndpointSpace {
         e.range.lo <= range.lo &&
         range.hi <= e.range.hi,
     );
+    if (exact && atom?.kind === 'external' && (atom.range.lo !== range.lo || atom.range.hi !== range.hi)) {
+      // `exact` (explain): the addresses asked, not the whole range they fall in. Inside one range
+      // every ipBlock holds all of them or none, so the verdict is the range's.
+      const cidrs = rangeCidrs(range);
+      const asked =
+        range.lo === range.hi
+          ? formatIp(range.family, range.lo)
+          : id.includes('/') && cidrs.length === 1
+            ? (cidrs[0] ?? formatRange(range))
+            : formatRange(range);
+      return { kind: 'external', id: asked, range };
+    }
     return atom ?? { kind: 'external', id: formatRange(range), range };
   }
 

@@ -190,10 +190,13 @@ export class PolicyEngine {
     return this.space.directionalExternals(direction);
   }
 
-  /** Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint (see EndpointSpace.resolve). */
-  endpoint(id: string, direction?: 'ingress' | 'egress'): Endpoint | undefined {
+  /**
+   * Resolves a workload id, an IP range `a-b`, a CIDR or a single IP to an endpoint (see
+   * EndpointSpace.resolve; `exact`: the addresses asked, not the external range they fall in).
+   */
+  endpoint(id: string, direction?: 'ingress' | 'egress', exact = false): Endpoint | undefined {
     track('*');
-    return this.space.resolve(id, direction);
+    return this.space.resolve(id, direction, exact);
   }
 
   /** Why `id` resolves to no endpoint: ambiguous `ns/name` (the candidates) or unknown (did you mean). */

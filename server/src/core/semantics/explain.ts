@@ -20,6 +20,8 @@ import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
 import type { RuleRef, TierRuleRef } from './rule-ref';
 import { clusterPolicyName, tierRuleLabel, type TierOutcome, type TierTrail } from './tiers';
+import { rangeCidrs } from './ip-set';
+import { listText } from '../text/words';
 
 export interface PolicyPointer {
   readonly policy: string;
@@ -206,6 +208,15 @@ export function explainConnection(
   };
 }
 
+/** What a rule's `from`/`to` needs to match an endpoint: for addresses, the ipBlocks of exactly those. */
+function peerAdvice(ep: Endpoint): string {
+  if (ep.kind !== 'external') return `matches ${ep.id}`;
+  const cidrs = rangeCidrs(ep.range);
+  if (cidrs.length === 1) return `has an ipBlock with cidr ${cidrs[0] ?? ''}`;
+  if (cidrs.length <= 4) return `has ipBlocks with cidr ${listText(cidrs)}`;
+  return `has ipBlocks covering ${ep.id}`;
+}
+
 function sideSentence(
   dir: 'ingress' | 'egress',
   src: Endpoint,
@@ -232,7 +243,7 @@ function sideSentence(
     return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. Nearest: ${nearest.text}.`;
   }
   if (set.isEmpty) {
-    return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" matches ${other.id}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
+    return `${Dir}: ${iso}; no ${dir} rule of ${s.isolating.length === 1 ? 'that policy' : 'those policies'} allows ${other.id} on ${what}. To allow it, add an ${dir} rule whose "${dir === 'egress' ? 'to' : 'from'}" ${peerAdvice(other)}${what === 'any port' ? '' : ` and whose ports include ${what}`}.`;
   }
   const rules = set
     .refs()

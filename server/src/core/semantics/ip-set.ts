@@ -142,6 +142,25 @@ export function formatRange(r: IpRange): string {
   return `${formatIp(r.family, r.lo)}-${formatIp(r.family, r.hi)}`;
 }
 
+/** The fewest CIDRs that cover exactly the range, in address order (`10.0.0.1` → `10.0.0.1/32`). */
+export function rangeCidrs(r: IpRange): string[] {
+  const bits = BITS[r.family];
+  const out: string[] = [];
+  let lo = r.lo;
+  while (lo <= r.hi) {
+    // the largest block that starts at lo (aligned) and ends within the range
+    let size = 0;
+    while (size < bits) {
+      const next = 1n << BigInt(size + 1);
+      if (lo % next !== 0n || lo + next - 1n > r.hi) break;
+      size++;
+    }
+    out.push(`${formatIp(r.family, lo)}/${bits - size}`);
+    lo += 1n << BigInt(size);
+  }
+  return out;
+}
+
 export function parseRange(s: string): IpRange | undefined {
   const i = s.indexOf('-');
   if (i < 0) {
