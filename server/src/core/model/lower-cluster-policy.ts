@@ -148,6 +148,21 @@ function lowerSubject(kit: LowerKit, pair: Pair, keySpan: Span): ClusterSubject 
   return { kind: 'invalid', span, why: `unknown subject field "${e.key}"` };
 }
 
+/**
+ * A peer's `namespaces`: a label selector (v1alpha1 from network-policy-api v0.1.5 on), or the
+ * earlier v1alpha1 shape, a NamespacedPeer of which `{namespaceSelector: …}` is read as that
+ * selector (kubernetes-sigs/network-policy-api `apis/v1alpha1/shared_types.go` before v0.1.5:
+ * exactly one of related, namespaceSelector, sameLabels, notSameLabels; the examples of
+ * policy-assistant still use it). Only the API version's name is the same: both shapes are accepted.
+ */
+function namespacesSelector(kit: LowerKit, pair: Pair, what: string): LabelSelector | undefined {
+  const m = kit.r.map(pair.value);
+  const inner = m ? kit.r.pair(m, 'namespaceSelector') : undefined;
+  if (m && inner && [...kit.r.entries(m)].length === 1)
+    return kit.selector(inner.pair, `${what}.namespaceSelector`);
+  return kit.selector(pair, what);
+}
+
 function podsSelectors(
   kit: LowerKit,
   n: unknown,
@@ -160,6 +175,9 @@ function podsSelectors(
   for (const e of kit.r.entries(m)) {
     if (e.key === 'namespaceSelector') namespaceSelector = kit.selector(e.pair, `${what}.namespaceSelector`);
     else if (e.key === 'podSelector') podSelector = kit.selector(e.pair, `${what}.podSelector`);
+    // the earlier v1alpha1 NamespacedPodPeer: {namespaces: {namespaceSelector: …}, podSelector}
+    else if (e.key === 'namespaces')
+      namespaceSelector = namespacesSelector(kit, e.pair, `${what}.namespaces`);
     else kit.unknownKey(e.keyNode, e.key, ['namespaceSelector', 'podSelector'], what);
   }
   return { namespaceSelector, podSelector };
@@ -280,7 +298,7 @@ function lowerPeers(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', v2: bo
     }
     switch (e.key) {
       case 'namespaces':
-        return { span, index, kind: 'namespaces', namespaces: kit.selector(e.pair, 'namespaces') };
+        return { span, index, kind: 'namespaces', namespaces: namespacesSelector(kit, e.pair, 'namespaces') };
       case 'nodes':
         return { span, index, kind: 'nodes', nodes: kit.selector(e.pair, 'nodes') };
       case 'pods': {
