@@ -144,7 +144,7 @@ test('diff --base reads the old side with git (committed, modified, added, delet
     r = cli(dir, 'diff', '--base', 'HEAD', 'k8s');
     assert.match(
       r.stdout,
-      /opened: busybox3 → nginx3 all ports \(no longer isolated by `layer3\/np-layer3`, HEAD:k8s\/layer3\/np-layer3\.yaml:4\)/,
+      /\n {2}opened, no longer isolated by `layer3\/np-layer3`, HEAD:k8s\/layer3\/np-layer3\.yaml:4:\n(?: {4}.*\n)*? {4}busybox3 → nginx3 all ports\n/,
     );
     // added (untracked): a new workload in layer3 has "none" before
     mkdirSync(join(dir, 'k8s', 'extra'));
@@ -199,4 +199,36 @@ test('diff --base outside a git repository is a clear usage error', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('diff text and md say "now isolated by" once for the pairs of a group that share it', () => {
+  const dir = 'test/fixtures/corpus/netpol-analyzer';
+  const args = [
+    `${dir}/test_with_named_ports_changed_netpol/input`,
+    `${dir}/test_with_named_ports_changed_netpol_2/input`,
+  ];
+  const cause = 'now isolated by `kube-system/ingress-based-on-named-ports`';
+  const text = spawnSync(process.execPath, [CLI, 'diff', ...args], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(text.status, 1, text.stderr);
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `\\n  closed, ${cause.replace(/[`/]/g, '.')}, [^\\n]*policies\\.yaml:4:\\n    cog-agents-analyzer → tiller-deploy-5c45c9966b all ports\\n`,
+    ),
+  );
+  // the shared cause is not repeated on the pairs it gathers
+  assert.doesNotMatch(text.stdout, /closed: cog-agents-analyzer → tiller-deploy-5c45c9966b/);
+  // the same for what opened because a policy no longer isolates a side
+  assert.match(
+    text.stdout,
+    /\n  opened, no longer isolated by `kube-system-dummy-to-ignore\/ingress-based-on-named-ports`, [^\n]*:\n {4}cog-agents-analyzer → calico-kube-controllers-7694668c77 all ports\n/,
+  );
+  const md = spawnSync(process.execPath, [CLI, 'diff', ...args, '--format', 'md'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  assert.match(
+    md.stdout,
+    /\n- \*\*closed\*\*, now isolated by `kube-system\/ingress-based-on-named-ports`, [^\n]*:\n {2}- `cog-agents-analyzer` → `tiller-deploy-5c45c9966b` all ports\n/,
+  );
 });

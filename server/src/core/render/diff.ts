@@ -57,6 +57,12 @@ interface Line {
   readonly ports: string;
   /** Pieces of the cause: rule or policy names (code) and where they are (loc). */
   readonly cause: ReadonlyArray<{ readonly text: string; readonly code?: string; readonly loc?: string }>;
+  /**
+   * Closed only because a policy isolates a side now (no rule allowed it before: the side was not
+   * isolated), or opened only because a policy no longer does: the renderers say this cause once
+   * for all the lines of a group that share it.
+   */
+  readonly isolatedOnly?: boolean;
 }
 
 interface Group {
@@ -100,6 +106,9 @@ function groups(d: ReachDiff, loc: DiffLocator): Group[] {
         dst,
         ports: connsWords(c.opened.toConns()),
         cause: openedCause(c, loc),
+        ...(c.openedBy.length === 0 && c.noLongerIsolatedBy.length > 0 && !c.srcOnly && !c.dstOnly
+          ? { isolatedOnly: true }
+          : {}),
       });
     if (!c.closed.isEmpty)
       g.lines.push({
@@ -108,6 +117,9 @@ function groups(d: ReachDiff, loc: DiffLocator): Group[] {
         dst,
         ports: connsWords(c.closed.toConns()),
         cause: closedCause(c, loc),
+        ...(c.closedBy.length === 0 && c.nowIsolatedBy.length > 0 && !c.srcOnly && !c.dstOnly
+          ? { isolatedOnly: true }
+          : {}),
       });
   }
   return [...byPair.values()].sort(
@@ -232,10 +244,48 @@ export function diffText(
   const out = [`${title}: ${d.changes.length === 0 ? 'no change in reachability' : summary(d)}`, ...notes];
   for (const g of groups(d, loc)) {
     out.push('', `${g.title[0]} → ${g.title[1]}`);
-    for (const l of g.lines)
-      out.push(`  ${l.verb}: ${l.src} → ${l.dst} ${l.ports} (${causeText(l.cause, false)})`);
+    for (const item of shared(g.lines, false)) {
+      if (item.kind === 'line') {
+        const l = item.line;
+        out.push(`  ${l.verb}: ${l.src} → ${l.dst} ${l.ports} (${causeText(l.cause, false)})`);
+      } else {
+        out.push(`  ${item.verb}, ${item.cause}:`);
+        for (const l of item.lines) out.push(`    ${l.src} → ${l.dst} ${l.ports}`);
+      }
+    }
   }
   return out.join('\n') + '\n';
+}
+
+type Item =
+  | { readonly kind: 'line'; readonly line: Line }
+  | { readonly kind: 'shared'; readonly verb: Line['verb']; readonly cause: string; readonly lines: Line[] };
+
+/**
+ * The lines of a group, those closed only by a policy that isolates a side now (or opened only by
+ * one that no longer does) gathered under their shared cause ("closed, now isolated by `ns/deny`,
+ * deny.yaml:4:") where two or more share it, at the place of the first; the others as they are.
+ */
+function shared(lines: readonly Line[], md: boolean): Item[] {
+  const byCause = new Map<string, Line[]>();
+  const key = (l: Line): string => `${l.verb} ${causeText(l.cause, md)}`;
+  for (const l of lines) {
+    if (!l.isolatedOnly) continue;
+    const k = key(l);
+    byCause.set(k, [...(byCause.get(k) ?? []), l]);
+  }
+  const out: Item[] = [];
+  const done = new Set<string>();
+  for (const l of lines) {
+    const k = l.isolatedOnly ? key(l) : undefined;
+    const same = k === undefined ? undefined : byCause.get(k);
+    if (k === undefined || !same || same.length < 2) out.push({ kind: 'line', line: l });
+    else if (!done.has(k)) {
+      done.add(k);
+      out.push({ kind: 'shared', verb: l.verb, cause: causeText(l.cause, md), lines: same });
+    }
+  }
+  return out;
 }
 
 /** Markdown ready to paste as a pull-request comment: a heading, then a list per namespace pair. */
@@ -251,8 +301,15 @@ export function diffMarkdown(
   for (const n of notes) out.push('', `> ${n}`);
   for (const g of groups(d, loc)) {
     out.push('', `#### \`${g.title[0]}\` → \`${g.title[1]}\``, '');
-    for (const l of g.lines)
-      out.push(`- **${l.verb}**: \`${l.src}\` → \`${l.dst}\` ${l.ports} (${causeText(l.cause, true)})`);
+    for (const item of shared(g.lines, true)) {
+      if (item.kind === 'line') {
+        const l = item.line;
+        out.push(`- **${l.verb}**: \`${l.src}\` → \`${l.dst}\` ${l.ports} (${causeText(l.cause, true)})`);
+      } else {
+        out.push(`- **${item.verb}**, ${item.cause}:`);
+        for (const l of item.lines) out.push(`  - \`${l.src}\` → \`${l.dst}\` ${l.ports}`);
+      }
+    }
   }
   return out.join('\n') + '\n';
 }
