@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { ChangesResult } from '../../server/src/protocol/requests';
@@ -225,6 +226,48 @@ describe('netpolLens/changes in an untrusted workspace', () => {
     } finally {
       await client.stop();
       ws.dispose();
+    }
+  });
+});
+
+describe('netpolLens/changes in a multi-root workspace', () => {
+  it('compares each folder with its own repository; a folder outside any is as it is', async () => {
+    const a = tempWorkspace();
+    const b = tempWorkspace();
+    const dirA = realpathSync(a.dir);
+    const dirB = realpathSync(b.dir);
+    git(dirA, 'init', '-q');
+    git(dirA, 'add', '-A');
+    git(dirA, 'commit', '-q', '-m', 'seed');
+    // folder B has no repository: its files are the same on both sides, edits included
+    rmSync(join(dirB, 'layer1'), { recursive: true, force: true });
+    rmSync(join(dirB, 'layer2'), { recursive: true, force: true });
+    const { client } = await LspClient.start({ folders: [dirA, dirB] });
+    try {
+      await client.waitForReady();
+      const none = ok(await changes(client));
+      assert.deepEqual(none.changes, []);
+      // an edit in B (no repository): not a change against any base
+      const np3b = pathToFileURL(join(dirB, 'layer3/np-layer3.yaml')).href;
+      await client.open(
+        np3b,
+        readFileSync(join(dirB, 'layer3/np-layer3.yaml'), 'utf8').replace(
+          /policyTypes:\n(\s+- Ingress\n)\s+- Egress\n/,
+          'policyTypes:\n$1',
+        ),
+      );
+      const still = ok(await changes(client));
+      assert.deepEqual(still.changes, [], JSON.stringify(still.changes.map((c) => c.lines)));
+      // the edit in A (committed): a change
+      const np1a = pathToFileURL(join(dirA, 'layer1/np-layer1.yaml')).href;
+      await client.open(np1a, EDITED);
+      const r = ok(await changes(client));
+      assert.equal(r.counts.opened, 4, JSON.stringify(r.changes.map((c) => c.lines)));
+      assert.deepEqual(r.files, [np1a]);
+    } finally {
+      await client.stop();
+      a.dispose();
+      b.dispose();
     }
   });
 });
