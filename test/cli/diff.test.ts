@@ -221,7 +221,7 @@ test('diff text and md say "now isolated by" once for the pairs of a group that 
   // the same for what opened because a policy no longer isolates a side
   assert.match(
     text.stdout,
-    /\n  opened, no longer isolated by `kube-system-dummy-to-ignore\/ingress-based-on-named-ports`, [^\n]*:\n {4}cog-agents-analyzer → calico-kube-controllers-7694668c77 all ports\n/,
+    /\n {2}opened, no longer isolated by `kube-system-dummy-to-ignore\/ingress-based-on-named-ports`, [^\n]*:\n {4}cog-agents-analyzer → calico-kube-controllers-7694668c77 all ports\n/,
   );
   const md = spawnSync(process.execPath, [CLI, 'diff', ...args, '--format', 'md'], {
     cwd: ROOT,
