@@ -40,6 +40,9 @@ import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
 import { workloadNotIsolated } from './workload-not-isolated';
 import { policyKindNotAnalysed } from './policy-kind-not-analysed';
+import { clusterPolicyLimit } from './cluster-policy-limit';
+import { clusterPolicyNetworksAll } from './cluster-policy-networks-all';
+import { clusterPolicyPassToDefault } from './cluster-policy-pass-to-default';
 
 const INTERNAL_ERROR = defineCode({
   code: 'internal-error',
@@ -59,6 +62,7 @@ export const ALL_CHECKS: readonly Check[] = [
   missingPodSelector,
   invalidField,
   deprecatedApiVersion,
+  clusterPolicyLimit,
   // B. semantics across the workspace
   namespaceSelectorMatchesNothing,
   podSelectorMatchesNothing,
@@ -84,6 +88,8 @@ export const ALL_CHECKS: readonly Check[] = [
   missingNamespace,
   workloadNotIsolated,
   policyKindNotAnalysed,
+  clusterPolicyNetworksAll,
+  clusterPolicyPassToDefault,
   kustomizeNotRendered,
 ];
 

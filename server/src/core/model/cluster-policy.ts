@@ -82,3 +82,76 @@ export interface ClusterPolicyResource {
   readonly ingress: readonly TierRule[];
   readonly egress: readonly TierRule[];
 }
+
+/** One limit of the API server's validation a policy breaks (it rejects the whole object). */
+export interface LimitViolation {
+  readonly span: Span;
+  /** What is wrong, e.g. `spec.egress has 26 rules; at most 25 are allowed`. */
+  readonly text: string;
+}
+
+/**
+ * The limits of the upstream CRD validation (network-policy-api v0.2.0, `apis/v1alpha2` and
+ * `apis/v1alpha1` kubebuilder markers): v1alpha2 — priority 0–1000, 25 rules per direction, 25
+ * peers and 25 protocols per rule; v1alpha1 — priority 0–1000 (AdminNetworkPolicy), 100 rules, 100
+ * peers and 100 ports; both — rule names of at most 100 characters and 25 `networks` CIDRs and
+ * `domainNames` per peer, and a BaselineAdminNetworkPolicy must be named `default`. Shape errors
+ * (wrong types, unknown fields, named ports with address peers) are `invalid-field` findings of
+ * the lowering instead.
+ */
+export function apiLimitViolations(p: ClusterPolicyResource): LimitViolation[] {
+  const out: LimitViolation[] = [];
+  const v2 = p.sourceKind === 'ClusterNetworkPolicy';
+  const max = v2 ? 25 : 100;
+  if (p.sourceKind !== 'BaselineAdminNetworkPolicy') {
+    const pr = p.priority;
+    if (!pr) out.push({ span: p.kindSpan, text: 'spec.priority is missing; it is required (0–1000)' });
+    else if (!Number.isInteger(pr.value) || pr.value < 0 || pr.value > 1000)
+      out.push({ span: pr.span, text: `spec.priority is ${pr.value}; it must be an integer from 0 to 1000` });
+  } else if (p.name.value !== 'default')
+    out.push({
+      span: p.name.span,
+      text: `a BaselineAdminNetworkPolicy must be named "default" (there is one per cluster), not "${p.name.value}"`,
+    });
+  const peersKey = { ingress: 'from', egress: 'to' } as const;
+  const portsKey = v2 ? 'protocols' : 'ports';
+  for (const dir of ['ingress', 'egress'] as const) {
+    const rules = p[dir];
+    const over = rules[max];
+    if (over)
+      out.push({
+        span: over.span,
+        text: `spec.${dir} has ${rules.length} rules; at most ${max} are allowed`,
+      });
+    for (const r of rules) {
+      const where = `spec.${dir}[${r.index}]`;
+      if (r.name && r.name.value.length > 100)
+        out.push({
+          span: r.name.span,
+          text: `the name of ${where} has ${r.name.value.length} characters; at most 100 are allowed`,
+        });
+      const peer = r.peers[max];
+      if (peer)
+        out.push({
+          span: peer.span,
+          text: `${where}.${peersKey[dir]} has ${r.peers.length} peers; at most ${max} are allowed`,
+        });
+      const port = r.ports?.[max];
+      if (port && r.ports)
+        out.push({
+          span: port.span,
+          text: `${where}.${portsKey} has ${r.ports.length} entries; at most ${max} are allowed`,
+        });
+      for (const pe of r.peers) {
+        const list = pe.kind === 'networks' ? pe.cidrs : pe.kind === 'domainNames' ? pe.names : undefined;
+        const item = list?.[25];
+        if (list && item)
+          out.push({
+            span: item.span,
+            text: `${where}.${peersKey[dir]}[${pe.index}].${pe.kind} has ${list.length} entries; at most 25 are allowed`,
+          });
+      }
+    }
+  }
+  return out;
+}

@@ -94,10 +94,10 @@ export function lowerClusterPolicy(
         subject = lowerSubject(kit, e.pair, spanOf(e.keyNode));
         break;
       case 'ingress':
-        ingress = lowerRules(kit, e.pair.value, 'ingress', v2);
+        ingress = lowerRules(kit, e.pair.value, 'ingress', kind);
         break;
       case 'egress':
-        egress = lowerRules(kit, e.pair.value, 'egress', v2);
+        egress = lowerRules(kit, e.pair.value, 'egress', kind);
         break;
     }
   }
@@ -183,7 +183,12 @@ function podsSelectors(
   return { namespaceSelector, podSelector };
 }
 
-function lowerRules(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', v2: boolean): TierRule[] {
+function lowerRules(
+  kit: LowerKit,
+  n: unknown,
+  dir: 'ingress' | 'egress',
+  kind: ClusterPolicyKind,
+): TierRule[] {
   if (isNull(n)) return [];
   const s = kit.r.seq(n);
   if (!s) {
@@ -200,20 +205,27 @@ function lowerRules(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', v2: bo
       );
       return;
     }
-    out.push(lowerRule(kit, m, index, dir, v2));
+    out.push(lowerRule(kit, m, index, dir, kind));
   });
   return out;
 }
 
 const PEERS_KEY = { ingress: 'from', egress: 'to' } as const;
 
+const ACTIONS: Record<ClusterPolicyKind, readonly string[]> = {
+  ClusterNetworkPolicy: ['Accept', 'Deny', 'Pass'],
+  AdminNetworkPolicy: ['Allow', 'Deny', 'Pass'],
+  BaselineAdminNetworkPolicy: ['Allow', 'Deny'],
+};
+
 function lowerRule(
   kit: LowerKit,
   m: YAMLMap,
   index: number,
   dir: 'ingress' | 'egress',
-  v2: boolean,
+  kind: ClusterPolicyKind,
 ): TierRule {
+  const v2 = kind === 'ClusterNetworkPolicy';
   const portsKey = v2 ? 'protocols' : 'ports';
   const known = ['name', 'action', PEERS_KEY[dir], portsKey];
   let name: Located<string> | undefined;
@@ -233,6 +245,11 @@ function lowerRule(
       ports = v2 ? lowerProtocols(kit, e.pair.value) : lowerPortsV1(kit, e.pair.value);
     } else kit.unknownKey(e.keyNode, e.key, known, `a ${dir} rule`);
   }
+  if (peers.length === 0)
+    kit.problem(
+      peersKeySpan ?? name?.span ?? spanOf(m),
+      `This ${dir} rule has no "${PEERS_KEY[dir]}" peers; the API server requires at least one peer and rejects it, and netpol-lens fails the rule closed (an ${v2 ? 'Accept' : 'Allow'} matches nothing, a Deny or Pass denies everything). List the peers it is about.`,
+    );
   if (
     ports?.some((p) => p.kind === 'named') &&
     peers.some((p) => p.kind === 'networks' || p.kind === 'nodes' || p.kind === 'domainNames')
@@ -242,20 +259,14 @@ function lowerRule(
       `A named port cannot be used in a rule with networks, nodes or domainNames peers (they have no named ports); the API server rejects it, and netpol-lens fails the rule closed (an ${v2 ? 'Accept' : 'Allow'} matches nothing, a Deny or Pass denies everything). Split the rule: named ports for the pods peers, port numbers for the others.`,
     );
   const a = actionField?.value;
+  // the CRDs' enums: a BaselineAdminNetworkPolicy has no Pass (there is no tier after it)
+  const actions = ACTIONS[kind];
   const action: TierAction | undefined =
-    a === 'Accept' && v2
-      ? 'Accept'
-      : a === 'Allow' && !v2
-        ? 'Accept'
-        : a === 'Deny'
-          ? 'Deny'
-          : a === 'Pass'
-            ? 'Pass'
-            : undefined;
+    a === undefined || !actions.includes(a) ? undefined : a === 'Allow' ? 'Accept' : (a as TierAction);
   if (!action)
     kit.problem(
       actionField?.span ?? spanOf(m),
-      `The action of this ${dir} rule must be one of ${v2 ? 'Accept, Deny, Pass' : 'Allow, Deny, Pass'}${a ? `, not "${a}"` : ''}; the API server rejects it, and netpol-lens lets the rule match nothing.`,
+      `The action of this ${dir} rule must be one of ${actions.join(', ')}${a ? `, not "${a}"` : ''}${a === 'Pass' ? ' (a BaselineAdminNetworkPolicy is the last tier: there is nothing to pass to)' : ''}; the API server rejects it, and netpol-lens lets the rule match nothing.`,
     );
   return {
     span: spanOf(m),
@@ -328,12 +339,25 @@ const PROTO_KEYS: Record<string, Protocol> = { tcp: 'TCP', udp: 'UDP', sctp: 'SC
 const validPort = (p: Located<number> | undefined): p is Located<number> =>
   p !== undefined && Number.isInteger(p.value) && p.value >= 1 && p.value <= 65535;
 
-/** v1alpha2 `protocols`: each exactly one of tcp/udp/sctp `{destinationPort: {number} | {range}}` or `destinationNamedPort`. */
-function lowerProtocols(kit: LowerKit, n: unknown): TierPort[] {
+/** One key of a map, as `NodeReader.entries` yields it. */
+type Entry = { readonly key: string; readonly pair: Pair; readonly keyNode: Scalar };
+
+/**
+ * The walk `protocols` (v1alpha2) and `ports` (v1alpha1) share: a list of entries, each a map
+ * with exactly one of `keys`; `namedKey` names a container port; `entry` reads the others.
+ */
+function lowerPortList(
+  kit: LowerKit,
+  n: unknown,
+  list: 'protocols' | 'ports',
+  keys: readonly string[],
+  namedKey: string,
+  entry: (e: Entry, span: Span, index: number) => TierPort,
+): TierPort[] {
   const s = kit.r.seq(n);
   if (!s) {
-    kit.problem(spanOf(n), 'protocols must be a list.');
-    return [{ span: spanOf(n), index: 0, kind: 'invalid', why: 'protocols must be a list' }];
+    kit.problem(spanOf(n), `${list} must be a list.`);
+    return [{ span: spanOf(n), index: 0, kind: 'invalid', why: `${list} must be a list` }];
   }
   return s.items.map((it, index): TierPort => {
     const span = spanOf(it);
@@ -344,88 +368,85 @@ function lowerProtocols(kit: LowerKit, n: unknown): TierPort[] {
         span,
         index,
         kind: 'invalid',
-        why: 'a protocols entry takes exactly one of tcp, udp, sctp, destinationNamedPort',
+        why: `a ${list} entry takes exactly one of ${keys.join(', ')}`,
       };
-    const e = entries[0] as (typeof entries)[number];
-    if (e.key === 'destinationNamedPort') {
-      const v = kit.str(e.pair.value, 'destinationNamedPort');
+    const e = entries[0] as Entry;
+    if (e.key === namedKey) {
+      const v = kit.str(e.pair.value, namedKey);
       return v
         ? { span, index, kind: 'named', name: v.value }
         : { span, index, kind: 'invalid', why: 'empty named port' };
     }
-    const protocol = PROTO_KEYS[e.key];
-    if (!protocol) {
-      kit.unknownKey(e.keyNode, e.key, ['tcp', 'udp', 'sctp', 'destinationNamedPort'], 'a protocols entry');
-      return { span, index, kind: 'invalid', why: `unknown protocol "${e.key}"` };
+    if (!keys.includes(e.key)) {
+      kit.unknownKey(e.keyNode, e.key, keys, `a ${list} entry`);
+      return { span, index, kind: 'invalid', why: `unknown ${list} field "${e.key}"` };
     }
-    const dp = kit.r.map(kit.r.get(kit.r.map(e.pair.value), 'destinationPort'));
-    const number = kit.num(kit.r.get(dp, 'number'), 'destinationPort.number');
-    const range = kit.r.map(kit.r.get(dp, 'range'));
-    if (dp && number && !range) {
-      const n = number.value;
-      return validPort(number)
-        ? { span, index, kind: 'range', protocol, lo: n, hi: n }
-        : { span, index, kind: 'invalid', why: `port ${n} is not in 1-65535` };
-    }
-    if (dp && range && !number) {
-      const start = kit.num(kit.r.get(range, 'start'), 'range.start');
-      const end = kit.num(kit.r.get(range, 'end'), 'range.end');
-      if (validPort(start) && validPort(end) && start.value < end.value)
-        return { span, index, kind: 'range', protocol, lo: start.value, hi: end.value };
-      return { span, index, kind: 'invalid', why: 'a range needs start < end, both in 1-65535' };
-    }
-    return {
-      span,
-      index,
-      kind: 'invalid',
-      why: `${e.key} needs destinationPort with exactly one of number or range`,
-    };
+    return entry(e, span, index);
   });
+}
+
+/** v1alpha2 `protocols`: each exactly one of tcp/udp/sctp `{destinationPort: {number} | {range}}` or `destinationNamedPort`. */
+function lowerProtocols(kit: LowerKit, n: unknown): TierPort[] {
+  return lowerPortList(
+    kit,
+    n,
+    'protocols',
+    ['tcp', 'udp', 'sctp', 'destinationNamedPort'],
+    'destinationNamedPort',
+    (e, span, index) => {
+      const protocol = PROTO_KEYS[e.key] as Protocol;
+      const dp = kit.r.map(kit.r.get(kit.r.map(e.pair.value), 'destinationPort'));
+      const number = kit.num(kit.r.get(dp, 'number'), 'destinationPort.number');
+      const range = kit.r.map(kit.r.get(dp, 'range'));
+      if (dp && number && !range) {
+        const n = number.value;
+        return validPort(number)
+          ? { span, index, kind: 'range', protocol, lo: n, hi: n }
+          : { span, index, kind: 'invalid', why: `port ${n} is not in 1-65535` };
+      }
+      if (dp && range && !number) {
+        const start = kit.num(kit.r.get(range, 'start'), 'range.start');
+        const end = kit.num(kit.r.get(range, 'end'), 'range.end');
+        if (validPort(start) && validPort(end) && start.value < end.value)
+          return { span, index, kind: 'range', protocol, lo: start.value, hi: end.value };
+        return { span, index, kind: 'invalid', why: 'a range needs start < end, both in 1-65535' };
+      }
+      return {
+        span,
+        index,
+        kind: 'invalid',
+        why: `${e.key} needs destinationPort with exactly one of number or range`,
+      };
+    },
+  );
 }
 
 /** v1alpha1 `ports`: each exactly one of `portNumber {protocol, port}`, `namedPort`, `portRange {protocol, start, end}`. */
 function lowerPortsV1(kit: LowerKit, n: unknown): TierPort[] {
-  const s = kit.r.seq(n);
-  if (!s) {
-    kit.problem(spanOf(n), 'ports must be a list.');
-    return [{ span: spanOf(n), index: 0, kind: 'invalid', why: 'ports must be a list' }];
-  }
   const proto = (m: YAMLMap | undefined): Protocol | undefined => {
     const p = kit.str(kit.r.get(m, 'protocol'), 'protocol')?.value ?? 'TCP';
     return p === 'TCP' || p === 'UDP' || p === 'SCTP' ? p : undefined;
   };
-  return s.items.map((it, index): TierPort => {
-    const span = spanOf(it);
-    const m = kit.r.map(it);
-    const entries = m ? [...kit.r.entries(m)] : [];
-    if (entries.length !== 1)
-      return {
-        span,
-        index,
-        kind: 'invalid',
-        why: 'a ports entry takes exactly one of portNumber, namedPort, portRange',
-      };
-    const e = entries[0] as (typeof entries)[number];
-    if (e.key === 'namedPort') {
-      const v = kit.str(e.pair.value, 'namedPort');
-      return v
-        ? { span, index, kind: 'named', name: v.value }
-        : { span, index, kind: 'invalid', why: 'empty named port' };
-    }
-    const pm = kit.r.map(e.pair.value);
-    const protocol = proto(pm);
-    if (e.key === 'portNumber') {
-      const port = kit.num(kit.r.get(pm, 'port'), 'portNumber.port');
-      if (protocol && validPort(port))
-        return { span, index, kind: 'range', protocol, lo: port.value, hi: port.value };
-      return {
-        span,
-        index,
-        kind: 'invalid',
-        why: 'portNumber needs a protocol (TCP, UDP, SCTP) and a port in 1-65535',
-      };
-    }
-    if (e.key === 'portRange') {
+  return lowerPortList(
+    kit,
+    n,
+    'ports',
+    ['portNumber', 'namedPort', 'portRange'],
+    'namedPort',
+    (e, span, index) => {
+      const pm = kit.r.map(e.pair.value);
+      const protocol = proto(pm);
+      if (e.key === 'portNumber') {
+        const port = kit.num(kit.r.get(pm, 'port'), 'portNumber.port');
+        if (protocol && validPort(port))
+          return { span, index, kind: 'range', protocol, lo: port.value, hi: port.value };
+        return {
+          span,
+          index,
+          kind: 'invalid',
+          why: 'portNumber needs a protocol (TCP, UDP, SCTP) and a port in 1-65535',
+        };
+      }
       const start = kit.num(kit.r.get(pm, 'start'), 'portRange.start');
       const end = kit.num(kit.r.get(pm, 'end'), 'portRange.end');
       if (protocol && validPort(start) && validPort(end) && start.value < end.value)
@@ -436,8 +457,6 @@ function lowerPortsV1(kit: LowerKit, n: unknown): TierPort[] {
         kind: 'invalid',
         why: 'portRange needs a protocol and start < end, both in 1-65535',
       };
-    }
-    kit.unknownKey(e.keyNode, e.key, ['portNumber', 'namedPort', 'portRange'], 'a ports entry');
-    return { span, index, kind: 'invalid', why: `unknown ports field "${e.key}"` };
-  });
+    },
+  );
 }

@@ -7,12 +7,13 @@
  * The engine (engine.ts) calls it for each side of a pair; nothing else decides.
  */
 import type { Workload, WorkspaceIndex } from '../index/workspace-index';
-import type {
-  ClusterPolicyResource,
-  TierAction,
-  TierName,
-  TierPort,
-  TierRule,
+import {
+  apiLimitViolations,
+  type ClusterPolicyResource,
+  type TierAction,
+  type TierName,
+  type TierPort,
+  type TierRule,
 } from '../model/cluster-policy';
 import type { Labels } from '../model/types';
 import type { Endpoint, FamilyMask } from './compile';
@@ -48,7 +49,7 @@ export interface CompiledClusterPolicy {
   readonly tier: TierName;
   /** Evaluation order within the tier (lower first); the written priority, 0 for a BaselineAdminNetworkPolicy. */
   readonly priority: number;
-  /** undefined: the API server would reject the policy (no valid subject or priority): it selects nothing. */
+  /** undefined: the API server would reject the policy (no valid subject, a limit broken: `apiLimitViolations`): it selects nothing. */
   readonly subject: { readonly namespaces: SelectorMatcher; readonly pods: SelectorMatcher } | undefined;
   readonly ingress: readonly CompiledTierRule[];
   readonly egress: readonly CompiledTierRule[];
@@ -88,11 +89,10 @@ const sel = (s: Parameters<typeof compileSelector>[0] | undefined): SelectorMatc
 
 function compileFresh(p: ClusterPolicyResource): CompiledClusterPolicy {
   const pr = p.priority?.value;
-  const priorityOk =
-    p.sourceKind === 'BaselineAdminNetworkPolicy' ||
-    (pr !== undefined && Number.isInteger(pr) && pr >= 0 && pr <= 1000);
+  // a policy beyond the API server's limits (priority, counts, names) is rejected: it selects nothing
+  const accepted = apiLimitViolations(p).length === 0;
   const s = p.subject;
-  const subject = !priorityOk
+  const subject = !accepted
     ? undefined
     : s.kind === 'namespaces'
       ? { namespaces: sel(s.namespaces), pods: MATCH_ALL }
