@@ -43,6 +43,8 @@ import { policyKindNotAnalysed } from './policy-kind-not-analysed';
 import { clusterPolicyLimit } from './cluster-policy-limit';
 import { clusterPolicyNetworksAll } from './cluster-policy-networks-all';
 import { clusterPolicyPassToDefault } from './cluster-policy-pass-to-default';
+import { clusterPolicyPriorityConflict } from './cluster-policy-priority-conflict';
+import { clusterPolicyRuleShadowed } from './cluster-policy-rule-shadowed';
 
 const INTERNAL_ERROR = defineCode({
   code: 'internal-error',
@@ -90,6 +92,8 @@ export const ALL_CHECKS: readonly Check[] = [
   policyKindNotAnalysed,
   clusterPolicyNetworksAll,
   clusterPolicyPassToDefault,
+  clusterPolicyPriorityConflict,
+  clusterPolicyRuleShadowed,
   kustomizeNotRendered,
 ];
 

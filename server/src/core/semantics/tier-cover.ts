@@ -124,7 +124,8 @@ export function matchesAllPodTraffic(r: TierRule): boolean {
  * own earlier rules; the rules of the policies of its tier with a lower priority whose subject
  * covers its subject (equal priorities have no defined order); for a Baseline policy also the
  * Accept and Deny rules of such Admin policies (a Pass goes on to the NetworkPolicy tier). In
- * evaluation order; only policies the API server accepts.
+ * evaluation order; only policies the API server accepts, and never another manifest of the same
+ * policy (the same kind and name).
  */
 export function rulesBefore(
   c: CompiledClusterPolicy,
@@ -134,7 +135,8 @@ export function rulesBefore(
 ): CompiledTierRule[] {
   const out: CompiledTierRule[] = [];
   for (const q of all) {
-    if (q === c || !q.subject || !c.subject) continue;
+    // another manifest of the same object (kind and name) is not another policy: one replaces the other
+    if (q === c || q.id === c.id || !q.subject || !c.subject) continue;
     const before =
       q.tier === 'Admin' && c.tier === 'Baseline' ? true : q.tier === c.tier && q.priority < c.priority;
     if (!before || !subjectCovers(q.policy, c.policy)) continue;

@@ -382,6 +382,16 @@ function runTier(
   return { outcome: { accept, deny, pass }, rest };
 }
 
+/** What some policies of one tier decide on every connection (each policy alone: `[p]`), with the rules. */
+export function tierOutcome(
+  policies: readonly CompiledClusterPolicy[],
+  dir: 'ingress' | 'egress',
+  matches: (r: CompiledTierRule) => boolean,
+  ports: (r: CompiledTierRule) => ConnectionSet,
+): TierOutcome {
+  return runTier(policies, dir, ConnectionSet.ALL, matches, ports).outcome;
+}
+
 /**
  * One side of a pair through the tiers: Admin (first matching rule; Accept and Deny final, Pass
  * to the next tier), then the NetworkPolicies (`np`: their allow-union when they isolate the pod in
