@@ -27,9 +27,9 @@ function advice(text: string): string {
   return 'Rename it to default, merging its rules into the one default policy of the cluster.';
 }
 
-export const clusterPolicyLimit = defineCheck(meta, ({ index }) => {
+export const clusterPolicyLimit = defineCheck(meta, ({ subjects }) => {
   const out: Report<typeof meta>[] = [];
-  for (const p of index.clusterPolicies) {
+  for (const p of subjects.clusterPolicies) {
     for (const v of apiLimitViolations(p)) {
       out.push({
         uri: p.doc.uri,

@@ -9,6 +9,7 @@ import { parseCidr } from '../semantics/ip-set';
 import { matchesAllPodTraffic, rulesBefore } from '../semantics/tier-cover';
 import { clusterPolicyName, tierRuleLabel } from '../semantics/tiers';
 import { defineCheck, defineCode, type Report } from './types';
+import { track } from '../index/deps';
 
 const meta = defineCode({
   code: 'cluster-policy-networks-all',
@@ -18,7 +19,10 @@ const meta = defineCode({
     'networks: 0.0.0.0/0 or ::/0 in an Accept or Deny rule of a cluster-wide policy also matches pod-to-pod traffic; upstream advises a rule passing pod traffic first.',
 });
 
-export const clusterPolicyNetworksAll = defineCheck(meta, ({ engine }) => {
+export const clusterPolicyNetworksAll = defineCheck(meta, ({ engine, index, subjects }) => {
+  // reads every cluster-wide policy and the workloads they select: re-run on any change
+  if (index.clusterPolicies.length === 0) return [];
+  track('*');
   const out: Report<typeof meta>[] = [];
   const all = engine.tiers.compiled;
   for (const c of all) {
@@ -47,5 +51,5 @@ export const clusterPolicyNetworksAll = defineCheck(meta, ({ engine }) => {
       }
     });
   }
-  return out;
+  return out.filter((r) => subjects.file(r.uri));
 });

@@ -8,6 +8,7 @@
 import type { Endpoint } from '../semantics/compile';
 import { clusterPolicyName, tierRuleLabel, tierRuleMatches, tierRulePorts } from '../semantics/tiers';
 import { defineCheck, defineCode, type Report } from './types';
+import { track } from '../index/deps';
 
 const meta = defineCode({
   code: 'cluster-policy-pass-to-default',
@@ -17,11 +18,14 @@ const meta = defineCode({
     'An Admin-tier Pass rule whose traffic no NetworkPolicy and no Baseline rule decides: it passes to the default, allow.',
 });
 
-export const clusterPolicyPassToDefault = defineCheck(meta, ({ engine }) => {
+export const clusterPolicyPassToDefault = defineCheck(meta, ({ engine, index, subjects: subjectFiles }) => {
+  // reads every cluster-wide policy and the workloads they select: re-run on any change
+  if (index.clusterPolicies.length === 0) return [];
+  track('*');
   const out: Report<typeof meta>[] = [];
   const tiers = engine.tiers;
   const admin = tiers.compiled.filter((c) => c.tier === 'Admin' && c.subject);
-  if (admin.length === 0) return out;
+  if (admin.length === 0) return [];
   const workloads = engine.workloadEndpoints();
   const externals = engine.directionalExternals('egress');
   for (const c of admin) {
@@ -70,5 +74,5 @@ export const clusterPolicyPassToDefault = defineCheck(meta, ({ engine }) => {
       }
     }
   }
-  return out;
+  return out.filter((r) => subjectFiles.file(r.uri));
 });

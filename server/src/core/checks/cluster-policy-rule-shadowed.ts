@@ -9,6 +9,7 @@ import type { CompiledTierRule } from '../semantics/tiers';
 import { ruleCovers, rulesBefore } from '../semantics/tier-cover';
 import { clusterPolicyName, tierRuleLabel } from '../semantics/tiers';
 import { defineCheck, defineCode, type Report } from './types';
+import { track } from '../index/deps';
 
 const meta = defineCode({
   code: 'cluster-policy-rule-shadowed',
@@ -21,7 +22,10 @@ const meta = defineCode({
 const covers = (q: CompiledTierRule, r: CompiledTierRule): boolean =>
   q.peers === 'all' || (!q.failClosed && ruleCovers(q.ref.rule, r.ref.rule));
 
-export const clusterPolicyRuleShadowed = defineCheck(meta, ({ engine }) => {
+export const clusterPolicyRuleShadowed = defineCheck(meta, ({ engine, index, subjects }) => {
+  // reads every cluster-wide policy and the workloads they select: re-run on any change
+  if (index.clusterPolicies.length === 0) return [];
+  track('*');
   const out: Report<typeof meta>[] = [];
   const all = engine.tiers.compiled;
   for (const c of all) {
@@ -55,5 +59,5 @@ export const clusterPolicyRuleShadowed = defineCheck(meta, ({ engine }) => {
       });
     }
   }
-  return out;
+  return out.filter((r) => subjects.file(r.uri));
 });
