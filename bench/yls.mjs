@@ -6,33 +6,21 @@
 // Prints one JSON line: {startMs, openMs, editMs: [...], hwmMB, version}.
 //   node bench/yls.mjs [--size medium] [--edits 20] [--debounce] (keep its 200 ms debounce)
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { arg, keystrokeFile, listFiles } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (n, d) => {
-  const i = process.argv.indexOf(`--${n}`);
-  return i >= 0 ? process.argv[i + 1] : d;
-};
 const size = arg('size', 'medium');
 const edits = Number(arg('edits', '20'));
 const ws = join(here, '.work', size);
-const files = (d, out = []) => {
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) files(p, out);
-    else out.push(p);
-  }
-  return out;
-};
-// the file bench/lsp.mjs picks
-const all = files(ws).sort();
-const file =
-  all.find((f) => f.includes('/workloads/') && readFileSync(f, 'utf8').split('\n').length >= 180) ?? all[0];
+// the file bench/lsp.mjs and bench/yls.mjs both edit
+const all = listFiles(ws).sort();
+const file = keystrokeFile(all);
 const uri = pathToFileURL(file).href;
 const text = readFileSync(file, 'utf8');
 const lines = text.split('\n');
