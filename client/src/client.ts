@@ -20,15 +20,19 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type {
+  GitMethod,
+  GitParams,
   InitializationOptions,
   StatusParams,
   StatusNotification,
   WorkspaceTrustedNotification,
 } from '../../server/src/protocol/requests';
 import { readSettings, SECTION } from './config';
+import { answerGit, hasGitExtension } from './git';
 
 const STATUS_METHOD: typeof StatusNotification = 'netpolLens/status';
 const TRUSTED_METHOD: typeof WorkspaceTrustedNotification = 'netpolLens/workspaceTrusted';
+const GIT_METHOD: typeof GitMethod = 'netpolLens/git';
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
 const MAX_CRASHES = 5;
 
@@ -138,7 +142,11 @@ export class Server implements vscode.Disposable {
       documentSelector: DOCUMENT_SELECTOR,
       diagnosticCollectionName: 'netpol-lens',
       // no git in an untrusted workspace until trust is granted (protocol InitializationOptions)
-      initializationOptions: (): InitializationOptions => ({ workspaceTrusted: vscode.workspace.isTrusted }),
+      // and git through VS Code's git extension when it is installed (git.ts answers netpolLens/git)
+      initializationOptions: (): InitializationOptions => ({
+        workspaceTrusted: vscode.workspace.isTrusted,
+        gitExtension: hasGitExtension(),
+      }),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       synchronize: {
@@ -193,6 +201,7 @@ export class Server implements vscode.Disposable {
         /* nothing to clear */
       },
     });
+    client.onRequest(GIT_METHOD, (params: GitParams) => answerGit(params));
     client.onNotification(STATUS_METHOD, (params: StatusParams) => {
       this._status = params;
       this.statusEmitter.fire(params);

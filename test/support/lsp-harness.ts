@@ -105,6 +105,8 @@ export interface StartOptions {
   args?: string[];
   /** `initializationOptions` of `initialize` (e.g. `{ testHooks }`, server/src/protocol/testing.ts). */
   initializationOptions?: unknown;
+  /** Answers to other server → client requests by method (e.g. `netpolLens/git`); a throw is an error response. */
+  requestHandlers?: Record<string, (params: unknown) => unknown>;
 }
 
 export class LspClient {
@@ -119,6 +121,7 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   private readonly texts = new Map<string, string>();
   private exited = false;
+  private readonly handlers: Record<string, (params: unknown) => unknown>;
 
   private constructor(
     readonly proc: ChildProcessWithoutNullStreams,
@@ -127,6 +130,7 @@ export class LspClient {
   ) {
     this.settings = opts.settings ?? {};
     this.filesExclude = opts.filesExclude ?? {};
+    this.handlers = opts.requestHandlers ?? {};
   }
 
   /** Spawns the server and initializes it (initialize + initialized). */
@@ -200,7 +204,7 @@ export class LspClient {
         case 'workspace/applyEdit':
           return { applied: false };
         default:
-          return null;
+          return this.handlers[method] ? this.handlers[method](params) : null;
       }
     });
   }

@@ -21,7 +21,7 @@ import {
   type ReachDiff,
 } from '../core/index';
 import type { Folder } from './config';
-import { Git, GitError } from './git';
+import { Git, GitError, type GitReader, type GitSource } from './git';
 import { canonicalUri, uriToPath } from './uri';
 
 /** What the base needs of the session. */
@@ -45,6 +45,8 @@ export type BaseSnapshot =
       readonly ok: true;
       /** `HEAD (1a2b3c4d)`; several refs or repositories: each once. */
       readonly label: string;
+      /** What read the repositories: the editor's git extension, the git command line, or both. */
+      readonly via: readonly GitSource[];
       readonly before: Analysis;
       readonly after: Analysis;
       /** Canonical URIs whose text differs from the base. */
@@ -54,6 +56,7 @@ export type BaseSnapshot =
 interface Overlay {
   readonly key: string;
   readonly label: string;
+  readonly via: readonly GitSource[];
   readonly changes: readonly FileChange[];
 }
 
@@ -67,8 +70,14 @@ export class Bases {
 
   constructor(
     private readonly host: BaseHost,
-    private readonly git = new Git(),
+    private git: GitReader = new Git(),
   ) {}
+
+  /** Read git through another reader (the editor's, once the client says it has one). */
+  useGit(git: GitReader): void {
+    this.git = git;
+    this.reset();
+  }
 
   /** Folders came or went, or a repository may have appeared. */
   reset(): void {
@@ -91,7 +100,7 @@ export class Bases {
       .map((c) => c.uri);
     // nothing differs: the base is this very snapshot (and its diff empty without a second matrix)
     const before = files.length === 0 ? after : this.before(overlay, after);
-    return { ok: true, label: overlay.label, before, after, files };
+    return { ok: true, label: overlay.label, via: overlay.via, before, after, files };
   }
 
   /** The diff of one root (by id; absent: the first) between a base and its current snapshot, cached. */
@@ -168,10 +177,12 @@ export class Bases {
         : 'no workspace folder is inside a git repository';
     const changes: FileChange[] = [];
     const labels: string[] = [];
+    const via = new Set<GitSource>();
     const keys: string[] = [];
     const seen = new Set<string>();
     for (const g of groups.values()) {
       const d = await this.git.differences(g.top, g.ref);
+      via.add(this.git.sourceOf(g.top));
       labels.push(`${g.ref} (${d.commit.slice(0, 8)})`);
       const inRepo = (uri: string): string | undefined => {
         const p = uriToPath(uri);
@@ -197,7 +208,7 @@ export class Bases {
       }
       keys.push(d.commit);
     }
-    return { key: keys.join('\0'), label: [...new Set(labels)].join(', '), changes };
+    return { key: keys.join('\0'), label: [...new Set(labels)].join(', '), via: [...via].sort(), changes };
   }
 }
 

@@ -37,11 +37,53 @@ export interface RepoDifferences {
   readonly untracked: readonly string[];
 }
 
+/** What read a repository: the editor's git extension, or the git command line. */
+export type GitSource = 'vscode.git' | 'git';
+
+/** The questions base.ts asks of git (the command line here, the editor in git-editor.ts). */
+export interface GitReader {
+  top(dir: string): Promise<string | undefined>;
+  forgetTops(): void;
+  commit(top: string, ref: string): Promise<string>;
+  differences(top: string, ref: string): Promise<RepoDifferences>;
+  show(top: string, commit: string, path: string): Promise<Buffer | null>;
+  /** Who answers for a repository found by `top`. */
+  sourceOf(top: string): GitSource;
+}
+
+/** A ref the user may name: not an option, not empty (both git and the editor get it as an argument). */
+export function checkRef(ref: string): void {
+  if (ref.startsWith('-') || ref.trim() === '') throw new GitError(`bad git ref "${ref}"`);
+}
+
+/** Unknown ref, in words that say where to change it. */
+export function unknownRef(ref: string, top: string): GitError {
+  return new GitError(
+    `unknown git ref "${ref}" in ${top} (set netpolLens.diff.base to a branch, tag or commit)`,
+  );
+}
+
 const MAX_CACHED_BLOBS = 2000;
 
-export class Git {
-  private readonly tops = new Map<string, Promise<string | undefined>>();
+/** Blobs at a commit never change: a bounded cache of them, shared by both readers. */
+export class BlobCache {
   private readonly blobs = new Map<string, Buffer | null>();
+  get(top: string, commit: string, path: string): Buffer | null | undefined {
+    return this.blobs.get(`${top}\0${commit}\0${path}`);
+  }
+  set(top: string, commit: string, path: string, bytes: Buffer | null): void {
+    if (this.blobs.size >= MAX_CACHED_BLOBS) this.blobs.clear();
+    this.blobs.set(`${top}\0${commit}\0${path}`, bytes);
+  }
+}
+
+export class Git implements GitReader {
+  private readonly tops = new Map<string, Promise<string | undefined>>();
+  constructor(private readonly blobs = new BlobCache()) {}
+
+  sourceOf(): GitSource {
+    return 'git';
+  }
 
   /**
    * The top folder of the repository holding `dir`, or undefined (not in a repository, or no
@@ -69,14 +111,12 @@ export class Git {
 
   /** The commit a ref names, or a GitError that names the ref. */
   async commit(top: string, ref: string): Promise<string> {
-    if (ref.startsWith('-') || ref.trim() === '') throw new GitError(`bad git ref "${ref}"`);
+    checkRef(ref);
     try {
       const out = await run(top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
       return out.toString('utf8').trim();
     } catch {
-      throw new GitError(
-        `unknown git ref "${ref}" in ${top} (set netpolLens.diff.base to a branch, tag or commit)`,
-      );
+      throw unknownRef(ref, top);
     }
   }
 
@@ -97,8 +137,7 @@ export class Git {
 
   /** A file's bytes at a commit, or null when the commit has no such file. */
   async show(top: string, commit: string, path: string): Promise<Buffer | null> {
-    const key = `${top}\0${commit}\0${path}`;
-    const cached = this.blobs.get(key);
+    const cached = this.blobs.get(top, commit, path);
     if (cached !== undefined) return cached;
     let bytes: Buffer | null;
     try {
@@ -108,8 +147,7 @@ export class Git {
     } catch (e) {
       throw new GitError(`cannot read ${path} at ${commit.slice(0, 12)}: ${(e as Error).message}`);
     }
-    if (this.blobs.size >= MAX_CACHED_BLOBS) this.blobs.clear();
-    this.blobs.set(key, bytes);
+    this.blobs.set(top, commit, path, bytes);
     return bytes;
   }
 }

@@ -26,6 +26,7 @@ import {
   type IndexingProgress,
 } from '../core/index';
 import {
+  GitMethod,
   StatusNotification,
   WorkspaceTrustedNotification,
   type InitializationOptions,
@@ -41,6 +42,7 @@ import type { NetpolLensSettings } from '../protocol/settings';
 import { readClientCaps, type ClientCaps, type ServerContext } from './context';
 import { FolderAnalyses } from './analyses';
 import { Bases, type BaseSnapshot } from './base';
+import { EditorGit } from './git-editor';
 import type { Folder, ScopeConfig } from './config';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
@@ -148,6 +150,16 @@ export class Session implements ServerContext {
         this.refreshCodeLenses();
       });
     }
+    if (opts && typeof opts === 'object' && opts.gitExtension === true)
+      // the base through VS Code's git extension (git-editor.ts), the command line where it cannot answer
+      this.bases.useGit(
+        new EditorGit(
+          (p) => this.connection.sendRequest(GitMethod, p),
+          undefined,
+          undefined,
+          (m) => this.log(m),
+        ),
+      );
     const folders: Folder[] =
       params.workspaceFolders?.map((f) => ({ uri: f.uri, name: f.name })) ??
       (params.rootUri ? [{ uri: params.rootUri, name: params.rootUri.split('/').pop() ?? 'root' }] : []);

@@ -12,6 +12,9 @@
  *   position, for commands that act on "the policy under the cursor".
  * - `netpolLens/changes` (client → server, request): what changed in reachability against a git
  *   base (`netpolLens.diff.base`, default HEAD), unsaved buffers included: the view's changes mode.
+ * - `netpolLens/git` (server → client, request): git through the editor's own git support (VS Code's
+ *   `vscode.git` extension API), when the client says in InitializationOptions that it has it; the
+ *   server falls back to the git command line for what the editor cannot answer.
  * - `netpolLens/status` (server → client, notification): indexing progress and workspace counts,
  *   sent whenever the index changes.
  * - `netpolLens/test/resumeIndexing` (client → server, notification): tests only, see testing.ts.
@@ -152,7 +155,34 @@ export interface ExplainResult {
  */
 export interface InitializationOptions {
   workspaceTrusted?: boolean;
+  /** The client answers `netpolLens/git` (VS Code's git extension is installed). */
+  gitExtension?: boolean;
 }
+
+/**
+ * `netpolLens/git` (server → client): one git question for the editor's git support. Paths are
+ * file-system paths (`top`, `dir`) or paths relative to the repository's top folder with `/`
+ * (`path`, and the lists of `differences`). A result `{unavailable}` means the editor cannot
+ * answer (no repository it knows there, its git support disabled): the server asks the git command
+ * line instead. `{error}` is git's own answer (an unknown ref), shown to the user.
+ */
+export const GitMethod = 'netpolLens/git';
+export type GitParams =
+  | { op: 'top'; dir: string }
+  | { op: 'commit'; top: string; ref: string }
+  | { op: 'differences'; top: string; commit: string }
+  | { op: 'show'; top: string; commit: string; path: string };
+export type GitResult =
+  | { unavailable: string }
+  | { error: string }
+  /** `top`: the repository's top folder. */
+  | { top: string }
+  /** `commit`: the full hash the ref names. */
+  | { commit: string }
+  /** `differences`: tracked files whose content differs from the commit (deleted included), and untracked files. */
+  | { changed: string[]; untracked: string[] }
+  /** `show`: the file's bytes at the commit (base64), or null when the commit holds no such file. */
+  | { base64: string | null };
 export const WorkspaceTrustedNotification = 'netpolLens/workspaceTrusted';
 
 export const StatusNotification = 'netpolLens/status';
@@ -225,6 +255,11 @@ export type ChangesResult =
       available: true;
       /** The base as the user named it (`HEAD`, `main`), with its commit: `HEAD (1a2b3c4d)`. */
       base: string;
+      /**
+       * What read the base: `vscode.git` (the editor's git extension) or `git` (the command line);
+       * both when repositories were read differently. Absent from older servers.
+       */
+      via?: Array<'vscode.git' | 'git'>;
       /** Sorted by source, then destination. */
       changes: ChangeDto[];
       /** Pairs with something opened, and with something closed. */

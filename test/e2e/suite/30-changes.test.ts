@@ -30,6 +30,10 @@ function git(cwd: string, ...args: string[]): void {
 }
 
 type ModelMessage = Extract<HostToWebview, { type: 'model' }>;
+/** The one member of VS Code's git extension API this test uses. */
+interface GitExtensionLike {
+  getAPI(version: 1): { openRepository(root: vscode.Uri): Promise<unknown> };
+}
 
 describe('changes against git HEAD (seed example)', function () {
   this.timeout(120000);
@@ -40,6 +44,15 @@ describe('changes against git HEAD (seed example)', function () {
     git(folder, 'init', '-q');
     git(folder, 'add', '-A');
     git(folder, 'commit', '-q', '-m', 'seed');
+    // VS Code's git extension opens the new repository: the server reads the base through it
+    const gitExt = vscode.extensions.getExtension<GitExtensionLike>('vscode.git');
+    assert.ok(gitExt, 'the built-in git extension is missing from this VS Code build');
+    const gitApi = (await gitExt.activate()).getAPI(1);
+    await h.waitFor(
+      'the git extension to open the repository',
+      async () => (await gitApi.openRepository(vscode.Uri.file(folder))) ?? undefined,
+      { timeoutMs: 30000, intervalMs: 500 },
+    );
 
     const doc = await h.open(NP1);
     const editor = await vscode.window.showTextDocument(doc);
@@ -97,6 +110,7 @@ describe('changes against git HEAD (seed example)', function () {
     assert.ok(changes?.available, JSON.stringify(changes));
     assert.deepEqual(changes.counts, { opened: 4, closed: 0 });
     assert.match(changes.base, /^HEAD \([0-9a-f]{8}\)$/);
+    assert.deepEqual(changes.via, ['vscode.git'], 'the base was not read through the git extension');
     assert.deepEqual(changes.changes.map((c) => `${c.src} → ${c.dst}`).sort(), [
       'layer2/busybox2[Deployment] → layer1/busybox1[Deployment]',
       'layer2/busybox2[Deployment] → layer1/nginx1[Deployment]',

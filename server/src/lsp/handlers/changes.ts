@@ -91,6 +91,7 @@ export async function changes(
   return {
     available: true,
     base: base.label,
+    via: [...base.via],
     changes: out,
     counts,
     files: base.files.map((u) => ctx.clientUri(u)),
