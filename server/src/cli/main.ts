@@ -21,10 +21,14 @@ usage:
   netpol-lens diff --base <git-ref> <path>... [--format text|json|md|sarif] [--fail-on opened] [--cluster <glob>]...
 
 settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--namespace <ns>] [--namespaces <file>]... [--cache-dir <dir>]
+          [--render-kustomize] [--kustomize-command <cmd>]   (diff takes these two and --cluster)
   --config       the netpolLens.* settings as JSON (checks, dns, podCidrs, namespaces, podProducers…)
   --namespace    the namespace of manifests without metadata.namespace (as kubectl apply -n)
   --namespaces   namespaces that exist only at run time: a YAML/JSON map name → labels, or Namespace manifests
   --cache-dir    keep what was read of each file (and check's output) in <dir>: unchanged files are not read again
+  --render-kustomize   run your kustomize build (else kubectl kustomize) on each kustomize root that uses
+                 patches, generators, Helm charts, replacements…, and analyse its output; only when given
+  --kustomize-command  the program it runs, e.g. /opt/bin/kustomize or "kubectl kustomize"
 
 Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in

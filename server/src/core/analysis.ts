@@ -5,6 +5,7 @@
 import type { FileChange } from './index/change';
 import {
   WorkspaceIndex,
+  changeFacts,
   type FileFacts,
   type FolderNamespace,
   type IndexOptions,
@@ -30,7 +31,14 @@ import { references } from './features/references';
 import { symbols, type CoreSymbol } from './features/symbols';
 import { policyAt } from './features/lookup';
 import type { FeatureContext, FeatureOptions } from './features/context';
-import { planRoots, rootName, type RootKind, type RootSpec } from './roots/roots';
+import { planRoots, rootName, type RenderedRoot, type RootKind, type RootSpec } from './roots/roots';
+import {
+  isRenderedUri,
+  relocateRendered,
+  renderedUri,
+  type KustomizeRender,
+  type RenderTarget,
+} from './roots/render';
 import { isKustomizationUri } from './roots/kustomize';
 import { fluxKustomizationsOf } from './roots/flux';
 import { rootIndex } from './roots/rooted';
@@ -46,6 +54,9 @@ export class AnalysisHost {
   private index: WorkspaceIndex;
   private settings: Settings = DEFAULT_SETTINGS;
   private current: Analysis | undefined;
+  /** The adapters' `kustomize build` outputs (`setRenders`), by kustomization URI. */
+  private renderList: readonly KustomizeRender[] = [];
+  private renders: ReadonlyMap<string, RenderedRoot> = new Map();
   /** Incremental analysis: per analysis root, the last findings per file (see `FindingsStore`). */
   private readonly stores: FindingsStores | undefined;
 
@@ -94,16 +105,44 @@ export class AnalysisHost {
     const namespaces =
       defaultNamespaces ??
       (settings.defaultNamespace ? [{ folder: '', namespace: settings.defaultNamespace }] : []);
+    const before = this.index.readOptions;
     this.index = this.index.withOptions({
       ...this.options,
       ...(namespaces.length ? { defaultNamespaces: namespaces } : {}),
       ...(settings.podProducers?.length ? { podProducers: settings.podProducers } : {}),
     });
+    if (this.renderList.length && this.index.readOptions !== before) this.setRenders(this.renderList);
+    this.current = undefined;
+  }
+
+  /**
+   * The outputs of `kustomize build` the adapter ran for the snapshot's `renderTargets()` (opt-in,
+   * roots/render.ts): each replaces the reader's transform of its kustomization's root, a failure
+   * is reported on the kustomization. Replaces the previous list; an empty list renders nothing.
+   */
+  setRenders(renders: readonly KustomizeRender[]): void {
+    this.renderList = renders;
+    const m = new Map<string, RenderedRoot>();
+    for (const r of renders) {
+      const facts =
+        r.output !== undefined && r.error === undefined
+          ? changeFacts({ uri: renderedUri(r.kustomization), text: r.output }, this.index.readOptions)
+          : undefined;
+      m.set(r.kustomization, { render: r, ...(facts ? { facts } : {}) });
+    }
+    this.renders = m;
     this.current = undefined;
   }
 
   snapshot(): Analysis {
-    return (this.current ??= new Analysis(this.index, this.settings, false, this.stores));
+    return (this.current ??= new Analysis(
+      this.index,
+      this.settings,
+      false,
+      this.stores,
+      '',
+      this.renders.size ? this.renders : undefined,
+    ));
   }
 }
 
@@ -132,6 +171,7 @@ export class FindingsStores {
         readonly key: string;
         readonly files: ReadonlyMap<string, FileFacts>;
         readonly plan: RootSpec[] | undefined;
+        readonly renders: ReadonlyMap<string, RenderedRoot> | undefined;
       }
     | undefined;
 
@@ -139,10 +179,14 @@ export class FindingsStores {
    * `planRoots`, again only when a file came or went, or a kustomization changed (a
    * kustomization file, or a file holding a Flux Kustomization before or after): what a plan reads.
    */
-  plan(files: ReadonlyMap<string, FileFacts>, clusters: readonly string[]): RootSpec[] | undefined {
+  plan(
+    files: ReadonlyMap<string, FileFacts>,
+    clusters: readonly string[],
+    renders?: ReadonlyMap<string, RenderedRoot>,
+  ): RootSpec[] | undefined {
     const key = clusters.join('\u0000');
     const last = this.lastPlan;
-    if (last && last.key === key && last.files.size === files.size) {
+    if (last && last.key === key && last.renders === renders && last.files.size === files.size) {
       let same = true;
       for (const [uri, f] of files) {
         const g = last.files.get(uri);
@@ -152,12 +196,12 @@ export class FindingsStores {
         }
       }
       if (same) {
-        this.lastPlan = { key, files, plan: last.plan };
+        this.lastPlan = { key, files, plan: last.plan, renders };
         return last.plan;
       }
     }
-    const plan = planRoots(files, clusters);
-    this.lastPlan = { key, files, plan };
+    const plan = planRoots(files, clusters, renders);
+    this.lastPlan = { key, files, plan, renders };
     return plan;
   }
 }
@@ -209,6 +253,7 @@ export class Analysis {
   private byUri: Map<string, Finding[]> | undefined;
   private readonly fileScoped = new Map<string, readonly Finding[]>();
   private rootsCache: readonly AnalysisRoot[] | undefined;
+  private planCache: readonly RootSpec[] | undefined;
   private passStats: FindingsPassStats | undefined;
 
   /** The files, and the namespaces the settings declare (`Settings.namespaces`). */
@@ -223,13 +268,22 @@ export class Analysis {
     private readonly stores?: FindingsStores,
     /** The store of this root's results (set for a root's analysis; `''` for the workspace without roots). */
     private readonly storeKey = '',
+    /** The kustomizations rendered by the adapter (`AnalysisHost.setRenders`). */
+    private readonly renders?: ReadonlyMap<string, RenderedRoot>,
   ) {
     this.index = index.withRuntimeNamespaces(settings.namespaces);
   }
 
   /** The same snapshot with other settings (a workspace folder's own), incremental like this one. */
   withSettings(settings: Settings, key: string): Analysis {
-    return new Analysis(this.index, settings, this.isRoot, this.stores, `${this.storeKey}\u0000${key}`);
+    return new Analysis(
+      this.index,
+      settings,
+      this.isRoot,
+      this.stores,
+      `${this.storeKey}\u0000${key}`,
+      this.renders,
+    );
   }
 
   /** The analysis roots, in order (cluster folders, overlays, the other files); one, this, without roots. */
@@ -239,8 +293,9 @@ export class Analysis {
       const plan = this.isRoot
         ? undefined
         : this.stores
-          ? this.stores.plan(this.index.files, clusters)
-          : planRoots(this.index.files, clusters);
+          ? this.stores.plan(this.index.files, clusters, this.renders)
+          : planRoots(this.index.files, clusters, this.renders);
+      this.planCache = plan;
       this.rootsCache = plan
         ? plan.map((spec) => {
             const analysis = new Analysis(
@@ -249,6 +304,7 @@ export class Analysis {
               true,
               this.stores,
               `${this.storeKey}\u0000root:${spec.id}`,
+              spec.rendered ? this.renders : undefined,
             );
             return {
               id: spec.id,
@@ -261,6 +317,18 @@ export class Analysis {
         : [{ id: '', name: 'the workspace', kind: 'workspace', analysis: this, hasResources: true }];
     }
     return this.rootsCache;
+  }
+
+  /**
+   * The kustomizations the adapters may render with `kustomize build` (opt-in, roots/render.ts):
+   * the tops of kustomize roots whose tree uses what the reader cannot apply (patches, generators,
+   * Helm charts, replacements…), remote bases aside.
+   */
+  renderTargets(): readonly RenderTarget[] {
+    void this.roots;
+    const out = new Map<string, RenderTarget>();
+    for (const spec of this.planCache ?? []) for (const t of spec.targets ?? []) out.set(t.uri, t);
+    return [...out.values()];
   }
 
   /** The workspace has more than one analysis root. */
@@ -299,12 +367,15 @@ export class Analysis {
   /** Every finding of the workspace, severities as configured. */
   findings(): readonly Finding[] {
     if (this.split) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
-    if (this.stores) return (this.findingsCache ??= this.incrementalFindings(this.stores.of(this.storeKey)));
-    return (this.findingsCache ??= runChecks({
-      index: this.index,
-      engine: this.engine,
-      settings: this.settings,
-    }));
+    if (this.findingsCache) return this.findingsCache;
+    const found = this.stores
+      ? this.incrementalFindings(this.stores.of(this.storeKey))
+      : runChecks({ index: this.index, engine: this.engine, settings: this.settings });
+    // a rendered root: the findings on a build's output go back to the files it comes from
+    const renders = this.renders;
+    return (this.findingsCache = renders?.size
+      ? [...relocateRendered(found, this.index, new Map([...renders].map(([k, r]) => [k, r.render])))]
+      : found);
   }
 
   /** How many files' checks the last findings pass ran (incremental analysis), summed over the roots. */
@@ -409,7 +480,10 @@ export class Analysis {
   }
 
   lineIndex(uri: string): LineIndex | undefined {
-    return this.index.lineIndex(uri);
+    const li = this.index.lineIndex(uri);
+    if (li || !this.split || !isRenderedUri(uri)) return li;
+    // a build's output (reach and explain point into it): the root that holds it
+    return this.rootsOf(uri)[0]?.analysis.lineIndex(uri);
   }
 
   reachability(q: ReachQuery = {}): {

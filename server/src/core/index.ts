@@ -2,6 +2,15 @@
 export { AnalysisHost, Analysis, type ExplainOutcome, type AnalysisRoot } from './analysis';
 export { OTHER_ROOT_NAME, type RootKind } from './roots/roots';
 export { isKustomizationUri } from './roots/kustomize';
+export {
+  kustomizeCommands,
+  renderFailureText,
+  RENDER_MAX_BYTES,
+  RENDER_TIMEOUT_MS,
+  type KustomizeRender,
+  type RenderFailure,
+  type RenderTarget,
+} from './roots/render';
 export type { CoreHover } from './features/hover';
 export type { FeatureOptions, IndexingProgress } from './features/context';
 export type {

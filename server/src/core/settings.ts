@@ -33,6 +33,13 @@ export interface Settings {
   readonly defaultNamespace?: string;
   /** Kinds of custom resources whose controllers make pods (model/pod-producers.ts), besides the built-in ones. */
   readonly podProducers?: readonly PodProducer[];
+  /**
+   * Render kustomize roots with the user's own kustomize (`netpolLens.kustomize.*`, the CLI's
+   * `--render-kustomize` and `--kustomize-command`; roots/render.ts). Off unless configured; the
+   * server honours it only in a trusted workspace. `command`: the program (and leading arguments)
+   * to run; absent: `kustomize build`, else `kubectl kustomize`.
+   */
+  readonly kustomize?: { readonly render: boolean; readonly command?: string };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -117,7 +124,30 @@ export function settingsFromConfig(raw: unknown, warn?: (msg: string) => void): 
     clusters: strings(c.clusters),
     dns: { ...DEFAULT_SETTINGS.dns, ...dns },
     ...optionalSettings(c, warn),
+    ...kustomizeSettings(c.kustomize, warn),
   });
+}
+
+/** `kustomize: {render, command}`: absent unless rendering is turned on or a command is given. */
+function kustomizeSettings(
+  raw: unknown,
+  warn: ((msg: string) => void) | undefined,
+): Pick<Settings, 'kustomize'> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    warn?.(`kustomize: ${JSON.stringify(raw)} is not an object {render, command}; rendering stays off.`);
+    return {};
+  }
+  const k = raw as { render?: unknown; command?: unknown };
+  if (k.render !== undefined && typeof k.render !== 'boolean')
+    warn?.(`kustomize.render: ${JSON.stringify(k.render)} is not true or false; rendering stays off.`);
+  const command = typeof k.command === 'string' && k.command.trim() !== '' ? k.command.trim() : undefined;
+  if (k.command !== undefined && k.command !== null && k.command !== '' && command === undefined)
+    warn?.(
+      `kustomize.command: ${JSON.stringify(k.command)} is not a command; using kustomize (or kubectl kustomize).`,
+    );
+  if (k.render !== true && command === undefined) return {};
+  return { kustomize: { render: k.render === true, ...(command ? { command } : {}) } };
 }
 
 /** The settings that are absent unless configured: namespaces, defaultNamespace, podProducers. */

@@ -43,10 +43,12 @@ import { readClientCaps, type ClientCaps, type ServerContext } from './context';
 import { FolderAnalyses } from './analyses';
 import { Bases, type BaseSnapshot } from './base';
 import { EditorGit } from './git-editor';
-import type { Folder, ScopeConfig } from './config';
+import { relativePath, type Folder, type ScopeConfig } from './config';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
 import { Scheduler } from './scheduler';
+import { KustomizeRenderer } from './kustomize';
 import { canonicalUri } from './uri';
 import { DiskWorkspace } from './workspace';
 
@@ -82,6 +84,8 @@ export class Session implements ServerContext {
   private shuttingDown = false;
   /** The editor trusts the workspace (protocol `InitializationOptions`): git may run there. */
   private trusted = true;
+  /** `netpolLens.kustomize.render`: the user's kustomize, in a trusted workspace only (lsp/kustomize.ts). */
+  private readonly renderer: KustomizeRenderer;
 
   constructor(readonly connection: Connection) {
     this.scheduler = new Scheduler(this.host, () => this.runDiagnostics(), {
@@ -109,6 +113,22 @@ export class Session implements ServerContext {
       (m) => this.log(m),
       (m, e) => this.error(m, e),
     );
+    this.renderer = new KustomizeRenderer({
+      trusted: () => this.trusted,
+      snapshot: () => this.scheduler.snapshot(),
+      setRenders: (renders) => {
+        this.host.setRenders(renders);
+        this.scheduler.request(0);
+      },
+      shown: (dir) => {
+        for (const f of this.disk.folders) {
+          const rel = relativePath(canonicalUri(f.uri), canonicalUri(pathToFileURL(dir).href));
+          if (rel !== undefined) return rel || '.';
+        }
+        return dir;
+      },
+      log: (m) => this.log(m),
+    });
   }
 
   listen(): void {
@@ -147,6 +167,7 @@ export class Session implements ServerContext {
       this.connection.onNotification(WorkspaceTrustedNotification, () => {
         this.trusted = true;
         this.bases.reset();
+        if (this.indexed) this.renderer.update();
         this.refreshCodeLenses();
       });
     }
@@ -421,6 +442,8 @@ export class Session implements ServerContext {
       failures: [...this.disk.failures.values()],
     });
     this.sendStatus(false);
+    // kustomize roots to render (opt-in, trusted only): their builds come back as a new pass
+    if (this.indexed) this.renderer.update();
   }
 
   analysisFor(uri: string): Analysis {

@@ -22,6 +22,8 @@ export interface NetpolLensSettings {
   reportUnisolatedWorkloads?: boolean;
   /** Size limit in MiB: larger files are not read (an `unreadable-file` warning says so). Default 8. */
   maxFileSize?: number;
+  /** Render kustomize roots with the user's kustomize (trusted workspaces only), and the command to run. */
+  kustomize?: { render?: boolean; command?: string };
   /** Namespaces that exist only at run time: name → labels. */
   namespaces?: Record<string, Record<string, string>>;
   /** The namespace of manifests without metadata.namespace in this folder (`kubectl apply -n`). */

@@ -10,6 +10,7 @@ import {
   readInputs,
   selectedRoots,
   settingsFromFlags,
+  SETTINGS_BOOLEANS,
   SETTINGS_FLAGS,
   type Inputs,
 } from './common';
@@ -20,7 +21,7 @@ const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, h
 const VERSION = '0.1.0';
 
 export function runCheck(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'fail-on', ...SETTINGS_FLAGS, CACHE_FLAG]);
+  const a = parseArgs(argv, ['format', 'fail-on', ...SETTINGS_FLAGS, CACHE_FLAG], SETTINGS_BOOLEANS);
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
@@ -33,7 +34,8 @@ export function runCheck(argv: readonly string[]): number {
   const inputs = readInputs(a.positional, settings, clusters, cache);
   // with a cache: the whole output of this command on these very bytes, as it was printed
   const outputKey =
-    cache && inputs.digest
+    // (not when rendering: kustomize's output depends on more than the manifests' bytes)
+    cache && inputs.digest && !settings?.kustomize?.render
       ? createHash('sha256')
           .update(JSON.stringify(['check', format, failOn, settings ?? null, clusters, process.cwd()]))
           .update(inputs.digest)

@@ -19,9 +19,19 @@ import type { ParsedArgs } from '../args';
 import { FactsCache, factsKey } from '../cache';
 import { bytesChange, collectFiles, readFileBytes, STDIN_ARG, UsageError } from '../load';
 import { readAllFacts, type FileOutcome } from '../parallel';
+import { renderKustomizations } from '../kustomize';
 
 /** The valued flags every command that analyses paths takes (check, reach, explain): they make its settings. */
-export const SETTINGS_FLAGS = ['config', 'max-file-size', 'namespace', 'namespaces', 'cluster'] as const;
+export const SETTINGS_FLAGS = [
+  'config',
+  'max-file-size',
+  'namespace',
+  'namespaces',
+  'cluster',
+  'kustomize-command',
+] as const;
+/** The boolean flags of those commands: `--render-kustomize` (cli/kustomize.ts). */
+export const SETTINGS_BOOLEANS = ['render-kustomize'] as const;
 /** And the cache of those commands (`--cache-dir DIR`, cli/cache.ts). */
 export const CACHE_FLAG = 'cache-dir';
 
@@ -83,7 +93,28 @@ export function settingsFromFlags(a: ParsedArgs): Settings | undefined {
     settings = { ...base(), namespaces: { ...(base().namespaces ?? {}), ...loadNamespaces(file) } };
   const clusters = a.lists.get('cluster') ?? [];
   if (clusters.length) settings = { ...base(), clusters };
+  const kustomize = kustomizeFromFlags(a, settings?.kustomize);
+  if (kustomize) settings = { ...base(), kustomize };
   return settings;
+}
+
+/**
+ * `--render-kustomize` and `--kustomize-command CMD` over the config's `kustomize` (undefined:
+ * neither given). The command alone does not turn rendering on.
+ */
+export function kustomizeFromFlags(a: ParsedArgs, configured?: Settings['kustomize']): Settings['kustomize'] {
+  const on = a.flags.get('render-kustomize') === true;
+  const cmd = a.flags.get('kustomize-command');
+  if (!on && cmd === undefined) return undefined;
+  if (typeof cmd === 'string' && cmd.trim() === '')
+    throw new UsageError(
+      'bad --kustomize-command "": name the program to run, e.g. kustomize or "kubectl kustomize"',
+    );
+  const command = typeof cmd === 'string' ? cmd.trim() : configured?.command;
+  const render = on || configured?.render === true;
+  if (!render)
+    process.stderr.write('netpol-lens: --kustomize-command has no effect without --render-kustomize\n');
+  return { render, ...(command ? { command } : {}) };
 }
 
 /**
@@ -185,6 +216,11 @@ export function analyseInputs(inputs: Inputs, cache?: FactsCache): Analysis {
     else facts.push(o.facts);
   }
   host.applyFacts(facts);
+  const first = host.snapshot();
+  const kustomize = first.settings.kustomize;
+  if (!kustomize?.render) return first;
+  // --render-kustomize: the user's kustomize builds what the reader cannot apply
+  renderKustomizations(host, first, kustomize.command);
   return host.snapshot();
 }
 

@@ -17,12 +17,14 @@ import {
   type Analysis,
   type DiffLocator,
   type FileChange,
+  type Settings,
 } from '../../core/index';
 import { parseArgs } from '../args';
 import { committedFiles, repositoryRoot, resolveRef } from '../git';
 import { refLine, refPlace } from '../locations';
 import { collectFiles, loadChanges, STDIN_ARG, STDIN_NAME, UsageError } from '../load';
-import { analyse, oneRoot } from './common';
+import { analyse, kustomizeFromFlags, oneRoot } from './common';
+import { renderKustomizations } from '../kustomize';
 
 const FORMATS = ['text', 'json', 'md', 'sarif'];
 const VERSION = '0.1.0';
@@ -32,17 +34,29 @@ function snapshot(
   changes: readonly FileChange[],
   skipped: readonly string[],
   clusters: readonly string[],
+  kustomize?: Settings['kustomize'],
+  fromGit = false,
 ): Analysis {
   for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
-  if (clusters.length) host.setSettings({ ...DEFAULT_SETTINGS, clusters });
+  if (clusters.length || kustomize)
+    host.setSettings({ ...DEFAULT_SETTINGS, clusters, ...(kustomize ? { kustomize } : {}) });
   host.applyChanges(changes);
+  if (!kustomize?.render) return host.snapshot();
+  // --render-kustomize: the committed side is built from a copy of its files (cli/kustomize.ts)
+  renderKustomizations(host, host.snapshot(), kustomize.command, fromGit);
   return host.snapshot();
 }
 
 export function runDiff(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'fail-on', 'base', 'cluster']);
+  const a = parseArgs(
+    argv,
+    ['format', 'fail-on', 'base', 'cluster', 'kustomize-command'],
+    ['render-kustomize'],
+  );
   const clusters = a.lists.get('cluster') ?? [];
+  const kustomize = kustomizeFromFlags(a);
+  const settings = kustomize ? { ...DEFAULT_SETTINGS, clusters, kustomize } : undefined;
   const format = (a.flags.get('format') as string | undefined) ?? 'text';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);
@@ -72,9 +86,9 @@ export function runDiff(argv: readonly string[]): number {
       if (!present.includes(p) && !old.found.has(p))
         throw new UsageError(`no such file or directory: ${p} (neither in the working tree nor at ${base})`);
     }
-    before = snapshot(old.changes, old.skipped, clusters);
+    before = snapshot(old.changes, old.skipped, clusters, kustomize, true);
     const cur = loadChanges(present.length ? collectFiles(present) : []);
-    after = snapshot(cur.changes, cur.skipped, clusters);
+    after = snapshot(cur.changes, cur.skipped, clusters, kustomize);
     oldPrefix = `${base}:`;
     title = `Reachability changes of ${a.positional.join(' ')} against ${base}`;
   } else {
@@ -85,8 +99,8 @@ export function runDiff(argv: readonly string[]): number {
     const [oldPath, newPath] = a.positional as [string, string];
     if (oldPath === STDIN_ARG && newPath === STDIN_ARG)
       throw new UsageError('only one side of diff can be the standard input ("-")');
-    before = analyse([oldPath], undefined, clusters);
-    after = analyse([newPath], undefined, clusters);
+    before = analyse([oldPath], settings, clusters);
+    after = analyse([newPath], settings, clusters);
     title = `Reachability changes from ${show(oldPath)} to ${show(newPath)}`;
   }
 

@@ -9,11 +9,12 @@ import {
   openCache,
   parsePortArg,
   settingsFromFlags,
+  SETTINGS_BOOLEANS,
   SETTINGS_FLAGS,
 } from './common';
 
 export function runExplain(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', ...SETTINGS_FLAGS, CACHE_FLAG]);
+  const a = parseArgs(argv, ['format', ...SETTINGS_FLAGS, CACHE_FLAG], SETTINGS_BOOLEANS);
   const [src, dst, portArg, ...paths] = a.positional;
   if (!src || !dst || !portArg)
     throw new UsageError('usage: explain <src-id> <dst-id> <port>/<protocol> <path>...');

@@ -8,13 +8,18 @@ import {
   openCache,
   parsePortArg,
   settingsFromFlags,
+  SETTINGS_BOOLEANS,
   SETTINGS_FLAGS,
 } from './common';
 
 const FORMATS = ['table', 'json', 'csv', 'dot', 'summary'];
 
 export function runReach(argv: readonly string[]): number {
-  const a = parseArgs(argv, ['format', 'from', 'to', 'port', ...SETTINGS_FLAGS, CACHE_FLAG], ['no-external']);
+  const a = parseArgs(
+    argv,
+    ['format', 'from', 'to', 'port', ...SETTINGS_FLAGS, CACHE_FLAG],
+    ['no-external', ...SETTINGS_BOOLEANS],
+  );
   const format = (a.flags.get('format') as string | undefined) ?? 'table';
   if (!FORMATS.includes(format))
     throw new UsageError(`unknown format "${format}"; expected ${FORMATS.join(', ')}`);

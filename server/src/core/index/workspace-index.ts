@@ -92,6 +92,8 @@ export interface FileFacts {
   readonly tooLarge?: { readonly bytes: number; readonly limitBytes: number };
   /** `FileChange.invalidUtf8At`, kept to read the file again under other options. */
   readonly invalidUtf8At?: number;
+  /** A kustomization of a tree an analysis root renders with `kustomize build` (roots/render.ts): how it went. */
+  readonly render?: { readonly command: string; readonly error?: string };
 }
 
 export interface NamespaceInfo {

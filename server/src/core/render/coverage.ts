@@ -4,6 +4,8 @@
  * read) and policies of other kinds (Cilium,
  * Calico, AdminNetworkPolicy, AWS). Empty when nothing was left out, so the headers stay as they were.
  */
+import { isKustomizationUri } from '../roots/kustomize';
+import { renderedUri } from '../roots/render';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { plural } from '../text/words';
 
@@ -36,6 +38,17 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
     out.push(
       `${plural(n, 'document')} ${n === 1 ? 'is' : 'are'} not analysed (${why.join(', ')}): these verdicts may be wrong; "check" shows where.`,
     );
+  }
+  // kustomizations rendered by the user's kustomize (roots/render.ts), and builds that failed
+  for (const f of index.files.values()) {
+    const r = f.render;
+    if (!r || !isKustomizationUri(f.uri)) continue;
+    if (r.error !== undefined)
+      out.push(
+        `\`${r.command}\` failed: its kustomization is analysed as netpol-lens reads it (no patches, generators…); "check" says why.`,
+      );
+    else if (index.files.has(renderedUri(f.uri)))
+      out.push(`Analysed as \`${r.command}\` prints it (the kustomization's patches, generators… applied).`);
   }
   const others = [...kinds.values()].reduce((a, b) => a + b, 0);
   if (others > 0) {

@@ -326,6 +326,28 @@ export class KustomizeGraph {
     return out;
   }
 
+  /**
+   * The kustomizations `kustomize build` of a top reads: itself, the kustomizations it lists as
+   * resources or components (and theirs), and the optional components `expand` adds.
+   */
+  treeOf(top: Kustomization): Kustomization[] {
+    const seen = new Map<string, Kustomization>();
+    const visit = (k: Kustomization, extra: readonly string[]): void => {
+      if (seen.has(k.uri)) return;
+      seen.set(k.uri, k);
+      const dir = dirOf(k.path);
+      for (const entry of [...k.resources, ...k.components, ...extra]) {
+        const sub = this.byDir.get(joinPath(dir, entry) + '/');
+        if (sub) visit(sub, []);
+      }
+    };
+    visit(
+      top,
+      this.optionalComponents(top).map((c) => dirOf(c.path).slice(0, -1)),
+    );
+    return [...seen.values()];
+  }
+
   /** The kustomization of a folder (decoded path with a trailing slash). */
   inDir(dir: string): Kustomization | undefined {
     return this.byDir.get(dir);

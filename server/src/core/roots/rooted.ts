@@ -5,6 +5,7 @@
  */
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
 import type { Transform } from './kustomize';
+import type { RenderNote } from './render';
 import type { RootSpec } from './roots';
 import { transformFacts, transformKey } from './transform';
 
@@ -48,11 +49,26 @@ export function inputFacts(facts: FileFacts): FileFacts {
   return out;
 }
 
+const noteCache = new WeakMap<FileFacts, Map<string, FileFacts>>();
+
+/** A kustomization file of a rendered tree, marked with how its build went (kustomize-not-rendered reads it). */
+function withNote(facts: FileFacts, note: RenderNote): FileFacts {
+  const key = `${note.command}\u0000${note.error ?? ''}`;
+  let m = noteCache.get(facts);
+  if (!m) noteCache.set(facts, (m = new Map<string, FileFacts>()));
+  let out = m.get(key);
+  if (!out) m.set(key, (out = { ...facts, render: note }));
+  return out;
+}
+
 export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex {
   const files = new Map<string, FileFacts>();
   for (const [uri, transforms] of spec.files) {
-    const f = index.file(uri);
-    if (f) files.set(uri, spec.inputs?.has(uri) ? inputFacts(f) : factsFor(f, transforms));
+    const f = index.file(uri) ?? spec.rendered?.get(uri);
+    if (!f) continue;
+    const g = spec.inputs?.has(uri) ? inputFacts(f) : factsFor(f, transforms);
+    const note = spec.notes?.get(uri);
+    files.set(uri, note ? withNote(g, note) : g);
   }
   return index.withFiles(files);
 }

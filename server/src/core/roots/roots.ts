@@ -27,6 +27,7 @@ import {
   type Transform,
 } from './kustomize';
 import { fluxKustomizationsOf, type FluxKustomization } from './flux';
+import { renderedUri, type KustomizeRender, type RenderNote, type RenderTarget } from './render';
 import { commonDir, dirOf, joinPath, relativeTo, uriPath } from './paths';
 
 export type RootKind = 'cluster' | 'kustomization' | 'other';
@@ -42,6 +43,19 @@ export interface RootSpec {
    * kustomization lists as a resource: held (their syntax errors count) but no resources.
    */
   readonly inputs?: ReadonlySet<string>;
+  /** Rendered kustomizations: the virtual files holding the builds' output (`renderedUri`) → their facts. */
+  readonly rendered?: ReadonlyMap<string, FileFacts>;
+  /** The kustomization files of rendered trees and how their build went (`FileFacts.render`). */
+  readonly notes?: ReadonlyMap<string, RenderNote>;
+  /** The kustomizations of this root the adapters may render (roots/render.ts). */
+  readonly targets?: readonly RenderTarget[];
+}
+
+/** A kustomization's build as the host holds it: what the adapter gave, and the output read as a file. */
+export interface RenderedRoot {
+  readonly render: KustomizeRender;
+  /** The output's facts (`renderedUri`), when the build succeeded. */
+  readonly facts?: FileFacts;
 }
 
 /** How the other files' root is named in messages and listings. */
@@ -54,6 +68,34 @@ export function rootName(id: string): string {
 export interface KustomizeRoot {
   readonly id: string;
   readonly files: Map<string, Transform[]>;
+  readonly inputs?: ReadonlySet<string>;
+  readonly rendered?: ReadonlyMap<string, FileFacts>;
+  readonly notes?: ReadonlyMap<string, RenderNote>;
+  readonly targets?: readonly RenderTarget[];
+}
+
+/** Roots joined into one (`id`): their files, and what each says of its inputs and renders. */
+function joinRoots(id: string, roots: readonly KustomizeRoot[]): KustomizeRoot {
+  const files = new Map<string, Transform[]>();
+  const inputs = new Set<string>();
+  const rendered = new Map<string, FileFacts>();
+  const notes = new Map<string, RenderNote>();
+  const targets: RenderTarget[] = [];
+  for (const r of roots) {
+    for (const [uri, l] of r.files) files.set(uri, l);
+    for (const u of r.inputs ?? []) inputs.add(u);
+    for (const [u, f] of r.rendered ?? []) rendered.set(u, f);
+    for (const [u, n] of r.notes ?? []) notes.set(u, n);
+    targets.push(...(r.targets ?? []));
+  }
+  return {
+    id,
+    files,
+    ...(inputs.size ? { inputs } : {}),
+    ...(rendered.size ? { rendered } : {}),
+    ...(notes.size ? { notes } : {}),
+    ...(targets.length ? { targets } : {}),
+  };
 }
 
 const byId = (a: KustomizeRoot, b: KustomizeRoot): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -86,16 +128,13 @@ export function groupKustomizeRoots(tops: readonly KustomizeRoot[]): KustomizeRo
   tops.forEach((_, i) => size.set(find(i), (size.get(find(i)) ?? 0) + 1));
   const variants = tops.filter((_, i) => (size.get(find(i)) ?? 0) > 1);
   const parts = tops.filter((_, i) => (size.get(find(i)) ?? 0) === 1);
-  const partFiles = new Map<string, Transform[]>();
-  for (const t of parts) for (const [uri, l] of t.files) partFiles.set(uri, l);
-  if (variants.length)
-    return [...variants].sort(byId).map((v) => ({ id: v.id, files: new Map([...v.files, ...partFiles]) }));
+  if (variants.length) return [...variants].sort(byId).map((v) => joinRoots(v.id, [v, ...parts]));
   const only = parts[0];
   if (parts.length <= 1) return only ? [only] : [];
   // several independent parts: one root, named by the folder that holds them all
   const dirs = parts.map((t) => (t.id === '.' ? '/' : `/${t.id}/x`));
   const common = commonDir(dirs).replace(/^\/|\/$/g, '');
-  return [{ id: common || '.', files: partFiles }];
+  return [joinRoots(common || '.', parts)];
 }
 
 /** The cluster folder (relative path, no trailing slash) of a relative file path, if any. */
@@ -211,6 +250,7 @@ function fluxApplied(
 export function planRoots(
   files: ReadonlyMap<string, FileFacts>,
   clusters: readonly string[],
+  renders?: ReadonlyMap<string, RenderedRoot>,
 ): RootSpec[] | undefined {
   const pathOf = new Map<string, string>();
   const fileByPath = new Map<string, string>();
@@ -222,6 +262,48 @@ export function planRoots(
   }
   const base = commonDir(pathOf.values());
   const rel = (p: string): string => relativeTo(base, p);
+  const renderable = (
+    k: Kustomization,
+    expanded: readonly { uri: string }[],
+    m: Map<string, Transform[]>,
+    graph: KustomizeGraph,
+    renders: ReadonlyMap<string, RenderedRoot> | undefined,
+  ): KustomizeRoot => {
+    const id = rel(dirOf(k.path)).replace(/\/$/, '') || '.';
+    const tree = graph.treeOf(k);
+    const unrendered = tree.flatMap((t) => t.unrendered);
+    // a remote base would make kustomize fetch from the network: never rendered
+    if (unrendered.length === 0 || unrendered.some((u) => u.field.startsWith('remote resource')))
+      return { id, files: m };
+    const treeUris = new Set(tree.map((t) => t.uri));
+    const inputUris = [...graph.inputFiles()]
+      .filter(([, ks]) => ks.some((x) => treeUris.has(x.uri)))
+      .map(([u]) => u);
+    const target: RenderTarget = {
+      uri: k.uri,
+      dir: dirOf(k.path).slice(0, -1),
+      files: [...new Set([...treeUris, ...expanded.map((r) => r.uri), ...inputUris])].sort(),
+    };
+    const r = renders?.get(k.uri);
+    if (!r) return { id, files: m, targets: [target] };
+    const notes = new Map<string, RenderNote>();
+    if (r.facts) {
+      // the output is analysed; the sources stay for their own parse findings, without resources
+      const files = new Map<string, Transform[]>();
+      for (const { uri } of expanded) files.set(uri, [[]]);
+      const inputs = new Set(files.keys());
+      for (const t of tree) {
+        files.set(t.uri, [[]]);
+        notes.set(t.uri, { command: r.render.command });
+      }
+      const virtual = renderedUri(k.uri);
+      files.set(virtual, [[]]);
+      return { id, files, inputs, rendered: new Map([[virtual, r.facts]]), notes, targets: [target] };
+    }
+    for (const t of tree) m.set(t.uri, [[]]);
+    notes.set(k.uri, { command: r.render.command, error: r.render.error ?? 'it gave no output' });
+    return { id, files: m, notes, targets: [target] };
+  };
   const kustomizations: Kustomization[] = [];
   for (const [uri, p] of pathOf) {
     if (!isKustomizationPath(p)) continue;
@@ -277,7 +359,7 @@ export function planRoots(
         : new Map<string, Transform[]>();
     for (const r of expanded) add(m, r.uri, r.transform);
     if (c !== undefined) clusterFiles.set(c, m);
-    else kustomizeRoots.push({ id: rel(dirOf(k.path)).replace(/\/$/, '') || '.', files: m });
+    else kustomizeRoots.push(renderable(k, expanded, m, graph, renders));
   }
   // patch files and kustomize configuration: never resources, wherever they are
   const inputs = new Set([...graph.inputFiles().keys()].filter((u) => !reached.has(u)));
@@ -291,8 +373,7 @@ export function planRoots(
     }
   for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
     roots.push({ id, kind: 'cluster', files: m, ...(inputs.size ? { inputs } : {}) });
-  for (const r of groupKustomizeRoots(kustomizeRoots))
-    roots.push({ id: r.id, kind: 'kustomization', files: r.files });
+  for (const r of groupKustomizeRoots(kustomizeRoots)) roots.push({ ...r, kind: 'kustomization' });
   if (roots.length === 0 && inputs.size === 0) return undefined;
   const inRoot = new Set<string>();
   for (const r of roots) for (const uri of r.files.keys()) inRoot.add(uri);

@@ -1,0 +1,106 @@
+/**
+ * `netpolLens.kustomize.render` in the server (lsp/kustomize.ts): in a trusted workspace the
+ * configured kustomize (a fake printing the canned build of test/fixtures/roots-render) renders the
+ * overlay and the findings on its output are published on the source files; in an untrusted one it
+ * never runs until the editor says trust was granted. Order of notifications, no timing.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LspClient, tempWorkspace } from '../support/lsp-harness';
+import { ROOT } from '../support/golden';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
+
+describe('netpolLens.kustomize.render in the server', () => {
+  let tmp: string;
+  let fake: string;
+  let log: string;
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
+    fake = join(tmp, 'kustomize');
+    log = join(tmp, 'args.log');
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "$@" >> '${log}'\n/bin/cat '${join(FIXTURE, 'kustomize-build-output.txt')}'\n`,
+    );
+    chmodSync(fake, 0o755);
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const rendered = (d: { code?: unknown; message: string }[]): boolean =>
+    d.some(
+      (x) =>
+        x.code === 'pod-selector-matches-nothing' &&
+        /found in the output of `.*kustomize build overlays\/prod`/.test(x.message),
+    );
+
+  it('trusted: the build is analysed and its findings are on the source files', async () => {
+    const ws = tempWorkspace(join(FIXTURE, 'ws'));
+    rmSync(log, { force: true });
+    const { client } = await LspClient.start({
+      folders: [ws.dir],
+      settings: { kustomize: { render: true, command: fake } },
+    });
+    try {
+      await client.waitForReady();
+      const d = await client.waitForDiagnostics(
+        ws.fileUri('base/policy.yaml'),
+        rendered,
+        'the rendered finding',
+      );
+      assert.equal(d.find((x) => x.code === 'pod-selector-matches-nothing')?.range.start.line, 9);
+      const k = await client.waitForDiagnostics(
+        ws.fileUri('overlays/prod/kustomization.yaml'),
+        (ds) => ds.some((x) => x.code === 'policy-selects-no-pods'),
+        'the finding without origin on the kustomization',
+      );
+      assert.ok(!k.some((x) => x.code === 'kustomize-not-rendered'), 'rendered: no "not rendered"');
+      assert.ok(existsSync(log));
+      assert.deepEqual(
+        [...client.diagnostics.keys()].filter((u) => u.includes('kustomize%20build')),
+        [],
+        'nothing is published on the virtual file of the output',
+      );
+    } finally {
+      await client.stop();
+      ws.dispose();
+    }
+  });
+
+  it('untrusted: never runs; trust granted: renders', async () => {
+    const ws = tempWorkspace(join(FIXTURE, 'ws'));
+    rmSync(log, { force: true });
+    const { client } = await LspClient.start({
+      folders: [ws.dir],
+      settings: { kustomize: { render: true, command: fake } },
+      initializationOptions: { workspaceTrusted: false },
+    });
+    try {
+      await client.waitForReady();
+      const kUri = ws.fileUri('overlays/prod/kustomization.yaml');
+      const d = await client.waitForDiagnostics(
+        kUri,
+        (ds) => ds.some((x) => x.code === 'kustomize-not-rendered'),
+        'the information on the unrendered kustomization',
+      );
+      assert.equal(d.find((x) => x.code === 'kustomize-not-rendered')?.severity, 3);
+      assert.ok(!rendered(client.diagnostics.get(ws.fileUri('base/policy.yaml'))?.diagnostics ?? []));
+      assert.equal(existsSync(log), false, 'kustomize ran in an untrusted workspace');
+      assert.ok(!client.logs.some((l) => /Rendered/.test(l)));
+      await client.notify('netpolLens/workspaceTrusted', null);
+      await client.waitForDiagnostics(
+        ws.fileUri('base/policy.yaml'),
+        rendered,
+        'the rendered finding after trust',
+      );
+      assert.ok(existsSync(log));
+    } finally {
+      await client.stop();
+      ws.dispose();
+    }
+  });
+});
