@@ -89,7 +89,12 @@ function endpointItems(endpoints: EndpointDto[]): EndpointItem[] {
       a.id.localeCompare(b.id),
   );
   for (const e of sorted) {
-    const g = e.kind === 'external' ? 'External IP ranges' : `namespace ${e.namespace ?? 'default'}`;
+    const g =
+      e.kind === 'external'
+        ? 'External IP ranges'
+        : e.kind === 'domain'
+          ? 'Domain names'
+          : `namespace ${e.namespace ?? 'default'}`;
     if (g !== group) {
       items.push({ label: g, kind: vscode.QuickPickItemKind.Separator });
       group = g;
@@ -101,8 +106,8 @@ function endpointItems(endpoints: EndpointDto[]): EndpointItem[] {
       : '';
     items.push({
       id: e.id,
-      label: e.kind === 'external' ? e.id : `${e.name ?? e.id}`,
-      description: e.kind === 'external' ? 'IP range' : e.workloadKind,
+      label: e.kind === 'workload' ? `${e.name ?? e.id}` : e.id,
+      description: e.kind === 'external' ? 'IP range' : e.kind === 'domain' ? 'domain name' : e.workloadKind,
       detail: labels || undefined,
     });
   }

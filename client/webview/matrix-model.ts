@@ -16,6 +16,8 @@ const OVERSCAN = 6;
 /** Up to this many rows and columns everything is rendered; beyond, only what is visible. */
 export const FULL_RENDER_LIMIT = 200;
 const EXTERNAL = '(external)';
+/** The names of domainNames peers (destinations only), a group of their own beside the IP ranges. */
+const DOMAINS = '(domain names)';
 
 export interface Group {
   key: string;
@@ -152,10 +154,12 @@ export function rangeLabel(id: string): string {
 }
 
 export function shortName(ep: EndpointDto): string {
-  return ep.kind === 'external' ? rangeLabel(ep.id) : (ep.name ?? ep.id);
+  return ep.kind === 'external' ? rangeLabel(ep.id) : ep.kind === 'domain' ? ep.id : (ep.name ?? ep.id);
 }
 
 export function endpointDescription(ep: EndpointDto): string {
+  if (ep.kind === 'domain')
+    return `domain name ${ep.id} (a destination only; enforcement depends on the platform's DNS-aware support)`;
   if (ep.kind === 'external')
     return rangeLabel(ep.id) === ep.id ? `IP range ${ep.id}` : `IP range ${rangeLabel(ep.id)} (${ep.id})`;
   const labels =
@@ -193,11 +197,12 @@ export function groupEndpoints(endpoints: EndpointDto[], search: string): Group[
       .toLowerCase();
   const groups = new Map<string, Group>();
   for (const ep of endpoints) {
-    const external = ep.kind === 'external';
-    const key = external ? EXTERNAL : (ep.namespace ?? 'default');
+    const external = ep.kind !== 'workload';
+    const key = ep.kind === 'domain' ? DOMAINS : external ? EXTERNAL : (ep.namespace ?? 'default');
     let g = groups.get(key);
     if (!g) {
-      g = { key, label: external ? 'External IP ranges' : key, external, members: [] };
+      const label = ep.kind === 'domain' ? 'Domain names' : external ? 'External IP ranges' : key;
+      g = { key, label, external, members: [] };
       groups.set(key, g);
     }
     g.members.push(ep);

@@ -28,7 +28,7 @@ function isEndpoint(v: unknown): boolean {
   return (
     isObj(v) &&
     isStr(v.id) &&
-    (v.kind === 'workload' || v.kind === 'external') &&
+    (v.kind === 'workload' || v.kind === 'external' || v.kind === 'domain') &&
     opt(v.namespace, isStr) &&
     opt(v.name, isStr) &&
     opt(v.workloadKind, isStr) &&

@@ -17,6 +17,7 @@ import { PROTOCOLS } from '../../server/src/core/model/types';
 import { analyseTexts, analyseTree } from '../support/load';
 import { loadSemanticsFixtures } from '../support/semantics-fixtures';
 import { CORPUS } from '../conformance/corpus';
+import { listedPair } from '../../server/src/core/semantics/matrix';
 
 /** A connection set with the rules of every interval, as text (rules by identity). */
 function setText(c: ConnectionSet, ids: Map<RuleRef, number>): string {
@@ -58,10 +59,15 @@ function assertClassesAgree(a: Analysis, label: string): number {
       const dsts =
         externals === true
           ? a.engine.endpoints()
-          : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('egress')];
+          : [
+              ...a.engine.workloadEndpoints(),
+              ...a.engine.directionalExternals('egress'),
+              ...a.engine.domainEndpoints(),
+            ];
       for (const s of srcs) {
         for (const d of dsts) {
-          if (s.id === d.id || (s.kind === 'external' && d.kind === 'external')) continue;
+          // a workload on one end at least; domain names as destinations only
+          if (s.id === d.id || !listedPair(s, d)) continue;
           let c = a.engine.pair(s, d).conns;
           if (port) c = c.restrict(port.protocol, port.port);
           const got = listed.get(`${s.id} ${d.id}`);

@@ -524,6 +524,11 @@ export class Analysis {
     const dst = this.engine.endpoint(dstId, undefined, true);
     if (!src) return { ok: false, error: this.engine.unresolvedEndpoint(srcId) };
     if (!dst) return { ok: false, error: this.engine.unresolvedEndpoint(dstId) };
+    if (src.kind === 'domain')
+      return {
+        ok: false,
+        error: `"${srcId}" is a domain name, and domain names are destinations only (domainNames is an egress peer): explain a workload → ${src.id} instead`,
+      };
     return { ok: true, explanation: explainConnection(this.engine, src, dst, port) };
   }
 

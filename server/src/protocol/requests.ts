@@ -39,9 +39,10 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export type ConnsDto = 'all' | Partial<Record<Protocol, Array<[number, number]>>>;
 
 export interface EndpointDto {
-  /** `<namespace>/<name>[<Kind>]` for workloads, `first-last` for an IP range. */
+  /** `<namespace>/<name>[<Kind>]` for workloads, `first-last` for an IP range, the name for a domain (`db.example.com`, `*.example.com`). */
   id: string;
-  kind: 'workload' | 'external';
+  /** `domain`: a name of a `domainNames` peer, a destination only (never a source). */
+  kind: 'workload' | 'external' | 'domain';
   namespace?: string;
   name?: string;
   workloadKind?: string;

@@ -155,3 +155,15 @@ export function apiLimitViolations(p: ClusterPolicyResource): LimitViolation[] {
   }
   return out;
 }
+
+/**
+ * The CRD's pattern for a DomainName (network-policy-api v0.2.0 `apis/v1alpha2`, Apache-2.0):
+ * an optional `*.` prefix, then dot-separated labels, an optional trailing dot.
+ */
+const DOMAIN_NAME =
+  /^(\*\.)?([a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.)+[a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.?$/;
+
+/** Would the API server accept `s` as a DomainName? */
+export function isDomainName(s: string): boolean {
+  return DOMAIN_NAME.test(s);
+}

@@ -8,14 +8,15 @@
 import { isScalar, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Located, Span } from '../text/span';
 import { spanOf, type NodeReader } from '../yaml/node';
-import type {
-  ClusterPolicyKind,
-  ClusterPolicyResource,
-  ClusterSubject,
-  TierAction,
-  TierPeer,
-  TierPort,
-  TierRule,
+import {
+  isDomainName,
+  type ClusterPolicyKind,
+  type ClusterPolicyResource,
+  type ClusterSubject,
+  type TierAction,
+  type TierPeer,
+  type TierPort,
+  type TierRule,
 } from './cluster-policy';
 import type { DocRef, LabelSelector, Protocol } from './types';
 
@@ -325,6 +326,11 @@ function lowerPeers(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', v2: bo
         for (const x of list.items) {
           const v = kit.str(x, `${e.key} entries`);
           if (v) items.push(v);
+          if (v && e.key === 'domainNames' && !isDomainName(v.value))
+            kit.problem(
+              v.span,
+              `"${v.value}" is not a domain name (labels of letters, digits, "-" and "_" joined by dots, "*." only as a prefix); the API server rejects it, and netpol-lens fails the rule closed (an Accept matches nothing, a Deny or Pass denies everything).`,
+            );
         }
         return e.key === 'networks'
           ? { span, index, kind: 'networks', cidrs: items }

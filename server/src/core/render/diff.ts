@@ -80,14 +80,15 @@ function groups(d: ReachDiff, loc: DiffLocator): Group[] {
   }
   const label = (e: Endpoint, only: 'before' | 'after' | undefined): string => {
     const base =
-      e.kind === 'external'
+      e.kind !== 'workload'
         ? e.id
         : (names.get(`${e.workload.namespace}/${e.workload.name}`) ?? 0) > 1
           ? `${e.workload.name}[${e.workload.kind}]`
           : e.workload.name;
     return only === 'after' ? `${base} (new)` : only === 'before' ? `${base} (removed)` : base;
   };
-  const ns = (e: Endpoint): string => (e.kind === 'workload' ? e.workload.namespace : 'external');
+  const ns = (e: Endpoint): string =>
+    e.kind === 'workload' ? e.workload.namespace : e.kind === 'domain' ? 'domain names' : 'external';
   const byPair = new Map<string, Group>();
   for (const c of d.changes) {
     const title: [string, string] = [ns(c.src), ns(c.dst)];

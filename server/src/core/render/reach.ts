@@ -12,6 +12,7 @@ import {
 import { formatRange, type IpRange } from '../semantics/ip-set';
 import { ConnectionSet, formatConns, type Conns } from '../semantics/port-set';
 import type { PolicyEngine } from '../semantics/engine';
+import { DOMAIN_NOTE } from '../semantics/domains';
 
 export interface ReachListing {
   readonly endpoints: readonly Endpoint[];
@@ -28,7 +29,12 @@ export function reachJson(r: ReachListing): string {
       : [],
   );
   const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
-  return JSON.stringify({ version: 1, workloads, connections }, null, 2) + '\n';
+  // added (contracts.md: add, never rename): the domain names of domainNames peers, when there are any
+  const domains = r.endpoints.flatMap((e) => (e.kind === 'domain' ? [{ id: e.id, note: DOMAIN_NOTE }] : []));
+  return (
+    JSON.stringify({ version: 1, workloads, connections, ...(domains.length ? { domains } : {}) }, null, 2) +
+    '\n'
+  );
 }
 
 function connsText(c: Conns): string {
@@ -47,7 +53,8 @@ export function reachDot(r: ReachListing): string {
   const lines = ['digraph reachability {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
   const byNs = new Map<string, Endpoint[]>();
   for (const e of r.endpoints) {
-    const ns = e.kind === 'workload' ? e.workload.namespace : '(external)';
+    const ns =
+      e.kind === 'workload' ? e.workload.namespace : e.kind === 'domain' ? '(domain names)' : '(external)';
     byNs.set(ns, [...(byNs.get(ns) ?? []), e]);
   }
   let i = 0;
@@ -55,7 +62,7 @@ export function reachDot(r: ReachListing): string {
     lines.push(`  subgraph cluster_${i++} {`, `    label=${q(ns)};`);
     for (const e of eps)
       lines.push(
-        `    ${q(e.id)} [label=${q(e.kind === 'workload' ? `${e.workload.name}\n${e.workload.kind}` : e.id)}${e.kind === 'external' ? ', shape=ellipse' : ''}];`,
+        `    ${q(e.id)} [label=${q(e.kind === 'workload' ? `${e.workload.name}\n${e.workload.kind}` : e.id)}${e.kind === 'external' ? ', shape=ellipse' : e.kind === 'domain' ? ', shape=note' : ''}];`,
       );
     lines.push('  }');
   }
@@ -90,6 +97,10 @@ export function reachTable(
     '        [in: isolated] / [out: isolated] = some policy selects the workload for ingress / egress; "open" = no policy does.',
   );
   out.push('        External ranges are addresses outside the cluster, cut at every ipBlock boundary.');
+  if (r.endpoints.some((e) => e.kind === 'domain'))
+    out.push(
+      "        Domain names (db.example.com, *.example.com) are the names of domainNames peers, destinations only; enforcement depends on the platform's DNS-aware support.",
+    );
   const bySrc = new Map<string, ReachEntry[]>();
   for (const e of r.entries) bySrc.set(e.src.id, [...(bySrc.get(e.src.id) ?? []), e]);
   const pad = (rows: Array<[string, string]>): string[] => {
@@ -207,6 +218,7 @@ interface Group {
 }
 
 const OUTSIDE = 'outside the cluster';
+const DOMAINS = 'domain names';
 
 /**
  * A listing a person reads (`reach --format summary`), computed on classes of workloads that no
@@ -229,6 +241,8 @@ export function reachSummary(
     ? engine.directionalExternals('ingress').filter((e) => !q.from || e.id === q.from)
     : [];
   const dstX = q.externals ? engine.directionalExternals('egress').filter((e) => !q.to || e.id === q.to) : [];
+  // domain names (destinations only) are listed with the external ranges, one line per name
+  const dstD = q.externals ? engine.domainEndpoints().filter((e) => !q.to || e.id === q.to) : [];
   const wGroups = (eps: readonly Endpoint[]): Group[] => {
     const by = new Map<string, Group>();
     const out: Group[] = [];
@@ -279,7 +293,11 @@ export function reachSummary(
     return out;
   };
   const allSrc = [...srcGroups, ...xGroups(srcX, dstGroups, true)];
-  const allDst = [...dstGroups, ...xGroups(dstX, srcGroups, false)];
+  const allDst = [
+    ...dstGroups,
+    ...xGroups(dstX, srcGroups, false),
+    ...dstD.map((e): Group => ({ ns: DOMAINS, ci: pairs.ix(e), members: [e], names: [e.id] })),
+  ];
   const byNs = (gs: Group[]): Map<string, Group[]> => {
     const m = new Map<string, Group[]>();
     for (const g of gs) m.set(g.ns, [...(m.get(g.ns) ?? []), g]);
@@ -298,6 +316,7 @@ export function reachSummary(
   );
   const namesOf = (gs: readonly Group[], ns: string, total: number): string => {
     if (ns === OUTSIDE) return mergedRanges(gs.flatMap((g) => g.members)).join(', ');
+    if (ns === DOMAINS) return gs.flatMap((g) => g.names).join(', ');
     const names = gs.flatMap((g) => g.names);
     if (names.length > 1 && names.length === total) return `every workload (${names.length})`;
     if (names.length > 4 && total - names.length <= 2) {
@@ -328,7 +347,13 @@ export function reachSummary(
   out.push(
     `        "${OUTSIDE}" = addresses outside the cluster, cut at the ipBlock boundaries; ranges with the same access are one line.`,
   );
-  const order = (a: string, b: string): number => (a === OUTSIDE ? 1 : b === OUTSIDE ? -1 : cmp(a, b));
+  if (dstD.length)
+    out.push(
+      `        "${DOMAINS}" = the names of domainNames peers (destinations only); whether they are enforced depends on the platform's DNS-aware support.`,
+    );
+  // namespaces, then outside the cluster, then domain names
+  const rank = (a: string): number => (a === DOMAINS ? 2 : a === OUTSIDE ? 1 : 0);
+  const order = (a: string, b: string): number => rank(a) - rank(b) || cmp(a, b);
   const srcOrder = [...srcNs.keys()].sort(order);
   const dstOrder = [...dstNs.keys()].sort(order);
   /** Every pair of one namespace pair, source group by source group: counts and the lines. */
@@ -387,11 +412,15 @@ export function reachSummary(
     const denied: string[] = [];
     const detail: string[] = [];
     for (const d of dstOrder) {
-      if (s === OUTSIDE && d === OUTSIDE) continue;
+      if (s === OUTSIDE && (d === OUTSIDE || d === DOMAINS)) continue;
       const dgs = dstNs.get(d) as Group[];
       // between workloads, the counts first (class by class, skipping pairs no rule allows); every
       // pair only where the namespace pair is neither all allowed nor all denied
-      const fast = s !== OUTSIDE && d !== OUTSIDE ? counts.get(s, d, sgs, dgs) : undefined;
+      // (the counts read the NetworkPolicies only: with cluster-wide policies, every pair)
+      const fast =
+        s !== OUTSIDE && d !== OUTSIDE && d !== DOMAINS && !engine.hasTiers
+          ? counts.get(s, d, sgs, dgs)
+          : undefined;
       if (fast && fast.total === 0) continue;
       if (fast && fast.nonEmpty === 0) {
         denied.push(d);

@@ -217,6 +217,7 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
 /** A key per endpoint that is equal exactly for interchangeable endpoints (workloads of one class). */
 export function endpointClassKey(classes: WorkloadClasses, e: Endpoint): string {
   if (e.kind === 'external') return `x${e.id}`;
+  if (e.kind === 'domain') return `d${e.id}`;
   const c = classes.classOf(e.workload);
   return c.ix >= 0 ? `c${c.ix}` : `w${e.id}`;
 }

@@ -7,7 +7,7 @@ import type { Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from 
 import { normProtocol } from '../model/lower';
 import type { Workload } from '../index/workspace-index';
 import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
-import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
+import { fullRange, IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
 import type { PolicyRuleRef, RuleRef } from './rule-ref';
 
@@ -135,10 +135,15 @@ export function ipBlockSet(cidr: string | undefined, except: readonly string[]):
   return IpRangeSet.of([c.range]).minus(IpRangeSet.of(ex));
 }
 
-/** An endpoint of the matrix: a workload, or a range of cluster-external addresses. */
+/**
+ * An endpoint of the matrix: a workload, a range of cluster-external addresses, or a domain name
+ * of a `domainNames` peer (semantics/domains.ts: `name` normalised, `*.` for a wildcard; a
+ * destination only, its addresses unknown).
+ */
 export type Endpoint = (
   | { readonly kind: 'workload'; readonly id: string; readonly workload: Workload }
   | { readonly kind: 'external'; readonly id: string; readonly range: IpRange }
+  | { readonly kind: 'domain'; readonly id: string; readonly name: string }
 ) & {
   /** Position in the engine's endpoint list (absent for ad-hoc ranges), used for caches. */
   readonly ix?: number;
@@ -154,6 +159,7 @@ export const ANY_FAMILY: FamilyMask = 3;
 /** The families of a workload's known IPs; every family when none is known (or for an external range: its own). */
 export function endpointFamilies(ep: Endpoint): FamilyMask {
   if (ep.kind === 'external') return ep.range.family === 4 ? 1 : 2;
+  if (ep.kind === 'domain') return ANY_FAMILY;
   let f = 0;
   for (const ip of ep.workload.ips) f |= ip.includes(':') ? 2 : 1;
   return f === 0 ? ANY_FAMILY : f;
@@ -194,6 +200,8 @@ export function peerMatches(
     }
     case 'ipBlock': {
       if (ep.kind === 'external') return { match: m.set.covers(ep.range) };
+      // a domain's addresses are unknown: only a block holding a whole family holds them surely
+      if (ep.kind === 'domain') return { match: coversAFamily(m.set) };
       let families = 0;
       for (const ip of ep.workload.ips) {
         const bit = ip.includes(':') ? 2 : 1;
@@ -202,6 +210,15 @@ export function peerMatches(
       return families ? { match: true, viaIp: true, families } : { match: false };
     }
   }
+}
+
+/**
+ * Does an address set hold every address of IPv4 or of IPv6 (`0.0.0.0/0`, `::/0`)? Then it holds
+ * whatever a domain name resolves to in that family: the only address peers that match a domain
+ * endpoint (docs/semantics.md "Domain names").
+ */
+export function coversAFamily(set: IpRangeSet): boolean {
+  return set.covers(fullRange(4)) || set.covers(fullRange(6));
 }
 
 /** The known addresses of a workload an ipBlock peer contains, of the `allowed` families. */

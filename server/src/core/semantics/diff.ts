@@ -84,7 +84,8 @@ export function reachDiff(before: PolicyEngine, after: PolicyEngine): ReachDiff 
       if (s === d) continue;
       const sx = (s.old ?? s.new) as Endpoint;
       const dx = (d.old ?? d.new) as Endpoint;
-      if (sx.kind === 'external' && dx.kind === 'external') continue;
+      // domain names are destinations only; external ranges talk to workloads only
+      if (sx.kind === 'domain' || (sx.kind !== 'workload' && dx.kind !== 'workload')) continue;
       const b = s.old && d.old ? oldPairs.conns(s.oi, d.oi) : ConnectionSet.EMPTY;
       const a = s.new && d.new ? newPairs.conns(s.ni, d.ni) : ConnectionSet.EMPTY;
       if (a === b || a.equals(b)) continue;

@@ -17,6 +17,7 @@ import {
   type IpRange,
 } from './ip-set';
 import { didYouMean, listText } from '../text/words';
+import { isDomainName, normalizeDomain } from './domains';
 
 export class EndpointSpace {
   private cache: { all: Endpoint[]; byId: Map<string, Endpoint> } | undefined;
@@ -33,6 +34,7 @@ export class EndpointSpace {
     if (!this.cache) {
       const raw: Endpoint[] = [
         ...externalRanges(this.compiled, undefined, this.tiers),
+        ...domainEndpoints(this.tiers),
         ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
       ].sort((a, b) => cmp(a.id, b.id));
       const all = raw.map((e, ix) => ({ ...e, ix }));
@@ -47,6 +49,11 @@ export class EndpointSpace {
 
   externals(): Endpoint[] {
     return this.all().filter((e) => e.kind === 'external');
+  }
+
+  /** The domain names of `domainNames` peers (destinations only), sorted by id. */
+  domains(): Endpoint[] {
+    return this.all().filter((e) => e.kind === 'domain');
   }
 
   /**
@@ -72,12 +79,18 @@ export class EndpointSpace {
   resolve(id: string, direction?: 'ingress' | 'egress', exact = false): Endpoint | undefined {
     this.all();
     const known = this.cache?.byId.get(id);
-    if (known && known.kind === 'workload') return known;
+    if (known && known.kind !== 'external') return known;
     const range = known?.kind === 'external' ? known.range : parseRange(id);
     if (!range) {
       // `<namespace>/<name>` without `[Kind]`: the one workload of that namespace with that name
       const named = this.named(id);
-      return named.length === 1 ? named[0] : undefined;
+      if (named.length === 1) return named[0];
+      // a domain name: the one a `domainNames` peer writes, or a name of its own
+      if (named.length === 0 && isDomainName(id)) {
+        const name = normalizeDomain(id);
+        return this.cache?.byId.get(name) ?? { kind: 'domain', id: name, name };
+      }
+      return undefined;
     }
     const atoms = direction ? this.directionalExternals(direction) : this.externals();
     // the external range holding it, when it lies in one; else the range itself
@@ -137,8 +150,22 @@ export class EndpointSpace {
           const kinds = this.named(near);
           return kinds.length > 1 ? kinds.map((e) => e.id).join(' or ') : byName.get(near);
         })();
-    return `unknown endpoint "${id}": use a workload id like ${ids[0] ?? '<namespace>/<name>[Deployment]'} (or <namespace>/<name> where one kind has that name), an IP address, a CIDR or a range a.b.c.d-e.f.g.h${guess ? ` (did you mean ${guess}?)` : ''}`;
+    return `unknown endpoint "${id}": use a workload id like ${ids[0] ?? '<namespace>/<name>[Deployment]'} (or <namespace>/<name> where one kind has that name), an IP address, a CIDR, a range a.b.c.d-e.f.g.h or a domain name${guess ? ` (did you mean ${guess}?)` : ''}`;
   }
+}
+
+/**
+ * The domain endpoints (semantics/domains.ts): every valid name of the `domainNames` peers of the
+ * cluster-wide policies' egress rules, normalised, once each.
+ */
+export function domainEndpoints(tiers?: ClusterTiers): Endpoint[] {
+  const names = new Set<string>();
+  for (const c of tiers?.compiled ?? [])
+    for (const r of c.policy.egress)
+      for (const pe of r.peers)
+        if (pe.kind === 'domainNames')
+          for (const n of pe.names) if (isDomainName(n.value)) names.add(normalizeDomain(n.value));
+  return [...names].map((name): Endpoint => ({ kind: 'domain', id: name, name }));
 }
 
 /**

@@ -184,6 +184,12 @@ export class PolicyEngine {
     return this.space.externals();
   }
 
+  /** The domain names of `domainNames` peers (semantics/domains.ts), destinations only. */
+  domainEndpoints(): Endpoint[] {
+    track('*');
+    return this.space.domains();
+  }
+
   /** External ranges cut only at the ipBlocks of one direction's rules (see EndpointSpace). */
   directionalExternals(direction: 'ingress' | 'egress'): readonly Endpoint[] {
     track('*');
@@ -351,7 +357,8 @@ export class PolicyEngine {
         if (l) l.push(e);
         else this.byNs.set(e.workload.namespace, [e]);
       }
-      this.ipEndpoints = all.filter((e) => e.kind === 'external' || e.workload.ips.length > 0);
+      // domain names too: a block holding a whole address family holds theirs (compile.ts)
+      this.ipEndpoints = all.filter((e) => e.kind !== 'workload' || e.workload.ips.length > 0);
     }
     for (const pm of r.peers) {
       if (pm.kind === 'none') continue;

@@ -9,6 +9,7 @@ import type { Protocol } from '../model/types';
 import {
   ANY_FAMILY,
   compilePolicy,
+  coversAFamily,
   ipBlockAddresses,
   pairFamilies,
   type CompiledPolicy,
@@ -19,8 +20,9 @@ import {
 import type { PolicyEngine, SideResult } from './engine';
 import { ConnectionSet, formatConns, type Conns } from './port-set';
 import type { RuleRef, TierRuleRef } from './rule-ref';
-import { clusterPolicyName, tierRuleLabel, type TierOutcome, type TierTrail } from './tiers';
+import { clusterPolicyName, tierRuleLabel, tierRuleMatches, type TierOutcome, type TierTrail } from './tiers';
 import { rangeCidrs } from './ip-set';
+import { DOMAIN_NOTE } from './domains';
 import { listText } from '../text/words';
 
 export interface PolicyPointer {
@@ -171,6 +173,7 @@ export function explainConnection(
       );
     }
   }
+  if (dst.kind === 'domain') notes.push(...domainNotes(engine, src, dst, r.egress));
   if (dst.kind === 'external' || src.kind === 'external') {
     notes.push(
       'External ranges are matched only by ipBlock rules and by rules that allow all peers; traffic to a Service ClusterIP is matched after translation to pod IPs.',
@@ -210,6 +213,8 @@ export function explainConnection(
 
 /** What a rule's `from`/`to` needs to match an endpoint: for addresses, the ipBlocks of exactly those. */
 function peerAdvice(ep: Endpoint): string {
+  if (ep.kind === 'domain')
+    return `has an ipBlock covering the addresses ${ep.id} resolves to (a NetworkPolicy cannot name a domain; a ClusterNetworkPolicy Accept rule with domainNames [${ep.id}] can)`;
   if (ep.kind !== 'external') return `matches ${ep.id}`;
   const cidrs = rangeCidrs(ep.range);
   if (cidrs.length === 1) return `has an ipBlock with cidr ${cidrs[0] ?? ''}`;
@@ -231,6 +236,7 @@ function sideSentence(
   const other = dir === 'egress' ? dst : src;
   const Dir = dir === 'egress' ? `Egress from ${pod.id}` : `Ingress to ${pod.id}`;
   if (pod.kind === 'external') return `${Dir}: an external address; no NetworkPolicy applies to it.`;
+  if (pod.kind === 'domain') return `${Dir}: a domain name outside the cluster; no policy applies to it.`;
   if (s.tiers) {
     const steps = trailSteps(s, s.tiers, narrow, nearest).map((t) => t.text);
     return `${Dir}: ${set.isEmpty ? 'denied' : `allowed (${formatConns(set.toConns())})`} through the tiers: ${steps.join('; ')}.`;
@@ -553,5 +559,59 @@ function trailSteps(
       text: `no tier decided ${formatConns(toDefault.toConns())}: allowed by default`,
       conns: toDefault.toConns(),
     });
+  return out;
+}
+
+/**
+ * The notes of a connection to a domain name: enforcement depends on the platform, and the
+ * address peers of the rules that decided (NetworkPolicy ipBlocks, `networks`) that were not
+ * matched against the name because its addresses are unknown (docs/semantics.md "Domain names").
+ */
+function domainNotes(
+  engine: PolicyEngine,
+  src: Endpoint,
+  dst: Endpoint & { kind: 'domain' },
+  egress: SideResult,
+): string[] {
+  const out = [DOMAIN_NOTE];
+  if (src.kind !== 'workload') return out;
+  // the NetworkPolicies' ipBlocks, where the NetworkPolicy tier was reached
+  const blocks: string[] = [];
+  if (!egress.tiers || !egress.tiers.toPolicies.isEmpty)
+    for (const p of egress.isolating)
+      for (const r of p.egress) {
+        if (r.peers === 'all') continue;
+        for (const pm of r.peers)
+          if (pm.kind === 'ipBlock' && !coversAFamily(pm.set))
+            blocks.push(`${peerText(pm)} (${policyRuleLabel(p.policy, 'egress', r.ref.rule)})`);
+      }
+  // the tiers' networks, in evaluation order, up to the first rule naming the domain
+  const tierBlocks: string[] = [];
+  const t = engine.tiersOf(src, 'egress');
+  for (const policies of t ? [t.admin, t.baseline] : []) {
+    let named = false;
+    for (const tp of policies) {
+      for (const r of tp.egress) {
+        if (r.peers === 'all') continue;
+        if (
+          r.peers.some((pm) => pm.kind === 'domains' && tierRuleMatches({ ...r, peers: [pm] }, dst, engine))
+        ) {
+          named = true;
+          break;
+        }
+        for (const pm of r.peers)
+          if (pm.kind === 'networks' && !coversAFamily(pm.set))
+            tierBlocks.push(
+              `networks ${pm.set.ranges.flatMap((x) => rangeCidrs(x)).join(', ')} (${tp.id} ${tierRuleLabel(r.ref.rule)}, ${r.action})`,
+            );
+      }
+      if (named) break;
+    }
+  }
+  const all = [...blocks, ...tierBlocks];
+  if (all.length)
+    out.push(
+      `${dst.id}'s addresses are unknown, so these address peers were not matched against it: ${listText(all, 5)}. If ${dst.id} resolves inside one of them, that rule applies to it too.`,
+    );
   return out;
 }

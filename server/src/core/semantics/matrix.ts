@@ -37,6 +37,14 @@ export interface ReachEntry {
   readonly conns: ConnectionSet;
 }
 
+/**
+ * Is an ordered pair of endpoints one the listings show? A workload on at least one end, and a
+ * domain name only as a destination (nothing is known of traffic from it).
+ */
+export function listedPair(src: Endpoint, dst: Endpoint): boolean {
+  return src.kind !== 'domain' && (src.kind === 'workload' || dst.kind === 'workload');
+}
+
 /** Every ordered pair of distinct endpoints with a non-empty allowed set (external↔external excluded). */
 export function computeReachability(
   engine: PolicyEngine,
@@ -69,7 +77,7 @@ export function emptyRowReason(
   const narrow = (c: ConnectionSet): ConnectionSet => (port ? c.restrict(port.protocol, port.port) : c);
   const out = { egress: [] as Endpoint[], ingress: [] as Endpoint[], ports: [] as Endpoint[] };
   for (const dst of dsts) {
-    if (dst.id === src.id || (src.kind === 'external' && dst.kind === 'external')) continue;
+    if (dst.id === src.id || !listedPair(src, dst)) continue;
     const p = engine.pair(src, dst);
     if (!narrow(p.conns).isEmpty) continue;
     if (narrow(p.egress.set).isEmpty) out.egress.push(dst);
@@ -102,7 +110,9 @@ export function reachabilityRows(
   if (q.externals === 'per-direction') {
     const workloads = engine.workloadEndpoints().filter(inScope);
     const from = [...workloads, ...engine.directionalExternals('ingress')].sort(byId);
-    const to = [...workloads, ...engine.directionalExternals('egress')].sort(byId);
+    const to = [...workloads, ...engine.directionalExternals('egress'), ...engine.domainEndpoints()].sort(
+      byId,
+    );
     const ids = new Set<string>();
     endpoints = [...from, ...to].filter((e) => !ids.has(e.id) && ids.add(e.id)).sort(byId);
     srcs = q.from ? from.filter((e) => e.id === q.from) : from;
@@ -127,7 +137,7 @@ export function reachabilityRows(
       for (let j = 0; j < dsts.length; j++) {
         const dst = dsts[j] as Endpoint;
         if (src === dst) continue;
-        if (src.kind === 'external' && dst.kind === 'external') continue;
+        if (!listedPair(src, dst)) continue;
         const conns = pairs.conns(si, dix[j] as number);
         if (!conns.isEmpty) row.push({ src, dst, conns });
       }
@@ -280,9 +290,10 @@ export class ClassPairs {
   private compute(si: number, di: number): ConnectionSet {
     const src = this.reps[si] as Endpoint;
     const dst = this.reps[di] as Endpoint;
-    if (src.kind === 'external' && dst.kind === 'external') return ConnectionSet.EMPTY;
-    // cluster-wide policies: sides depend on the tiers too (tiers.ts), so the pair in full
-    if (this.engine.hasTiers) {
+    if (!listedPair(src, dst)) return ConnectionSet.EMPTY;
+    // cluster-wide policies: sides depend on the tiers too (tiers.ts), so the pair in full; so
+    // for a domain name (matched by name, or by a block holding a whole family: compile.ts)
+    if (this.engine.hasTiers || dst.kind === 'domain') {
       const conns = this.engine.pair(src, dst).conns;
       return this.port ? conns.restrict(this.port.protocol, this.port.port) : conns;
     }

@@ -17,7 +17,8 @@ import {
 } from '../model/cluster-policy';
 import type { Labels } from '../model/types';
 import type { Endpoint, FamilyMask } from './compile';
-import { ANY_FAMILY } from './compile';
+import { ANY_FAMILY, coversAFamily } from './compile';
+import { domainMatches, isDomainName, normalizeDomain } from './domains';
 import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
 import type { TierRuleRef } from './rule-ref';
@@ -27,8 +28,10 @@ import { track } from '../index/deps';
 export type TierPeerMatcher =
   | { readonly kind: 'pods'; readonly namespaces: SelectorMatcher; readonly pods: SelectorMatcher }
   | { readonly kind: 'networks'; readonly set: IpRangeSet }
-  /** Nodes and domain names: no endpoint netpol-lens models is one of them. */
-  | { readonly kind: 'none'; readonly why: 'nodes' | 'domainNames' };
+  /** `domainNames`, normalised (semantics/domains.ts): they match domain endpoints by name. */
+  | { readonly kind: 'domains'; readonly names: readonly string[] }
+  /** Nodes: no endpoint netpol-lens models is one. */
+  | { readonly kind: 'none'; readonly why: 'nodes' };
 
 export interface CompiledTierRule {
   readonly ref: TierRuleRef;
@@ -145,7 +148,7 @@ function compileRule(policy: ClusterPolicyResource, rule: TierRule): CompiledTie
       case 'nodes':
         return { kind: 'none', why: 'nodes' };
       case 'domainNames':
-        return { kind: 'none', why: 'domainNames' };
+        return { kind: 'domains', names: pe.names.map((n) => normalizeDomain(n.value)) };
       case 'invalid':
         return { kind: 'none', why: 'nodes' }; // unreachable: rejected() caught it
     }
@@ -163,8 +166,11 @@ function rejected(rule: TierRule): string | undefined {
       const bad = pe.cidrs.find((c) => !parseCidr(c.value));
       if (bad) return `peer ${pe.index + 1}: "${bad.value}" is not a CIDR`;
     }
-    if (pe.kind === 'domainNames' && pe.names.length === 0)
-      return `peer ${pe.index + 1}: domainNames is empty`;
+    if (pe.kind === 'domainNames') {
+      if (pe.names.length === 0) return `peer ${pe.index + 1}: domainNames is empty`;
+      const bad = pe.names.find((n) => !isDomainName(n.value));
+      if (bad) return `peer ${pe.index + 1}: "${bad.value}" is not a domain name`;
+    }
   }
   if (rule.ports) {
     if (rule.ports.length === 0) return 'its protocols list is empty';
@@ -189,6 +195,8 @@ function tierPeerMatches(
   switch (m.kind) {
     case 'none':
       return false;
+    case 'domains':
+      return ep.kind === 'domain' && m.names.some((n) => domainMatches(n, ep.name));
     case 'pods':
       return (
         ep.kind === 'workload' &&
@@ -199,6 +207,8 @@ function tierPeerMatches(
     case 'networks':
       // CIDRs match pod IPs too (upstream: "cluster-internal traffic will be checked against the rule as well")
       if (ep.kind === 'external') return m.set.covers(ep.range);
+      // a domain's addresses are unknown: a CIDR holding a whole family holds them (domains.ts)
+      if (ep.kind === 'domain') return coversAFamily(m.set);
       if (ep.workload.hostNetwork) return false;
       return ep.workload.ips.some(
         (ip) => (families & (ip.includes(':') ? 2 : 1)) !== 0 && m.set.containsIp(ip),

@@ -71,7 +71,7 @@ export function reachabilityView(index: WorkspaceIndex, engine: PolicyEngine, q:
     ...(limited ? { namespaces: new Set(limited.shown) } : {}),
   });
   const endpoints = stepwise.endpoints.map((e): ReachViewEndpoint => {
-    if (e.kind === 'external') return { endpoint: e, isolatedIngress: false, isolatedEgress: false };
+    if (e.kind !== 'workload') return { endpoint: e, isolatedIngress: false, isolatedEgress: false };
     const iso = engine.isolation(e.workload);
     const src = e.workload.sources[0];
     return {

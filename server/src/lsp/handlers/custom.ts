@@ -149,7 +149,7 @@ export async function reachability(
   }
   const endpoints = view.endpoints.map((v): EndpointDto => {
     const e = v.endpoint;
-    if (e.kind === 'external') return { id: e.id, kind: 'external' };
+    if (e.kind !== 'workload') return { id: e.id, kind: e.kind };
     const w = e.workload;
     return {
       id: w.id,
