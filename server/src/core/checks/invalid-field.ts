@@ -25,7 +25,8 @@ export const invalidField = defineCheck(meta, ({ subjects }) => {
   const lowering = subjects.problems.filter((f) => f.code === CODE);
   for (const p of subjects.policies) {
     for (const { peer, path, direction } of peersOf(p, 'all')) {
-      if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) continue;
+      // (an ApplicationNetworkPolicy's domainNames peer is not empty)
+      if (peer.podSelector || peer.namespaceSelector || peer.ipBlock || peer.domainNames) continue;
       if (lowering.some((f) => f.uri === p.doc.uri && within(f.span, peer.span))) continue;
       const key = direction === 'ingress' ? 'from' : 'to';
       out.push(

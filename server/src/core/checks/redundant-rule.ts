@@ -26,7 +26,7 @@ function shapeOf(
   pm: PeerMatcher,
   policyNs: string,
 ): PeerShape | { ip: PeerMatcher & { kind: 'ipBlock' } } | undefined {
-  if (pm.kind === 'none') return undefined;
+  if (pm.kind === 'none' || pm.kind === 'domains') return undefined;
   if (pm.kind === 'ipBlock') return { ip: pm };
   const pods = selectorReqs(pm.peer.podSelector);
   if (!pods) return undefined;

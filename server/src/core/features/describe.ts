@@ -83,6 +83,11 @@ function namespacesPhrase(sel: LabelSelector | undefined, ownNs: string): string
 
 /** One peer in one sentence: "pods labeled app=web in namespaces labeled team=a". */
 export function peerPhrase(peer: Peer, policyNs: string): string {
+  if (peer.domainNames) {
+    if (peer.podSelector || peer.namespaceSelector || peer.ipBlock)
+      return 'nothing (a peer cannot combine domainNames with a selector or an ipBlock)';
+    return `domain names ${peer.domainNames.map((n) => n.value).join(', ')}`;
+  }
   if (peer.ipBlock) {
     if (peer.podSelector || peer.namespaceSelector)
       return 'nothing (a peer cannot combine ipBlock with a selector)';

@@ -11,7 +11,17 @@ import type { DocRef, LabelSelector, Protocol } from './types';
 export type TierName = 'Admin' | 'Baseline';
 export type TierAction = 'Accept' | 'Deny' | 'Pass';
 
-export type ClusterPolicyKind = 'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+/**
+ * `AWSClusterNetworkPolicy` is EKS's `networking.k8s.aws/v1alpha1` ClusterNetworkPolicy (its own
+ * schema: tiers and Accept/Deny/Pass as v1alpha2, v1alpha1-style `ports`, no `nodes` peer).
+ */
+export type ClusterPolicyKind =
+  'ClusterNetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy' | 'AWSClusterNetworkPolicy';
+
+/** The kind as written in manifests (`AWSClusterNetworkPolicy` is written `ClusterNetworkPolicy`). */
+export function writtenKind(k: ClusterPolicyKind): string {
+  return k === 'AWSClusterNetworkPolicy' ? 'ClusterNetworkPolicy' : k;
+}
 
 /** `subject`: exactly one of `namespaces` or `pods`; undefined selectors mean `{}` (everything). */
 export type ClusterSubject =
@@ -94,7 +104,9 @@ export interface LimitViolation {
  * The limits of the upstream CRD validation (network-policy-api v0.2.0, `apis/v1alpha2` and
  * `apis/v1alpha1` kubebuilder markers): v1alpha2 — priority 0–1000, 25 rules per direction, 25
  * peers and 25 protocols per rule; v1alpha1 — priority 0–1000 (AdminNetworkPolicy), 100 rules, 100
- * peers and 100 ports; both — rule names of at most 100 characters and 25 `networks` CIDRs and
+ * peers and 100 ports; EKS's ClusterNetworkPolicy (amazon-network-policy-controller-k8s
+ * `api/v1alpha1/clusternetworkpolicy_types.go`, Apache-2.0) — priority 0–1000, 100 rules, 100
+ * peers, 100 ports; both — rule names of at most 100 characters and 25 `networks` CIDRs and
  * `domainNames` per peer, and a BaselineAdminNetworkPolicy must be named `default`. Shape errors
  * (wrong types, unknown fields, named ports with address peers) are `invalid-field` findings of
  * the lowering instead.

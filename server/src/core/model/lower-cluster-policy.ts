@@ -10,6 +10,7 @@ import type { Located, Span } from '../text/span';
 import { spanOf, type NodeReader } from '../yaml/node';
 import {
   isDomainName,
+  writtenKind,
   type ClusterPolicyKind,
   type ClusterPolicyResource,
   type ClusterSubject,
@@ -31,16 +32,74 @@ export interface LowerKit {
 }
 
 export const CLUSTER_POLICY_GROUP = 'policy.networking.k8s.io';
+export const AWS_POLICY_GROUP = 'networking.k8s.aws';
 
 /** The kinds this module lowers, by `apiVersion` then `kind` (other versions stay `OtherPolicy`). */
-const LOWERED: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  [`${CLUSTER_POLICY_GROUP}/v1alpha2`, new Set(['ClusterNetworkPolicy'])],
-  [`${CLUSTER_POLICY_GROUP}/v1alpha1`, new Set(['AdminNetworkPolicy', 'BaselineAdminNetworkPolicy'])],
+const LOWERED: ReadonlyMap<string, ReadonlyMap<string, ClusterPolicyKind>> = new Map<
+  string,
+  ReadonlyMap<string, ClusterPolicyKind>
+>([
+  [`${CLUSTER_POLICY_GROUP}/v1alpha2`, new Map([['ClusterNetworkPolicy', 'ClusterNetworkPolicy']])],
+  [
+    `${CLUSTER_POLICY_GROUP}/v1alpha1`,
+    new Map<string, ClusterPolicyKind>([
+      ['AdminNetworkPolicy', 'AdminNetworkPolicy'],
+      ['BaselineAdminNetworkPolicy', 'BaselineAdminNetworkPolicy'],
+    ]),
+  ],
+  [`${AWS_POLICY_GROUP}/v1alpha1`, new Map([['ClusterNetworkPolicy', 'AWSClusterNetworkPolicy']])],
 ]);
 
-export function isClusterPolicyKind(apiVersion: string | undefined, kind: string): boolean {
-  return apiVersion !== undefined && (LOWERED.get(apiVersion)?.has(kind) ?? false);
+/** The tiered kind an object of `apiVersion` and `kind` lowers to, if any. */
+export function clusterPolicyKind(
+  apiVersion: string | undefined,
+  kind: string,
+): ClusterPolicyKind | undefined {
+  return apiVersion === undefined ? undefined : LOWERED.get(apiVersion)?.get(kind);
 }
+
+export function isClusterPolicyKind(apiVersion: string | undefined, kind: string): boolean {
+  return clusterPolicyKind(apiVersion, kind) !== undefined;
+}
+
+/** What differs between the lowered kinds' schemas. */
+interface Shape {
+  /** `spec.tier` (v1alpha2 and EKS); else the kind is the tier. */
+  readonly tiered: boolean;
+  /** v1alpha2 `protocols`; else v1alpha1-style `ports`. */
+  readonly protocols: boolean;
+  readonly egressPeers: readonly string[];
+  /** The action that accepts (`Accept`, v1alpha1 `Allow`). */
+  readonly accept: string;
+}
+
+const SHAPES: Record<ClusterPolicyKind, Shape> = {
+  ClusterNetworkPolicy: {
+    tiered: true,
+    protocols: true,
+    egressPeers: ['namespaces', 'pods', 'nodes', 'networks', 'domainNames'],
+    accept: 'Accept',
+  },
+  AdminNetworkPolicy: {
+    tiered: false,
+    protocols: false,
+    egressPeers: ['namespaces', 'pods', 'nodes', 'networks'],
+    accept: 'Allow',
+  },
+  BaselineAdminNetworkPolicy: {
+    tiered: false,
+    protocols: false,
+    egressPeers: ['namespaces', 'pods', 'nodes', 'networks'],
+    accept: 'Allow',
+  },
+  // EKS: no nodes peer (amazon-network-policy-controller-k8s api/v1alpha1, Apache-2.0)
+  AWSClusterNetworkPolicy: {
+    tiered: true,
+    protocols: false,
+    egressPeers: ['namespaces', 'pods', 'networks', 'domainNames'],
+    accept: 'Accept',
+  },
+};
 
 const isNull = (n: unknown): boolean => n == null || (isScalar(n) && n.value == null);
 
@@ -60,11 +119,15 @@ export function lowerClusterPolicy(
     kit.problem(kindSpan, `This ${kind} has no metadata.name; add one so that it can be applied.`);
     return undefined;
   }
-  const v2 = kind === 'ClusterNetworkPolicy';
+  const shape = SHAPES[kind];
+  const shown = writtenKind(kind);
   const specPair = r.pair(m, 'spec');
   const spec = r.map(specPair?.pair.value);
   if (!spec) {
-    kit.problem(specPair ? spanOf(specPair.pair.value) : kindSpan, `${kind} ${name.value} needs a spec map.`);
+    kit.problem(
+      specPair ? spanOf(specPair.pair.value) : kindSpan,
+      `${shown} ${name.value} needs a spec map.`,
+    );
     return undefined;
   }
   let tier: 'Admin' | 'Baseline' | undefined = kind === 'BaselineAdminNetworkPolicy' ? 'Baseline' : 'Admin';
@@ -73,14 +136,14 @@ export function lowerClusterPolicy(
   let subject: ClusterSubject | undefined;
   let ingress: TierRule[] = [];
   let egress: TierRule[] = [];
-  const known = v2
+  const known = shape.tiered
     ? ['tier', 'priority', 'subject', 'ingress', 'egress']
     : kind === 'AdminNetworkPolicy'
       ? ['priority', 'subject', 'ingress', 'egress']
       : ['subject', 'ingress', 'egress'];
   for (const e of r.entries(spec)) {
     if (!known.includes(e.key)) {
-      kit.unknownKey(e.keyNode, e.key, known, `${kind} spec`);
+      kit.unknownKey(e.keyNode, e.key, known, `${shown} spec`);
       continue;
     }
     switch (e.key) {
@@ -102,15 +165,15 @@ export function lowerClusterPolicy(
         break;
     }
   }
-  if (v2 && !tier) {
+  if (shape.tiered && !tier) {
     kit.problem(
       tierField?.span ?? kindSpan,
-      `spec.tier of ClusterNetworkPolicy ${name.value} must be Admin or Baseline; the API server rejects the policy, so it is not analysed.`,
+      `spec.tier of ${shown} ${name.value} must be Admin or Baseline; the API server rejects the policy, so it is not analysed.`,
     );
     return undefined;
   }
   if (!subject) {
-    kit.problem(kindSpan, `${kind} ${name.value} has no spec.subject: it selects no pods.`);
+    kit.problem(kindSpan, `${shown} ${name.value} has no spec.subject: it selects no pods.`);
     subject = { kind: 'invalid', span: kindSpan, why: 'no subject' };
   }
   return {
@@ -217,6 +280,7 @@ const ACTIONS: Record<ClusterPolicyKind, readonly string[]> = {
   ClusterNetworkPolicy: ['Accept', 'Deny', 'Pass'],
   AdminNetworkPolicy: ['Allow', 'Deny', 'Pass'],
   BaselineAdminNetworkPolicy: ['Allow', 'Deny'],
+  AWSClusterNetworkPolicy: ['Accept', 'Deny', 'Pass'],
 };
 
 function lowerRule(
@@ -226,8 +290,8 @@ function lowerRule(
   dir: 'ingress' | 'egress',
   kind: ClusterPolicyKind,
 ): TierRule {
-  const v2 = kind === 'ClusterNetworkPolicy';
-  const portsKey = v2 ? 'protocols' : 'ports';
+  const shape = SHAPES[kind];
+  const portsKey = shape.protocols ? 'protocols' : 'ports';
   const known = ['name', 'action', PEERS_KEY[dir], portsKey];
   let name: Located<string> | undefined;
   let actionField: Located<string> | undefined;
@@ -240,16 +304,16 @@ function lowerRule(
     else if (e.key === 'action') actionField = kit.str(e.pair.value, 'action');
     else if (e.key === PEERS_KEY[dir]) {
       peersKeySpan = spanOf(e.keyNode);
-      peers = lowerPeers(kit, e.pair.value, dir, v2);
+      peers = lowerPeers(kit, e.pair.value, dir, shape);
     } else if (e.key === portsKey) {
       portsKeySpan = spanOf(e.keyNode);
-      ports = v2 ? lowerProtocols(kit, e.pair.value) : lowerPortsV1(kit, e.pair.value);
+      ports = shape.protocols ? lowerProtocols(kit, e.pair.value) : lowerPortsV1(kit, e.pair.value);
     } else kit.unknownKey(e.keyNode, e.key, known, `a ${dir} rule`);
   }
   if (peers.length === 0)
     kit.problem(
       peersKeySpan ?? name?.span ?? spanOf(m),
-      `This ${dir} rule has no "${PEERS_KEY[dir]}" peers; the API server requires at least one peer and rejects it, and netpol-lens fails the rule closed (an ${v2 ? 'Accept' : 'Allow'} matches nothing, a Deny or Pass denies everything). List the peers it is about.`,
+      `This ${dir} rule has no "${PEERS_KEY[dir]}" peers; the API server requires at least one peer and rejects it, and netpol-lens fails the rule closed (an ${shape.accept} matches nothing, a Deny or Pass denies everything). List the peers it is about.`,
     );
   if (
     ports?.some((p) => p.kind === 'named') &&
@@ -257,7 +321,7 @@ function lowerRule(
   )
     kit.problem(
       portsKeySpan ?? spanOf(m),
-      `A named port cannot be used in a rule with networks, nodes or domainNames peers (they have no named ports); the API server rejects it, and netpol-lens fails the rule closed (an ${v2 ? 'Accept' : 'Allow'} matches nothing, a Deny or Pass denies everything). Split the rule: named ports for the pods peers, port numbers for the others.`,
+      `A named port cannot be used in a rule with networks, nodes or domainNames peers (they have no named ports); the API server rejects it, and netpol-lens fails the rule closed (an ${shape.accept} matches nothing, a Deny or Pass denies everything). Split the rule: named ports for the pods peers, port numbers for the others.`,
     );
   const a = actionField?.value;
   // the CRDs' enums: a BaselineAdminNetworkPolicy has no Pass (there is no tier after it)
@@ -268,6 +332,12 @@ function lowerRule(
     kit.problem(
       actionField?.span ?? spanOf(m),
       `The action of this ${dir} rule must be one of ${actions.join(', ')}${a ? `, not "${a}"` : ''}${a === 'Pass' ? ' (a BaselineAdminNetworkPolicy is the last tier: there is nothing to pass to)' : ''}; the API server rejects it, and netpol-lens lets the rule match nothing.`,
+    );
+  // EKS's CRD (CEL on ClusterNetworkPolicyEgressRule): no domainNames in a Deny rule
+  if (kind === 'AWSClusterNetworkPolicy' && action === 'Deny' && peers.some((p) => p.kind === 'domainNames'))
+    kit.problem(
+      actionField?.span ?? spanOf(m),
+      'EKS rejects domainNames peers in a Deny rule (only Accept and Pass may name domains), and netpol-lens fails the rule closed (it denies everything). Deny by networks after an Accept of the domains instead.',
     );
   return {
     span: spanOf(m),
@@ -283,19 +353,14 @@ function lowerRule(
   };
 }
 
-function lowerPeers(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', v2: boolean): TierPeer[] {
+function lowerPeers(kit: LowerKit, n: unknown, dir: 'ingress' | 'egress', shape: Shape): TierPeer[] {
   if (isNull(n)) return [];
   const s = kit.r.seq(n);
   if (!s) {
     kit.problem(spanOf(n), `${PEERS_KEY[dir]} must be a list of peers.`);
     return [];
   }
-  const allowed =
-    dir === 'ingress'
-      ? ['namespaces', 'pods']
-      : v2
-        ? ['namespaces', 'pods', 'nodes', 'networks', 'domainNames']
-        : ['namespaces', 'pods', 'nodes', 'networks'];
+  const allowed = dir === 'ingress' ? ['namespaces', 'pods'] : shape.egressPeers;
   return s.items.map((it, index): TierPeer => {
     const span = spanOf(it);
     const m = kit.r.map(it);

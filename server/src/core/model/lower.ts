@@ -11,8 +11,8 @@ import type { Finding } from './finding';
 import { workloadId } from './ids';
 import { WORKLOAD_KINDS } from './types';
 import { fillName, MAX_SHARDS, producerFor, type PodProducer } from './pod-producers';
-import type { ClusterPolicyKind, ClusterPolicyResource } from './cluster-policy';
-import { isClusterPolicyKind, lowerClusterPolicy } from './lower-cluster-policy';
+import { isDomainName, type ClusterPolicyResource } from './cluster-policy';
+import { clusterPolicyKind, lowerClusterPolicy } from './lower-cluster-policy';
 import type {
   ContainerPort,
   DocRef,
@@ -78,6 +78,9 @@ export interface LowerOptions {
   /** Pod producers besides the built-in ones (model/pod-producers.ts); these win on the same kind. */
   readonly podProducers?: readonly PodProducer[];
 }
+
+/** EKS's ApplicationNetworkPolicy: a NetworkPolicy with `domainNames` egress peers (lowered as one). */
+const AWS_ANP_VERSION = 'networking.k8s.aws/v1alpha1';
 
 interface OtherPolicyKind {
   readonly engine: string;
@@ -297,9 +300,16 @@ class Lowerer {
     }
     const group = groupOf(apiVersion?.value);
     const doc: DocRef = { uri: this.uri, docIndex: this.docIndex, path, span: spanOf(m) };
-    if (apiVersion && isClusterPolicyKind(apiVersion.value, kind)) {
-      const p = lowerClusterPolicy(this, m, doc, apiVersion, kind as ClusterPolicyKind);
+    const tiered = clusterPolicyKind(apiVersion?.value, kind);
+    if (apiVersion && tiered) {
+      const p = lowerClusterPolicy(this, m, doc, apiVersion, tiered);
       if (p) this.out.clusterPolicies.push(p);
+      return;
+    }
+    if (apiVersion?.value === AWS_ANP_VERSION && kind === 'ApplicationNetworkPolicy') {
+      this.topLevelKeys(m, kind);
+      const p = this.networkPolicy(m, doc, apiVersion, 'ApplicationNetworkPolicy');
+      if (p) this.out.resources.push(p);
       return;
     }
     const other = group === undefined ? undefined : OTHER_POLICY_KINDS.get(group)?.get(kind);
@@ -611,10 +621,14 @@ class Lowerer {
     m: YAMLMap,
     doc: DocRef,
     apiVersion: Located<string> | undefined,
+    sourceKind?: 'ApplicationNetworkPolicy',
   ): NetworkPolicyResource | undefined {
     const { name, nsField, metaKey } = this.meta(m);
     if (!name) {
-      this.problem(spanOf(m), 'This NetworkPolicy has no metadata.name; add one so that it can be applied.');
+      this.problem(
+        spanOf(m),
+        `This ${sourceKind ?? 'NetworkPolicy'} has no metadata.name; add one so that it can be applied.`,
+      );
       return undefined;
     }
     const specPair = this.r.pair(m, 'spec');
@@ -648,15 +662,16 @@ class Lowerer {
             ingress = this.rules(e.pair, e.keyNode, 'ingress');
             break;
           case 'egress':
-            egress = this.rules(e.pair, e.keyNode, 'egress');
+            egress = this.rules(e.pair, e.keyNode, 'egress', sourceKind !== undefined);
             break;
           default:
-            this.unknownKey(e.keyNode, e.key, SPEC_KEYS, 'NetworkPolicy spec');
+            this.unknownKey(e.keyNode, e.key, SPEC_KEYS, `${sourceKind ?? 'NetworkPolicy'} spec`);
         }
       }
     }
     return {
       kind: 'NetworkPolicy',
+      ...(sourceKind ? { sourceKind } : {}),
       doc,
       apiVersion,
       name,
@@ -784,7 +799,7 @@ class Lowerer {
     };
   }
 
-  private rules(pair: Pair, keyNode: Scalar, dir: 'ingress' | 'egress'): RuleList {
+  private rules(pair: Pair, keyNode: Scalar, dir: 'ingress' | 'egress', domains = false): RuleList {
     const keySpan = spanOf(keyNode);
     const v = pair.value;
     const rules: PolicyRule[] = [];
@@ -822,7 +837,7 @@ class Lowerer {
       for (const e of this.r.entries(rm)) {
         if (e.key === peerKey) {
           peersKeySpan = spanOf(e.keyNode);
-          const ps = this.peers(e.pair.value, `${dir}.${peerKey}`);
+          const ps = this.peers(e.pair.value, `${dir}.${peerKey}`, domains);
           if (ps === null) invalid = true;
           peers = ps ?? [];
         } else if (e.key === 'ports') {
@@ -848,7 +863,7 @@ class Lowerer {
   }
 
   /** The peers of a rule; null when the value has the wrong type. */
-  private peers(n: unknown, what: string): Peer[] | null {
+  private peers(n: unknown, what: string, domains = false): Peer[] | null {
     if (n == null || (isScalar(n) && n.value == null)) return [];
     const s = this.r.seq(n);
     if (!s) {
@@ -873,23 +888,53 @@ class Lowerer {
       let podSelector: LabelSelector | undefined;
       let namespaceSelector: LabelSelector | undefined;
       let ipBlock: IpBlock | undefined;
+      let domainNames: Array<Located<string>> | undefined;
       for (const e of this.r.entries(pm)) {
         if (e.key === 'podSelector') podSelector = this.selector(e.pair, 'podSelector');
         else if (e.key === 'namespaceSelector')
           namespaceSelector = this.selector(e.pair, 'namespaceSelector');
         else if (e.key === 'ipBlock') ipBlock = this.ipBlock(e.pair, e.keyNode);
+        else if (e.key === 'domainNames' && domains) domainNames = this.domainNames(e.pair.value);
         else
           this.unknownKey(
             e.keyNode,
             e.key,
-            ['podSelector', 'namespaceSelector', 'ipBlock'],
+            domains
+              ? ['podSelector', 'namespaceSelector', 'ipBlock', 'domainNames']
+              : ['podSelector', 'namespaceSelector', 'ipBlock'],
             `a ${what} peer`,
           );
       }
-      out.push({ span: spanOf(pm), index, podSelector, namespaceSelector, ipBlock });
+      if (domainNames && (podSelector || namespaceSelector || ipBlock))
+        this.problem(
+          spanOf(pm),
+          'domainNames cannot be combined with podSelector, namespaceSelector or ipBlock in one peer (the CRD rejects it); netpol-lens lets this peer match nothing. Give the domain names a peer of their own.',
+        );
+      out.push({
+        span: spanOf(pm),
+        index,
+        podSelector,
+        namespaceSelector,
+        ipBlock,
+        ...(domainNames ? { domainNames } : {}),
+      });
     });
     // a list with entries of the wrong type is rejected by the API: never read it as "all peers"
     return bad ? null : out;
+  }
+
+  /** An ApplicationNetworkPolicy peer's `domainNames`: each checked against the CRD's pattern. */
+  private domainNames(n: unknown): Array<Located<string>> {
+    const names = this.stringList(n, 'domainNames');
+    if (this.r.seq(n) && names.length === 0)
+      this.problem(spanOf(n), 'domainNames is empty; the CRD requires at least one name.');
+    for (const v of names)
+      if (!isDomainName(v.value))
+        this.problem(
+          v.span,
+          `"${v.value}" is not a domain name (labels of letters, digits, "-" and "_" joined by dots, "*." only as a prefix); the API server rejects it, and netpol-lens lets the name match nothing.`,
+        );
+    return names;
   }
 
   private ipBlock(pair: Pair, keyNode: Scalar): IpBlock | undefined {

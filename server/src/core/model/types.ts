@@ -51,6 +51,11 @@ export interface Peer {
   readonly podSelector: LabelSelector | undefined;
   readonly namespaceSelector: LabelSelector | undefined;
   readonly ipBlock: IpBlock | undefined;
+  /**
+   * EKS ApplicationNetworkPolicy egress only: `domainNames` (exclusive with the other fields, the
+   * CRD's CEL rules); the names match domain endpoints (semantics/domains.ts).
+   */
+  readonly domainNames?: ReadonlyArray<Located<string>>;
 }
 
 export interface PortEntry {
@@ -96,6 +101,11 @@ export interface DocRef {
 
 export interface NetworkPolicyResource {
   readonly kind: 'NetworkPolicy';
+  /**
+   * EKS's `networking.k8s.aws/v1alpha1` ApplicationNetworkPolicy (Auto Mode only): a NetworkPolicy
+   * of the same tier whose egress peers may be `domainNames`; absent for a NetworkPolicy.
+   */
+  readonly sourceKind?: 'ApplicationNetworkPolicy';
   readonly doc: DocRef;
   readonly apiVersion: Located<string> | undefined;
   readonly name: Located<string>;

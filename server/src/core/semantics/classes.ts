@@ -97,7 +97,8 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
       if (val[i] !== 1) val[i] = v === 1 ? 1 : (val[i] as number) | v;
     };
     for (const pm of r.peers) {
-      if (pm.kind === 'none') continue;
+      // domain names match no workload (ApplicationNetworkPolicy peers)
+      if (pm.kind === 'none' || pm.kind === 'domains') continue;
       if (pm.kind === 'ipBlock') {
         for (const w of withIps) {
           const m = peerMatches(pm, p.namespace, { kind: 'workload', id: w.id, workload: w }, selection);

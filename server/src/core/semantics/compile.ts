@@ -8,6 +8,7 @@ import { normProtocol } from '../model/lower';
 import type { Workload } from '../index/workspace-index';
 import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
 import { fullRange, IpRangeSet, parseCidr, type IpRange } from './ip-set';
+import { domainMatches, isDomainName, normalizeDomain } from './domains';
 import { ConnectionSet } from './port-set';
 import type { PolicyRuleRef, RuleRef } from './rule-ref';
 
@@ -19,6 +20,8 @@ export type PeerMatcher =
       readonly pods: SelectorMatcher;
     }
   | { readonly kind: 'ipBlock'; readonly peer: Peer; readonly set: IpRangeSet }
+  /** An ApplicationNetworkPolicy's `domainNames` (normalised, valid ones): domain endpoints by name. */
+  | { readonly kind: 'domains'; readonly peer: Peer; readonly names: readonly string[] }
   /** A peer the API server would reject (no selector and no ipBlock, or an unparsable CIDR): matches nothing. */
   | { readonly kind: 'none'; readonly peer: Peer };
 
@@ -106,6 +109,12 @@ function compileRule(
 }
 
 export function compilePeer(peer: Peer): PeerMatcher {
+  if (peer.domainNames) {
+    // exclusive with the other fields (the CRD's CEL): otherwise rejected, matching nothing
+    if (peer.podSelector || peer.namespaceSelector || peer.ipBlock) return { kind: 'none', peer };
+    const names = peer.domainNames.filter((n) => isDomainName(n.value)).map((n) => normalizeDomain(n.value));
+    return { kind: 'domains', peer, names };
+  }
   if (peer.ipBlock) {
     if (peer.podSelector || peer.namespaceSelector) return { kind: 'none', peer };
     const set = ipBlockSet(
@@ -189,6 +198,8 @@ export function peerMatches(
   switch (m.kind) {
     case 'none':
       return { match: false };
+    case 'domains':
+      return { match: ep.kind === 'domain' && m.names.some((n) => domainMatches(n, ep.name)) };
     case 'pods': {
       if (ep.kind !== 'workload') return { match: false };
       const w = ep.workload;

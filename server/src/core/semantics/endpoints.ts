@@ -34,7 +34,7 @@ export class EndpointSpace {
     if (!this.cache) {
       const raw: Endpoint[] = [
         ...externalRanges(this.compiled, undefined, this.tiers),
-        ...domainEndpoints(this.tiers),
+        ...domainEndpoints(this.tiers, this.compiled),
         ...this.index.workloads.map((w): Endpoint => ({ kind: 'workload', id: w.id, workload: w })),
       ].sort((a, b) => cmp(a.id, b.id));
       const all = raw.map((e, ix) => ({ ...e, ix }));
@@ -158,8 +158,13 @@ export class EndpointSpace {
  * The domain endpoints (semantics/domains.ts): every valid name of the `domainNames` peers of the
  * cluster-wide policies' egress rules, normalised, once each.
  */
-export function domainEndpoints(tiers?: ClusterTiers): Endpoint[] {
+export function domainEndpoints(tiers?: ClusterTiers, compiled: readonly CompiledPolicy[] = []): Endpoint[] {
   const names = new Set<string>();
+  // and of ApplicationNetworkPolicies (EKS): NetworkPolicies whose egress peers may name domains
+  for (const p of compiled)
+    for (const r of p.egress)
+      if (r.peers !== 'all')
+        for (const pm of r.peers) if (pm.kind === 'domains') for (const n of pm.names) names.add(n);
   for (const c of tiers?.compiled ?? [])
     for (const r of c.policy.egress)
       for (const pe of r.peers)

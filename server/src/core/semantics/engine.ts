@@ -362,6 +362,11 @@ export class PolicyEngine {
     }
     for (const pm of r.peers) {
       if (pm.kind === 'none') continue;
+      if (pm.kind === 'domains') {
+        for (const e of all)
+          if (e.kind === 'domain' && peerMatches(pm, policyNs, e, this).match) arr[e.ix as number] = 1;
+        continue;
+      }
       if (pm.kind === 'ipBlock') {
         for (const e of this.ipEndpoints) {
           const m = peerMatches(pm, policyNs, e, this);

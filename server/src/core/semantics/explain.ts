@@ -351,6 +351,7 @@ function peerText(pm: PeerMatcher): string {
     return `ipBlock ${b?.cidr?.value ?? '?'}${except.length ? ` except ${except.join(', ')}` : ''}`;
   }
   if (pm.kind === 'none') return 'an invalid peer';
+  if (pm.kind === 'domains') return `domainNames ${pm.names.join(', ')}`;
   const pods = pm.pods.isEmpty ? 'every pod' : pm.pods.describe();
   if (pm.namespaces === 'own') return pods;
   return `${pods} in ${pm.namespaces.isEmpty ? 'every namespace' : `namespaces ${pm.namespaces.describe()}`}`;

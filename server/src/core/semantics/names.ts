@@ -19,7 +19,8 @@ import { compileSelector } from './selector';
 
 /** `layer1/np-layer1`: the policy id. */
 export function policyName(p: NetworkPolicyResource): string {
-  return policyId(p.namespace, p.name.value);
+  const id = policyId(p.namespace, p.name.value);
+  return p.sourceKind ? `${id}[${p.sourceKind}]` : id;
 }
 
 /** `Service shop/web`. */

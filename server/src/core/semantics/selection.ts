@@ -111,7 +111,7 @@ export class PolicySelection {
     }
     // the answer's facts are tracked on every call, hit or miss (deps.ts `memo`)
     return memo(perNs, key, () => {
-      if (m.kind === 'none') return [];
+      if (m.kind === 'none' || m.kind === 'domains') return [];
       if (m.kind === 'ipBlock')
         return this.index.workloadsWithIps.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
       const nss =

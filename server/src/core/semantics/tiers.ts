@@ -60,6 +60,7 @@ export interface CompiledClusterPolicy {
 
 const SHORT: Record<ClusterPolicyResource['sourceKind'], string> = {
   ClusterNetworkPolicy: 'cnp',
+  AWSClusterNetworkPolicy: 'aws-cnp',
   AdminNetworkPolicy: 'anp',
   BaselineAdminNetworkPolicy: 'banp',
 };
@@ -124,7 +125,7 @@ function compileRule(policy: ClusterPolicyResource, rule: TierRule): CompiledTie
   });
   if (!written)
     return { ref: ref('Deny'), action: 'Deny', peers: [], ports: undefined, failClosed: 'no valid action' };
-  const why = rejected(rule);
+  const why = rejected(rule) ?? rejectedByKind(policy, rule);
   if (why) {
     // fail closed (upstream): an Accept matches nothing, a Deny or Pass denies everything
     if (written === 'Accept')
@@ -154,6 +155,17 @@ function compileRule(policy: ClusterPolicyResource, rule: TierRule): CompiledTie
     }
   });
   return { ref: ref(written), action: written, peers, ports: rule.ports };
+}
+
+/** What only one kind's CRD rejects: EKS's, domainNames in a Deny rule. */
+function rejectedByKind(policy: ClusterPolicyResource, rule: TierRule): string | undefined {
+  if (
+    policy.sourceKind === 'AWSClusterNetworkPolicy' &&
+    rule.action === 'Deny' &&
+    rule.peers.some((p) => p.kind === 'domainNames')
+  )
+    return 'EKS rejects domainNames in a Deny rule';
+  return undefined;
 }
 
 /** Why the API server would reject a rule (so it fails closed), or undefined. */
