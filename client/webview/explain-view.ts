@@ -12,6 +12,7 @@ import type {
   RuleRefDto,
   SideDto,
   SourceLocation,
+  TrailStepDto,
 } from '../../server/src/protocol/requests';
 import { formatConns, formatPortFilter, type PortFilter } from './conns';
 import { h, glyph } from './dom';
@@ -22,6 +23,21 @@ export interface ExplainCallbacks {
   explainPair(src: string, dst: string): void;
   verdictFor(src: string, dst: string): CellVerdict;
 }
+
+/** The tiers' badges in the trail (and the legend), in evaluation order. */
+export const TIER_LABEL: Record<TrailStepDto['tier'], string> = {
+  Admin: 'Admin',
+  NetworkPolicy: 'NetworkPolicy',
+  Baseline: 'Baseline',
+  default: 'Default',
+};
+const TIER_HELP: Record<TrailStepDto['tier'], string> = {
+  Admin:
+    'Admin tier: ClusterNetworkPolicies of tier Admin, by priority; Accept and Deny are final, Pass hands on',
+  NetworkPolicy: 'NetworkPolicy tier: the NetworkPolicies isolating the pod decide what reaches them',
+  Baseline: 'Baseline tier: ClusterNetworkPolicies of tier Baseline, for what no NetworkPolicy isolates',
+  default: 'No tier decided: allowed by default',
+};
 
 function fileName(uri: string): string {
   const path = decodeURIComponent(uri.replace(/^[a-z-]+:\/\/[^/]*/i, ''));
@@ -206,6 +222,18 @@ export class ExplainView {
       this.side('Egress', 'from', ex.src, ex.egress),
       this.side('Ingress', 'to', ex.dst, ex.ingress),
     );
+    // the legend of the tiers' badges, when a cluster-wide policy decided a side
+    if (ex.egress.trail || ex.ingress.trail) {
+      const legend = h('p', 'muted tier-legend');
+      legend.append(document.createTextNode('Tiers, in evaluation order: '));
+      (['Admin', 'NetworkPolicy', 'Baseline', 'default'] as const).forEach((t, i) => {
+        if (i > 0) legend.append(document.createTextNode(' → '));
+        const b = h('span', `tier-badge tier-${t}`, TIER_LABEL[t]);
+        b.title = TIER_HELP[t];
+        legend.append(b);
+      });
+      parts.push(legend);
+    }
     if (ex.notes.length) {
       const sec = h('section', 'notes');
       sec.append(h('h3', undefined, 'Depends on the network plugin'));
@@ -233,6 +261,10 @@ export class ExplainView {
       document.createTextNode(side.allowed ? ': allowed' : ': denied'),
     );
     sec.append(head);
+    if (side.trail) {
+      sec.append(this.trail(side.trail));
+      return sec;
+    }
     if (!side.isolated) {
       sec.append(
         h(
@@ -262,6 +294,24 @@ export class ExplainView {
     if (side.conns !== 'none' && side.conns !== 'all')
       sec.append(h('p', 'muted', `This side allows: ${formatConns(side.conns)}`));
     return sec;
+  }
+
+  /** The tiers that decided one side, in evaluation order, each with its tier badge and rule link. */
+  private trail(steps: readonly TrailStepDto[]): HTMLElement {
+    const ol = h('ol', 'trail');
+    ol.setAttribute('aria-label', 'Through the tiers, in evaluation order');
+    for (const s of steps) {
+      const li = h('li', `tier-${s.tier}`);
+      const badge = h('span', `tier-badge tier-${s.tier}`, TIER_LABEL[s.tier]);
+      badge.title = TIER_HELP[s.tier];
+      li.append(badge, document.createTextNode(' '));
+      // the step's words without the "Admin tier: " the badge already says
+      const words = s.text.replace(/^(Admin|NetworkPolicy|Baseline) tier: /, '');
+      if (s.location) li.append(this.link(words, s.location, `Open the rule: ${words}`));
+      else li.append(document.createTextNode(words));
+      ol.append(li);
+    }
+    return ol;
   }
 
   private rule(r: RuleRefDto): HTMLElement {

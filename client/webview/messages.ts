@@ -109,7 +109,17 @@ function isSide(v: unknown): boolean {
         ((r as Obj).direction === 'ingress' || (r as Obj).direction === 'egress') &&
         isNum((r as Obj).ruleIndex),
     ) &&
-    (v.conns === 'none' || isConns(v.conns))
+    (v.conns === 'none' || isConns(v.conns)) &&
+    opt(v.trail, (t) =>
+      isList(
+        t,
+        (s) =>
+          isObj(s) &&
+          ['Admin', 'NetworkPolicy', 'Baseline', 'default'].includes(s.tier as string) &&
+          isStr(s.text) &&
+          opt(s.location, isLocation),
+      ),
+    )
   );
 }
 

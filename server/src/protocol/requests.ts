@@ -130,6 +130,17 @@ export interface SideDto {
    * ports and one peer requirement differing), with what differs in words (also in `summary`).
    */
   nearestRule?: RuleRefDto & { differs: 'ports' | 'peer'; text: string };
+  /**
+   * Where a cluster-wide policy selects the pod in this direction: the tiers that decided, in
+   * evaluation order (Admin, NetworkPolicy, Baseline, default), each with its words and rule.
+   */
+  trail?: TrailStepDto[];
+}
+export interface TrailStepDto {
+  tier: 'Admin' | 'NetworkPolicy' | 'Baseline' | 'default';
+  /** e.g. "Admin tier: cnp/delegate priority 20, ingress rule deny-dev → Deny (TCP 5432)". */
+  text: string;
+  location?: SourceLocation;
 }
 export interface ExplainResult {
   src: string;

@@ -11,6 +11,8 @@ import { selectedWorkloads } from '../semantics/queries';
 import { indexingText, plural } from '../text/words';
 import { directionLensPhrase } from './describe';
 import { workloadLabelRefs } from './lookup';
+import { subjectPods, tierText } from './cluster-policy';
+import { compileClusterPolicy } from '../semantics/tiers';
 
 /**
  * What a lens runs; the adapter maps it to a client command:
@@ -84,6 +86,7 @@ export function codeLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
     const reachArgs: ShowReachabilityLensArgs = { uri, namespace: p.namespace, name: p.name.value };
     out.push({ span, title: 'Show reachability', command: { name: 'showReachability', args: [reachArgs] } });
   }
+  out.push(...clusterPolicyLenses(ctx, uri));
   return out;
 }
 
@@ -146,4 +149,37 @@ export function changeLenses(
 
 function docText(index: WorkspaceIndex, doc: { uri: string; span: Span }): string {
   return (index.file(doc.uri)?.text ?? '').slice(doc.span.start, doc.span.end).replace(/\s+/g, ' ').trim();
+}
+
+/** The lens above a cluster-wide policy: `Admin tier, priority 10 · selects 3 pods in 2 namespaces · egress 3 rules`. */
+export function clusterPolicyLenses(ctx: FeatureContext, uri: string): CoreCodeLens[] {
+  const out: CoreCodeLens[] = [];
+  for (const p of ctx.index.file(uri)?.clusterPolicies ?? []) {
+    const c = compileClusterPolicy(p);
+    const span: Span = { start: p.doc.span.start, end: p.doc.span.start };
+    const indexing = ctx.indexing;
+    const pods = indexing || !c.subject ? [] : subjectPods(ctx, c);
+    const nss = new Set(pods.map((w) => w.namespace)).size;
+    const parts = [
+      tierText(p),
+      indexing
+        ? indexingText(indexing.done, indexing.total)
+        : pods.length === 0
+          ? 'selects no pods'
+          : `selects ${plural(pods.length, 'pod')} in ${plural(nss, 'namespace')}`,
+    ];
+    for (const dir of ['ingress', 'egress'] as const)
+      if (p[dir].length) parts.push(`${dir} ${plural(p[dir].length, 'rule')}`);
+    const refArgs: ReferencesLensArgs = {
+      uri,
+      offset: p.subject.span.start,
+      locations: pods.flatMap(workloadLabelRefs),
+    };
+    out.push({
+      span,
+      title: parts.join(' · '),
+      ...(indexing ? {} : { command: { name: 'references', args: [refArgs] } }),
+    });
+  }
+  return out;
 }

@@ -41,6 +41,7 @@ import {
   selectorPhrase,
 } from './describe';
 import { targetAt, workloadOf } from './lookup';
+import { clusterPolicyAt, clusterPolicyHover } from './cluster-policy';
 
 export interface CoreHover {
   /**
@@ -66,6 +67,12 @@ export function hover(fctx: FeatureContext, uri: string, offset: number): CoreHo
       return fctx.engine; // not built for a hover that needs no workspace answer
     },
   };
+  // a cluster-wide policy (features/cluster-policy.ts)
+  const cp = clusterPolicyAt(ctx, uri, offset);
+  if (cp) {
+    const cl = clusterPolicyHover(ctx, cp.policy, cp.rule);
+    return { markdown: cl.join('\n'), links: ctx.links.refs, span: cp.span };
+  }
   const t = targetAt(ctx.index, uri, offset);
   if (!t) return undefined;
   let lines: string[] | undefined;
@@ -160,7 +167,7 @@ function suggestsDeny(ctx: HoverContext, p: NetworkPolicyResource): boolean {
 
 export function policyHover(ctx: HoverContext, p: NetworkPolicyResource): string[] {
   const { index, engine } = ctx;
-  const out = [`**NetworkPolicy** \`${policyName(p)}\``, ''];
+  const out = [`**${p.sourceKind ?? 'NetworkPolicy'}** \`${policyName(p)}\``, ''];
   const sel = p.podSelector;
   const selText =
     !sel && p.podSelectorNullKey

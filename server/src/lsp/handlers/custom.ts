@@ -206,6 +206,15 @@ export function explain(ctx: ServerContext, params: ExplainParams | null | undef
     })),
     allowed: s.allowed,
     conns: s.conns,
+    ...(s.trail
+      ? {
+          trail: s.trail.map((t) => ({
+            tier: t.tier,
+            text: t.text,
+            ...(t.ref ? { location: locate(ctx, a, t.ref) } : {}),
+          })),
+        }
+      : {}),
     ...(s.nearestRule
       ? {
           nearestRule: {
