@@ -86,18 +86,15 @@ describe('analysis roots: kustomize', () => {
   it('each overlay (a kustomization no other one includes) is a root', () => {
     assert.deepEqual(
       a.roots.map((r) => `${r.kind} ${r.name}`),
-      [
-        'kustomization overlays/dev',
-        'kustomization overlays/prod',
-        'kustomization overlays/staging',
-        'other (other files)',
-      ],
+      ['kustomization overlays/dev', 'kustomization overlays/prod', 'kustomization overlays/staging'],
+      'the kustomization files are in the roots that build them: no "(other files)" root of nothing',
     );
-    assert.equal(
-      a.roots.find((r) => r.id === '')?.hasResources,
-      false,
-      'only kustomization files are left over',
-    );
+    const prod = a.root('overlays/prod');
+    const held = [...(prod?.index.files.keys() ?? [])].filter((u) => u.endsWith('/kustomization.yaml'));
+    assert.deepEqual(held.map((u) => u.slice(u.indexOf('/kustomize/') + '/kustomize/'.length)).sort(), [
+      'base/kustomization.yaml',
+      'overlays/prod/kustomization.yaml',
+    ]);
   });
 
   it("namespace: sets every resource's namespace, overriding the written one; renames a Namespace", () => {

@@ -336,6 +336,15 @@ export class Analysis {
     return this.roots.length > 1;
   }
 
+  /**
+   * The workspace has a plan of roots (one root's analysis answers even where there is one root:
+   * its files as its kustomizations make them).
+   */
+  private get planned(): boolean {
+    const roots = this.roots;
+    return roots.length > 1 || (roots[0] !== undefined && roots[0].analysis !== this);
+  }
+
   /** The analysis of a root by id. */
   root(id: string): Analysis | undefined {
     return this.roots.find((r) => r.id === id)?.analysis;
@@ -359,14 +368,14 @@ export class Analysis {
   }
 
   get engine(): PolicyEngine {
-    if (this.split) return this.primary.engine;
+    if (this.planned) return this.primary.engine;
     // built outside any tracked unit: its readers track what their answers depend on (index/deps.ts)
     return (this.engineCache ??= untracked(() => new PolicyEngine(this.index)));
   }
 
   /** Every finding of the workspace, severities as configured. */
   findings(): readonly Finding[] {
-    if (this.split) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
+    if (this.planned) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
     if (this.findingsCache) return this.findingsCache;
     const found = this.stores
       ? this.incrementalFindings(this.stores.of(this.storeKey))
@@ -380,7 +389,7 @@ export class Analysis {
 
   /** How many files' checks the last findings pass ran (incremental analysis), summed over the roots. */
   findingsStats(): FindingsPassStats | undefined {
-    if (this.split) {
+    if (this.planned) {
       let files = 0;
       let rerun = 0;
       for (const r of this.roots) {
@@ -438,7 +447,7 @@ export class Analysis {
 
   /** The findings of some roots only (by id), merged as `findings()` merges them. */
   findingsIn(ids: readonly string[]): readonly Finding[] {
-    if (!this.split) return this.findings();
+    if (!this.planned) return this.findings();
     return mergeRootFindings(
       this,
       (a) => a.findings(),
@@ -466,7 +475,7 @@ export class Analysis {
    */
   fileFindings(uri: string): readonly Finding[] {
     let out = this.fileScoped.get(uri);
-    if (!out && this.split) {
+    if (!out && this.planned) {
       const roots = this.rootsOf(uri);
       out = mergeRootFindings(this, (a) => a.fileFindings(uri), roots);
       this.fileScoped.set(uri, out);
@@ -481,7 +490,7 @@ export class Analysis {
 
   lineIndex(uri: string): LineIndex | undefined {
     const li = this.index.lineIndex(uri);
-    if (li || !this.split || !isRenderedUri(uri)) return li;
+    if (li || !this.planned || !isRenderedUri(uri)) return li;
     // a build's output (reach and explain point into it): the root that holds it
     return this.rootsOf(uri)[0]?.analysis.lineIndex(uri);
   }
@@ -492,7 +501,7 @@ export class Analysis {
     sources: Endpoint[];
     destinations: Endpoint[];
   } {
-    if (this.split) return this.primary.reachability(q);
+    if (this.planned) return this.primary.reachability(q);
     return computeReachability(this.engine, q);
   }
 
@@ -502,13 +511,13 @@ export class Analysis {
     total: number;
     rows: Generator<ReachEntry[]>;
   } {
-    if (this.split) return this.primary.reachabilityRows(q);
+    if (this.planned) return this.primary.reachabilityRows(q);
     return reachabilityRows(this.engine, q);
   }
 
   /** The reachability view's model: namespaces shown, endpoints, rows, focus and counts. */
   reachabilityView(q: ReachViewQuery): ReachView {
-    if (this.split) return this.primary.reachabilityView(q);
+    if (this.planned) return this.primary.reachabilityView(q);
     return reachabilityView(this.index, this.engine, q);
   }
 
@@ -518,7 +527,7 @@ export class Analysis {
   }
 
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {
-    if (this.split) return this.primary.explain(srcId, dstId, port);
+    if (this.planned) return this.primary.explain(srcId, dstId, port);
     // an address asked is explained as itself, not as the external range it falls in
     const src = this.engine.endpoint(srcId, undefined, true);
     const dst = this.engine.endpoint(dstId, undefined, true);

@@ -35,6 +35,7 @@ import { redundantRule } from './redundant-rule';
 import { duplicatePolicy } from './duplicate-policy';
 import { duplicateObject } from './duplicate-object';
 import { kustomizeNotRendered } from './kustomize-not-rendered';
+import { kustomizeNotListed } from './kustomize-not-listed';
 import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
@@ -95,6 +96,7 @@ export const ALL_CHECKS: readonly Check[] = [
   clusterPolicyPriorityConflict,
   clusterPolicyRuleShadowed,
   kustomizeNotRendered,
+  kustomizeNotListed,
 ];
 
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */

@@ -94,6 +94,17 @@ export interface FileFacts {
   readonly invalidUtf8At?: number;
   /** A kustomization of a tree an analysis root renders with `kustomize build` (roots/render.ts): how it went. */
   readonly render?: { readonly command: string; readonly error?: string };
+  /** A kustomization file: what no kustomization lists near it (roots/roots.ts `ListingNote`, kustomize-not-listed). */
+  readonly listing?: {
+    readonly leftOut?: readonly string[];
+    readonly unlisted?: {
+      readonly component: string;
+      readonly owner?: string;
+      readonly ownerPath?: string;
+      readonly ownerDir?: string;
+      readonly mention?: { readonly start: number; readonly end: number };
+    };
+  };
 }
 
 export interface NamespaceInfo {

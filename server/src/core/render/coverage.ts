@@ -39,6 +39,24 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
       `${plural(n, 'document')} ${n === 1 ? 'is' : 'are'} not analysed (${why.join(', ')}): these verdicts may be wrong; "check" shows where.`,
     );
   }
+  // what no kustomization lists (kustomize-not-listed)
+  let leftOut = 0;
+  for (const f of index.files.values()) {
+    const l = f.listing;
+    if (!l) continue;
+    leftOut += l.leftOut?.length ?? 0;
+    const u = l.unlisted;
+    if (u?.ownerPath)
+      out.push(
+        `Component ${u.component} is analysed as if ${u.ownerPath} listed it, though no kustomization does (\`kustomize build ${u.ownerDir ?? '.'}\` leaves it out).`,
+      );
+    else if (u)
+      out.push(`Component ${u.component} is listed by no kustomization: its files are analysed as written.`);
+  }
+  if (leftOut)
+    out.push(
+      `${plural(leftOut, 'file')} in kustomize folders ${leftOut === 1 ? 'is' : 'are'} listed by no kustomization and analysed as written (kustomize build leaves ${leftOut === 1 ? 'it' : 'them'} out): "check" says which.`,
+    );
   // kustomizations rendered by the user's kustomize (roots/render.ts), and builds that failed
   for (const f of index.files.values()) {
     const r = f.render;

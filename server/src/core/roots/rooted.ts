@@ -6,7 +6,7 @@
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
 import type { Transform } from './kustomize';
 import type { RenderNote } from './render';
-import type { RootSpec } from './roots';
+import type { ListingNote, RootSpec } from './roots';
 import { transformFacts, transformKey } from './transform';
 
 const cache = new WeakMap<FileFacts, Map<string, FileFacts>>();
@@ -61,6 +61,18 @@ function withNote(facts: FileFacts, note: RenderNote): FileFacts {
   return out;
 }
 
+const listingCache = new WeakMap<FileFacts, Map<string, FileFacts>>();
+
+/** A kustomization file with what no kustomization lists near it (kustomize-not-listed reads it). */
+function withListing(facts: FileFacts, note: ListingNote): FileFacts {
+  let m = listingCache.get(facts);
+  if (!m) listingCache.set(facts, (m = new Map<string, FileFacts>()));
+  const key = JSON.stringify(note);
+  let out = m.get(key);
+  if (!out) m.set(key, (out = { ...facts, listing: note }));
+  return out;
+}
+
 export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex {
   const files = new Map<string, FileFacts>();
   for (const [uri, transforms] of spec.files) {
@@ -68,7 +80,9 @@ export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex
     if (!f) continue;
     const g = spec.inputs?.has(uri) ? inputFacts(f) : factsFor(f, transforms);
     const note = spec.notes?.get(uri);
-    files.set(uri, note ? withNote(g, note) : g);
+    const listing = spec.listing?.get(uri);
+    const h = note ? withNote(g, note) : g;
+    files.set(uri, listing ? withListing(h, listing) : h);
   }
   return index.withFiles(files);
 }

@@ -49,7 +49,15 @@ export interface RootSpec {
   readonly notes?: ReadonlyMap<string, RenderNote>;
   /** The kustomizations of this root the adapters may render (roots/render.ts). */
   readonly targets?: readonly RenderTarget[];
+  /** Kustomization files of this root and what no kustomization lists near them (`FileFacts.listing`). */
+  readonly listing?: ReadonlyMap<string, ListingNote>;
 }
+
+/**
+ * What a kustomization leaves out (kustomize-not-listed): files of its own folder that no
+ * kustomization lists, and, for a Component no kustomization lists, the top it is read with.
+ */
+export type ListingNote = NonNullable<FileFacts['listing']>;
 
 /** A kustomization's build as the host holds it: what the adapter gave, and the output read as a file. */
 export interface RenderedRoot {
@@ -271,6 +279,8 @@ export function planRoots(
   ): KustomizeRoot => {
     const id = rel(dirOf(k.path)).replace(/\/$/, '') || '.';
     const tree = graph.treeOf(k);
+    // the kustomization files of its build belong to the root (their findings, its header)
+    for (const t of tree) if (!m.has(t.uri)) m.set(t.uri, [[]]);
     const unrendered = tree.flatMap((t) => t.unrendered);
     // a remote base would make kustomize fetch from the network: never rendered
     if (unrendered.length === 0 || unrendered.some((u) => u.field.startsWith('remote resource')))
@@ -374,11 +384,100 @@ export function planRoots(
   for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
     roots.push({ id, kind: 'cluster', files: m, ...(inputs.size ? { inputs } : {}) });
   for (const r of groupKustomizeRoots(kustomizeRoots)) roots.push({ ...r, kind: 'kustomization' });
+  // messages name folders from the one above the common folder (kustomize/kustomization.yaml)
+  const above = base.length > 1 ? dirOf(base.slice(0, -1)) : base;
+  const listing = listingNotes(graph, files, pathOf, reached, (p) => relativeTo(above, p));
   if (roots.length === 0 && inputs.size === 0) return undefined;
   const inRoot = new Set<string>();
   for (const r of roots) for (const uri of r.files.keys()) inRoot.add(uri);
   const other = new Map<string, Transform[]>();
   for (const uri of files.keys()) if (!inRoot.has(uri)) other.set(uri, [[]]);
   if (other.size) roots.push({ id: '', kind: 'other', files: other, ...(inputs.size ? { inputs } : {}) });
-  return roots;
+  if (listing.size === 0) return roots;
+  return roots.map((r) => {
+    const held = new Map([...listing].filter(([uri]) => r.files.has(uri)));
+    return held.size ? { ...r, listing: held } : r;
+  });
+}
+
+/** A file holds something the analysis reads: objects, policies of other kinds, custom resources, left-out documents. */
+function holdsObjects(f: FileFacts | undefined): boolean {
+  return (
+    !!f &&
+    (f.resources.length > 0 ||
+      !!f.otherPolicies?.length ||
+      !!f.customResources?.length ||
+      !!f.clusterPolicies?.length ||
+      !!f.unanalysed?.length)
+  );
+}
+
+/**
+ * What no kustomization lists (nothing skipped silently): per kustomization, the files of its own
+ * folder (subfolders with a kustomization of their own aside) that no kustomization reaches, no
+ * kustomization reads as input and that hold objects; per Component that no kustomization lists,
+ * the top whose folder holds it (it is read as listed there, `KustomizeGraph.optionalComponents`)
+ * and whether that top names it in a comment.
+ */
+function listingNotes(
+  graph: KustomizeGraph,
+  files: ReadonlyMap<string, FileFacts>,
+  pathOf: ReadonlyMap<string, string>,
+  reached: ReadonlySet<string>,
+  rel: (p: string) => string,
+): Map<string, ListingNote> {
+  const out = new Map<string, ListingNote>();
+  const inputs = graph.inputFiles();
+  const dirs = graph.kustomizations.map((k) => dirOf(k.path));
+  const tops = graph.tops();
+  for (const k of graph.kustomizations) {
+    if (graph.inDir(dirOf(k.path)) !== k) continue; // a second kustomization file of a folder: kustomize reads the first
+    const dir = dirOf(k.path);
+    const own = new Set(k.resources.map((e) => joinPath(dir, e)));
+    const leftOut: string[] = [];
+    for (const [uri, p] of pathOf) {
+      if (!p.startsWith(dir) || isKustomizationPath(p) || reached.has(uri) || inputs.has(uri)) continue;
+      if (dirs.some((d) => d !== dir && d.startsWith(dir) && p.startsWith(d))) continue;
+      if (own.has(p) || !holdsObjects(files.get(uri))) continue;
+      leftOut.push(uri);
+    }
+    let unlisted: ListingNote['unlisted'];
+    if (k.isComponent && !graph.included.has(k.uri)) {
+      const owner = tops.find((t) => graph.optionalComponents(t).includes(k));
+      if (owner) {
+        const fromOwner = relativeTo(dirOf(owner.path), dir).replace(/\/$/, '');
+        const componentRel = fromOwner.startsWith('/') ? rel(dir).replace(/\/$/, '') : fromOwner;
+        const text = files.get(owner.uri)?.text ?? '';
+        const mention = commentMention(text, fromOwner);
+        unlisted = {
+          component: componentRel,
+          owner: owner.uri,
+          ownerPath: rel(owner.path),
+          ownerDir: rel(dirOf(owner.path)) || './',
+          ...(mention ? { mention } : {}),
+        };
+      } else unlisted = { component: rel(dir).replace(/\/$/, '') || '.' };
+    }
+    if (leftOut.length || unlisted)
+      out.set(k.uri, {
+        ...(leftOut.length ? { leftOut: leftOut.sort() } : {}),
+        ...(unlisted ? { unlisted } : {}),
+      });
+  }
+  return out;
+}
+
+/** Where a comment line of a kustomization names `path` (`# - components/x`), if one does. */
+function commentMention(text: string, path: string): { start: number; end: number } | undefined {
+  if (!path) return undefined;
+  const clean = path.replace(/^\.\//, '');
+  const re = /^[ \t]*#.*$/gm;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const i = m[0].indexOf(clean);
+    if (i >= 0 && !/[\w-]/.test(m[0][i + clean.length] ?? '')) {
+      const start = m.index + m[0].indexOf('#');
+      return { start, end: m.index + m[0].length };
+    }
+  }
+  return undefined;
 }
