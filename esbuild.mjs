@@ -2,12 +2,23 @@
 // client/dist/webview.js. Flags: --production (minify, no sourcemaps), --watch.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// The `yaml` package's own ESM build (its `browser/` folder, the same sources as its CommonJS
+// `dist/`) for the Node bundles too: the CommonJS parser reads `process.env.LOG_TOKENS` for every
+// lexical token (and the composer `LOG_STREAM` for every document), a native call that cost about
+// half of the parse of the large bench workspace; the ESM build has no such debug hooks. Only the
+// logging of the package's own warnings differs (console.warn instead of process.emitWarning).
+const yamlDir = dirname(createRequire(import.meta.url).resolve('yaml/package.json'));
+const yamlEsm = join(yamlDir, 'browser', 'index.js');
+
 const node = {
   bundle: true,
+  alias: { yaml: yamlEsm },
   platform: 'node',
   format: 'cjs',
   target: 'node20',

@@ -1,6 +1,9 @@
-// One benchmark phase in a fresh process: prints {ms, rssMB, info} as JSON on stdout. rssMB is the
-// process's peak resident memory (getrusage maxRSS: the main thread and any worker threads).
-//   floor     read every file and parseAllDocuments it (the bare `yaml` parse, results kept)
+// One benchmark phase in a fresh process: prints {ms, rssMB, cpuMs, load, info} as JSON on stdout.
+// rssMB is the process's peak resident memory (getrusage maxRSS: the main thread and any worker
+// threads), cpuMs the CPU time of the process (user + system, every thread) over the timed part,
+// load the 1-minute load average when the phase started (the machine is shared: compare ratios).
+//   floor     read every file and parseAllDocuments it (the bare `yaml` parse, results kept; the
+//             package's ESM build, which the bundles use)
 //   jsyaml    read every file and js-yaml loadAll it (plain objects, results kept): the anchor
 //   index     read + AnalysisHost.applyChanges + derived index (namespaces, workloads, policies)
 //   findings  index + every check
@@ -15,11 +18,18 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const [phase, dir, ...rest] = process.argv.slice(2);
 const peakMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const load = Math.round(loadavg()[0] * 100) / 100;
+let cpu0 = process.cpuUsage();
+const cpuMs = () => {
+  const c = process.cpuUsage(cpu0);
+  return Math.round((c.user + c.system) / 1000);
+};
 
 if (phase === 'cli') {
   const cli = join(here, '..', 'server', 'dist', 'cli.js');
@@ -32,12 +42,14 @@ if (phase === 'cli') {
   };
   process.argv = [process.execPath, cli, ...rest.map((a) => a.replaceAll('{dir}', dir))];
   const t0 = performance.now();
+  cpu0 = process.cpuUsage();
   process.on('exit', (code) => {
     const ms = performance.now() - t0;
+    const cpu = cpuMs();
     const out = chunks.join('');
     if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, out);
     const info = `exit ${code}, ${out.length} bytes of output`;
-    writeFileSync(1, JSON.stringify({ ms, rssMB: peakMB(), info }));
+    writeFileSync(1, JSON.stringify({ ms, rssMB: peakMB(), cpuMs: cpu, load, info }));
   });
   require(cli);
 } else {
@@ -52,11 +64,14 @@ if (phase === 'cli') {
   };
   const list = files(dir).sort();
   const t0 = performance.now();
+  cpu0 = process.cpuUsage();
   const changes = list.map((f) => ({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') }));
   let info;
   let ms;
   if (phase === 'floor') {
-    const { parseAllDocuments } = require('yaml');
+    // the build the CLI and server bundle (esbuild.mjs): the package's ESM build
+    const yamlEsm = join(dirname(require.resolve('yaml/package.json')), 'browser', 'index.js');
+    const { parseAllDocuments } = await import(pathToFileURL(yamlEsm).href);
     const keep = changes.map((c) => parseAllDocuments(c.text));
     ms = performance.now() - t0;
     info = `${list.length} files, ${keep.reduce((n, d) => n + (Array.isArray(d) ? d.length : 0), 0)} docs`;
@@ -114,5 +129,5 @@ if (phase === 'cli') {
       info += `; engine ${engineMs.toFixed(0)} ms, 25 pairs (${allowed} allowed), max ${per[24].toFixed(1)} ms`;
     }
   }
-  process.stdout.write(JSON.stringify({ ms, rssMB: peakMB(), info }));
+  process.stdout.write(JSON.stringify({ ms, rssMB: peakMB(), cpuMs: cpuMs(), load, info }));
 }

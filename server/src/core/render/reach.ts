@@ -535,6 +535,9 @@ function workloadPairCounts(
   const groupsMatched = (groups: readonly Group[]) => {
     const byIx = new Map<number, Group>();
     for (const g of groups) for (const e of g.members) if (e.ix !== undefined) byIx.set(e.ix, g);
+    // the same entries as arrays (walked once per rule of every isolating list)
+    const ixs = Int32Array.from(byIx.keys());
+    const ixGroups = [...byIx.values()];
     const cache = new Map<CompiledPolicy[] | readonly CompiledPolicy[], Set<Group>>();
     return (policies: readonly CompiledPolicy[], dir: 'ingress' | 'egress'): Set<Group> => {
       let out = cache.get(policies);
@@ -547,7 +550,7 @@ function workloadPairCounts(
             continue;
           }
           const arr = engine.ruleMatchVector(r, p.namespace);
-          for (const [ix, g] of byIx) if (arr[ix] !== 0) out.add(g);
+          for (let k = 0; k < ixs.length; k++) if (arr[ixs[k] as number] !== 0) out.add(ixGroups[k] as Group);
         }
       }
       cache.set(policies, out);

@@ -32,7 +32,7 @@ import {
   type TierPolicies,
   type TierTrail,
 } from './tiers';
-import { track, untracked } from '../index/deps';
+import { isTracking, track, untracked } from '../index/deps';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -216,7 +216,7 @@ export class PolicyEngine {
   /** Isolation of an endpoint (externals are never isolated), cached by position. */
   private isolationOf(ep: Endpoint & { kind: 'workload' }): Isolation {
     if (ep.ix === undefined) return this.isolation(ep.workload);
-    track(`pol:${ep.workload.namespace}`);
+    if (isTracking()) track(`pol:${ep.workload.namespace}`);
     let iso = this.isoByIx[ep.ix];
     if (!iso) {
       iso = this.isolation(ep.workload);
@@ -320,7 +320,8 @@ export class PolicyEngine {
   ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
     if (r.peers === 'all') return { match: true };
     if (ep.ix !== undefined) {
-      if (ep.kind === 'workload') track(`nsl:${ep.workload.namespace}`);
+      // (the key is built only while a unit is tracked: asked for every pair of classes and rule)
+      if (ep.kind === 'workload' && isTracking()) track(`nsl:${ep.workload.namespace}`);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);
@@ -377,11 +378,17 @@ export class PolicyEngine {
         continue;
       }
       const sel = pm.namespaces;
-      for (const [ns, eps] of this.byNs) {
-        if (sel === 'own' ? ns !== policyNs : !this.nsMatches(sel, ns)) continue;
+      const mark = (eps: readonly Endpoint[]): void => {
         for (const e of eps)
           if (e.kind === 'workload' && pm.pods.matches(e.workload.labels)) arr[e.ix as number] = 1;
+      };
+      if (sel === 'own') {
+        // the policy's own namespace only: no walk over every namespace
+        const eps = this.byNs.get(policyNs);
+        if (eps) mark(eps);
+        continue;
       }
+      for (const [ns, eps] of this.byNs) if (this.nsMatches(sel, ns)) mark(eps);
     }
     return arr;
   }
@@ -418,7 +425,8 @@ export class PolicyEngine {
   ruleMatch(r: CompiledRule, policyNs: string, ep: Endpoint, families: FamilyMask = ANY_FAMILY): number {
     if (r.peers === 'all') return 1;
     if (ep.ix !== undefined) {
-      if (ep.kind === 'workload') track(`nsl:${ep.workload.namespace}`);
+      // (the key is built only while a unit is tracked: asked for every pair of classes and rule)
+      if (ep.kind === 'workload' && isTracking()) track(`nsl:${ep.workload.namespace}`);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);

@@ -6,8 +6,8 @@
  */
 import { cmp } from '../index/workspace-index';
 import {
+  ANY_FAMILY,
   endpointFamilies,
-  pairFamilies,
   type CompiledPolicy,
   type CompiledRule,
   type Endpoint,
@@ -168,6 +168,10 @@ export class ClassPairs {
   private readonly cache: Array<Array<ConnectionSet | undefined> | undefined> = [];
   /** Address families of each class (every member has the same: classes.ts), for the side caches. */
   private readonly fam: number[] = [];
+  /** Whether each class is of workloads (else an external range). */
+  private readonly isWorkload: boolean[] = [];
+  /** `engine.hasTiers`, read once (asked for every pair of classes otherwise). */
+  private readonly tiered: boolean;
   /** Side results per isolating list, per families of the endpoint on that side, per counterpart class. */
   private readonly egress = new Map<
     readonly CompiledPolicy[],
@@ -197,6 +201,7 @@ export class ClassPairs {
     classes?: WorkloadClasses,
   ) {
     this.classes = classes ?? engine.classes();
+    this.tiered = engine.hasTiers;
     this.open = port ? ConnectionSet.ALL.restrict(port.protocol, port.port) : ConnectionSet.ALL;
   }
 
@@ -212,8 +217,16 @@ export class ClassPairs {
       this.eIso.push(iso ? iso.egress : NO_POLICIES);
       this.iIso.push(iso ? iso.ingress : NO_POLICIES);
       this.fam.push(e.kind === 'workload' ? endpointFamilies(e) : 0);
+      this.isWorkload.push(e.kind === 'workload');
     }
     return i;
+  }
+
+  /** `pairFamilies` of the classes' representatives (the families every member pair has). */
+  private pairFamilies(si: number, di: number): number {
+    return this.isWorkload[si] && this.isWorkload[di]
+      ? (this.fam[si] as number) & (this.fam[di] as number)
+      : ANY_FAMILY;
   }
 
   /** What class `si` may send to class `di` (for `si === di`: between two distinct members). */
@@ -246,6 +259,7 @@ export class ClassPairs {
     src: Endpoint,
     dst: Endpoint,
     peer: Endpoint,
+    si: number,
     di: number,
   ): SideResult {
     let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
@@ -263,7 +277,7 @@ export class ClassPairs {
       this.sides[dir === 'egress' ? 0 : 1].set(policies, memo);
     }
     // which rules match, in the families the pair can use (and by which family's address)
-    const families = pairFamilies(src, dst);
+    const families = this.pairFamilies(si, di);
     let key = `${families}:`;
     let named = false;
     for (let k = 0; k < memo.rules.length; k++) {
@@ -293,7 +307,7 @@ export class ClassPairs {
     if (!listedPair(src, dst)) return ConnectionSet.EMPTY;
     // cluster-wide policies: sides depend on the tiers too (tiers.ts), so the pair in full; so
     // for a domain name (matched by name, or by a block holding a whole family: compile.ts)
-    if (this.engine.hasTiers || dst.kind === 'domain') {
+    if (this.tiered || dst.kind === 'domain') {
       const conns = this.engine.pair(src, dst).conns;
       return this.port ? conns.restrict(this.port.protocol, this.port.port) : conns;
     }
@@ -309,7 +323,7 @@ export class ClassPairs {
         this.egress.set(eIso, byFam);
       }
       const col = (byFam[this.fam[si] as number] ??= []);
-      eg = col[di] ??= this.side(eIso, 'egress', src, dst, dst, di);
+      eg = col[di] ??= this.side(eIso, 'egress', src, dst, dst, si, di);
     }
     if (eg.set.isEmpty) return ConnectionSet.EMPTY;
     let ig = OPEN_SIDE;
@@ -328,8 +342,8 @@ export class ClassPairs {
           this.ingress.set(iIso, byFam);
         }
         const col = (byFam[this.fam[di] as number] ??= []);
-        ig = col[si] ??= this.side(iIso, 'ingress', src, dst, src, di);
-      } else ig = this.side(iIso, 'ingress', src, dst, src, di);
+        ig = col[si] ??= this.side(iIso, 'ingress', src, dst, src, si, di);
+      } else ig = this.side(iIso, 'ingress', src, dst, src, si, di);
     }
     // side sets are shared between many pairs of classes: so are their intersections
     let byIg = this.meets.get(eg);

@@ -45,7 +45,9 @@ export class ConnectionSet {
   }
 
   get isEmpty(): boolean {
-    return PROTOCOLS.every((p) => this.byProto[p].length === 0);
+    // PROTOCOLS spelled out: asked for every pair of a listing
+    const b = this.byProto;
+    return b.TCP.length === 0 && b.UDP.length === 0 && b.SCTP.length === 0;
   }
 
   get isAll(): boolean {
