@@ -507,12 +507,23 @@ function workloadPairCounts(
     dgs: readonly Group[],
   ): { total: number; nonEmpty: number; full: number };
 } {
-  const nonEmpty = new Map<string, number>();
-  const fullN = new Map<string, number>();
-  const bump = (m: Map<string, number>, k: string, n: number): void => {
+  // counts per namespace pair, by number (a string key per pair of groups was most of the time)
+  const nsNo = new Map<string, number>();
+  const noOf = (ns: string): number => {
+    let i = nsNo.get(ns);
+    if (i === undefined) {
+      i = nsNo.size;
+      nsNo.set(ns, i);
+    }
+    return i;
+  };
+  const nonEmpty = new Map<number, number>();
+  const fullN = new Map<number, number>();
+  const bump = <K>(m: Map<K, number>, k: K, n: number): void => {
     m.set(k, (m.get(k) ?? 0) + n);
   };
-  const key = (s: string, d: string): string => `${s}\u0000${d}`;
+  // exact below 2 ** 26 namespaces on each side
+  const key = (s: string, d: string): number => noOf(s) * 2 ** 26 + noOf(d);
   const dstByKey = new Map(dstGroups.map((g) => [`${g.ns}\u0000${g.ci}`, g]));
   const overlap = (sg: Group, dg: Group): number => {
     if (sg.ns !== dg.ns || sg.ci !== dg.ci) return 0;
@@ -585,8 +596,8 @@ function workloadPairCounts(
       for (const dg of dstMatched(e, 'egress')) add(sg, dg, pairs.between(sg.ci, dg.ci));
       continue;
     }
+    const own = dstByKey.get(`${sg.ns}\u0000${sg.ci}`);
     for (const [ns, n] of openMembers) {
-      const own = dstByKey.get(`${sg.ns}\u0000${sg.ci}`);
       const self = ns === sg.ns && own && isoOf(own).ingress.length === 0 ? overlap(sg, own) : 0;
       const m = sg.members.length * n - self;
       if (m === 0) continue;
@@ -596,10 +607,20 @@ function workloadPairCounts(
     for (const l of admits.get(sg) ?? [])
       for (const dg of byIngress.get(l) ?? []) add(sg, dg, pairs.between(sg.ci, dg.ci));
   }
+  // members per list of groups (one list per namespace, asked for every namespace pair)
+  const memberCounts = new Map<readonly Group[], number>();
+  const membersOf = (gs: readonly Group[]): number => {
+    let n = memberCounts.get(gs);
+    if (n === undefined) {
+      n = gs.reduce((k, g) => k + g.members.length, 0);
+      memberCounts.set(gs, n);
+    }
+    return n;
+  };
   return {
     get(s, d, sgs, dgs) {
-      const ns = sgs.reduce((n, g) => n + g.members.length, 0);
-      const nd = dgs.reduce((n, g) => n + g.members.length, 0);
+      const ns = membersOf(sgs);
+      const nd = membersOf(dgs);
       let self = 0;
       if (s === d) for (const sg of sgs) for (const dg of dgs) self += overlap(sg, dg);
       return {
