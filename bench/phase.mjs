@@ -32,7 +32,8 @@ const cpuMs = () => {
 };
 
 if (phase === 'cli') {
-  const cli = join(here, '..', 'server', 'dist', 'cli.js');
+  // BENCH_CLI: another build of the CLI (an A/B of two commits in the same minutes)
+  const cli = process.env.BENCH_CLI || join(here, '..', 'server', 'dist', 'cli.js');
   const chunks = [];
   process.stdout.write = (s, enc, cb) => {
     chunks.push(typeof s === 'string' ? s : Buffer.from(s).toString('utf8'));
