@@ -94,8 +94,6 @@ export class PolicyEngine {
   private classesCache: WorkloadClasses | undefined;
   private byNs: Map<string, Endpoint[]> | undefined;
   private ipEndpoints: readonly Endpoint[] = [];
-  /** Each workload endpoint's position, by id (match vectors from the label index). */
-  private ixById: Map<string, number> | undefined;
   private readonly nsMatchCache = new Map<SelectorMatcher, Map<string, boolean>>();
 
   constructor(readonly index: WorkspaceIndex) {
@@ -388,23 +386,6 @@ export class PolicyEngine {
         // the policy's own namespace only: no walk over every namespace
         const eps = this.byNs.get(policyNs);
         if (eps) mark(eps);
-        continue;
-      }
-      const anchor = pm.pods.anchor;
-      if (anchor) {
-        // a label the pods must carry: its workloads from the index's label index, not every
-        // namespace's
-        if (!this.ixById) {
-          this.ixById = new Map();
-          for (const e of all) if (e.kind === 'workload') this.ixById.set(e.id, e.ix as number);
-        }
-        for (const v of anchor.values) {
-          for (const w of this.index.workloadsLabeled(anchor.key, v)) {
-            const ix = this.ixById.get(w.id);
-            if (ix === undefined || !this.nsMatches(sel, w.namespace) || !pm.pods.matches(w.labels)) continue;
-            arr[ix] = 1;
-          }
-        }
         continue;
       }
       for (const [ns, eps] of this.byNs) if (this.nsMatches(sel, ns)) mark(eps);

@@ -120,16 +120,6 @@ export class PolicySelection {
           : this.index.namespacesMatching(m.namespaces.key, (labels) =>
               (m.namespaces as SelectorMatcher).matches(labels),
             );
-      const anchor = m.pods.anchor;
-      if (anchor && nss.length > 1) {
-        // several namespaces (a namespaceSelector): only the workloads carrying the selector's
-        // anchor label, from the index's label index (its facts `lbl:<key>=<value>`)
-        const inNs = new Set(nss);
-        const candidates = anchor.values.flatMap((v) => this.index.workloadsLabeled(anchor.key, v));
-        return [...new Set(candidates)]
-          .filter((w) => inNs.has(w.namespace) && m.pods.matches(w.labels))
-          .sort((a, b) => cmp(a.id, b.id));
-      }
       return nss
         .flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels)))
         .sort((a, b) => cmp(a.id, b.id));

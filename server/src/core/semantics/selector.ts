@@ -14,11 +14,6 @@ export interface SelectorMatcher {
   describe(): string;
   /** The same for selectors that match alike (their requirements as data): a cache key. */
   readonly key: string;
-  /**
-   * A label every object the selector matches carries (under `key`, one of `values`), when it has
-   * a matchLabels pair or an `In` requirement: candidates from a label index instead of a scan.
-   */
-  readonly anchor?: { readonly key: string; readonly values: readonly string[] };
 }
 
 type Req =
@@ -63,21 +58,11 @@ export function compileSelector(sel: LabelSelector): SelectorMatcher {
     [...eq].sort(),
     reqs.map((r) => [r.op, r.key, 'values' in r ? [...r.values].sort() : null]),
   ]);
-  let anchor: { key: string; values: string[] } | undefined;
-  const pair = eq[0];
-  if (pair) anchor = { key: pair[0], values: [pair[1]] };
-  else
-    for (const r of reqs)
-      if (r.op === 'In') {
-        anchor = { key: r.key, values: [...r.values] };
-        break;
-      }
   return {
     isEmpty,
     valid,
     describe,
     key,
-    ...(anchor ? { anchor } : {}),
     matches(labels: Labels): boolean {
       for (const [k, v] of eq) if (labels[k] !== v) return false;
       for (const r of reqs) {
