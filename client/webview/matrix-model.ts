@@ -311,15 +311,17 @@ export class MatrixModel {
     this.rowList = [];
     this.colList = [];
     for (const g of groupEndpoints(data.endpoints, data.search)) {
+      // a domain name is only ever a destination (egress to it): a column, never a row of sources
+      const destinationOnly = g.key === DOMAINS;
       if (data.collapsed.has(g.key)) {
         const item: AxisItem = { kind: 'aggregate', key: `group:${g.key}`, group: g };
-        this.rowList.push(item);
+        if (!destinationOnly) this.rowList.push(item);
         this.colList.push(item);
       } else {
-        this.rowList.push({ kind: 'group', key: `header:${g.key}`, group: g });
+        if (!destinationOnly) this.rowList.push({ kind: 'group', key: `header:${g.key}`, group: g });
         for (const ep of g.members) {
           const item: AxisItem = { kind: 'endpoint', key: ep.id, ep, group: g };
-          this.rowList.push(item);
+          if (!destinationOnly) this.rowList.push(item);
           this.colList.push(item);
         }
       }

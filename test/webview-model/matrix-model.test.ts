@@ -101,6 +101,27 @@ describe('matrix model: rows and columns', () => {
     });
   });
 
+  it('puts domain names in columns only: they are destinations, never sources', () => {
+    const RDS = 'db.example.com';
+    const m = model({
+      endpoints: [...data().endpoints, { id: RDS, kind: 'domain' } as EndpointDto],
+      connections: new Map([...data().connections, [pairKey(W.nginx1, RDS), { TCP: [[5432, 5432]] }]]),
+    });
+    const k = keys(m);
+    assert.ok(k.cols.includes(RDS), k.cols.join(' '));
+    assert.ok(!k.rows.includes(RDS) && !k.rows.some((r) => r.includes('domain')), k.rows.join(' '));
+    assert.equal(m.cellVerdict(item(m, W.nginx1), item(m, RDS)).verdict, 'some');
+    // collapsed, the group is one column and still no row
+    const c = keys(
+      model({
+        endpoints: [...data().endpoints, { id: RDS, kind: 'domain' } as EndpointDto],
+        collapsed: new Set(['(domain names)']),
+      }),
+    );
+    assert.ok(c.cols.includes('group:(domain names)'), c.cols.join(' '));
+    assert.ok(!c.rows.some((r) => r.includes('domain')), c.rows.join(' '));
+  });
+
   it('collapses a namespace to one aggregate row and column', () => {
     assert.deepEqual(keys(model({ collapsed: new Set(['layer1']) })), {
       rows: ['group:layer1', 'header:layer2', W.busybox2, W.nginx2, 'header:(external)', INTERNET],
