@@ -104,7 +104,7 @@ describe('matrix model: rows and columns', () => {
   it('puts domain names in columns only: they are destinations, never sources', () => {
     const RDS = 'db.example.com';
     const m = model({
-      endpoints: [...data().endpoints, { id: RDS, kind: 'domain' } as EndpointDto],
+      endpoints: [...data().endpoints, { id: RDS, kind: 'domain' }],
       connections: new Map([...data().connections, [pairKey(W.nginx1, RDS), { TCP: [[5432, 5432]] }]]),
     });
     const k = keys(m);
@@ -114,7 +114,7 @@ describe('matrix model: rows and columns', () => {
     // collapsed, the group is one column and still no row
     const c = keys(
       model({
-        endpoints: [...data().endpoints, { id: RDS, kind: 'domain' } as EndpointDto],
+        endpoints: [...data().endpoints, { id: RDS, kind: 'domain' }],
         collapsed: new Set(['(domain names)']),
       }),
     );
