@@ -90,6 +90,12 @@ function allowedLines(
       add(lineOf(text, start), lineOf(text, end));
     } else if (op.op === 'replace') {
       if (range) add(lineOf(text, range[0]), lineOf(text, range[0]));
+    } else if (op.op === 'rename' && isMap(node)) {
+      // the entry's key line and its whole old value are rewritten
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === op.key);
+      const k = pair && isNode(pair.key) ? pair.key.range : undefined;
+      const v = pair && isNode(pair.value) ? pair.value.range : undefined;
+      if (k) add(lineOf(text, k[0]), lineOf(text, Math.max(k[0], (v?.[1] ?? k[1]) - 1)));
     } else if (
       range &&
       (((isMap(node) || isSeq(node)) && node.flow) || (isScalar(node) && node.value === null))
@@ -143,6 +149,10 @@ function checkPromises(
       );
     if (op.op === 'replace')
       assert.deepEqual(getAt(js, op.path), op.value, `${fix.title}: ${op.path.join('.')}`);
+    if (op.op === 'rename') {
+      assert.deepEqual(getAt(js, [...op.path, op.newKey]), op.value, `${fix.title}: ${op.path.join('.')}`);
+      if (op.newKey !== op.key) assert.equal(getAt(js, [...op.path, op.key]), undefined);
+    }
     if (op.op === 'append') {
       const seq = getAt(js, op.path);
       assert.ok(
@@ -223,6 +233,14 @@ function checkPromises(
             JSON.stringify({ podSelector: {}, policyTypes: fix.data?.policyTypes ?? ['Ingress'] }),
       );
       assert.ok(deny, `a default-deny policy for ${ns}`);
+      break;
+    }
+    case 'migrate-cluster-policy': {
+      const obj = getAt(afterJs, first?.path.slice(0, -1) ?? []) as Record<string, unknown>;
+      assert.equal(obj.kind, 'ClusterNetworkPolicy');
+      assert.equal(obj.apiVersion, 'policy.networking.k8s.io/v1alpha2');
+      assert.ok(['Admin', 'Baseline'].includes(String(getAt(obj, ['spec', 'tier']))), 'a tier');
+      assert.ok(!JSON.stringify(obj).includes('"Allow"') && !JSON.stringify(obj).includes('"ports"'));
       break;
     }
     case 'rewrite-api-version': {

@@ -9,6 +9,7 @@ import {
   EditResult,
   removeNode,
   renderBlock,
+  replaceEntry,
   replaceNode,
   setOrAppendInMap,
   TextEdit,
@@ -943,5 +944,71 @@ describe('helpers', () => {
     const result = setOrAppendInMap('\uFEFFa: 1\n', 0, [], 'b', 2);
     assert.ok(result.ok);
     assert.equal(applyEdits('\uFEFFa: 1\n', result.edits), '\uFEFFa: 1\nb: 2\n');
+  });
+});
+
+describe('replaceEntry and set before a key', () => {
+  const apply = (text: string, r: EditResult): string => {
+    assert.ok(r.ok, r.ok ? '' : r.reason);
+    return applyEdits(text, r.edits);
+  };
+  it('renames a block entry and rewrites its value in place, keeping the comments around it', () => {
+    const text = [
+      'spec:',
+      '  # the ports',
+      '  ports: # inline',
+      '  - portNumber: {port: 80}',
+      '  - namedPort: http # last',
+      '  # after',
+      '  name: x',
+      '',
+    ].join('\n');
+    const out = apply(
+      text,
+      replaceEntry(text, 0, ['spec'], 'ports', 'protocols', [
+        { tcp: { destinationPort: { number: 80 } } },
+        { destinationNamedPort: 'http' },
+      ]),
+    );
+    assert.equal(
+      out,
+      [
+        'spec:',
+        '  # the ports',
+        '  protocols:',
+        '  - tcp:',
+        '      destinationPort:',
+        '        number: 80',
+        '  - destinationNamedPort: http # last',
+        '  # after',
+        '  name: x',
+        '',
+      ].join('\n'),
+    );
+  });
+  it('keeps a flow value flow, and works in a compact mapping of a sequence item', () => {
+    const text = 'rules:\n- ports: [{namedPort: http}]\n  action: Allow\n';
+    const out = apply(
+      text,
+      replaceEntry(text, 0, ['rules', 0], 'ports', 'protocols', [{ destinationNamedPort: 'http' }]),
+    );
+    assert.equal(out, 'rules:\n- protocols: [{destinationNamedPort: http}]\n  action: Allow\n');
+    const block = 'rules:\n- pods:\n    namespaces: {namespaceSelector: {}}\n  action: Allow\n';
+    assert.equal(
+      apply(
+        block,
+        replaceEntry(block, 0, ['rules', 0], 'pods', 'pods', { namespaceSelector: {}, podSelector: {} }),
+      ),
+      'rules:\n- pods:\n    namespaceSelector: {}\n    podSelector: {}\n  action: Allow\n',
+    );
+  });
+  it('refuses to rename onto an existing key', () => {
+    const text = 'a: 1\nb: 2\n';
+    assert.equal(replaceEntry(text, 0, [], 'a', 'b', 3).ok, false);
+  });
+  it('inserts before a key, above the comment lines that introduce it', () => {
+    const text = 'spec:\n  # who\n  subject: {}\n  egress: []\n';
+    const out = apply(text, setOrAppendInMap(text, 0, ['spec'], 'tier', 'Baseline', { before: 'subject' }));
+    assert.equal(out, 'spec:\n  tier: Baseline\n  # who\n  subject: {}\n  egress: []\n');
   });
 });

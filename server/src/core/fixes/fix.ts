@@ -29,6 +29,7 @@ import {
   detectStyle,
   removeNode,
   renderBlock,
+  replaceEntry,
   replaceNode,
   setOrAppendInMap,
   type EditResult,
@@ -60,6 +61,7 @@ export const FIX_KINDS: { readonly [K in FixKind]: 'ops' | 'builder' } = {
   'allow-dns-egress': 'ops',
   'generate-default-deny': 'builder',
   'merge-peers': 'ops',
+  'migrate-cluster-policy': 'ops',
   'remove-redundant-rule': 'ops',
   'remove-rules': 'ops',
   'replace-with-target-port': 'ops',
@@ -99,7 +101,10 @@ export function computeFix(source: WorkspaceIndex | FixSource, uri: string, spec
 function runOp(text: string, op: YamlOp): EditResult {
   switch (op.op) {
     case 'set': {
-      const opts = op.after !== undefined ? { after: op.after } : {};
+      const opts = {
+        ...(op.after !== undefined ? { after: op.after } : {}),
+        ...(op.before !== undefined ? { before: op.before } : {}),
+      };
       const r = setOrAppendInMap(text, op.docIndex, op.path, op.key, op.value, opts);
       if (r.ok || op.path.length === 0) return r;
       // the mapping itself is missing: create it under its parent
@@ -119,6 +124,8 @@ function runOp(text: string, op: YamlOp): EditResult {
       );
     case 'replace':
       return replaceNode(text, op.docIndex, op.path, op.value);
+    case 'rename':
+      return replaceEntry(text, op.docIndex, op.path, op.key, op.newKey, op.value);
     case 'remove':
       return removeNode(text, op.docIndex, op.path);
   }

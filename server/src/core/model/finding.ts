@@ -19,6 +19,7 @@ export type FixKind =
   | 'allow-dns-egress'
   | 'generate-default-deny'
   | 'merge-peers'
+  | 'migrate-cluster-policy'
   | 'remove-redundant-rule'
   | 'remove-rules'
   | 'replace-with-target-port'
@@ -51,6 +52,14 @@ export type YamlOp =
       readonly key: string;
       readonly value: YamlValue;
       readonly after?: string;
+      readonly before?: string;
+    })
+  /** Replace the entry `key` of the mapping at `path` by `newKey: value` (yaml/edit.ts `replaceEntry`). */
+  | (OpBase & {
+      readonly op: 'rename';
+      readonly key: string;
+      readonly newKey: string;
+      readonly value: YamlValue;
     })
   /** Append `item` to the sequence at `path` (created when missing). */
   | (OpBase & { readonly op: 'append'; readonly item: YamlValue; readonly after?: string })

@@ -87,6 +87,11 @@ export interface BlockStyle {
 export interface InsertOptions {
   /** Insert right after this key of the mapping when it is present, else after the last entry. */
   readonly after?: string;
+  /**
+   * Insert right before this key of a block mapping when it is present and begins its line (above
+   * the comment lines directly above it at its column); takes precedence over `after`.
+   */
+  readonly before?: string;
 }
 
 /** Style used when the file shows none: 2 spaces, kubectl-style sequences. */
@@ -215,6 +220,14 @@ export function setOrAppendInMap(
     const entries = blockEntries(map);
     if (typeof entries === 'string') return entries;
     const col = columnOf(ctx.text, entries[0]?.start ?? 0);
+    const beforeIndex =
+      options.before === undefined ? -1 : map.items.findIndex((p) => keyOf(p) === options.before);
+    const next = entries[beforeIndex];
+    if (next && beginsLine(ctx.text, next.start)) {
+      const at = entryLinesStart(ctx.text, next, col);
+      const lines = renderBlock({ [key]: value }, col, ctx.style);
+      return { edits: [{ start: at, end: at, newText: lines.map((l) => l + ctx.eol).join('') }], expect };
+    }
     const afterIndex =
       options.after === undefined ? -1 : map.items.findIndex((p) => keyOf(p) === options.after);
     const previous = entries[afterIndex >= 0 ? afterIndex : entries.length - 1];
@@ -277,6 +290,56 @@ export function appendToSequence(
     if (!lastEntry) return `${formatPath(path)} has no items`;
     const at = entryEnd(ctx.text, lastEntry, col);
     return { edits: [insertLinesAfter(ctx, at, renderBlock([item], col, ctx.style))], expect };
+  });
+}
+
+/**
+ * Replaces the entry `key` of the mapping at `path` by `newKey: value`, in place: the new key
+ * starts where the old one did (the comment lines above the entry and the comments after its
+ * content stay); the old value, with any comment inside it, is replaced by `value`, in flow style
+ * on the key's line when the old value was a flow collection or the mapping is flow, else as block
+ * YAML under the key. Fails when `newKey` is another key already present or the value is anchored.
+ */
+export function replaceEntry(
+  text: string,
+  docIndex: number,
+  path: YamlPath,
+  key: string,
+  newKey: string,
+  value: YamlValue,
+): EditResult {
+  return run(text, docIndex, (ctx) => {
+    const located = resolve(ctx.doc, path);
+    if (typeof located === 'string') return located;
+    const map = located.node;
+    if (!isMap(map)) return `${formatPath(path)} is not a mapping`;
+    const pair = findPair(map, key);
+    if (!pair) return `${formatPath([...path, key])} not found`;
+    if (newKey !== key && findPair(map, newKey)) return `${formatPath([...path, newKey])} already exists`;
+    if (!isNode(pair.key) || !pair.key.range) return `${formatPath([...path, key])} could not be located`;
+    if (isNode(pair.value) && (pair.value.anchor !== undefined || pair.value.tag !== undefined))
+      return `${formatPath([...path, key])} has an anchor or a tag`;
+    const expect = (js: unknown): unknown => {
+      const current = getAt(js, path);
+      if (isRecord(current)) {
+        delete current[key];
+        current[newKey] = value;
+      }
+      return js;
+    };
+    const start = pair.key.range[0];
+    const end = contentEnd(pair);
+    if (end < start) return `${formatPath([...path, key])} could not be located`;
+    const inline =
+      map.flow || isInlineValue(value) || ((isMap(pair.value) || isSeq(pair.value)) && pair.value.flow);
+    if (inline) {
+      const entry = `${renderScalar(newKey, Scalar.PLAIN, map.flow === true)}: ${renderInline(value)}`;
+      return { edits: [{ start, end, newText: entry }], expect };
+    }
+    const col = columnOf(ctx.text, start);
+    const lines = renderBlock({ [newKey]: value }, col, ctx.style);
+    const newText = lines.map((l, i) => (i === 0 ? l.slice(col) : l)).join(ctx.eol);
+    return { edits: [{ start, end, newText }], expect };
   });
 }
 
