@@ -15,8 +15,7 @@ import { defineCheck, defineCode, type Report } from './types';
 import { policyLabel } from '../semantics/names';
 import { onePerNode } from './support';
 import { BETA_ISOLATION_ANNOTATION } from '../model/lower';
-import { planMigration, V1ALPHA1, V1ALPHA2 } from '../model/migrate-cluster-policy';
-import { readDocuments } from '../yaml/documents';
+import { V1ALPHA1, V1ALPHA2 } from '../model/migrate-cluster-policy';
 import { apiLimitViolations } from '../model/cluster-policy';
 
 const CODE = 'deprecated-api-version';
@@ -69,15 +68,9 @@ export const deprecatedApiVersion = defineCheck(meta, ({ subjects }) => {
       });
     }
   }
-  const docsOf = new Map<string, ReturnType<typeof readDocuments>['docs'] | undefined>();
   for (const p of subjects.clusterPolicies) {
     if (p.apiVersion.value !== V1ALPHA1 || p.sourceKind === 'ClusterNetworkPolicy') continue;
     const uri = p.doc.uri;
-    if (!docsOf.has(uri)) {
-      const text = subjects.file(uri)?.text;
-      docsOf.set(uri, text === undefined ? undefined : readDocuments(text).docs);
-    }
-    const obj = objectAt(docsOf.get(uri)?.[p.doc.docIndex], p.doc.path);
     // rejected as it is (a wrong shape, a limit): the rewrite would not mean the same
     const problems =
       apiLimitViolations(p).length > 0 ||
@@ -88,7 +81,7 @@ export const deprecatedApiVersion = defineCheck(meta, ({ subjects }) => {
           f.span.start >= p.doc.span.start &&
           f.span.end <= p.doc.span.end,
       );
-    const planned = planMigration(obj, p.doc.docIndex, p.doc.path);
+    const planned = p.migration ?? { ok: false as const, why: 'it could not be read' };
     const plan =
       planned.ok && problems
         ? {
@@ -118,19 +111,3 @@ export const deprecatedApiVersion = defineCheck(meta, ({ subjects }) => {
   }
   return onePerNode(out);
 });
-
-/** The plain data of the object at `path` of a document, or undefined. */
-function objectAt(doc: { toJS(): unknown } | undefined, path: ReadonlyArray<string | number>): unknown {
-  if (!doc) return undefined;
-  let v: unknown;
-  try {
-    v = doc.toJS();
-  } catch {
-    return undefined;
-  }
-  for (const seg of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string | number, unknown>)[seg];
-  }
-  return v;
-}

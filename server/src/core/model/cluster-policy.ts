@@ -7,6 +7,7 @@
  */
 import type { Located, Span } from '../text/span';
 import type { DocRef, LabelSelector, Protocol } from './types';
+import type { MigrationPlan } from './migrate-cluster-policy';
 
 export type TierName = 'Admin' | 'Baseline';
 export type TierAction = 'Accept' | 'Deny' | 'Pass';
@@ -91,6 +92,8 @@ export interface ClusterPolicyResource {
   readonly subject: ClusterSubject;
   readonly ingress: readonly TierRule[];
   readonly egress: readonly TierRule[];
+  /** v1alpha1 kinds: the rewrite into a ClusterNetworkPolicy v1alpha2, or why there is none (model/migrate-cluster-policy.ts). */
+  readonly migration?: MigrationPlan;
 }
 
 /** One limit of the API server's validation a policy breaks (it rejects the whole object). */

@@ -5,7 +5,8 @@
  * (`Lowerer.object` in lower.ts) with the reader kit of lower.ts. Never throws: wrong shapes become
  * `invalid-field` findings and invalid parts (fail closed, semantics/tiers.ts).
  */
-import { isScalar, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isAlias, isScalar, visit, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { planMigration, type MigrationPlan } from './migrate-cluster-policy';
 import type { Located, Span } from '../text/span';
 import { spanOf, type NodeReader } from '../yaml/node';
 import {
@@ -189,7 +190,25 @@ export function lowerClusterPolicy(
     subject,
     ingress,
     egress,
+    ...(v2 ? {} : { migration: migrationOf(m, doc) }),
   };
+}
+
+/** The v1alpha2 rewrite of a v1alpha1 object, planned from its plain data (no aliases followed). */
+function migrationOf(m: YAMLMap, doc: DocRef): MigrationPlan {
+  let alias = false;
+  visit(m, {
+    Alias() {
+      alias = true;
+      return visit.BREAK;
+    },
+  });
+  if (alias || isAlias(m)) return { ok: false, why: 'it uses YAML aliases: rewrite it by hand' };
+  try {
+    return planMigration(m.toJSON(), doc.docIndex, doc.path);
+  } catch {
+    return { ok: false, why: 'its shape could not be read' };
+  }
 }
 
 function lowerSubject(kit: LowerKit, pair: Pair, keySpan: Span): ClusterSubject {
