@@ -153,6 +153,12 @@ function checkPromises(
       assert.deepEqual(getAt(js, [...op.path, op.newKey]), op.value, `${fix.title}: ${op.path.join('.')}`);
       if (op.newKey !== op.key) assert.equal(getAt(js, [...op.path, op.key]), undefined);
     }
+    if (op.op === 'insert')
+      assert.deepEqual(
+        (getAt(js, op.path) as unknown[])[op.index],
+        op.item,
+        `${fix.title}: ${op.path.join('.')}`,
+      );
     if (op.op === 'append') {
       const seq = getAt(js, op.path);
       assert.ok(
@@ -168,6 +174,22 @@ function checkPromises(
     case 'allow-dns-egress': {
       const egress = getAt(afterJs, [...(first?.path ?? [])]) as unknown[];
       const protocols = fix.data?.protocols as string[];
+      if (first?.op === 'insert') {
+        // a cluster-wide policy: an Accept to the DNS pods right before the denying rule
+        const v2 = getAt(afterJs, ['apiVersion']) === 'policy.networking.k8s.io/v1alpha2';
+        const rule = egress[first.index] as Record<string, unknown>;
+        assert.equal(rule.action, v2 ? 'Accept' : 'Allow');
+        assert.deepEqual(rule.to, [
+          {
+            pods: {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': fix.data?.namespace } },
+              podSelector: { matchLabels: fix.data?.podLabels },
+            },
+          },
+        ]);
+        assert.equal(egress.length, (getAt(beforeJs, first.path) as unknown[]).length + 1);
+        break;
+      }
       assert.deepEqual(egress[egress.length - 1], {
         to: [
           {

@@ -11,6 +11,14 @@
  * (pods not in the workspace: no false alarm when another policy might allow DNS).
  *
  * Fix "Allow DNS egress": an egress rule to the DNS pods on UDP and TCP 53.
+ *
+ * Through the tiers (docs/semantics.md "Cluster-wide policy tiers"): the verdict is the pod's
+ * effective egress side (engine `egressSide`, Admin → NetworkPolicy → Baseline), and the deciding
+ * tier is read from its trail. Where an Admin or Baseline rule denies DNS (an Admin Deny before the
+ * NetworkPolicies; a Baseline Deny for pods no NetworkPolicy isolates), the finding is on that rule
+ * of the cluster-wide policy, naming the pods, and its fix inserts an Accept rule to the DNS pods on
+ * UDP and TCP 53 right before it in the same policy (it decides only DNS connections that reached the
+ * denying rule); a NetworkPolicy finding is made only where the NetworkPolicy tier decides.
  */
 import { defineCheck, defineCode, subjectPolicies, lazy, type FixOf, type Report } from './types';
 import type { RelatedInfo, YamlOp } from '../model/finding';
@@ -25,6 +33,11 @@ import { allowedEgress, dnsTargets, workloadEndpoint } from '../semantics/querie
 import { reqsMayOverlap, sampleLabels, selectorReqs } from '../semantics/requirements';
 import { listText } from '../text/words';
 import { compact, policyRelated, specPath, workloadRelated } from './support';
+import type { PolicyEngine, SideResult } from '../semantics/engine';
+import type { TierRuleRef } from '../semantics/rule-ref';
+import { clusterPolicyName, tierRuleLabel } from '../semantics/tiers';
+import type { ClusterPolicyResource } from '../model/cluster-policy';
+import { track } from '../index/deps';
 
 type Verdict = 'ok' | 'no-udp' | 'udp-via-ipblock-only' | 'no-tcp';
 
@@ -35,6 +48,34 @@ interface Affected {
   readonly verdict: Exclude<Verdict, 'ok'>;
   readonly others: readonly CompiledPolicy[];
   readonly workload?: Workload;
+}
+
+/** Who denies a pod's DNS: the NetworkPolicy tier, or a rule of a cluster-wide policy. */
+type Decider = { readonly kind: 'np' } | { readonly kind: 'tier'; readonly ref: TierRuleRef };
+
+interface DnsResult {
+  readonly verdict: Verdict;
+  readonly isolating: readonly CompiledPolicy[];
+  /** For a verdict other than ok: who denies the missing protocol (UDP, or TCP for no-tcp). */
+  readonly decider: Decider;
+}
+
+const NP: Decider = { kind: 'np' };
+
+/** Which tier denied `protocol` 53 on one side (its trail), the NetworkPolicy tier when none. */
+function deciderOf(side: SideResult, protocol: 'UDP' | 'TCP'): Decider {
+  const t = side.tiers;
+  if (!t) return NP;
+  const tierRef = (set: ConnectionSet): TierRuleRef | undefined =>
+    set
+      .restrict(protocol, 53)
+      .refs()
+      .find((r): r is TierRuleRef => r.tier !== undefined);
+  const admin = tierRef(t.admin.deny);
+  if (admin) return { kind: 'tier', ref: admin };
+  if (t.policiesIsolate) return NP;
+  const baseline = tierRef(t.baseline.deny);
+  return baseline ? { kind: 'tier', ref: baseline } : NP;
 }
 
 const meta = defineCode({
@@ -49,17 +90,42 @@ const meta = defineCode({
   },
 });
 
+const verdictOf = (sets: ConnectionSet[], ipBlockDns: boolean): Verdict => {
+  const udp = sets.some((s) => s.has('UDP', 53));
+  const tcp = sets.some((s) => s.has('TCP', 53));
+  if (!udp) return ipBlockDns ? 'udp-via-ipblock-only' : 'no-udp';
+  return tcp ? 'ok' : 'no-tcp';
+};
+
+/** A workload's egress to the DNS endpoints through every tier, and who denies what is missing. */
+function dnsResult(engine: PolicyEngine, w: Workload, endpoints: readonly Endpoint[]): DnsResult {
+  const isolating = engine.isolation(w).egress;
+  const sides = endpoints.map((d) => engine.egressSide(workloadEndpoint(w), d));
+  const verdict = verdictOf(
+    sides.map((x) => x.set),
+    ipBlockAllowsDns(isolating),
+  );
+  const first = sides[0];
+  const decider =
+    verdict === 'ok' || verdict === 'udp-via-ipblock-only' || !first
+      ? NP
+      : deciderOf(first, verdict === 'no-tcp' ? 'TCP' : 'UDP');
+  return { verdict, isolating, decider };
+}
+
 export const missingDnsEgress = defineCheck(meta, (ctx) => {
   const { index, engine, settings } = ctx;
   const out: Report<typeof meta>[] = [];
   const dnsOf = lazy(() => dnsTargets(index, settings));
-  const verdictOf = (sets: ConnectionSet[], ipBlockDns: boolean): Verdict => {
-    const udp = sets.some((s) => s.has('UDP', 53));
-    const tcp = sets.some((s) => s.has('TCP', 53));
-    if (!udp) return ipBlockDns ? 'udp-via-ipblock-only' : 'no-udp';
-    return tcp ? 'ok' : 'no-tcp';
+  const cache = new Map<string, DnsResult>();
+  const resultOf = (w: Workload): DnsResult => {
+    let r = cache.get(w.id);
+    if (!r) {
+      r = dnsResult(engine, w, dnsOf().endpoints);
+      cache.set(w.id, r);
+    }
+    return r;
   };
-  const cache = new Map<string, { verdict: Verdict; isolating: readonly CompiledPolicy[] }>();
   for (const c of subjectPolicies(ctx)) {
     if (!c.types.egress) continue;
     const dns = dnsOf();
@@ -67,14 +133,9 @@ export const missingDnsEgress = defineCheck(meta, (ctx) => {
     const selected = engine.selectedBy(c);
     if (selected.length > 0) {
       for (const w of selected) {
-        let r = cache.get(w.id);
-        if (!r) {
-          const isolating = engine.isolation(w).egress;
-          const sets = dns.endpoints.map((d) => engine.egressSide(workloadEndpoint(w), d).set);
-          r = { verdict: verdictOf(sets, ipBlockAllowsDns(isolating)), isolating };
-          cache.set(w.id, r);
-        }
-        if (r.verdict !== 'ok')
+        const r = resultOf(w);
+        // denied by a cluster-wide rule: reported on that rule (below), not on the NetworkPolicy
+        if (r.verdict !== 'ok' && r.decider.kind === 'np')
           affected.push({
             label: w.name,
             verdict: r.verdict,
@@ -107,8 +168,134 @@ export const missingDnsEgress = defineCheck(meta, (ctx) => {
     if (affected.length === 0) continue;
     out.push(finding(c, affected, dns.virtual, dns.workloads, settings));
   }
+  // the pods whose DNS a rule of a cluster-wide policy denies, reported on that rule
+  if (index.clusterPolicies.length > 0) {
+    // reads every workload through every cluster-wide policy: re-run on any change
+    track('*');
+    const byRule = new Map<TierRuleRef['rule'], { ref: TierRuleRef; tcpOnly: boolean; pods: Workload[] }>();
+    for (const w of index.workloads) {
+      const ep = workloadEndpoint(w);
+      if (ep.kind !== 'workload' || !engine.tiersOf(ep, 'egress')) continue;
+      const r = resultOf(w);
+      if (r.verdict === 'ok' || r.decider.kind !== 'tier') continue;
+      const ref = r.decider.ref;
+      if (!ctx.subjects.file(ref.policy.doc.uri)) continue;
+      const tcpOnly = r.verdict === 'no-tcp';
+      const key = ref.rule;
+      const g = byRule.get(key) ?? { ref, tcpOnly, pods: [] };
+      g.tcpOnly = g.tcpOnly && tcpOnly;
+      g.pods.push(w);
+      byRule.set(key, g);
+    }
+    const dns = dnsOf();
+    for (const g of byRule.values()) out.push(tierFinding(g.ref, g.pods, g.tcpOnly, dns, settings));
+  }
   return out;
 });
+
+/** v1alpha2 allows 25 egress rules per policy, v1alpha1 100. */
+const maxRules = (p: ClusterPolicyResource): number => (p.sourceKind === 'ClusterNetworkPolicy' ? 25 : 100);
+
+function tierFinding(
+  ref: TierRuleRef,
+  pods: readonly Workload[],
+  tcpOnly: boolean,
+  dns: { virtual: boolean; workloads: readonly Workload[] },
+  settings: Settings,
+): Report<typeof meta> {
+  const p = ref.policy;
+  const rule = ref.rule;
+  const { namespace, podLabels } = settings.dns;
+  const dnsText = `cluster DNS (pods ${labelsText(podLabels)} in namespace ${namespace}${dns.virtual ? ', assumed: the workspace has none' : ''})`;
+  const shown = pods.slice(0, 5).map((w) => w.id);
+  const podsText = listText(pods.length > 5 ? [...shown, `${pods.length - 5} more`] : shown);
+  const many = pods.length > 1;
+  const where =
+    ref.tier === 'Admin'
+      ? 'Admin tier, evaluated before any NetworkPolicy'
+      : 'Baseline tier: no NetworkPolicy isolates their egress, so the Baseline tier decides';
+  const protocols: ReadonlyArray<'UDP' | 'TCP'> = tcpOnly ? ['TCP'] : ['UDP', 'TCP'];
+  const title = tcpOnly ? 'Allow DNS egress over TCP' : 'Allow DNS egress';
+  const full = p.egress.length >= maxRules(p);
+  const fixText = full
+    ? `Its policy already has ${p.egress.length} egress rules, the most the API server takes: allow DNS in a policy of a lower priority number.`
+    : `Accept DNS before it (quick fix "${title}": a rule to the DNS pods on ${protocols.map((x) => `${x} 53`).join(' and ')} right before this one), or set netpolLens.dns if your cluster DNS runs elsewhere.`;
+  const message = tcpOnly
+    ? `${tierRuleLabel(rule)} of ${clusterPolicyName(p)} (${where}) denies TCP 53 to ${dnsText} for ${podsText}, whose UDP 53 is allowed: answers too large for UDP (DNSSEC, long records) fail. ${fixText}`
+    : `${tierRuleLabel(rule)} of ${clusterPolicyName(p)} (${where}) denies UDP 53 to ${dnsText} for ${podsText}: ${many ? 'they' : 'it'} cannot resolve any name. ${fixText}`;
+  const related: RelatedInfo[] = compact([
+    ...pods.slice(0, 5).map((w) => workloadRelated(w, `${w.id}: DNS denied by this rule`)),
+    ...dns.workloads.slice(0, 3).map((w) => workloadRelated(w, `cluster DNS pods ${w.id}`)),
+  ]);
+  return {
+    ...(tcpOnly ? { severity: 'information' as const } : {}),
+    uri: p.doc.uri,
+    span: rule.name?.span ?? rule.actionField?.span ?? rule.span,
+    message,
+    ...(related.length ? { related } : {}),
+    ...(full ? {} : { fixes: [allowDnsTierFix(ref, settings, protocols, title)] }),
+  };
+}
+
+/** The rule accepting egress to cluster DNS, in the shape of the policy's kind and version. */
+export function dnsTierRule(
+  p: ClusterPolicyResource,
+  settings: Settings,
+  protocols: ReadonlyArray<'UDP' | 'TCP'>,
+): Record<string, unknown> {
+  const names = new Set(p.egress.map((r) => r.name?.value));
+  let name = 'allow-dns';
+  for (let i = 2; names.has(name); i++) name = `allow-dns-${i}`;
+  const v2 = p.sourceKind === 'ClusterNetworkPolicy';
+  return {
+    name,
+    action: v2 ? 'Accept' : 'Allow',
+    to: [
+      {
+        pods: {
+          namespaceSelector: { matchLabels: { [METADATA_NAME_LABEL]: settings.dns.namespace } },
+          podSelector: { matchLabels: { ...settings.dns.podLabels } },
+        },
+      },
+    ],
+    [v2 ? 'protocols' : 'ports']: protocols.map((protocol) =>
+      v2
+        ? { [protocol.toLowerCase()]: { destinationPort: { number: 53 } } }
+        : { portNumber: { protocol, port: 53 } },
+    ),
+  };
+}
+
+/** "Allow DNS egress" on a cluster-wide policy: the DNS Accept inserted right before the denying rule. */
+export function allowDnsTierFix(
+  ref: TierRuleRef,
+  settings: Settings,
+  protocols: ReadonlyArray<'UDP' | 'TCP'>,
+  title: string,
+): FixOf<'allow-dns-egress'> {
+  const p = ref.policy;
+  const ops: YamlOp[] = [
+    {
+      op: 'insert',
+      docIndex: p.doc.docIndex,
+      path: [...p.doc.path, 'spec', 'egress'],
+      index: ref.rule.index,
+      item: dnsTierRule(p, settings, protocols) as never,
+    },
+  ];
+  return {
+    kind: 'allow-dns-egress',
+    title,
+    data: {
+      ops,
+      namespace: settings.dns.namespace,
+      podLabels: settings.dns.podLabels,
+      protocols: [...protocols],
+      policy: clusterPolicyName(p),
+      tier: ref.tier,
+    },
+  };
+}
 
 /** Some egress rule allows UDP 53 to an ipBlock (NodeLocal DNSCache, or a plugin that matches pod IPs). */
 function ipBlockAllowsDns(policies: readonly CompiledPolicy[]): boolean {

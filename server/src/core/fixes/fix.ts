@@ -27,6 +27,7 @@ import {
   appendToSequence,
   applyEdits,
   detectStyle,
+  insertIntoSequence,
   removeNode,
   renderBlock,
   replaceEntry,
@@ -124,6 +125,8 @@ function runOp(text: string, op: YamlOp): EditResult {
       );
     case 'replace':
       return replaceNode(text, op.docIndex, op.path, op.value);
+    case 'insert':
+      return insertIntoSequence(text, op.docIndex, op.path, op.index, op.item);
     case 'rename':
       return replaceEntry(text, op.docIndex, op.path, op.key, op.newKey, op.value);
     case 'remove':

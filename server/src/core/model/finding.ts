@@ -61,6 +61,8 @@ export type YamlOp =
       readonly newKey: string;
       readonly value: YamlValue;
     })
+  /** Insert `item` into the sequence at `path` before item `index` (yaml/edit.ts `insertIntoSequence`). */
+  | (OpBase & { readonly op: 'insert'; readonly index: number; readonly item: YamlValue })
   /** Append `item` to the sequence at `path` (created when missing). */
   | (OpBase & { readonly op: 'append'; readonly item: YamlValue; readonly after?: string })
   /** Replace the scalar at `path`. */

@@ -294,6 +294,46 @@ export function appendToSequence(
 }
 
 /**
+ * Inserts `item` into the sequence at `path` before item `index` (an index at or past the end
+ * appends): in a block sequence as whole lines at the column of the dashes, above the comment
+ * lines directly above that item at its column; in a flow sequence as `item, ` before it.
+ */
+export function insertIntoSequence(
+  text: string,
+  docIndex: number,
+  path: YamlPath,
+  index: number,
+  item: YamlValue,
+): EditResult {
+  return run(text, docIndex, (ctx) => {
+    const located = resolve(ctx.doc, path);
+    if (typeof located === 'string') return located;
+    const seq = located.node;
+    if (!isSeq(seq)) return `${formatPath(path)} is not a sequence`;
+    if (!Number.isInteger(index) || index < 0) return `${index} is not an index`;
+    if (index >= seq.items.length) return appendToSequence(text, docIndex, path, item);
+    const expect = (js: unknown): unknown => {
+      const current = getAt(js, path);
+      if (Array.isArray(current)) current.splice(index, 0, item);
+      return js;
+    };
+    if (seq.flow) {
+      const start = flowItemStart(seq.items[index]);
+      if (start < 0) return 'the item could not be located';
+      return { edits: [{ start, end: start, newText: `${renderInline(item)}, ` }], expect };
+    }
+    const entries = blockEntries(seq);
+    if (typeof entries === 'string') return entries;
+    const entry = entries[index];
+    if (!entry || !beginsLine(ctx.text, entry.start)) return 'the item does not begin its line';
+    const col = columnOf(ctx.text, entry.start);
+    const at = entryLinesStart(ctx.text, entry, col);
+    const lines = renderBlock([item], col, ctx.style);
+    return { edits: [{ start: at, end: at, newText: lines.map((l) => l + ctx.eol).join('') }], expect };
+  });
+}
+
+/**
  * Replaces the entry `key` of the mapping at `path` by `newKey: value`, in place: the new key
  * starts where the old one did (the comment lines above the entry and the comments after its
  * content stay); the old value, with any comment inside it, is replaced by `value`, in flow style
