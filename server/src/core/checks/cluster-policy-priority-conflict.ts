@@ -4,7 +4,8 @@
  * picks either policy). Found with the engine's matchers on the workspace's endpoints: a workload
  * both policies select, a peer, and a port on which each policy's first matching rule (its own
  * evaluation, semantics/tiers.ts `tierOutcome`) takes a different action. Both rules are reported,
- * each naming the other.
+ * each naming the other. Files that define one object differently are alternatives, not paired
+ * (duplicate-policy.ts `clusterPoliciesTogether`).
  */
 import type { Endpoint } from '../semantics/compile';
 import { formatConns } from '../semantics/port-set';
@@ -19,6 +20,7 @@ import {
 } from '../semantics/tiers';
 import { defineCheck, defineCode, type Report } from './types';
 import { track } from '../index/deps';
+import { clusterPoliciesTogether } from './duplicate-policy';
 
 const meta = defineCode({
   code: 'cluster-policy-priority-conflict',
@@ -39,6 +41,7 @@ export const clusterPolicyPriorityConflict = defineCheck(
     const out: Report<typeof meta>[] = [];
     const tiers = engine.tiers;
     const live = tiers.compiled.filter((c) => c.subject);
+    const compared = clusterPoliciesTogether(index.clusterPolicies);
     const workloads = engine.workloadEndpoints();
     const externals = engine.directionalExternals('egress');
     const subjects = new Map<CompiledClusterPolicy, WorkloadEndpoint[]>();
@@ -58,6 +61,7 @@ export const clusterPolicyPriorityConflict = defineCheck(
         const b = live[j] as CompiledClusterPolicy;
         // two manifests of one object (kind and name) are not two policies: one replaces the other
         if (a.tier !== b.tier || a.priority !== b.priority || a.id === b.id) continue;
+        if (!compared(a.policy, b.policy)) continue;
         const bSubjects = new Set(subjectsOf(b));
         const both = subjectsOf(a).filter((w) => bSubjects.has(w));
         if (both.length === 0) continue;

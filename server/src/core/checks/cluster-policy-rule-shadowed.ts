@@ -4,12 +4,17 @@
  * a higher-priority policy of the tier whose subject covers it, or an Admin Accept or Deny for a
  * Baseline rule: semantics/tier-cover.ts `rulesBefore`) matches all of its traffic. Sound, not
  * complete: one covering rule, compared structurally (`ruleCovers`), never a union of several.
+ * Files that define one cluster-scoped object with different content (duplicate-policy) are
+ * alternatives (examples, test cases, variants), not one cluster: such a policy is compared with
+ * the policies of its own file only, and two such files not with each other
+ * (duplicate-policy.ts `clusterPoliciesTogether`).
  */
 import type { CompiledTierRule } from '../semantics/tiers';
 import { ruleCovers, rulesBefore } from '../semantics/tier-cover';
 import { clusterPolicyName, tierRuleLabel } from '../semantics/tiers';
 import { defineCheck, defineCode, type Report } from './types';
 import { track } from '../index/deps';
+import { clusterPoliciesTogether } from './duplicate-policy';
 
 const meta = defineCode({
   code: 'cluster-policy-rule-shadowed',
@@ -28,12 +33,15 @@ export const clusterPolicyRuleShadowed = defineCheck(meta, ({ engine, index, sub
   track('*');
   const out: Report<typeof meta>[] = [];
   const all = engine.tiers.compiled;
+  const compared = clusterPoliciesTogether(index.clusterPolicies);
   for (const c of all) {
     if (!c.subject) continue;
+    const together = (x: CompiledTierRule): boolean =>
+      x.ref.policy === c.policy || compared(c.policy, x.ref.policy);
     for (const dir of ['ingress', 'egress'] as const) {
       c[dir].forEach((cr, i) => {
         if (cr.failClosed || cr.peers === 'all') return;
-        const q = rulesBefore(c, dir, i, all).find((x) => covers(x, cr));
+        const q = rulesBefore(c, dir, i, all).find((x) => together(x) && covers(x, cr));
         if (!q) return;
         const rule = cr.ref.rule;
         const same = q.ref.policy === c.policy;

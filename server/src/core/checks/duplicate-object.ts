@@ -3,7 +3,9 @@
  * root: two Deployments, Services or Namespaces of one id, or two identical NetworkPolicies (a
  * base and an overlay copy, recipes side by side). The cluster holds one object, the last one
  * applied; the analysis merges them silently, so say so. Same-name policies whose content
- * differs are duplicate-policy's.
+ * differs are duplicate-policy's. Cluster-scoped objects have no namespace: two identical
+ * ClusterNetworkPolicies (AdminNetworkPolicies, BaselineAdminNetworkPolicies) of one name are one
+ * object too (Namespaces above).
  */
 import { defineCheck, defineCode, type Report } from './types';
 import type { DocRef, WorkloadResource } from '../model/types';
@@ -13,7 +15,7 @@ import { listText } from '../text/words';
 import type { Span } from '../text/span';
 import { policyName } from '../semantics/names';
 import { policyId } from '../model/ids';
-import { policyContentKey } from './duplicate-policy';
+import { clusterPolicyContentKey, clusterPolicyCopies, policyContentKey } from './duplicate-policy';
 
 const meta = defineCode({
   code: 'duplicate-object',
@@ -22,7 +24,7 @@ const meta = defineCode({
   // hint: a Namespace declared again with the same labels (kubectl apply is idempotent)
   otherSeverities: ['hint'],
   summary:
-    'The same object (namespace, kind, name) is defined more than once: a workload, Service, Namespace or an identical NetworkPolicy.',
+    'The same object (namespace, kind, name) is defined more than once: a workload, Service, Namespace or an identical NetworkPolicy or cluster-wide policy.',
 });
 
 interface Copy {
@@ -79,6 +81,16 @@ export const duplicateObject = defineCheck(meta, ({ index, subjects }) => {
     const all = subjects === index ? ns : index.namespace(ns.name);
     if (!all || all.declared.length < 2) continue;
     for (const r of namespaceCopies(all)) if (subjects.file(r.uri)) out.push(r);
+  }
+  for (const p of subjects.clusterPolicies) {
+    const copies = clusterPolicyCopies(index.clusterPolicies, p);
+    // copies that differ are duplicate-policy's
+    if (new Set(copies.map(clusterPolicyContentKey)).size !== 1) continue;
+    report(
+      `${p.sourceKind} ${p.name.value}`,
+      { doc: p.doc, span: p.name.span },
+      copies.map((o) => ({ doc: o.doc, span: o.name.span })),
+    );
   }
   for (const p of subjects.policies) {
     const id = policyName(p);
