@@ -176,9 +176,9 @@ function checkPromises(
       const protocols = fix.data?.protocols as string[];
       if (first?.op === 'insert') {
         // a cluster-wide policy: an Accept to the DNS pods right before the denying rule
-        const v2 = getAt(afterJs, ['apiVersion']) === 'policy.networking.k8s.io/v1alpha2';
+        const v1 = getAt(afterJs, ['apiVersion']) === 'policy.networking.k8s.io/v1alpha1';
         const rule = egress[first.index] as Record<string, unknown>;
-        assert.equal(rule.action, v2 ? 'Accept' : 'Allow');
+        assert.equal(rule.action, v1 ? 'Allow' : 'Accept');
         assert.deepEqual(rule.to, [
           {
             pods: {

@@ -246,10 +246,12 @@ export function dnsTierRule(
   const names = new Set(p.egress.map((r) => r.name?.value));
   let name = 'allow-dns';
   for (let i = 2; names.has(name); i++) name = `allow-dns-${i}`;
+  // v1alpha2: Accept and protocols; v1alpha1: Allow and ports; EKS: Accept and v1alpha1-style ports
   const v2 = p.sourceKind === 'ClusterNetworkPolicy';
+  const v1 = p.sourceKind === 'AdminNetworkPolicy' || p.sourceKind === 'BaselineAdminNetworkPolicy';
   return {
     name,
-    action: v2 ? 'Accept' : 'Allow',
+    action: v1 ? 'Allow' : 'Accept',
     to: [
       {
         pods: {

@@ -190,7 +190,9 @@ export function lowerClusterPolicy(
     subject,
     ingress,
     egress,
-    ...(v2 ? {} : { migration: migrationOf(m, doc) }),
+    ...(kind === 'AdminNetworkPolicy' || kind === 'BaselineAdminNetworkPolicy'
+      ? { migration: migrationOf(m, doc) }
+      : {}),
   };
 }
 
