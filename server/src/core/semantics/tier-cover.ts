@@ -110,6 +110,49 @@ export function ruleCovers(wide: TierRule, narrow: TierRule): boolean {
   );
 }
 
+/**
+ * The earlier rules that together match every connection of rule `narrow` (valid), or undefined:
+ * for each of its peers, the rules of its direction with a peer covering it (`peerCovers`), whose
+ * protocols together (a union of port sets; named ports by name) cover its protocols. A rule with
+ * every protocol and port covers a peer alone; a fail-closed Deny (`all`) covers everything. The
+ * indexes (into `earlier`) of the rules used, in order; only rules that add something.
+ */
+export function unionCover(
+  earlier: ReadonlyArray<{ readonly rule: TierRule; readonly all: boolean }>,
+  narrow: TierRule,
+): number[] | undefined {
+  if (narrow.peers.length === 0 || narrow.ports?.some((p) => p.kind === 'invalid')) return undefined;
+  const want = narrow.ports ? portSet(narrow.ports) : ConnectionSet.ALL;
+  const wantNamed = narrow.ports?.flatMap((p) => (p.kind === 'named' ? [p.name] : [])) ?? [];
+  const used = new Set<number>();
+  for (const pe of narrow.peers) {
+    let missing = want;
+    const named = new Set(wantNamed);
+    for (const [i, e] of earlier.entries()) {
+      if (missing.isEmpty && named.size === 0) break;
+      const w = e.rule;
+      if (!e.all) {
+        if (w.direction !== narrow.direction || w.ports?.some((p) => p.kind === 'invalid')) continue;
+        if (!w.peers.some((q) => peerCovers(q, pe))) continue;
+      }
+      if (e.all || !w.ports) {
+        used.add(i);
+        missing = ConnectionSet.EMPTY;
+        named.clear();
+        break;
+      }
+      const adds = portSet(w.ports).intersect(missing);
+      const names = w.ports.flatMap((p) => (p.kind === 'named' && named.has(p.name) ? [p.name] : []));
+      if (adds.isEmpty && names.length === 0) continue;
+      used.add(i);
+      missing = missing.minus(adds);
+      for (const n of names) named.delete(n);
+    }
+    if (!missing.isEmpty || named.size > 0) return undefined;
+  }
+  return [...used].sort((a, b) => a - b);
+}
+
 /** Does a rule match all pod traffic (a peer selecting every pod of every namespace, every port)? */
 export function matchesAllPodTraffic(r: TierRule): boolean {
   if (r.ports) return false;
