@@ -10,11 +10,15 @@
 // Prints | size | files | opened at | first diagnostics (codes) | ready | complete (codes) | file |,
 // times in ms after initialized.
 //   node bench/lsp.mjs --startup [--size large] [--open-at MS] [--file REL]
+// With --namespace-edit [--open 20]: a Namespace's labels that ~500 policies read (namespaceEdit below).
+// With --cpu-prof DIR the server runs under `node --cpu-prof` (profile written into DIR when it
+// exits) and the time window of the edits is printed, for bench/profile.mjs --window.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { arg, keystrokeFile, listFiles } from './common.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +36,123 @@ let text = readFileSync(file, 'utf8');
 if (process.argv.includes('--startup')) {
   await startup();
   process.exit(0);
+}
+if (process.argv.includes('--namespace-edit')) {
+  await namespaceEdit();
+  process.exit(0);
+}
+
+/**
+ * --namespace-edit: the Namespace kube-system (whose labels the policies selecting it by name, and
+ * those with `env NotIn [dev]` peers, read: about 500 policies on large) is opened with `--open N`
+ * policy files of each kind, and its `env` label switched between prod and dev. Times didChange →
+ * the end of the pass that republishes the affected files: a `stats` request (test hook) sent when
+ * the Namespace file's own diagnostics arrive is answered after the pass, which runs at once.
+ * Prints | size | edits | median (min–max) | p95 | files re-checked | open files republished per edit |.
+ */
+async function namespaceEdit() {
+  const nsFile = all.find((f) => f.endsWith('/kube-system/namespace.yaml'));
+  const nsUri = pathToFileURL(nsFile).href;
+  const nsText = readFileSync(nsFile, 'utf8');
+  const n = Number(arg('open', '20'));
+  const byName = all.filter((f) =>
+    /kubernetes\.io\/metadata\.name: kube-system/.test(readFileSync(f, 'utf8')),
+  );
+  const byEnv = all.filter((f) => /key: env\s+operator: NotIn/.test(readFileSync(f, 'utf8')));
+  const opened = [...new Set([...byName.slice(0, n), ...byEnv.slice(0, n)])].filter((f) => f !== nsFile);
+  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const conn = rpc.createMessageConnection(
+    new rpc.StreamMessageReader(proc.stdout),
+    new rpc.StreamMessageWriter(proc.stdin),
+  );
+  const openUris = new Set(opened.map((f) => pathToFileURL(f).href));
+  let republished = 0;
+  let nsWaiter;
+  const pending = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    if (openUris.has(p.uri)) {
+      republished++;
+      pending.get(p.uri)?.();
+    }
+    if (p.uri === nsUri && nsWaiter && p.version === nsWaiter.version) nsWaiter.resolve();
+  });
+  let ready;
+  const readyP = new Promise((r) => (ready = r));
+  conn.onNotification('netpolLens/status', (p) => {
+    if (p.state === 'ready' && p.findings === 'all') ready();
+  });
+  conn.onRequest(() => null);
+  conn.listen();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(ws).href,
+    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
+    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    initializationOptions: { testHooks: { stats: true } },
+  });
+  await conn.sendNotification('initialized', {});
+  await readyP;
+  for (const f of opened) {
+    const uri = pathToFileURL(f).href;
+    const got = new Promise((r) => pending.set(uri, r));
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(f, 'utf8') },
+    });
+    await got;
+    pending.delete(uri);
+  }
+  let version = 1;
+  let nsP = new Promise((resolve) => (nsWaiter = { version, resolve }));
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: nsUri, languageId: 'yaml', version, text: nsText },
+  });
+  await nsP;
+  const lines = nsText.split('\n');
+  const envLine = lines.findIndex((l) => /^\s+env: /.test(l));
+  const times = [];
+  const reruns = [];
+  const counts = [];
+  for (let i = 0; i < edits; i++) {
+    version++;
+    const from = i % 2 === 0 ? 'prod' : 'dev';
+    const to = i % 2 === 0 ? 'dev' : 'prod';
+    const col = lines[envLine].indexOf(from);
+    lines[envLine] = lines[envLine].replace(from, to);
+    republished = 0;
+    const t = performance.now();
+    nsP = new Promise((resolve) => (nsWaiter = { version, resolve }));
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri: nsUri, version },
+      contentChanges: [
+        {
+          range: {
+            start: { line: envLine, character: col },
+            end: { line: envLine, character: col + from.length },
+          },
+          text: to,
+        },
+      ],
+    });
+    await nsP;
+    const st = await conn.sendRequest('netpolLens/test/stats');
+    times.push(performance.now() - t);
+    reruns.push(st.lastPass?.rerun ?? 0);
+    counts.push(republished);
+  }
+  await conn.sendRequest('shutdown');
+  await conn.sendNotification('exit');
+  proc.kill();
+  const sorted = [...times].sort((a, b) => a - b);
+  const med = sorted[Math.floor(sorted.length / 2)];
+  const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+  console.log(
+    `| ${size} | ${edits} | ${med.toFixed(0)} (${sorted[0].toFixed(0)}–${sorted[sorted.length - 1].toFixed(0)}) | ${p95.toFixed(0)} | ${Math.min(...reruns)}–${Math.max(...reruns)} | ${Math.min(...counts)}–${Math.max(...counts)} of ${opened.length} | load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} |`,
+  );
 }
 
 async function startup() {
@@ -98,10 +219,18 @@ async function startup() {
   );
 }
 
+const profDir = arg('cpu-prof');
 const t0 = performance.now();
-const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
+const proc = spawn(
+  process.execPath,
+  [
+    ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
+    join(here, '..', 'server', 'dist', 'server.js'),
+    '--stdio',
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const exited = new Promise((r) => proc.on('exit', r));
 const conn = rpc.createMessageConnection(
   new rpc.StreamMessageReader(proc.stdout),
   new rpc.StreamMessageWriter(proc.stdin),
@@ -142,6 +271,7 @@ await conn.sendNotification('textDocument/didOpen', {
 });
 await d;
 const open = performance.now() - s;
+const tEdits = performance.now();
 const lines = text.split('\n');
 const nameLine = lines.findIndex((l) => /^\s+name: /.test(l));
 const times = [];
@@ -167,13 +297,23 @@ for (let i = 0; i < edits; i++) {
   await d;
   times.push(performance.now() - s);
 }
+const tEnd = performance.now();
 await conn.sendRequest('shutdown');
 await conn.sendNotification('exit');
+// the profile is written when the server exits by itself
+if (profDir) await Promise.race([exited, new Promise((r) => setTimeout(r, 30000))]);
 proc.kill();
+if (profDir)
+  console.log(
+    `edits: the last ${(tEnd - tEdits).toFixed(0)} ms before shutdown (--window ${(tEnd - tEdits).toFixed(0)})`,
+  );
 times.sort((a, b) => a - b);
 const med = times[Math.floor(times.length / 2)];
 const p95 = times[Math.min(times.length - 1, Math.floor(times.length * 0.95))];
 console.log(
-  `| ${size} | ${(tInit - t0).toFixed(0)} | ${(tReady - tInit).toFixed(0)} | ${open.toFixed(0)} | ${med.toFixed(0)} (p95 ${p95.toFixed(0)}) | ${file.slice(ws.length + 1)}, ${lines.length} lines |`,
+  `| ${size} | ${(tInit - t0).toFixed(0)} | ${(tReady - tInit).toFixed(0)} | ${open.toFixed(0)} | ${med.toFixed(0)} (p95 ${p95.toFixed(0)}, ${times[0].toFixed(0)}–${times[times.length - 1].toFixed(0)}, ${times.length} edits) | ${file.slice(ws.length + 1)}, ${lines.length} lines | load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} |`,
 );
 process.exit(0);

@@ -360,6 +360,48 @@ describe('the server against a fresh check, step by step', () => {
     }
   });
 
+  it('an open Namespace whose labels change republishes the closed policy files that select it', async () => {
+    // the edited file is the Namespace; the findings that change are in the other files: a
+    // publisher that compared only the files an edit touched would leave theirs stale
+    const ns = (team: string): string =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: ${team}\n`;
+    const policy = (name: string): string =>
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: ${name}`,
+        '  namespace: web',
+        'spec:',
+        '  podSelector: {}',
+        '  ingress:',
+        '    - from:',
+        '        - namespaceSelector:',
+        '            matchLabels:',
+        '              team: blue',
+        '',
+      ].join('\n');
+    const counter = { steps: 0, codes: new Set<string>() };
+    await sequence(
+      [
+        { folder: 'f0', rel: 'a.yaml', text: ns('blue') },
+        { folder: 'f0', rel: 'b.yml', text: policy('p1') },
+        { folder: 'f0', rel: 'sub/d.yaml', text: policy('p2') },
+        { folder: 'f1', rel: 'c.yaml', text: policy('p3') },
+      ],
+      [
+        { kind: 'open', pick: 0 },
+        { kind: 'change', pick: 0, text: ns('red') },
+        { kind: 'change', pick: 0, text: ns('blue') },
+        { kind: 'change', pick: 0, text: ns('red') },
+      ],
+      counter,
+    );
+    assert.equal(counter.steps, 4);
+    // the red labels gave the three policy files their finding (and the step after took it away)
+    assert.ok(counter.codes.has('namespace-selector-matches-nothing'), [...counter.codes].join(', '));
+  });
+
   it('a closed comments-only file gets its empty-file hint from the scan, as from check', async () => {
     const counter = { steps: 0, codes: new Set<string>() };
     await sequence(

@@ -12,7 +12,14 @@ import {
 } from './index/workspace-index';
 import type { Finding } from './model/finding';
 import type { Protocol } from './model/types';
-import { mergeFileChecks, runChecks, runFileChecks, type FileCheckResult } from './checks/registry';
+import {
+  failedChecks,
+  mergedFileFindings,
+  mergeFileChecks,
+  runChecks,
+  runFileChecks,
+  type FileCheckResult,
+} from './checks/registry';
 import { untracked } from './index/deps';
 import { PolicyEngine } from './semantics/engine';
 import { computeReachability, reachabilityRows, type ReachEntry, type ReachQuery } from './semantics/matrix';
@@ -155,15 +162,21 @@ export class AnalysisHost {
  */
 export class FindingsStores {
   private readonly byRoot = new Map<string, FindingsStore>();
+  private passes = 0;
 
   /** The store of one root (by id), or of an analysis with other settings (by a key of its own). */
   of(key: string): FindingsStore {
     let s = this.byRoot.get(key);
     if (!s) {
-      s = { state: undefined };
+      s = { state: undefined, history: [] };
       this.byRoot.set(key, s);
     }
     return s;
+  }
+
+  /** A token no other findings pass of this host has. */
+  nextToken(): string {
+    return String(++this.passes);
   }
 
   private lastPlan:
@@ -214,8 +227,37 @@ export interface FindingsStore {
         readonly units: Map<string, FileCheckResult>;
         /** Fact → the files whose checks read it (the reverse of each result's `deps`). */
         readonly readers: Map<string, Set<string>>;
+        /** The files whose result holds a check that threw. */
+        readonly failing: Set<string>;
+        /** The last pass's token, its failed checks (as a key) and first file. */
+        readonly token: string;
+        readonly failedKey: string;
+        readonly first: string;
       }
     | undefined;
+  /**
+   * The last passes (at most `HISTORY` of them), oldest first: each pass's token and the files whose
+   * findings it may have changed since the one before (`undefined`: any file, e.g. the settings changed).
+   */
+  history: Array<{ readonly token: string; readonly uris: ReadonlySet<string> | undefined }>;
+}
+
+/** How many passes a store remembers for `Analysis.findingsChangedSince`. */
+const HISTORY = 64;
+
+/**
+ * One incremental findings pass of one root. `units` is the store's map, which the next pass
+ * updates in place: it holds this pass's results while the store's token is this pass's
+ * (`resultOf`).
+ */
+interface FindingsPass {
+  readonly units: ReadonlyMap<string, FileCheckResult>;
+  /** Results computed again for this snapshot after a later pass moved the store on. */
+  readonly own: Map<string, FileCheckResult>;
+  readonly failed: ReadonlyMap<string, string>;
+  readonly first: string;
+  readonly token: string;
+  readonly store: FindingsStore;
 }
 
 /** How many files' checks a findings pass ran and reused (incremental analysis; tests and the bench read it). */
@@ -255,6 +297,7 @@ export class Analysis {
   private rootsCache: readonly AnalysisRoot[] | undefined;
   private planCache: readonly RootSpec[] | undefined;
   private passStats: FindingsPassStats | undefined;
+  private pass: FindingsPass | undefined;
 
   /** The files, and the namespaces the settings declare (`Settings.namespaces`). */
   readonly index: WorkspaceIndex;
@@ -377,9 +420,16 @@ export class Analysis {
   findings(): readonly Finding[] {
     if (this.planned) return (this.findingsCache ??= mergeRootFindings(this, (a) => a.findings()));
     if (this.findingsCache) return this.findingsCache;
-    const found = this.stores
-      ? this.incrementalFindings(this.stores.of(this.storeKey))
-      : runChecks({ index: this.index, engine: this.engine, settings: this.settings });
+    let found: Finding[];
+    if (this.stores) {
+      const pass = this.findingsPass();
+      const inOrder: FileCheckResult[] = [];
+      for (const uri of this.index.files.keys()) {
+        const r = this.resultOf(pass, uri);
+        if (r) inOrder.push(r);
+      }
+      found = mergeFileChecks(this.checkContext(), inOrder, pass.first);
+    } else found = runChecks({ index: this.index, engine: this.engine, settings: this.settings });
     // a rendered root: the findings on a build's output go back to the files it comes from
     const renders = this.renders;
     return (this.findingsCache = renders?.size
@@ -402,47 +452,144 @@ export class Analysis {
     return this.passStats;
   }
 
+  private checkContext(): { index: WorkspaceIndex; engine: PolicyEngine; settings: Settings } {
+    return { index: this.index, engine: this.engine, settings: this.settings };
+  }
+
   /**
    * The findings file by file: a file's results from an earlier snapshot are reused when every
    * fact its checks read is the same in this one; the others are computed again (runFileChecks).
+   * The store records which files' findings the pass may have changed (`findingsChangedSince`).
    */
-  private incrementalFindings(store: FindingsStore): Finding[] {
-    const ctx = { index: this.index, engine: this.engine, settings: this.settings };
+  private findingsPass(): FindingsPass {
+    if (this.pass) return this.pass;
+    const stores = this.stores;
+    if (!stores) throw new Error('findingsPass: not an incremental analysis');
+    const store = stores.of(this.storeKey);
+    const ctx = this.checkContext();
     const settingsKey = JSON.stringify(this.settings);
     const prev = store.state?.settingsKey === settingsKey ? store.state : undefined;
     const files = this.index.files;
     const units = prev?.units ?? new Map<string, FileCheckResult>();
     const readers = prev?.readers ?? new Map<string, Set<string>>();
+    const failing = prev?.failing ?? new Set<string>();
     const forget = (uri: string): void => {
-      for (const k of units.get(uri)?.deps ?? []) readers.get(k)?.delete(uri);
+      for (const k of units.get(uri)?.deps ?? []) {
+        const s = readers.get(k);
+        if (!s) continue;
+        s.delete(uri);
+        if (s.size === 0) readers.delete(k); // no reader left: the fact is not kept for deleted files
+      }
       units.delete(uri);
+      failing.delete(uri);
     };
     // the files to check again: those whose checks read a fact that changed, and new files
     const stale = new Set<string>();
+    const changed = new Set<string>();
     if (prev) {
-      for (const k of this.index.changedFacts(prev.index, () => readers.keys()))
+      const changedFiles = this.index.changedFiles(prev.index);
+      for (const k of this.index.changedFacts(prev.index, () => readers.keys(), changedFiles))
         for (const uri of readers.get(k) ?? []) stale.add(uri);
-      for (const uri of [...units.keys()]) if (!files.has(uri)) forget(uri);
-    }
-    for (const uri of files.keys()) if (!units.has(uri)) stale.add(uri);
+      for (const uri of changedFiles)
+        if (!files.has(uri)) {
+          forget(uri);
+          changed.add(uri);
+        } else if (!units.has(uri)) stale.add(uri);
+    } else for (const uri of files.keys()) stale.add(uri);
     for (const uri of [...stale].sort()) {
       forget(uri);
+      if (!files.has(uri)) {
+        stale.delete(uri); // deleted: its results and its facts' readers are gone (forget)
+        continue;
+      }
       const r = runFileChecks(ctx, uri);
       units.set(uri, r);
+      if (r.failed) failing.add(uri);
       for (const k of r.deps) {
         let s = readers.get(k);
         if (!s) readers.set(k, (s = new Set()));
         s.add(uri);
       }
+      changed.add(uri);
     }
-    store.state = { index: this.index, settingsKey, units, readers };
+    // the checks that threw anywhere: their findings are left out everywhere (mergeFileChecks)
+    let failed = new Map<string, string>();
+    if (failing.size > 0) {
+      const inOrder: FileCheckResult[] = [];
+      for (const uri of files.keys()) if (failing.has(uri)) inOrder.push(units.get(uri)!);
+      failed = failedChecks(inOrder);
+    }
+    const failedKey = failed.size > 0 ? JSON.stringify([...failed]) : '';
+    const first: string = files.keys().next().value ?? '';
+    let delta: ReadonlySet<string> | undefined = changed;
+    if (!prev || failedKey !== prev.failedKey) delta = undefined;
+    else if (failed.size > 0 && first !== prev.first) changed.add(first).add(prev.first);
+    const token = stores.nextToken();
+    store.state = { index: this.index, settingsKey, units, readers, failing, token, failedKey, first };
+    if (!prev) store.history = [];
+    store.history.push({ token, uris: delta });
+    if (store.history.length > HISTORY) store.history.splice(0, store.history.length - HISTORY);
     this.passStats = { files: units.size, rerun: stale.size };
-    const inOrder: FileCheckResult[] = [];
-    for (const uri of files.keys()) {
-      const r = units.get(uri);
-      if (r) inOrder.push(r);
+    this.pass = { units, own: new Map(), failed, first, token, store };
+    return this.pass;
+  }
+
+  /** One file's results at this snapshot's pass (computed again if a later pass moved the store on). */
+  private resultOf(pass: FindingsPass, uri: string): FileCheckResult | undefined {
+    if (pass.store.state?.token === pass.token) return pass.units.get(uri);
+    if (!this.index.files.has(uri)) return undefined;
+    let r = pass.own.get(uri);
+    if (!r) pass.own.set(uri, (r = runFileChecks(this.checkContext(), uri)));
+    return r;
+  }
+
+  /**
+   * A token naming this snapshot's findings pass (incremental analysis), for
+   * `findingsChangedSince`; undefined for an analysis that is not incremental.
+   */
+  findingsToken(): string | undefined {
+    if (this.split)
+      return this.roots.map((r) => `${r.id}\u0001${r.analysis.findingsToken() ?? ''}`).join('\u0002');
+    if (!this.stores) return undefined;
+    return this.findingsPass().token;
+  }
+
+  /**
+   * The files whose findings (`findingsFor`) may differ between the pass named `token` (an earlier
+   * snapshot's `findingsToken()`) and this snapshot's: a superset, never fewer. Undefined when it
+   * cannot tell (another host, another root plan, settings changed, too long ago): any file.
+   */
+  findingsChangedSince(token: string | undefined): ReadonlySet<string> | undefined {
+    if (token === undefined) return undefined;
+    if (this.split) {
+      const parts = token.split('\u0002');
+      const roots = this.roots;
+      if (parts.length !== roots.length) return undefined;
+      const out = new Set<string>();
+      for (let i = 0; i < roots.length; i++) {
+        const r = roots[i]!;
+        const sep = parts[i]!.indexOf('\u0001');
+        if (parts[i]!.slice(0, sep) !== r.id) return undefined;
+        const uris = r.analysis.findingsChangedSince(parts[i]!.slice(sep + 1));
+        if (!uris) return undefined;
+        for (const u of uris) out.add(u);
+      }
+      return out;
     }
-    return mergeFileChecks(ctx, inOrder, files.keys().next().value ?? '');
+    if (!this.stores || this.renders?.size) return undefined; // a rendered root: findings move between files
+    const pass = this.findingsPass();
+    if (token === pass.token) return new Set();
+    const history = pass.store.history;
+    const from = history.findIndex((h) => h.token === token);
+    if (from < 0) return undefined;
+    const out = new Set<string>();
+    // every pass after `token`: up to this one, and any later (a superset is still right)
+    for (let i = from + 1; i < history.length; i++) {
+      const uris = history[i]!.uris;
+      if (!uris) return undefined;
+      for (const u of uris) out.add(u);
+    }
+    return out;
   }
 
   /** The findings of some roots only (by id), merged as `findings()` merges them. */
@@ -457,6 +604,26 @@ export class Analysis {
 
   /** Findings located in one file. */
   findingsFor(uri: string): readonly Finding[] {
+    if (this.split || (this.stores && !this.renders?.size)) {
+      // one file at a time, without merging the whole workspace's findings (a rendered root's
+      // findings move between files, relocateRendered: those are read from the merged list)
+      this.byUri ??= new Map();
+      let out = this.byUri.get(uri);
+      if (!out) {
+        if (this.split) out = mergeRootFindings(this, (a) => a.findingsFor(uri));
+        else {
+          const pass = this.findingsPass();
+          out = mergedFileFindings(
+            this.checkContext(),
+            this.resultOf(pass, uri),
+            pass.failed,
+            uri === pass.first ? uri : undefined,
+          );
+        }
+        this.byUri.set(uri, out);
+      }
+      return out;
+    }
     if (!this.byUri) {
       this.byUri = new Map();
       for (const f of this.findings()) {
@@ -521,9 +688,12 @@ export class Analysis {
     return reachabilityView(this.index, this.engine, q);
   }
 
-  /** Policies, workloads, namespaces and manifest files of the workspace. */
-  counts(): ReachViewCounts {
-    return workspaceCounts(this.index);
+  /**
+   * Policies, workloads, namespaces and manifest files of the workspace; `filesWithResources`: the
+   * last count, kept by the caller (`FileTally`), instead of counting every file again.
+   */
+  counts(filesWithResources?: number): ReachViewCounts {
+    return workspaceCounts(this.index, filesWithResources);
   }
 
   explain(srcId: string, dstId: string, port?: { port: number; protocol: Protocol }): ExplainOutcome {

@@ -23,6 +23,7 @@ export { changeLenses } from './features/code-lens';
 export type { CoreCompletion, CoreCompletionKind } from './features/completion';
 export type { CoreSymbol, CoreSymbolKind } from './features/symbols';
 export { tooLargeChange, type FileChange } from './index/change';
+export { FileTally } from './index/tally';
 export {
   WorkspaceIndex,
   changeFacts,

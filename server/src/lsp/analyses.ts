@@ -99,7 +99,10 @@ export class FolderAnalyses {
   /** One analysis per distinct settings in use, each owning the files of its folders. */
   groups(base: Analysis): AnalysisGroup[] {
     const keys = new Set<string>();
-    for (const uri of base.index.files.keys()) keys.add(this.configFor(uri).key);
+    // one settings everywhere (the usual case): no need to look at every file
+    let several = false;
+    for (const c of this.configs.values()) if (c.key !== this.hostKey) several = true;
+    if (several) for (const uri of base.index.files.keys()) keys.add(this.configFor(uri).key);
     keys.add(this.hostKey);
     return [...keys].map((key) => ({
       analysis: key === this.hostKey ? base : this.analysisWith(base, this.scopeByKey(key)),

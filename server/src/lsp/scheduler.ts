@@ -7,16 +7,18 @@
  * - Disk reads are applied at once (`applyNow`), in the batches the workspace scan produces.
  * - The diagnostics pass runs a debounce delay after the last change, and at the latest `maxWait`
  *   ms after the first unprocessed one, so continuous typing still gets feedback. The delay adapts
- *   to the cost of a pass: twice the last pass's duration, between `minDelay` (50 ms) and `delay`
- *   (200 ms). Small workspaces get their diagnostics almost at once; big ones, whose passes take
- *   longer, are not re-analysed on every keystroke.
+ *   to the cost of a pass: the last pass's duration, between `minDelay` (10 ms) and `delay`
+ *   (200 ms), so that at most about half the time goes to passes while the user types. A pass
+ *   re-checks only what an edit affects and publishes only what changed (handlers/diagnostics.ts),
+ *   so it is cheap and its diagnostics come almost at once; after an expensive pass (a watcher
+ *   storm, a settings change) the next edits wait longer and are coalesced.
  */
 import type { Analysis, AnalysisHost, FileChange } from '../core/index';
 
 export interface SchedulerOptions {
   /** The longest debounce delay (ms). */
   delay?: number;
-  /** The shortest debounce delay (ms). */
+  /** The shortest debounce delay (ms); default 10. */
   minDelay?: number;
   maxWait?: number;
   onError?: (e: unknown) => void;
@@ -35,6 +37,8 @@ export class Scheduler {
   /** How long the last diagnostics pass took (ms). */
   private lastPassMs = 0;
   private readonly now: () => number;
+  /** The URIs changed since the last `takeChanged()` (the status counts follow them). */
+  private changed = new Set<string>();
   /** Batches of changes applied to the host, and diagnostics passes run (test hooks read them). */
   readonly counts = { applied: 0, passes: 0 };
 
@@ -45,7 +49,7 @@ export class Scheduler {
     private readonly options: SchedulerOptions = {},
   ) {
     this.delay = options.delay ?? 200;
-    this.minDelay = Math.min(options.minDelay ?? 50, this.delay);
+    this.minDelay = Math.min(options.minDelay ?? 10, this.delay);
     this.maxWait = options.maxWait ?? 1000;
     this.now = options.now ?? Date.now;
   }
@@ -72,9 +76,9 @@ export class Scheduler {
     return this.pending.has(uri);
   }
 
-  /** The debounce delay now: twice the last pass's cost, within [minDelay, delay]. */
+  /** The debounce delay now: the last pass's cost, within [minDelay, delay]. */
   currentDelay(): number {
-    return Math.min(this.delay, Math.max(this.minDelay, Math.round(2 * this.lastPassMs)));
+    return Math.min(this.delay, Math.max(this.minDelay, Math.round(this.lastPassMs)));
   }
 
   /** Asks for a diagnostics pass after the debounce delay (coalesced with any pass already due). */
@@ -99,9 +103,17 @@ export class Scheduler {
     this.fire();
   }
 
+  /** The URIs whose changes were applied since the last call. */
+  takeChanged(): ReadonlySet<string> {
+    const out = this.changed;
+    this.changed = new Set();
+    return out;
+  }
+
   private flush(): void {
     if (this.pending.size === 0) return;
     const changes = [...this.pending.values()];
+    for (const uri of this.pending.keys()) this.changed.add(uri);
     this.pending.clear();
     this.counts.applied++;
     this.host.applyChanges(changes);

@@ -18,6 +18,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   AnalysisHost,
+  FileTally,
   isManifestPath,
   MANIFEST_GLOB,
   type Analysis,
@@ -64,6 +65,8 @@ export class Session implements ServerContext {
   readonly scheduler: Scheduler;
   private readonly disk: DiskWorkspace;
   private readonly publisher: DiagnosticsPublisher;
+  /** The status item's file counts, kept from the files that changed. */
+  private readonly tally = new FileTally();
   caps: ClientCaps = readClientCaps({});
   /** canonical URI → the client's spelling, for open buffers. */
   private readonly open = new Map<string, string>();
@@ -354,13 +357,15 @@ export class Session implements ServerContext {
 
   // ---- configuration --------------------------------------------------------------------------
 
-  private loadConfig(): Promise<void> {
-    return this.analyses.load(
+  private async loadConfig(): Promise<void> {
+    await this.analyses.load(
       this.disk.folders,
       this.caps.configuration
         ? { kind: 'ask', fetch: (items) => this.connection.workspace.getConfiguration(items) }
         : { kind: 'pushed', settings: this.pushed },
     );
+    // the settings may have read every file again (default namespaces, pod producers): count them all
+    this.tally.reset();
   }
 
   private async reloadConfig(): Promise<void> {
@@ -465,20 +470,13 @@ export class Session implements ServerContext {
   private sendStatus(force: boolean): void {
     if (this.shuttingDown) return;
     const a = this.scheduler.snapshot();
-    let problems = this.disk.failures.size;
-    for (const f of a.index.files.values()) {
-      if (
-        f.problems.some(
-          (p) => p.code === 'yaml-syntax-error' || p.code === 'unreadable-file' || p.code === 'helm-template',
-        )
-      )
-        problems++;
-    }
+    // kept from the files that changed since the last status, not recounted over the workspace
+    this.tally.update(a.index.files, this.scheduler.takeChanged());
     const status: StatusParams = {
       state: this.indexing ? 'indexing' : 'ready',
       ...(this.indexing ? { done: this.indexing.done, total: this.indexing.total } : {}),
-      counts: { ...a.counts() },
-      problems,
+      counts: { ...a.counts(this.tally.filesWithResources) },
+      problems: this.disk.failures.size + this.tally.filesNotRead,
       findings: this.indexed ? 'all' : 'file',
     };
     const key = JSON.stringify(status);

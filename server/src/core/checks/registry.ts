@@ -230,6 +230,40 @@ export function runFileChecks(
   return { problems, found, ...(failed ? { failed } : {}), deps: [...deps] };
 }
 
+/** The checks that threw on some file, code → the first file's error (in the order given). */
+export function failedChecks(results: Iterable<FileCheckResult>): Map<string, string> {
+  const failed = new Map<string, string>();
+  for (const r of results) for (const [code, e] of r.failed ?? []) if (!failed.has(code)) failed.set(code, e);
+  return failed;
+}
+
+/**
+ * The findings `mergeFileChecks` places in one file, from that file's result alone: its problems,
+ * its checks' findings but those of checks that threw somewhere (`failed`), and, at the first
+ * file (`atFirst`), the internal errors of those checks.
+ */
+export function mergedFileFindings(
+  ctx: CheckContext,
+  result: FileCheckResult | undefined,
+  failed: ReadonlyMap<string, string>,
+  atFirst: string | undefined,
+  checks: readonly Check[] = ALL_CHECKS,
+): Finding[] {
+  const out: Finding[] = [];
+  if (result) {
+    out.push(...result.problems);
+    for (const f of result.found) if (!failed.has(f.code)) out.push(f);
+  }
+  if (atFirst !== undefined && failed.size > 0) {
+    const apply = severities(ctx, out);
+    for (const c of checks) {
+      const e = failed.get(c.code);
+      if (e !== undefined) apply(internalError(c, atFirst, e));
+    }
+  }
+  return out;
+}
+
 /**
  * The workspace's findings from its files' results (`runFileChecks`, in URI order): the same as
  * `runChecks` gives, up to order. A check that threw on some file reports one internal-error (at
@@ -242,8 +276,7 @@ export function mergeFileChecks(
   checks: readonly Check[] = ALL_CHECKS,
 ): Finding[] {
   const list = [...results];
-  const failed = new Map<string, string>();
-  for (const r of list) for (const [code, e] of r.failed ?? []) if (!failed.has(code)) failed.set(code, e);
+  const failed = failedChecks(list);
   const out: Finding[] = [];
   for (const r of list) {
     out.push(...r.problems);

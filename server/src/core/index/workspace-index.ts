@@ -394,11 +394,12 @@ export class WorkspaceIndex {
    * changed (their namespaces, workload ids and labels, before and after), each confirmed with
    * `sameFact`; `*` whenever any file changed. A key not listed is the same in both.
    */
-  changedFacts(prev: WorkspaceIndex, readKeys?: () => Iterable<string>): Set<string> {
+  changedFacts(
+    prev: WorkspaceIndex,
+    readKeys?: () => Iterable<string>,
+    changed: readonly string[] = this.changedFiles(prev),
+  ): Set<string> {
     const out = new Set<string>();
-    const changed: string[] = [];
-    for (const [uri, f] of this.fileMap) if (prev.fileMap.get(uri) !== f) changed.push(uri);
-    for (const uri of prev.fileMap.keys()) if (!this.fileMap.has(uri)) changed.push(uri);
     if (changed.length === 0) return out;
     out.add('*');
     const candidates = new Set<string>(GLOBAL_FACTS);
@@ -439,6 +440,23 @@ export class WorkspaceIndex {
       }
     }
     return out;
+  }
+
+  /** The files whose facts differ between `prev` and this index: changed, added or deleted. */
+  changedFiles(prev: WorkspaceIndex): string[] {
+    const changed: string[] = [];
+    if (prev.fileMap === this.fileMap) return changed;
+    let added = 0;
+    for (const [uri, f] of this.fileMap) {
+      const before = prev.fileMap.get(uri);
+      if (before === f) continue;
+      changed.push(uri);
+      if (before === undefined) added++;
+    }
+    // files of `prev` not in this one: only looked for when some are gone
+    if (prev.fileMap.size > this.fileMap.size - added)
+      for (const uri of prev.fileMap.keys()) if (!this.fileMap.has(uri)) changed.push(uri);
+    return changed;
   }
 
   /**
@@ -642,7 +660,13 @@ interface Previous {
   readonly lists: { policies: boolean; services: boolean; clusterPolicies: boolean; problems: boolean };
   /** The sorted URIs, when no file came or went. */
   readonly sameUris: boolean;
+  /** The files that changed, and the previous views' files. */
+  readonly changed: ReadonlySet<string>;
+  readonly oldFiles: ReadonlyMap<string, FileFacts>;
 }
+
+/** Up to this many changed files, the file-order lists are spliced rather than rebuilt. */
+const SPLICE_MAX = 256;
 
 /**
  * The derived views: per namespace (buckets, rebuilt only for the namespaces a change touches:
@@ -821,14 +845,27 @@ class Derived {
       const prev = this.previous;
       const old = prev?.derived.ordered;
       const rebuild = (which: keyof FileOrder): boolean => !old || !prev || prev.lists[which];
-      const need = (['policies', 'services', 'clusterPolicies', 'problems'] as const).filter(rebuild);
-      const fresh = need.length ? inFileOrder(this.files, this.uris) : undefined;
+      let fresh: FileOrder | undefined;
+      // a few files changed: their items are taken out of the old lists and theirs put in, in place
+      const list = <K extends keyof FileOrder>(which: K): FileOrder[K] => {
+        if (!rebuild(which) && old) return old[which];
+        if (old && prev && prev.changed.size <= SPLICE_MAX) {
+          const spliced = spliceFileOrder(
+            old[which] as readonly FileOrder[K][number][],
+            prev.changed,
+            prev.oldFiles,
+            this.files,
+            FILE_ORDER_ITEMS[which] as FileOrderItems<FileOrder[K][number]>,
+          );
+          if (spliced) return spliced as FileOrder[K];
+        }
+        return (fresh ??= inFileOrder(this.files, this.uris))[which];
+      };
       this.fileOrder = {
-        policies: (need.includes('policies') ? fresh?.policies : old?.policies) ?? [],
-        services: (need.includes('services') ? fresh?.services : old?.services) ?? [],
-        clusterPolicies:
-          (need.includes('clusterPolicies') ? fresh?.clusterPolicies : old?.clusterPolicies) ?? [],
-        problems: (need.includes('problems') ? fresh?.problems : old?.problems) ?? [],
+        policies: list('policies'),
+        services: list('services'),
+        clusterPolicies: list('clusterPolicies'),
+        problems: list('problems'),
       };
     }
     return this.fileOrder;
@@ -911,6 +948,68 @@ function labelIndex(b: NsBucket): Map<string, { all: Workload[]; byValue: Map<st
 
 function nonEmpty<T>(l: readonly T[] | undefined): readonly T[] | undefined {
   return l && l.length > 0 ? l : undefined;
+}
+
+/** How to find a file-order list's items in a file, and the file an item belongs to. */
+interface FileOrderItems<T> {
+  of(f: FileFacts): readonly T[];
+  uriOf(item: T): string;
+}
+
+const FILE_ORDER_ITEMS: { readonly [K in keyof FileOrder]: FileOrderItems<FileOrder[K][number]> } = {
+  policies: {
+    of: (f) => f.resources.filter((r): r is NetworkPolicyResource => r.kind === 'NetworkPolicy'),
+    uriOf: (r) => r.doc.uri,
+  },
+  services: {
+    of: (f) => f.resources.filter((r): r is ServiceResource => r.kind === 'Service'),
+    uriOf: (r) => r.doc.uri,
+  },
+  clusterPolicies: { of: (f) => f.clusterPolicies ?? [], uriOf: (r) => r.doc.uri },
+  problems: { of: (f) => f.problems, uriOf: (p) => p.uri },
+};
+
+/**
+ * A file-order list after some files changed (`inFileOrder` of the new files, without visiting
+ * the others): each changed file's run of items, found by binary search (the list is sorted by
+ * file), replaced by its new items. Undefined when an item of a changed file names another file
+ * (then the list is rebuilt).
+ */
+function spliceFileOrder<T>(
+  old: readonly T[],
+  changed: ReadonlySet<string>,
+  oldFiles: ReadonlyMap<string, FileFacts>,
+  files: ReadonlyMap<string, FileFacts>,
+  items: FileOrderItems<T>,
+): T[] | undefined {
+  const sorted = [...changed].sort();
+  for (const uri of sorted)
+    for (const f of [oldFiles.get(uri), files.get(uri)])
+      if (f) for (const e of items.of(f)) if (items.uriOf(e) !== uri) return undefined;
+  // the first index at or after `from` whose item's file is not before `uri` (or, `after`, not at it)
+  const seek = (uri: string, from: number, after: boolean): number => {
+    let lo = from;
+    let hi = old.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const u = items.uriOf(old[mid] as T);
+      if (u < uri || (after && u === uri)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const parts: T[][] = [];
+  let at = 0;
+  for (const uri of sorted) {
+    const lo = seek(uri, at, false);
+    const hi = seek(uri, lo, true);
+    if (lo > at) parts.push(old.slice(at, lo));
+    const f = files.get(uri);
+    if (f) parts.push([...items.of(f)]);
+    at = hi;
+  }
+  if (at < old.length) parts.push(old.slice(at));
+  return ([] as T[]).concat(...parts);
 }
 
 /** The workspace-wide lists in file order (URIs sorted, then each file's order). */
@@ -1076,7 +1175,14 @@ function deriveFrom(
     else buckets.delete(ns);
   }
   prev.settle();
-  return new Derived(buckets, filesByNs, files, prev.runtime, { derived: prev, touched, lists, sameUris });
+  return new Derived(buckets, filesByNs, files, prev.runtime, {
+    derived: prev,
+    touched,
+    lists,
+    sameUris,
+    changed,
+    oldFiles,
+  });
 }
 
 /** One namespace's bucket from the files naming it (sorted). */

@@ -169,10 +169,14 @@ function peerNamespaces(engine: PolicyEngine, compiled: CompiledPolicy): string[
   return [...peers].sort();
 }
 
-/** Policies, workloads and namespaces of the workspace, and the files holding Kubernetes objects. */
-export function workspaceCounts(index: WorkspaceIndex): ReachViewCounts {
-  let files = 0;
-  for (const f of index.files.values()) if (f.resources.length > 0) files++;
+/**
+ * Policies, workloads and namespaces of the workspace, and the files holding Kubernetes objects
+ * (counted here unless the caller keeps that count, `FileTally.filesWithResources`).
+ */
+export function workspaceCounts(index: WorkspaceIndex, filesWithResources?: number): ReachViewCounts {
+  let files = filesWithResources ?? 0;
+  if (filesWithResources === undefined)
+    for (const f of index.files.values()) if (f.resources.length > 0) files++;
   return {
     policies: index.policies.length,
     workloads: index.workloads.length,

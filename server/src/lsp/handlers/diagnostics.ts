@@ -42,64 +42,103 @@ export interface PublisherContext extends ServerContext {
 export class DiagnosticsPublisher {
   /** What was last sent per (canonical) file, as a comparable string. */
   private readonly published = new Map<string, string>();
+  /** The findings pass each group's last publication read (`Analysis.findingsToken`), in group order. */
+  private tokens: Array<string | undefined> = [];
+  /** Files a pass left out (edit queued, stale version, conversion failed): the next pass looks again. */
+  private readonly retry = new Set<string>();
+  /** The files of the last pass's read failures. */
+  private failed = new Set<string>();
 
   constructor(private readonly ctx: PublisherContext) {}
 
   publish(input: PublishInput): void {
-    const wanted = new Map<string, { findings: Finding[]; analysis: Analysis }>();
     const onlyOpen = input.scope === 'file';
+    const wanted = new Map<string, { findings: readonly Finding[]; analysis: Analysis }>();
+    // the files to look at: those whose findings a pass may have changed since the last
+    // publication (the host knows which files it re-checked), open buffers, failures, retries
+    const candidates = new Set<string>(this.retry);
+    this.retry.clear();
+    for (const uri of this.ctx.openUris()) candidates.add(uri);
     if (onlyOpen) {
       for (const uri of this.ctx.openUris()) {
         const g = input.groups.find((x) => x.owns(uri));
         if (g?.analysis.index.file(uri))
           wanted.set(uri, { findings: [...g.analysis.fileFindings(uri)], analysis: g.analysis });
       }
+      this.tokens = [];
     } else {
-      for (const g of input.groups) {
-        for (const f of g.analysis.findings()) {
-          if (!g.owns(f.uri)) continue;
-          const e = wanted.get(f.uri) ?? { findings: [], analysis: g.analysis };
-          e.findings.push(f);
-          wanted.set(f.uri, e);
-        }
+      const tokens = input.groups.map((g) => g.analysis.findingsToken());
+      let all = tokens.length !== this.tokens.length;
+      for (let i = 0; i < input.groups.length && !all; i++) {
+        const uris = input.groups[i]!.analysis.findingsChangedSince(this.tokens[i]);
+        if (uris) for (const u of uris) candidates.add(u);
+        else all = true;
+      }
+      if (all) {
+        for (const g of input.groups) for (const uri of g.analysis.index.files.keys()) candidates.add(uri);
+        for (const uri of this.published.keys()) candidates.add(uri);
+      }
+      this.tokens = tokens;
+      for (const uri of candidates) {
+        const g = input.groups.find((x) => x.owns(uri));
+        if (!g) continue;
+        const findings = g.analysis.findingsFor(uri);
+        if (findings.length > 0) wanted.set(uri, { findings, analysis: g.analysis });
       }
     }
+    const failures = new Set<string>();
     for (const fail of input.failures) {
+      failures.add(fail.uri);
       const g = input.groups.find((x) => x.owns(fail.uri)) ?? input.groups[0];
       if (!g) continue;
       const sev = g.analysis.settings.severities['unreadable-file'];
       if (sev === 'off') continue;
       const e = wanted.get(fail.uri) ?? { findings: [], analysis: g.analysis };
-      e.findings.push({
-        code: 'unreadable-file',
-        severity: sev ?? 'warning',
-        message: fail.message,
-        uri: fail.uri,
-        span: { start: 0, end: 0 },
+      wanted.set(fail.uri, {
+        analysis: e.analysis,
+        findings: [
+          ...e.findings,
+          {
+            code: 'unreadable-file',
+            severity: sev ?? 'warning',
+            message: fail.message,
+            uri: fail.uri,
+            span: { start: 0, end: 0 },
+          },
+        ],
       });
-      wanted.set(fail.uri, e);
     }
+    for (const uri of failures) candidates.add(uri);
+    for (const uri of this.failed) candidates.add(uri);
+    this.failed = failures;
+    for (const uri of wanted.keys()) candidates.add(uri);
     const caps = this.ctx.caps;
     const opts = {
       relatedInformation: caps.relatedInformation,
       codeDescription: caps.codeDescription,
       tags: caps.diagnosticTags,
     };
-    const uris = new Set([...wanted.keys(), ...this.published.keys(), ...this.ctx.openUris()]);
-    for (const uri of [...uris].sort()) {
+    for (const uri of [...candidates].sort()) {
       if (onlyOpen && !this.ctx.isOpen(uri)) continue;
-      if (this.ctx.hasPending(uri)) continue;
+      if (this.ctx.hasPending(uri)) {
+        this.retry.add(uri);
+        continue;
+      }
       const entry = wanted.get(uri);
       const analysis = entry?.analysis ?? input.groups[0]?.analysis;
       const analysedVersion = analysis?.index.file(uri)?.version;
       const openVersion = this.ctx.versionOf(uri);
-      if (openVersion !== null && analysedVersion !== undefined && analysedVersion !== openVersion) continue; // stale
+      if (openVersion !== null && analysedVersion !== undefined && analysedVersion !== openVersion) {
+        this.retry.add(uri); // stale
+        continue;
+      }
       const lines: LineIndexOf = (u) => analysis?.lineIndex(u);
       let diagnostics: Diagnostic[];
       try {
         diagnostics = (entry?.findings ?? []).map((f) => diagnostic(f, lines, analysedVersion, opts));
       } catch (e) {
         this.ctx.error(`Converting the findings of ${uri} failed`, e);
+        this.retry.add(uri);
         continue;
       }
       if (!analysis?.index.file(uri) && diagnostics.length === 0 && !this.published.has(uri)) continue; // never analysed
@@ -118,5 +157,6 @@ export class DiagnosticsPublisher {
   /** Forget what was sent (the next pass republishes everything). */
   reset(): void {
     this.published.clear();
+    this.tokens = [];
   }
 }
