@@ -11,7 +11,7 @@
 // Prints figures (medians, min–max, ratio); with --json one JSON object (test/lsp/session.test.ts).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
@@ -244,6 +244,11 @@ const result = {
     afterEdits: mb(afterEdits.heapUsedBytes),
     afterStorm: mb(afterStorm.heapUsedBytes),
   },
+  heapTotalMB: [afterIndex, afterEdits, afterStorm].map((x) => mb(x.heapTotalBytes ?? 0)),
+  externalMB: [afterIndex, afterEdits, afterStorm].map((x) => mb(x.externalBytes ?? 0)),
+  units: [afterIndex, afterEdits, afterStorm].map((x) => x.units ?? 0),
+  readerKeys: [afterIndex, afterEdits, afterStorm].map((x) => x.readerKeys ?? 0),
+  load: os.loadavg().map((x) => Number(x.toFixed(1))),
   storm: { events: changed.length + created.length, in: storm1, out: storm2 },
 };
 if (asJson) {
@@ -260,6 +265,9 @@ if (asJson) {
   );
   console.log(
     `| RSS MB | after indexing ${r.rssMB.afterIndex} | after the edits ${r.rssMB.afterEdits} (× ${ratio(r.rssMB.afterEdits, r.rssMB.afterIndex)}) | after the storms ${r.rssMB.afterStorm} (× ${ratio(r.rssMB.afterStorm, r.rssMB.afterIndex)}) | heap ${r.heapMB.afterIndex} → ${r.heapMB.afterEdits} → ${r.heapMB.afterStorm} |`,
+  );
+  console.log(
+    `| heap committed MB ${r.heapTotalMB.join(' → ')} | external MB ${r.externalMB.join(' → ')} | per-file results ${r.units.join(' → ')} | facts with readers ${r.readerKeys.join(' → ')} | load ${r.load.join(' ')} |`,
   );
   console.log(
     `| watcher storm | ${r.storm.events} changes at once: ${r.storm.in.indexChanges} index change, ${r.storm.in.passes} diagnostics pass, ${r.storm.in.ms.toFixed(0)} ms | deleted again: ${r.storm.out.indexChanges} index change, ${r.storm.out.passes} pass, ${r.storm.out.ms.toFixed(0)} ms |`,

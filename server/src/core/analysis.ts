@@ -151,6 +151,11 @@ export class AnalysisHost {
       this.renders.size ? this.renders : undefined,
     ));
   }
+
+  /** What incremental analysis holds (summed over the stores): per-file results and facts with readers. */
+  storeSizes(): { units: number; readerKeys: number } {
+    return this.stores?.sizes() ?? { units: 0, readerKeys: 0 };
+  }
 }
 
 /**
@@ -172,6 +177,17 @@ export class FindingsStores {
       this.byRoot.set(key, s);
     }
     return s;
+  }
+
+  /** Per-file results and facts with readers, summed over the stores. */
+  sizes(): { units: number; readerKeys: number } {
+    let units = 0;
+    let readerKeys = 0;
+    for (const s of this.byRoot.values()) {
+      units += s.state?.units.size ?? 0;
+      readerKeys += s.state?.readers.size ?? 0;
+    }
+    return { units, readerKeys };
   }
 
   /** A token no other findings pass of this host has. */
@@ -241,6 +257,13 @@ export interface FindingsStore {
    */
   history: Array<{ readonly token: string; readonly uris: ReadonlySet<string> | undefined }>;
 }
+
+/**
+ * A findings pass that would re-check more than this share of the files starts from scratch
+ * (every file checked, the old results and readers dropped). Measured on medium (bench/RESULTS.md):
+ * with 89–99% of the files to re-check, from scratch took 0.3–0.8× the incremental pass.
+ */
+const STORM_SHARE = 0.8;
 
 /** How many passes a store remembers for `Analysis.findingsChangedSince`. */
 const HISTORY = 64;
@@ -468,8 +491,27 @@ export class Analysis {
     const store = stores.of(this.storeKey);
     const ctx = this.checkContext();
     const settingsKey = JSON.stringify(this.settings);
-    const prev = store.state?.settingsKey === settingsKey ? store.state : undefined;
     const files = this.index.files;
+    const last = store.state?.settingsKey === settingsKey ? store.state : undefined;
+    // the files to check again: those whose checks read a fact that changed, and new files
+    let stale = new Set<string>();
+    const changed = new Set<string>();
+    let removed: string[] = [];
+    if (last) {
+      const changedFiles = this.index.changedFiles(last.index);
+      for (const k of this.index.changedFacts(last.index, () => last.readers.keys(), changedFiles))
+        for (const uri of last.readers.get(k) ?? []) stale.add(uri);
+      for (const uri of changedFiles)
+        if (!files.has(uri)) removed.push(uri);
+        else if (!last.units.has(uri)) stale.add(uri);
+    }
+    // nearly every file to check again (a checkout, a Namespace many files read): one pass from
+    // scratch is cheaper than forgetting and re-checking them one by one (STORM_SHARE, measured)
+    const prev = last && stale.size <= STORM_SHARE * files.size ? last : undefined;
+    if (!prev) {
+      stale = new Set(files.keys());
+      removed = [];
+    }
     const units = prev?.units ?? new Map<string, FileCheckResult>();
     const readers = prev?.readers ?? new Map<string, Set<string>>();
     const failing = prev?.failing ?? new Set<string>();
@@ -483,19 +525,10 @@ export class Analysis {
       units.delete(uri);
       failing.delete(uri);
     };
-    // the files to check again: those whose checks read a fact that changed, and new files
-    const stale = new Set<string>();
-    const changed = new Set<string>();
-    if (prev) {
-      const changedFiles = this.index.changedFiles(prev.index);
-      for (const k of this.index.changedFacts(prev.index, () => readers.keys(), changedFiles))
-        for (const uri of readers.get(k) ?? []) stale.add(uri);
-      for (const uri of changedFiles)
-        if (!files.has(uri)) {
-          forget(uri);
-          changed.add(uri);
-        } else if (!units.has(uri)) stale.add(uri);
-    } else for (const uri of files.keys()) stale.add(uri);
+    for (const uri of removed) {
+      forget(uri);
+      changed.add(uri);
+    }
     for (const uri of [...stale].sort()) {
       forget(uri);
       if (!files.has(uri)) {

@@ -224,6 +224,9 @@ export class Session implements ServerContext {
       cancelled: cancelledBeforeRun.count,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
+      externalBytes: mem.external,
+      ...this.host.storeSizes(),
     };
   }
 

@@ -30,6 +30,12 @@ export interface ServerStats {
   readonly cancelled: number;
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** The V8 heap's committed size, memory outside it (strings' and buffers' backing stores). */
+  readonly heapTotalBytes?: number;
+  readonly externalBytes?: number;
+  /** Entries of the incremental analysis: per-file results, facts with readers (summed over the stores). */
+  readonly units?: number;
+  readonly readerKeys?: number;
 }
 
 export const ResumeIndexingNotification = 'netpolLens/test/resumeIndexing';

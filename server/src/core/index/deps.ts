@@ -5,6 +5,7 @@
  * another when each fact it read is the same in both (`WorkspaceIndex.sameFact`).
  *
  * Keys: `f:<uri>` one file's facts; `ns:<name>` one namespace (labels and declarations);
+ * `nsx:<name>` whether some manifest declares or uses it;
  * `nsl:<name>` one namespace's effective labels; `wl:<ns>` the workloads of a namespace; `wid:<id>`
  * one workload; `pol:<ns>` the NetworkPolicies of a namespace; `svc:<ns>` its Services; `cr:<ns>`
  * its custom resources of unknown kinds; `*ns`, `*nsnames` (the names only), `*wl`, `*pol`, `*svc`, `*cp` (cluster-wide

@@ -282,6 +282,15 @@ export class WorkspaceIndex {
     return this.derived.namespaces.get(name);
   }
 
+  /**
+   * Some manifest declares or uses the namespace: the fact `nsx:<name>`, which its labels and
+   * declarations changing leave the same (a reader of `namespace(name)` depends on those too).
+   */
+  hasNamespace(name: string): boolean {
+    if (this.tracked) track(`nsx:${name}`);
+    return this.derived.namespaces.has(name);
+  }
+
   get workloads(): readonly Workload[] {
     if (this.tracked) track('*wl');
     return this.derived.workloads;
@@ -500,6 +509,8 @@ export class WorkspaceIndex {
         return this.fileMap.get(arg) === other.fileMap.get(arg);
       case 'ns':
         return sameOptional(a.namespaces.get(arg), b.namespaces.get(arg), sameNamespace);
+      case 'nsx':
+        return a.namespaces.has(arg) === b.namespaces.has(arg);
       case 'nsl':
         return sameLabels(
           a.namespaces.get(arg)?.labels ?? { [METADATA_NAME_LABEL]: arg },
@@ -545,7 +556,7 @@ const GLOBAL_FACTS = [
   '*files',
 ];
 /** The facts per namespace (deps.ts). */
-const NAMESPACE_FACTS = ['ns', 'nsl', 'wl', 'pol', 'svc', 'cr'];
+const NAMESPACE_FACTS = ['ns', 'nsx', 'nsl', 'wl', 'pol', 'svc', 'cr'];
 
 /** The selectors `namespacesMatching` was asked, by key, to tell whether their answer changed (bounded). */
 const selectors = new Map<string, (labels: Labels) => boolean>();

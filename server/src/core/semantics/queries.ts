@@ -179,7 +179,7 @@ export function knownNamespacesMatching(
   for (const name of [...BUILTIN_NAMESPACES, settings.dns.namespace]) {
     if (seen.has(name)) continue;
     seen.add(name);
-    if (index.namespace(name)) continue; // declared or used: listed above when it matches
+    if (index.hasNamespace(name)) continue; // declared or used: listed above when it matches
     const n = implied(name);
     if (m.matches(n.labels)) out.push(n);
   }
