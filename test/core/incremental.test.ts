@@ -195,6 +195,7 @@ describe('incremental analysis equals analysis from scratch', () => {
           let settings = settingsFromConfig({});
           const host = new AnalysisHost({}, true);
           host.applyChanges([...files].map(([uri, text]) => ({ uri, text })));
+          let before: Analysis | undefined;
           for (const op of [{ kind: 'settings', checks: {}, unisolated: false } as Op, ...ops]) {
             if (op.kind === 'settings') {
               settings = settingsFromConfig({ checks: op.checks, reportUnisolatedWorkloads: op.unisolated });
@@ -209,6 +210,16 @@ describe('incremental analysis equals analysis from scratch', () => {
             );
             assert.deepEqual(views(a), views(b));
             if (files.size <= 4) assert.deepEqual(matrix(a), matrix(b));
+            // one file's findings are those of the merged list; a file whose findings differ from
+            // the previous snapshot's is among those the host says may have changed
+            const changed = before ? a.findingsChangedSince(before.findingsToken()) : undefined;
+            for (const uri of URIS) {
+              const mine = findingKeys(a.findingsFor(uri));
+              assert.deepEqual(mine, findingKeys(b.findings().filter((f) => f.uri === uri)), uri);
+              if (changed && !changed.has(uri))
+                assert.deepEqual(mine, findingKeys(before!.findingsFor(uri)), `${uri} changed unannounced`);
+            }
+            before = a;
             steps++;
           }
         },
@@ -269,6 +280,30 @@ describe('an edit re-runs only the checks whose facts changed', () => {
   it("a Namespace's labels re-check the files whose selectors read namespace labels", () => {
     const { host } = start();
     assert.equal(rerun(host, { uri: 'file:///w/ns3.yaml', text: ns('n3', 'y') }), 2);
+  });
+
+  it('deleted files and the stores of vanished analysis roots leave nothing behind', () => {
+    const host = new AnalysisHost({}, true);
+    const base = [
+      { uri: 'file:///w/clusters/one/ns.yaml', text: ns('n1', 'x') },
+      { uri: 'file:///w/clusters/one/pol.yaml', text: policy('n1', '{podSelector: {}}') },
+      { uri: 'file:///w/clusters/two/pod.yaml', text: pod('n2', 'web') },
+    ];
+    host.applyChanges(base);
+    host.snapshot().findings();
+    const initial = host.storeSizes();
+    // a third cluster (a root of its own) and files of their own namespaces come and go
+    const extra = [0, 1, 2, 3].flatMap((i) => [
+      { uri: `file:///w/clusters/three/ns${i}.yaml`, text: ns(`m${i}`, 'z') },
+      { uri: `file:///w/clusters/three/pol${i}.yaml`, text: policy(`m${i}`, '{podSelector: {}}') },
+      { uri: `file:///w/other/pod${i}.yaml`, text: pod(`o${i}`, 'db') },
+    ]);
+    host.applyChanges(extra);
+    host.snapshot().findings();
+    assert.ok(host.storeSizes().units > initial.units);
+    host.applyChanges(extra.map((c) => ({ uri: c.uri, text: null })));
+    host.snapshot().findings();
+    assert.deepEqual(host.storeSizes(), initial);
   });
 
   it('incremental snapshots keep no chain of old ones', () => {

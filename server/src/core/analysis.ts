@@ -179,6 +179,14 @@ export class FindingsStores {
     return s;
   }
 
+  /**
+   * Drops the stores whose key starts with `prefix` but is not in `keep` (the roots of the latest
+   * plan): their results would otherwise stay for the whole session.
+   */
+  retain(prefix: string, keep: ReadonlySet<string>): void {
+    for (const k of [...this.byRoot.keys()]) if (k.startsWith(prefix) && !keep.has(k)) this.byRoot.delete(k);
+  }
+
   /** Per-file results and facts with readers, summed over the stores. */
   sizes(): { units: number; readerKeys: number } {
     let units = 0;
@@ -362,6 +370,12 @@ export class Analysis {
           ? this.stores.plan(this.index.files, clusters, this.renders)
           : planRoots(this.index.files, clusters, this.renders);
       this.planCache = plan;
+      // the stores of roots this plan no longer has (a folder gone, a storm's files deleted) go
+      if (this.stores && !this.isRoot)
+        this.stores.retain(
+          `${this.storeKey}\u0000root:`,
+          new Set((plan ?? []).map((spec) => `${this.storeKey}\u0000root:${spec.id}`)),
+        );
       this.rootsCache = plan
         ? plan.map((spec) => {
             const analysis = new Analysis(
