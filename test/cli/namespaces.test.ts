@@ -127,6 +127,27 @@ describe('--namespace and --namespaces', () => {
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /--namespaces empty\.yaml declares no namespace: it is empty/);
   });
+  it('--namespaces in manifest form: every document left out is named on stderr with its line and kind', () => {
+    const mixed = write(
+      'namespaces-mixed.yaml',
+      [
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a, labels: {team: a}}',
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}',
+        'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: team-b}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg}',
+      ].join('\n---\n') + '\n',
+    );
+    const r = cli('check', '--format', 'json', '--namespace', 'prod', '--namespaces', mixed, app);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('left out of --namespaces'));
+    assert.deepEqual(
+      warnings.map((l) => /namespaces-mixed\.yaml:(\d+): (\S+ \S+) is not a Namespace/.exec(l)?.slice(1)),
+      [
+        ['5', 'Deployment web'],
+        ['15', 'ConfigMap cfg'],
+      ],
+    );
+    assert.ok(warnings.every((l) => l.startsWith('netpol-lens: warning: ')));
+  });
 });
 
 describe('--config on reach and explain (podProducers)', () => {

@@ -35,7 +35,7 @@ export {
   type FolderNamespace,
   type IndexOptions,
 } from './index/workspace-index';
-export { namespacesFromText, type NamespacesFile } from './namespaces-file';
+export { namespacesFromText, type NamespacesFile, type SkippedDocument } from './namespaces-file';
 export type { Finding, FixKind, FixSpec, Severity, RelatedInfo, YamlOp } from './model/finding';
 export { FIX_KINDS, type CoreEdit } from './fixes/fix';
 export type * from './model/types';

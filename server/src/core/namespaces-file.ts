@@ -7,7 +7,7 @@
  *   `kubectl get namespaces -o yaml` prints them.
  * Read with the `yaml` package (and, for manifests, the very lowering every file goes through).
  */
-import { parseAllDocuments, isMap } from 'yaml';
+import { parseAllDocuments, isMap, isScalar, isSeq, type Node } from 'yaml';
 import { indexFile } from './index/workspace-index';
 import { namespacesFromConfig } from './settings';
 
@@ -15,6 +15,59 @@ export interface NamespacesFile {
   readonly namespaces: Record<string, Record<string, string>>;
   /** What was left out and why, one sentence each; a file that could not be read has no namespaces. */
   readonly problems: readonly string[];
+  /** Manifest form: the objects left out (not Namespaces, or no object), each where it starts (1-based line). */
+  readonly skipped?: readonly SkippedDocument[];
+}
+
+export interface SkippedDocument {
+  readonly line: number;
+  /** `kind` as written, `''` where the document has none. */
+  readonly kind: string;
+  readonly name?: string;
+  /** Why, as a clause: "is not a Namespace: a namespaces file declares namespaces only (give other manifests as paths)". */
+  readonly why: string;
+}
+
+function scalar(n: unknown): string | undefined {
+  return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number')
+    ? String(n.value)
+    : undefined;
+}
+
+/** The objects of a manifest stream that are not Namespaces (List items one by one), where each starts. */
+function skippedObjects(text: string, docs: readonly { contents: unknown }[]): SkippedDocument[] {
+  const lineAt = (offset: number): number => {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const out: SkippedDocument[] = [];
+  const visit = (node: unknown): void => {
+    const at = lineAt((node as Node | null)?.range?.[0] ?? 0);
+    if (!isMap(node)) {
+      out.push({ line: at, kind: '', why: 'is no Kubernetes object (no apiVersion and kind)' });
+      return;
+    }
+    const kind = scalar(node.get('kind', true)) ?? '';
+    if (kind === 'Namespace') return;
+    const items = node.get('items', true);
+    if (/List$/.test(kind) && isSeq(items)) {
+      for (const it of items.items) visit(it);
+      return;
+    }
+    const meta = node.get('metadata', true);
+    const name = isMap(meta) ? scalar(meta.get('name', true)) : undefined;
+    out.push({
+      line: at,
+      kind,
+      ...(name !== undefined ? { name } : {}),
+      why: kind
+        ? 'is not a Namespace: a namespaces file declares namespaces only (give the other manifests as paths)'
+        : 'has no kind: it is no Kubernetes object',
+    });
+  };
+  for (const d of docs) if (d.contents !== null) visit(d.contents);
+  return out;
 }
 
 export function namespacesFromText(uri: string, text: string): NamespacesFile {
@@ -59,10 +112,11 @@ export function namespacesFromText(uri: string, text: string): NamespacesFile {
     else others++;
   }
   others += (facts.customResources?.length ?? 0) + (facts.otherPolicies?.length ?? 0);
-  if (others > 0)
+  const skipped = skippedObjects(text, nonEmpty);
+  if (others > 0 && skipped.length === 0)
     problems.push(
       `${others === 1 ? 'one object is not a Namespace' : `${others} objects are not Namespaces`}: a namespaces file declares namespaces only (give the other manifests as paths)`,
     );
   if (Object.keys(namespaces).length === 0) problems.push('it holds no Namespace manifest');
-  return { namespaces, problems };
+  return { namespaces, problems, ...(skipped.length ? { skipped } : {}) };
 }

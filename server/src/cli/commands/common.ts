@@ -60,6 +60,11 @@ function loadNamespaces(file: string): Record<string, Record<string, string>> {
   if (Object.keys(r.namespaces).length === 0)
     throw new UsageError(`--namespaces ${file} declares no namespace: ${r.problems.join('; ')}`);
   for (const p of r.problems) process.stderr.write(`netpol-lens: --namespaces ${file}: ${p}\n`);
+  // manifest form: every document left out, where it is and why (nothing skipped silently)
+  for (const d of r.skipped ?? [])
+    process.stderr.write(
+      `netpol-lens: warning: ${file}:${d.line}: ${d.kind ? `${d.kind}${d.name !== undefined ? ` ${d.name}` : ''}` : 'this document'} ${d.why}; left out of --namespaces\n`,
+    );
   return r.namespaces;
 }
 
