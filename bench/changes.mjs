@@ -8,16 +8,13 @@
 // snapshot is reused; the current side is re-analysed). Prints one JSON line with medians and
 // min–max (ms), the lens title, the server's peak RSS and the load average.
 //   node bench/changes.mjs [--size small|medium|large] [--edits 10]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import { arg, listFiles } from './common.mjs';
+import { arg, listFiles, peakRssMb, startServer } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
 const SIZES = {
   small: ['--namespaces', '20', '--workloads', '200', '--policies', '50'],
@@ -60,29 +57,9 @@ const original = readFileSync(policy, 'utf8');
 const opened = original.replace(/\n {2}ingress:\n/, '\n  ingress:\n    - {}\n');
 const uri = pathToFileURL(policy).href;
 
-const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const conn = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(proc.stdout),
-  new rpc.StreamMessageWriter(proc.stdin),
-);
-let ready;
-const readyP = new Promise((r) => (ready = r));
-conn.onNotification('netpolLens/status', (p) => {
-  if (p.state === 'ready') ready();
-});
-conn.onNotification(() => {});
-conn.onRequest(() => null);
-conn.listen();
-await conn.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: pathToFileURL(ws).href,
-  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-  capabilities: { textDocument: { codeLens: {} } },
-});
+const { proc, conn, ready } = await startServer(ws, size, { textDocument: { codeLens: {} } });
 await conn.sendNotification('initialized', {});
-await readyP;
+await ready;
 
 let version = 1;
 await conn.sendNotification('textDocument/didOpen', {
@@ -116,9 +93,7 @@ for (let i = 0; i < edits; i++) {
   if (!c.r.available) throw new Error(`changes unavailable: ${c.r.reason}`);
   changes.push(c.ms);
 }
-const hwm = Math.round(
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-);
+const hwm = peakRssMb(proc.pid);
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const r = (x) => Math.round(x * 10) / 10;

@@ -5,47 +5,20 @@
 // namespaces itself: the namespace-level view), then one namespace of the picker, then the same
 // again (answered from the snapshot's caches). Prints one JSON line.
 //   node bench/lsp-view.mjs [--size large]
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { peakRssMb, startServer } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
 const i = process.argv.indexOf('--size');
 const size = i >= 0 ? process.argv[i + 1] : 'large';
 const ws = join(here, '.work', size);
-const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const conn = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(proc.stdout),
-  new rpc.StreamMessageWriter(proc.stdin),
-);
-let ready;
-const readyP = new Promise((r) => (ready = r));
-conn.onNotification('netpolLens/status', (p) => {
-  if (p.state === 'ready') ready();
-});
-conn.onNotification(() => {});
-conn.onRequest(() => null);
-conn.listen();
-await conn.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: pathToFileURL(ws).href,
-  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-  capabilities: {},
-});
+const { proc, conn, ready } = await startServer(ws, size);
 const t0 = performance.now();
 await conn.sendNotification('initialized', {});
-await readyP;
+await ready;
 const indexedMs = performance.now() - t0;
-const hwm = () =>
-  Math.round(
-    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-  );
+const hwm = () => peakRssMb(proc.pid);
 const rssAfterIndex = hwm();
 const time = async (params) => {
   const s = performance.now();
