@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertGolden, ROOT } from '../support/golden';
+import { git } from '../support/git';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 /** A copy of the seed example with one edit: np-layer1 lets layer2 in on TCP 80. */
@@ -108,16 +109,6 @@ test('diff sarif marks each opened connection on the rule that opened it', () =>
   const lines = readFileSync(join(ROOT, OPENS, 'layer1', 'np-layer1.yaml'), 'utf8').split('\n');
   assert.match(lines[18] ?? '', /^ {2}- from:/);
 });
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync(
-    'git',
-    ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args],
-    { cwd, encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 test('diff --base reads the old side with git (committed, modified, added, deleted files) without checking out', () => {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'netpol-diff-')));

@@ -5,29 +5,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { ChangesResult } from '../../server/src/protocol/requests';
 import { LspClient, REPO_ROOT, tempWorkspace } from '../support/lsp-harness';
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+import { git } from '../support/git';
 
 const EDITED = readFileSync(
   join(REPO_ROOT, 'test/fixtures/diff/seed-opens-layer2/layer1/np-layer1.yaml'),
