@@ -25,7 +25,13 @@ interface Manifest {
   main: string;
   icon: string;
   activationEvents: string[];
-  capabilities: { untrustedWorkspaces: { supported: boolean } };
+  capabilities: {
+    untrustedWorkspaces: {
+      supported: boolean | 'limited';
+      description?: string;
+      restrictedConfigurations?: string[];
+    };
+  };
   contributes: {
     commands: Array<{ command: string; title: string; category: string }>;
     menus: Record<string, Array<{ command: string; when: string }>>;
@@ -119,7 +125,16 @@ describe('package.json contributions', () => {
       'onLanguage:yaml',
       'onWebviewPanel:netpolLens.reachability',
     ]);
-    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+    // Restricted mode: everything but what runs a program (git, the user's kustomize), whose
+    // settings a workspace may not set there.
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.match(trust.description ?? '', /no git/);
+    assert.deepEqual(trust.restrictedConfigurations, [
+      'netpolLens.kustomize.render',
+      'netpolLens.kustomize.command',
+    ]);
+    for (const key of trust.restrictedConfigurations ?? []) assert.ok(key in c.configuration.properties, key);
   });
 
   it('has a setting with a description for every server setting, and a severity entry for every documented code', () => {

@@ -1,6 +1,6 @@
 // The extension in an untrusted workspace (restricted mode): it declares
-// `capabilities.untrustedWorkspaces.supported: true` because it executes nothing from the
-// workspace, so the server must run and report as usual.
+// `capabilities.untrustedWorkspaces.supported: "limited"` (no git, no kustomize there), so the
+// server must still run and report as usual.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as h from '../suite/helpers';
