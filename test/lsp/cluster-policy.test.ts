@@ -4,34 +4,28 @@
  * words, what the NetworkPolicy and Baseline tiers still decide), the hover on one rule, and the
  * code lens above it (tier, priority, what it selects).
  */
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
-import { LspClient, positionOf, tempWorkspace } from '../support/lsp-harness';
+import { lspSuite, positionOf } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 
 describe('cluster-wide policies in the editor', () => {
-  const ws = tempWorkspace(join(ROOT, 'test', 'fixtures', 'cli', 'tiers'));
+  const server = lspSuite({ from: join(ROOT, 'test', 'fixtures', 'cli', 'tiers') });
+  const { ws } = server;
   const platform = ws.fileUri('platform.yaml');
-  let client: LspClient;
   let text = '';
 
   before(async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    await client.waitForReady();
     const { readFileSync } = await import('node:fs');
     text = readFileSync(join(ws.dir, 'platform.yaml'), 'utf8');
-    await client.open(platform, text);
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
+    await server.client.open(platform, text);
   });
 
   const hoverAt = async (needle: string, shift = 2): Promise<string> => {
     const at = positionOf(text, needle);
-    const h = await client.request<Hover | null>('textDocument/hover', {
+    const h = await server.client.request<Hover | null>('textDocument/hover', {
       textDocument: { uri: platform },
       position: { line: at.line, character: at.character + shift },
     });
@@ -98,7 +92,7 @@ describe('cluster-wide policies in the editor', () => {
   });
 
   it('shows tier, priority and what it selects in the code lens', async () => {
-    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', {
+    const lenses = await server.client.request<CodeLens[]>('textDocument/codeLens', {
       textDocument: { uri: platform },
     });
     const titles = lenses.map((l) => l.command?.title ?? '');

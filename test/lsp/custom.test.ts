@@ -2,29 +2,20 @@
  * The custom requests of the reachability view: `netpolLens/reachability`, `netpolLens/explain` and
  * `netpolLens/policyAt` (protocol/requests.ts), answered from the workspace index and the open buffers.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExplainResult, PolicyAtResult, ReachabilityResult } from '../../server/src/protocol/requests';
-import { LspClient, tempWorkspace } from '../support/lsp-harness';
+import { lspSuite } from '../support/lsp-harness';
 
 describe('custom requests', () => {
-  const ws = tempWorkspace();
+  const server = lspSuite();
+  const { ws } = server;
   const np3 = ws.fileUri('layer3/np-layer3.yaml');
-  let client: LspClient;
-
-  before(async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    await client.waitForReady();
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
 
   it('netpolLens/reachability lists layer1/nginx1 → layer3/nginx3', async () => {
-    const r = await client.request<ReachabilityResult>('netpolLens/reachability', {});
+    const r = await server.client.request<ReachabilityResult>('netpolLens/reachability', {});
     assert.equal(r.version, 1);
     assert.deepEqual(r.counts, { policies: 3, workloads: 6, namespaces: 3, files: 9 });
     const c = r.connections.find(
@@ -54,7 +45,7 @@ describe('custom requests', () => {
   });
 
   it('narrows to one port and focuses on the pods a policy selects', async () => {
-    const r = await client.request<ReachabilityResult>('netpolLens/reachability', {
+    const r = await server.client.request<ReachabilityResult>('netpolLens/reachability', {
       port: { port: 53, protocol: 'UDP' },
       focusPolicy: { uri: np3, namespace: 'layer3', name: 'np-layer3' },
     });
@@ -66,7 +57,7 @@ describe('custom requests', () => {
   });
 
   it('netpolLens/explain: layer3/busybox3 → layer1/nginx1 on 80/TCP is denied, egress isolated by np-layer3', async () => {
-    const x = await client.request<ExplainResult>('netpolLens/explain', {
+    const x = await server.client.request<ExplainResult>('netpolLens/explain', {
       src: 'layer3/busybox3[Deployment]',
       dst: 'layer1/nginx1[Deployment]',
       port: { port: 80, protocol: 'TCP' },
@@ -95,7 +86,7 @@ describe('custom requests', () => {
   });
 
   it('explains an allowed connection with the rule that allows it', async () => {
-    const x = await client.request<ExplainResult>('netpolLens/explain', {
+    const x = await server.client.request<ExplainResult>('netpolLens/explain', {
       src: 'layer1/nginx1[Deployment]',
       dst: 'layer3/nginx3[Deployment]',
     });
@@ -111,21 +102,21 @@ describe('custom requests', () => {
 
   it('answers from unsaved buffers', async () => {
     const text = readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8');
-    await client.open(np3, text);
-    await client.change(np3, `${text}  egress:\n  - {}\n`);
-    const x = await client.request<ExplainResult>('netpolLens/explain', {
+    await server.client.open(np3, text);
+    await server.client.change(np3, `${text}  egress:\n  - {}\n`);
+    const x = await server.client.request<ExplainResult>('netpolLens/explain', {
       src: 'layer3/busybox3[Deployment]',
       dst: 'layer1/nginx1[Deployment]',
       port: { port: 80, protocol: 'TCP' },
     });
     assert.equal(x.egress.allowed, true, 'the new egress rule allows it on the source side');
     assert.equal(x.ingress.allowed, false, 'np-layer1 admits only role=layer1');
-    await client.close(np3);
+    await server.client.close(np3);
   });
 
   it('rejects unknown endpoints and bad ports with InvalidParams, and keeps serving', async () => {
     await assert.rejects(
-      client.request('netpolLens/explain', {
+      server.client.request('netpolLens/explain', {
         src: 'layer3/nope[Deployment]',
         dst: 'layer1/nginx1[Deployment]',
       }),
@@ -133,20 +124,20 @@ describe('custom requests', () => {
         e.code === -32602 && /unknown endpoint/.test(e.message ?? ''),
     );
     await assert.rejects(
-      client.request('netpolLens/reachability', { port: { port: 70000, protocol: 'TCP' } }),
+      server.client.request('netpolLens/reachability', { port: { port: 70000, protocol: 'TCP' } }),
       (e: { code?: number }) => e.code === -32602,
     );
     await assert.rejects(
-      client.request('netpolLens/explain', null),
+      server.client.request('netpolLens/explain', null),
       (e: { code?: number }) => e.code === -32602,
     );
-    const r = await client.request<ReachabilityResult>('netpolLens/reachability', null);
+    const r = await server.client.request<ReachabilityResult>('netpolLens/reachability', null);
     assert.ok(r.endpoints.length > 0);
   });
 
   it('netpolLens/policyAt names the policy around a position, from the disk and from unsaved buffers', async () => {
     const at = (uri: string, line: number, character = 2): Promise<PolicyAtResult> =>
-      client.request<PolicyAtResult>('netpolLens/policyAt', {
+      server.client.request<PolicyAtResult>('netpolLens/policyAt', {
         textDocument: { uri },
         position: { line, character },
       });
@@ -156,7 +147,7 @@ describe('custom requests', () => {
     assert.equal(await at(ws.fileUri('nowhere.yaml'), 0), null, 'a file the server does not know');
 
     const extra = ws.fileUri('extra.yaml');
-    await client.open(
+    await server.client.open(
       extra,
       [
         'apiVersion: v1',
@@ -179,14 +170,14 @@ describe('custom requests', () => {
       { uri: extra, name: 'unsaved', namespace: 'default' },
       'no namespace: default',
     );
-    await client.close(extra);
+    await server.client.close(extra);
 
     await assert.rejects(
-      client.request('netpolLens/policyAt', { textDocument: { uri: np3 } }),
+      server.client.request('netpolLens/policyAt', { textDocument: { uri: np3 } }),
       (e: { code?: number }) => e.code === -32602,
     );
     await assert.rejects(
-      client.request('netpolLens/policyAt', null),
+      server.client.request('netpolLens/policyAt', null),
       (e: { code?: number }) => e.code === -32602,
     );
   });

@@ -3,7 +3,7 @@
  * "Allow DNS egress" quick fix applied through its WorkspaceEdit, code lens, completion,
  * definition, references, document symbols and the default-deny source action.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,39 +17,26 @@ import type {
   Location,
   MarkupContent,
 } from 'vscode-languageserver-protocol';
-import {
-  applyTextEdits,
-  codes,
-  editsFor,
-  LspClient,
-  positionOf,
-  tempWorkspace,
-} from '../support/lsp-harness';
+import { applyTextEdits, codes, editsFor, lspSuite, positionOf } from '../support/lsp-harness';
 
 const above = (ds: readonly Diagnostic[], sev = 3): string[] =>
   codes(ds.filter((d) => (d.severity ?? 1) < sev));
 
 describe('open documents', () => {
-  const ws = tempWorkspace();
+  const server = lspSuite();
+  const { ws } = server;
   const np3 = ws.fileUri('layer3/np-layer3.yaml');
   const np1 = ws.fileUri('layer1/np-layer1.yaml');
   const apps3 = ws.fileUri('layer3/apps.yaml');
   const read = (rel: string): string => readFileSync(join(ws.dir, rel), 'utf8');
-  let client: LspClient;
-
-  before(async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    await client.waitForReady();
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
 
   it('publishes the seed findings: one egress-allows-all in np-layer1 and np-layer2, missing-dns-egress in np-layer3', async () => {
-    const d1 = await client.waitForDiagnostics(np1, (d) => d.length > 0);
-    const d2 = await client.waitForDiagnostics(ws.fileUri('layer2/np-layer2.yaml'), (d) => d.length > 0);
-    const d3 = await client.waitForDiagnostics(np3, (d) => d.length > 0);
+    const d1 = await server.client.waitForDiagnostics(np1, (d) => d.length > 0);
+    const d2 = await server.client.waitForDiagnostics(
+      ws.fileUri('layer2/np-layer2.yaml'),
+      (d) => d.length > 0,
+    );
+    const d3 = await server.client.waitForDiagnostics(np3, (d) => d.length > 0);
     assert.deepEqual(above(d1), ['egress-allows-all']);
     assert.deepEqual(above(d2), ['egress-allows-all']);
     assert.deepEqual(above(d3), ['missing-dns-egress']);
@@ -68,8 +55,8 @@ describe('open documents', () => {
 
   it('re-publishes an opened document with its version, and follows edits', async () => {
     const text = read('layer1/np-layer1.yaml');
-    await client.open(np1, text);
-    const opened = await client.waitForDiagnostics(
+    await server.client.open(np1, text);
+    const opened = await server.client.waitForDiagnostics(
       np1,
       (_d, p) => p.version === 1,
       'diagnostics of np-layer1 v1',
@@ -79,16 +66,16 @@ describe('open documents', () => {
     // replace the allow-all egress rule by one that allows DNS only
     const edited = text.replace('  - {}\n', '  - ports:\n    - protocol: UDP\n      port: 53\n');
     assert.notEqual(edited, text);
-    const v = await client.change(np1, edited);
-    const after = await client.waitForDiagnostics(
+    const v = await server.client.change(np1, edited);
+    const after = await server.client.waitForDiagnostics(
       np1,
       (_d, p) => p.version === v,
       `diagnostics of np-layer1 v${v}`,
     );
     assert.ok(!codes(after).includes('egress-allows-all'), JSON.stringify(after));
     // and back
-    const v2 = await client.change(np1, text);
-    const back = await client.waitForDiagnostics(np1, (_d, p) => p.version === v2);
+    const v2 = await server.client.change(np1, text);
+    const back = await server.client.waitForDiagnostics(np1, (_d, p) => p.version === v2);
     assert.ok(codes(back).includes('egress-allows-all'));
   });
 
@@ -96,9 +83,9 @@ describe('open documents', () => {
     const text = read('layer1/np-layer1.yaml');
     const seen: number[] = [];
     const versions: number[] = [];
-    for (let i = 0; i < 5; i++) versions.push(await client.change(np1, `${text}# edit ${i}\n`));
+    for (let i = 0; i < 5; i++) versions.push(await server.client.change(np1, `${text}# edit ${i}\n`));
     const last = versions[versions.length - 1] as number;
-    await client.waitForDiagnostics(np1, (_d, p) => {
+    await server.client.waitForDiagnostics(np1, (_d, p) => {
       if (p.version !== undefined) seen.push(p.version);
       return p.version === last;
     });
@@ -107,16 +94,20 @@ describe('open documents', () => {
         !seen.includes(v),
         `version ${v} was superseded and must not be published (saw ${seen.join(', ')})`,
       );
-    await client.close(np1);
-    await client.waitForDiagnostics(np1, (_d, p) => p.version === undefined, 'np-layer1 back from disk');
+    await server.client.close(np1);
+    await server.client.waitForDiagnostics(
+      np1,
+      (_d, p) => p.version === undefined,
+      'np-layer1 back from disk',
+    );
   });
 
   it('hovers the podSelector of a policy with the pods it selects', async () => {
     const text = read('layer3/np-layer3.yaml');
-    await client.open(np3, text);
-    await client.waitForDiagnostics(np3, (_d, p) => p.version === 1);
+    await server.client.open(np3, text);
+    await server.client.waitForDiagnostics(np3, (_d, p) => p.version === 1);
     const at = positionOf(text, 'podSelector: {}');
-    const hover = await client.request<Hover | null>('textDocument/hover', {
+    const hover = await server.client.request<Hover | null>('textDocument/hover', {
       textDocument: { uri: np3 },
       position: { line: at.line, character: at.character + 3 },
     });
@@ -136,14 +127,14 @@ describe('open documents', () => {
   });
 
   it('fixes missing-dns-egress with "Allow DNS egress": only inserted lines change, and the finding goes away', async () => {
-    const text = client.text(np3) ?? read('layer3/np-layer3.yaml');
-    const diags = await client.waitForDiagnostics(
+    const text = server.client.text(np3) ?? read('layer3/np-layer3.yaml');
+    const diags = await server.client.waitForDiagnostics(
       np3,
       (d, p) => p.version === 1 && codes(d).includes('missing-dns-egress'),
     );
     const dns = diags.find((d) => d.code === 'missing-dns-egress');
     assert.ok(dns);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: np3 },
       range: dns.range,
       context: { diagnostics: [dns], only: ['quickfix'] },
@@ -177,14 +168,14 @@ describe('open documents', () => {
       inserted.some((l) => /port: 53/.test(l)),
       inserted.join('\n'),
     );
-    const v = await client.change(np3, next);
-    const fixed = await client.waitForDiagnostics(np3, (_d, p) => p.version === v);
+    const v = await server.client.change(np3, next);
+    const fixed = await server.client.waitForDiagnostics(np3, (_d, p) => p.version === v);
     assert.ok(!codes(fixed).includes('missing-dns-egress'), JSON.stringify(fixed));
-    await client.change(np3, text);
+    await server.client.change(np3, text);
   });
 
   it('offers no quick fix outside the diagnostic range, and honours context.only', async () => {
-    const none = await client.request<CodeAction[]>('textDocument/codeAction', {
+    const none = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: np3 },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['quickfix'] },
@@ -193,7 +184,7 @@ describe('open documents', () => {
       none.filter((a) => a.kind === 'quickfix'),
       [],
     );
-    const refactor = await client.request<CodeAction[]>('textDocument/codeAction', {
+    const refactor = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: np3 },
       range: { start: { line: 10, character: 4 }, end: { line: 10, character: 4 } },
       context: { diagnostics: [], only: ['refactor'] },
@@ -203,8 +194,8 @@ describe('open documents', () => {
 
   it('offers "Generate default-deny policy" as a source action in a namespace without one', async () => {
     const apps = read('layer3/apps.yaml');
-    await client.open(apps3, apps);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    await server.client.open(apps3, apps);
+    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: apps3 },
       range: { start: positionOf(apps, 'nginx3'), end: positionOf(apps, 'nginx3') },
       context: { diagnostics: [], only: ['source'] },
@@ -216,11 +207,13 @@ describe('open documents', () => {
       assert.match(a.title, /layer3/);
       assert.ok(a.edit);
     }
-    await client.close(apps3);
+    await server.client.close(apps3);
   });
 
   it('shows code lenses above each policy, with the reachability command', async () => {
-    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri: np3 } });
+    const lenses = await server.client.request<CodeLens[]>('textDocument/codeLens', {
+      textDocument: { uri: np3 },
+    });
     assert.ok(
       lenses.some((l) => /selects 2 pods/.test(l.command?.title ?? '')),
       JSON.stringify(lenses),
@@ -231,9 +224,9 @@ describe('open documents', () => {
   });
 
   it('completes label values inside selectors from the workspace', async () => {
-    const text = client.text(np3) ?? '';
+    const text = server.client.text(np3) ?? '';
     const at = positionOf(text, 'values: [layer1');
-    const list = await client.request<CompletionList>('textDocument/completion', {
+    const list = await server.client.request<CompletionList>('textDocument/completion', {
       textDocument: { uri: np3 },
       position: { line: at.line, character: at.character + 'values: [lay'.length },
     });
@@ -242,8 +235,8 @@ describe('open documents', () => {
   });
 
   it('goes from a namespaceSelector to the namespaces it matches', async () => {
-    const text = client.text(np3) ?? '';
-    const defs = await client.request<Location[]>('textDocument/definition', {
+    const text = server.client.text(np3) ?? '';
+    const defs = await server.client.request<Location[]>('textDocument/definition', {
       textDocument: { uri: np3 },
       position: positionOf(text, 'namespaceSelector'),
     });
@@ -255,8 +248,8 @@ describe('open documents', () => {
 
   it('finds the policies that select a workload', async () => {
     const apps = read('layer3/apps.yaml');
-    await client.open(apps3, apps);
-    const refs = await client.request<Location[]>('textDocument/references', {
+    await server.client.open(apps3, apps);
+    const refs = await server.client.request<Location[]>('textDocument/references', {
       textDocument: { uri: apps3 },
       position: positionOf(apps, 'nginx3'),
       context: { includeDeclaration: false },
@@ -265,11 +258,11 @@ describe('open documents', () => {
       refs.some((r) => r.uri === np3),
       JSON.stringify(refs),
     );
-    await client.close(apps3);
+    await server.client.close(apps3);
   });
 
   it('lists document symbols: the policy with its rules', async () => {
-    const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+    const symbols = await server.client.request<DocumentSymbol[]>('textDocument/documentSymbol', {
       textDocument: { uri: np3 },
     });
     assert.equal(symbols.length, 1);
@@ -306,8 +299,8 @@ describe('open documents', () => {
       '    - port: 80',
       '',
     ].join('\n');
-    await client.open(uri, text);
-    const ds = await client.waitForDiagnostics(
+    await server.client.open(uri, text);
+    const ds = await server.client.waitForDiagnostics(
       uri,
       (d, p) => p.version === 1 && codes(d).includes('redundant-rule'),
     );
@@ -315,7 +308,7 @@ describe('open documents', () => {
     assert.ok(d);
     assert.equal(d.severity, 4);
     assert.deepEqual(d.tags, [1]);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri },
       range: d.range,
       context: { diagnostics: [d] },
@@ -324,23 +317,26 @@ describe('open documents', () => {
     assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
     const next = applyTextEdits(text, editsFor(fix.edit, uri));
     assert.equal(next.split('app: busybox1').length, 2, next);
-    const v = await client.change(uri, next);
-    const after = await client.waitForDiagnostics(uri, (_x, p) => p.version === v);
+    const v = await server.client.change(uri, next);
+    const after = await server.client.waitForDiagnostics(uri, (_x, p) => p.version === v);
     assert.ok(!codes(after).includes('redundant-rule'), JSON.stringify(after));
-    await client.close(uri);
-    await client.waitForDiagnostics(uri, (x, p) => x.length === 0 && p.version === undefined);
+    await server.client.close(uri);
+    await server.client.waitForDiagnostics(uri, (x, p) => x.length === 0 && p.version === undefined);
   });
 
   it('answers requests on unknown documents with empty results', async () => {
     const uri = ws.fileUri('nowhere.yaml');
     assert.equal(
-      await client.request('textDocument/hover', {
+      await server.client.request('textDocument/hover', {
         textDocument: { uri },
         position: { line: 0, character: 0 },
       }),
       null,
     );
-    assert.deepEqual(await client.request('textDocument/codeLens', { textDocument: { uri } }), []);
-    assert.deepEqual(await client.request('textDocument/documentSymbol', { textDocument: { uri } }), []);
+    assert.deepEqual(await server.client.request('textDocument/codeLens', { textDocument: { uri } }), []);
+    assert.deepEqual(
+      await server.client.request('textDocument/documentSymbol', { textDocument: { uri } }),
+      [],
+    );
   });
 });

@@ -5,10 +5,8 @@
  * as a buffer, and right after it a hover on the control policy is answered, and correct. The
  * hover's latency is logged, not asserted (no timed tests); the timeout only guards against a hang.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { AnalysisHost } from '../../server/src/core/index';
 import {
@@ -16,10 +14,10 @@ import {
   CONTROL_HOVER,
   hostileInputs,
   judge,
-  writeHostileWorkspace,
+  writeHostileFiles,
   type HostileInput,
 } from '../support/hostile-inputs';
-import { LspClient, withTimeout } from '../support/lsp-harness';
+import { emptyWorkspace, LspClient, lspSuite, withTimeout } from '../support/lsp-harness';
 
 /** Generous: the machine is shared; this only tells a hang from an answer. */
 const HANG = 60_000;
@@ -51,37 +49,24 @@ function controlAlone(): Map<string, string[]> {
  */
 function hostileServer(onDisk: (i: HostileInput) => boolean): {
   inputs: HostileInput[];
-  ws: () => { dir: string; dispose: () => void };
   client: () => LspClient;
   uriOf: (rel: string) => string;
   latencies: Array<[string, number]>;
 } {
   const inputs = hostileInputs();
-  let ws: { dir: string; dispose: () => void } | undefined;
-  let client: LspClient | undefined;
   const latencies: Array<[string, number]> = [];
-  before(async () => {
-    ws = writeHostileWorkspace(inputs.filter(onDisk));
-    ({ client } = await LspClient.start({ folders: [ws.dir], settings: {} }));
-    await client.waitFor(
-      'netpolLens/status ready (the first index of the hostile workspace)',
-      (r) => r.method === 'netpolLens/status' && (r.params as { state?: string }).state === 'ready',
-      { past: true, timeout: 4 * HANG },
-    );
+  const server = lspSuite({
+    workspace: emptyWorkspace(),
+    prepare: (dir) => writeHostileFiles(dir, inputs.filter(onDisk)),
+    settings: {},
+    // the first index of the hostile workspace
+    ready: 4 * HANG,
   });
-  after(async () => {
-    await client?.stop();
-    ws?.dispose();
+  after(() => {
     if (latencies.length)
       console.log(`hover latency (ms), after: ${latencies.map(([n, ms]) => `${n} ${ms}`).join(', ')}`);
   });
-  return {
-    inputs,
-    ws: () => ws as { dir: string; dispose: () => void },
-    client: () => client as LspClient,
-    uriOf: (rel) => pathToFileURL(join((ws as { dir: string }).dir, rel)).href,
-    latencies,
-  };
+  return { inputs, client: () => server.client, uriOf: server.ws.fileUri, latencies };
 }
 
 async function controlIntact(client: LspClient, uriOf: (rel: string) => string, when: string): Promise<void> {

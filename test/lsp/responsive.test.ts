@@ -2,16 +2,15 @@
  * A big workspace: the reachability matrix computes row by row and yields, so other requests are
  * answered meanwhile, and a cancelled request stops (workspace from bench/gen-workspace.mjs).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { ReachabilityResult } from '../../server/src/protocol/requests';
-import { LspClient, REPO_ROOT } from '../support/lsp-harness';
+import { emptyWorkspace, lspSuite, REPO_ROOT } from '../support/lsp-harness';
 
 const GEN = join(REPO_ROOT, 'bench', 'gen-workspace.mjs');
 
@@ -32,40 +31,37 @@ function firstPolicyFile(dir: string): string {
 }
 
 describe('a big workspace stays responsive', () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'netpol-lens-big-')), 'ws');
-  let client: LspClient;
-
-  before(async () => {
-    const g = spawnSync(
-      process.execPath,
-      [
-        GEN,
-        '--out',
-        dir,
-        '--namespaces',
-        '40',
-        '--workloads',
-        '1500',
-        '--policies',
-        '300',
-        '--seed',
-        '7',
-        '--quiet',
-      ],
-      { encoding: 'utf8' },
-    );
-    assert.equal(g.status, 0, g.stderr);
-    ({ client } = await LspClient.start({ folders: [dir] }));
+  const server = lspSuite({
+    workspace: emptyWorkspace(),
+    prepare: (dir) => {
+      const g = spawnSync(
+        process.execPath,
+        [
+          GEN,
+          '--out',
+          join(dir, 'ws'),
+          '--namespaces',
+          '40',
+          '--workloads',
+          '1500',
+          '--policies',
+          '300',
+          '--seed',
+          '7',
+          '--quiet',
+        ],
+        { encoding: 'utf8' },
+      );
+      assert.equal(g.status, 0, g.stderr);
+    },
+    folders: (dir) => [join(dir, 'ws')],
     // indexing 1,500 workloads: minutes when six engineers share two cores (timing is npm run bench's)
-    await client.waitForReady(true, 600_000);
+    ready: 600_000,
   });
-  after(async () => {
-    await client.stop();
-    rmSync(join(dir, '..'), { recursive: true, force: true });
-  });
+  const dir = join(server.ws.dir, 'ws');
 
   it('shows some namespaces at a time above the workload limit', async () => {
-    const first = await client.request<ReachabilityResult>('netpolLens/reachability', {}, 120_000);
+    const first = await server.client.request<ReachabilityResult>('netpolLens/reachability', {}, 120_000);
     const lim = first.limited;
     assert.ok(lim, 'a 1,500-workload workspace is limited');
     assert.equal(lim.reason, 'first');
@@ -88,7 +84,7 @@ describe('a big workspace stays responsive', () => {
       .filter((n) => n.workloads > 0)
       .slice(-2)
       .map((n) => n.name);
-    const asked = await client.request<ReachabilityResult>(
+    const asked = await server.client.request<ReachabilityResult>(
       'netpolLens/reachability',
       { namespaces: [...two, 'no-such-namespace'] },
       120_000,
@@ -104,7 +100,7 @@ describe('a big workspace stays responsive', () => {
     const name = /\n {2}name: (\S+)/.exec(text)?.[1];
     const namespace = /\n {2}namespace: (\S+)/.exec(text)?.[1];
     assert.ok(name && namespace);
-    const focused = await client.request<ReachabilityResult>(
+    const focused = await server.client.request<ReachabilityResult>(
       'netpolLens/reachability',
       { focusPolicy: { uri: pathToFileURL(file).href, name, namespace } },
       120_000,
@@ -116,10 +112,10 @@ describe('a big workspace stays responsive', () => {
   it('answers a hover while the matrix computes', async () => {
     const order: string[] = [];
     const everything = (
-      await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
+      await server.client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
     ).limited?.namespaces.map((n) => n.name);
     assert.ok(everything);
-    const matrix = client
+    const matrix = server.client
       .request<ReachabilityResult>('netpolLens/reachability', { namespaces: everything }, 120_000)
       .then((r) => {
         order.push('reachability');
@@ -130,8 +126,8 @@ describe('a big workspace stays responsive', () => {
     const text = readFileSync(file, 'utf8');
     const at = text.indexOf('podSelector');
     const line = text.slice(0, at).split('\n').length - 1;
-    await client.open(uri, text);
-    const hover = await client.request<{ contents: unknown } | null>('textDocument/hover', {
+    await server.client.open(uri, text);
+    const hover = await server.client.request<{ contents: unknown } | null>('textDocument/hover', {
       textDocument: { uri },
       position: { line, character: 4 },
     });
@@ -148,13 +144,17 @@ describe('a big workspace stays responsive', () => {
   it('stops a cancelled matrix request', async () => {
     const cts = new CancellationTokenSource();
     const everything = (
-      await client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
+      await server.client.request<ReachabilityResult>('netpolLens/reachability', { namespaces: ['default'] })
     ).limited?.namespaces.map((n) => n.name);
-    const p = client.conn.sendRequest('netpolLens/reachability', { namespaces: everything }, cts.token);
+    const p = server.client.conn.sendRequest(
+      'netpolLens/reachability',
+      { namespaces: everything },
+      cts.token,
+    );
     setTimeout(() => cts.cancel(), 30);
     await assert.rejects(p, (e: { code?: number }) => e.code === -32800);
     // the server is still there
-    const r = await client.request<unknown>('textDocument/documentSymbol', {
+    const r = await server.client.request<unknown>('textDocument/documentSymbol', {
       textDocument: { uri: pathToFileURL(firstPolicyFile(dir)).href },
     });
     assert.ok(Array.isArray(r));

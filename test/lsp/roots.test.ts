@@ -3,32 +3,22 @@
  * are no duplicates; a base file's findings from each overlay, each naming its root), and hovers
  * at a file answered by its first root (the overlay's namespace). Workspace: test/fixtures/roots.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import type { ReachabilityResult } from '../../server/src/protocol/requests';
-import { codes, LspClient, positionOf, tempWorkspace } from '../support/lsp-harness';
+import { codes, lspSuite, positionOf } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 
 describe('analysis roots in the server', () => {
-  const ws = tempWorkspace(join(ROOT, 'test', 'fixtures', 'roots'));
-  let client: LspClient;
-
-  before(async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    await client.waitForReady();
-  });
-
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const server = lspSuite({ from: join(ROOT, 'test', 'fixtures', 'roots') });
+  const { ws } = server;
 
   it("a base's findings come from every overlay, each naming its root", async () => {
     const uri = ws.fileUri('kustomize/base/policy.yaml');
-    const d = await client.waitForDiagnostics(
+    const d = await server.client.waitForDiagnostics(
       uri,
       (ds) => ds.filter((x) => x.code === 'redundant-rule').length === 3,
       'three redundant-rule hints on the base policy (one per overlay)',
@@ -45,7 +35,7 @@ describe('analysis roots in the server', () => {
 
   it('identical copies in two cluster folders are no duplicates', () => {
     for (const rel of ['flux/clusters/production/policies.yaml', 'flux/clusters/staging/shop.yaml']) {
-      const d = client.diagnostics.get(ws.fileUri(rel))?.diagnostics ?? [];
+      const d = server.client.diagnostics.get(ws.fileUri(rel))?.diagnostics ?? [];
       assert.deepEqual(
         codes(d).filter((c) => c.startsWith('duplicate-')),
         [],
@@ -57,8 +47,8 @@ describe('analysis roots in the server', () => {
   it("a hover at a base file uses its first root: the overlay's namespace", async () => {
     const uri = ws.fileUri('kustomize/base/policy.yaml');
     const text = readFileSync(join(ws.dir, 'kustomize', 'base', 'policy.yaml'), 'utf8');
-    await client.open(uri, text);
-    const h = await client.request<Hover | null>('textDocument/hover', {
+    await server.client.open(uri, text);
+    const h = await server.client.request<Hover | null>('textDocument/hover', {
       textDocument: { uri },
       position: positionOf(text, 'db-from-web'),
     });
@@ -67,7 +57,7 @@ describe('analysis roots in the server', () => {
   });
 
   it('netpolLens/reachability answers from the root it names, and lists the roots', async () => {
-    const prod = await client.request<ReachabilityResult>('netpolLens/reachability', {
+    const prod = await server.client.request<ReachabilityResult>('netpolLens/reachability', {
       root: 'kustomize/overlays/prod',
     });
     assert.equal(prod.root, 'kustomize/overlays/prod');
@@ -76,7 +66,7 @@ describe('analysis roots in the server', () => {
       prod.endpoints.filter((e) => e.kind === 'workload').map((e) => e.id),
       ['prod/db[StatefulSet]', 'prod/web[Deployment]'],
     );
-    const staging = await client.request<ReachabilityResult>('netpolLens/reachability', {
+    const staging = await server.client.request<ReachabilityResult>('netpolLens/reachability', {
       root: 'flux/clusters/staging',
     });
     assert.deepEqual(
@@ -84,7 +74,7 @@ describe('analysis roots in the server', () => {
       ['shop/db[Deployment]', 'shop/web[Deployment]'],
     );
     await assert.rejects(
-      client.request('netpolLens/reachability', { root: 'nowhere' }),
+      server.client.request('netpolLens/reachability', { root: 'nowhere' }),
       /unknown analysis root "nowhere"/,
     );
   });

@@ -4,12 +4,12 @@
  * `documentChanges`) instead of applying it to newer text; asked again, the fix is computed for
  * the new text and applies.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { applyTextEdits, codes, LspClient, tempWorkspace } from '../support/lsp-harness';
+import { applyTextEdits, codes, lspSuite } from '../support/lsp-harness';
 
 /** What a client does with a workspace edit: applies it only to the versions it was made for. */
 function applyVersioned(
@@ -34,27 +34,19 @@ function applyVersioned(
 }
 
 describe('a fix for an older version of a buffer is refused, not applied to newer text', () => {
-  const ws = tempWorkspace();
+  const server = lspSuite();
+  const { ws } = server;
   const np3 = ws.fileUri('layer3/np-layer3.yaml');
-  let client: LspClient;
-  before(async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    await client.waitForReady();
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
 
   async function dnsFix(version: number): Promise<CodeAction> {
-    const diags = await client.waitForDiagnostics(
+    const diags = await server.client.waitForDiagnostics(
       np3,
       (d, p) => p.version === version && codes(d).includes('missing-dns-egress'),
       `missing-dns-egress on version ${version}`,
     );
     const dns = diags.find((d: Diagnostic) => d.code === 'missing-dns-egress');
     assert.ok(dns);
-    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
       textDocument: { uri: np3 },
       range: dns.range,
       context: { diagnostics: [dns], only: ['quickfix'] },
@@ -66,14 +58,14 @@ describe('a fix for an older version of a buffer is refused, not applied to newe
 
   it('carries the version it was computed for; refused after an edit; recomputed, it applies', async () => {
     const original = readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8');
-    await client.open(np3, original);
+    await server.client.open(np3, original);
     const stale = await dnsFix(1);
     const dc = stale.edit?.documentChanges?.[0] as TextDocumentEdit;
     assert.deepEqual(dc.textDocument, { uri: np3, version: 1 });
 
     // the user types before the fix is applied: two comment lines at the top shift every line
     const newer = `# owned by team layer3\n# reviewed\n${original}`;
-    const v2 = await client.change(np3, newer);
+    const v2 = await server.client.change(np3, newer);
     const buffers = new Map([[np3, { text: newer, version: v2 }]]);
     const r = applyVersioned(stale.edit as WorkspaceEdit, buffers);
     assert.equal(r.applied, false, 'the stale fix was applied to newer text');
@@ -86,8 +78,8 @@ describe('a fix for an older version of a buffer is refused, not applied to newe
     assert.equal(ok.applied, true, ok.reason);
     const fixed = buffers.get(np3)?.text ?? '';
     assert.ok(fixed.startsWith('# owned by team layer3\n# reviewed\n'), fixed);
-    const v3 = await client.change(np3, fixed);
-    const after3 = await client.waitForDiagnostics(np3, (_d, p) => p.version === v3);
+    const v3 = await server.client.change(np3, fixed);
+    const after3 = await server.client.waitForDiagnostics(np3, (_d, p) => p.version === v3);
     assert.ok(!codes(after3).includes('missing-dns-egress'), JSON.stringify(after3));
   });
 });

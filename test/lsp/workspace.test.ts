@@ -3,20 +3,11 @@
  * `netpolLens/status`, diagnostics for files that are not open, watched-file changes, workspace
  * folder changes and exclude globs.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InitializeResult } from 'vscode-languageserver-protocol';
-import {
-  codes,
-  has,
-  hasNot,
-  LspClient,
-  positionOf,
-  tempWorkspace,
-  type Recorded,
-} from '../support/lsp-harness';
+import { codes, has, hasNot, lspSuite, positionOf, withServer, type Recorded } from '../support/lsp-harness';
 import type { StatusParams } from '../../server/src/protocol/requests';
 
 const NS_SELECTOR = 'namespace-selector-matches-nothing';
@@ -25,21 +16,12 @@ const CHANGED = 2;
 const DELETED = 3;
 
 describe('workspace indexing', () => {
-  const ws = tempWorkspace();
-  let client: LspClient;
-  let init: InitializeResult;
-
-  before(async () => {
-    ({ client, init } = await LspClient.start({ folders: [ws.dir] }));
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const server = lspSuite({ ready: false });
+  const { ws } = server;
 
   it('answers initialize with its capabilities', () => {
-    const caps = init.capabilities;
-    assert.equal(init.serverInfo?.name, 'netpol-lens');
+    const caps = server.init.capabilities;
+    assert.equal(server.init.serverInfo?.name, 'netpol-lens');
     assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
     assert.deepEqual(caps.workspace?.workspaceFolders, { supported: true, changeNotifications: true });
     assert.equal(caps.hoverProvider, true);
@@ -54,8 +36,14 @@ describe('workspace indexing', () => {
   });
 
   it('publishes diagnostics for files that are not open once the workspace is indexed', async () => {
-    const l1 = await client.waitForDiagnostics(ws.fileUri('layer1/np-layer1.yaml'), (d) => d.length > 0);
-    const l2 = await client.waitForDiagnostics(ws.fileUri('layer2/np-layer2.yaml'), (d) => d.length > 0);
+    const l1 = await server.client.waitForDiagnostics(
+      ws.fileUri('layer1/np-layer1.yaml'),
+      (d) => d.length > 0,
+    );
+    const l2 = await server.client.waitForDiagnostics(
+      ws.fileUri('layer2/np-layer2.yaml'),
+      (d) => d.length > 0,
+    );
     assert.ok(codes(l1).includes('egress-allows-all'));
     assert.ok(codes(l2).includes('egress-allows-all'));
     const d = l1.find((x) => x.code === 'egress-allows-all');
@@ -71,19 +59,19 @@ describe('workspace indexing', () => {
   });
 
   it('reports indexing with work-done progress and netpolLens/status', async () => {
-    const ready = await client.waitForReady();
+    const ready = await server.client.waitForReady();
     assert.deepEqual(ready.counts, { policies: 3, workloads: 6, namespaces: 3, files: 9 });
     assert.equal(ready.problems, 0);
-    const create = client.serverRequests.find((r) => r.method === 'window/workDoneProgress/create');
+    const create = server.client.serverRequests.find((r) => r.method === 'window/workDoneProgress/create');
     assert.ok(create, 'the server creates a progress token');
     const token = (create.params as { token: string | number }).token;
-    await client.waitFor(
+    await server.client.waitFor(
       'progress end',
       (r: Recorded) =>
         r.method === '$/progress' && (r.params as { value: { kind: string } }).value.kind === 'end',
       { past: true },
     );
-    const progress = client.recorded
+    const progress = server.client.recorded
       .filter((r) => r.method === '$/progress' && (r.params as { token: unknown }).token === token)
       .map((r) => (r.params as { value: { kind: string; message?: string } }).value);
     assert.equal(progress[0]?.kind, 'begin');
@@ -92,7 +80,7 @@ describe('workspace indexing', () => {
       progress.some((v) => v.kind === 'report' && /^9\/9 files$/.test(v.message ?? '')),
       JSON.stringify(progress),
     );
-    const statuses = client.recorded
+    const statuses = server.client.recorded
       .filter((r) => r.method === 'netpolLens/status')
       .map((r) => r.params as StatusParams);
     assert.equal(statuses[0]?.state, 'indexing');
@@ -100,7 +88,7 @@ describe('workspace indexing', () => {
   });
 
   it('registers file watchers and configuration changes dynamically', () => {
-    const regs = client.serverRequests
+    const regs = server.client.serverRequests
       .filter((r) => r.method === 'client/registerCapability')
       .flatMap((r) =>
         (r.params as { registrations: Array<{ method: string }> }).registrations.map((x) => x.method),
@@ -113,13 +101,13 @@ describe('workspace indexing', () => {
     const np1 = ws.fileUri('layer1/np-layer1.yaml');
     const ns1 = join(ws.dir, 'layer1/namespace.yaml');
     const original = readFileSync(ns1, 'utf8');
-    await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
+    await server.client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
     // without the Namespace manifest, layer1 is only implied and has no role label
     unlinkSync(ns1);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [{ uri: ws.fileUri('layer1/namespace.yaml'), type: DELETED }],
     });
-    const gone = await client.waitForDiagnostics(
+    const gone = await server.client.waitForDiagnostics(
       np1,
       has(NS_SELECTOR),
       'namespace-selector-matches-nothing in np-layer1',
@@ -129,25 +117,25 @@ describe('workspace indexing', () => {
     assert.match(d.message, /role/);
     // np-layer2 and np-layer3 still match layer2
     assert.ok(
-      !codes(client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml'))?.diagnostics ?? []).includes(
+      !codes(server.client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml'))?.diagnostics ?? []).includes(
         NS_SELECTOR,
       ),
     );
     // a new file declares it again
     writeFileSync(join(ws.dir, 'layer1/ns-again.yaml'), original);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [{ uri: ws.fileUri('layer1/ns-again.yaml'), type: CREATED }],
     });
-    await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR), 'the finding disappears');
+    await server.client.waitForDiagnostics(np1, hasNot(NS_SELECTOR), 'the finding disappears');
     unlinkSync(join(ws.dir, 'layer1/ns-again.yaml'));
     writeFileSync(ns1, original);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [
         { uri: ws.fileUri('layer1/ns-again.yaml'), type: DELETED },
         { uri: ws.fileUri('layer1/namespace.yaml'), type: CREATED },
       ],
     });
-    await client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
+    await server.client.waitForDiagnostics(np1, hasNot(NS_SELECTOR));
   });
 
   it('with the role labels removed from every Namespace, each policy gets namespace-selector-matches-nothing with a kubernetes.io/metadata.name fix', async () => {
@@ -157,14 +145,14 @@ describe('workspace indexing', () => {
       originals.set(p, readFileSync(p, 'utf8'));
       writeFileSync(p, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${l}\n`);
     }
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: ['layer1', 'layer2', 'layer3'].map((l) => ({
         uri: ws.fileUri(`${l}/namespace.yaml`),
         type: CHANGED,
       })),
     });
     for (const l of ['layer1', 'layer2', 'layer3']) {
-      const ds = await client.waitForDiagnostics(
+      const ds = await server.client.waitForDiagnostics(
         ws.fileUri(`${l}/np-${l}.yaml`),
         has(NS_SELECTOR),
         `${NS_SELECTOR} in np-${l}`,
@@ -177,14 +165,14 @@ describe('workspace indexing', () => {
       );
     }
     for (const [p, text] of originals) writeFileSync(p, text);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: ['layer1', 'layer2', 'layer3'].map((l) => ({
         uri: ws.fileUri(`${l}/namespace.yaml`),
         type: CHANGED,
       })),
     });
     for (const l of ['layer1', 'layer2', 'layer3'])
-      await client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), hasNot(NS_SELECTOR));
+      await server.client.waitForDiagnostics(ws.fileUri(`${l}/np-${l}.yaml`), hasNot(NS_SELECTOR));
   });
 
   it('follows a rename (delete + create)', async () => {
@@ -192,26 +180,26 @@ describe('workspace indexing', () => {
     const to = join(ws.dir, 'layer2/renamed.yaml');
     const oldUri = ws.fileUri('layer2/np-layer2.yaml');
     const newUri = ws.fileUri('layer2/renamed.yaml');
-    await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
+    await server.client.waitForDiagnostics(oldUri, has('egress-allows-all'));
     renameSync(from, to);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [
         { uri: oldUri, type: DELETED },
         { uri: newUri, type: CREATED },
       ],
     });
-    await client.waitForDiagnostics(newUri, has('egress-allows-all'));
-    await client.waitForDiagnostics(oldUri, (d) => d.length === 0);
-    assert.ok(!codes(client.diagnostics.get(newUri)?.diagnostics ?? []).includes('duplicate-policy'));
+    await server.client.waitForDiagnostics(newUri, has('egress-allows-all'));
+    await server.client.waitForDiagnostics(oldUri, (d) => d.length === 0);
+    assert.ok(!codes(server.client.diagnostics.get(newUri)?.diagnostics ?? []).includes('duplicate-policy'));
     renameSync(to, from);
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [
         { uri: newUri, type: DELETED },
         { uri: oldUri, type: CREATED },
       ],
     });
-    await client.waitForDiagnostics(oldUri, has('egress-allows-all'));
-    await client.waitForDiagnostics(newUri, (d) => d.length === 0);
+    await server.client.waitForDiagnostics(oldUri, has('egress-allows-all'));
+    await server.client.waitForDiagnostics(newUri, (d) => d.length === 0);
   });
 
   it('drops every file of a deleted folder', async () => {
@@ -221,63 +209,56 @@ describe('workspace indexing', () => {
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: extra\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
     writeFileSync(join(dir, 'np.yaml'), np);
     const uri = ws.fileUri('extra/np.yaml');
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [{ uri: ws.fileUri('extra'), type: CREATED }],
     });
-    await client.waitForDiagnostics(
+    await server.client.waitForDiagnostics(
       uri,
       has('egress-allows-all'),
       'diagnostics of a file in a folder created in the workspace',
     );
     rmSync(dir, { recursive: true });
-    await client.notify('workspace/didChangeWatchedFiles', {
+    await server.client.notify('workspace/didChangeWatchedFiles', {
       changes: [{ uri: ws.fileUri('extra'), type: DELETED }],
     });
-    await client.waitForDiagnostics(uri, (d) => d.length === 0, 'diagnostics cleared');
+    await server.client.waitForDiagnostics(uri, (d) => d.length === 0, 'diagnostics cleared');
   });
 
   it('reports a file with a YAML syntax error as a diagnostic, and keeps serving', async () => {
     const p = join(ws.dir, 'layer2/broken.yaml');
     writeFileSync(p, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [broken\n');
     const uri = ws.fileUri('layer2/broken.yaml');
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: CREATED }] });
-    const ds = await client.waitForDiagnostics(uri, has('yaml-syntax-error'));
+    await server.client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: CREATED }] });
+    const ds = await server.client.waitForDiagnostics(uri, has('yaml-syntax-error'));
     assert.equal(ds.find((d) => d.code === 'yaml-syntax-error')?.severity, 1);
     unlinkSync(p);
-    await client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: DELETED }] });
-    await client.waitForDiagnostics(uri, (d) => d.length === 0);
+    await server.client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri, type: DELETED }] });
+    await server.client.waitForDiagnostics(uri, (d) => d.length === 0);
   });
 });
 
 describe('workspace folders and excludes', () => {
-  const ws = tempWorkspace();
-  let client: LspClient;
-
-  before(async () => {
-    ({ client } = await LspClient.start({
-      folders: [join(ws.dir, 'layer1'), join(ws.dir, 'layer2')],
-      settings: { exclude: ['np-*.yaml'] },
-      filesExclude: { '**/apps.yaml': false },
-    }));
+  const server = lspSuite({
+    folders: (dir) => [join(dir, 'layer1'), join(dir, 'layer2')],
+    settings: { exclude: ['np-*.yaml'] },
+    filesExclude: { '**/apps.yaml': false },
+    ready: false,
   });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  const { ws } = server;
 
   it('leaves out files matched by netpolLens.exclude', async () => {
-    const ready = await client.waitForReady();
+    const ready = await server.client.waitForReady();
     assert.equal(ready.counts.policies, 0);
     assert.equal(ready.counts.workloads, 4);
-    assert.equal(client.diagnostics.get(ws.fileUri('layer1/np-layer1.yaml')), undefined);
+    assert.equal(server.client.diagnostics.get(ws.fileUri('layer1/np-layer1.yaml')), undefined);
   });
 
   it('re-indexes when the exclude setting changes', async () => {
-    client.settings = {};
-    client.filesExclude = { 'layer1/**': false, '**/np-layer2.yaml': true };
-    await client.notify('workspace/didChangeConfiguration', { settings: null });
-    await client.waitForDiagnostics(ws.fileUri('layer1/np-layer1.yaml'), has('egress-allows-all'));
-    const status = await client.waitFor<StatusParams>(
+    server.client.settings = {};
+    server.client.filesExclude = { 'layer1/**': false, '**/np-layer2.yaml': true };
+    await server.client.notify('workspace/didChangeConfiguration', { settings: null });
+    await server.client.waitForDiagnostics(ws.fileUri('layer1/np-layer1.yaml'), has('egress-allows-all'));
+    const status = await server.client.waitFor<StatusParams>(
       'status with one policy',
       (r) =>
         r.method === 'netpolLens/status' &&
@@ -287,7 +268,7 @@ describe('workspace folders and excludes', () => {
     );
     assert.equal(status.counts.workloads, 4);
     assert.equal(
-      client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml')),
+      server.client.diagnostics.get(ws.fileUri('layer2/np-layer2.yaml')),
       undefined,
       'files.exclude applies',
     );
@@ -295,34 +276,31 @@ describe('workspace folders and excludes', () => {
 
   it('indexes an added workspace folder and forgets a removed one', async () => {
     const np3 = ws.fileUri('layer3/np-layer3.yaml');
-    await client.notify('workspace/didChangeWorkspaceFolders', {
+    await server.client.notify('workspace/didChangeWorkspaceFolders', {
       event: { added: [{ uri: ws.fileUri('layer3'), name: 'layer3' }], removed: [] },
     });
-    await client.waitForDiagnostics(np3, has('missing-dns-egress'));
-    await client.notify('workspace/didChangeWorkspaceFolders', {
+    await server.client.waitForDiagnostics(np3, has('missing-dns-egress'));
+    await server.client.notify('workspace/didChangeWorkspaceFolders', {
       event: { added: [], removed: [{ uri: ws.fileUri('layer3'), name: 'layer3' }] },
     });
-    await client.waitForDiagnostics(np3, (d) => d.length === 0, 'np-layer3 cleared');
+    await server.client.waitForDiagnostics(np3, (d) => d.length === 0, 'np-layer3 cleared');
   });
 
   it('analyses an open buffer outside every folder, and forgets it on close', async () => {
     const uri = 'untitled:Untitled-1';
     const text =
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: scratch\n  namespace: layer1\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - {}\n';
-    await client.open(uri, text);
-    await client.waitForDiagnostics(uri, has('egress-allows-all'));
-    await client.close(uri);
-    await client.waitForDiagnostics(uri, (d) => d.length === 0);
+    await server.client.open(uri, text);
+    await server.client.waitForDiagnostics(uri, has('egress-allows-all'));
+    await server.client.close(uri);
+    await server.client.waitForDiagnostics(uri, (d) => d.length === 0);
   });
 });
 
 describe('open buffers while the workspace is being indexed', () => {
-  const ws = tempWorkspace();
-  let client: LspClient;
-
-  before(() => {
-    // enough files that indexing takes many batches
-    const dir = join(ws.dir, 'filler');
+  /** Enough files that indexing takes many batches. */
+  const filler = (ws: string): void => {
+    const dir = join(ws, 'filler');
     mkdirSync(dir);
     for (let i = 0; i < 600; i++) {
       writeFileSync(
@@ -351,35 +329,35 @@ describe('open buffers while the workspace is being indexed', () => {
         ].join('\n'),
       );
     }
-  });
-  after(async () => {
-    await client.stop();
-    ws.dispose();
-  });
+  };
 
-  it('publishes an open document before the index is complete, and refreshes it when it is', async () => {
-    ({ client } = await LspClient.start({ folders: [ws.dir] }));
-    const np3 = ws.fileUri('layer3/np-layer3.yaml');
-    await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
-    await client.waitForDiagnostics(np3, (_d, p) => p.version === 1, 'first diagnostics of the open buffer');
-    const firstPublish = client.recorded.findIndex(
-      (r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3,
-    );
-    const ready = await client.waitForReady();
-    const readyAt = client.recorded.findIndex(
-      (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
-    );
-    assert.ok(firstPublish < readyAt, `published at message ${firstPublish}, ready at ${readyAt}`);
-    assert.ok(
-      client.recorded
-        .slice(0, firstPublish)
-        .every((r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing'),
-    );
-    assert.equal(ready.counts.workloads, 606);
-    const final = await client.waitForDiagnostics(np3, (d) => codes(d).includes('missing-dns-egress'));
-    assert.equal(
-      (final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version,
-      1,
-    );
-  });
+  it('publishes an open document before the index is complete, and refreshes it when it is', () =>
+    withServer({ prepare: filler, ready: false }, async (client, ws) => {
+      const np3 = ws.fileUri('layer3/np-layer3.yaml');
+      await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
+      await client.waitForDiagnostics(
+        np3,
+        (_d, p) => p.version === 1,
+        'first diagnostics of the open buffer',
+      );
+      const firstPublish = client.recorded.findIndex(
+        (r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3,
+      );
+      const ready = await client.waitForReady();
+      const readyAt = client.recorded.findIndex(
+        (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
+      );
+      assert.ok(firstPublish < readyAt, `published at message ${firstPublish}, ready at ${readyAt}`);
+      assert.ok(
+        client.recorded
+          .slice(0, firstPublish)
+          .every((r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing'),
+      );
+      assert.equal(ready.counts.workloads, 606);
+      const final = await client.waitForDiagnostics(np3, (d) => codes(d).includes('missing-dns-egress'));
+      assert.equal(
+        (final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version,
+        1,
+      );
+    }));
 });

@@ -15,3 +15,10 @@ export function git(cwd: string, ...args: string[]): string {
   assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
+
+/** Makes `dir` a git repository with everything in it committed (message `seed`). */
+export function commitAll(dir: string): void {
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'seed');
+}

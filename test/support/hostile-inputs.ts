@@ -251,10 +251,15 @@ export function writeHostileWorkspace(inputs: readonly HostileInput[] = hostileI
   dispose: () => void;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-hostile-'));
+  writeHostileFiles(dir, inputs);
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes the control files and `inputs` into the folder `dir`. */
+export function writeHostileFiles(dir: string, inputs: readonly HostileInput[]): void {
   mkdirSync(join(dir, 'control'));
   for (const [rel, text] of Object.entries(CONTROL_FILES)) writeFileSync(join(dir, rel), text);
   for (const i of inputs) writeFileSync(join(dir, i.name), i.content);
-  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Checks one input's findings (code, line, column, message of each) against what it expects; '' when they hold. */

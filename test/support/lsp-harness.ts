@@ -1,17 +1,22 @@
 /**
- * A small LSP client for protocol-level tests: spawns `node server/dist/server.js --stdio`, speaks
- * JSON-RPC with vscode-jsonrpc, answers the server's requests (configuration, registrations,
- * progress creation) and records what the server sends. Tests wait for notifications with
- * timeouts; nothing sleeps.
+ * A small LSP client for protocol-level tests: spawns `node server/dist/server.js --stdio` (or
+ * `--node-ipc`), speaks JSON-RPC with vscode-jsonrpc, answers the server's requests
+ * (configuration, registrations, progress creation, and what a test adds) and records what the
+ * server sends. Tests wait for notifications with timeouts; nothing sleeps. `lspSuite` (a server
+ * per describe block) and `withServer` (a server for one test) hold the life cycle: a workspace
+ * copy, start, the first index, stop, the copy removed.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { cpSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   type MessageConnection,
@@ -35,15 +40,25 @@ export const EXAMPLES = join(REPO_ROOT, 'examples');
 /** Default wait for one notification. Generous: the machine is shared and CI is slow. */
 export const TIMEOUT = 20_000;
 
-/** Copies `examples/` (or another tree) into a fresh temp folder; returns its path. */
-export function tempWorkspace(from = EXAMPLES): {
+/** A folder of files for a server to read, removed by `dispose`. */
+export interface TempWorkspace {
+  /** Its path, links resolved (git answers with resolved paths). */
   dir: string;
   uri: string;
   fileUri: (rel: string) => string;
   dispose: () => void;
-} {
-  const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-lsp-'));
-  cpSync(from, dir, { recursive: true });
+}
+
+/** Copies `examples/` (or another tree) into a fresh temp folder. */
+export function tempWorkspace(from = EXAMPLES): TempWorkspace {
+  const ws = emptyWorkspace();
+  cpSync(from, ws.dir, { recursive: true });
+  return ws;
+}
+
+/** A fresh empty temp folder (for a workspace a test writes itself). */
+export function emptyWorkspace(): TempWorkspace {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'netpol-lens-lsp-')));
   return {
     dir,
     uri: pathToFileURL(dir).href,
@@ -101,7 +116,7 @@ export interface StartOptions {
   /** Answer for `netpolLens` per scope URI (undefined = window). */
   settings?: NetpolLensSettings | ((scopeUri: string | undefined) => NetpolLensSettings | null);
   filesExclude?: Record<string, boolean>;
-  /** Pass `--node-ipc` etc. instead of `--stdio` (only stdio is wired here). */
+  /** The server's arguments, `['--stdio']` by default; with `--node-ipc` it is forked and spoken to over IPC. */
   args?: string[];
   /** `initializationOptions` of `initialize` (e.g. `{ testHooks }`, server/src/protocol/testing.ts). */
   initializationOptions?: unknown;
@@ -123,8 +138,10 @@ export class LspClient {
   private exited = false;
   private readonly handlers: Record<string, (params: unknown) => unknown>;
 
+  private exitCode: number | null = null;
+
   private constructor(
-    readonly proc: ChildProcessWithoutNullStreams,
+    readonly proc: ChildProcess,
     readonly conn: MessageConnection,
     opts: StartOptions,
   ) {
@@ -135,16 +152,28 @@ export class LspClient {
 
   /** Spawns the server and initializes it (initialize + initialized). */
   static async start(opts: StartOptions = {}): Promise<{ client: LspClient; init: InitializeResult }> {
-    const proc = spawn(process.execPath, [SERVER_JS, ...(opts.args ?? ['--stdio'])], { stdio: 'pipe' });
-    const conn = createMessageConnection(
-      new StreamMessageReader(proc.stdout),
-      new StreamMessageWriter(proc.stdin),
-    );
+    const args = opts.args ?? ['--stdio'];
+    let proc: ChildProcess;
+    let conn: MessageConnection;
+    if (args.includes('--node-ipc')) {
+      // as the VS Code client starts it: forked, messages over the IPC channel, stdio piped
+      const child = fork(SERVER_JS, args, { silent: true });
+      proc = child;
+      conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    } else {
+      const child = spawn(process.execPath, [SERVER_JS, ...args], { stdio: 'pipe' });
+      proc = child;
+      conn = createMessageConnection(
+        new StreamMessageReader(child.stdout),
+        new StreamMessageWriter(child.stdin),
+      );
+    }
     const client = new LspClient(proc, conn, opts);
-    proc.stderr.setEncoding('utf8');
-    proc.stderr.on('data', (d: string) => client.stderr.push(d));
-    proc.on('exit', () => {
+    proc.stderr?.setEncoding('utf8');
+    proc.stderr?.on('data', (d: string) => client.stderr.push(d));
+    proc.on('exit', (code) => {
       client.exited = true;
+      client.exitCode = code;
     });
     client.wire();
     conn.listen();
@@ -353,9 +382,12 @@ export class LspClient {
     return this.conn.sendNotification(method, params);
   }
 
-  /** Shuts the server down (shutdown + exit) and waits for the process to end. */
-  async stop(): Promise<void> {
-    if (this.exited) return;
+  /**
+   * Shuts the server down (shutdown + exit) and waits for the process to end; returns its exit
+   * code (null when it had to be killed, after 5 s).
+   */
+  async stop(): Promise<number | null> {
+    if (this.exited) return this.exitCode;
     const exited = new Promise<void>((res) => {
       if (this.exited) res();
       else this.proc.once('exit', () => res());
@@ -370,6 +402,103 @@ export class LspClient {
     await exited;
     clearTimeout(timer);
     this.conn.dispose();
+    return this.exitCode;
+  }
+}
+
+/** How `lspSuite` and `withServer` set a server up. */
+export interface ServerOptions extends Omit<StartOptions, 'folders'> {
+  /** The tree copied into the workspace (`tempWorkspace`), `examples/` by default. */
+  from?: string;
+  /** Another workspace instead of a copy of `from` (e.g. `emptyWorkspace()`; disposed with the server). */
+  workspace?: TempWorkspace;
+  /** Runs on the workspace's folder before the server starts (e.g. `commitAll`). */
+  prepare?: (dir: string) => void;
+  /** The workspace folders, from the workspace's folder; `[dir]` by default. */
+  folders?: (dir: string) => string[];
+  /** Wait for the first `ready` status (true), up to `number` ms, or not (false). Default true. */
+  ready?: boolean | number;
+}
+
+interface Running {
+  client: LspClient;
+  init: InitializeResult;
+  close: () => Promise<void>;
+}
+
+async function startServer(opts: ServerOptions, ws: TempWorkspace): Promise<Running> {
+  const { prepare, folders, ready = true } = opts;
+  let client: LspClient | undefined;
+  const close = async (): Promise<void> => {
+    try {
+      await client?.stop();
+    } finally {
+      ws.dispose();
+    }
+  };
+  try {
+    prepare?.(ws.dir);
+    // the other options are LspClient.start's own (it reads only its own)
+    const started = await LspClient.start({ ...opts, folders: folders ? folders(ws.dir) : [ws.dir] });
+    client = started.client;
+    if (ready !== false) await client.waitForReady(true, typeof ready === 'number' ? ready : undefined);
+    return { client, init: started.init, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** The server of a describe block, once its `before` hook has run. */
+export interface LspSuite {
+  readonly ws: TempWorkspace;
+  readonly client: LspClient;
+  readonly init: InitializeResult;
+}
+
+/**
+ * A server for the tests of the enclosing `describe`: the workspace copied now (so that its URIs
+ * can be named), the server started in `before` (after `prepare`, waiting for the first index
+ * unless `ready: false`) and stopped in `after`, the workspace removed.
+ */
+export function lspSuite(opts: ServerOptions = {}): LspSuite {
+  const ws = opts.workspace ?? tempWorkspace(opts.from);
+  let running: Running | undefined;
+  before(async () => {
+    running = await startServer(opts, ws);
+  });
+  after(async () => {
+    await (running ? running.close() : ws.dispose());
+  });
+  const get = (): Running => {
+    if (!running) throw new Error('the server of this suite has not started (used outside its tests?)');
+    return running;
+  };
+  return {
+    ws,
+    get client() {
+      return get().client;
+    },
+    get init() {
+      return get().init;
+    },
+  };
+}
+
+/**
+ * Runs `fn` with a server of its own on a fresh workspace (`ServerOptions`), then stops the server
+ * and removes the workspace, whether `fn` succeeded or not.
+ */
+export async function withServer<T>(
+  opts: ServerOptions,
+  fn: (client: LspClient, ws: TempWorkspace, init: InitializeResult) => Promise<T>,
+): Promise<T> {
+  const ws = opts.workspace ?? tempWorkspace(opts.from);
+  const running = await startServer(opts, ws);
+  try {
+    return await fn(running.client, ws, running.init);
+  } finally {
+    await running.close();
   }
 }
 
