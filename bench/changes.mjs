@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { arg, listFiles, peakRssMb, startServer } from './common.mjs';
+import { arg, listFiles, peakRssMb, startServer, stopServer } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SIZES = {
@@ -57,7 +57,8 @@ const original = readFileSync(policy, 'utf8');
 const opened = original.replace(/\n {2}ingress:\n/, '\n  ingress:\n    - {}\n');
 const uri = pathToFileURL(policy).href;
 
-const { proc, conn, ready } = await startServer(ws, size, { textDocument: { codeLens: {} } });
+const server = await startServer(ws, size, { capabilities: { textDocument: { codeLens: {} } } });
+const { proc, conn, ready } = server;
 await conn.sendNotification('initialized', {});
 await ready;
 
@@ -99,8 +100,7 @@ const stats = (xs) => {
   const r = (x) => Math.round(x * 10) / 10;
   return { median: r(s[Math.floor(s.length / 2)]), min: r(s[0]), max: r(s[s.length - 1]) };
 };
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
+await stopServer(server);
 rmSync(ws, { recursive: true, force: true });
 console.log(
   JSON.stringify({

@@ -7,13 +7,13 @@
 //   node bench/lsp-view.mjs [--size large]
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { peakRssMb, startServer } from './common.mjs';
+import { arg, peakRssMb, startServer, stopServer } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const i = process.argv.indexOf('--size');
-const size = i >= 0 ? process.argv[i + 1] : 'large';
+const size = arg('size', 'large');
 const ws = join(here, '.work', size);
-const { proc, conn, ready } = await startServer(ws, size);
+const server = await startServer(ws, size);
+const { proc, conn, ready } = server;
 const t0 = performance.now();
 await conn.sendNotification('initialized', {});
 await ready;
@@ -41,8 +41,6 @@ const out = {
   hwmMB: hwm(),
   hwmAfterIndexMB: rssAfterIndex,
 };
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
-proc.kill();
+await stopServer(server);
 console.log(JSON.stringify(out));
 process.exit(0);

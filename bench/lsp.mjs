@@ -13,25 +13,13 @@
 // With --namespace-edit [--open 20]: a Namespace's labels that ~500 policies read (namespaceEdit below).
 // With --cpu-prof DIR the server runs under `node --cpu-prof` (profile written into DIR when it
 // exits) and the time window of the edits is printed, for bench/profile.mjs --window.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
-import { arg, keystrokeFile, listFiles } from './common.mjs';
+import { arg, keystroke, keystrokeInputs, SERVER_JS, startServer, stopServer } from './common.mjs';
 
-const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
-const here = dirname(fileURLToPath(import.meta.url));
-const size = arg('size', 'medium');
-const edits = Number(arg('edits', '20'));
-const ws = join(here, '.work', size);
-// the file bench/lsp.mjs and bench/yls.mjs both edit
-const all = listFiles(ws).sort();
-const file = keystrokeFile(all);
-const uri = pathToFileURL(file).href;
-let text = readFileSync(file, 'utf8');
+const { size, edits, ws, all, file, uri, text } = keystrokeInputs();
 
 if (process.argv.includes('--startup')) {
   await startup();
@@ -60,13 +48,12 @@ async function namespaceEdit() {
   );
   const byEnv = all.filter((f) => /key: env\s+operator: NotIn/.test(readFileSync(f, 'utf8')));
   const opened = [...new Set([...byName.slice(0, n), ...byEnv.slice(0, n)])].filter((f) => f !== nsFile);
-  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+  const server = await startServer(ws, size, {
+    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    initializationOptions: { testHooks: { stats: true } },
+    ready: (p) => p.state === 'ready' && p.findings === 'all',
   });
-  const conn = rpc.createMessageConnection(
-    new rpc.StreamMessageReader(proc.stdout),
-    new rpc.StreamMessageWriter(proc.stdin),
-  );
+  const { conn } = server;
   const openUris = new Set(opened.map((f) => pathToFileURL(f).href));
   let republished = 0;
   let nsWaiter;
@@ -78,22 +65,8 @@ async function namespaceEdit() {
     }
     if (p.uri === nsUri && nsWaiter && p.version === nsWaiter.version) nsWaiter.resolve();
   });
-  let ready;
-  const readyP = new Promise((r) => (ready = r));
-  conn.onNotification('netpolLens/status', (p) => {
-    if (p.state === 'ready' && p.findings === 'all') ready();
-  });
-  conn.onRequest(() => null);
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(ws).href,
-    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-    initializationOptions: { testHooks: { stats: true } },
-  });
   await conn.sendNotification('initialized', {});
-  await readyP;
+  await server.ready;
   for (const f of opened) {
     const uri = pathToFileURL(f).href;
     const got = new Promise((r) => pending.set(uri, r));
@@ -141,9 +114,7 @@ async function namespaceEdit() {
     reruns.push(st.lastPass?.rerun ?? 0);
     counts.push(republished);
   }
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  proc.kill();
+  await stopServer(server);
   const sorted = [...times].sort((a, b) => a - b);
   const med = sorted[Math.floor(sorted.length / 2)];
   const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
@@ -163,36 +134,14 @@ async function startup() {
       all[0]);
   const puri = pathToFileURL(policy).href;
   const ptext = readFileSync(policy, 'utf8');
-  const proc = spawn(process.execPath, [join(here, '..', 'server', 'dist', 'server.js'), '--stdio'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+  const server = await startServer(ws, size, {
+    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
   });
-  const conn = rpc.createMessageConnection(
-    new rpc.StreamMessageReader(proc.stdout),
-    new rpc.StreamMessageWriter(proc.stdin),
-  );
+  const { conn } = server;
   const pubs = [];
-  let tReady;
-  let resolveDone;
-  const done = new Promise((r) => {
-    resolveDone = r;
-  });
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     if (p.uri !== puri) return;
     pubs.push({ t: performance.now(), codes: p.diagnostics.map((d) => d.code) });
-  });
-  conn.onNotification('netpolLens/status', (p) => {
-    if (p.state === 'ready' && tReady === undefined) {
-      tReady = performance.now();
-      resolveDone();
-    }
-  });
-  conn.onRequest(() => null);
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: pathToFileURL(ws).href,
-    workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-    capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
   });
   const tInit = performance.now();
   await conn.sendNotification('initialized', {});
@@ -203,15 +152,13 @@ async function startup() {
   await conn.sendNotification('textDocument/didOpen', {
     textDocument: { uri: puri, languageId: 'yaml', version: 1, text: ptext },
   });
-  await done;
+  const tReady = await server.ready;
   // the pass after the index publishes before the ready status; its list is the complete one
   const first = pubs[0];
   const complete = [...pubs].reverse().find((p) => p.t <= tReady) ?? pubs[pubs.length - 1];
   // a list the index did not change is not sent again: it was complete at ready
   const tComplete = complete === first ? tReady : complete?.t;
-  await conn.sendRequest('shutdown');
-  await conn.sendNotification('exit');
-  proc.kill();
+  await stopServer(server);
   const ms = (t) => (t === undefined ? '–' : (t - tInit).toFixed(0));
   const list = (p) => (p ? `${p.codes.length ? [...new Set(p.codes)].sort().join(', ') : 'none'}` : '–');
   console.log(
@@ -220,26 +167,14 @@ async function startup() {
 }
 
 const profDir = arg('cpu-prof');
-const t0 = performance.now();
-const proc = spawn(
-  process.execPath,
-  [
-    ...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []),
-    join(here, '..', 'server', 'dist', 'server.js'),
-    '--stdio',
-  ],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
-);
-const exited = new Promise((r) => proc.on('exit', r));
-const conn = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(proc.stdout),
-  new rpc.StreamMessageWriter(proc.stdin),
-);
-const waiters = [];
-let ready;
-const readyP = new Promise((r) => {
-  ready = r;
+const server = await startServer(ws, size, {
+  args: [...(profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []), SERVER_JS, '--stdio'],
+  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
 });
+const tInit = performance.now();
+const t0 = server.spawnedAt;
+const { conn } = server;
+const waiters = [];
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
   for (const w of [...waiters])
     if (w.uri === p.uri && (w.version === undefined || p.version === w.version)) {
@@ -247,20 +182,8 @@ conn.onNotification('textDocument/publishDiagnostics', (p) => {
       w.resolve();
     }
 });
-conn.onNotification('netpolLens/status', (p) => {
-  if (p.state === 'ready') ready();
-});
-conn.onRequest(() => null);
-conn.listen();
-await conn.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: pathToFileURL(ws).href,
-  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-});
-const tInit = performance.now();
 await conn.sendNotification('initialized', {});
-await readyP;
+await server.ready;
 const tReady = performance.now();
 const diag = (version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
 let version = 1;
@@ -273,21 +196,10 @@ await d;
 const open = performance.now() - s;
 const tEdits = performance.now();
 const lines = text.split('\n');
-const nameLine = lines.findIndex((l) => /^\s+name: /.test(l));
 const times = [];
 for (let i = 0; i < edits; i++) {
   version++;
-  const len = lines[nameLine].length + (i % 2 === 0 ? 0 : 1);
-  const change =
-    i % 2 === 0
-      ? {
-          range: { start: { line: nameLine, character: len }, end: { line: nameLine, character: len } },
-          text: 'x',
-        }
-      : {
-          range: { start: { line: nameLine, character: len - 1 }, end: { line: nameLine, character: len } },
-          text: '',
-        };
+  const change = keystroke(lines, i);
   s = performance.now();
   d = diag(version);
   await conn.sendNotification('textDocument/didChange', {
@@ -298,11 +210,8 @@ for (let i = 0; i < edits; i++) {
   times.push(performance.now() - s);
 }
 const tEnd = performance.now();
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
 // the profile is written when the server exits by itself
-if (profDir) await Promise.race([exited, new Promise((r) => setTimeout(r, 30000))]);
-proc.kill();
+await stopServer(server, profDir ? 30000 : 0);
 if (profDir)
   console.log(
     `edits: the last ${(tEnd - tEdits).toFixed(0)} ms before shutdown (--window ${(tEnd - tEdits).toFixed(0)})`,

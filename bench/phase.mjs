@@ -14,11 +14,12 @@
 //   cli       the built CLI (server/dist/cli.js) in this process with the arguments after the
 //             directory; `{dir}` in them is the directory. stdout goes to $BENCH_OUT (or nowhere);
 //             ms runs from before the bundle is loaded until the process exits.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
+import { listFiles, MANIFEST } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -55,15 +56,7 @@ if (phase === 'cli') {
   require(cli);
 } else {
   const core = require('../out/server/src/core/index.js');
-  const files = (d, out = []) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) files(p, out);
-      else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-    }
-    return out;
-  };
-  const list = files(dir).sort();
+  const list = listFiles(dir, MANIFEST).sort();
   const t0 = performance.now();
   cpu0 = process.cpuUsage();
   const changes = list.map((f) => ({ uri: pathToFileURL(f).href, text: readFileSync(f, 'utf8') }));

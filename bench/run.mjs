@@ -16,14 +16,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const gen = join(here, 'gen-workspace.mjs');
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : def;
-};
 const SIZES = {
   small: ['--namespaces', '20', '--workloads', '200', '--policies', '50'],
   medium: ['--namespaces', '100', '--workloads', '2000', '--policies', '500'],

@@ -10,19 +10,16 @@
 //   node bench/session.mjs [--size medium] [--edits 10000] [--files 50] [--storm 5000] [--burst 25] [--json]
 // Prints figures (medians, min–max, ratio); with --json one JSON object (test/lsp/session.test.ts).
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import { arg, listFiles, MANIFEST } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
-const arg = (n, d) => {
-  const i = process.argv.indexOf(`--${n}`);
-  return i >= 0 ? process.argv[i + 1] : d;
-};
 const size = arg('size', 'medium');
 const EDITS = Number(arg('edits', '10000'));
 const FILES = Number(arg('files', '50'));
@@ -31,19 +28,10 @@ const BURST = Number(arg('burst', '25'));
 const asJson = process.argv.includes('--json');
 const source = arg('workspace', join(here, '.work', size));
 
-const listFiles = (d, out = []) => {
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) listFiles(p, out);
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out;
-};
-
 const tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-session-'));
 const ws = join(tmp, 'ws');
 cpSync(source, ws, { recursive: true });
-const all = listFiles(ws).sort();
+const all = listFiles(ws, MANIFEST).sort();
 
 const proc = spawn(
   process.execPath,

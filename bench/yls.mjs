@@ -5,41 +5,25 @@
 // one character at the end of a `name:` line) → publishDiagnostics; the server's peak RSS (VmHWM).
 // Prints one JSON line: {startMs, openMs, editMs: [...], hwmMB, version}.
 //   node bench/yls.mjs [--size medium] [--edits 20] [--debounce] (keep its 200 ms debounce)
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { arg, keystrokeFile, listFiles } from './common.mjs';
+import { keystroke, keystrokeInputs, peakRssMb, startServer, stopServer } from './common.mjs';
 
 const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 const here = dirname(fileURLToPath(import.meta.url));
-const size = arg('size', 'medium');
-const edits = Number(arg('edits', '20'));
-const ws = join(here, '.work', size);
-// the file bench/lsp.mjs and bench/yls.mjs both edit
-const all = listFiles(ws).sort();
-const file = keystrokeFile(all);
-const uri = pathToFileURL(file).href;
-const text = readFileSync(file, 'utf8');
+const { size, edits, ws, file, uri, text } = keystrokeInputs();
 const lines = text.split('\n');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const server = join(
+const yls = join(
   dirname(require.resolve('yaml-language-server/package.json')),
   'bin',
   'yaml-language-server',
 );
 const nodeArgs = process.argv.includes('--debounce')
-  ? [server, '--stdio']
-  : ['-r', join(here, 'no-debounce.cjs'), server, '--stdio'];
-const t0 = performance.now();
-const proc = spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
-const conn = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(proc.stdout),
-  new rpc.StreamMessageWriter(proc.stdin),
-);
+  ? [yls, '--stdio']
+  : ['-r', join(here, 'no-debounce.cjs'), yls, '--stdio'];
 // no schema, no network
 const settings = {
   yaml: {
@@ -53,11 +37,21 @@ const settings = {
     yamlVersion: '1.2',
   },
 };
-conn.onRequest('workspace/configuration', (p) =>
-  p.items.map((it) => (it.section === 'yaml' ? settings.yaml : it.section ? null : settings)),
-);
-conn.onRequest(() => null);
-conn.onNotification('window/logMessage', () => {});
+const server = await startServer(dirname(file), size, {
+  args: nodeArgs,
+  workspaceFolders: null,
+  capabilities: {
+    workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+    textDocument: { publishDiagnostics: { versionSupport: true } },
+  },
+  initializationOptions: {},
+  requests: {
+    'workspace/configuration': (p) =>
+      p.items.map((it) => (it.section === 'yaml' ? settings.yaml : it.section ? null : settings)),
+  },
+});
+const startMs = performance.now() - server.spawnedAt;
+const { conn, init } = server;
 let waiter;
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
   if (waiter && p.uri === uri) {
@@ -67,18 +61,6 @@ conn.onNotification('textDocument/publishDiagnostics', (p) => {
   }
 });
 const diag = () => new Promise((r) => (waiter = r));
-conn.listen();
-const init = await conn.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: pathToFileURL(dirname(file)).href,
-  workspaceFolders: null,
-  capabilities: {
-    workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
-    textDocument: { publishDiagnostics: { versionSupport: true } },
-  },
-  initializationOptions: {},
-});
-const startMs = performance.now() - t0;
 await conn.sendNotification('initialized', {});
 await conn.sendNotification('workspace/didChangeConfiguration', { settings });
 await sleep(500); // the configuration settles (it re-validates open documents)
@@ -89,21 +71,10 @@ await conn.sendNotification('textDocument/didOpen', {
 });
 const openMs = (await d) - s;
 await sleep(300);
-const nameLine = lines.findIndex((l) => /^\s+name: /.test(l));
 const editMs = [];
 for (let i = 0, version = 1; i < edits; i++) {
   version++;
-  const len = lines[nameLine].length + (i % 2 === 0 ? 0 : 1);
-  const change =
-    i % 2 === 0
-      ? {
-          range: { start: { line: nameLine, character: len }, end: { line: nameLine, character: len } },
-          text: 'x',
-        }
-      : {
-          range: { start: { line: nameLine, character: len - 1 }, end: { line: nameLine, character: len } },
-          text: '',
-        };
+  const change = keystroke(lines, i);
   s = performance.now();
   d = diag();
   await conn.sendNotification('textDocument/didChange', {
@@ -113,11 +84,8 @@ for (let i = 0, version = 1; i < edits; i++) {
   editMs.push((await d) - s);
   await sleep(20);
 }
-const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-const hwmMB = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
-proc.kill();
+const hwmMB = peakRssMb(server.proc.pid);
+await stopServer(server);
 console.log(
   JSON.stringify({
     startMs,
