@@ -282,6 +282,62 @@ describe('an edit re-runs only the checks whose facts changed', () => {
     assert.equal(rerun(host, { uri: 'file:///w/ns3.yaml', text: ns('n3', 'y') }), 2);
   });
 
+  it("a Namespace label edit re-checks the policies whose selector's answer it changes, not the others", () => {
+    // shop's env label flips: the env=prod peer loses shop's pods (its finding changes), the team=x
+    // peer and the metadata.name peer still match shop, and a Service behind a policy whose peer
+    // keeps some pod stays reachable; only the Namespace's file and the env=prod policy's are re-checked
+    const shop = (env: string): string =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {team: x, env: ${env}}\n`;
+    const svc =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: n1}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n';
+    const files = new Map<string, string>([
+      ['file:///w/shop.yaml', shop('prod')],
+      ['file:///w/shop-pod.yaml', pod('shop', 'web')],
+      ['file:///w/n1-pod.yaml', pod('n1', 'web')],
+      ['file:///w/svc.yaml', svc],
+      [
+        'file:///w/team.yaml',
+        policy('n1', '{namespaceSelector: {matchLabels: {team: x}}, podSelector: {matchLabels: {app: web}}}'),
+      ],
+      [
+        'file:///w/name.yaml',
+        policy('n2', '{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}}'),
+      ],
+      [
+        'file:///w/env.yaml',
+        policy(
+          'n3',
+          '{namespaceSelector: {matchLabels: {env: prod}}, podSelector: {matchLabels: {app: web}}}',
+        ),
+      ],
+      [
+        'file:///w/some.yaml',
+        policy('n1', '{namespaceSelector: {matchExpressions: [{key: env, operator: NotIn, values: [qa]}]}}'),
+      ],
+    ]);
+    const host = new AnalysisHost({}, true);
+    host.applyChanges([...files].map(([uri, text]) => ({ uri, text })));
+    const first = host.snapshot();
+    first.findings();
+    const envBefore = findingKeys(first.findingsFor('file:///w/env.yaml'));
+    files.set('file:///w/shop.yaml', shop('dev'));
+    host.applyChanges([{ uri: 'file:///w/shop.yaml', text: shop('dev') }]);
+    const a = host.snapshot();
+    const b = fresh(files, settingsFromConfig({}));
+    assert.deepEqual(findingKeys(a.findings()), findingKeys(b.findings()));
+    for (const uri of files.keys())
+      assert.deepEqual(
+        findingKeys(a.findingsFor(uri)),
+        findingKeys(b.findings().filter((f) => f.uri === uri)),
+        uri,
+      );
+    // the env=prod policy's answer changed, and with it its findings
+    assert.notDeepEqual(findingKeys(a.findingsFor('file:///w/env.yaml')), envBefore);
+    assert.equal(a.findingsStats()?.rerun, 2);
+    const changed = a.findingsChangedSince(first.findingsToken());
+    assert.deepEqual([...(changed ?? ['(any)'])].sort(), ['file:///w/env.yaml', 'file:///w/shop.yaml']);
+  });
+
   it('deleted files and the stores of vanished analysis roots leave nothing behind', () => {
     const host = new AnalysisHost({}, true);
     const base = [

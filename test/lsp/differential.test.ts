@@ -402,6 +402,59 @@ describe('the server against a fresh check, step by step', () => {
     assert.ok(counter.codes.has('namespace-selector-matches-nothing'), [...counter.codes].join(', '));
   });
 
+  it("a Namespace label edit that changes one policy's answer and not another's matches a fresh check", async () => {
+    // shop's env flips between prod and dev: the env=prod peer's answer changes (its policy gains and
+    // loses its findings), the team=blue and metadata.name peers keep theirs; the Service behind
+    // the env=prod policy's namespace becomes unreachable and reachable again
+    const ns = (env: string): string =>
+      `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: blue\n    env: ${env}\n`;
+    const pods = [
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop, labels: {app: web}}\nspec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: api, namespace: back, labels: {app: api}}\nspec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}',
+      'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: back}\nspec:\n  selector: {app: api}\n  ports: [{port: 80}]',
+      '',
+    ].join('\n---\n');
+    const policy = (name: string, namespace: string, selector: string): string =>
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: ${name}`,
+        `  namespace: ${namespace}`,
+        'spec:',
+        '  podSelector: {}',
+        '  ingress:',
+        '    - from:',
+        `        - namespaceSelector: {matchLabels: {${selector}}}`,
+        '          podSelector: {matchLabels: {app: web}}',
+        '',
+      ].join('\n');
+    const counter = { steps: 0, codes: new Set<string>() };
+    await sequence(
+      [
+        { folder: 'f0', rel: 'a.yaml', text: ns('prod') },
+        { folder: 'f0', rel: 'pods.yaml', text: pods },
+        { folder: 'f0', rel: 'env.yaml', text: policy('by-env', 'back', 'env: prod') },
+        { folder: 'f0', rel: 'team.yaml', text: policy('by-team', 'front', 'team: blue') },
+        {
+          folder: 'f1',
+          rel: 'name.yaml',
+          text: policy('by-name', 'side', 'kubernetes.io/metadata.name: shop'),
+        },
+      ],
+      [
+        { kind: 'open', pick: 0 },
+        { kind: 'change', pick: 0, text: ns('dev') },
+        { kind: 'change', pick: 0, text: ns('prod') },
+        { kind: 'change', pick: 0, text: ns('dev') },
+      ],
+      counter,
+    );
+    assert.equal(counter.steps, 4);
+    // the dev label gave the env=prod policy its findings (compared with check at every step)
+    assert.ok(counter.codes.has('namespace-selector-matches-nothing'), [...counter.codes].join(', '));
+  });
+
   it('a closed comments-only file gets its empty-file hint from the scan, as from check', async () => {
     const counter = { steps: 0, codes: new Set<string>() };
     await sequence(

@@ -15,11 +15,11 @@ import { defineCheck, defineCode, lazy, type FixOf, type Report } from './types'
 import type { RelatedInfo, YamlOp } from '../model/finding';
 import type { LabelSelector, NetworkPolicyResource, Direction, PolicyRule, Peer } from '../model/types';
 import { METADATA_NAME_LABEL, type NamespaceInfo } from '../index/workspace-index';
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { labelsText, policyName, selectorText } from '../semantics/names';
 import {
   knownNamespaces,
-  knownNamespacesMatching,
+  matchesKnownNamespace,
   nearestNamespaces,
   nearestNamespacesText,
 } from '../semantics/queries';
@@ -50,7 +50,7 @@ export const namespaceSelectorMatchesNothing = defineCheck(meta, ({ index, subje
           if (!sel || peer.ipBlock) continue;
           const m = compileSelector(sel);
           if (!m.valid || m.isEmpty) continue;
-          if (knownNamespacesMatching(index, settings, m).length > 0) continue;
+          if (matchesKnownNamespace(index, settings, m)) continue;
           out.push(report(p, dir, rule, peer, sel, knownOf(), [...index.namespaces.values()]));
         }
       }

@@ -6,7 +6,7 @@
  * `podSelector: {}` next to a namespaceSelector is the deliberate "my namespace OR those
  * namespaces" (Kubeflow): not reported.
  */
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { defineCheck, defineCode, type Report } from './types';
 import type { Peer } from '../model/types';
 import type { YamlOp } from '../model/finding';

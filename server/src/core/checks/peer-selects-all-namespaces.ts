@@ -3,7 +3,7 @@
  * namespace, present and future (with a podSelector: those pods in any namespace).
  */
 import { defineCheck, defineCode, lazy, type Report } from './types';
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { policyName, selectorText } from '../semantics/names';
 import { peersOf } from '../semantics/queries';
 import { listText, plural } from '../text/words';

@@ -10,7 +10,7 @@
  * exist (`nearestPods`: pods with those labels in another namespace, near label values).
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { labelSetsText, labelsText, policyName, selectorText } from '../semantics/names';
 import { peerPods, peersOf } from '../semantics/queries';
 import { listText, plural } from '../text/words';
@@ -40,7 +40,7 @@ export const podSelectorMatchesNothing = defineCheck(meta, ({ subjects, engine, 
       const { namespaces, workloads: all, runTime } = found;
       const nearest = found.nearest?.length ? ` ${found.nearest.join(' ')}` : '';
       const where = peer.namespaceSelector
-        ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces.map((n) => n.name))})`
+        ? `the ${plural(namespaces.length, 'namespace')} its namespaceSelector matches (${listText(namespaces)})`
         : `namespace ${p.namespace} (a podSelector without namespaceSelector applies to the policy's own namespace)`;
       const fix = `Fix the labels${peer.namespaceSelector ? '' : ', or add a namespaceSelector if the pods live in another namespace'}`;
       out.push({

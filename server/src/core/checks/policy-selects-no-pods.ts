@@ -6,7 +6,7 @@
  * kinds). `podSelector: {}` selects every pod, present and future: never reported.
  */
 import { defineCheck, defineCode, type Report } from './types';
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { labelSetsText, labelsText, policyName, selectorText } from '../semantics/names';
 import { runTimePods } from '../semantics/queries';
 import { plural } from '../text/words';

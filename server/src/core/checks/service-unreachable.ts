@@ -247,7 +247,7 @@ function reachable(
 function matchesSomeEndpoint(engine: PolicyEngine, policyNs: string, r: CompiledRule): boolean {
   if (r.peers === 'all') return true;
   for (const m of r.peers) {
-    if (m.kind === 'pods' && engine.workloadsMatching(m, policyNs).length > 0) return true;
+    if (m.kind === 'pods' && engine.anyWorkloadMatching(m, policyNs)) return true;
   }
   if (!r.peers.some((m) => m.kind === 'ipBlock')) return false;
   const v = engine.ruleMatchVector(r, policyNs);

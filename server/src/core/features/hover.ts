@@ -14,7 +14,7 @@ import type {
   PortEntry,
 } from '../model/types';
 import { effectivePolicyTypes, ipBlockSet } from '../semantics/compile';
-import { compileSelector } from '../semantics/selector';
+import { compileSelector } from '../model/selector';
 import { formatIp, parseCidr, type Family } from '../semantics/ip-set';
 import { isNullSelector, labelsText, policyName, ruleLabel } from '../semantics/names';
 import {

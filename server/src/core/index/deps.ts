@@ -11,7 +11,14 @@
  * its custom resources of unknown kinds; `*ns`, `*nsnames` (the names only), `*wl`, `*pol`, `*svc`, `*cp` (cluster-wide
  * policies), `*files`, `*problems`: the whole list; `*wlip`, `*svcip`: the workloads with pod IPs
  * and the Services with cluster IPs; `lbl:<key>=<value>` the workloads with that label, `lblk:<key>` those with
- * that key; `nsm:<selector>` the namespaces a selector matches; `*`: anything at all.
+ * that key; `nsm:<selector>` the namespaces a selector matches, `nsa:<selector>` whether it matches
+ * one, `nsq:<name>\u0001<selector>` whether it matches that namespace; `pw:<ns selector>\u0001<pod
+ * selector>` the workloads a namespaceSelector peer matches, `pwa:…` whether it matches one; `*`:
+ * anything at all.
+ *
+ * The answer keys (`nsm`, `nsa`, `nsq`, `pw`, `pwa`) are salsa's early cut-off: a unit that read
+ * an answer is re-run only when the answer changed, whatever labels or workloads changed under it
+ * (a Namespace's label that 500 policies select it by leaves their name selectors' answers alone).
  *
  * Pure and synchronous: one stack of frames per process, as the core never awaits.
  */

@@ -28,6 +28,7 @@ import {
 import { tooLargeMessage } from '../manifest-files';
 import type { FileChange } from './change';
 import { track } from './deps';
+import { selectorOfKey, type SelectorMatcher } from '../model/selector';
 
 export const METADATA_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -309,15 +310,44 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The names of the namespaces (declared or implied) whose effective labels `matches` accepts, in
-   * name order. `key` names the selector (`SelectorMatcher.key`): the fact `nsm:<key>` is this
-   * list, so a change of some namespace's labels concerns only the selectors whose answer it
-   * changes.
+   * The names of the namespaces (declared or implied) whose effective labels the selector matches,
+   * in name order: the fact `nsm:<key>` is this list, so a change of some namespace's labels
+   * concerns only the selectors whose answer it changes.
    */
-  namespacesMatching(key: string, matches: (labels: Labels) => boolean): readonly string[] {
-    if (this.tracked) track(`nsm:${key}`);
-    rememberSelector(key, matches);
-    return this.derived.matching(key, matches);
+  namespacesMatching(m: SelectorMatcher): readonly string[] {
+    if (this.tracked) track(`nsm:${m.key}`);
+    return this.derived.matching(m.key);
+  }
+
+  /** Some namespace (declared or implied) matches the selector: the fact `nsa:<key>`, not which. */
+  anyNamespaceMatching(m: SelectorMatcher): boolean {
+    if (this.tracked) track(`nsa:${m.key}`);
+    return this.derived.matching(m.key).length > 0;
+  }
+
+  /**
+   * Does the selector match the namespace's effective labels? The fact `nsq:<name>\u0001<key>`:
+   * a change of the namespace's labels concerns only the selectors whose answer for it changes.
+   */
+  namespaceMatches(name: string, m: SelectorMatcher): boolean {
+    if (this.tracked) track(`nsq:${name}\u0001${m.key}`);
+    return m.matches(this.derived.labelsOf(name));
+  }
+
+  /**
+   * The workloads, in id order, whose pod labels `pods` matches in the namespaces `namespaces`
+   * matches: the fact `pw:<namespaces key>\u0001<pods key>` is this list (a pod peer's answer), so
+   * a change of a namespace's labels or workloads concerns its readers only when the answer changes.
+   */
+  peerWorkloads(namespaces: SelectorMatcher, pods: SelectorMatcher): readonly Workload[] {
+    if (this.tracked) track(`pw:${namespaces.key}\u0001${pods.key}`);
+    return this.derived.peerWorkloads(namespaces.key, pods.key);
+  }
+
+  /** `peerWorkloads` is not empty: the fact `pwa:<namespaces key>\u0001<pods key>`, not which. */
+  anyPeerWorkload(namespaces: SelectorMatcher, pods: SelectorMatcher): boolean {
+    if (this.tracked) track(`pwa:${namespaces.key}\u0001${pods.key}`);
+    return this.derived.hasPeerWorkload(namespaces.key, pods.key);
   }
 
   /** The workloads carrying the label `key=value` (any value without one), in id order. */
@@ -389,7 +419,7 @@ export class WorkspaceIndex {
 
   namespaceLabels(name: string): Labels {
     if (this.tracked) track(`nsl:${name}`);
-    return this.derived.namespaces.get(name)?.labels ?? { [METADATA_NAME_LABEL]: name };
+    return this.derived.labelsOf(name);
   }
 
   /** Every parse/lowering problem of every file. */
@@ -434,9 +464,28 @@ export class WorkspaceIndex {
         }
     }
     for (const k of candidates) if (!this.sameFact(k, prev)) out.add(k);
-    // some namespace changed: the selectors whose matching namespaces it changed (of the facts read)
-    if (out.has('*ns') && readKeys)
-      for (const k of readKeys()) if (k.startsWith('nsm:') && !this.sameFact(k, prev)) out.add(k);
+    // the facts read that are answers over namespaces and workloads (of the facts read): a
+    // selector's namespaces, whether it matches one namespace, a pod peer's workloads — changed
+    // only when the answer did, whatever labels or workloads changed under it (early cut-off)
+    const nsChanged = out.has('*ns');
+    const nslChanged = new Set<string>();
+    const wlChanged = new Set<string>();
+    for (const k of out)
+      if (k.startsWith('nsl:')) nslChanged.add(k.slice(4));
+      else if (k.startsWith('wl:')) wlChanged.add(k.slice(3));
+    if (readKeys && (nsChanged || wlChanged.size > 0))
+      for (const k of readKeys()) {
+        const kind = k.slice(0, k.indexOf(':'));
+        if (kind === 'nsm' || kind === 'nsa') {
+          if (nsChanged && !this.sameFact(k, prev)) out.add(k);
+        } else if (kind === 'nsq') {
+          if (nslChanged.has(k.slice(4, k.indexOf('\u0001'))) && !this.sameFact(k, prev)) out.add(k);
+        } else if (kind === 'pw') {
+          if (this.peerChanged(k.slice(3), prev, nsChanged, wlChanged)) out.add(k);
+        } else if (kind === 'pwa') {
+          if (this.peerChanged(k.slice(4), prev, nsChanged, wlChanged) && !this.sameFact(k, prev)) out.add(k);
+        }
+      }
     // a label's workloads can differ only in the namespaces the changed files name
     for (const k of labels) {
       const [key, value] = k.startsWith('lblk:') ? [k.slice(5), undefined] : splitLabel(k.slice(4));
@@ -449,6 +498,53 @@ export class WorkspaceIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * Does the pod peer's answer (`pw:` fact, `nsKey\u0001podKey`) differ from `prev`'s? Only the
+   * namespaces whose workloads changed, or that the namespace selector now matches or no longer
+   * matches, can change it: those alone are compared.
+   */
+  private peerChanged(
+    arg: string,
+    prev: WorkspaceIndex,
+    nsChanged: boolean,
+    wlChanged: ReadonlySet<string>,
+  ): boolean {
+    const sep = arg.indexOf('\u0001');
+    const nsKey = arg.slice(0, sep);
+    const podKey = arg.slice(sep + 1);
+    const a = this.derived;
+    const b = prev.derived;
+    const before = b.matching(nsKey);
+    // the namespaces are the same in both unless some changed: the answer too
+    const now = nsChanged ? a.matching(nsKey) : before;
+    const compare = new Set<string>();
+    if (nsChanged) {
+      if (!sameList(now, before, same)) {
+        const was = new Set(before);
+        const is = new Set(now);
+        for (const ns of now) if (!was.has(ns)) compare.add(ns);
+        for (const ns of before) if (!is.has(ns)) compare.add(ns);
+      }
+      if (wlChanged.size > 0) {
+        const is = new Set(now);
+        for (const ns of wlChanged) if (is.has(ns)) compare.add(ns);
+      }
+    }
+    if (wlChanged.size > 0) {
+      const was = wlChanged.size > 4 ? new Set(before) : undefined;
+      for (const ns of wlChanged) if (was ? was.has(ns) : before.includes(ns)) compare.add(ns);
+    }
+    for (const ns of compare) {
+      // a namespace matched on one side only contributes nothing to the other
+      const inA = now.includes(ns);
+      const inB = before.includes(ns);
+      const x = inA ? a.peerWorkloadsIn([ns], podKey) : [];
+      const y = inB ? b.peerWorkloadsIn([ns], podKey) : [];
+      if (!sameList(x, y, sameWorkload)) return true;
+    }
+    return false;
   }
 
   /** The files whose facts differ between `prev` and this index: changed, added or deleted. */
@@ -518,9 +614,28 @@ export class WorkspaceIndex {
         );
       case 'wl':
         return sameList(a.workloadsByNs.get(arg) ?? [], b.workloadsByNs.get(arg) ?? [], sameWorkload);
-      case 'nsm': {
-        const matches = selectors.get(arg);
-        return matches !== undefined && sameList(a.matching(arg, matches), b.matching(arg, matches), same);
+      case 'nsm':
+        return sameList(a.matching(arg), b.matching(arg), same);
+      case 'nsa':
+        return a.matching(arg).length > 0 === b.matching(arg).length > 0;
+      case 'nsq': {
+        const sep = arg.indexOf('\u0001');
+        const m = selectorOfKey(arg.slice(sep + 1));
+        const ns = arg.slice(0, sep);
+        return m.matches(a.labelsOf(ns)) === m.matches(b.labelsOf(ns));
+      }
+      case 'pwa': {
+        const sep = arg.indexOf('\u0001');
+        const [ns, pods] = [arg.slice(0, sep), arg.slice(sep + 1)];
+        return a.hasPeerWorkload(ns, pods) === b.hasPeerWorkload(ns, pods);
+      }
+      case 'pw': {
+        const sep = arg.indexOf('\u0001');
+        return sameList(
+          a.peerWorkloads(arg.slice(0, sep), arg.slice(sep + 1)),
+          b.peerWorkloads(arg.slice(0, sep), arg.slice(sep + 1)),
+          sameWorkload,
+        );
       }
       case 'lblk':
         return sameList(a.labeled(arg), b.labeled(arg), sameWorkload);
@@ -557,15 +672,6 @@ const GLOBAL_FACTS = [
 ];
 /** The facts per namespace (deps.ts). */
 const NAMESPACE_FACTS = ['ns', 'nsx', 'nsl', 'wl', 'pol', 'svc', 'cr'];
-
-/** The selectors `namespacesMatching` was asked, by key, to tell whether their answer changed (bounded). */
-const selectors = new Map<string, (labels: Labels) => boolean>();
-
-function rememberSelector(key: string, matches: (labels: Labels) => boolean): void {
-  if (selectors.has(key)) return;
-  if (selectors.size >= 20_000) selectors.clear(); // a key it forgot reads as changed
-  selectors.set(key, matches);
-}
 
 /** `key=value` (a key holds no `=`). */
 function splitLabel(text: string): [string, string] {
@@ -676,6 +782,9 @@ interface Previous {
   readonly oldFiles: ReadonlyMap<string, FileFacts>;
 }
 
+/** Selector answers a chain of snapshots shares before it starts a new map (bounded memory). */
+const MATCHING_MAX = 5000;
+
 /** Up to this many changed files, the file-order lists are spliced rather than rebuilt. */
 const SPLICE_MAX = 256;
 
@@ -781,15 +890,78 @@ class Derived {
   }
 
   private matchingCache: Map<string, readonly string[]> | undefined;
-  /** The namespaces whose labels a selector matches (cached by its key). */
-  matching(key: string, matches: (labels: Labels) => boolean): readonly string[] {
-    this.matchingCache ??= new Map();
-    let out = this.matchingCache.get(key);
+  /** The views this one was derived from, until `matchingMap` has decided whether to share theirs. */
+  matchingFrom: Derived | undefined;
+
+  /**
+   * The selectors' answers by key: shared with the views this one was derived from when their
+   * namespaces are the same (a change of workloads, policies or Services), so that the answers are
+   * not computed again for every snapshot.
+   */
+  private get matchingMap(): Map<string, readonly string[]> {
+    if (!this.matchingCache) {
+      const from = this.matchingFrom;
+      this.matchingFrom = undefined;
+      const shared =
+        from && sameMap(this.namespaces, from.namespaces, sameNamespace) ? from.matchingMap : undefined;
+      this.matchingCache = shared && shared.size < MATCHING_MAX ? shared : new Map();
+    }
+    return this.matchingCache;
+  }
+
+  /** The namespaces whose labels a selector matches (by its key, `selectorOfKey`; cached). */
+  matching(key: string): readonly string[] {
+    const cache = this.matchingMap;
+    let out = cache.get(key);
     if (!out) {
-      out = [...this.namespaces.values()].filter((n) => matches(n.labels)).map((n) => n.name);
-      this.matchingCache.set(key, out);
+      const m = selectorOfKey(key);
+      out = [...this.namespaces.values()].filter((n) => m.matches(n.labels)).map((n) => n.name);
+      cache.set(key, out);
     }
     return out;
+  }
+
+  private anyPeerCache: Map<string, boolean> | undefined;
+  /** `peerWorkloads` is not empty: stops at the first workload found (cached). */
+  hasPeerWorkload(nsKey: string, podKey: string): boolean {
+    this.anyPeerCache ??= new Map();
+    const key = `${nsKey}\u0001${podKey}`;
+    let out = this.anyPeerCache.get(key) ?? this.peerCache?.get(key)?.length;
+    if (out === undefined) {
+      const pods = selectorOfKey(podKey);
+      out = this.matching(nsKey).some((ns) =>
+        (this.buckets.get(ns)?.workloads ?? []).some((w) => pods.matches(w.labels)),
+      );
+      this.anyPeerCache.set(key, out);
+    }
+    return typeof out === 'number' ? out > 0 : out;
+  }
+
+  /** A namespace's effective labels (only `kubernetes.io/metadata.name` when nothing names it). */
+  labelsOf(name: string): Labels {
+    return this.namespaces.get(name)?.labels ?? { [METADATA_NAME_LABEL]: name };
+  }
+
+  private peerCache: Map<string, readonly Workload[]> | undefined;
+  /** The workloads of the namespaces `nsKey` matches whose labels `podKey` matches, in id order (cached). */
+  peerWorkloads(nsKey: string, podKey: string): readonly Workload[] {
+    this.peerCache ??= new Map();
+    const key = `${nsKey}\u0001${podKey}`;
+    let out = this.peerCache.get(key);
+    if (!out) {
+      out = this.peerWorkloadsIn(this.matching(nsKey), podKey);
+      this.peerCache.set(key, out);
+    }
+    return out;
+  }
+
+  /** The workloads of these namespaces whose labels `podKey` matches, in id order. */
+  peerWorkloadsIn(namespaces: Iterable<string>, podKey: string): Workload[] {
+    const pods = selectorOfKey(podKey);
+    const out: Workload[] = [];
+    for (const ns of namespaces)
+      for (const w of this.buckets.get(ns)?.workloads ?? []) if (pods.matches(w.labels)) out.push(w);
+    return out.sort((x, y) => cmp(x.id, y.id));
   }
 
   /** `labeled` in one namespace. */
@@ -908,6 +1080,7 @@ class Derived {
       void this.uris;
       void this.ordered;
     }
+    void this.matchingMap;
     this.previous = undefined;
   }
 }
@@ -1186,7 +1359,7 @@ function deriveFrom(
     else buckets.delete(ns);
   }
   prev.settle();
-  return new Derived(buckets, filesByNs, files, prev.runtime, {
+  const next = new Derived(buckets, filesByNs, files, prev.runtime, {
     derived: prev,
     touched,
     lists,
@@ -1194,6 +1367,8 @@ function deriveFrom(
     changed,
     oldFiles,
   });
+  next.matchingFrom = prev;
+  return next;
 }
 
 /** One namespace's bucket from the files naming it (sorted). */

@@ -3,10 +3,10 @@
  * (policyTypes defaulted as the API server does), and its rules as peer and port matchers.
  */
 import { policyName } from './names';
-import type { Labels, NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
+import type { NetworkPolicyResource, Peer, PolicyRule, PortEntry } from '../model/types';
 import { normProtocol } from '../model/lower';
 import type { Workload } from '../index/workspace-index';
-import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
+import { compileSelector, MATCH_ALL, type SelectorMatcher } from '../model/selector';
 import { fullRange, IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { domainMatches, isDomainName, normalizeDomain } from './domains';
 import { ConnectionSet } from './port-set';
@@ -192,7 +192,7 @@ export function peerMatches(
   m: PeerMatcher,
   policyNs: string,
   ep: Endpoint,
-  ns: { namespaceLabels(name: string): Labels },
+  ns: { namespaceMatches(name: string, m: SelectorMatcher): boolean },
   allowed: FamilyMask = ANY_FAMILY,
 ): { match: boolean; viaIp?: boolean; families?: FamilyMask } {
   switch (m.kind) {
@@ -204,9 +204,7 @@ export function peerMatches(
       if (ep.kind !== 'workload') return { match: false };
       const w = ep.workload;
       const nsOk =
-        m.namespaces === 'own'
-          ? w.namespace === policyNs
-          : m.namespaces.matches(ns.namespaceLabels(w.namespace));
+        m.namespaces === 'own' ? w.namespace === policyNs : ns.namespaceMatches(w.namespace, m.namespaces);
       return { match: nsOk && m.pods.matches(w.labels) };
     }
     case 'ipBlock': {

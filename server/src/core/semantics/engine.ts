@@ -22,7 +22,7 @@ import { workloadClasses, type WorkloadClasses } from './classes';
 import { EndpointSpace } from './endpoints';
 import { ConnectionSet } from './port-set';
 import { PolicySelection, type Isolation } from './selection';
-import type { SelectorMatcher } from './selector';
+import type { SelectorMatcher } from '../model/selector';
 import {
   throughTiers,
   tierRuleMatches,
@@ -32,7 +32,7 @@ import {
   type TierPolicies,
   type TierTrail,
 } from './tiers';
-import { isTracking, track, untracked } from '../index/deps';
+import { isTracking, track, trackAll, untracked } from '../index/deps';
 
 export interface SideResult {
   /** Policies that select the pod and isolate it in this direction (empty = not isolated). */
@@ -140,6 +140,11 @@ export class PolicyEngine {
     return this.selection.workloadsMatching(m, policyNs);
   }
 
+  /** `workloadsMatching` is not empty (for a namespaceSelector peer, tracked as that alone). */
+  anyWorkloadMatching(m: PeerMatcher, policyNs: string): boolean {
+    return this.selection.anyWorkloadMatching(m, policyNs);
+  }
+
   /** Workloads a policy selects. */
   selectedBy(p: CompiledPolicy): Workload[] {
     return this.selection.selectedBy(p);
@@ -152,6 +157,30 @@ export class PolicyEngine {
   /** Effective labels of a namespace (cached per snapshot). */
   namespaceLabels(ns: string): Labels {
     return this.selection.namespaceLabels(ns);
+  }
+
+  /** Does the selector match the namespace? Tracked as that answer (`nsq:`), not as the labels. */
+  namespaceMatches(ns: string, sel: SelectorMatcher): boolean {
+    return this.selection.namespaceMatches(ns, sel);
+  }
+
+  private readonly nsqKeys = new Map<CompiledRule, Map<string, readonly string[]>>();
+
+  /**
+   * What a rule's match of a workload of `ns` reads of the namespace: whether each of its
+   * namespaceSelector peers matches it (`nsq:` facts, built once per rule and namespace).
+   */
+  private trackRuleNamespace(r: CompiledRule, ns: string): void {
+    let perNs = this.nsqKeys.get(r);
+    if (!perNs) this.nsqKeys.set(r, (perNs = new Map<string, readonly string[]>()));
+    let keys = perNs.get(ns);
+    if (!keys) {
+      const out: string[] = [];
+      for (const pm of r.peers === 'all' ? [] : r.peers)
+        if (pm.kind === 'pods' && pm.namespaces !== 'own') out.push(`nsq:${ns}\u0001${pm.namespaces.key}`);
+      perNs.set(ns, (keys = out));
+    }
+    trackAll(keys);
   }
 
   /** The workloads grouped into classes that no policy tells apart (classes.ts; cached). */
@@ -321,7 +350,7 @@ export class PolicyEngine {
     if (r.peers === 'all') return { match: true };
     if (ep.ix !== undefined) {
       // (the key is built only while a unit is tracked: asked for every pair of classes and rule)
-      if (ep.kind === 'workload' && isTracking()) track(`nsl:${ep.workload.namespace}`);
+      if (ep.kind === 'workload' && isTracking()) this.trackRuleNamespace(r, ep.workload.namespace);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);
@@ -426,7 +455,7 @@ export class PolicyEngine {
     if (r.peers === 'all') return 1;
     if (ep.ix !== undefined) {
       // (the key is built only while a unit is tracked: asked for every pair of classes and rule)
-      if (ep.kind === 'workload' && isTracking()) track(`nsl:${ep.workload.namespace}`);
+      if (ep.kind === 'workload' && isTracking()) this.trackRuleNamespace(r, ep.workload.namespace);
       let arr = this.matchCache.get(r);
       if (!arr) {
         arr = this.matchVector(r, policyNs);

@@ -15,7 +15,7 @@ import type {
   ServiceResource,
 } from '../model/types';
 import { listText } from '../text/words';
-import { compileSelector } from './selector';
+import { compileSelector } from '../model/selector';
 
 /** `layer1/np-layer1`: the policy id. */
 export function policyName(p: NetworkPolicyResource): string {

@@ -35,7 +35,7 @@ import {
 } from './compile';
 import type { PolicyEngine } from './engine';
 import { ConnectionSet } from './port-set';
-import { compileSelector, type SelectorMatcher } from './selector';
+import { compileSelector, type SelectorMatcher } from '../model/selector';
 import { labelsText, selectorText } from './names';
 import { reqHolds, selectorReqs } from './requirements';
 import { editDistance, listText, noun, similarity } from '../text/words';
@@ -162,6 +162,48 @@ export function peerNamespaces(
 }
 
 /**
+ * The names of `peerNamespaces`, reading only which namespaces the selector matches (not their
+ * labels or declarations): what a check that needs the names depends on.
+ */
+export function peerNamespaceNames(
+  index: WorkspaceIndex,
+  settings: Settings,
+  policyNs: string,
+  peer: Peer,
+): string[] {
+  if (peer.ipBlock || (!peer.podSelector && !peer.namespaceSelector)) return [];
+  if (!peer.namespaceSelector) return [policyNs];
+  const m = compileSelector(peer.namespaceSelector);
+  return [...index.namespacesMatching(m), ...builtinsMatching(index, settings, m).map((n) => n.name)];
+}
+
+/**
+ * Does a namespace selector match some known namespace (`knownNamespacesMatching` not empty)?
+ * Reads only whether it matches one (`nsa:`), not which nor their labels.
+ */
+export function matchesKnownNamespace(
+  index: WorkspaceIndex,
+  settings: Settings,
+  m: SelectorMatcher,
+): boolean {
+  return index.anyNamespaceMatching(m) || builtinsMatching(index, settings, m).length > 0;
+}
+
+/** The built-in namespaces (and the DNS one) the workspace neither declares nor uses that `m` matches. */
+function builtinsMatching(index: WorkspaceIndex, settings: Settings, m: SelectorMatcher): NamespaceInfo[] {
+  const out: NamespaceInfo[] = [];
+  const seen = new Set<string>();
+  for (const name of [...BUILTIN_NAMESPACES, settings.dns.namespace]) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (index.hasNamespace(name)) continue; // declared or used: among the index's namespaces
+    const n = implied(name);
+    if (m.matches(n.labels)) out.push(n);
+  }
+  return out;
+}
+
+/**
  * `knownNamespaces` that a namespace selector matches, in the same order, reading only the
  * namespaces it matches (and whether the built-in ones are declared).
  */
@@ -171,19 +213,11 @@ export function knownNamespacesMatching(
   m: SelectorMatcher,
 ): NamespaceInfo[] {
   const out: NamespaceInfo[] = [];
-  for (const name of index.namespacesMatching(m.key, (labels) => m.matches(labels))) {
+  for (const name of index.namespacesMatching(m)) {
     const n = index.namespace(name);
     if (n) out.push(n);
   }
-  const seen = new Set<string>();
-  for (const name of [...BUILTIN_NAMESPACES, settings.dns.namespace]) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    if (index.hasNamespace(name)) continue; // declared or used: listed above when it matches
-    const n = implied(name);
-    if (m.matches(n.labels)) out.push(n);
-  }
-  return out;
+  return [...out, ...builtinsMatching(index, settings, m)];
 }
 
 /** How near a namespace's name or label value must be to a selector's value to be suggested. */
@@ -317,7 +351,8 @@ export type PeerPods =
   | { readonly kind: 'elsewhere'; readonly namespaces: readonly string[] }
   | {
       readonly kind: 'none';
-      readonly namespaces: readonly NamespaceInfo[];
+      /** The namespaces it applies to, by name (their labels are not read). */
+      readonly namespaces: readonly string[];
       readonly workloads: readonly Workload[];
       /** Why such pods likely exist at run time anyway (`runTimePods`), one sentence. */
       readonly runTime?: string;
@@ -335,29 +370,19 @@ export function peerPods(
 ): PeerPods {
   const found = peerWorkloads(engine, policyNs, peer);
   if (found.length) return { kind: 'workloads', workloads: found };
-  const namespaces = peerNamespaces(engine.index, settings, policyNs, peer);
-  if (namespaces.length === 0) return { kind: 'no-namespace' };
+  // the names only, until a message needs the namespaces themselves (their labels are not read)
+  const names = peerNamespaceNames(engine.index, settings, policyNs, peer);
+  if (names.length === 0) return { kind: 'no-namespace' };
   if (isDnsPeer(engine.index, settings, policyNs, peer)) return { kind: 'dns' };
-  const empty = namespaces.filter((n) => engine.index.workloadsIn(n.name).length === 0).map((n) => n.name);
+  const empty = names.filter((n) => engine.index.workloadsIn(n).length === 0);
   if (empty.length) return { kind: 'elsewhere', namespaces: empty };
   const sel = peer.podSelector ? compileSelector(peer.podSelector) : undefined;
-  const runTime = runTimePods(
-    engine,
-    namespaces.map((n) => n.name),
-    (labels) => sel?.matches(labels) ?? true,
-  );
-  const nearest =
-    withNearest && peer.podSelector
-      ? nearestPods(
-          engine.index,
-          namespaces.map((n) => n.name),
-          peer.podSelector,
-        )
-      : [];
+  const runTime = runTimePods(engine, names, (labels) => sel?.matches(labels) ?? true);
+  const nearest = withNearest && peer.podSelector ? nearestPods(engine.index, names, peer.podSelector) : [];
   return {
     kind: 'none',
-    namespaces,
-    workloads: namespaces.flatMap((n) => engine.index.workloadsIn(n.name)),
+    namespaces: names,
+    workloads: names.flatMap((n) => engine.index.workloadsIn(n)),
     ...(runTime ? { runTime } : {}),
     ...(nearest.length ? { nearest } : {}),
   };
@@ -620,7 +645,7 @@ export function isDnsPeer(index: WorkspaceIndex, settings: Settings, policyNs: s
   if (pod.isEmpty || !pod.matches(settings.dns.podLabels)) return false;
   const ns = settings.dns.namespace;
   if (!peer.namespaceSelector) return policyNs === ns;
-  return compileSelector(peer.namespaceSelector).matches(index.namespaceLabels(ns));
+  return index.namespaceMatches(ns, compileSelector(peer.namespaceSelector));
 }
 
 /** What `policies` (egress rules) allow towards `dst`: the engine's rule matching, over a chosen policy set. */

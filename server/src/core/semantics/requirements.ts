@@ -5,7 +5,7 @@
  */
 import { METADATA_NAME_LABEL } from '../index/workspace-index';
 import type { LabelSelector, Labels } from '../model/types';
-import { compileSelector } from './selector';
+import { compileSelector } from '../model/selector';
 
 export interface Req {
   readonly key: string;

@@ -7,9 +7,9 @@ import type { Workload, WorkspaceIndex } from '../index/workspace-index';
 import type { Labels } from '../model/types';
 import { cmp } from '../index/workspace-index';
 import { compilePolicy, type CompiledPolicy, type PeerMatcher } from './compile';
-import type { SelectorMatcher } from './selector';
+import type { SelectorMatcher } from '../model/selector';
 import { ClusterTiers } from './tiers';
-import { memo, track } from '../index/deps';
+import { isTracking, memo, track, untracked } from '../index/deps';
 
 /** The policies that isolate a workload, per direction (empty = not isolated). */
 export interface Isolation {
@@ -114,16 +114,22 @@ export class PolicySelection {
       if (m.kind === 'none' || m.kind === 'domains') return [];
       if (m.kind === 'ipBlock')
         return this.index.workloadsWithIps.filter((w) => w.ips.some((ip) => m.set.containsIp(ip)));
-      const nss =
-        m.namespaces === 'own'
-          ? [policyNs]
-          : this.index.namespacesMatching(m.namespaces.key, (labels) =>
-              (m.namespaces as SelectorMatcher).matches(labels),
-            );
-      return nss
-        .flatMap((ns) => this.index.workloadsIn(ns).filter((w) => m.pods.matches(w.labels)))
+      // a namespaceSelector peer: the answer is its own fact (early cut-off, WorkspaceIndex.peerWorkloads)
+      if (m.namespaces !== 'own') return this.index.peerWorkloads(m.namespaces, m.pods);
+      return this.index
+        .workloadsIn(policyNs)
+        .filter((w) => m.pods.matches(w.labels))
         .sort((a, b) => cmp(a.id, b.id));
     });
+  }
+
+  /**
+   * Does the peer match some workload (`workloadsMatching` not empty)? Tracked as that alone for a
+   * namespaceSelector peer (`pwa:`), not as which workloads.
+   */
+  anyWorkloadMatching(m: PeerMatcher, policyNs: string): boolean {
+    if (m.kind === 'pods' && m.namespaces !== 'own') return this.index.anyPeerWorkload(m.namespaces, m.pods);
+    return this.workloadsMatching(m, policyNs).length > 0;
   }
 
   /** Workloads a policy selects. */
@@ -162,6 +168,20 @@ export class PolicySelection {
       this.interned.set(key, shared);
     }
     return shared;
+  }
+
+  /**
+   * Does the selector match the namespace's effective labels? Tracked as that answer
+   * (`nsq:<ns>\u0001<key>`), not as the labels: a label edit that leaves it alone re-checks nothing.
+   */
+  namespaceMatches(ns: string, sel: SelectorMatcher): boolean {
+    if (isTracking()) track(`nsq:${ns}\u0001${sel.key}`);
+    let l = this.nsLabelsCache.get(ns);
+    if (!l) {
+      l = untracked(() => this.index.namespaceLabels(ns));
+      this.nsLabelsCache.set(ns, l);
+    }
+    return sel.matches(l);
   }
 
   /** Effective labels of a namespace (cached per snapshot). */

@@ -22,7 +22,7 @@ import { domainMatches, isDomainName, normalizeDomain } from './domains';
 import { IpRangeSet, parseCidr, type IpRange } from './ip-set';
 import { ConnectionSet } from './port-set';
 import type { TierRuleRef } from './rule-ref';
-import { compileSelector, MATCH_ALL, type SelectorMatcher } from './selector';
+import { compileSelector, MATCH_ALL, type SelectorMatcher } from '../model/selector';
 import { track } from '../index/deps';
 
 export type TierPeerMatcher =

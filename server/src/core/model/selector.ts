@@ -4,7 +4,7 @@
  * everything. An invalid requirement (unknown operator, missing key, In/NotIn without values,
  * Exists/DoesNotExist with values) makes the selector match nothing: the API server would reject it.
  */
-import type { LabelSelector, Labels } from '../model/types';
+import type { LabelSelector, Labels } from './types';
 
 export interface SelectorMatcher {
   matches(labels: Labels): boolean;
@@ -98,3 +98,46 @@ function describeSelector(eq: Array<[string, string]>, reqs: Req[], valid: boole
   }
   return parts.length ? parts.join(', ') : '(all)';
 }
+
+/** Matchers rebuilt from keys (`selectorOfKey`), bounded: a key it forgot is parsed again. */
+const byKey = new Map<string, SelectorMatcher>();
+
+/**
+ * The matcher a selector key (`SelectorMatcher.key`) stands for, rebuilt from the key alone: a
+ * matcher that holds nothing but its requirements (no policy, index or closure over them), which
+ * the index keeps to tell whether a selector's answer changed between two snapshots.
+ */
+export function selectorOfKey(key: string): SelectorMatcher {
+  let m = byKey.get(key);
+  if (m) return m;
+  if (key === '{}') m = MATCH_ALL;
+  else if (key === '!') m = NEVER;
+  else {
+    let eq: Array<[string, string]> = [];
+    let raw: Array<[string, string, string[] | null]> = [];
+    try {
+      [eq, raw] = JSON.parse(key) as [typeof eq, typeof raw];
+    } catch {
+      m = NEVER;
+    }
+    m ??= compileSelector({
+      matchLabels: eq.map(([k, v]) => ({ key: { value: k }, value: { value: v } })),
+      matchExpressions: raw.map(([op, k, values]) => ({
+        key: { value: k },
+        operator: { value: op },
+        ...(values ? { values: values.map((v) => ({ value: v })) } : {}),
+      })),
+    } as unknown as LabelSelector);
+  }
+  if (byKey.size >= 10_000) byKey.clear();
+  byKey.set(key, m);
+  return m;
+}
+
+const NEVER: SelectorMatcher = {
+  matches: () => false,
+  isEmpty: false,
+  valid: false,
+  describe: () => '(invalid selector: matches nothing)',
+  key: '!',
+};
