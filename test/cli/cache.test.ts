@@ -1,14 +1,23 @@
 /**
  * `--cache-dir` (cli/cache.ts): a warm run prints what a cold one prints, byte for byte; the facts
  * and outputs it holds are used (a tampered but well-formed entry shows through, which proves the
- * lookup); a changed file is read again; a corrupt, truncated, foreign or other-build cache is
- * ignored (the output is a fresh run's) and rewritten.
+ * lookup); a changed file is read again; a corrupt, truncated, foreign, other-build or
+ * other-key cache is ignored (the output is a fresh run's) and rewritten; outputs are bounded.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -16,7 +25,7 @@ import { ROOT } from '../support/golden';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const FACTS = 'netpol-lens-facts.bin';
-const OUTPUTS = 'netpol-lens-outputs.bin';
+const OUTPUT = /^netpol-lens-output-[0-9a-f]{64}\.bin$/;
 
 function cli(cwd: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -24,9 +33,24 @@ function cli(cwd: string, ...args: string[]): { code: number; stdout: string; st
 }
 
 interface Output {
-  stdout: string;
+  magic: string;
+  format: number;
+  tool: string;
+  key: string;
+  stdout: Uint8Array;
   stderr: string;
   code: number;
+}
+/** The output files in the cache folder. */
+function outputFiles(cache: string): string[] {
+  return readdirSync(cache)
+    .filter((n) => OUTPUT.test(n))
+    .map((n) => join(cache, n));
+}
+function onlyOutput(cache: string): string {
+  const files = outputFiles(cache);
+  assert.equal(files.length, 1, files.join(', '));
+  return files[0] as string;
 }
 interface Payload<T> {
   magic: string;
@@ -34,12 +58,12 @@ interface Payload<T> {
   tool: string;
   entries: Map<string, T>;
 }
-function readPayload<T>(file: string): Payload<T> {
+function readPayload<T>(file: string): T {
   const raw = readFileSync(file);
   assert.ok(createHash('sha256').update(raw.subarray(32)).digest().equals(raw.subarray(0, 32)), 'checksum');
-  return deserialize(raw.subarray(32)) as Payload<T>;
+  return deserialize(raw.subarray(32)) as T;
 }
-function writePayload<T>(file: string, p: Payload<T>): void {
+function writePayload(file: string, p: unknown): void {
   const body = serialize(p);
   writeFileSync(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
 }
@@ -77,18 +101,16 @@ test('the cache is used: a well-formed entry shows through, for a whole check ou
   workspace((ws, cache) => {
     const args = ['check', '.', '--format', 'json', '--cache-dir', cache];
     const first = cli(ws, ...args);
-    const facts = readPayload<Buffer>(join(cache, FACTS));
-    const outputs = readPayload<Output>(join(cache, OUTPUTS));
+    const facts = readPayload<Payload<Buffer>>(join(cache, FACTS));
+    const outputFile = onlyOutput(cache);
+    const output = readPayload<Output>(outputFile);
     assert.equal(facts.entries.size, 9);
-    assert.equal(outputs.entries.size, 1);
+    assert.equal(Buffer.from(output.stdout).toString('utf8'), first.stdout);
     // the stored output is printed as it is
-    const planted = new Map(
-      [...outputs.entries].map(([k, v]) => [k, { ...v, stdout: 'from the cache\n', code: 0 }]),
-    );
-    writePayload(join(cache, OUTPUTS), { ...outputs, entries: planted });
+    writePayload(outputFile, { ...output, stdout: Buffer.from('from the cache\n'), code: 0 });
     assert.deepEqual(cli(ws, ...args), { code: 0, stdout: 'from the cache\n', stderr: '' });
-    // without stored outputs, the facts are: a problem added to one file's facts is reported
-    writePayload(join(cache, OUTPUTS), { ...outputs, entries: new Map() });
+    // without the stored output, the facts are: a problem added to one file's facts is reported
+    rmSync(outputFile);
     const [key, buf] = [...facts.entries][0] as [string, Buffer];
     const stored = deserialize(buf) as { facts: { uri: string; problems: unknown[] } };
     stored.facts.problems = [
@@ -109,6 +131,43 @@ test('the cache is used: a well-formed entry shows through, for a whole check ou
   });
 });
 
+test('an output is keyed by every byte of every file, and at most 8 outputs are kept', () => {
+  workspace((ws, cache) => {
+    const args = ['check', '.', '--format', 'json', '--cache-dir', cache];
+    cli(ws, ...args);
+    const outputFile = onlyOutput(cache);
+    writePayload(outputFile, {
+      ...readPayload<Output>(outputFile),
+      stdout: Buffer.from('from the cache\n'),
+      code: 0,
+    });
+    // one byte of one file changed, same size: another key, a fresh run (and a second output)
+    const ns = join(ws, 'layer1', 'np-layer1.yaml');
+    const text = readFileSync(ns, 'utf8');
+    const i = text.indexOf('layer1');
+    const changed = `${text.slice(0, i)}layer9${text.slice(i + 6)}`;
+    assert.equal(changed.length, text.length);
+    writeFileSync(ns, changed);
+    const fresh = cli(ws, 'check', '.', '--format', 'json');
+    assert.deepEqual(cli(ws, ...args), fresh);
+    assert.equal(outputFiles(cache).length, 2);
+    // back to the first bytes: the first output again
+    writeFileSync(ns, text);
+    assert.equal(cli(ws, ...args).stdout, 'from the cache\n');
+    // an output file under another key's name is not used
+    const other = outputFiles(cache).find((f) => f !== outputFile) as string;
+    renameSync(other, `${other}.keep`);
+    renameSync(outputFile, other);
+    writeFileSync(ns, changed);
+    assert.deepEqual(cli(ws, ...args), fresh);
+    // nine outputs made (one of them again): the 8 most recent are kept
+    for (const format of ['text', 'sarif', 'json'])
+      for (const failOn of ['error', 'warning', 'information'])
+        cli(ws, 'check', '.', '--format', format, '--fail-on', failOn, '--cache-dir', cache);
+    assert.equal(outputFiles(cache).length, 8);
+  });
+});
+
 test('a changed file is read again; a file gone is dropped from the cache', () => {
   workspace((ws, cache) => {
     const args = ['check', '.', '--format', 'json', '--cache-dir', cache];
@@ -123,7 +182,7 @@ test('a changed file is read again; a file gone is dropped from the cache', () =
     assert.match(fresh.stdout, /invalid-port/);
     assert.deepEqual(cli(ws, ...args), fresh);
     assert.deepEqual(cli(ws, ...args), fresh);
-    assert.equal(readPayload<Buffer>(join(cache, FACTS)).entries.size, 6);
+    assert.equal(readPayload<Payload<Buffer>>(join(cache, FACTS)).entries.size, 6);
   });
 });
 
@@ -133,57 +192,51 @@ test('a corrupt, truncated, foreign or other-build cache is ignored and rewritte
     const plain = cli(ws, 'check', '.', '--format', 'json');
     assert.deepEqual(cli(ws, ...args), plain);
     const factsFile = join(cache, FACTS);
-    const outputsFile = join(cache, OUTPUTS);
-    const facts = readPayload<Buffer>(factsFile);
-    const outputs = readPayload<Output>(outputsFile);
+    const outputFile = onlyOutput(cache);
+    const facts = readPayload<Payload<Buffer>>(factsFile);
+    const output = readPayload<Output>(outputFile);
     // each corrupt output file holds an output that would show if it were trusted
-    const planted = {
-      ...outputs,
-      entries: new Map(
-        [...outputs.entries].map(([k, v]) => [k, { ...v, stdout: 'from the cache\n', code: 0 }]),
-      ),
-    };
-    writePayload(outputsFile, planted);
-    const good = readFileSync(outputsFile);
+    const planted: Output = { ...output, stdout: Buffer.from('from the cache\n'), code: 0 };
+    writePayload(outputFile, planted);
+    const good = readFileSync(outputFile);
     assert.deepEqual(cli(ws, ...args).stdout, 'from the cache\n');
     const at = good.indexOf('from the cache');
     assert.ok(at > 32);
-    const noOutputs = (): void => writePayload(outputsFile, { ...outputs, entries: new Map() });
+    const noOutput = (): void => rmSync(outputFile, { force: true });
     const corruptions: Array<[string, () => void]> = [
-      // still deserializes (a letter of a string changed): only the checksum tells
+      // still deserializes (a letter of the output changed): only the checksum tells
       [
-        'a byte of the outputs changed',
-        () => writeFileSync(outputsFile, Buffer.from(good).fill(0x67, at, at + 1)),
+        'a byte of the output changed',
+        () => writeFileSync(outputFile, Buffer.from(good).fill(0x67, at, at + 1)),
       ],
-      ['the outputs truncated', () => writeFileSync(outputsFile, good.subarray(0, good.length >> 1))],
-      ['the outputs empty', () => writeFileSync(outputsFile, '')],
-      [
-        'the outputs of another build',
-        () => writePayload(outputsFile, { ...planted, tool: 'another build' }),
-      ],
-      ['the outputs of another format', () => writePayload(outputsFile, { ...planted, format: 99 })],
+      ['the output truncated', () => writeFileSync(outputFile, good.subarray(0, good.length >> 1))],
+      ['the output empty', () => writeFileSync(outputFile, '')],
+      ['the output of another build', () => writePayload(outputFile, { ...planted, tool: 'another build' })],
+      ['the output of another format', () => writePayload(outputFile, { ...planted, format: 99 })],
+      ['the output of another key', () => writePayload(outputFile, { ...planted, key: '0'.repeat(64) })],
+      ['the output as text', () => writePayload(outputFile, { ...planted, stdout: 'from the cache\n' })],
       [
         'not a cache',
-        () => writeFileSync(outputsFile, 'hello, world: this is no cache at all, but it is long enough\n'),
+        () => writeFileSync(outputFile, 'hello, world: this is no cache at all, but it is long enough\n'),
       ],
       [
         'the facts truncated',
         () => {
-          noOutputs();
+          noOutput();
           writeFileSync(factsFile, readFileSync(factsFile).subarray(0, 100));
         },
       ],
       [
         'the facts of another build',
         () => {
-          noOutputs();
+          noOutput();
           writePayload(factsFile, { ...facts, tool: 'another build' });
         },
       ],
       [
         'malformed facts',
         () => {
-          noOutputs();
+          noOutput();
           const bad = new Map(
             [...facts.entries].map(([k]) => [
               k,
@@ -198,11 +251,12 @@ test('a corrupt, truncated, foreign or other-build cache is ignored and rewritte
       corrupt();
       assert.deepEqual(cli(ws, ...args), plain, what);
       // rewritten: valid, of this build, and used again
-      assert.equal(readPayload<Output>(outputsFile).tool, outputs.tool, what);
-      assert.equal(readPayload<Output>(outputsFile).entries.size, 1, what);
+      const rewritten = readPayload<Output>(onlyOutput(cache));
+      assert.equal(rewritten.tool, output.tool, what);
+      assert.equal(Buffer.from(rewritten.stdout).toString('utf8'), plain.stdout, what);
       assert.deepEqual(cli(ws, ...args), plain, what);
     }
-    assert.equal(readPayload<Buffer>(factsFile).entries.size, 9);
-    assert.equal(readPayload<Buffer>(factsFile).tool, facts.tool);
+    assert.equal(readPayload<Payload<Buffer>>(factsFile).entries.size, 9);
+    assert.equal(readPayload<Payload<Buffer>>(factsFile).tool, facts.tool);
   });
 });

@@ -2,23 +2,35 @@
  * `--cache-dir DIR`: an on-disk cache of per-file facts (what the core's `changeFacts` made of a
  * file), keyed by the file's uri, the size limit, the index options (default namespaces, pod
  * producers) and a SHA-256 of its bytes, under the hash of the running build (another build,
- * another cache); and of whole `check` outputs, keyed by every file's key and the command's
- * inputs. Two files, `DIR/netpol-lens-facts.bin` and `DIR/netpol-lens-outputs.bin` (a warm `check`
- * reads only the second): each a SHA-256 of the rest, then v8-serialized data. A file that is
- * unreadable, corrupt (checksum, shape of an entry), of another build or another format is
- * ignored and rewritten; an entry is only ever used for the very bytes it was made of. Files whose
- * facts depend on the thread's stack (`dependsOnStackDepth`) are not cached.
+ * another cache); and of whole `check` outputs, keyed by a SHA-256 of every file's path, size and
+ * bytes and of the command's inputs. `DIR/netpol-lens-facts.bin` holds the facts, and each output
+ * is a file of its own, `DIR/netpol-lens-output-<key>.bin` (a warm `check` reads only that one,
+ * its stdout as UTF-8 bytes written in one call; the most recent MAX_OUTPUTS are kept): each a
+ * SHA-256 of the rest, then v8-serialized data. A file that is unreadable, corrupt (checksum,
+ * shape of an entry), of another build, another format or another key is ignored and rewritten;
+ * an entry is only ever used for the very bytes it was made of. Files whose facts depend on the
+ * thread's stack (`dependsOnStackDepth`) are not cached.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { dependsOnStackDepth, type FileChange, type FileFacts } from '../core/index';
 
 export const FACTS_FILE = 'netpol-lens-facts.bin';
-export const OUTPUTS_FILE = 'netpol-lens-outputs.bin';
+/** An output's file: this, its key, `.bin`. */
+export const OUTPUT_PREFIX = 'netpol-lens-output-';
 const MAGIC = 'netpol-lens-cache';
-const FORMAT = 1;
+const FORMAT = 2;
 /** Outputs kept: this run's and the most recent others'. */
 const MAX_OUTPUTS = 8;
 
@@ -28,11 +40,19 @@ interface StoredFacts {
   readonly sameText: boolean;
 }
 
-/** A command's output as stored (`check`): what it wrote and its exit code. */
+/** A command's output as stored (`check`): what it wrote (stdout as UTF-8) and its exit code. */
 export interface StoredOutput {
-  readonly stdout: string;
+  readonly stdout: Uint8Array;
   readonly stderr: string;
   readonly code: number;
+}
+
+/** An output file's payload: the output under its key. */
+interface OutputPayload extends StoredOutput {
+  readonly magic: string;
+  readonly format: number;
+  readonly tool: string;
+  readonly key: string;
 }
 
 interface Payload<T> {
@@ -62,8 +82,8 @@ export function factsKey(uri: string, limitBytes: number, optionsKey: string, by
   return createHash('sha256').update(`${uri}\0${limitBytes}\0${optionsKey}\0`).update(bytes).digest('hex');
 }
 
-/** One cache file's entries, or why it is not used. */
-function readEntries<T>(file: string): { entries: Map<string, T> } | { ignored: string } {
+/** A cache file's deserialized body when its checksum holds, or why it is not used. */
+function readChecked(file: string): { body: unknown } | { ignored: string } {
   let raw: Buffer;
   try {
     raw = readFileSync(file);
@@ -73,21 +93,26 @@ function readEntries<T>(file: string): { entries: Map<string, T> } | { ignored: 
   if (raw.length < 32) return { ignored: 'truncated' };
   const body = raw.subarray(32);
   if (!createHash('sha256').update(body).digest().equals(raw.subarray(0, 32))) return { ignored: 'checksum' };
-  let p: unknown;
   try {
-    p = deserialize(body);
+    return { body: deserialize(body) };
   } catch {
     return { ignored: 'unreadable' };
   }
-  const o = p as Partial<Payload<T>> | null;
+}
+
+/** One cache file's entries, or why it is not used. */
+function readEntries<T>(file: string): { entries: Map<string, T> } | { ignored: string } {
+  const r = readChecked(file);
+  if (!('body' in r)) return r;
+  const o = r.body as Partial<Payload<T>> | null;
   if (!o || typeof o !== 'object' || o.magic !== MAGIC || o.format !== FORMAT) return { ignored: 'format' };
   if (o.tool !== tool()) return { ignored: 'other build' };
   if (!(o.entries instanceof Map)) return { ignored: 'format' };
   return { entries: o.entries };
 }
 
-function writeEntries<T>(dir: string, name: string, entries: Map<string, T>): void {
-  const body = serialize({ magic: MAGIC, format: FORMAT, tool: tool(), entries } satisfies Payload<T>);
+function writeChecked(dir: string, name: string, data: unknown): void {
+  const body = serialize(data);
   const sum = createHash('sha256').update(body).digest();
   try {
     mkdirSync(dir, { recursive: true });
@@ -99,21 +124,24 @@ function writeEntries<T>(dir: string, name: string, entries: Map<string, T>): vo
   }
 }
 
+function writeEntries<T>(dir: string, name: string, entries: Map<string, T>): void {
+  writeChecked(dir, name, { magic: MAGIC, format: FORMAT, tool: tool(), entries } satisfies Payload<T>);
+}
+
+/** The file of the output stored under `key` (a hex digest). */
+export function outputFile(key: string): string {
+  return `${OUTPUT_PREFIX}${key}.bin`;
+}
+
 export class FactsCache {
   private facts: Map<string, Buffer> | undefined;
   private factsRead = false;
-  private readonly outputs: Map<string, StoredOutput>;
-  private readonly outputsValid: boolean;
   /** Facts used or made by this run: what is saved (entries of files gone are dropped). */
   private readonly keep = new Map<string, Buffer>();
   private factsChanged = false;
   private readonly newOutputs = new Map<string, StoredOutput>();
 
-  private constructor(readonly dir: string) {
-    const o = readEntries<StoredOutput>(join(dir, OUTPUTS_FILE));
-    this.outputs = 'entries' in o ? o.entries : new Map<string, StoredOutput>();
-    this.outputsValid = 'entries' in o;
-  }
+  private constructor(readonly dir: string) {}
 
   /** The cache in `dir` (made when missing); what is not a valid cache of this build is ignored. */
   static open(dir: string): FactsCache {
@@ -161,12 +189,34 @@ export class FactsCache {
     this.factsChanged = true;
   }
 
-  /** The whole output of a command stored under `key` (every file's key and the command's inputs). */
+  /**
+   * The whole output of a command stored under `key` (a hex digest of every file's path, size and
+   * bytes and of the command's inputs): only that output's file is read.
+   */
   output(key: string): StoredOutput | undefined {
-    const o = this.outputs.get(key);
-    if (!o || typeof o.stdout !== 'string' || typeof o.stderr !== 'string' || typeof o.code !== 'number')
+    const file = join(this.dir, outputFile(key));
+    const r = readChecked(file);
+    if (!('body' in r)) return undefined;
+    const o = r.body as Partial<OutputPayload> | null;
+    if (
+      !o ||
+      typeof o !== 'object' ||
+      o.magic !== MAGIC ||
+      o.format !== FORMAT ||
+      o.tool !== tool() ||
+      o.key !== key ||
+      !(o.stdout instanceof Uint8Array) ||
+      typeof o.stderr !== 'string' ||
+      typeof o.code !== 'number'
+    )
       return undefined;
-    return o;
+    try {
+      const now = new Date();
+      utimesSync(file, now, now); // the most recently used is kept longest
+    } catch {
+      // read-only: kept by its age
+    }
+    return { stdout: o.stdout, stderr: o.stderr, code: o.code };
   }
 
   putOutput(key: string, out: StoredOutput): void {
@@ -178,11 +228,45 @@ export class FactsCache {
     const stored = this.factsRead ? this.facts : undefined;
     if (this.factsRead && (this.factsChanged || stored === undefined || stored.size !== this.keep.size))
       writeEntries(this.dir, FACTS_FILE, this.keep);
-    if (this.newOutputs.size > 0 || (!this.outputsValid && this.factsRead)) {
-      // this run's outputs last, after the most recent others
-      const outputs = [...this.outputs].filter(([k]) => !this.newOutputs.has(k));
-      outputs.push(...this.newOutputs);
-      writeEntries(this.dir, OUTPUTS_FILE, new Map(outputs.slice(-MAX_OUTPUTS)));
+    if (this.newOutputs.size === 0) return;
+    for (const [key, out] of this.newOutputs)
+      writeChecked(this.dir, outputFile(key), {
+        magic: MAGIC,
+        format: FORMAT,
+        tool: tool(),
+        key,
+        ...out,
+      } satisfies OutputPayload);
+    this.pruneOutputs();
+  }
+
+  /** Keeps the MAX_OUTPUTS most recently used outputs (and drops the format-1 outputs file). */
+  private pruneOutputs(): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
     }
+    const outputs: Array<{ name: string; t: number }> = [];
+    for (const name of names) {
+      if (name === 'netpol-lens-outputs.bin') remove(join(this.dir, name));
+      else if (name.startsWith(OUTPUT_PREFIX) && name.endsWith('.bin'))
+        try {
+          outputs.push({ name, t: statSync(join(this.dir, name)).mtimeMs });
+        } catch {
+          // gone meanwhile
+        }
+    }
+    outputs.sort((a, b) => b.t - a.t || (a.name < b.name ? -1 : 1));
+    for (const o of outputs.slice(MAX_OUTPUTS)) remove(join(this.dir, o.name));
+  }
+}
+
+function remove(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // another process's, or gone: left alone
   }
 }

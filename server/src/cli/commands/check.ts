@@ -50,7 +50,12 @@ export function runCheck(argv: readonly string[]): number {
   const stderr: string[] = [];
   const out = teeStderr(stderr, () => checkInputs(inputs, clusters, format, failOn, cache));
   if (cache) {
-    if (outputKey) cache.putOutput(outputKey, { ...out, stderr: stderr.join('') });
+    if (outputKey && !inputs.changedSinceDigest)
+      cache.putOutput(outputKey, {
+        stdout: Buffer.from(out.stdout, 'utf8'),
+        stderr: stderr.join(''),
+        code: out.code,
+      });
     cache.save();
   }
   process.stdout.write(out.stdout);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import {
   AnalysisHost,
   DEFAULT_MAX_FILE_SIZE_MIB,
@@ -11,13 +12,12 @@ import {
   settingsFromConfig,
   type Analysis,
   type AnalysisRoot,
-  type FileChange,
   type FileFacts,
   type Settings,
 } from '../../core/index';
 import type { ParsedArgs } from '../args';
 import { FactsCache, factsKey } from '../cache';
-import { bytesChange, collectFiles, readFileBytes, STDIN_ARG, UsageError } from '../load';
+import { bytesChange, collectFiles, readFileContent, STDIN_ARG, UsageError } from '../load';
 import { readAllFacts, type FileOutcome } from '../parallel';
 import { renderKustomizations } from '../kustomize';
 
@@ -141,12 +141,15 @@ export interface Inputs {
   readonly host: AnalysisHost;
   readonly files: readonly string[];
   readonly limitBytes: number;
-  /** Per file (with a cache): its key and change, or why it could not be read; undefined for `-`. */
-  readonly pre?: ReadonlyArray<
-    { key: string; change: FileChange | undefined } | { skipped: string } | undefined
-  >;
-  /** Every file's key, hashed (with a cache, without the standard input): the key of a whole output. */
+  /** Per file (with a cache): its bytes and size, or why it could not be read; undefined for `-`. */
+  readonly pre?: ReadonlyArray<{ bytes: Buffer; size: number } | { skipped: string } | undefined>;
+  /**
+   * With a cache, without the standard input: a SHA-256 of the reading options and of every file's
+   * path, size and bytes (or why it could not be read), in one pass: the key of a whole output.
+   */
   readonly digest?: string;
+  /** Set when a file read again for its facts was not the bytes of `digest` (changed meanwhile). */
+  changedSinceDigest?: boolean;
 }
 
 export function readInputs(
@@ -162,18 +165,18 @@ export function readInputs(
   const files = collectFiles(paths);
   const limitBytes = maxFileBytes(settings?.maxFileSize ?? DEFAULT_MAX_FILE_SIZE_MIB);
   if (!cache) return { host, files, limitBytes };
-  const optionsKey = JSON.stringify(host.readOptions);
-  const h = createHash('sha256');
+  // one hash over every file; each entry unambiguous: a path (never empty, never NUL) or NUL and
+  // the reason as JSON, then the size and the length read, then exactly that many bytes
+  const h = createHash('sha256').update(`${limitBytes}\0${JSON.stringify(host.readOptions)}\0`);
   const pre = files.map((f) => {
     if (f === STDIN_ARG) return undefined;
     try {
-      const { uri, bytes, size } = readFileBytes(f, limitBytes);
-      const key = factsKey(uri, limitBytes, optionsKey, bytes);
-      h.update(`${key}\0`);
-      return { key, change: bytesChange(uri, bytes, size, limitBytes) };
+      const read = readFileContent(f, limitBytes);
+      h.update(`${f}\0${read.size}\0${read.bytes.length}\0`).update(read.bytes);
+      return read;
     } catch (e) {
       const skipped = `${f}: ${(e as Error).message}`;
-      h.update(`${skipped}\0`);
+      h.update(`\0${JSON.stringify(skipped)}\0`);
       return { skipped };
     }
   });
@@ -192,15 +195,30 @@ export function analyseInputs(inputs: Inputs, cache?: FactsCache): Analysis {
   if (cache && pre) {
     // the cache's facts of unchanged files; the others read, parsed and lowered on every core
     outcomes = new Array<FileOutcome>(files.length);
+    const optionsKey = JSON.stringify(host.readOptions);
     const missing: number[] = [];
+    const keys: string[] = [];
     pre.forEach((p, i) => {
-      if (p && 'skipped' in p) outcomes[i] = p;
-      else if (p && !p.change) outcomes[i] = null;
-      else {
-        const hit = p?.change ? cache.get(p.key, p.change) : undefined;
-        if (hit) outcomes[i] = { facts: hit };
-        else missing.push(i);
+      if (p && 'skipped' in p) {
+        outcomes[i] = p;
+        return;
       }
+      if (p) {
+        const uri = pathToFileURL(files[i] as string).href;
+        const change = bytesChange(uri, p.bytes, p.size, limitBytes);
+        if (!change) {
+          outcomes[i] = null;
+          return;
+        }
+        const key = factsKey(uri, limitBytes, optionsKey, p.bytes);
+        const hit = cache.get(key, change);
+        if (hit) {
+          outcomes[i] = { facts: hit };
+          return;
+        }
+        keys[i] = key;
+      }
+      missing.push(i);
     });
     const read = readAllFacts(
       missing.map((i) => files[i] as string),
@@ -210,7 +228,10 @@ export function analyseInputs(inputs: Inputs, cache?: FactsCache): Analysis {
       true,
     );
     read.forEach((o, k) => {
-      outcomes[missing[k] as number] = o;
+      const i = missing[k] as number;
+      outcomes[i] = o;
+      // read again: the bytes may have changed since they were hashed (then no output is stored)
+      if (pre[i] && !(o && 'facts' in o && o.key === keys[i])) inputs.changedSinceDigest = true;
       if (o && 'facts' in o && o.key !== undefined) cache.put(o.key, o.facts, o.sameText === true);
     });
   } else outcomes = readAllFacts(files, limitBytes, host.readOptions);
