@@ -133,7 +133,7 @@ const TABLE: Row[] = [
       'cluster clusters/dev: clusters/dev/a.yaml',
       'cluster clusters/prod: apps/x/x.yaml, clusters/prod/extra.yaml',
       'kustomization tools: tools/p/p.yaml, tools/q/q.yaml',
-      'other (other files): ',
+      // the cluster's kustomization file is in the cluster's root: no root of nothing else
     ],
   },
   {

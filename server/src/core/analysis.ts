@@ -47,7 +47,7 @@ import {
   type RenderTarget,
 } from './roots/render';
 import { isKustomizationUri } from './roots/kustomize';
-import { fluxKustomizationsOf } from './roots/flux';
+import { holdsFluxObjects } from './roots/flux';
 import { rootIndex } from './roots/rooted';
 import {
   reachabilityView,
@@ -860,7 +860,7 @@ function mergeRootFindings(
   return out;
 }
 
-/** A file a roots plan reads for more than its path: one holding Flux Kustomizations. */
+/** A file a roots plan reads for more than its path: one holding Flux Kustomizations or GitRepositories. */
 function readsAsRoot(f: FileFacts): boolean {
-  return fluxKustomizationsOf(f).length > 0;
+  return holdsFluxObjects(f);
 }

@@ -36,6 +36,7 @@ import { duplicatePolicy } from './duplicate-policy';
 import { duplicateObject } from './duplicate-object';
 import { kustomizeNotRendered } from './kustomize-not-rendered';
 import { kustomizeNotListed } from './kustomize-not-listed';
+import { fluxPathNotFound } from './flux-path-not-found';
 import { hostNetworkPodSelected } from './host-network-pod-selected';
 import { peerSelectsAllNamespaces } from './peer-selects-all-namespaces';
 import { missingNamespace } from './missing-namespace';
@@ -97,6 +98,7 @@ export const ALL_CHECKS: readonly Check[] = [
   clusterPolicyRuleShadowed,
   kustomizeNotRendered,
   kustomizeNotListed,
+  fluxPathNotFound,
 ];
 
 /** Codes produced while reading files, before any check runs, and the report of a check that failed. */

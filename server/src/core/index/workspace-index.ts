@@ -106,6 +106,19 @@ export interface FileFacts {
       readonly mention?: { readonly start: number; readonly end: number };
     };
   };
+  /**
+   * A file holding Flux Kustomizations whose `spec.path` the plan of roots could not read
+   * (roots/roots.ts, flux-path-not-found): not in the workspace, or from another source.
+   */
+  readonly flux?: readonly {
+    readonly name: string;
+    readonly namespace: string;
+    readonly path: string;
+    readonly span: { readonly start: number; readonly end: number };
+    /** `GitRepository flux-system/podinfo`. */
+    readonly source: string;
+    readonly reason: 'missing' | 'other-source';
+  }[];
 }
 
 export interface NamespaceInfo {

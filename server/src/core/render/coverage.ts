@@ -1,7 +1,7 @@
 /**
  * What the analysis left out, as header lines for the CLI's reach and explain: manifest files
  * above the size limit, documents that were not analysed (unrendered templates, YAML it could not
- * read) and policies of other kinds (Cilium,
+ * read), Flux Kustomizations whose spec.path is not read, and policies of other kinds (Cilium,
  * Calico, AdminNetworkPolicy, AWS). Empty when nothing was left out, so the headers stay as they were.
  */
 import { isKustomizationUri } from '../roots/kustomize';
@@ -56,6 +56,22 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
   if (leftOut)
     out.push(
       `${plural(leftOut, 'file')} in kustomize folders ${leftOut === 1 ? 'is' : 'are'} listed by no kustomization and analysed as written (kustomize build leaves ${leftOut === 1 ? 'it' : 'them'} out): "check" says which.`,
+    );
+  // Flux Kustomizations whose spec.path is not read (flux-path-not-found)
+  let missing = 0;
+  let elsewhere = 0;
+  for (const f of index.files.values())
+    for (const n of f.flux ?? []) {
+      if (n.reason === 'missing') missing++;
+      else elsewhere++;
+    }
+  if (missing)
+    out.push(
+      `${plural(missing, 'Flux Kustomization')} ${missing === 1 ? 'applies a spec.path that is' : 'apply spec.paths that are'} not in the workspace: ${missing === 1 ? 'its' : 'their'} manifests are not analysed; "check" says which.`,
+    );
+  if (elsewhere)
+    out.push(
+      `${plural(elsewhere, 'Flux Kustomization')} ${elsewhere === 1 ? 'applies' : 'apply'} manifests from another source than this repository: not analysed; "check" says which.`,
     );
   // kustomizations rendered by the user's kustomize (roots/render.ts), and builds that failed
   for (const f of index.files.values()) {

@@ -6,7 +6,7 @@
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
 import type { Transform } from './kustomize';
 import type { RenderNote } from './render';
-import type { ListingNote, RootSpec } from './roots';
+import type { FluxNote, ListingNote, RootSpec } from './roots';
 import { transformFacts, transformKey } from './transform';
 
 const cache = new WeakMap<FileFacts, Map<string, FileFacts>>();
@@ -73,6 +73,16 @@ function withListing(facts: FileFacts, note: ListingNote): FileFacts {
   return out;
 }
 
+const fluxCache = new WeakMap<FileFacts, FileFacts>();
+
+/** A file holding Flux Kustomizations whose `spec.path` is not read (flux-path-not-found reads it). */
+function withFlux(facts: FileFacts, notes: readonly FluxNote[]): FileFacts {
+  let out = fluxCache.get(facts);
+  if (!out || JSON.stringify(out.flux) !== JSON.stringify(notes))
+    fluxCache.set(facts, (out = { ...facts, flux: notes }));
+  return out;
+}
+
 export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex {
   const files = new Map<string, FileFacts>();
   for (const [uri, transforms] of spec.files) {
@@ -81,8 +91,10 @@ export function rootIndex(index: WorkspaceIndex, spec: RootSpec): WorkspaceIndex
     const g = spec.inputs?.has(uri) ? inputFacts(f) : factsFor(f, transforms);
     const note = spec.notes?.get(uri);
     const listing = spec.listing?.get(uri);
+    const flux = spec.flux?.get(uri);
     const h = note ? withNote(g, note) : g;
-    files.set(uri, listing ? withListing(h, listing) : h);
+    const l = listing ? withListing(h, listing) : h;
+    files.set(uri, flux ? withFlux(l, flux) : l);
   }
   return index.withFiles(files);
 }

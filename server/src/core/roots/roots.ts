@@ -26,11 +26,19 @@ import {
   type Kustomization,
   type Transform,
 } from './kustomize';
-import { fluxKustomizationsOf, type FluxKustomization } from './flux';
+import {
+  fluxGitRepositoriesOf,
+  fluxKustomizationsOf,
+  fluxSourceOwnership,
+  sourceText,
+  type FluxGitRepository,
+  type FluxKustomization,
+} from './flux';
 import { renderedUri, type KustomizeRender, type RenderNote, type RenderTarget } from './render';
 import { commonDir, dirOf, joinPath, relativeTo, uriPath } from './paths';
 
-export type RootKind = 'cluster' | 'kustomization' | 'other';
+/** `flux`: the Flux Kustomizations no other root holds, with what they apply (one cluster). */
+export type RootKind = 'cluster' | 'flux' | 'kustomization' | 'other';
 
 export interface RootSpec {
   /** The folder, relative to the workspace's common folder (`clusters/prod`, `apps/overlays/dev`); `''` for the other files. */
@@ -51,6 +59,8 @@ export interface RootSpec {
   readonly targets?: readonly RenderTarget[];
   /** Kustomization files of this root and what no kustomization lists near them (`FileFacts.listing`). */
   readonly listing?: ReadonlyMap<string, ListingNote>;
+  /** Files of this root holding Flux Kustomizations whose `spec.path` is not read (`FileFacts.flux`). */
+  readonly flux?: ReadonlyMap<string, readonly FluxNote[]>;
 }
 
 /**
@@ -208,10 +218,8 @@ function fluxTarget(
   fk: FluxKustomization,
   fileDir: string,
   base: string,
-  paths: Iterable<string>,
+  exists: (dir: string) => boolean,
 ): string | undefined {
-  const all = [...paths];
-  const exists = (dir: string): boolean => all.some((p) => p.startsWith(dir));
   const candidates = [base];
   for (let d = fileDir; d.length > 1; d = dirOf(d.slice(0, -1))) candidates.push(d);
   for (const c of candidates) {
@@ -225,35 +233,83 @@ function fluxTarget(
 /**
  * What the kustomize-controller applies from a folder: its kustomization's build, or, without one,
  * every manifest under it, the subfolders that have a kustomization built as such (the outermost).
- * `top`: the kustomization built, when it is one no other includes.
  */
 function fluxApplied(
   dir: string,
   graph: KustomizeGraph,
   pathOf: ReadonlyMap<string, string>,
-): { uri: string; transform: Transform; top?: string }[] {
+): { built: Kustomization[]; plain: string[] } {
   const own = graph.inDir(dir);
-  const built = (k: Kustomization): { uri: string; transform: Transform; top?: string }[] =>
-    graph.expand(k).map((r) => ({ ...r, ...(graph.included.has(k.uri) ? {} : { top: k.uri }) }));
-  if (own) return built(own);
+  if (own) return { built: [own], plain: [] };
   const inner = graph.kustomizations
     .map((k) => dirOf(k.path))
     .filter((d) => d.startsWith(dir))
     .filter((d, _, all) => !all.some((o) => o !== d && d.startsWith(o)));
-  const out: { uri: string; transform: Transform; top?: string }[] = [];
+  const built: Kustomization[] = [];
   for (const d of [...new Set(inner)].sort()) {
     const k = graph.inDir(d);
-    if (k) out.push(...built(k));
+    if (k) built.push(k);
   }
+  const plain: string[] = [];
   for (const [uri, p] of pathOf)
-    if (p.startsWith(dir) && !isKustomizationPath(p) && !inner.some((d) => p.startsWith(d)))
-      out.push({ uri, transform: [] });
-  return out;
+    if (p.startsWith(dir) && !isKustomizationPath(p) && !inner.some((d) => p.startsWith(d))) plain.push(uri);
+  return { built, plain };
+}
+
+/** A Flux Kustomization of the workspace, resolved: the folder it applies (none: `note` says why). */
+interface FluxApply {
+  readonly fk: FluxKustomization;
+  /** The folder `spec.path` names (decoded path, trailing slash). */
+  readonly target?: string;
+  readonly built: readonly Kustomization[];
+  readonly plain: readonly string[];
+}
+
+/** What a Flux Kustomization's `spec.path` could not be read as (flux-path-not-found). */
+export type FluxNote = NonNullable<FileFacts['flux']>[number];
+
+/** A root being assembled. */
+interface RootAcc {
+  readonly files: Map<string, Transform[]>;
+  readonly inputs: Set<string>;
+  readonly rendered: Map<string, FileFacts>;
+  readonly notes: Map<string, RenderNote>;
+  readonly targets: RenderTarget[];
+}
+
+const newAcc = (files = new Map<string, Transform[]>()): RootAcc => ({
+  files,
+  inputs: new Set(),
+  rendered: new Map(),
+  notes: new Map(),
+  targets: [],
+});
+
+function accRoot(id: string, acc: RootAcc): KustomizeRoot {
+  return {
+    id,
+    files: acc.files,
+    ...(acc.inputs.size ? { inputs: acc.inputs } : {}),
+    ...(acc.rendered.size ? { rendered: acc.rendered } : {}),
+    ...(acc.notes.size ? { notes: acc.notes } : {}),
+    ...(acc.targets.length ? { targets: acc.targets } : {}),
+  };
 }
 
 /**
  * The roots of a workspace, or undefined when it has none (one analysis, as before roots).
  * `clusters`: the configured cluster globs (empty: the `clusters/*` layout is looked for).
+ *
+ * Flux Kustomizations (roots/flux.ts), wherever they are: the folder `spec.path` names is applied
+ * in every root that holds the Flux Kustomization's own file (a cluster folder, a kustomization
+ * that lists it, or the folder of the Flux Kustomization that applies it, to any depth), each
+ * file with `spec.targetNamespace` after its kustomizations; the kustomizations a Flux
+ * Kustomization applies are no roots of their own. A Flux Kustomization no root holds (applied by
+ * hand or by a bootstrap outside the workspace) makes a root, with every Flux Kustomization it
+ * applies: named by its file's folder, or by the folder it applies where that folder holds its
+ * own file (the bootstrap's `flux-system`, `path: ./clusters/prod`); Flux Kustomizations in one
+ * folder make one root. A `spec.path` that is not in the workspace, or a source that is another
+ * repository, is said on the Flux Kustomization (`FileFacts.flux`, flux-path-not-found).
  */
 export function planRoots(
   files: ReadonlyMap<string, FileFacts>,
@@ -270,119 +326,236 @@ export function planRoots(
   }
   const base = commonDir(pathOf.values());
   const rel = (p: string): string => relativeTo(base, p);
-  const renderable = (
-    k: Kustomization,
-    expanded: readonly { uri: string }[],
-    m: Map<string, Transform[]>,
-    graph: KustomizeGraph,
-    renders: ReadonlyMap<string, RenderedRoot> | undefined,
-  ): KustomizeRoot => {
-    const id = rel(dirOf(k.path)).replace(/\/$/, '') || '.';
-    const tree = graph.treeOf(k);
-    // the kustomization files of its build belong to the root (their findings, its header)
-    for (const t of tree) if (!m.has(t.uri)) m.set(t.uri, [[]]);
-    const unrendered = tree.flatMap((t) => t.unrendered);
-    // a remote base would make kustomize fetch from the network: never rendered
-    if (unrendered.length === 0 || unrendered.some((u) => u.field.startsWith('remote resource')))
-      return { id, files: m };
-    const treeUris = new Set(tree.map((t) => t.uri));
-    const inputUris = [...graph.inputFiles()]
-      .filter(([, ks]) => ks.some((x) => treeUris.has(x.uri)))
-      .map(([u]) => u);
-    const target: RenderTarget = {
-      uri: k.uri,
-      dir: dirOf(k.path).slice(0, -1),
-      files: [...new Set([...treeUris, ...expanded.map((r) => r.uri), ...inputUris])].sort(),
-    };
-    const r = renders?.get(k.uri);
-    if (!r) return { id, files: m, targets: [target] };
-    const notes = new Map<string, RenderNote>();
-    if (r.facts) {
-      // the output is analysed; the sources stay for their own parse findings, without resources
-      const files = new Map<string, Transform[]>();
-      for (const { uri } of expanded) files.set(uri, [[]]);
-      const inputs = new Set(files.keys());
-      for (const t of tree) {
-        files.set(t.uri, [[]]);
-        notes.set(t.uri, { command: r.render.command });
-      }
-      const virtual = renderedUri(k.uri);
-      files.set(virtual, [[]]);
-      return { id, files, inputs, rendered: new Map([[virtual, r.facts]]), notes, targets: [target] };
-    }
-    for (const t of tree) m.set(t.uri, [[]]);
-    notes.set(k.uri, { command: r.render.command, error: r.render.error ?? 'it gave no output' });
-    return { id, files: m, notes, targets: [target] };
-  };
+  const idOf = (dir: string): string => rel(dir).replace(/\/$/, '') || '.';
   const kustomizations: Kustomization[] = [];
+  const fluxFiles: string[] = [];
+  const repos: FluxGitRepository[] = [];
   for (const [uri, p] of pathOf) {
-    if (!isKustomizationPath(p)) continue;
     const facts = files.get(uri);
-    const k = facts && kustomizationOf(facts);
-    if (k) kustomizations.push(k);
+    if (!facts) continue;
+    if (isKustomizationPath(p)) {
+      const k = kustomizationOf(facts);
+      if (k) kustomizations.push(k);
+    }
+    if (fluxKustomizationsOf(facts).length) fluxFiles.push(uri);
+    repos.push(...fluxGitRepositoriesOf(facts));
   }
   const relPaths = [...pathOf.values()].map(rel);
   const clusterOf = globClusters(clusters) ?? (clusters.length ? undefined : layoutClusters(relPaths));
-  if (kustomizations.length === 0 && !clusterOf) return undefined;
+  if (kustomizations.length === 0 && !clusterOf && fluxFiles.length === 0) return undefined;
 
   const graph = new KustomizeGraph(kustomizations, fileByPath);
-  const reached = new Set<string>();
-  const clusterFiles = new Map<string, Map<string, Transform[]>>();
-  const roots: RootSpec[] = [];
   const add = (m: Map<string, Transform[]>, uri: string, t: Transform): void => {
     const l = m.get(uri) ?? [];
     l.push(t);
     m.set(uri, l);
   };
   const clusterOfPath = (p: string): string | undefined => (clusterOf ? clusterOf(rel(p)) : undefined);
-  // Flux Kustomizations in a cluster folder: the folders they point at are applied in that cluster
-  const fluxTops = new Set<string>();
+
+  // every Flux Kustomization, resolved once: the folder it applies, or why none
+  const allPaths = [...pathOf.values()];
+  const folders = new Set<string>(['/']);
+  for (const p of allPaths)
+    for (let d = dirOf(p); d.length > 1 && !folders.has(d); d = dirOf(d.slice(0, -1))) folders.add(d);
+  const exists = (dir: string): boolean => folders.has(dir);
+  const fluxOf = new Map<string, FluxApply[]>();
+  const fluxNotes = new Map<string, FluxNote[]>();
+  const fluxBuilt = new Set<string>();
+  for (const uri of fluxFiles) {
+    const facts = files.get(uri);
+    const p = pathOf.get(uri);
+    if (!facts || p === undefined) continue;
+    const applies: FluxApply[] = [];
+    const notes: FluxNote[] = [];
+    for (const fk of fluxKustomizationsOf(facts)) {
+      const ownership = fluxSourceOwnership(fk.source, repos);
+      const target = ownership === 'other' ? undefined : fluxTarget(fk, dirOf(p), base, exists);
+      if (target === undefined) {
+        notes.push({
+          name: fk.name,
+          namespace: fk.namespace,
+          path: fk.path,
+          span: fk.pathSpan,
+          source: sourceText(fk.source),
+          reason: ownership === 'own' ? 'missing' : 'other-source',
+        });
+        applies.push({ fk, built: [], plain: [] });
+        continue;
+      }
+      const { built, plain } = fluxApplied(target, graph, pathOf);
+      for (const k of built) fluxBuilt.add(k.uri);
+      applies.push({ fk, target, built, plain });
+    }
+    fluxOf.set(uri, applies);
+    if (notes.length) fluxNotes.set(uri, notes);
+  }
+
+  /** A kustomization's build as part of a root: its files, and its render where the user turned it on. */
+  const buildPart = (k: Kustomization, extra: Transform): RootAcc => {
+    const acc = newAcc();
+    const m = acc.files;
+    const expanded = graph.expand(k);
+    for (const r of expanded) add(m, r.uri, [...r.transform, ...extra]);
+    const tree = graph.treeOf(k);
+    // the kustomization files of its build belong to the root (their findings, its header)
+    for (const t of tree) if (!m.has(t.uri)) m.set(t.uri, [[]]);
+    const unrendered = tree.flatMap((t) => t.unrendered);
+    // a remote base would make kustomize fetch from the network: never rendered
+    if (unrendered.length === 0 || unrendered.some((u) => u.field.startsWith('remote resource'))) return acc;
+    const treeUris = new Set(tree.map((t) => t.uri));
+    const inputUris = [...graph.inputFiles()]
+      .filter(([, ks]) => ks.some((x) => treeUris.has(x.uri)))
+      .map(([u]) => u);
+    acc.targets.push({
+      uri: k.uri,
+      dir: dirOf(k.path).slice(0, -1),
+      files: [...new Set([...treeUris, ...expanded.map((r) => r.uri), ...inputUris])].sort(),
+    });
+    const r = renders?.get(k.uri);
+    if (!r) return acc;
+    if (r.facts) {
+      // the output is analysed; the sources stay for their own parse findings, without resources
+      m.clear();
+      for (const { uri } of expanded) {
+        m.set(uri, [[]]);
+        acc.inputs.add(uri);
+      }
+      for (const t of tree) {
+        m.set(t.uri, [[]]);
+        acc.notes.set(t.uri, { command: r.render.command });
+      }
+      const virtual = renderedUri(k.uri);
+      m.set(virtual, [[...extra]]);
+      acc.rendered.set(virtual, r.facts);
+      return acc;
+    }
+    for (const t of tree) m.set(t.uri, [[]]);
+    acc.notes.set(k.uri, { command: r.render.command, error: r.render.error ?? 'it gave no output' });
+    return acc;
+  };
+  const merge = (into: RootAcc, part: RootAcc, skip?: (uri: string) => boolean): void => {
+    for (const [uri, l] of part.files) {
+      if (skip?.(uri)) continue;
+      for (const t of l) add(into.files, uri, t);
+    }
+    for (const u of part.inputs) into.inputs.add(u);
+    for (const [u, f] of part.rendered) into.rendered.set(u, f);
+    for (const [u, n] of part.notes) into.notes.set(u, n);
+    into.targets.push(...part.targets);
+  };
+  const inputFiles = graph.inputFiles();
+  /**
+   * Applies the Flux Kustomizations a root holds, and those they bring in, to any depth. `cluster`:
+   * the root's cluster folder, whose files are there already (and whose bootstrap, applying the
+   * folder itself, adds nothing). `seeds`: files the root holds only because a Flux Kustomization
+   * of theirs is applied, until one applies them.
+   */
+  const applyFlux = (acc: RootAcc, cluster?: string, seeds = new Set<string>()): void => {
+    const inCluster = (uri: string): boolean =>
+      cluster !== undefined && clusterOfPath(pathOf.get(uri) ?? '') === cluster;
+    const put = (uri: string, t: Transform): void => {
+      if (seeds.delete(uri)) acc.files.set(uri, [t]);
+      else add(acc.files, uri, t);
+    };
+    const done = new Set<string>();
+    for (let again = true; again;) {
+      again = false;
+      for (const uri of [...acc.files.keys()]) {
+        const applies = fluxOf.get(uri);
+        if (!applies || done.has(uri) || inputFiles.has(uri)) continue;
+        done.add(uri);
+        again = true;
+        for (const { fk, target, built, plain } of applies) {
+          if (target === undefined) continue;
+          if (cluster !== undefined && (base + cluster + '/').startsWith(target)) continue;
+          for (const k of built) {
+            const part = buildPart(k, [fk.step]);
+            for (const [u, l] of part.files) if (!inCluster(u)) for (const t of l) put(u, t);
+            part.files.clear();
+            merge(acc, part);
+          }
+          for (const u of plain) if (!inCluster(u)) put(u, [fk.step]);
+        }
+      }
+    }
+  };
+
+  const roots: RootSpec[] = [];
+  const clusterAccs = new Map<string, RootAcc>();
+  const clusterAcc = (c: string): RootAcc => {
+    let acc = clusterAccs.get(c);
+    if (!acc) clusterAccs.set(c, (acc = newAcc()));
+    return acc;
+  };
   if (clusterOf)
     for (const [uri, p] of pathOf) {
       const c = clusterOf(rel(p));
-      const facts = files.get(uri);
-      if (c === undefined || !facts) continue;
-      for (const fk of fluxKustomizationsOf(facts)) {
-        const target = fluxTarget(fk, dirOf(p), base, pathOf.values());
-        // the bootstrap's own folder (path: ./clusters/prod) is the cluster folder itself
-        if (target === undefined || (base + c + '/').startsWith(target)) continue;
-        const m = clusterFiles.get(c) ?? new Map<string, Transform[]>();
-        for (const r of fluxApplied(target, graph, pathOf)) {
-          if (clusterOf(rel(pathOf.get(r.uri) ?? '')) === c) continue;
-          add(m, r.uri, [...r.transform, fk.step]);
-          reached.add(r.uri);
-          if (r.top) fluxTops.add(r.top);
-        }
-        clusterFiles.set(c, m);
-      }
+      if (c !== undefined && !isKustomizationPath(p)) add(clusterAcc(c).files, uri, []);
     }
   const kustomizeRoots: KustomizeRoot[] = [];
   for (const k of graph.tops()) {
-    if (fluxTops.has(k.uri)) continue; // deployed by a cluster's Flux Kustomization
-    const expanded = graph.expand(k);
-    if (expanded.length === 0) continue;
-    for (const r of expanded) reached.add(r.uri);
+    if (fluxBuilt.has(k.uri)) continue; // applied by a Flux Kustomization: part of the roots that hold it
+    if (graph.expand(k).length === 0) continue;
     const c = clusterOfPath(k.path);
-    const m =
-      c !== undefined
-        ? (clusterFiles.get(c) ?? new Map<string, Transform[]>())
-        : new Map<string, Transform[]>();
-    for (const r of expanded) add(m, r.uri, r.transform);
-    if (c !== undefined) clusterFiles.set(c, m);
-    else kustomizeRoots.push(renderable(k, expanded, m, graph, renders));
-  }
-  // patch files and kustomize configuration: never resources, wherever they are
-  const inputs = new Set([...graph.inputFiles().keys()].filter((u) => !reached.has(u)));
-  if (clusterOf)
-    for (const [uri, p] of pathOf) {
-      const c = clusterOf(rel(p));
-      if (c === undefined || reached.has(uri) || isKustomizationPath(p)) continue;
-      const m = clusterFiles.get(c) ?? new Map<string, Transform[]>();
-      add(m, uri, []);
-      clusterFiles.set(c, m);
+    if (c !== undefined) {
+      const acc = clusterAcc(c);
+      // the cluster folder's own files are there already, read through this kustomization instead
+      const part = buildPart(k, []);
+      for (const uri of part.files.keys())
+        if (acc.files.get(uri)?.every((t) => t.length === 0)) acc.files.delete(uri);
+      merge(acc, part);
+      continue;
     }
-  for (const [id, m] of [...clusterFiles].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
-    roots.push({ id, kind: 'cluster', files: m, ...(inputs.size ? { inputs } : {}) });
+    const acc = buildPart(k, []);
+    applyFlux(acc);
+    kustomizeRoots.push(accRoot(idOf(dirOf(k.path)), acc));
+  }
+  for (const [c, acc] of clusterAccs) applyFlux(acc, c);
+
+  // Flux Kustomizations no root holds: roots of their own, with every one they apply
+  const held = new Set<string>();
+  for (const acc of clusterAccs.values()) for (const u of acc.files.keys()) held.add(u);
+  for (const r of kustomizeRoots) for (const u of r.files.keys()) held.add(u);
+  const loose = fluxFiles.filter((u) => !held.has(u) && !inputFiles.has(u)).sort();
+  const reaches = new Map<string, Set<string>>();
+  for (const u of loose) {
+    const acc = newAcc(new Map([[u, [[]]]]));
+    applyFlux(acc, undefined, new Set([u]));
+    reaches.set(u, new Set([...acc.files.keys()].filter((x) => x !== u)));
+  }
+  const fluxAccs = new Map<string, { acc: RootAcc; seeds: Set<string> }>();
+  const covered = new Set<string>();
+  const startRoot = (u: string): void => {
+    const p = pathOf.get(u) ?? '';
+    const self = fluxOf.get(u)?.find((a) => a.target !== undefined && p.startsWith(a.target))?.target;
+    const id = idOf(self ?? dirOf(p));
+    let r = fluxAccs.get(id);
+    if (!r) fluxAccs.set(id, (r = { acc: newAcc(), seeds: new Set() }));
+    r.acc.files.set(u, [[]]);
+    r.seeds.add(u);
+    covered.add(u);
+    for (const x of reaches.get(u) ?? []) covered.add(x);
+  };
+  for (const u of loose)
+    if (!loose.some((w) => w !== u && reaches.get(w)?.has(u) && !reaches.get(u)?.has(w))) startRoot(u);
+  for (const u of loose) if (!covered.has(u)) startRoot(u); // a cycle of Flux Kustomizations: its first
+  for (const { acc, seeds } of fluxAccs.values()) applyFlux(acc, undefined, seeds);
+
+  // patch files and kustomize configuration: never resources, wherever they are
+  const reached = new Set<string>();
+  for (const r of kustomizeRoots) for (const u of r.files.keys()) reached.add(u);
+  for (const acc of [...clusterAccs.values(), ...[...fluxAccs.values()].map((x) => x.acc)])
+    for (const [u, l] of acc.files)
+      if (l.some((t) => t.length > 0) || !clusterOfPath(pathOf.get(u) ?? '')) reached.add(u);
+  const inputs = new Set([...inputFiles.keys()].filter((u) => !reached.has(u)));
+  const withInputs = (acc: RootAcc): RootAcc => {
+    for (const u of inputs) acc.inputs.add(u);
+    return acc;
+  };
+  const byKey = <T>(a: [string, T], b: [string, T]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  for (const [id, acc] of [...clusterAccs].sort(byKey))
+    roots.push({ ...accRoot(id, withInputs(acc)), kind: 'cluster' });
+  for (const [id, { acc }] of [...fluxAccs].sort(byKey)) roots.push({ ...accRoot(id, acc), kind: 'flux' });
   for (const r of groupKustomizeRoots(kustomizeRoots)) roots.push({ ...r, kind: 'kustomization' });
   // messages name folders from the one above the common folder (kustomize/kustomization.yaml)
   const above = base.length > 1 ? dirOf(base.slice(0, -1)) : base;
@@ -393,10 +566,11 @@ export function planRoots(
   const other = new Map<string, Transform[]>();
   for (const uri of files.keys()) if (!inRoot.has(uri)) other.set(uri, [[]]);
   if (other.size) roots.push({ id: '', kind: 'other', files: other, ...(inputs.size ? { inputs } : {}) });
-  if (listing.size === 0) return roots;
+  if (listing.size === 0 && fluxNotes.size === 0) return roots;
   return roots.map((r) => {
     const held = new Map([...listing].filter(([uri]) => r.files.has(uri)));
-    return held.size ? { ...r, listing: held } : r;
+    const flux = new Map([...fluxNotes].filter(([uri]) => r.files.has(uri)));
+    return { ...r, ...(held.size ? { listing: held } : {}), ...(flux.size ? { flux } : {}) };
   });
 }
 
