@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LspClient, tempWorkspace } from '../support/lsp-harness';
+import { withServer } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
@@ -38,69 +38,60 @@ describe('netpolLens.kustomize.render in the server', () => {
         /found in the output of `.*kustomize build overlays\/prod`/.test(x.message),
     );
 
-  it('trusted: the build is analysed and its findings are on the source files', async () => {
-    const ws = tempWorkspace(join(FIXTURE, 'ws'));
+  it('trusted: the build is analysed and its findings are on the source files', () => {
     rmSync(log, { force: true });
-    const { client } = await LspClient.start({
-      folders: [ws.dir],
-      settings: { kustomize: { render: true, command: fake } },
-    });
-    try {
-      await client.waitForReady();
-      const d = await client.waitForDiagnostics(
-        ws.fileUri('base/policy.yaml'),
-        rendered,
-        'the rendered finding',
-      );
-      assert.equal(d.find((x) => x.code === 'pod-selector-matches-nothing')?.range.start.line, 9);
-      const k = await client.waitForDiagnostics(
-        ws.fileUri('overlays/prod/kustomization.yaml'),
-        (ds) => ds.some((x) => x.code === 'policy-selects-no-pods'),
-        'the finding without origin on the kustomization',
-      );
-      assert.ok(!k.some((x) => x.code === 'kustomize-not-rendered'), 'rendered: no "not rendered"');
-      assert.ok(existsSync(log));
-      assert.deepEqual(
-        [...client.diagnostics.keys()].filter((u) => u.includes('kustomize%20build')),
-        [],
-        'nothing is published on the virtual file of the output',
-      );
-    } finally {
-      await client.stop();
-      ws.dispose();
-    }
+    return withServer(
+      { from: join(FIXTURE, 'ws'), settings: { kustomize: { render: true, command: fake } } },
+      async (client, ws) => {
+        const d = await client.waitForDiagnostics(
+          ws.fileUri('base/policy.yaml'),
+          rendered,
+          'the rendered finding',
+        );
+        assert.equal(d.find((x) => x.code === 'pod-selector-matches-nothing')?.range.start.line, 9);
+        const k = await client.waitForDiagnostics(
+          ws.fileUri('overlays/prod/kustomization.yaml'),
+          (ds) => ds.some((x) => x.code === 'policy-selects-no-pods'),
+          'the finding without origin on the kustomization',
+        );
+        assert.ok(!k.some((x) => x.code === 'kustomize-not-rendered'), 'rendered: no "not rendered"');
+        assert.ok(existsSync(log));
+        assert.deepEqual(
+          [...client.diagnostics.keys()].filter((u) => u.includes('kustomize%20build')),
+          [],
+          'nothing is published on the virtual file of the output',
+        );
+      },
+    );
   });
 
-  it('untrusted: never runs; trust granted: renders', async () => {
-    const ws = tempWorkspace(join(FIXTURE, 'ws'));
+  it('untrusted: never runs; trust granted: renders', () => {
     rmSync(log, { force: true });
-    const { client } = await LspClient.start({
-      folders: [ws.dir],
-      settings: { kustomize: { render: true, command: fake } },
-      initializationOptions: { workspaceTrusted: false },
-    });
-    try {
-      await client.waitForReady();
-      const kUri = ws.fileUri('overlays/prod/kustomization.yaml');
-      const d = await client.waitForDiagnostics(
-        kUri,
-        (ds) => ds.some((x) => x.code === 'kustomize-not-rendered'),
-        'the information on the unrendered kustomization',
-      );
-      assert.equal(d.find((x) => x.code === 'kustomize-not-rendered')?.severity, 3);
-      assert.ok(!rendered(client.diagnostics.get(ws.fileUri('base/policy.yaml'))?.diagnostics ?? []));
-      assert.equal(existsSync(log), false, 'kustomize ran in an untrusted workspace');
-      assert.ok(!client.logs.some((l) => /Rendered/.test(l)));
-      await client.notify('netpolLens/workspaceTrusted', null);
-      await client.waitForDiagnostics(
-        ws.fileUri('base/policy.yaml'),
-        rendered,
-        'the rendered finding after trust',
-      );
-      assert.ok(existsSync(log));
-    } finally {
-      await client.stop();
-      ws.dispose();
-    }
+    return withServer(
+      {
+        from: join(FIXTURE, 'ws'),
+        settings: { kustomize: { render: true, command: fake } },
+        initializationOptions: { workspaceTrusted: false },
+      },
+      async (client, ws) => {
+        const kUri = ws.fileUri('overlays/prod/kustomization.yaml');
+        const d = await client.waitForDiagnostics(
+          kUri,
+          (ds) => ds.some((x) => x.code === 'kustomize-not-rendered'),
+          'the information on the unrendered kustomization',
+        );
+        assert.equal(d.find((x) => x.code === 'kustomize-not-rendered')?.severity, 3);
+        assert.ok(!rendered(client.diagnostics.get(ws.fileUri('base/policy.yaml'))?.diagnostics ?? []));
+        assert.equal(existsSync(log), false, 'kustomize ran in an untrusted workspace');
+        assert.ok(!client.logs.some((l) => /Rendered/.test(l)));
+        await client.notify('netpolLens/workspaceTrusted', null);
+        await client.waitForDiagnostics(
+          ws.fileUri('base/policy.yaml'),
+          rendered,
+          'the rendered finding after trust',
+        );
+        assert.ok(existsSync(log));
+      },
+    );
   });
 });
