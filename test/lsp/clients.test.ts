@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeAction, Diagnostic, SymbolInformation } from 'vscode-languageserver-protocol';
+import type { Diagnostic, SymbolInformation } from 'vscode-languageserver-protocol';
 import { codes, LspClient, withServer } from '../support/lsp-harness';
 
 describe('transports and minimal clients', () => {
@@ -38,11 +38,7 @@ describe('transports and minimal clients', () => {
         `no progress, registrations or configuration requests: ${client.serverRequests.map((r) => r.method).join(', ')}`,
       );
       // code actions need CodeAction literals; symbols come flat
-      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-        textDocument: { uri: np3 },
-        range: d.range,
-        context: { diagnostics: [d] },
-      });
+      const actions = await client.codeActionsFor(np3, d);
       assert.deepEqual(actions, []);
       await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
       const symbols = await client.request<SymbolInformation[]>('textDocument/documentSymbol', {

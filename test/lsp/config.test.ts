@@ -5,7 +5,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { CodeAction } from 'vscode-languageserver-protocol';
 import type { NetpolLensSettings } from '../../server/src/protocol/settings';
 import {
   applyTextEdits,
@@ -96,11 +95,7 @@ describe('configuration', () => {
       const d = ds.find((x) => x.code === 'workload-not-isolated');
       assert.ok(d);
       assert.equal(d.severity, 3);
-      const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
-        textDocument: { uri },
-        range: d.range,
-        context: { diagnostics: [d] },
-      });
+      const actions = await client.codeActionsFor(uri, d);
       const gen = actions.find(
         (a) => a.kind === 'quickfix' && a.title.startsWith('Generate default-deny policy for namespace free'),
       );

@@ -134,11 +134,7 @@ describe('open documents', () => {
     );
     const dns = diags.find((d) => d.code === 'missing-dns-egress');
     assert.ok(dns);
-    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: np3 },
-      range: dns.range,
-      context: { diagnostics: [dns], only: ['quickfix'] },
-    });
+    const actions = await server.client.codeActionsFor(np3, dns, ['quickfix']);
     const fix = actions.find((a) => a.title === 'Allow DNS egress');
     assert.ok(fix, `actions: ${actions.map((a) => a.title).join(', ')}`);
     assert.equal(fix.kind, 'quickfix');
@@ -308,11 +304,7 @@ describe('open documents', () => {
     assert.ok(d);
     assert.equal(d.severity, 4);
     assert.deepEqual(d.tags, [1]);
-    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri },
-      range: d.range,
-      context: { diagnostics: [d] },
-    });
+    const actions = await server.client.codeActionsFor(uri, d);
     const fix = actions.find((a) => a.kind === 'quickfix' && /^Remove/.test(a.title));
     assert.ok(fix?.edit, actions.map((a) => a.title).join(', '));
     const next = applyTextEdits(text, editsFor(fix.edit, uri));

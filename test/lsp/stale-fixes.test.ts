@@ -46,11 +46,7 @@ describe('a fix for an older version of a buffer is refused, not applied to newe
     );
     const dns = diags.find((d: Diagnostic) => d.code === 'missing-dns-egress');
     assert.ok(dns);
-    const actions = await server.client.request<CodeAction[]>('textDocument/codeAction', {
-      textDocument: { uri: np3 },
-      range: dns.range,
-      context: { diagnostics: [dns], only: ['quickfix'] },
-    });
+    const actions = await server.client.codeActionsFor(np3, dns, ['quickfix']);
     const fix = actions.find((a) => a.title === 'Allow DNS egress');
     assert.ok(fix?.edit, `actions: ${actions.map((a) => a.title).join(', ')}`);
     return fix;

@@ -24,6 +24,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type {
   ClientCapabilities,
+  CodeAction,
   Diagnostic,
   InitializeResult,
   PublishDiagnosticsParams,
@@ -376,6 +377,15 @@ export class LspClient {
 
   request<R>(method: string, params: unknown, timeout = TIMEOUT): Promise<R> {
     return withTimeout(this.conn.sendRequest<R>(method, params), timeout, method);
+  }
+
+  /** The code actions the server offers for the diagnostic `d` of `uri` (of the kinds `only`, else all). */
+  codeActionsFor(uri: string, d: Diagnostic, only?: string[]): Promise<CodeAction[]> {
+    return this.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d], ...(only ? { only } : {}) },
+    });
   }
 
   notify(method: string, params: unknown): Promise<void> {
