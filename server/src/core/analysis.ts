@@ -48,7 +48,7 @@ import {
 } from './roots/render';
 import { isKustomizationUri } from './roots/kustomize';
 import { holdsFluxObjects } from './roots/flux';
-import { rootIndex } from './roots/rooted';
+import { roleIndependent, rootIndex } from './roots/rooted';
 import {
   reachabilityView,
   workspaceCounts,
@@ -685,9 +685,15 @@ export class Analysis {
   /**
    * The findings of one file that depend on that file alone (parse problems and checks of scope
    * `file`), computed from the file by itself: right even while the rest of the workspace is not
-   * indexed yet. The same as the file-scoped part of `findingsFor(uri)`.
+   * indexed yet. The same as the file-scoped part of `findingsFor(uri)`. `rolesKnown` false: the
+   * index may still lack a kustomization that reads the file as input (a patch, which is no
+   * resource): only what the file gets in either role (its parse problems, `roleIndependent`).
    */
-  fileFindings(uri: string): readonly Finding[] {
+  fileFindings(uri: string, rolesKnown = true): readonly Finding[] {
+    if (!rolesKnown) {
+      const f = this.index.file(uri);
+      return f ? roleIndependent(f, this.fileFindings(uri)) : [];
+    }
     let out = this.fileScoped.get(uri);
     if (!out && this.planned) {
       const roots = this.rootsOf(uri);

@@ -448,6 +448,7 @@ export class Session implements ServerContext {
       scope: this.indexed ? 'workspace' : 'file',
       groups: this.analyses.groups(this.scheduler.snapshot()),
       failures: [...this.disk.failures.values()],
+      rolesKnown: this.disk.rolesKnown(),
     });
     this.sendStatus(false);
     // kustomize roots to render (opt-in, trusted only): their builds come back as a new pass

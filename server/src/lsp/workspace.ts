@@ -58,6 +58,8 @@ export class DiskWorkspace {
   private readonly tokens = new Map<string, number>();
   private nextToken = 1;
   private scanGeneration = 0;
+  /** A scan has not yet read every kustomization file it found (`rolesKnown`); true until the first scan. */
+  private rolesPending = true;
   /** testHooks.pauseIndexingAt: the first scan waits after this many files until `resume()`. */
   private pause: { at: number; resumed: Promise<void>; resume: () => void } | undefined;
 
@@ -141,6 +143,7 @@ export class DiskWorkspace {
     const generation = this.scanGeneration;
     const cancelled = (): boolean => generation !== this.scanGeneration;
     const listed: string[] = [];
+    this.rolesPending = true;
     for (const folder of folders) {
       await this.walk(folder, listed, cancelled);
       if (cancelled()) return { files: 0, cancelled: true };
@@ -163,7 +166,12 @@ export class DiskWorkspace {
       if (f && scanned.has(f.uri) && !seen.has(uri)) this.failures.delete(uri);
     }
     if (stale.length > 0) this.host.apply(stale);
-    const todo = reread ? found : found.filter((u) => !this.tracked.has(u));
+    // kustomization files first: they decide other files' roles (a patch is no resource), which
+    // the findings published while indexing must not guess (`rolesKnown`)
+    const unread = reread ? found : found.filter((u) => !this.tracked.has(u));
+    const todo = [...unread.filter(isKustomizationUri), ...unread.filter((u) => !isKustomizationUri(u))];
+    const roleFiles = todo.length - unread.filter((u) => !isKustomizationUri(u)).length;
+    this.rolesPending = roleFiles > 0;
     const total = todo.length;
     progress(0, total);
     let done = 0;
@@ -179,11 +187,21 @@ export class DiskWorkspace {
         BATCH_BYTES,
       );
       done += batch.length;
+      if (done >= roleFiles) this.rolesPending = false;
       progress(done, total);
       await this.pausedAt(done, total, progress);
       await yieldToEventLoop();
     }
     return { files: total, cancelled: cancelled() };
+  }
+
+  /**
+   * Every kustomization file the scans found is read: the roles files take from other files (a
+   * kustomize patch or configuration is no resource) are known. False from the start of a scan
+   * until it has read them (they are read first).
+   */
+  rolesKnown(): boolean {
+    return !this.rolesPending;
   }
 
   /** Stops the running scan (shutdown). */

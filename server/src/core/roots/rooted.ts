@@ -4,6 +4,7 @@
  * cached per file facts, so an edit re-transforms only the files it changed.
  */
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
+import type { Finding } from '../model/finding';
 import type { Transform } from './kustomize';
 import type { RenderNote } from './render';
 import type { FluxNote, ListingNote, RootSpec } from './roots';
@@ -47,6 +48,18 @@ export function inputFacts(facts: FileFacts): FileFacts {
     inputCache.set(facts, out);
   }
   return out;
+}
+
+/**
+ * Of a file's findings, those it gets whatever its role, resource or kustomize input: the parse
+ * problems `inputFacts` keeps (same code and place). What the server publishes while a
+ * kustomization that may read the file as input is not indexed yet.
+ */
+export function roleIndependent(facts: FileFacts, findings: readonly Finding[]): Finding[] {
+  const kept = new Set(
+    inputFacts(facts).problems.map((p) => `${p.code}\u0000${p.span.start}\u0000${p.span.end}`),
+  );
+  return findings.filter((f) => kept.has(`${f.code}\u0000${f.span.start}\u0000${f.span.end}`));
 }
 
 const noteCache = new WeakMap<FileFacts, Map<string, FileFacts>>();

@@ -30,6 +30,11 @@ export interface PublishInput {
   groups: ReadonlyArray<{ analysis: Analysis; owns: (uri: string) => boolean }>;
   /** Files that exist but could not be read. */
   failures: readonly ReadFailure[];
+  /**
+   * While indexing: every kustomization file is read, so a file's role (a kustomize patch is no
+   * resource) is known (`Analysis.fileFindings`); absent: known.
+   */
+  rolesKnown?: boolean;
 }
 
 export interface PublisherContext extends ServerContext {
@@ -63,7 +68,10 @@ export class DiagnosticsPublisher {
       for (const uri of this.ctx.openUris()) {
         const g = input.groups.find((x) => x.owns(uri));
         if (g?.analysis.index.file(uri))
-          wanted.set(uri, { findings: [...g.analysis.fileFindings(uri)], analysis: g.analysis });
+          wanted.set(uri, {
+            findings: [...g.analysis.fileFindings(uri, input.rolesKnown ?? true)],
+            analysis: g.analysis,
+          });
       }
       this.tokens = [];
     } else {
