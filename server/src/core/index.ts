@@ -78,6 +78,7 @@ export {
 } from './manifest-files';
 export {
   reachJson,
+  reachJsonChunks,
   reachCsv,
   reachDot,
   reachTable,

@@ -1,4 +1,11 @@
-import { coverageNotes, reachCsv, reachDot, reachJson, reachSummary, reachTable } from '../../core/index';
+import {
+  coverageNotes,
+  reachCsv,
+  reachDot,
+  reachJsonChunks,
+  reachSummary,
+  reachTable,
+} from '../../core/index';
 import { STDIN_ARG, STDIN_NAME, UsageError } from '../load';
 import { parseArgs } from '../args';
 import {
@@ -53,16 +60,20 @@ export function runReach(argv: readonly string[]): number {
     );
     return 0;
   }
-  const r = analysis.reachability(q);
   if (format !== 'table') for (const n of notes) process.stderr.write(`netpol-lens: ${n}\n`);
+  if (format === 'json') {
+    // row by row: the listing is never held whole, as objects or as one string
+    const { endpoints, rows } = analysis.reachabilityRows(q);
+    for (const chunk of reachJsonChunks(endpoints, rows)) process.stdout.write(chunk);
+    return 0;
+  }
+  const r = analysis.reachability(q);
   const text =
-    format === 'json'
-      ? reachJson(r)
-      : format === 'csv'
-        ? reachCsv(r)
-        : format === 'dot'
-          ? reachDot(r)
-          : reachTable(r, analysis.engine, title, notes, port);
+    format === 'csv'
+      ? reachCsv(r)
+      : format === 'dot'
+        ? reachDot(r)
+        : reachTable(r, analysis.engine, title, notes, port);
   process.stdout.write(text);
   return 0;
 }

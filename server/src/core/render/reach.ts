@@ -23,19 +23,65 @@ export interface ReachListing {
 }
 
 export function reachJson(r: ReachListing): string {
-  const workloads = r.endpoints.flatMap((e) =>
-    e.kind === 'workload'
-      ? [{ id: e.id, namespace: e.workload.namespace, name: e.workload.name, kind: e.workload.kind }]
-      : [],
-  );
-  const connections = r.entries.map((e) => ({ src: e.src.id, dst: e.dst.id, conns: e.conns.toConns() }));
-  // added (contracts.md: add, never rename): the domain names of domainNames peers, when there are any
-  const domains = r.endpoints.flatMap((e) => (e.kind === 'domain' ? [{ id: e.id, note: DOMAIN_NOTE }] : []));
-  return (
-    JSON.stringify({ version: 1, workloads, connections, ...(domains.length ? { domains } : {}) }, null, 2) +
-    '\n'
-  );
+  return [...reachJsonChunks(r.endpoints, [r.entries])].join('');
 }
+
+/**
+ * The JSON listing (contracts.md) in pieces, the text `JSON.stringify(…, null, 2)` gives of it,
+ * written from the rows as they come (`reachabilityRows`) without building the document, its
+ * objects or one string of it: a listing of a big workspace is tens of megabytes. A connection set
+ * shared by many pairs (ClassPairs shares them) is written once and its text reused.
+ */
+export function* reachJsonChunks(
+  endpoints: readonly Endpoint[],
+  rows: Iterable<readonly ReachEntry[]>,
+): Generator<string> {
+  /** A value's indented text, its lines after the first indented by `pad` more. */
+  const at = (v: unknown, pad: string): string => JSON.stringify(v, null, 2).replaceAll('\n', `\n${pad}`);
+  let out = '{\n  "version": 1,\n  "workloads": [';
+  let first = true;
+  for (const e of endpoints) {
+    if (e.kind !== 'workload') continue;
+    const w = { id: e.id, namespace: e.workload.namespace, name: e.workload.name, kind: e.workload.kind };
+    out += `${first ? '' : ','}\n    ${at(w, '    ')}`;
+    first = false;
+  }
+  out += `${first ? '' : '\n  '}],\n  "connections": [`;
+  first = true;
+  const ids = new Map<Endpoint, string>();
+  const idText = (e: Endpoint): string => {
+    let t = ids.get(e);
+    if (t === undefined) {
+      t = JSON.stringify(e.id);
+      ids.set(e, t);
+    }
+    return t;
+  };
+  const sets = new Map<ConnectionSet, string>();
+  for (const row of rows) {
+    for (const e of row) {
+      let c = sets.get(e.conns);
+      if (c === undefined) {
+        c = at(e.conns.toConns(), '      ');
+        sets.set(e.conns, c);
+      }
+      out += `${first ? '' : ','}\n    {\n      "src": ${idText(e.src)},\n      "dst": ${idText(e.dst)},\n      "conns": ${c}\n    }`;
+      first = false;
+    }
+    if (out.length >= CHUNK) {
+      yield out;
+      out = '';
+    }
+  }
+  out += `${first ? '' : '\n  '}]`;
+  // added (contracts.md: add, never rename): the domain names of domainNames peers, when there are any
+  const domains = endpoints.flatMap((e) => (e.kind === 'domain' ? [{ id: e.id, note: DOMAIN_NOTE }] : []));
+  if (domains.length) out += `,\n  "domains": ${at(domains, '  ')}`;
+  yield out + '\n}\n';
+}
+
+/** About how many characters `reachJsonChunks` gathers before it hands them on. */
+const CHUNK = 1 << 20;
 
 function connsText(c: Conns): string {
   return c === 'all' ? 'all' : formatConns(c);

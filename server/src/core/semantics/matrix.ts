@@ -16,6 +16,7 @@ import { meetSides, type PolicyEngine, type SideResult } from './engine';
 import { ConnectionSet } from './port-set';
 import { endpointClassKey, type WorkloadClasses } from './classes';
 import { NO_POLICIES } from './selection';
+import { isTracking } from '../index/deps';
 
 export interface ReachQuery {
   readonly from?: string;
@@ -130,16 +131,24 @@ export function reachabilityRows(
     : undefined;
   const pairs = new ClassPairs(engine, q.port, scoped);
   function* rows(): Generator<ReachEntry[]> {
+    // every endpoint's class first (in the order a walk row by row meets them: the same
+    // representatives), so that each class's row of the cache is allocated once, at its full length
     const dix = dsts.map((e) => pairs.ix(e));
-    for (const src of srcs) {
-      const si = pairs.ix(src);
+    const six = srcs.map((e) => pairs.ix(e));
+    const toWorkload = dsts.map((e) => e.kind === 'workload');
+    for (let s = 0; s < srcs.length; s++) {
+      const src = srcs[s] as Endpoint;
       const row: ReachEntry[] = [];
-      for (let j = 0; j < dsts.length; j++) {
-        const dst = dsts[j] as Endpoint;
-        if (src === dst) continue;
-        if (!listedPair(src, dst)) continue;
-        const conns = pairs.conns(si, dix[j] as number);
-        if (!conns.isEmpty) row.push({ src, dst, conns });
+      // listedPair, by the source's kind: none from a domain name, only to workloads from a range
+      if (src.kind !== 'domain') {
+        const fromWorkload = src.kind === 'workload';
+        const si = six[s] as number;
+        for (let j = 0; j < dsts.length; j++) {
+          const dst = dsts[j] as Endpoint;
+          if (src === dst || !(fromWorkload || toWorkload[j])) continue;
+          const conns = pairs.conns(si, dix[j] as number);
+          if (!conns.isEmpty) row.push({ src, dst, conns });
+        }
       }
       yield row;
     }
@@ -159,12 +168,54 @@ export function reachabilityRows(
 /** The side of an endpoint no policy isolates. */
 const OPEN_SIDE: SideResult = { isolating: NO_POLICIES, set: ConnectionSet.ALL, viaPodIp: false };
 
+interface SideRule {
+  readonly r: CompiledRule;
+  readonly ns: string;
+  /** Whether one of its port entries is a name (resolved on each destination). */
+  readonly named: boolean;
+  /** Its matches by endpoint position (`PolicyEngine.ruleMatchVector`), once read. */
+  vec?: Uint8Array;
+}
+
+/** `PolicyEngine.ruleMatch` of an endpoint by its position, from the rule's match vector. */
+function fastMatch(engine: PolicyEngine, rr: SideRule, ix: number, families: number): number {
+  if (rr.r.peers === 'all') return 1;
+  const v = (rr.vec ??= engine.ruleMatchVector(rr.r, rr.ns))[ix] as number;
+  return v === 1 ? 1 : v & (families << 1);
+}
+
+/** A side result and its number (`ClassPairs.meets`). */
+interface SideEntry {
+  readonly r: SideResult;
+  readonly id: number;
+}
+
+/**
+ * One isolating list's side results by which of its rules match the counterpart (and, where a
+ * matching rule names a port, per destination class): up to 16 rules keyed by a number, else by
+ * a string.
+ */
+interface SideMemo {
+  readonly rules: readonly SideRule[];
+  readonly numbered: boolean;
+  readonly sets: Map<string, SideEntry>;
+  readonly byNumber: Map<number, SideEntry>;
+  readonly atDst: Array<Map<number, SideEntry> | undefined>;
+}
+
+/** One side's results towards the counterpart classes, by class number. */
+type SideColumn = Array<SideEntry | undefined>;
+
 export class ClassPairs {
   private readonly classes: WorkloadClasses;
   private readonly keyIx = new Map<string, number>();
   readonly reps: Endpoint[] = [];
   private readonly eIso: Array<readonly CompiledPolicy[]> = [];
   private readonly iIso: Array<readonly CompiledPolicy[]> = [];
+  /** Each class's isolating lists by number (equal lists are one array: `PolicySelection.isolation`). */
+  private readonly eList: number[] = [];
+  private readonly iList: number[] = [];
+  private readonly listIds = new Map<readonly CompiledPolicy[], number>();
   private readonly cache: Array<Array<ConnectionSet | undefined> | undefined> = [];
   /** Address families of each class (every member has the same: classes.ts), for the side caches. */
   private readonly fam: number[] = [];
@@ -172,28 +223,23 @@ export class ClassPairs {
   private readonly isWorkload: boolean[] = [];
   /** `engine.hasTiers`, read once (asked for every pair of classes otherwise). */
   private readonly tiered: boolean;
-  /** Side results per isolating list, per families of the endpoint on that side, per counterpart class. */
-  private readonly egress = new Map<
-    readonly CompiledPolicy[],
-    Array<Array<SideResult | undefined> | undefined>
-  >();
-  private readonly ingress = new Map<
-    readonly CompiledPolicy[],
-    Array<Array<SideResult | undefined> | undefined>
-  >();
-  private readonly sharedIngress = new Map<readonly CompiledPolicy[], boolean>();
+  /**
+   * Side results per isolating list and families of the endpoint on that side (`list * 4 +
+   * families`), per counterpart class, with each result's number (for `meets`). Dense arrays by
+   * class number: asked for every pair of classes.
+   */
+  private readonly egress: Array<SideColumn | undefined> = [];
+  private readonly ingress: Array<SideColumn | undefined> = [];
+  /** Per list number: whether its ingress rules name no port (their side is shared by destinations). */
+  private readonly sharedIngress: Array<boolean | undefined> = [];
+  private readonly sideIds = new Map<SideResult, number>([[OPEN_SIDE, 0]]);
   private readonly open: ConnectionSet;
   private readonly sides = [
-    new Map<
-      readonly CompiledPolicy[],
-      { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }
-    >(),
-    new Map<
-      readonly CompiledPolicy[],
-      { rules: Array<{ r: CompiledRule; ns: string; named: boolean }>; sets: Map<string, SideResult> }
-    >(),
+    new Map<readonly CompiledPolicy[], SideMemo>(),
+    new Map<readonly CompiledPolicy[], SideMemo>(),
   ] as const;
-  private readonly meets = new Map<SideResult, Map<SideResult, ConnectionSet>>();
+  /** The intersection of two sides, by the egress side's number, then the ingress side's. */
+  private readonly meets: Array<Array<ConnectionSet | undefined> | undefined> = [];
 
   constructor(
     private readonly engine: PolicyEngine,
@@ -214,12 +260,47 @@ export class ClassPairs {
       this.keyIx.set(key, i);
       this.reps.push(e);
       const iso = e.kind === 'workload' ? this.engine.isolation(e.workload) : undefined;
-      this.eIso.push(iso ? iso.egress : NO_POLICIES);
-      this.iIso.push(iso ? iso.ingress : NO_POLICIES);
+      const eIso = iso ? iso.egress : NO_POLICIES;
+      const iIso = iso ? iso.ingress : NO_POLICIES;
+      this.eIso.push(eIso);
+      this.iIso.push(iIso);
+      this.eList.push(this.listId(eIso));
+      this.iList.push(this.listId(iIso));
       this.fam.push(e.kind === 'workload' ? endpointFamilies(e) : 0);
       this.isWorkload.push(e.kind === 'workload');
     }
     return i;
+  }
+
+  private listId(l: readonly CompiledPolicy[]): number {
+    let id = this.listIds.get(l);
+    if (id === undefined) {
+      id = this.listIds.size;
+      this.listIds.set(l, id);
+    }
+    return id;
+  }
+
+  /** The column of side results for `key` (`list * 4 + families`), by counterpart class. */
+  private column(all: Array<SideColumn | undefined>, key: number): SideColumn {
+    let col = all[key];
+    if (!col) {
+      // left sparse: a side is asked of the few counterparts its rules reach (reach --format summary)
+      col = [];
+      while (all.length < key) all.push(undefined);
+      all[key] = col;
+    }
+    return col;
+  }
+
+  /** A side result's number (OPEN_SIDE is 0). */
+  private sideId(r: SideResult): number {
+    let id = this.sideIds.get(r);
+    if (id === undefined) {
+      id = this.sideIds.size;
+      this.sideIds.set(r, id);
+    }
+    return id;
   }
 
   /** `pairFamilies` of the classes' representatives (the families every member pair has). */
@@ -261,10 +342,10 @@ export class ClassPairs {
     peer: Endpoint,
     si: number,
     di: number,
-  ): SideResult {
+  ): SideEntry {
     let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
     if (!memo) {
-      const rules: Array<{ r: CompiledRule; ns: string; named: boolean }> = [];
+      const rules: SideRule[] = [];
       for (const p of policies) {
         for (const r of p[dir])
           rules.push({
@@ -273,27 +354,65 @@ export class ClassPairs {
             named: r.ports?.some((pe) => typeof pe.port?.value === 'string') ?? false,
           });
       }
-      memo = { rules, sets: new Map() };
+      memo = { rules, sets: new Map(), numbered: rules.length <= 16, byNumber: new Map(), atDst: [] };
       this.sides[dir === 'egress' ? 0 : 1].set(policies, memo);
     }
-    // which rules match, in the families the pair can use (and by which family's address)
+    // which rules match, in the families the pair can use (and by which family's address); where a
+    // matching rule names a port, the destination class too (it resolves the name)
     const families = this.pairFamilies(si, di);
-    let key = `${families}:`;
-    let named = false;
-    for (let k = 0; k < memo.rules.length; k++) {
-      const rr = memo.rules[k] as { r: CompiledRule; ns: string; named: boolean };
-      const m = this.engine.ruleMatch(rr.r, rr.ns, peer, families);
-      if (m === 0) continue;
-      key += m === 1 ? `${k},` : `${k}~${m},`;
-      if (rr.named) named = true;
+    // outside a tracked unit, the rules' match vectors read directly (`ruleMatch` would look each
+    // up again, for every pair of classes; inside one it records what it read)
+    const ix = peer.ix ?? -1;
+    const fast = ix >= 0 && !isTracking();
+    let found: Map<number, SideEntry> | Map<string, SideEntry>;
+    let at: number | string;
+    if (memo.numbered) {
+      // the families, then each rule's match (0–7) in 3 bits: at most 2 + 48 bits, exact
+      let key = families;
+      let unit = 4;
+      let named = false;
+      for (let k = 0; k < memo.rules.length; k++) {
+        const rr = memo.rules[k] as SideRule;
+        const m = fast
+          ? fastMatch(this.engine, rr, ix, families)
+          : this.engine.ruleMatch(rr.r, rr.ns, peer, families);
+        if (m !== 0 && rr.named) named = true;
+        key += m * unit;
+        unit *= 8;
+      }
+      if (named) {
+        let m = memo.atDst[di];
+        if (!m) {
+          m = new Map();
+          while (memo.atDst.length < di) memo.atDst.push(undefined);
+          memo.atDst[di] = m;
+        }
+        found = m;
+      } else found = memo.byNumber;
+      at = key;
+    } else {
+      let key = `${families}:`;
+      let named = false;
+      for (let k = 0; k < memo.rules.length; k++) {
+        const rr = memo.rules[k] as SideRule;
+        const m = fast
+          ? fastMatch(this.engine, rr, ix, families)
+          : this.engine.ruleMatch(rr.r, rr.ns, peer, families);
+        if (m === 0) continue;
+        key += m === 1 ? `${k},` : `${k}~${m},`;
+        if (rr.named) named = true;
+      }
+      if (named) key += `#${di}`;
+      found = memo.sets;
+      at = key;
     }
-    if (named) key += `#${di}`;
-    let set = memo.sets.get(key);
-    if (!set) {
-      set = dir === 'egress' ? this.engine.egressSide(src, dst) : this.engine.ingressSide(src, dst);
-      memo.sets.set(key, set);
+    let entry = (found as Map<number | string, SideEntry>).get(at);
+    if (!entry) {
+      const r = dir === 'egress' ? this.engine.egressSide(src, dst) : this.engine.ingressSide(src, dst);
+      entry = { r, id: this.sideId(r) };
+      (found as Map<number | string, SideEntry>).set(at, entry);
     }
-    return set;
+    return entry;
   }
 
   /** The same as `conns`, not kept: for a walk that meets each pair of classes about once. */
@@ -316,46 +435,50 @@ export class ClassPairs {
     // both sides open: everything (the common case in big, lightly protected workspaces)
     if (eIso.length === 0 && iIso.length === 0) return this.open;
     let eg = OPEN_SIDE;
+    let egId = 0;
     if (eIso.length > 0) {
-      let byFam = this.egress.get(eIso);
-      if (!byFam) {
-        byFam = [];
-        this.egress.set(eIso, byFam);
-      }
-      const col = (byFam[this.fam[si] as number] ??= []);
-      eg = col[di] ??= this.side(eIso, 'egress', src, dst, dst, si, di);
+      const col = this.column(this.egress, (this.eList[si] as number) * 4 + (this.fam[si] as number));
+      const e = (col[di] ??= this.side(eIso, 'egress', src, dst, dst, si, di));
+      eg = e.r;
+      egId = e.id;
     }
     if (eg.set.isEmpty) return ConnectionSet.EMPTY;
     let ig = OPEN_SIDE;
+    let igId = 0;
     if (iIso.length > 0) {
-      let shared = this.sharedIngress.get(iIso);
+      const il = this.iList[di] as number;
+      let shared = this.sharedIngress[il];
       if (shared === undefined) {
         shared = !iIso.some((p) =>
           p.ingress.some((r) => r.ports?.some((pe) => typeof pe.port?.value === 'string')),
         );
-        this.sharedIngress.set(iIso, shared);
+        while (this.sharedIngress.length < il) this.sharedIngress.push(undefined);
+        this.sharedIngress[il] = shared;
       }
       if (shared) {
-        let byFam = this.ingress.get(iIso);
-        if (!byFam) {
-          byFam = [];
-          this.ingress.set(iIso, byFam);
-        }
-        const col = (byFam[this.fam[di] as number] ??= []);
-        ig = col[si] ??= this.side(iIso, 'ingress', src, dst, src, si, di);
-      } else ig = this.side(iIso, 'ingress', src, dst, src, si, di);
+        const col = this.column(this.ingress, il * 4 + (this.fam[di] as number));
+        const e = (col[si] ??= this.side(iIso, 'ingress', src, dst, src, si, di));
+        ig = e.r;
+        igId = e.id;
+      } else {
+        const e = this.side(iIso, 'ingress', src, dst, src, si, di);
+        ig = e.r;
+        igId = e.id;
+      }
     }
     // side sets are shared between many pairs of classes: so are their intersections
-    let byIg = this.meets.get(eg);
+    let byIg = this.meets[egId];
     if (!byIg) {
-      byIg = new Map();
-      this.meets.set(eg, byIg);
+      byIg = [];
+      while (this.meets.length < egId) this.meets.push(undefined);
+      this.meets[egId] = byIg;
     }
-    let conns = byIg.get(ig);
+    let conns = byIg[igId];
     if (!conns) {
       conns = meetSides(eg, ig);
       if (this.port) conns = conns.restrict(this.port.protocol, this.port.port);
-      byIg.set(ig, conns);
+      while (byIg.length < igId) byIg.push(undefined);
+      byIg[igId] = conns;
     }
     return conns;
   }
