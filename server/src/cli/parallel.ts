@@ -2,7 +2,8 @@
  * The CLI's cold read on every core: files are read, parsed and lowered to their facts (the core's
  * pure `changeFacts`) by the main thread and by worker threads at once, each taking the next file of
  * a shared counter, so a slow file never holds the others up. The workers send back plain,
- * structured-cloneable facts; the main thread waits for them synchronously (the commands stay
+ * structured-cloneable facts in batches, which the main thread takes between its own files (so the
+ * cloning is shared out too); it waits for the last ones synchronously (the commands stay
  * synchronous) and returns the facts in file order, so that the analysis is the same as one
  * thread's: `NETPOL_LENS_WORKERS=0` turns the workers off (tests compare both).
  */
@@ -48,8 +49,18 @@ interface WorkerInput {
   readonly id: number;
   readonly port: MessagePort;
 }
-/** The outcomes of the files the worker took; a file it leaves out is read by the main thread. */
+/**
+ * Outcomes of files the worker took, a batch at a time (a file it leaves out is read by the main
+ * thread), or why it stopped.
+ */
 type WorkerOutput = { readonly results: Array<[number, FileOutcome]> } | { readonly error: string };
+
+/**
+ * A worker posts its outcomes every this many files: the main thread takes them in between its own
+ * files (their cloning is then shared out by the file counter like the reading), instead of all at
+ * the end while the other core waits.
+ */
+const BATCH = 32;
 
 const NEXT = 0;
 const DONE = 1;
@@ -134,24 +145,29 @@ export function readAllFacts(
     workers.push({ worker, port: port1 });
   }
   let mine = 0;
-  const put = (i: number, r: FileOutcome): void => {
-    results[i] = r;
-    mine++;
-  };
-  claim(files, spec, () => Atomics.add(control, NEXT, 1), 0, control, put);
-  if (w > 0) {
-    awaitWorkers(control, w);
-    for (const { port } of workers) {
-      let got = 0;
+  const got = workers.map(() => 0);
+  /** Takes the batches the workers have posted so far. */
+  const receive = (): void => {
+    workers.forEach(({ port }, k) => {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const out = m.message as WorkerOutput;
         if ('error' in out) throw new Error(out.error);
         for (const [i, r] of out.results) results[i] = r;
-        got += out.results.length;
+        got[k] = (got[k] as number) + out.results.length;
       }
-      byThread?.push(got);
-      port.close();
-    }
+    });
+  };
+  const put = (i: number, r: FileOutcome): void => {
+    results[i] = r;
+    mine++;
+    if (w > 0) receive();
+  };
+  claim(files, spec, () => Atomics.add(control, NEXT, 1), 0, control, put);
+  if (w > 0) {
+    awaitWorkers(control, w);
+    receive();
+    for (const { port } of workers) port.close();
+    byThread?.push(...got);
     for (const { worker } of workers) void worker.terminate();
   }
   // the files a worker left (too deep for its stack) or that a worker given up took: read here,
@@ -214,8 +230,12 @@ function awaitWorkers(control: Int32Array, w: number): void {
 
 function runWorker(input: WorkerInput): void {
   const control = new Int32Array(input.control);
-  const results: Array<[number, FileOutcome]> = [];
-  let out: WorkerOutput;
+  let results: Array<[number, FileOutcome]> = [];
+  const post = (): void => {
+    if (results.length === 0) return;
+    input.port.postMessage({ results } satisfies WorkerOutput);
+    results = [];
+  };
   try {
     claim(
       input.files,
@@ -227,13 +247,16 @@ function runWorker(input: WorkerInput): void {
         // where the parser ran out of stack depends on the thread's stack: left to the main thread
         if (r && 'facts' in r && dependsOnStackDepth(r.facts.problems)) return;
         results.push([i, r]);
+        if (results.length >= BATCH) post();
       },
     );
-    out = { results };
+    post();
   } catch (e) {
-    out = { error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    post();
+    input.port.postMessage({
+      error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+    } satisfies WorkerOutput);
   }
-  input.port.postMessage(out);
   input.port.close();
   Atomics.add(control, DONE, 1);
   Atomics.notify(control, DONE);
