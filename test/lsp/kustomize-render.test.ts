@@ -6,10 +6,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withServer } from '../support/lsp-harness';
+import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { positionOf, withServer } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
@@ -64,6 +65,34 @@ describe('netpolLens.kustomize.render in the server', () => {
       },
     );
   });
+
+  it('trusted: hovers and code lenses on a source file answer from the build', () =>
+    withServer(
+      { from: join(FIXTURE, 'ws'), settings: { kustomize: { render: true, command: fake } } },
+      async (client, ws) => {
+        const uri = ws.fileUri('base/policy.yaml');
+        await client.waitForDiagnostics(uri, rendered, 'the rendered finding');
+        const text = readFileSync(join(ws.dir, 'base', 'policy.yaml'), 'utf8');
+        await client.open(uri, text);
+        const h = await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: positionOf(text, 'web'),
+        });
+        const md = (h?.contents as MarkupContent | undefined)?.value ?? '';
+        assert.match(md, /`prod\/web`/, 'the policy as the build names it');
+        assert.match(md, /Selects 1 pod/);
+        assert.ok(md.includes(`](${ws.fileUri('base/deploy.yaml')}#L4)`), `linked to the source: ${md}`);
+        assert.deepEqual(h?.range?.start, positionOf(text, 'web'));
+        const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+        assert.deepEqual(
+          lenses.map((l) => [l.range.start.line, l.command?.title]),
+          [
+            [0, 'selects 1 pod · ingress 1 rule'],
+            [0, 'Show reachability'],
+          ],
+        );
+      },
+    ));
 
   it('untrusted: never runs; trust granted: renders', () => {
     rmSync(log, { force: true });

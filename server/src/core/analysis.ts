@@ -42,10 +42,12 @@ import { planRoots, rootName, type RenderedRoot, type RootKind, type RootSpec } 
 import {
   isRenderedUri,
   relocateRendered,
+  RenderedSources,
   renderedUri,
   type KustomizeRender,
   type RenderTarget,
 } from './roots/render';
+import { joinHovers, joinLenses, renderedHover, renderedLenses } from './features/rendered';
 import { isKustomizationUri } from './roots/kustomize';
 import { holdsFluxObjects } from './roots/flux';
 import { roleIndependent, rootIndex } from './roots/rooted';
@@ -329,6 +331,7 @@ export class Analysis {
   private planCache: readonly RootSpec[] | undefined;
   private passStats: FindingsPassStats | undefined;
   private pass: FindingsPass | undefined;
+  private sourcesCache: RenderedSources | undefined;
 
   /** The files, and the namespaces the settings declare (`Settings.namespaces`). */
   readonly index: WorkspaceIndex;
@@ -468,10 +471,8 @@ export class Analysis {
       found = mergeFileChecks(this.checkContext(), inOrder, pass.first);
     } else found = runChecks({ index: this.index, engine: this.engine, settings: this.settings });
     // a rendered root: the findings on a build's output go back to the files it comes from
-    const renders = this.renders;
-    return (this.findingsCache = renders?.size
-      ? [...relocateRendered(found, this.index, new Map([...renders].map(([k, r]) => [k, r.render])))]
-      : found);
+    const sources = this.renderedSources();
+    return (this.findingsCache = sources ? [...relocateRendered(found, sources)] : found);
   }
 
   /** How many files' checks the last findings pass ran (incremental analysis), summed over the roots. */
@@ -766,18 +767,59 @@ export class Analysis {
 
   // ---------- editor features (features/*): plain data, UTF-16 offsets ----------
 
-  /** With `indexing` (the workspace is still being indexed), the parts that depend on other files say so. */
+  /**
+   * With `indexing` (the workspace is still being indexed), the parts that depend on other files
+   * say so. On a source file of a rendered root, the answer at the place of the output it became
+   * (features/rendered.ts); where several roots hold such a file, each root's answer under its name.
+   */
   hover(uri: string, offset: number, opts: FeatureOptions = {}): CoreHover | undefined {
+    const roots = this.rendering(uri);
+    if (roots)
+      return joinHovers(
+        roots.flatMap((r) => {
+          const h = r.analysis.hover(uri, offset, opts);
+          return h ? [{ title: `analysis root ${r.name}`, hover: h }] : [];
+        }),
+      );
     const a = this.at(uri);
     if (a !== this) return a.hover(uri, offset, opts);
+    const sources = this.renderedSources();
+    if (sources?.outputsFrom(uri).length)
+      return renderedHover(this.featureContext(opts), sources, uri, offset);
     return hover(this.featureContext(opts), uri, offset);
   }
 
-  /** With `indexing`, "selects N pods" gives the indexing progress instead. */
+  /** With `indexing`, "selects N pods" gives the indexing progress instead. Source files of rendered roots as `hover`. */
   codeLenses(uri: string, opts: FeatureOptions = {}): CoreCodeLens[] {
+    const roots = this.rendering(uri);
+    if (roots)
+      return joinLenses(roots.map((r) => ({ title: r.name, lenses: r.analysis.codeLenses(uri, opts) })));
     const a = this.at(uri);
     if (a !== this) return a.codeLenses(uri, opts);
+    const sources = this.renderedSources();
+    if (sources?.outputsFrom(uri).length) return renderedLenses(this.featureContext(opts), sources, uri);
     return codeLenses(this.featureContext(opts), uri);
+  }
+
+  /** The mapping between this root's builds' outputs and their sources, when it has any. */
+  private renderedSources(): RenderedSources | undefined {
+    const renders = this.renders;
+    if (!renders?.size) return undefined;
+    return (this.sourcesCache ??= new RenderedSources(
+      this.index,
+      new Map([...renders].map(([k, r]) => [k, r.render])),
+    ));
+  }
+
+  /**
+   * The roots holding `uri`, when several do and some of them analyse it through a build's output
+   * (hovers and code lenses are then asked of each); undefined otherwise (the first root answers).
+   */
+  private rendering(uri: string): readonly AnalysisRoot[] | undefined {
+    if (!this.planned || !this.renders?.size) return undefined;
+    const roots = this.rootsOf(uri);
+    if (roots.length < 2) return undefined;
+    return roots.some((r) => r.analysis.renderedSources()?.outputsFrom(uri).length) ? roots : undefined;
   }
 
   private featureContext(opts: FeatureOptions): FeatureContext {

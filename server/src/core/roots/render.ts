@@ -13,7 +13,7 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
 import type { Finding, RelatedInfo } from '../model/finding';
-import type { Span } from '../text/span';
+import type { SourceRef, Span } from '../text/span';
 import { dirOf, joinPath, uriPath } from './paths';
 
 /** What the adapter's `kustomize build` of one kustomization gave. */
@@ -192,7 +192,7 @@ function sourceDocOf(docs: readonly RenderedDoc[], doc: RenderedDoc): RenderedDo
   );
 }
 
-interface Place {
+export interface SourcePlace {
   readonly uri: string;
   readonly span: Span;
   /** Said after the message: where the finding really is. */
@@ -210,7 +210,7 @@ function sourcePlace(
   command: string,
   files: (uri: string) => FileFacts | undefined,
   byPath: ReadonlyMap<string, string>,
-): Place {
+): SourcePlace {
   const docs = cachedDocs(facts);
   const index = docs.findIndex(
     (d) => span.start >= d.range[0] && span.start < Math.max(d.range[1], d.range[0] + 1),
@@ -256,17 +256,8 @@ function firstKeySpan(text: string): Span {
 
 const pathMaps = new WeakMap<WorkspaceIndex, Map<string, string>>();
 
-/**
- * The findings of a rendered root with those on a build's output put back on the files they come
- * from (quick fixes dropped: they would edit the output). Others are returned as they are.
- */
-export function relocateRendered(
-  findings: readonly Finding[],
-  index: WorkspaceIndex,
-  renders: ReadonlyMap<string, KustomizeRender>,
-): readonly Finding[] {
-  if (!findings.some((f) => isRenderedUri(f.uri) || f.related?.some((r) => isRenderedUri(r.uri))))
-    return findings;
+/** Decoded path → URI of every file of `index`, built once per index. */
+function pathMap(index: WorkspaceIndex): ReadonlyMap<string, string> {
   let byPath = pathMaps.get(index);
   if (!byPath) {
     byPath = new Map();
@@ -276,19 +267,107 @@ export function relocateRendered(
     }
     pathMaps.set(index, byPath);
   }
-  const files = (uri: string): FileFacts | undefined => index.files.get(uri);
-  const place = (uri: string, span: Span): Place | undefined => {
+  return byPath;
+}
+
+/**
+ * The two directions of one mapping between the builds' outputs held by a root's index and the
+ * source files they come from (`config.kubernetes.io/origin`, then the object by kind and name,
+ * then the node by its YAML path): findings go back to the sources (`relocateRendered`), and a
+ * hover or code lens on a source file is answered at the place of the output it became
+ * (features/rendered.ts).
+ */
+export class RenderedSources {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly renders: ReadonlyMap<string, KustomizeRender>,
+  ) {}
+
+  private renderOf(uri: string): KustomizeRender | undefined {
+    for (const r of this.renders.values()) if (renderedUri(r.kustomization) === uri) return r;
+    return undefined;
+  }
+
+  /** Where a place of a build's output comes from; undefined for a place of any other file. */
+  source(uri: string, span: Span): SourcePlace | undefined {
     if (!isRenderedUri(uri)) return undefined;
-    const facts = files(uri);
-    const render = [...renders.values()].find((r) => renderedUri(r.kustomization) === uri);
+    const facts = this.index.files.get(uri);
+    const render = this.renderOf(uri);
     if (!facts || !render) return undefined;
-    return sourcePlace(facts, span, render.kustomization, render.command, files, byPath);
-  };
+    return sourcePlace(
+      facts,
+      span,
+      render.kustomization,
+      render.command,
+      (u) => this.index.files.get(u),
+      pathMap(this.index),
+    );
+  }
+
+  /** A reference moved to the source it comes from (as it is when it is not in an output). */
+  sourceRef(ref: SourceRef): SourceRef {
+    const p = this.source(ref.uri, ref.span);
+    return p ? { uri: p.uri, span: p.span } : ref;
+  }
+
+  /**
+   * The places of the builds' outputs that the place `offset` of the source file `uri` became:
+   * in each output, every object whose origin is that file and which comes from the document
+   * holding `offset`, at the node of the same YAML path (as deep as the output has it). Empty
+   * when no output of this index comes from that place.
+   */
+  rendered(uri: string, offset: number): RenderedPlace[] {
+    const srcFacts = this.index.files.get(uri);
+    if (!srcFacts) return [];
+    const srcDocs = sourceDocs(srcFacts);
+    const out: RenderedPlace[] = [];
+    for (const { output, doc } of this.docsFrom(uri)) {
+      const target = sourceDocOf(srcDocs, doc);
+      if (!target || offset < target.range[0] || offset > target.range[1]) continue;
+      const { span } = follow(doc.node, pathTo(target.node, offset));
+      out.push({ uri: output, span, document: { start: doc.range[0], end: doc.range[1] } });
+    }
+    return out;
+  }
+
+  /** The builds' outputs of this index holding an object whose origin is the source file `uri`. */
+  outputsFrom(uri: string): string[] {
+    return [...new Set([...this.docsFrom(uri)].map((x) => x.output))];
+  }
+
+  /** The documents of the outputs whose origin is the source file `uri`, with their output's URI. */
+  private *docsFrom(uri: string): Generator<{ output: string; doc: RenderedDoc }> {
+    const path = uriPath(uri);
+    if (path === undefined || isRenderedUri(uri)) return;
+    for (const r of this.renders.values()) {
+      const output = renderedUri(r.kustomization);
+      const facts = this.index.files.get(output);
+      if (!facts) continue;
+      const kDir = dirOf(uriPath(r.kustomization) ?? '');
+      for (const doc of cachedDocs(facts))
+        if (doc.origin !== undefined && joinPath(kDir, doc.origin) === path) yield { output, doc };
+    }
+  }
+}
+
+/** A place of a build's output that a place of a source file became (`RenderedSources.rendered`). */
+export interface RenderedPlace extends SourceRef {
+  /** The output's document holding it. */
+  readonly document: Span;
+}
+
+/**
+ * The findings of a rendered root with those on a build's output put back on the files they come
+ * from (quick fixes dropped: they would edit the output). Others are returned as they are.
+ */
+export function relocateRendered(findings: readonly Finding[], sources: RenderedSources): readonly Finding[] {
+  if (!findings.some((f) => isRenderedUri(f.uri) || f.related?.some((r) => isRenderedUri(r.uri))))
+    return findings;
   return findings.map((f) => {
-    const at = place(f.uri, f.span);
+    const at = sources.source(f.uri, f.span);
     let moved = false;
     const related = f.related?.map((r): RelatedInfo => {
-      const p = place(r.uri, r.span);
+      const p = sources.source(r.uri, r.span);
       if (!p) return r;
       moved = true;
       return { ...r, uri: p.uri, span: p.span };
