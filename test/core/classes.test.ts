@@ -10,101 +10,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Analysis } from '../../server/src/core/index';
-import type { ConnectionSet } from '../../server/src/core/semantics/port-set';
-import type { RuleRef } from '../../server/src/core/semantics/rule-ref';
-import { PROTOCOLS } from '../../server/src/core/model/types';
 import { analyseTexts, analyseTree } from '../support/load';
 import { loadSemanticsFixtures } from '../support/semantics-fixtures';
 import { CORPUS } from '../conformance/corpus';
-import { listedPair } from '../../server/src/core/semantics/matrix';
-
-/** A connection set with the rules of every interval, as text (rules by identity). */
-function setText(c: ConnectionSet, ids: Map<RuleRef, number>): string {
-  if (c.isEmpty) return '';
-  const id = (r: RuleRef): number => {
-    let n = ids.get(r);
-    if (n === undefined) {
-      n = ids.size;
-      ids.set(r, n);
-    }
-    return n;
-  };
-  return PROTOCOLS.map(
-    (p) =>
-      `${p}:${c.byProto[p]
-        .map(
-          (i) =>
-            `${i.lo}-${i.hi}(${i.refs
-              .map(id)
-              .sort((a, b) => a - b)
-              .join(',')})`,
-        )
-        .join(' ')}`,
-  ).join(' | ');
-}
-
-/** Compares the class-based listings with pair-by-pair verdicts; returns the number of pairs checked. */
-function assertClassesAgree(a: Analysis, label: string): number {
-  const ids = new Map<RuleRef, number>();
-  let n = 0;
-  for (const externals of [true, 'per-direction'] as const) {
-    for (const port of [undefined, { port: 53, protocol: 'UDP' as const }]) {
-      const r = a.reachability({ externals, ...(port ? { port } : {}) });
-      const listed = new Map(r.entries.map((e) => [`${e.src.id} ${e.dst.id}`, e.conns]));
-      const srcs =
-        externals === true
-          ? a.engine.endpoints()
-          : [...a.engine.workloadEndpoints(), ...a.engine.directionalExternals('ingress')];
-      const dsts =
-        externals === true
-          ? a.engine.endpoints()
-          : [
-              ...a.engine.workloadEndpoints(),
-              ...a.engine.directionalExternals('egress'),
-              ...a.engine.domainEndpoints(),
-            ];
-      for (const s of srcs) {
-        for (const d of dsts) {
-          // a workload on one end at least; domain names as destinations only
-          if (s.id === d.id || !listedPair(s, d)) continue;
-          let c = a.engine.pair(s, d).conns;
-          if (port) c = c.restrict(port.protocol, port.port);
-          const got = listed.get(`${s.id} ${d.id}`);
-          assert.equal(
-            got ? setText(got, ids) : '',
-            setText(c, ids),
-            `${label}: ${s.id} → ${d.id}${port ? ' on 53/UDP' : ''} (externals ${String(externals)})`,
-          );
-          n++;
-        }
-      }
-    }
-  }
-  // members of one class are interchangeable: the same verdicts towards and from every endpoint
-  const eps = a.engine.endpoints();
-  for (const cls of a.engine.classes().classes) {
-    const [rep, ...rest] = cls.members.map((w) => eps.find((e) => e.kind === 'workload' && e.workload === w));
-    if (!rep) continue;
-    for (const m of rest) {
-      if (!m) continue;
-      for (const e of eps) {
-        if (e === rep || e === m) continue;
-        assert.equal(
-          setText(a.engine.pair(m, e).conns, ids),
-          setText(a.engine.pair(rep, e).conns, ids),
-          `${label}: ${m.id} → ${e.id} as ${rep.id}`,
-        );
-        assert.equal(
-          setText(a.engine.pair(e, m).conns, ids),
-          setText(a.engine.pair(e, rep).conns, ids),
-          `${label}: ${e.id} → ${m.id} as ${rep.id}`,
-        );
-      }
-    }
-  }
-  return n;
-}
+import { assertClassesAgree } from '../support/classes';
 
 test('classes: the semantics fixtures, every pair as PolicyEngine.pair', () => {
   let n = 0;

@@ -35,10 +35,25 @@ export interface WorkloadClass {
   readonly ix: number;
   /** Members in id order; the first is the representative. */
   readonly members: readonly Workload[];
+  /**
+   * Its source class and its destination class (numbers from 0; -1 for a workload of another
+   * snapshot): see `WorkloadClasses.sources`.
+   */
+  readonly source: number;
+  readonly destination: number;
 }
 
 export interface WorkloadClasses {
   readonly classes: readonly WorkloadClass[];
+  /**
+   * The number of source classes and of destination classes. Two workloads are in one source
+   * class when every policy's egress side (their egress isolation) and every ingress rule's peers
+   * treat them alike, so that they are interchangeable as the source of every pair; likewise one
+   * destination class (ingress isolation, egress rules' peers, named ports). A class is one source
+   * class and one destination class: the pair of two classes is that of their roles.
+   */
+  readonly sources: number;
+  readonly destinations: number;
   /** The class of a workload, by id. */
   classOf(w: Workload): WorkloadClass;
 }
@@ -48,7 +63,9 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const n = workloads.length;
   const pos = new Map<Workload, number>();
   workloads.forEach((w, i) => pos.set(w, i));
-  const parts: string[][] = workloads.map(() => []);
+  // what the policies read of each workload as a source (src) and as a destination (dst)
+  const src: string[][] = workloads.map(() => []);
+  const dst: string[][] = workloads.map(() => []);
 
   // isolation lists (interned: equal lists are one array)
   const listIds = new Map<readonly CompiledPolicy[], number>();
@@ -62,7 +79,8 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   };
   workloads.forEach((w, i) => {
     const iso = selection.isolation(w);
-    parts[i]?.push(`i${listId(iso.ingress)}e${listId(iso.egress)}`);
+    src[i]?.push(`e${listId(iso.egress)}`);
+    dst[i]?.push(`i${listId(iso.ingress)}`);
   });
 
   // rule matches, rule by rule over the namespaces a peer can match
@@ -81,7 +99,8 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   let ipFamilies = 0;
   const val = new Uint8Array(n);
   const touched: number[] = [];
-  const visit = (p: CompiledPolicy, r: CompiledRule): void => {
+  // an ingress rule's peers are sources, an egress rule's destinations
+  const visit = (p: CompiledPolicy, r: CompiledRule, parts: string[][]): void => {
     for (const pe of r.ports ?? []) {
       const v = pe.port?.value;
       if (typeof v !== 'string') continue;
@@ -137,13 +156,21 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
     }
     touched.length = 0;
   };
-  for (const p of selection.compiled) for (const r of [...p.ingress, ...p.egress]) visit(p, r);
+  for (const p of selection.compiled) {
+    for (const r of p.ingress) visit(p, r, src);
+    for (const r of p.egress) visit(p, r, dst);
+  }
+  // (below: what both roles read, in both)
+  const both = (i: number, part: string): void => {
+    src[i]?.push(part);
+    dst[i]?.push(part);
+  };
 
   // cluster-wide policies: which select the workload, and which of their rules' peers match it
   const tiers = selection.tiers;
   tiers.compiled.forEach((p, k) => {
     workloads.forEach((w, i) => {
-      if (tiers.selects(p, w)) parts[i]?.push(`T${k}`);
+      if (tiers.selects(p, w)) both(i, `T${k}`);
     });
     for (const r of [...p.ingress, ...p.egress]) {
       const kr = ruleNo++;
@@ -153,15 +180,13 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
         const ep: Endpoint = { kind: 'workload', id: w.id, workload: w };
         // by family where networks match pod IPs
         const m = [1, 2, 3].map((f) => (tierRuleMatches(r, ep, selection, f) ? 1 : 0)).join('');
-        if (m !== '000') parts[i]?.push(`${kr}t${m}`);
+        if (m !== '000') both(i, `${kr}t${m}`);
       });
     }
   });
   if (tiers.compiled.length > 0)
     workloads.forEach((w, i) =>
-      parts[i]?.push(
-        `h${w.hostNetwork ? 1 : 0}f${endpointFamilies({ kind: 'workload', id: w.id, workload: w })}`,
-      ),
+      both(i, `h${w.hostNetwork ? 1 : 0}f${endpointFamilies({ kind: 'workload', id: w.id, workload: w })}`),
     );
   if (tierNamed.size > 0)
     workloads.forEach((w, i) => {
@@ -169,29 +194,47 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
         .filter((cp) => cp.name !== undefined && tierNamed.has(cp.name))
         .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
         .sort();
-      if (own.length > 0) parts[i]?.push(`P${own.join(',')}`);
+      if (own.length > 0) both(i, `P${own.join(',')}`);
     });
 
   // the families of the known IPs, of those some ipBlock matched a pod by (the others change no match)
   if (ipFamilies)
     workloads.forEach((w, i) =>
-      parts[i]?.push(`f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`),
+      both(i, `f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`),
     );
 
-  // named ports some rule names, as resolved on each workload
+  // named ports some rule names, as resolved on each workload (always on the destination)
   if (namedPorts.size > 0) {
     workloads.forEach((w, i) => {
       const own = w.ports
         .filter((cp) => cp.name !== undefined && namedPorts.has(`${cp.name}/${cp.protocol}`))
         .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
         .sort();
-      if (own.length > 0) parts[i]?.push(`p${own.join(',')}`);
+      if (own.length > 0) dst[i]?.push(`p${own.join(',')}`);
     });
   }
 
-  const byKey = new Map<string, Workload[]>();
+  // role classes by signature, numbered in workload order; a class is a pair of them
+  const numbering = (parts: string[][]): { of: Int32Array; count: number } => {
+    const ids = new Map<string, number>();
+    const of = new Int32Array(n);
+    parts.forEach((p, i) => {
+      const key = p.join(' ');
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+      }
+      of[i] = id;
+    });
+    return { of, count: ids.size };
+  };
+  const sources = numbering(src);
+  const destinations = numbering(dst);
+  const byKey = new Map<number, Workload[]>();
   workloads.forEach((w, i) => {
-    const key = (parts[i] as string[]).join(' ');
+    // exact below 2 ** 26 classes of each role
+    const key = (sources.of[i] as number) * 2 ** 26 + (destinations.of[i] as number);
     const l = byKey.get(key);
     if (l) l.push(w);
     else byKey.set(key, [w]);
@@ -199,17 +242,25 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const classes: WorkloadClass[] = [];
   const of = new Map<Workload, WorkloadClass>();
   for (const members of byKey.values()) {
-    const c: WorkloadClass = { ix: classes.length, members };
+    const i = pos.get(members[0] as Workload) as number;
+    const c: WorkloadClass = {
+      ix: classes.length,
+      members,
+      source: sources.of[i] as number,
+      destination: destinations.of[i] as number,
+    };
     classes.push(c);
     for (const w of members) of.set(w, c);
   }
   return {
     classes,
+    sources: sources.count,
+    destinations: destinations.count,
     classOf(w: Workload): WorkloadClass {
       const c = of.get(w);
       if (c) return c;
       // a workload object of another snapshot: its own class
-      const own: WorkloadClass = { ix: -1, members: [w] };
+      const own: WorkloadClass = { ix: -1, members: [w], source: -1, destination: -1 };
       return own;
     },
   };

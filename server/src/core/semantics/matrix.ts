@@ -132,22 +132,38 @@ export function reachabilityRows(
   const pairs = new ClassPairs(engine, q.port, scoped);
   function* rows(): Generator<ReachEntry[]> {
     // every endpoint's class first (in the order a walk row by row meets them: the same
-    // representatives), so that each class's row of the cache is allocated once, at its full length
+    // representatives), so that each row of the cache is allocated once, at its full length
     const dix = dsts.map((e) => pairs.ix(e));
     const six = srcs.map((e) => pairs.ix(e));
     const toWorkload = dsts.map((e) => e.kind === 'workload');
+    // the destinations a source class reaches, with what, found once per source class (the
+    // pair of a source and a destination is that of their classes) and written for each member
+    const reached: Array<{ readonly at: number[]; readonly conns: ConnectionSet[] } | undefined> = [];
     for (let s = 0; s < srcs.length; s++) {
       const src = srcs[s] as Endpoint;
       const row: ReachEntry[] = [];
       // listedPair, by the source's kind: none from a domain name, only to workloads from a range
       if (src.kind !== 'domain') {
-        const fromWorkload = src.kind === 'workload';
         const si = six[s] as number;
-        for (let j = 0; j < dsts.length; j++) {
-          const dst = dsts[j] as Endpoint;
-          if (src === dst || !(fromWorkload || toWorkload[j])) continue;
-          const conns = pairs.conns(si, dix[j] as number);
-          if (!conns.isEmpty) row.push({ src, dst, conns });
+        const sr = pairs.sourceOf(si);
+        let r = reached[sr];
+        if (!r) {
+          const fromWorkload = src.kind === 'workload';
+          r = { at: [], conns: [] };
+          for (let j = 0; j < dsts.length; j++) {
+            if (!(fromWorkload || toWorkload[j])) continue;
+            const conns = pairs.conns(si, dix[j] as number);
+            if (conns.isEmpty) continue;
+            r.at.push(j);
+            r.conns.push(conns);
+          }
+          while (reached.length < sr) reached.push(undefined);
+          reached[sr] = r;
+        }
+        const { at, conns } = r;
+        for (let k = 0; k < at.length; k++) {
+          const dst = dsts[at[k] as number] as Endpoint;
+          if (dst !== src) row.push({ src, dst, conns: conns[k] as ConnectionSet });
         }
       }
       yield row;
@@ -158,9 +174,10 @@ export function reachabilityRows(
 
 /**
  * The matrix between classes of interchangeable endpoints (classes.ts): endpoints get a local
- * class number, and each ordered pair of classes is computed once, from the classes'
- * representatives, as `PolicyEngine.pair` would (egress side ∩ ingress side). Two distinct members
- * of one class get the class's own pair. The egress side of a pair depends on the source only
+ * class number, each class is a source class and a destination class, and each pair of a source
+ * class and a destination class is computed once, from their representatives, as
+ * `PolicyEngine.pair` would (egress side ∩ ingress side). Two distinct members of one class get
+ * the pair of its own source and destination classes. The egress side of a pair depends on the source only
  * through the list of policies isolating its egress, so sources sharing that list share it;
  * likewise the ingress side, per list of ingress policies, unless those name ports (resolved on
  * each destination class).
@@ -210,23 +227,33 @@ export class ClassPairs {
   private readonly classes: WorkloadClasses;
   private readonly keyIx = new Map<string, number>();
   readonly reps: Endpoint[] = [];
+  /** Each class's source and destination class (local numbers: `roles`). */
+  private readonly srcOf: number[] = [];
+  private readonly dstOf: number[] = [];
+  /** Per role (0 source, 1 destination): local numbers by key, and each one's representative. */
+  private readonly roleIx = [new Map<string, number>(), new Map<string, number>()] as const;
+  private readonly roleReps: [Endpoint[], Endpoint[]] = [[], []];
+  /** Each source's egress isolating list, each destination's ingress list, and their numbers. */
   private readonly eIso: Array<readonly CompiledPolicy[]> = [];
   private readonly iIso: Array<readonly CompiledPolicy[]> = [];
-  /** Each class's isolating lists by number (equal lists are one array: `PolicySelection.isolation`). */
+  /** (equal lists are one array: `PolicySelection.isolation`) */
   private readonly eList: number[] = [];
   private readonly iList: number[] = [];
   private readonly listIds = new Map<readonly CompiledPolicy[], number>();
+  /** The matrix by source class, then destination class (rows allocated at full length once). */
   private readonly cache: Array<Array<ConnectionSet | undefined> | undefined> = [];
-  /** Address families of each class (every member has the same: classes.ts), for the side caches. */
-  private readonly fam: number[] = [];
-  /** Whether each class is of workloads (else an external range). */
-  private readonly isWorkload: boolean[] = [];
+  /** Address families of each source and destination (every member of a role class has the same on the bits that count: classes.ts). */
+  private readonly sFam: number[] = [];
+  private readonly dFam: number[] = [];
+  /** Whether each source and destination is a workload (else an external range or a domain name). */
+  private readonly sWorkload: boolean[] = [];
+  private readonly dWorkload: boolean[] = [];
   /** `engine.hasTiers`, read once (asked for every pair of classes otherwise). */
   private readonly tiered: boolean;
   /**
    * Side results per isolating list and families of the endpoint on that side (`list * 4 +
-   * families`), per counterpart class, with each result's number (for `meets`). Dense arrays by
-   * class number: asked for every pair of classes.
+   * families`), per counterpart (a destination class for egress, a source class for ingress), with
+   * each result's number (for `meets`). Dense arrays by class number: asked for every pair.
    */
   private readonly egress: Array<SideColumn | undefined> = [];
   private readonly ingress: Array<SideColumn | undefined> = [];
@@ -259,15 +286,37 @@ export class ClassPairs {
       i = this.reps.length;
       this.keyIx.set(key, i);
       this.reps.push(e);
-      const iso = e.kind === 'workload' ? this.engine.isolation(e.workload) : undefined;
-      const eIso = iso ? iso.egress : NO_POLICIES;
-      const iIso = iso ? iso.ingress : NO_POLICIES;
-      this.eIso.push(eIso);
-      this.iIso.push(iIso);
-      this.eList.push(this.listId(eIso));
-      this.iList.push(this.listId(iIso));
-      this.fam.push(e.kind === 'workload' ? endpointFamilies(e) : 0);
-      this.isWorkload.push(e.kind === 'workload');
+      // its roles: those of its class; an external range or a domain name is a class of its own
+      const c = e.kind === 'workload' ? this.classes.classOf(e.workload) : undefined;
+      const known = c !== undefined && c.ix >= 0;
+      this.srcOf.push(this.role(0, known ? `s${c.source}` : key, e));
+      this.dstOf.push(this.role(1, known ? `d${c.destination}` : key, e));
+    }
+    return i;
+  }
+
+  /** The local number of a source (0) or destination (1) class, by its key. */
+  private role(r: 0 | 1, key: string, e: Endpoint): number {
+    let i = this.roleIx[r].get(key);
+    if (i !== undefined) return i;
+    const reps = this.roleReps[r];
+    i = reps.length;
+    this.roleIx[r].set(key, i);
+    reps.push(e);
+    const iso = e.kind === 'workload' ? this.engine.isolation(e.workload) : undefined;
+    const fam = e.kind === 'workload' ? endpointFamilies(e) : 0;
+    if (r === 0) {
+      const l = iso ? iso.egress : NO_POLICIES;
+      this.eIso.push(l);
+      this.eList.push(this.listId(l));
+      this.sFam.push(fam);
+      this.sWorkload.push(e.kind === 'workload');
+    } else {
+      const l = iso ? iso.ingress : NO_POLICIES;
+      this.iIso.push(l);
+      this.iList.push(this.listId(l));
+      this.dFam.push(fam);
+      this.dWorkload.push(e.kind === 'workload');
     }
     return i;
   }
@@ -303,29 +352,50 @@ export class ClassPairs {
     return id;
   }
 
-  /** `pairFamilies` of the classes' representatives (the families every member pair has). */
-  private pairFamilies(si: number, di: number): number {
-    return this.isWorkload[si] && this.isWorkload[di]
-      ? (this.fam[si] as number) & (this.fam[di] as number)
+  /** `pairFamilies` of a source and a destination class (the families every member pair has). */
+  private pairFamilies(sr: number, dr: number): number {
+    return this.sWorkload[sr] && this.dWorkload[dr]
+      ? (this.sFam[sr] as number) & (this.dFam[dr] as number)
       : ANY_FAMILY;
   }
 
-  /** What class `si` may send to class `di` (for `si === di`: between two distinct members). */
+  /**
+   * What class `si` may send to class `di` (for `si === di`: between two distinct members): the
+   * pair of its source class and the other's destination class, computed once.
+   */
   conns(si: number, di: number): ConnectionSet {
-    let row = this.cache[si];
-    if (!row || row.length <= di) {
-      // preallocated (a sparse array would fall back to slow elements)
-      const grown = new Array<ConnectionSet | undefined>(Math.max(di + 1, this.reps.length)).fill(undefined);
+    const sr = this.srcOf[si] as number;
+    const dr = this.dstOf[di] as number;
+    let row = this.cache[sr];
+    if (!row || row.length <= dr) {
+      // preallocated (a sparse array would fall back to slow elements); grown by half at least
+      // while destinations are still being met (reach --format summary meets external ranges late)
+      const len = Math.max(dr + 1, this.roleReps[1].length, row ? row.length + (row.length >> 1) : 0);
+      const grown = new Array<ConnectionSet | undefined>(len).fill(undefined);
       if (row) for (let i = 0; i < row.length; i++) grown[i] = row[i];
       row = grown;
-      this.cache[si] = row;
+      this.cache[sr] = row;
     }
-    let c = row[di];
+    let c = row[dr];
     if (!c) {
-      c = this.compute(si, di);
-      row[di] = c;
+      c = this.compute(sr, dr);
+      row[dr] = c;
     }
     return c;
+  }
+
+  /** The number of source and of destination classes met so far (`ix`). */
+  get roles(): { readonly sources: number; readonly destinations: number } {
+    return { sources: this.roleReps[0].length, destinations: this.roleReps[1].length };
+  }
+
+  /** The source class of class `si` and the destination class of `di` (local numbers, `roles`). */
+  sourceOf(si: number): number {
+    return this.srcOf[si] as number;
+  }
+
+  destinationOf(di: number): number {
+    return this.dstOf[di] as number;
   }
 
   /**
@@ -340,8 +410,8 @@ export class ClassPairs {
     src: Endpoint,
     dst: Endpoint,
     peer: Endpoint,
-    si: number,
-    di: number,
+    sr: number,
+    dr: number,
   ): SideEntry {
     let memo = this.sides[dir === 'egress' ? 0 : 1].get(policies);
     if (!memo) {
@@ -359,7 +429,7 @@ export class ClassPairs {
     }
     // which rules match, in the families the pair can use (and by which family's address); where a
     // matching rule names a port, the destination class too (it resolves the name)
-    const families = this.pairFamilies(si, di);
+    const families = this.pairFamilies(sr, dr);
     // outside a tracked unit, the rules' match vectors read directly (`ruleMatch` would look each
     // up again, for every pair of classes; inside one it records what it read)
     const ix = peer.ix ?? -1;
@@ -381,11 +451,11 @@ export class ClassPairs {
         unit *= 8;
       }
       if (named) {
-        let m = memo.atDst[di];
+        let m = memo.atDst[dr];
         if (!m) {
           m = new Map();
-          while (memo.atDst.length < di) memo.atDst.push(undefined);
-          memo.atDst[di] = m;
+          while (memo.atDst.length < dr) memo.atDst.push(undefined);
+          memo.atDst[dr] = m;
         }
         found = m;
       } else found = memo.byNumber;
@@ -402,7 +472,7 @@ export class ClassPairs {
         key += m === 1 ? `${k},` : `${k}~${m},`;
         if (rr.named) named = true;
       }
-      if (named) key += `#${di}`;
+      if (named) key += `#${dr}`;
       found = memo.sets;
       at = key;
     }
@@ -415,14 +485,15 @@ export class ClassPairs {
     return entry;
   }
 
-  /** The same as `conns`, not kept: for a walk that meets each pair of classes about once. */
+  /** The same as `conns` (kept: a pair of roles is met by many pairs of classes). */
   between(si: number, di: number): ConnectionSet {
-    return this.cache[si]?.[di] ?? this.compute(si, di);
+    return this.conns(si, di);
   }
 
-  private compute(si: number, di: number): ConnectionSet {
-    const src = this.reps[si] as Endpoint;
-    const dst = this.reps[di] as Endpoint;
+  /** The pair of source class `sr` and destination class `dr`, from their representatives. */
+  private compute(sr: number, dr: number): ConnectionSet {
+    const src = this.roleReps[0][sr] as Endpoint;
+    const dst = this.roleReps[1][dr] as Endpoint;
     if (!listedPair(src, dst)) return ConnectionSet.EMPTY;
     // cluster-wide policies: sides depend on the tiers too (tiers.ts), so the pair in full; so
     // for a domain name (matched by name, or by a block holding a whole family: compile.ts)
@@ -430,15 +501,15 @@ export class ClassPairs {
       const conns = this.engine.pair(src, dst).conns;
       return this.port ? conns.restrict(this.port.protocol, this.port.port) : conns;
     }
-    const eIso = this.eIso[si] as readonly CompiledPolicy[];
-    const iIso = this.iIso[di] as readonly CompiledPolicy[];
+    const eIso = this.eIso[sr] as readonly CompiledPolicy[];
+    const iIso = this.iIso[dr] as readonly CompiledPolicy[];
     // both sides open: everything (the common case in big, lightly protected workspaces)
     if (eIso.length === 0 && iIso.length === 0) return this.open;
     let eg = OPEN_SIDE;
     let egId = 0;
     if (eIso.length > 0) {
-      const col = this.column(this.egress, (this.eList[si] as number) * 4 + (this.fam[si] as number));
-      const e = (col[di] ??= this.side(eIso, 'egress', src, dst, dst, si, di));
+      const col = this.column(this.egress, (this.eList[sr] as number) * 4 + (this.sFam[sr] as number));
+      const e = (col[dr] ??= this.side(eIso, 'egress', src, dst, dst, sr, dr));
       eg = e.r;
       egId = e.id;
     }
@@ -446,7 +517,7 @@ export class ClassPairs {
     let ig = OPEN_SIDE;
     let igId = 0;
     if (iIso.length > 0) {
-      const il = this.iList[di] as number;
+      const il = this.iList[dr] as number;
       let shared = this.sharedIngress[il];
       if (shared === undefined) {
         shared = !iIso.some((p) =>
@@ -456,12 +527,12 @@ export class ClassPairs {
         this.sharedIngress[il] = shared;
       }
       if (shared) {
-        const col = this.column(this.ingress, il * 4 + (this.fam[di] as number));
-        const e = (col[si] ??= this.side(iIso, 'ingress', src, dst, src, si, di));
+        const col = this.column(this.ingress, il * 4 + (this.dFam[dr] as number));
+        const e = (col[sr] ??= this.side(iIso, 'ingress', src, dst, src, sr, dr));
         ig = e.r;
         igId = e.id;
       } else {
-        const e = this.side(iIso, 'ingress', src, dst, src, si, di);
+        const e = this.side(iIso, 'ingress', src, dst, src, sr, dr);
         ig = e.r;
         igId = e.id;
       }
