@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../support/golden';
+import { fakeKustomize } from '../support/fake-kustomize';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
@@ -38,15 +39,12 @@ describe('check --render-kustomize', () => {
     mkdirSync(bin);
     mkdirSync(empty);
     log = join(tmp, 'args.log');
-    const fake = (name: string, body: string): void => {
-      writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
-      chmodSync(join(bin, name), 0o755);
-    };
-    fake(
-      'kustomize',
-      `echo "$PWD|$@" >> '${log}'\n/bin/cat '${join(FIXTURE, 'kustomize-build-output.txt')}'`,
+    fakeKustomize(bin, join(FIXTURE, 'kustomize-build-output.txt'), log);
+    writeFileSync(
+      join(bin, 'failing'),
+      `#!/bin/sh\necho "Error: accumulating resources: 'patch.yaml' not found" >&2\nexit 1\n`,
     );
-    fake('failing', `echo "Error: accumulating resources: 'patch.yaml' not found" >&2\nexit 1`);
+    chmodSync(join(bin, 'failing'), 0o755);
   });
 
   after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -159,5 +157,103 @@ describe('check --render-kustomize', () => {
   it('diff of two trees renders both sides', () => {
     const r = run(bin, 'diff', '.', '.', '--render-kustomize');
     assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+});
+
+describe('--render-kustomize on a Flux tree (test/fixtures/roots-render/flux)', () => {
+  const FLUX = join(FIXTURE, 'flux');
+  let tmp: string;
+  let bin: string;
+  let log: string;
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-flux-'));
+    bin = join(tmp, 'bin');
+    mkdirSync(bin);
+    log = join(tmp, 'args.log');
+    fakeKustomize(
+      bin,
+      {
+        'apps/prod': join(FIXTURE, 'flux-build-apps-prod.txt'),
+        'clusters/prod/monitoring': join(FIXTURE, 'flux-build-monitoring.txt'),
+      },
+      log,
+    );
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const run = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [CLI, ...args], {
+      cwd: FLUX,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: bin },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('each spec.path with patches or generators is built once, and the output is analysed with its targetNamespace', () => {
+    rmSync(log, { force: true });
+    const r = run('check', '.', '--format', 'json', '--render-kustomize');
+    assert.equal(r.code, 0, r.stderr);
+    const calls = readFileSync(log, 'utf8').trim().split('\n').sort();
+    assert.deepEqual(calls, [
+      `${join(FLUX, 'apps', 'prod')}|build ${join(FLUX, 'apps', 'prod')}`,
+      `${join(FLUX, 'clusters', 'prod', 'monitoring')}|build ${join(FLUX, 'clusters', 'prod', 'monitoring')}`,
+    ]);
+    const found = JSON.parse(r.stdout) as Found[];
+    assert.deepEqual(
+      found.filter((f) => f.code === 'kustomize-not-rendered'),
+      [],
+      'both folders are rendered',
+    );
+    // the patched frontend: the base policy's peer matches nothing, in each cluster's namespace
+    const peers = found.filter((f) => f.code === 'pod-selector-matches-nothing');
+    assert.deepEqual(
+      peers.map((f) => `${f.path}:${f.line} ${/ of (\S+) matches/.exec(f.message)?.[1]}`).sort(),
+      ['apps/base/policy.yaml:10 shop-staging/web', 'apps/base/policy.yaml:10 shop/web'],
+    );
+    for (const f of peers) assert.match(f.message, /found in the output of `kustomize build apps\/prod`/);
+  });
+
+  it('reach and explain: the folder inside the cluster folder is rendered too, in its targetNamespace', () => {
+    const r = run('reach', '.', '--cluster', 'clusters/prod', '--render-kustomize');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Analysed as `kustomize build apps\/prod` prints it/);
+    assert.match(r.stdout, /Analysed as `kustomize build clusters\/prod\/monitoring` prints it/);
+    assert.match(r.stdout, /namespace monitoring\n\s+prometheus\[Deployment\]/);
+    const e = run(
+      'explain',
+      'shop/frontend',
+      'shop/web',
+      '80/TCP',
+      '.',
+      '--cluster',
+      'clusters/prod',
+      '--render-kustomize',
+    );
+    assert.equal(e.code, 1, `the patched frontend (app=ui) is denied: ${e.stdout}${e.stderr}`);
+    const plain = run('explain', 'shop/frontend', 'shop/web', '80/TCP', '.', '--cluster', 'clusters/prod');
+    assert.equal(plain.code, 0, `as the reader reads it the frontend is allowed: ${plain.stdout}`);
+    const m = run(
+      'explain',
+      'shop/web',
+      'monitoring/prometheus',
+      '9090/TCP',
+      '.',
+      '--cluster',
+      'clusters/prod',
+      '--render-kustomize',
+    );
+    assert.equal(m.code, 0, `the patch admits namespace shop: ${m.stdout}${m.stderr}`);
+    const mPlain = run(
+      'explain',
+      'shop/web',
+      'monitoring/prometheus',
+      '9090/TCP',
+      '.',
+      '--cluster',
+      'clusters/prod',
+    );
+    assert.equal(mPlain.code, 1, `unpatched, prometheus admits its own namespace only: ${mPlain.stdout}`);
   });
 });

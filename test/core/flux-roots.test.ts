@@ -126,6 +126,23 @@ const TABLE: Row[] = [
     ],
   },
   {
+    name: 'a folder of the cluster folder that a Flux Kustomization applies: read through it (its kustomization, its targetNamespace), not as written',
+    files: {
+      'clusters/dev/a.yaml': deploy('d'),
+      'clusters/prod/monitoring.yaml': flux('monitoring', './clusters/prod/monitoring', { target: 'mon' }),
+      'clusters/prod/monitoring/kustomization.yaml': kns('inner', 'p.yaml'),
+      'clusters/prod/monitoring/p.yaml': deploy('p'),
+      'clusters/prod/plain.yaml': flux('plain', './clusters/prod/plain', { target: 'pl' }),
+      'clusters/prod/plain/q.yaml': deploy('q'),
+      'loose.yaml': deploy('loose'),
+    },
+    roots: [
+      'cluster clusters/dev: clusters/dev/a.yaml | default/d[Deployment]',
+      'cluster clusters/prod: clusters/prod/monitoring.yaml, clusters/prod/monitoring/p.yaml, clusters/prod/plain.yaml, clusters/prod/plain/q.yaml | mon/p[Deployment], pl/q[Deployment]',
+      'other (other files): loose.yaml | default/loose[Deployment]',
+    ],
+  },
+  {
     name: 'a kustomization that lists Flux Kustomizations: what they apply joins its root',
     files: {
       'fleet/kustomization.yaml': k('apps.yaml'),
@@ -160,6 +177,16 @@ describe('Flux Kustomizations anywhere (truth table)', () => {
     it(row.name, () => {
       assert.deepEqual(rootsOf(analyseTexts(row.files)), row.roots);
     });
+});
+
+it("the kustomization of a cluster folder's folder that a Flux Kustomization applies is in the cluster's root", () => {
+  const row = TABLE.find((r) => r.name.startsWith('a folder of the cluster folder'));
+  assert.ok(row);
+  const a = analyseTexts(row.files);
+  assert.deepEqual(
+    a.rootsOf('file:///ws/clusters/prod/monitoring/kustomization.yaml').map((r) => r.name),
+    ['clusters/prod'],
+  );
 });
 
 describe('flux-path-not-found', () => {

@@ -6,12 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { positionOf, withServer } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
+import { fakeKustomize } from '../support/fake-kustomize';
 
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
 
@@ -22,13 +23,8 @@ describe('netpolLens.kustomize.render in the server', () => {
 
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
-    fake = join(tmp, 'kustomize');
     log = join(tmp, 'args.log');
-    writeFileSync(
-      fake,
-      `#!/bin/sh\necho "$@" >> '${log}'\n/bin/cat '${join(FIXTURE, 'kustomize-build-output.txt')}'\n`,
-    );
-    chmodSync(fake, 0o755);
+    fake = fakeKustomize(tmp, join(FIXTURE, 'kustomize-build-output.txt'), log);
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -123,4 +119,55 @@ describe('netpolLens.kustomize.render in the server', () => {
       },
     );
   });
+});
+
+describe('netpolLens.kustomize.render on a Flux tree (test/fixtures/roots-render/flux)', () => {
+  let tmp: string;
+  let fake: string;
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-flux-'));
+    fake = fakeKustomize(tmp, {
+      'apps/prod': join(FIXTURE, 'flux-build-apps-prod.txt'),
+      'clusters/prod/monitoring': join(FIXTURE, 'flux-build-monitoring.txt'),
+    });
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("each spec.path is rendered in each cluster's targetNamespace; a hover on a source answers from it", () =>
+    withServer(
+      { from: join(FIXTURE, 'flux'), settings: { kustomize: { render: true, command: fake } } },
+      async (client, ws) => {
+        const peers = (ds: { code?: unknown; message: string }[]): string[] =>
+          ds
+            .filter(
+              (x) =>
+                x.code === 'pod-selector-matches-nothing' &&
+                /found in the output of `.*kustomize build apps\/prod`/.test(x.message),
+            )
+            .map((x) => / of (\S+) matches/.exec(x.message)?.[1] ?? '')
+            .sort();
+        const d = await client.waitForDiagnostics(
+          ws.fileUri('apps/base/policy.yaml'),
+          (ds) => peers(ds).length === 2,
+          'the rendered finding in both clusters',
+        );
+        assert.deepEqual(peers(d), ['shop-staging/web', 'shop/web']);
+        const uri = ws.fileUri('clusters/prod/monitoring/policy.yaml');
+        const text = readFileSync(join(ws.dir, 'clusters', 'prod', 'monitoring', 'policy.yaml'), 'utf8');
+        await client.open(uri, text);
+        const h = await client.request<Hover | null>('textDocument/hover', {
+          textDocument: { uri },
+          position: positionOf(text, 'prometheus'),
+        });
+        const md = (h?.contents as MarkupContent | undefined)?.value ?? '';
+        assert.match(
+          md,
+          /`monitoring\/prometheus`/,
+          "the output in the Flux Kustomization's targetNamespace",
+        );
+        assert.match(md, /Selects 1 pod/);
+        assert.match(md, /ingress: only from .*namespace.*shop/, `the patched rule: ${md}`);
+      },
+    ));
 });

@@ -446,16 +446,22 @@ export function planRoots(
   const inputFiles = graph.inputFiles();
   /**
    * Applies the Flux Kustomizations a root holds, and those they bring in, to any depth. `cluster`:
-   * the root's cluster folder, whose files are there already (and whose bootstrap, applying the
-   * folder itself, adds nothing). `seeds`: files the root holds only because a Flux Kustomization
+   * the root's cluster folder, whose files are there already, as written (its bootstrap, applying
+   * the folder itself, adds nothing); a folder of it that a Flux Kustomization applies is read
+   * through that instead (its kustomization built or rendered, `spec.targetNamespace`), the files'
+   * entries as written replaced. `seeds`: files the root holds only because a Flux Kustomization
    * of theirs is applied, until one applies them.
    */
   const applyFlux = (acc: RootAcc, cluster?: string, seeds = new Set<string>()): void => {
     const inCluster = (uri: string): boolean =>
       cluster !== undefined && clusterOfPath(pathOf.get(uri) ?? '') === cluster;
+    const claimed = new Set<string>();
     const put = (uri: string, t: Transform): void => {
       if (seeds.delete(uri)) acc.files.set(uri, [t]);
-      else add(acc.files, uri, t);
+      else if (!claimed.has(uri) && inCluster(uri) && acc.files.get(uri)?.every((x) => x.length === 0)) {
+        claimed.add(uri);
+        acc.files.set(uri, [t]);
+      } else add(acc.files, uri, t);
     };
     const done = new Set<string>();
     for (let again = true; again;) {
@@ -470,11 +476,11 @@ export function planRoots(
           if (cluster !== undefined && (base + cluster + '/').startsWith(target)) continue;
           for (const k of built) {
             const part = buildPart(k, [fk.step]);
-            for (const [u, l] of part.files) if (!inCluster(u)) for (const t of l) put(u, t);
+            for (const [u, l] of part.files) for (const t of l) put(u, t);
             part.files.clear();
             merge(acc, part);
           }
-          for (const u of plain) if (!inCluster(u)) put(u, [fk.step]);
+          for (const u of plain) put(u, [fk.step]);
         }
       }
     }
