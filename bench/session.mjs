@@ -8,14 +8,23 @@
 // say how often the index changed and the diagnostics pass ran, the queued edits and the memory
 // (after a GC: the server runs with --expose-gc).
 //   node bench/session.mjs [--size medium] [--edits 10000] [--files 50] [--storm 5000] [--burst 25] [--json]
+//     [--heap-snapshots DIR]   (heap snapshots of the server after each stage: bench/heap.mjs)
 // Prints figures (medians, min–max, ratio); with --json one JSON object (test/lsp/session.test.ts).
-import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
-import { arg, listFiles, MANIFEST } from './common.mjs';
+import { arg, listFiles, MANIFEST, SERVER_JS, startServer, stopServer } from './common.mjs';
 
 const require = createRequire(import.meta.url);
 const rpc = require('vscode-jsonrpc/node');
@@ -33,19 +42,22 @@ const ws = join(tmp, 'ws');
 cpSync(source, ws, { recursive: true });
 const all = listFiles(ws, MANIFEST).sort();
 
-const proc = spawn(
-  process.execPath,
-  ['--expose-gc', join(here, '..', 'server', 'dist', 'server.js'), '--stdio'],
-  { stdio: ['pipe', 'pipe', 'inherit'] },
-);
-const conn = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(proc.stdout),
-  new rpc.StreamMessageWriter(proc.stdin),
-);
+const snapDir = arg('heap-snapshots', undefined);
+const server = await startServer(ws, size, {
+  args: [
+    '--expose-gc',
+    // bench/heap.mjs: a heap snapshot (after a full GC) of each stage on SIGUSR2, into snapDir
+    ...(snapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`] : []),
+    SERVER_JS,
+    '--stdio',
+  ],
+  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+  initializationOptions: { testHooks: { stats: true } },
+  ready: (p) => p.state === 'ready' && p.findings === 'all',
+});
+const { conn, proc } = server;
 const waiters = [];
 const published = new Map(); // uri → versions published
-let ready;
-let readyP = new Promise((r) => (ready = r));
 conn.onNotification('textDocument/publishDiagnostics', (p) => {
   const l = published.get(p.uri) ?? [];
   l.push(p.version);
@@ -56,28 +68,30 @@ conn.onNotification('textDocument/publishDiagnostics', (p) => {
       w.resolve();
     }
 });
-conn.onNotification('netpolLens/status', (p) => {
-  if (p.state === 'ready' && p.findings === 'all') ready();
-});
-conn.onRequest(() => null);
-conn.listen();
 const stats = () => conn.sendRequest('netpolLens/test/stats');
 const diag = (uri, version) => new Promise((resolve) => waiters.push({ uri, version, resolve }));
+/**
+ * With `--heap-snapshots DIR`: the server writes a heap snapshot (SIGUSR2, after a full GC) into
+ * DIR, renamed `<stage>.heapsnapshot`. Taken after the stage's stats, so its figures are the same
+ * as without; the snapshots' own memory shows in the later stages' RSS (bench/heap.mjs reads them).
+ */
+async function heapSnapshot(stage) {
+  if (!snapDir) return;
+  const before = new Set(readdirSync(snapDir));
+  proc.kill('SIGUSR2');
+  let file;
+  while (!(file = readdirSync(snapDir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f))))
+    await new Promise((r) => setTimeout(r, 50));
+  await stats(); // the server's main thread writes the snapshot: this answer comes once it is whole
+  renameSync(join(snapDir, file), join(snapDir, `${stage}.heapsnapshot`));
+}
 const mb = (b) => Math.round(b / 1048576);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const t0 = performance.now();
-await conn.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: pathToFileURL(ws).href,
-  workspaceFolders: [{ uri: pathToFileURL(ws).href, name: size }],
-  capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-  initializationOptions: { testHooks: { stats: true } },
-});
 await conn.sendNotification('initialized', {});
-await readyP;
-const indexedMs = performance.now() - t0;
+const indexedMs = (await server.ready) - server.spawnedAt;
 const afterIndex = await stats();
+await heapSnapshot('after-index');
 
 // ---- the editing session -------------------------------------------------------------------------
 const step = Math.max(1, Math.floor(all.length / FILES));
@@ -161,6 +175,7 @@ await Promise.all(
 );
 const lost = open.filter((f) => !arrived(f)).length;
 const afterEdits = await stats();
+await heapSnapshot('after-edits');
 
 // ---- the watcher storm -----------------------------------------------------------------------------
 const stormDir = join(ws, 'storm');
@@ -177,7 +192,6 @@ for (const p of changed) writeFileSync(p, `${readFileSync(p, 'utf8')}\n# checked
 const storm = async (events) => {
   const before = await stats();
   const s = performance.now();
-  readyP = new Promise((r) => (ready = r));
   await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: events });
   // done when the pass after the storm has run over the new file count
   for (;;) {
@@ -202,10 +216,9 @@ const storm1 = await storm([
 for (const p of created) rmSync(p);
 const storm2 = await storm(created.map((p) => ({ uri: pathToFileURL(p).href, type: 3 })));
 const afterStorm = await stats();
+await heapSnapshot('after-storm');
 
-await conn.sendRequest('shutdown');
-await conn.sendNotification('exit');
-proc.kill();
+await stopServer(server);
 rmSync(tmp, { recursive: true, force: true });
 
 const result = {
@@ -236,6 +249,17 @@ const result = {
   externalMB: [afterIndex, afterEdits, afterStorm].map((x) => mb(x.externalBytes ?? 0)),
   units: [afterIndex, afterEdits, afterStorm].map((x) => x.units ?? 0),
   readerKeys: [afterIndex, afterEdits, afterStorm].map((x) => x.readerKeys ?? 0),
+  // what the server keeps per file or per settings (test hook `stats`), at each stage
+  held: [afterIndex, afterEdits, afterStorm].map(
+    ({ files, stores, published, tallied, tracked, reading }) => ({
+      files,
+      stores,
+      published,
+      tallied,
+      tracked,
+      reading,
+    }),
+  ),
   load: os.loadavg().map((x) => Number(x.toFixed(1))),
   storm: { events: changed.length + created.length, in: storm1, out: storm2 },
 };
@@ -256,6 +280,10 @@ if (asJson) {
   );
   console.log(
     `| heap committed MB ${r.heapTotalMB.join(' → ')} | external MB ${r.externalMB.join(' → ')} | per-file results ${r.units.join(' → ')} | facts with readers ${r.readerKeys.join(' → ')} | load ${r.load.join(' ')} |`,
+  );
+  const held = (k) => r.held.map((h) => h[k]).join(' → ');
+  console.log(
+    `| held per file | index ${held('files')} | stores ${held('stores')} | published ${held('published')} | status counts ${held('tallied')} | on disk ${held('tracked')} | reads in flight ${held('reading')} |`,
   );
   console.log(
     `| watcher storm | ${r.storm.events} changes at once: ${r.storm.in.indexChanges} index change, ${r.storm.in.passes} diagnostics pass, ${r.storm.in.ms.toFixed(0)} ms | deleted again: ${r.storm.out.indexChanges} index change, ${r.storm.out.passes} pass, ${r.storm.out.ms.toFixed(0)} ms |`,
