@@ -19,8 +19,14 @@ import {
   type FileChange,
   type Finding,
 } from '../../server/src/core/index';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { contentArb } from '../support/differential';
 import { docs, params, workspaceArb } from '../property/gen';
+
+/** A full garbage collection (`--expose-gc` set at run time: the test runner's flags stay as they are). */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /** Where files live: plain folders, and a `clusters/<name>/` layout (two analysis roots). */
 const URIS = [
@@ -367,7 +373,57 @@ describe('an edit re-runs only the checks whose facts changed', () => {
     for (let i = 0; i < 5; i++)
       rerun(host, { uri: 'file:///w/pol1.yaml', text: `# ${i}\n${policy('n1', '{}')}` });
     const a = host.snapshot();
-    // the index links to no earlier index once its views are derived
+    // the index links to no earlier index once its views are derived, nor its views to earlier views
     assert.equal((a.index as unknown as { base?: unknown }).base, undefined);
+    const derived = (a.index as unknown as { derivedCache?: { previous?: unknown } }).derivedCache;
+    assert.ok(derived, 'the findings derived the views');
+    assert.equal(derived.previous, undefined);
+  });
+
+  it("deleted files' facts are not kept once the views after the deletion are derived", async () => {
+    const { host } = start();
+    // a storm of files of namespaces of their own, read by the views and checks, then deleted
+    const storm: FileChange[] = [];
+    for (let i = 0; i < 20; i++)
+      storm.push(
+        { uri: `file:///w/storm/ns${i}.yaml`, text: ns(`s${i}`, 'x') },
+        { uri: `file:///w/storm/pod${i}.yaml`, text: pod(`s${i}`, 'web') },
+      );
+    host.applyChanges(storm);
+    const facts = ((during: Analysis) => {
+      during.findings();
+      void during.index.workloads;
+      return storm.map((c) => new WeakRef(during.index.file(c.uri)!));
+    })(host.snapshot());
+    host.applyChanges(storm.map((c) => ({ uri: c.uri, text: null })));
+    const after = host.snapshot();
+    after.findings();
+    void after.index.workloads;
+    // what the host keeps now (no snapshot of the storm held here): a full collection frees them
+    await new Promise((r) => setImmediate(r)); // WeakRef targets stay alive until the job ends
+    gc();
+    assert.deepEqual(
+      facts.map((r, i) => (r.deref() ? storm[i]!.uri : undefined)).filter(Boolean),
+      [],
+      'the facts of the deleted files are still reachable from the host',
+    );
+  });
+
+  it('the results kept for settings no folder has any more are dropped', () => {
+    const { host } = start();
+    const own = host.storeSizes();
+    const other = (key: string): void => {
+      const a = host
+        .snapshot()
+        .withSettings(settingsFromConfig({ checks: { 'unreadable-file': 'error' } }), key);
+      a.findings();
+    };
+    other('folder-a');
+    other('folder-b');
+    assert.equal(host.storeSizes().stores, own.stores + 2);
+    host.retainSettings(['folder-b']);
+    assert.equal(host.storeSizes().stores, own.stores + 1);
+    host.retainSettings([]);
+    assert.deepEqual(host.storeSizes(), own);
   });
 });

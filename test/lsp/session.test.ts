@@ -4,7 +4,9 @@
  * and created at once and deleted again. A correctness check, not a timed test: every edit's
  * version gets its diagnostics, the edit queue stays bounded by the open files, every cancelled
  * hover is answered, and each storm is read as one change of the index followed by one
- * diagnostics pass (the server's own counters, test hook `stats`).
+ * diagnostics pass (the server's own counters, test hook `stats`); and what the server keeps per
+ * file (index, stores, published diagnostics, status counts, disk reads) is after the storms what
+ * it was before them.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +65,14 @@ describe('a long session (bench/session.mjs in small)', () => {
         hovers: number;
         hoversCancelled: number;
         hoversAnswered: number;
+        held: {
+          files: number;
+          stores: number;
+          published: number;
+          tallied: number;
+          tracked: number;
+          reading: number;
+        }[];
         storm: {
           events: number;
           in: { indexChanges: number; passes: number };
@@ -80,6 +90,11 @@ describe('a long session (bench/session.mjs in small)', () => {
         'the storm is one re-index',
       );
       assert.deepEqual(r.storm.out, { ...r.storm.out, indexChanges: 1, passes: 1 }, 'and its undoing too');
+      // what the server keeps per file: the storm's files, created and deleted again, left nothing
+      const [, afterEdits, afterStorm] = r.held;
+      assert.ok(afterEdits && afterEdits.files > 0 && afterEdits.published > 0, JSON.stringify(r.held));
+      assert.deepEqual(afterStorm, afterEdits, 'per-file entries after the storms = after the edits');
+      assert.equal(afterStorm?.reading, 0, 'no read left in flight');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

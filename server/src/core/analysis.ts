@@ -155,8 +155,16 @@ export class AnalysisHost {
   }
 
   /** What incremental analysis holds (summed over the stores): per-file results and facts with readers. */
-  storeSizes(): { units: number; readerKeys: number } {
-    return this.stores?.sizes() ?? { units: 0, readerKeys: 0 };
+  storeSizes(): { units: number; readerKeys: number; stores: number } {
+    return this.stores?.sizes() ?? { units: 0, readerKeys: 0, stores: 0 };
+  }
+
+  /**
+   * The settings of `Analysis.withSettings` still in use (by key; a folder's own settings): the
+   * results kept for any other settings (a folder removed, its settings changed) are dropped.
+   */
+  retainSettings(keys: Iterable<string>): void {
+    this.stores?.retainSettings(new Set(keys));
   }
 }
 
@@ -189,15 +197,27 @@ export class FindingsStores {
     for (const k of [...this.byRoot.keys()]) if (k.startsWith(prefix) && !keep.has(k)) this.byRoot.delete(k);
   }
 
-  /** Per-file results and facts with readers, summed over the stores. */
-  sizes(): { units: number; readerKeys: number } {
+  /**
+   * Drops the stores of analyses with other settings (`withSettings`: key `\u0000<settings key>`,
+   * their roots' after it) whose settings key is not in `keep`; the host's own stores stay.
+   */
+  retainSettings(keep: ReadonlySet<string>): void {
+    for (const k of [...this.byRoot.keys()]) {
+      if (!k.startsWith('\u0000') || k.startsWith('\u0000root:')) continue; // the host's own, or its roots'
+      const end = k.indexOf('\u0000root:', 1);
+      if (!keep.has(end < 0 ? k.slice(1) : k.slice(1, end))) this.byRoot.delete(k);
+    }
+  }
+
+  /** Per-file results and facts with readers, summed over the stores, and the stores. */
+  sizes(): { units: number; readerKeys: number; stores: number } {
     let units = 0;
     let readerKeys = 0;
     for (const s of this.byRoot.values()) {
       units += s.state?.units.size ?? 0;
       readerKeys += s.state?.readers.size ?? 0;
     }
-    return { units, readerKeys };
+    return { units, readerKeys, stores: this.byRoot.size };
   }
 
   /** A token no other findings pass of this host has. */

@@ -72,6 +72,14 @@ export class FolderAnalyses {
     for (const [scope, cfg] of this.configs)
       defaultNamespaces.push({ folder: scope, namespace: cfg.settings.defaultNamespace ?? '' });
     this.host.setSettings(primary.settings, defaultNamespaces);
+    this.prune();
+  }
+
+  /** The incremental results kept for settings no folder has any more go (core: `retainSettings`). */
+  private prune(): void {
+    const inUse = new Set<string>();
+    for (const c of this.configs.values()) if (c.key !== this.hostKey) inUse.add(c.key);
+    this.host.retainSettings(inUse);
   }
 
   /** A folder's exclude globs as one string, to tell whether a reload changed them. */
@@ -82,6 +90,7 @@ export class FolderAnalyses {
   /** A removed folder: its files fall back to the outer folder's (or the window's) configuration. */
   forget(folderUri: string): void {
     this.configs.delete(folderUri);
+    this.prune();
   }
 
   /** The configuration of the innermost folder holding `uri`, else the window's. */

@@ -227,6 +227,11 @@ export class Session implements ServerContext {
       heapTotalBytes: mem.heapTotal,
       externalBytes: mem.external,
       ...this.host.storeSizes(),
+      files: this.host.snapshot().index.files.size,
+      published: this.publisher.size,
+      tallied: this.tally.size,
+      tracked: this.disk.tracked.size,
+      reading: this.disk.reading,
     };
   }
 
@@ -361,14 +366,15 @@ export class Session implements ServerContext {
   // ---- configuration --------------------------------------------------------------------------
 
   private async loadConfig(): Promise<void> {
+    const read = this.host.readOptions;
     await this.analyses.load(
       this.disk.folders,
       this.caps.configuration
         ? { kind: 'ask', fetch: (items) => this.connection.workspace.getConfiguration(items) }
         : { kind: 'pushed', settings: this.pushed },
     );
-    // the settings may have read every file again (default namespaces, pod producers): count them all
-    this.tally.reset();
+    // settings that read every file again (default namespaces, pod producers): count them all
+    if (this.host.readOptions !== read) this.tally.reset();
   }
 
   private async reloadConfig(): Promise<void> {

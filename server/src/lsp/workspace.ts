@@ -54,7 +54,11 @@ export class DiskWorkspace {
   /** Files on disk whose text is in the index (not counting open buffers). */
   readonly tracked = new Set<string>();
   readonly failures = new Map<string, ReadFailure>();
-  /** Latest read or delete per file: an older read that finishes late is dropped. */
+  /**
+   * The reads in flight, by file: the latest one's token. A read whose token is no longer there
+   * when it finishes (a newer read took the file, or it was deleted meanwhile) is dropped; an entry
+   * goes when its read finishes, so files read once, or deleted, leave nothing here.
+   */
   private readonly tokens = new Map<string, number>();
   private nextToken = 1;
   private scanGeneration = 0;
@@ -94,7 +98,7 @@ export class DiskWorkspace {
       if (this.folderOf(uri)) continue;
       this.tracked.delete(uri);
       this.failures.delete(uri);
-      this.tokens.set(uri, this.nextToken++);
+      this.tokens.delete(uri); // a read in flight is superseded
       if (!this.host.isOpen(uri)) gone.push({ uri, text: null });
     }
     for (const uri of [...this.failures.keys()]) if (!this.folderOf(uri)) this.failures.delete(uri);
@@ -158,7 +162,7 @@ export class DiskWorkspace {
       const f = this.folderOf(uri);
       if (!f || !scanned.has(f.uri) || seen.has(uri)) continue;
       this.tracked.delete(uri);
-      this.tokens.set(uri, this.nextToken++);
+      this.tokens.delete(uri); // a read in flight is superseded
       if (!this.host.isOpen(uri)) stale.push({ uri, text: null });
     }
     for (const uri of [...this.failures.keys()]) {
@@ -284,13 +288,21 @@ export class DiskWorkspace {
   private async readAndApply(uris: readonly string[], maxBytes = Infinity): Promise<void> {
     if (uris.length === 0) return;
     const reads = uris.map((uri) => ({ uri, token: this.take(uri) }));
-    const results = await Promise.all(
-      reads.map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri, this.limitOf(uri)) })),
-    );
+    // BATCH_FILES reads at a time: a watcher storm's thousands of files are never all read (their
+    // buffers allocated) at once; their changes are still applied together below
+    const results: Array<{ uri: string; token: number; r: ReadResult }> = [];
+    for (let i = 0; i < reads.length; i += BATCH_FILES)
+      results.push(
+        ...(await Promise.all(
+          reads
+            .slice(i, i + BATCH_FILES)
+            .map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri, this.limitOf(uri)) })),
+        )),
+      );
     const changes: FileChange[] = [];
     let bytes = 0;
     for (const { uri, token, r } of results) {
-      if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) continue; // a newer read or a buffer owns it
+      if (!this.finished(uri, token) || this.host.isOpen(uri)) continue; // a newer read or a buffer owns it
       if (r.kind === 'text' && !this.wants(uri)) continue; // its folder was removed (or excluded) while it was read
       if (r.kind === 'text') {
         this.failures.delete(uri);
@@ -320,6 +332,18 @@ export class DiskWorkspace {
     const t = this.nextToken++;
     this.tokens.set(uri, t);
     return t;
+  }
+
+  /** The read `token` of `uri` finished: whether it is still the latest (its entry goes either way). */
+  private finished(uri: string, token: number): boolean {
+    if (this.tokens.get(uri) !== token) return false;
+    this.tokens.delete(uri);
+    return true;
+  }
+
+  /** Reads in flight (test hook `stats`: after the reads, nothing is left for files read or deleted). */
+  get reading(): number {
+    return this.tokens.size;
   }
 
   /** `workspace/didChangeWatchedFiles`: created, changed and deleted files (renames come as delete + create). */
@@ -355,7 +379,7 @@ export class DiskWorkspace {
       };
       // a read still in flight (a file created just before) must not bring the file back: every
       // read of a path at or under a deleted one is superseded, tracked or not
-      for (const t of [...this.tokens.keys()]) if (hit(t)) this.tokens.set(t, this.nextToken++);
+      for (const t of [...this.tokens.keys()]) if (hit(t)) this.tokens.delete(t);
       for (const t of [...this.tracked]) {
         if (!hit(t)) continue;
         this.tracked.delete(t);
@@ -391,7 +415,7 @@ export class DiskWorkspace {
     const token = this.take(uri);
     const r: ReadResult =
       this.wants(uri) && isManifestPath(uri) ? await readManifest(uri, this.limitOf(uri)) : { kind: 'skip' };
-    if (this.tokens.get(uri) !== token || this.host.isOpen(uri)) return; // reopened, or a newer read
+    if (!this.finished(uri, token) || this.host.isOpen(uri)) return; // reopened, or a newer read
     if (r.kind === 'text') {
       this.failures.delete(uri);
       this.tracked.add(uri);

@@ -36,6 +36,18 @@ export interface ServerStats {
   /** Entries of the incremental analysis: per-file results, facts with readers (summed over the stores). */
   readonly units?: number;
   readonly readerKeys?: number;
+  /**
+   * What the server keeps per file or per settings, to hold them to the workspace (test/lsp):
+   * files in the index, the incremental analysis's stores (one per analysis root and settings),
+   * files whose published diagnostics are remembered, files the status counts remember, files on
+   * disk in the index, reads in flight.
+   */
+  readonly files?: number;
+  readonly stores?: number;
+  readonly published?: number;
+  readonly tallied?: number;
+  readonly tracked?: number;
+  readonly reading?: number;
 }
 
 export const ResumeIndexingNotification = 'netpolLens/test/resumeIndexing';

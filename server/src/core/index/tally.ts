@@ -9,8 +9,17 @@ import type { FileFacts } from './workspace-index';
 /** The problems the status item counts as "files not read". */
 const UNREAD_CODES: ReadonlySet<string> = new Set(['yaml-syntax-error', 'unreadable-file', 'helm-template']);
 
+/** What a file counts for: holds objects (1), not read (2). */
+const HAS_RESOURCES = 1;
+const NOT_READ = 2;
+
 export class FileTally {
-  private readonly seen = new Map<string, FileFacts>();
+  /**
+   * What each counted file counts for (`HAS_RESOURCES`, `NOT_READ`), by URI: only files that
+   * count for something, and never their facts (the facts of a file deleted or changed since are
+   * not kept alive by the counts).
+   */
+  private readonly counted = new Map<string, number>();
   private full = true;
   /** Files holding at least one resource. */
   filesWithResources = 0;
@@ -29,32 +38,40 @@ export class FileTally {
   update(files: ReadonlyMap<string, FileFacts>, changed: Iterable<string>): void {
     if (this.full) {
       this.full = false;
-      this.seen.clear();
+      this.counted.clear();
       this.filesWithResources = 0;
       this.filesNotRead = 0;
-      for (const [uri, f] of files) this.add(uri, f);
+      for (const [uri, f] of files) this.count(uri, flagsOf(f));
       return;
     }
     for (const uri of changed) {
-      const before = this.seen.get(uri);
-      const now = files.get(uri);
+      const before = this.counted.get(uri) ?? 0;
+      const f = files.get(uri);
+      const now = f ? flagsOf(f) : 0;
       if (before === now) continue;
-      if (before) {
-        this.seen.delete(uri);
-        if (before.resources.length > 0) this.filesWithResources--;
-        if (notRead(before)) this.filesNotRead--;
-      }
-      if (now) this.add(uri, now);
+      if (before & HAS_RESOURCES) this.filesWithResources--;
+      if (before & NOT_READ) this.filesNotRead--;
+      this.counted.delete(uri);
+      this.count(uri, now);
     }
   }
 
-  private add(uri: string, f: FileFacts): void {
-    this.seen.set(uri, f);
-    if (f.resources.length > 0) this.filesWithResources++;
-    if (notRead(f)) this.filesNotRead++;
+  /** Files the counts remember (those that count for something): tests hold it to the workspace. */
+  get size(): number {
+    return this.counted.size;
+  }
+
+  private count(uri: string, flags: number): void {
+    if (flags === 0) return;
+    this.counted.set(uri, flags);
+    if (flags & HAS_RESOURCES) this.filesWithResources++;
+    if (flags & NOT_READ) this.filesNotRead++;
   }
 }
 
-function notRead(f: FileFacts): boolean {
-  return f.problems.some((p) => UNREAD_CODES.has(p.code));
+function flagsOf(f: FileFacts): number {
+  return (
+    (f.resources.length > 0 ? HAS_RESOURCES : 0) |
+    (f.problems.some((p) => UNREAD_CODES.has(p.code)) ? NOT_READ : 0)
+  );
 }

@@ -803,8 +803,9 @@ const SPLICE_MAX = 256;
 
 /**
  * The derived views: per namespace (buckets, rebuilt only for the namespaces a change touches:
- * `deriveFrom`) and, lazily, the workspace-wide lists in file order or id order, reused from the
- * previous views where the change could not alter them.
+ * `deriveFrom`) and the workspace-wide lists in file order or id order, reused from the previous
+ * views where the change could not alter them (built as soon as views are derived from previous
+ * ones, `settle`, so that no link to an older snapshot stays; lazily for views derived from scratch).
  */
 class Derived {
   private namespacesCache: Map<string, NamespaceInfo> | undefined;
@@ -1083,7 +1084,7 @@ class Derived {
     return this.ordered.problems;
   }
 
-  /** Builds what the next views reuse, then drops the link to the views this one was made from. */
+  /** Builds every view from the previous views, then drops the link to them (what they held can go). */
   settle(): void {
     if (this.previous) {
       void this.namespaces;
@@ -1371,7 +1372,6 @@ function deriveFrom(
     if (uris) buckets.set(ns, bucket(ns, uris, files));
     else buckets.delete(ns);
   }
-  prev.settle();
   const next = new Derived(buckets, filesByNs, files, prev.runtime, {
     derived: prev,
     touched,
@@ -1381,6 +1381,10 @@ function deriveFrom(
     oldFiles,
   });
   next.matchingFrom = prev;
+  // the views are built now, while the previous ones are at hand, and the link to them dropped:
+  // kept until the next change, it held the previous snapshot's files and views (after a watcher
+  // storm's files were deleted, every one of them) for as long as the workspace stayed unchanged
+  next.settle();
   return next;
 }
 

@@ -162,6 +162,11 @@ export class DiagnosticsPublisher {
     }
   }
 
+  /** Files whose last publication is remembered (test hook `stats`). */
+  get size(): number {
+    return this.published.size;
+  }
+
   /** Forget what was sent (the next pass republishes everything). */
   reset(): void {
     this.published.clear();
