@@ -257,6 +257,8 @@ export interface SummaryQuery {
 /** A set of endpoints listed together: workloads of one namespace and one class, or external ranges with identical access. */
 interface Group {
   readonly ns: string;
+  /** The namespace's number (workloads' groups: `nsNumbers`), -1 outside the cluster and for domain names. */
+  readonly no: number;
   /** Local class number (ClassPairs) of every member. */
   readonly ci: number;
   readonly members: Endpoint[];
@@ -289,6 +291,8 @@ export function reachSummary(
   const dstX = q.externals ? engine.directionalExternals('egress').filter((e) => !q.to || e.id === q.to) : [];
   // domain names (destinations only) are listed with the external ranges, one line per name
   const dstD = q.externals ? engine.domainEndpoints().filter((e) => !q.to || e.id === q.to) : [];
+  // namespaces by number, for the counts of workload pairs per namespace pair
+  const nsNumbers = new Map<string, number>();
   const wGroups = (eps: readonly Endpoint[]): Group[] => {
     const by = new Map<string, Group>();
     const out: Group[] = [];
@@ -298,7 +302,10 @@ export function reachSummary(
       const key = `${e.workload.namespace}\u0000${ci}`;
       let g = by.get(key);
       if (!g) {
-        g = { ns: e.workload.namespace, ci, members: [], names: [] };
+        const ns = e.workload.namespace;
+        let no = nsNumbers.get(ns);
+        if (no === undefined) nsNumbers.set(ns, (no = nsNumbers.size));
+        g = { ns, no, ci, members: [], names: [] };
         by.set(key, g);
         out.push(g);
       }
@@ -329,7 +336,7 @@ export function reachSummary(
         .join('\u0000');
       let g = by.get(key);
       if (!g) {
-        g = { ns: OUTSIDE, ci: xi, members: [], names: [] };
+        g = { ns: OUTSIDE, no: -1, ci: xi, members: [], names: [] };
         by.set(key, g);
         out.push(g);
       }
@@ -342,7 +349,7 @@ export function reachSummary(
   const allDst = [
     ...dstGroups,
     ...xGroups(dstX, srcGroups, false),
-    ...dstD.map((e): Group => ({ ns: DOMAINS, ci: pairs.ix(e), members: [e], names: [e.id] })),
+    ...dstD.map((e): Group => ({ ns: DOMAINS, no: -1, ci: pairs.ix(e), members: [e], names: [e.id] })),
   ];
   const byNs = (gs: Group[]): Map<string, Group[]> => {
     const m = new Map<string, Group[]>();
@@ -451,7 +458,7 @@ export function reachSummary(
     }
     return { pairsSeen, nFull, nEmpty, lines };
   };
-  const counts = workloadPairCounts(engine, pairs, srcGroups, dstGroups, full);
+  const counts = workloadPairCounts(engine, pairs, srcGroups, dstGroups, full, nsNumbers.size);
   for (const s of srcOrder) {
     const sgs = srcNs.get(s) as Group[];
     const allowed: string[] = [];
@@ -545,6 +552,7 @@ function workloadPairCounts(
   srcGroups: readonly Group[],
   dstGroups: readonly Group[],
   full: (c: ConnectionSet) => boolean,
+  nsCount: number,
 ): {
   get(
     s: string,
@@ -553,26 +561,12 @@ function workloadPairCounts(
     dgs: readonly Group[],
   ): { total: number; nonEmpty: number; full: number };
 } {
-  // counts per namespace pair, by number (a string key per pair of groups was most of the time)
-  const nsNo = new Map<string, number>();
-  const noOf = (ns: string): number => {
-    let i = nsNo.get(ns);
-    if (i === undefined) {
-      i = nsNo.size;
-      nsNo.set(ns, i);
-    }
-    return i;
-  };
-  const nonEmpty = new Map<number, number>();
-  const fullN = new Map<number, number>();
-  const bump = <K>(m: Map<K, number>, k: K, n: number): void => {
-    m.set(k, (m.get(k) ?? 0) + n);
-  };
-  // exact below 2 ** 26 namespaces on each side
-  const key = (s: string, d: string): number => noOf(s) * 2 ** 26 + noOf(d);
+  // counts per namespace pair, by the namespaces' numbers (Group.no), in flat arrays
+  const nonEmpty = new Float64Array(nsCount * nsCount);
+  const fullN = new Float64Array(nsCount * nsCount);
   const dstByKey = new Map(dstGroups.map((g) => [`${g.ns}\u0000${g.ci}`, g]));
   const overlap = (sg: Group, dg: Group): number => {
-    if (sg.ns !== dg.ns || sg.ci !== dg.ci) return 0;
+    if (sg.ci !== dg.ci || sg.no !== dg.no) return 0;
     const set = new Set(dg.members);
     return sg.members.filter((m) => set.has(m)).length;
   };
@@ -580,9 +574,9 @@ function workloadPairCounts(
     if (c.isEmpty) return;
     const n = sg.members.length * dg.members.length - overlap(sg, dg);
     if (n === 0) return;
-    const k = key(sg.ns, dg.ns);
-    bump(nonEmpty, k, n);
-    if (full(c)) bump(fullN, k, n);
+    const k = sg.no * nsCount + dg.no;
+    nonEmpty[k] = (nonEmpty[k] as number) + n;
+    if (full(c)) fullN[k] = (fullN[k] as number) + n;
   };
   const isoOf = (g: Group): { ingress: readonly CompiledPolicy[]; egress: readonly CompiledPolicy[] } => {
     const e = g.members[0];
@@ -617,11 +611,11 @@ function workloadPairCounts(
   const dstMatched = groupsMatched(dstGroups);
   const srcMatched = groupsMatched(srcGroups);
   // ingress-open destinations per namespace; ingress-isolated ones by their policies
-  const openMembers = new Map<string, number>();
+  const openMembers = new Map<number, number>();
   const byIngress = new Map<readonly CompiledPolicy[], Group[]>();
   for (const dg of dstGroups) {
     const l = isoOf(dg).ingress;
-    if (l.length === 0) bump(openMembers, dg.ns, dg.members.length);
+    if (l.length === 0) openMembers.set(dg.no, (openMembers.get(dg.no) ?? 0) + dg.members.length);
     else {
       const gs = byIngress.get(l);
       if (gs) gs.push(dg);
@@ -643,12 +637,13 @@ function workloadPairCounts(
       continue;
     }
     const own = dstByKey.get(`${sg.ns}\u0000${sg.ci}`);
-    for (const [ns, n] of openMembers) {
-      const self = ns === sg.ns && own && isoOf(own).ingress.length === 0 ? overlap(sg, own) : 0;
+    for (const [no, n] of openMembers) {
+      const self = no === sg.no && own && isoOf(own).ingress.length === 0 ? overlap(sg, own) : 0;
       const m = sg.members.length * n - self;
       if (m === 0) continue;
-      bump(nonEmpty, key(sg.ns, ns), m);
-      bump(fullN, key(sg.ns, ns), m);
+      const k = sg.no * nsCount + no;
+      nonEmpty[k] = (nonEmpty[k] as number) + m;
+      fullN[k] = (fullN[k] as number) + m;
     }
     for (const l of admits.get(sg) ?? [])
       for (const dg of byIngress.get(l) ?? []) add(sg, dg, pairs.between(sg.ci, dg.ci));
@@ -669,11 +664,8 @@ function workloadPairCounts(
       const nd = membersOf(dgs);
       let self = 0;
       if (s === d) for (const sg of sgs) for (const dg of dgs) self += overlap(sg, dg);
-      return {
-        total: ns * nd - self,
-        nonEmpty: nonEmpty.get(key(s, d)) ?? 0,
-        full: fullN.get(key(s, d)) ?? 0,
-      };
+      const k = (sgs[0] as Group).no * nsCount + (dgs[0] as Group).no;
+      return { total: ns * nd - self, nonEmpty: nonEmpty[k] as number, full: fullN[k] as number };
     },
   };
 }
