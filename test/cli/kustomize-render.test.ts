@@ -39,7 +39,7 @@ describe('check --render-kustomize', () => {
     mkdirSync(bin);
     mkdirSync(empty);
     log = join(tmp, 'args.log');
-    fakeKustomize(bin, join(FIXTURE, 'kustomize-build-output.txt'), log);
+    fakeKustomize(bin, join(FIXTURE, 'kustomize-build-output.txt'), { log });
     writeFileSync(
       join(bin, 'failing'),
       `#!/bin/sh\necho "Error: accumulating resources: 'patch.yaml' not found" >&2\nexit 1\n`,
@@ -177,7 +177,7 @@ describe('--render-kustomize on a Flux tree (test/fixtures/roots-render/flux)', 
         'apps/prod': join(FIXTURE, 'flux-build-apps-prod.txt'),
         'clusters/prod/monitoring': join(FIXTURE, 'flux-build-monitoring.txt'),
       },
-      log,
+      { log },
     );
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -24,7 +24,7 @@ describe('netpolLens.kustomize.render in the server', () => {
   before(() => {
     tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
     log = join(tmp, 'args.log');
-    fake = fakeKustomize(tmp, join(FIXTURE, 'kustomize-build-output.txt'), log);
+    fake = fakeKustomize(tmp, join(FIXTURE, 'kustomize-build-output.txt'), { log });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 

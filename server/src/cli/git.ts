@@ -56,6 +56,18 @@ export function resolveRef(root: string, ref: string): string {
   }
 }
 
+/** The entries of `git ls-tree -l -z` output. */
+function* treeEntries(
+  listing: string,
+): Generator<{ mode?: string; type?: string; object?: string; size?: string; path: string }> {
+  for (const entry of listing.split('\0')) {
+    if (!entry) continue;
+    const tab = entry.indexOf('\t');
+    const [mode, type, object, size] = entry.slice(0, tab).split(/\s+/);
+    yield { mode, type, object, size, path: entry.slice(tab + 1) };
+  }
+}
+
 export interface CommittedFiles {
   readonly changes: FileChange[];
   readonly skipped: string[];
@@ -90,11 +102,7 @@ export function committedFiles(
     } catch (e) {
       throw new UsageError(`--base: cannot list ${raw} at ${commit.slice(0, 12)}: ${gitError(e)}`);
     }
-    for (const entry of listing.split('\0')) {
-      if (!entry) continue;
-      const tab = entry.indexOf('\t');
-      const [mode, type, object, size] = entry.slice(0, tab).split(/\s+/);
-      const path = entry.slice(tab + 1);
+    for (const { mode, type, object, size, path } of treeEntries(listing)) {
       // pathspecs match whole segments; kept as a guard
       if (spec !== '.' && path !== spec && !path.startsWith(`${spec}/`)) continue;
       found.add(raw);
@@ -122,4 +130,73 @@ export function committedFiles(
     }
   }
   return { changes, skipped, found };
+}
+
+/** What `committedTree` read: the files by repository-relative path, or why it read none. */
+export type CommittedTree =
+  | { readonly files: ReadonlyMap<string, Buffer>; readonly skipped: readonly string[] }
+  | { readonly tooLarge: number };
+
+/**
+ * Every file under the folders `dirs` and the files `paths` (repository-relative, `/`-separated;
+ * `''` is the whole repository) as committed at `commit`, whatever their names (a kustomize build
+ * reads `.env` files, generator `files:`, patches of any extension): one `git ls-tree` for the
+ * listing, one `git cat-file --batch` for the contents. Symbolic links and submodules are left out
+ * (`skipped` says which); more than `maxBytes` together and nothing is read (`tooLarge`: the size).
+ */
+export function committedTree(
+  root: string,
+  commit: string,
+  dirs: readonly string[],
+  paths: readonly string[],
+  maxBytes: number,
+): CommittedTree {
+  const specs = [...new Set([...dirs, ...paths])];
+  const whole = specs.includes('');
+  const listing = git(root, [
+    'ls-tree',
+    '-r',
+    '-l',
+    '-z',
+    '--full-tree',
+    commit,
+    ...(whole ? [] : ['--', ...specs]),
+  ]);
+  const wanted: { path: string; object: string; size: number }[] = [];
+  const skipped: string[] = [];
+  let total = 0;
+  for (const { mode, type, object, size, path } of treeEntries(listing)) {
+    if (type !== 'blob' || mode === '120000' || !object) {
+      skipped.push(
+        `${path} (${type === 'commit' ? 'a submodule' : mode === '120000' ? 'a symbolic link' : type})`,
+      );
+      continue;
+    }
+    const n = Number(size);
+    total += n;
+    wanted.push({ path, object, size: n });
+  }
+  if (total > maxBytes) return { tooLarge: total };
+  const files = new Map<string, Buffer>();
+  if (wanted.length === 0) return { files, skipped };
+  // `<object> blob <size>\n<bytes>\n` per object, in the order asked
+  const out = execFileSync('git', ['cat-file', '--batch'], {
+    cwd: root,
+    input: wanted.map((w) => w.object).join('\n') + '\n',
+    maxBuffer: total + wanted.length * 128 + (1 << 20),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let at = 0;
+  for (const w of wanted) {
+    const eol = out.indexOf(0x0a, at);
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    const size = Number(header[2]);
+    if (header[1] !== 'blob' || !Number.isFinite(size)) {
+      skipped.push(`${w.path} (${header.join(' ')})`);
+      break;
+    }
+    files.set(w.path, out.subarray(eol + 1, eol + 1 + size));
+    at = eol + 1 + size + 1;
+  }
+  return { files, skipped };
 }

@@ -3,14 +3,16 @@
  * kustomizations the core asks to render (`Analysis.renderTargets`, core/roots/render.ts). Each
  * build runs synchronously in the kustomization's folder with kustomize's defaults (no
  * `--enable-helm`, no plugins), a timeout and an output bound; nothing is written into the tree. A
- * side read from git (`diff --base`) is built from a copy of its files in a temporary folder.
+ * side read from git (`diff --base`) is built from a copy of its committed files in a temporary
+ * folder (every file under its kustomizations' folders and every file they name, bounded).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  isKustomizationUri,
   kustomizeCommands,
   renderFailureText,
   RENDER_MAX_BYTES,
@@ -21,6 +23,7 @@ import {
   type RenderFailure,
   type RenderTarget,
 } from '../core/index';
+import { committedTree } from './git';
 
 /** Runs one build of `dir` (a folder on disk); `shown` is the folder as the message names it. */
 export function runBuild(
@@ -79,46 +82,79 @@ function filePath(uri: string): string | undefined {
   }
 }
 
+/** A side of `diff --base` read from git: its builds run on a copy of the committed tree. */
+export interface CommittedSide {
+  /** The repository's top folder. */
+  readonly root: string;
+  readonly commit: string;
+  /** The ref as the user gave it, for messages. */
+  readonly ref: string;
+}
+
+/** How many bytes of committed files a build's copy may hold (`diff --base`). */
+export const RENDER_COPY_MAX_BYTES = 64 * 1024 * 1024;
+
 /**
  * Renders every kustomization the snapshot asks for and hands the outputs to the host (one
- * snapshot later they are analysed). `fromIndex`: the files are not the working tree's (a git
- * side): each build runs on a copy of the files it reads, in a temporary folder.
+ * snapshot later they are analysed). `committed`: the files are not the working tree's (a git
+ * side): each build runs on a copy, in a temporary folder, of every file under its kustomizations'
+ * folders and of every file they name, as committed (`committedTree`), generator inputs and patches
+ * of any name included.
  */
 export function renderKustomizations(
   host: AnalysisHost,
   analysis: Analysis,
   command: string | undefined,
-  fromIndex = false,
+  committed?: CommittedSide,
 ): void {
   const targets = analysis.renderTargets();
   if (targets.length === 0) return;
-  const renders: KustomizeRender[] = targets.map((t) => render(analysis, t, command, fromIndex));
+  const renders: KustomizeRender[] = targets.map((t) => render(t, command, committed));
   host.setRenders(renders);
 }
 
-function render(
-  analysis: Analysis,
-  t: RenderTarget,
-  command: string | undefined,
-  fromIndex: boolean,
-): KustomizeRender {
+/** A folder or file of the working tree as a repository-relative path (`/`-separated), if inside. */
+function inRepository(root: string, p: string): string | undefined {
+  const rel = relative(root, p);
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function render(t: RenderTarget, command: string | undefined, committed?: CommittedSide): KustomizeRender {
   const shown = relative(process.cwd(), t.dir).split(sep).join('/') || '.';
   let dir = t.dir;
   let tmp: string | undefined;
   try {
-    if (fromIndex) {
-      tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
-      const paths = t.files.map(filePath).filter((p): p is string => p !== undefined);
-      const base = commonFolder([...paths, t.dir + '/x']);
-      t.files.forEach((uri) => {
-        const p = filePath(uri);
-        const text = analysis.index.file(uri)?.text;
-        if (p === undefined || text === undefined) return;
-        const to = join(tmp as string, relative(base, p));
-        mkdirSync(dirname(to), { recursive: true });
-        writeFileSync(to, text);
+    if (committed) {
+      const { root, commit, ref } = committed;
+      const folders = t.files
+        .filter(isKustomizationUri)
+        .map((u) => filePath(u))
+        .flatMap((p) => (p === undefined ? [] : [inRepository(root, dirname(p))]))
+        .filter((p): p is string => p !== undefined);
+      const files = [...t.files.map(filePath), ...t.reads]
+        .flatMap((p) => (p === undefined ? [] : [inRepository(root, p)]))
+        .filter((p): p is string => p !== undefined);
+      const tree = committedTree(root, commit, folders, files, RENDER_COPY_MAX_BYTES);
+      const fail = (message: string): KustomizeRender => ({
+        kustomization: t.uri,
+        command: `${[...(kustomizeCommands(command)[0] ?? ['kustomize', 'build']), shown].join(' ')}`,
+        error: renderFailureText({ kind: 'error', message }),
       });
-      dir = join(tmp, relative(base, t.dir));
+      if ('tooLarge' in tree)
+        return fail(
+          `the files it reads at ${ref} are ${Math.ceil(tree.tooLarge / (1024 * 1024))} MiB together, above the ${RENDER_COPY_MAX_BYTES / (1024 * 1024)} MiB a copy for the build may hold`,
+        );
+      tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
+      for (const [rel, bytes] of tree.files) {
+        const to = join(tmp, ...rel.split('/'));
+        mkdirSync(dirname(to), { recursive: true });
+        writeFileSync(to, bytes);
+      }
+      const at = inRepository(root, t.dir);
+      if (at === undefined) return fail(`${t.dir} is outside the repository ${root}`);
+      dir = join(tmp, ...at.split('/').filter(Boolean));
+      mkdirSync(dir, { recursive: true });
     }
     const r = runBuild(command, dir, shown);
     return r.failure
@@ -127,18 +163,4 @@ function render(
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
-}
-
-function commonFolder(paths: readonly string[]): string {
-  let common: string[] | undefined;
-  for (const p of paths) {
-    const segs = dirname(p).split(sep);
-    if (!common) common = segs;
-    else {
-      let i = 0;
-      while (i < common.length && i < segs.length && common[i] === segs[i]) i++;
-      common = common.slice(0, i);
-    }
-  }
-  return (common ?? []).join(sep) || sep;
 }

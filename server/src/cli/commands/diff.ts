@@ -24,7 +24,7 @@ import { committedFiles, repositoryRoot, resolveRef } from '../git';
 import { refLine, refPlace } from '../locations';
 import { collectFiles, loadChanges, STDIN_ARG, STDIN_NAME, UsageError } from '../load';
 import { analyse, kustomizeFromFlags, oneRoot } from './common';
-import { renderKustomizations } from '../kustomize';
+import { renderKustomizations, type CommittedSide } from '../kustomize';
 
 const FORMATS = ['text', 'json', 'md', 'sarif'];
 const VERSION = '0.1.0';
@@ -35,7 +35,7 @@ function snapshot(
   skipped: readonly string[],
   clusters: readonly string[],
   kustomize?: Settings['kustomize'],
-  fromGit = false,
+  committed?: CommittedSide,
 ): Analysis {
   for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
@@ -43,8 +43,8 @@ function snapshot(
     host.setSettings({ ...DEFAULT_SETTINGS, clusters, ...(kustomize ? { kustomize } : {}) });
   host.applyChanges(changes);
   if (!kustomize?.render) return host.snapshot();
-  // --render-kustomize: the committed side is built from a copy of its files (cli/kustomize.ts)
-  renderKustomizations(host, host.snapshot(), kustomize.command, fromGit);
+  // --render-kustomize: the committed side is built from a copy of its committed tree (cli/kustomize.ts)
+  renderKustomizations(host, host.snapshot(), kustomize.command, committed);
   return host.snapshot();
 }
 
@@ -86,7 +86,7 @@ export function runDiff(argv: readonly string[]): number {
       if (!present.includes(p) && !old.found.has(p))
         throw new UsageError(`no such file or directory: ${p} (neither in the working tree nor at ${base})`);
     }
-    before = snapshot(old.changes, old.skipped, clusters, kustomize, true);
+    before = snapshot(old.changes, old.skipped, clusters, kustomize, { root, commit, ref: base });
     const cur = loadChanges(present.length ? collectFiles(present) : []);
     after = snapshot(cur.changes, cur.skipped, clusters, kustomize);
     oldPrefix = `${base}:`;
@@ -136,10 +136,12 @@ export function runDiff(argv: readonly string[]): number {
   const oldLine = refLine(before, oldPrefix);
   const newLine = refLine(after);
   const loc: DiffLocator = (side, ref) => (side === 'before' ? oldLine(ref) : newLine(ref));
-  const notesAfter = coverageNotes(after.index);
+  // the notes of the roots compared (a failed build is said on the root it belongs to), its error included
+  const compared = (an: Analysis): Analysis => an.roots[0]?.analysis ?? an;
+  const notesAfter = coverageNotes(compared(after).index, { renderErrors: true });
   const notes = [
     ...notesAfter,
-    ...coverageNotes(before.index)
+    ...coverageNotes(compared(before).index, { renderErrors: true })
       .filter((n) => !notesAfter.includes(n))
       .map((n) => `before: ${n}`),
   ];

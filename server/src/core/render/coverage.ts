@@ -9,7 +9,8 @@ import { renderedUri } from '../roots/render';
 import type { WorkspaceIndex } from '../index/workspace-index';
 import { plural } from '../text/words';
 
-export function coverageNotes(index: WorkspaceIndex): string[] {
+/** `renderErrors`: a failed kustomize build is said with its error (diff, where no "check" of that side exists). */
+export function coverageNotes(index: WorkspaceIndex, opts: { renderErrors?: boolean } = {}): string[] {
   let templates = 0;
   let broken = 0;
   const kinds = new Map<string, number>();
@@ -79,7 +80,9 @@ export function coverageNotes(index: WorkspaceIndex): string[] {
     if (!r || !isKustomizationUri(f.uri)) continue;
     if (r.error !== undefined)
       out.push(
-        `\`${r.command}\` failed: its kustomization is analysed as netpol-lens reads it (no patches, generators…); "check" says why.`,
+        opts.renderErrors
+          ? `\`${r.command}\` ${r.error} Its kustomization is analysed as netpol-lens reads it (no patches, generators…).`
+          : `\`${r.command}\` failed: its kustomization is analysed as netpol-lens reads it (no patches, generators…); "check" says why.`,
       );
     else if (index.files.has(renderedUri(f.uri)))
       out.push(`Analysed as \`${r.command}\` prints it (the kustomization's patches, generators… applied).`);

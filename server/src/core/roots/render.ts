@@ -36,6 +36,12 @@ export interface RenderTarget {
   readonly dir: string;
   /** The URIs of every workspace file its build reads (kustomizations, resources, inputs): a change of one asks for a new build. */
   readonly files: readonly string[];
+  /**
+   * The decoded paths of every file its kustomizations name as input (patches, generator
+   * `files`/`envs`, configurations…), in the workspace or not (a `.env` file is no manifest): what
+   * a copy of the tree for the build must hold besides `files` and the kustomizations' folders.
+   */
+  readonly reads: readonly string[];
 }
 
 /** How the kustomization file of a rendered tree is marked in a root's index (`FileFacts.render`). */

@@ -410,6 +410,7 @@ export function planRoots(
       uri: k.uri,
       dir: dirOf(k.path).slice(0, -1),
       files: [...new Set([...treeUris, ...expanded.map((r) => r.uri), ...inputUris])].sort(),
+      reads: [...new Set(tree.flatMap((t) => t.inputs.map((e) => joinPath(dirOf(t.path), e))))].sort(),
     });
     const r = renders?.get(k.uri);
     if (!r) return acc;

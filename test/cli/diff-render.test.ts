@@ -1,0 +1,116 @@
+/**
+ * `diff --base REF --render-kustomize` (cli/kustomize.ts, cli/git.ts `committedTree`): the
+ * committed side is built from a copy of every file under its kustomizations' folders and every
+ * file they name, as committed (a `.env` file and a generator's `files:` are no manifests, and a
+ * real kustomize fails without them); a build that still fails is said in the diff's header, with
+ * its error. A real git repository made in the test (test/fixtures/roots-render/ws plus a
+ * configMapGenerator), a fake kustomize that fails as kustomize does when an input is missing.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../support/golden';
+import { commitAll, git } from '../support/git';
+import { fakeKustomize } from '../support/fake-kustomize';
+
+const CLI = join(ROOT, 'server', 'dist', 'cli.js');
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
+
+describe('diff --base --render-kustomize', () => {
+  let tmp: string;
+  let repo: string;
+  let bin: string;
+  let log: string;
+  const gitDir = dirname(spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim());
+
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-diff-render-'));
+    repo = join(tmp, 'repo');
+    bin = join(tmp, 'bin');
+    log = join(tmp, 'args.log');
+    mkdirSync(bin);
+    cpSync(join(FIXTURE, 'ws'), repo, { recursive: true });
+    // the overlay's generator reads an env file and a properties file: inputs no manifest walk reads
+    writeFileSync(
+      join(repo, 'overlays', 'prod', 'kustomization.yaml'),
+      `${readFileSync(join(repo, 'overlays', 'prod', 'kustomization.yaml'), 'utf8')}configMapGenerator:\n- name: web-config\n  envs:\n  - config.env\n  files:\n  - ../../config/app.properties\n`,
+    );
+    writeFileSync(join(repo, 'overlays', 'prod', 'config.env'), 'MODE=prod\n');
+    mkdirSync(join(repo, 'config'));
+    writeFileSync(join(repo, 'config', 'app.properties'), 'color=blue\n');
+    commitAll(repo);
+    fakeKustomize(bin, join(FIXTURE, 'kustomize-build-output.txt'), {
+      log,
+      requires: [
+        'kustomization.yaml',
+        'patch.yaml',
+        'config.env',
+        '../../config/app.properties',
+        '../../base/policy.yaml',
+      ],
+    });
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const diff = (...args: string[]): { code: number; stdout: string; stderr: string } => {
+    const r = spawnSync(process.execPath, [CLI, 'diff', ...args], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${bin}:${gitDir}` },
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('the committed side is built with its generator inputs: both sides rendered, no difference', () => {
+    rmSync(log, { force: true });
+    const r = diff('--base', 'HEAD', '.', '--render-kustomize');
+    assert.equal(r.code, 0, `no difference between two renders of one tree:\n${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /failed|exited/);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    assert.equal(calls.length, 2, 'one build per side');
+    // the committed side ran in a copy, not in the working tree
+    assert.equal(calls.filter((c) => c.startsWith(`${join(repo, 'overlays', 'prod')}|`)).length, 1);
+  });
+
+  it('a committed side whose build still fails: the diff says so, with the error', () => {
+    // an input the working tree has and the commit lacks: only the committed side's build fails
+    writeFileSync(join(repo, 'overlays', 'prod', 'extra.env'), 'EXTRA=1\n');
+    writeFileSync(
+      join(repo, 'overlays', 'prod', 'kustomization.yaml'),
+      readFileSync(join(repo, 'overlays', 'prod', 'kustomization.yaml'), 'utf8').replace(
+        '  - config.env\n',
+        '  - config.env\n  - extra.env\n',
+      ),
+    );
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'extra');
+    rmSync(join(repo, 'overlays', 'prod', 'extra.env'));
+    git(repo, 'commit', '-q', '-a', '-m', 'extra.env gone');
+    // HEAD~1 names extra.env and holds it; HEAD names it and lacks it: make the working tree have it
+    writeFileSync(join(repo, 'overlays', 'prod', 'extra.env'), 'EXTRA=1\n');
+    const fake = join(bin, 'kustomize');
+    writeFileSync(
+      fake,
+      readFileSync(fake, 'utf8').replace(
+        '#!/bin/sh\n',
+        '#!/bin/sh\n[ -f "$2/extra.env" ] || { echo "Error: open extra.env: no such file or directory" >&2; exit 1; }\n',
+      ),
+    );
+    const r = diff('--base', 'HEAD', '.', '--render-kustomize');
+    assert.match(
+      r.stdout,
+      /before: `kustomize build overlays\/prod` exited with status 1: Error: open extra\.env: no such file or directory\. .*Its kustomization is analysed as netpol-lens reads it/,
+      r.stdout + r.stderr,
+    );
+    assert.equal(r.code, 1, 'the reader (frontend app=frontend) against the build (app=ui): a difference');
+    const md = diff('--base', 'HEAD', '.', '--render-kustomize', '--format', 'md');
+    assert.match(md.stdout, /before: `kustomize build overlays\/prod` exited with status 1/);
+    const json = diff('--base', 'HEAD', '.', '--render-kustomize', '--format', 'json');
+    assert.match(json.stderr, /before: `kustomize build overlays\/prod` exited with status 1/);
+    const ok = diff('--base', 'HEAD~1', '.', '--render-kustomize');
+    assert.doesNotMatch(ok.stdout, /exited/, 'HEAD~1 holds extra.env: its copy has it');
+  });
+});
