@@ -22,7 +22,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { ALL_CODES } from '../../server/src/core/index';
 import type { StatusParams } from '../../server/src/protocol/requests';
 import type { NetpolLensSettings } from '../../server/src/protocol/settings';
-import { LspClient, type Recorded } from '../support/lsp-harness';
+import { emptyWorkspace, withServer, type LspClient, type Recorded } from '../support/lsp-harness';
 import {
   contentArb,
   expectedFindings,
@@ -30,7 +30,6 @@ import {
   FOLDERS,
   opArb,
   PATHS,
-  tempRoot,
   type Flat,
   type Op,
 } from '../support/differential';
@@ -47,7 +46,8 @@ const STEP_TIMEOUT = Number(process.env.FUZZ_STEP_TIMEOUT ?? '30000') || 30_000;
 const FILE_CHANGE = { Created: 1, Changed: 2, Deleted: 3 } as const;
 
 class Run {
-  readonly ws = tempRoot();
+  /** The folders f0, f1, … of the sequence under one temporary folder (the harness removes it). */
+  readonly ws = emptyWorkspace();
   readonly active: string[] = ['f0', 'f1'];
   /** uri → buffer text. */
   readonly open = new Map<string, string>();
@@ -57,26 +57,31 @@ class Run {
   waits = 0;
   client!: LspClient;
 
-  async start(initial: ReadonlyArray<{ folder: string; rel: string; text: string }>): Promise<void> {
+  /** The folders and the files on disk before the server starts (the harness's `prepare`). */
+  prepare(initial: ReadonlyArray<{ folder: string; rel: string; text: string }>): void {
+    for (const f of FOLDERS) {
+      mkdirSync(join(this.dir(f), 'sub'), { recursive: true });
+      mkdirSync(join(this.dir(f), 'node_modules'), { recursive: true });
+    }
     for (const f of initial) this.writeDisk(f.folder, f.rel, f.text);
-    ({ client: this.client } = await LspClient.start({
-      folders: this.active.map((f) => this.ws.dir(f)),
-      settings: () => this.settings,
-    }));
-    await this.client.waitFor(
+  }
+
+  /** The started server (the harness's), once its first index is complete with every finding. */
+  async started(client: LspClient): Promise<void> {
+    this.client = client;
+    await client.waitFor(
       'the first index',
       (r) => isStatus(r) && status(r).state === 'ready' && status(r).findings === 'all',
       { past: true, timeout: STEP_TIMEOUT },
     );
   }
 
-  async stop(): Promise<void> {
-    await this.client.stop();
-    this.ws.dispose();
+  dir(folder: string): string {
+    return join(this.ws.dir, folder);
   }
 
   private path(folder: string, rel: string): string {
-    return join(this.ws.dir(folder), rel);
+    return join(this.dir(folder), rel);
   }
 
   private writeDisk(folder: string, rel: string, text: string): void {
@@ -87,7 +92,9 @@ class Run {
 
   /** Every (folder, path) slot, and those holding a file on disk. */
   private slots(): Array<{ folder: string; rel: string; uri: string }> {
-    return FOLDERS.flatMap((folder) => PATHS.map((rel) => ({ folder, rel, uri: this.ws.uri(folder, rel) })));
+    return FOLDERS.flatMap((folder) =>
+      PATHS.map((rel) => ({ folder, rel, uri: pathToFileURL(this.path(folder, rel)).href })),
+    );
   }
 
   private onDisk(): Array<{ folder: string; rel: string; uri: string }> {
@@ -184,7 +191,7 @@ class Run {
       }
       case 'folder': {
         const f = FOLDERS[op.pick % FOLDERS.length]!;
-        const folder = { uri: pathToFileURL(this.ws.dir(f)).href, name: f };
+        const folder = { uri: pathToFileURL(this.dir(f)).href, name: f };
         const ix = this.active.indexOf(f);
         if (ix >= 0) this.active.splice(ix, 1);
         else this.active.push(f);
@@ -198,7 +205,7 @@ class Run {
 
   expected(): Flat[] {
     return expectedFindings(
-      this.active.map((f) => this.ws.dir(f)),
+      this.active.map((f) => this.dir(f)),
       this.open,
       this.settings,
     );
@@ -260,7 +267,7 @@ class Run {
   }
 
   short(s: string): string {
-    return s.split(pathToFileURL(this.ws.root).href).join('');
+    return s.split(this.ws.uri).join('');
   }
 }
 
@@ -287,18 +294,29 @@ async function sequence(
 ): Promise<void> {
   const run = new Run();
   try {
-    await run.start(initial);
-    run.log.push(
-      `start with ${initial.map((f) => `${f.folder}/${f.rel}`).join(', ') || 'no files'} (folders f0, f1)`,
+    await withServer(
+      {
+        workspace: run.ws,
+        prepare: () => run.prepare(initial),
+        folders: () => run.active.map((f) => run.dir(f)),
+        settings: () => run.settings,
+        ready: false, // `started` waits for the status with every finding
+      },
+      async (client) => {
+        await run.started(client);
+        run.log.push(
+          `start with ${initial.map((f) => `${f.folder}/${f.rel}`).join(', ') || 'no files'} (folders f0, f1)`,
+        );
+        await run.agree(run.expected());
+        for (const op of ops) {
+          run.log.push(await run.apply(op));
+          const want = run.expected();
+          for (const w of want) counter.codes?.add(w.split(' ')[3] ?? '');
+          await run.agree(want);
+          counter.steps++;
+        }
+      },
     );
-    await run.agree(run.expected());
-    for (const op of ops) {
-      run.log.push(await run.apply(op));
-      const want = run.expected();
-      for (const w of want) counter.codes?.add(w.split(' ')[3] ?? '');
-      await run.agree(want);
-      counter.steps++;
-    }
   } finally {
     if (process.env.FUZZ_STATS) {
       const kinds = new Map<string, number>();
@@ -314,7 +332,6 @@ async function sequence(
           .join(', ')}`,
       );
     }
-    await run.stop();
   }
 }
 

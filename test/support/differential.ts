@@ -4,10 +4,7 @@
  * file walk and reads, bundled from server/src/cli/load.ts, then the core as `check` runs it), and
  * the server's published diagnostics in the same comparable form.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import {
@@ -89,23 +86,6 @@ export const PATHS = [
   'node_modules/m.yaml',
   'notes.txt',
 ];
-
-export function tempRoot(): {
-  root: string;
-  dir: (folder: string) => string;
-  uri: (folder: string, rel: string) => string;
-  dispose: () => void;
-} {
-  const root = mkdtempSync(join(tmpdir(), 'netpol-lens-diff-'));
-  for (const f of FOLDERS) mkdirSync(join(root, f, 'sub'), { recursive: true });
-  for (const f of FOLDERS) mkdirSync(join(root, f, 'node_modules'), { recursive: true });
-  return {
-    root,
-    dir: (folder) => join(root, folder),
-    uri: (folder, rel) => pathToFileURL(join(root, folder, rel)).href,
-    dispose: () => rmSync(root, { recursive: true, force: true }),
-  };
-}
 
 // ---- contents: small manifests that give findings across files ----------------------------------------
 
