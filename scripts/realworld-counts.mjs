@@ -8,6 +8,8 @@
 //   node scripts/realworld-counts.mjs --json     {"commit", "projects": {name: {...}}} on stdout
 //   --cli <file>                                 another build of the CLI (default server/dist/cli.js)
 //   --project <name>                             only this project (repeatable)
+//   --render-kustomize                           check --render-kustomize: the user's kustomize (or
+//                                                kubectl kustomize) builds what the reader cannot apply
 //
 // Exit code 0, or 2 when the CLI is missing or a run fails (exit code 2 or output that is not JSON).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,12 +30,13 @@ export const PROJECTS = JSON.parse(readFileSync(join(CORPUS, 'projects.json'), '
 const SEVERITIES = ['error', 'warning', 'information', 'hint'];
 
 function parseArgs(argv) {
-  const opts = { json: false, cli: join(ROOT, 'server', 'dist', 'cli.js'), only: [] };
+  const opts = { json: false, cli: join(ROOT, 'server', 'dist', 'cli.js'), only: [], render: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
     else if (a === '--cli') opts.cli = resolve(argv[++i] ?? '');
     else if (a === '--project') opts.only.push(argv[++i] ?? '');
+    else if (a === '--render-kustomize') opts.render = true;
     else {
       process.stderr.write(`realworld-counts: unknown argument ${a}\n`);
       process.exit(2);
@@ -43,8 +46,9 @@ function parseArgs(argv) {
 }
 
 /** One project: the CLI's findings counted by severity and by code. */
-export function countProject(cli, project) {
-  const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...project.paths], {
+export function countProject(cli, project, render = false) {
+  const flags = ['check', '--format', 'json', ...(render ? ['--render-kustomize'] : [])];
+  const run = spawnSync(process.execPath, [cli, ...flags, ...project.paths], {
     cwd: CORPUS,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
@@ -90,7 +94,8 @@ function commitOf() {
 function markdown(result) {
   const names = Object.keys(result.projects);
   const lines = [];
-  lines.push(`Finding counts of \`check\` per project (built CLI at commit ${result.commit}).`, '');
+  const how = result.render ? '`check --render-kustomize`' : '`check`';
+  lines.push(`Finding counts of ${how} per project (built CLI at commit ${result.commit}).`, '');
   lines.push('| project | checked | total | error | warning | information | hint |');
   lines.push('|---|---|---:|---:|---:|---:|---:|');
   for (const n of names) {
@@ -121,9 +126,9 @@ function main() {
     );
     process.exit(2);
   }
-  const result = { commit: commitOf(), projects: {} };
+  const result = { commit: commitOf(), ...(opts.render ? { render: true } : {}), projects: {} };
   try {
-    for (const p of chosen) result.projects[p.name] = countProject(opts.cli, p);
+    for (const p of chosen) result.projects[p.name] = countProject(opts.cli, p, opts.render);
   } catch (e) {
     process.stderr.write(`realworld-counts: ${e.message}\n`);
     process.exit(2);
