@@ -14,6 +14,10 @@
  *   - the address families of its known IPs, of those some ipBlock matched a pod by (a connection
  *     uses one family end to end, so they decide which addresses count: ARCHITECTURE.md);
  *   - per named port that some rule names (name and protocol), the numbers it resolves to on it.
+ * Split by role (`WorkloadClasses.sources`): as a source, its egress isolation and the ingress
+ * rules' matches; as a destination, its ingress isolation, the egress rules' matches and the named
+ * ports of the rules that can allow it something (its ingress policies' rules, the egress rules
+ * that match it or every destination); both: the families and the cluster-wide policies.
  * Workloads with equal signatures are interchangeable in every rule, on either side of a pair, so
  * the verdict between two distinct members of one class is the class's own pair `(rep, rep)`.
  * External ranges are singletons (they are already cut so that no two behave alike).
@@ -93,6 +97,16 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const withIps = workloads.filter((w) => w.ips.length > 0);
   const nsMatch = new Map<unknown, Map<string, boolean>>();
   const namedPorts = new Set<string>();
+  /** Per workload, the named ports (`name/protocol`) of the rules that decide its ingress or reach it by egress. */
+  const dstNamed: Array<Set<string> | undefined> = [];
+  /** Those of egress rules to every destination. */
+  const everyDstNamed = new Set<string>();
+  const addNamed = (i: number, names: readonly string[]): void => {
+    if (names.length === 0) return;
+    let set = dstNamed[i];
+    if (!set) dstNamed[i] = set = new Set();
+    for (const x of names) set.add(x);
+  };
   const tierNamed = new Set<string>();
   let ruleNo = 0;
   /** The families of every pod IP some ipBlock matched. */
@@ -101,14 +115,13 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   const touched: number[] = [];
   // an ingress rule's peers are sources, an egress rule's destinations
   const visit = (p: CompiledPolicy, r: CompiledRule, parts: string[][]): void => {
-    for (const pe of r.ports ?? []) {
-      const v = pe.port?.value;
-      if (typeof v !== 'string') continue;
-      const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
-      if (proto) namedPorts.add(`${v}/${proto}`);
-    }
+    const names = ruleNamedPorts(r);
+    for (const x of names) namedPorts.add(x);
     const k = ruleNo++;
-    if (r.peers === 'all') return;
+    if (r.peers === 'all') {
+      if (parts === dst) for (const x of names) everyDstNamed.add(x);
+      return;
+    }
     // 1: matched by a selector; else the families of the pod IPs an ipBlock matched, shifted by one
     const mark = (w: Workload, v: number): void => {
       const i = pos.get(w) as number;
@@ -153,6 +166,7 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
     for (const i of touched) {
       parts[i]?.push(`${k}${val[i] === 1 ? '' : `~${val[i]}`}`);
       val[i] = 0;
+      if (parts === dst) addNamed(i, names);
     }
     touched.length = 0;
   };
@@ -203,14 +217,30 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
       both(i, `f${endpointFamilies({ kind: 'workload', id: w.id, workload: w }) & ipFamilies}`),
     );
 
-  // named ports some rule names, as resolved on each workload (always on the destination)
+  // named ports some rule names, as resolved on each workload: in the class, every such name; as
+  // a destination, those of the rules that can allow it something (its ingress policies' rules,
+  // the egress rules that reach it), the only ones resolved on it
+  const full: string[] = workloads.map(() => '');
   if (namedPorts.size > 0) {
     workloads.forEach((w, i) => {
-      const own = w.ports
-        .filter((cp) => cp.name !== undefined && namedPorts.has(`${cp.name}/${cp.protocol}`))
+      const named = w.ports.filter(
+        (cp) => cp.name !== undefined && namedPorts.has(`${cp.name}/${cp.protocol}`),
+      );
+      if (named.length === 0) return;
+      full[i] = named
+        .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
+        .sort()
+        .join(',');
+      for (const p of selection.isolation(w).ingress)
+        for (const r of p.ingress) addNamed(i, ruleNamedPorts(r));
+      const own = dstNamed[i];
+      const read = named
+        .filter(
+          (cp) => everyDstNamed.has(`${cp.name}/${cp.protocol}`) || own?.has(`${cp.name}/${cp.protocol}`),
+        )
         .map((cp) => `${cp.name}/${cp.protocol}=${cp.port}`)
         .sort();
-      if (own.length > 0) dst[i]?.push(`p${own.join(',')}`);
+      if (read.length > 0) dst[i]?.push(`p${read.join(',')}`);
     });
   }
 
@@ -231,10 +261,10 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
   };
   const sources = numbering(src);
   const destinations = numbering(dst);
-  const byKey = new Map<number, Workload[]>();
+  const byKey = new Map<string, Workload[]>();
   workloads.forEach((w, i) => {
-    // exact below 2 ** 26 classes of each role
-    const key = (sources.of[i] as number) * 2 ** 26 + (destinations.of[i] as number);
+    // the roles, and every named port a rule names (a class is what no policy tells apart)
+    const key = `${sources.of[i] as number} ${destinations.of[i] as number} ${full[i] as string}`;
     const l = byKey.get(key);
     if (l) l.push(w);
     else byKey.set(key, [w]);
@@ -264,6 +294,18 @@ export function workloadClasses(workloads: readonly Workload[], selection: Polic
       return own;
     },
   };
+}
+
+/** A rule's named ports, `name/protocol`. */
+function ruleNamedPorts(r: CompiledRule): string[] {
+  const out: string[] = [];
+  for (const pe of r.ports ?? []) {
+    const v = pe.port?.value;
+    if (typeof v !== 'string') continue;
+    const proto = pe.protocol === undefined ? 'TCP' : normProtocol(pe.protocol.value);
+    if (proto) out.push(`${v}/${proto}`);
+  }
+  return out;
 }
 
 /** A key per endpoint that is equal exactly for interchangeable endpoints (workloads of one class). */
