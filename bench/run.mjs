@@ -6,7 +6,7 @@
 // and js-yaml loadAll (jsyaml) of the same files — and issue 9's targets, each beside its anchor
 // with pass/fail. Then the language server: the reachability view (bench/lsp-view.mjs), the
 // keystroke latency (bench/lsp.mjs) beside yaml-language-server without its debounce
-// (bench/yls.mjs). The check JSON of every run of a size must be byte-identical (cold with worker
+// (bench/yls.mjs), and the server's warm start from its facts cache (bench/lsp-warm.mjs). The check JSON of every run of a size must be byte-identical (cold with worker
 // threads, on one thread, warm from the cache): the bench fails otherwise. --write puts the
 // figures and the machine into bench/RESULTS.md between its `bench:run` markers (other sections
 // of that file are left as they are).
@@ -183,6 +183,38 @@ for (const size of sizes) {
       `| ${size} | ${fmt(v.indexedMs)} | ${fmt(v.viewMs)} | ${v.viewShown} | ${v.endpoints}, ${v.connections} | ${fmt(v.otherNamespaceMs)} | ${fmt(v.againMs)} | ${v.hwmMB} |`,
     );
 }
+// the server's warm start: a cold start fills the facts cache, then fresh servers start warm
+const warmStart = {};
+{
+  const size = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
+  const w = spawnSync(
+    process.execPath,
+    [join(here, 'lsp-warm.mjs'), '--size', size, '--reps', String(reps)],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (w.status === 0) warmStart[size] = JSON.parse(w.stdout);
+  else console.error(`lsp-warm ${size}: ${w.stderr}`);
+}
+say(
+  '\nLanguage server warm start (bench/lsp-warm.mjs: the facts cache in the storage folder; fresh servers, from `initialized`)\n',
+);
+say(
+  '| size | start | initialized → index complete ms, median (min–max) | → first full diagnostics pass ms | files from the cache / read | server peak RSS MB | load |',
+);
+say('|---|---|---|---|---|---|---|');
+for (const [size, w] of Object.entries(warmStart)) {
+  say(
+    `| ${size} | cold (fills the cache) | ${fmt(w.cold.indexedMs)} | ${fmt(w.cold.readyMs)} | ${w.cold.cached} / ${w.cold.read} | ${w.cold.hwmMB} | ${w.load.join(' ')} |`,
+  );
+  const ix = w.warm.map((x) => x.indexedMs);
+  const rd = w.warm.map((x) => x.readyMs);
+  w.indexedMedian = median(ix);
+  say(
+    `| ${size} | warm (${w.warm.length} starts) | ${fmt(median(ix))} (${fmt(Math.min(...ix))}–${fmt(Math.max(...ix))}) | ${fmt(median(rd))} (${fmt(Math.min(...rd))}–${fmt(Math.max(...rd))}) | ${w.warm[0].cached} / ${w.warm[0].read} | ${Math.max(...w.warm.map((x) => x.hwmMB))} | |`,
+  );
+}
 const yls = [];
 for (let r = 0; r < Math.min(reps, 5); r++) {
   const y = spawnSync(process.execPath, [join(here, 'yls.mjs'), '--size', sizes[0], '--edits', '20'], {
@@ -271,6 +303,15 @@ say(
   target(
     `5. warm check (--cache-dir), ${big}`,
     R(big, 'check-warm')?.ms,
+    R(big, 'jsyaml')?.ms,
+    'js-yaml loadAll',
+    0.25,
+  ),
+);
+say(
+  target(
+    `5. server warm start (initialized → index complete, facts cache), ${big}`,
+    warmStart[big]?.indexedMedian,
     R(big, 'jsyaml')?.ms,
     'js-yaml loadAll',
     0.25,

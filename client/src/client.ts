@@ -143,9 +143,11 @@ export class Server implements vscode.Disposable {
       diagnosticCollectionName: 'netpol-lens',
       // no git in an untrusted workspace until trust is granted (protocol InitializationOptions)
       // and git through VS Code's git extension when it is installed (git.ts answers netpolLens/git)
+      // the facts cache (a warm start) in the workspace's storage folder, the global one without a folder
       initializationOptions: (): InitializationOptions => ({
         workspaceTrusted: vscode.workspace.isTrusted,
         gitExtension: hasGitExtension(),
+        cacheDir: (this.context.storageUri ?? this.context.globalStorageUri).fsPath,
       }),
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,

@@ -77,10 +77,13 @@ export class StatusItem implements vscode.Disposable {
               ? `netpol-lens: indexing ${status.done ?? 0}/${status.total}`
               : 'netpol-lens: indexing';
           item.detail = describeCounts(status.counts);
+          if (status.fromCache) item.detail += `; ${plural(status.fromCache, 'file')} from the cache`;
           if (status.findings === 'file') item.detail += '; findings that need other files follow the index';
         } else {
           item.text = describeCounts(status.counts);
-          const files = plural(status.counts.files, 'file');
+          const files =
+            plural(status.counts.files, 'file') +
+            (status.fromCache ? ` (${plural(status.fromCache, 'file')} read from the cache)` : '');
           item.detail =
             status.problems > 0 ? `${files}, ${plural(status.problems, 'unreadable file')}` : files;
           if (status.problems > 0) item.severity = vscode.LanguageStatusSeverity.Warning;

@@ -1,5 +1,5 @@
 /**
- * `--cache-dir` (cli/cache.ts): a warm run prints what a cold one prints, byte for byte; the facts
+ * `--cache-dir` (fs/facts-cache.ts): a warm run prints what a cold one prints, byte for byte; the facts
  * and outputs it holds are used (a tampered but well-formed entry shows through, which proves the
  * lookup); a changed file is read again; a corrupt, truncated, foreign, other-build or
  * other-key cache is ignored (the output is a fresh run's) and rewritten; outputs are bounded.
@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   cpSync,
   existsSync,
@@ -21,6 +20,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { readPayload, writePayload } from '../support/cache-file';
 import { ROOT } from '../support/golden';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
@@ -58,16 +58,6 @@ interface Payload<T> {
   tool: string;
   entries: Map<string, T>;
 }
-function readPayload<T>(file: string): T {
-  const raw = readFileSync(file);
-  assert.ok(createHash('sha256').update(raw.subarray(32)).digest().equals(raw.subarray(0, 32)), 'checksum');
-  return deserialize(raw.subarray(32)) as T;
-}
-function writePayload(file: string, p: unknown): void {
-  const body = serialize(p);
-  writeFileSync(file, Buffer.concat([createHash('sha256').update(body).digest(), body]));
-}
-
 function workspace(fn: (ws: string, cache: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'netpol-lens-cache-'));
   try {

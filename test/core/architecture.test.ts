@@ -77,13 +77,14 @@ test('protocol imports nothing but itself', () => {
   );
 });
 
-test('the language server uses the core façade only, the protocol and the LSP libraries', () => {
+test('the language server uses the core façade only, the protocol, the shared fs pieces and the LSP libraries', () => {
   assert.deepEqual(
     check(
       'server/src/lsp',
       (i) =>
         inside(i, 'server/src/lsp') ||
         inside(i, 'server/src/protocol') ||
+        inside(i, 'server/src/fs') ||
         i.target === 'server/src/core/index' ||
         i.spec.startsWith('node:') ||
         /^vscode-languageserver(-textdocument|-protocol)?(\/node)?$/.test(i.spec),
@@ -97,7 +98,20 @@ test('the CLI uses the core façade and node only', () => {
     check(
       'server/src/cli',
       (i) =>
-        inside(i, 'server/src/cli') || i.target === 'server/src/core/index' || i.spec.startsWith('node:'),
+        inside(i, 'server/src/cli') ||
+        inside(i, 'server/src/fs') ||
+        i.target === 'server/src/core/index' ||
+        i.spec.startsWith('node:'),
+    ),
+    [],
+  );
+});
+
+test('the file-system pieces both adapters share (fs/: reading files, the facts cache) use the core façade and node only', () => {
+  assert.deepEqual(
+    check(
+      'server/src/fs',
+      (i) => inside(i, 'server/src/fs') || i.target === 'server/src/core/index' || i.spec.startsWith('node:'),
     ),
     [],
   );

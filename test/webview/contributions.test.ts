@@ -153,16 +153,19 @@ describe('package.json contributions', () => {
       'netpolLens.defaultNamespace',
       'netpolLens.podProducers',
       'netpolLens.trace.server',
+      'netpolLens.cache.enabled',
     ]) {
       const p = props[key];
       assert.ok(p, `${key} missing`);
       assert.ok(p.description || p.markdownDescription, `${key} has no description`);
     }
-    // window-wide: the trace, and the pod producers (read into the one index of the workspace)
-    const windowScoped = ['netpolLens.trace.server', 'netpolLens.podProducers'];
+    // window-wide: the trace, the pod producers (read into the one index of the workspace) and the
+    // facts cache (one per window, in its storage folder)
+    const windowScoped = ['netpolLens.trace.server', 'netpolLens.podProducers', 'netpolLens.cache.enabled'];
     for (const [key, p] of Object.entries(props))
       assert.equal(p.scope, windowScoped.includes(key) ? 'window' : 'resource', key);
     assert.equal(props['netpolLens.reportUnisolatedWorkloads']?.default, false);
+    assert.equal(props['netpolLens.cache.enabled']?.default, true);
     assert.deepEqual(props['netpolLens.trace.server']?.enum, ['off', 'messages', 'verbose']);
 
     const docs = fs.readFileSync(path.join(ROOT, 'docs/checks.md'), 'utf8');

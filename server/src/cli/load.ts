@@ -1,5 +1,5 @@
 /** The CLI's IO: expand paths into manifest files and read them as FileChanges. */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readdirSync, readSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
@@ -12,6 +12,9 @@ import {
   tooLargeChange,
   type FileChange,
 } from '../core/index';
+import { readFileContent } from '../fs/read';
+
+export { readFileContent };
 
 export class UsageError extends Error {}
 
@@ -99,31 +102,6 @@ export function readFileBytes(
   limitBytes: number,
 ): { uri: string; bytes: Buffer; size: number } {
   return { uri: pathToFileURL(file).href, ...readFileContent(file, limitBytes) };
-}
-
-/**
- * A file's size and bytes (all, or above `limitBytes` the first HEAD_BYTES), in four system calls
- * (open, fstat, read, close); throws when it cannot be read.
- */
-export function readFileContent(file: string, limitBytes: number): { bytes: Buffer; size: number } {
-  const fd = openSync(file, 'r');
-  try {
-    const st = fstatSync(fd);
-    // a pipe or device (`check <(kustomize build)`) has no size: read to its end, as before
-    if (!st.isFile()) return { bytes: readFileSync(fd), size: st.size };
-    const size = st.size;
-    const want = size > limitBytes ? Math.min(size, HEAD_BYTES) : size;
-    const buf = Buffer.allocUnsafe(want);
-    let n = 0;
-    while (n < want) {
-      const r = readSync(fd, buf, n, want - n, n);
-      if (r === 0) break;
-      n += r;
-    }
-    return { bytes: n < want ? buf.subarray(0, n) : buf, size };
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The standard input as a FileChange, or why it could not be read (the `skipped` line). */

@@ -23,7 +23,7 @@ import {
   type FileFacts,
   type IndexOptions,
 } from '../core/index';
-import { factsKey } from './cache';
+import { contentDigest, factsKey } from '../fs/facts-cache';
 import { bytesChange, fileChange, readFileBytes, readStdinChange, STDIN_ARG } from './load';
 
 /** What one file gives: its facts, nothing (an oversized file that is no manifest), or why it was not read. */
@@ -36,7 +36,7 @@ export type FileOutcome =
 interface ReadSpec {
   readonly limitBytes: number;
   readonly options: IndexOptions;
-  /** Each outcome with its cache key (cli/cache.ts). */
+  /** Each outcome with its cache key (fs/facts-cache.ts). */
   readonly keyed: boolean;
 }
 
@@ -80,7 +80,7 @@ function outcome(file: string, read: ReadSpec): FileOutcome {
     const change = bytesChange(uri, bytes, size, read.limitBytes);
     const facts = change && changeFacts(change, read.options);
     if (!facts || !change) return null;
-    const key = factsKey(uri, read.limitBytes, JSON.stringify(read.options), bytes);
+    const key = factsKey(uri, size, read.limitBytes, JSON.stringify(read.options), contentDigest(bytes));
     return { facts, key, sameText: facts.text === change.text };
   } catch (e) {
     return { skipped: `${file}: ${(e as Error).message}` };
@@ -110,7 +110,7 @@ export function readAllFacts(
   options: IndexOptions = {},
   /** Filled with how many files each thread read: [main thread, worker 1, …] (tests). */
   byThread?: number[],
-  /** Each outcome with its cache key and whether its facts hold the text read (cli/cache.ts). */
+  /** Each outcome with its cache key and whether its facts hold the text read (fs/facts-cache.ts). */
   keyed = false,
 ): FileOutcome[] {
   const n = files.length;

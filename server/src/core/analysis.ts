@@ -98,6 +98,11 @@ export class AnalysisHost {
     this.current = undefined;
   }
 
+  /** The facts the index holds for `uri` (the adapters' facts cache stores them). */
+  fileFacts(uri: string): FileFacts | undefined {
+    return this.index.file(uri);
+  }
+
   /** How files are read now (after `setSettings`): the options `changeFacts` takes for `applyFacts`. */
   get readOptions(): IndexOptions {
     return this.index.readOptions;

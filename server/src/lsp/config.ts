@@ -24,6 +24,8 @@ export interface ScopeConfig {
   readonly isExcluded: PathMatcher;
   /** `netpolLens.diff.base`: the git ref the changes mode and the change code lens compare with. */
   readonly diffBase: string;
+  /** `netpolLens.cache.enabled` (default true): the facts cache (warm-cache.ts); the window's counts. */
+  readonly cacheEnabled: boolean;
 }
 
 export function defaultScopeConfig(): ScopeConfig {
@@ -58,6 +60,7 @@ export function scopeConfig(
     // that differ only in it share one analysis
     key: stableKey({ ...settings, defaultNamespace: undefined }),
     diffBase: typeof base === 'string' && base.trim() !== '' ? base.trim() : 'HEAD',
+    cacheEnabled: raw?.cache?.enabled !== false,
     excludePatterns,
     isExcluded: compileGlobs(excludePatterns, (p, e) =>
       log?.(`Ignoring the exclude pattern "${p}": ${String(e)}`),

@@ -13,7 +13,7 @@
  *   so it is cheap and its diagnostics come almost at once; after an expensive pass (a watcher
  *   storm, a settings change) the next edits wait longer and are coalesced.
  */
-import type { Analysis, AnalysisHost, FileChange } from '../core/index';
+import type { Analysis, AnalysisHost, FileChange, FileFacts } from '../core/index';
 
 export interface SchedulerOptions {
   /** The longest debounce delay (ms). */
@@ -60,10 +60,17 @@ export class Scheduler {
     this.request();
   }
 
-  /** Applies changes to the index right away (no diagnostics pass is requested). */
-  applyNow(changes: readonly FileChange[]): void {
+  /**
+   * Applies changes to the index right away (no diagnostics pass is requested), and `facts` of
+   * other files computed already (disk files whose bytes the facts cache holds).
+   */
+  applyNow(changes: readonly FileChange[], facts: readonly FileFacts[] = []): void {
     for (const c of changes) this.pending.set(c.uri, c);
     this.flush();
+    if (facts.length === 0) return;
+    for (const f of facts) this.changed.add(f.uri);
+    this.counts.applied++;
+    this.host.applyFacts(facts);
   }
 
   /** Edits waiting to be applied (one per file at most). */

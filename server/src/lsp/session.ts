@@ -24,6 +24,7 @@ import {
   type Analysis,
   tooLargeChange,
   type FileChange,
+  type FileFacts,
   type IndexingProgress,
 } from '../core/index';
 import {
@@ -52,6 +53,7 @@ import { Scheduler } from './scheduler';
 import { KustomizeRenderer } from './kustomize';
 import { canonicalUri } from './uri';
 import { DiskWorkspace } from './workspace';
+import { WarmCache } from './warm-cache';
 
 /** Requests the client cancelled before they ran (main.ts answers them without running them). */
 export const cancelledBeforeRun = { count: 0 };
@@ -89,6 +91,11 @@ export class Session implements ServerContext {
   private trusted = true;
   /** `netpolLens.kustomize.render`: the user's kustomize, in a trusted workspace only (lsp/kustomize.ts). */
   private readonly renderer: KustomizeRenderer;
+  /** Where the facts cache may live (`InitializationOptions.cacheDir`), and the cache when on. */
+  private cacheDir: string | undefined;
+  private warm: WarmCache | undefined;
+  /** The files of the last scan whose facts came from the cache (the status's `fromCache`). */
+  private fromCache = 0;
 
   constructor(readonly connection: Connection) {
     this.scheduler = new Scheduler(this.host, () => this.runDiagnostics(), {
@@ -97,7 +104,8 @@ export class Session implements ServerContext {
     this.disk = new DiskWorkspace({
       isOpen: (uri) => this.open.has(uri),
       configFor: (uri) => this.configFor(uri),
-      apply: (changes) => this.applyDiskChanges(changes),
+      apply: (changes, facts) => this.applyDiskChanges(changes, facts),
+      cache: () => this.warm,
       log: (m) => this.log(m),
     });
     this.publisher = new DiagnosticsPublisher(this);
@@ -142,6 +150,12 @@ export class Session implements ServerContext {
       this.shuttingDown = true;
       this.disk.cancel();
       this.scheduler.dispose();
+      // what changed on disk since the cache was last written (debounced) is written now
+      try {
+        this.warm?.flush();
+      } catch (e) {
+        this.error('Writing the facts cache failed', e);
+      }
     });
     c.onDidChangeConfiguration((p) => {
       // clients without workspace/configuration push the settings instead (`settings.netpolLens`)
@@ -165,6 +179,8 @@ export class Session implements ServerContext {
     this.caps = readClientCaps(params.capabilities);
     this.installTestHooks(params.initializationOptions);
     const opts = params.initializationOptions as InitializationOptions | null | undefined;
+    if (opts && typeof opts === 'object' && typeof opts.cacheDir === 'string' && opts.cacheDir.trim() !== '')
+      this.cacheDir = opts.cacheDir;
     if (opts && typeof opts === 'object' && opts.workspaceTrusted === false) {
       this.trusted = false;
       this.connection.onNotification(WorkspaceTrustedNotification, () => {
@@ -290,6 +306,8 @@ export class Session implements ServerContext {
     });
     const started = Date.now();
     this.indexing = { done: 0, total: 0 };
+    this.warm?.startScan();
+    this.fromCache = 0;
     reporter?.begin(
       'netpol-lens: indexing manifests',
       0,
@@ -304,11 +322,16 @@ export class Session implements ServerContext {
       result = await this.disk.scan(
         (done, total, paused) => {
           this.indexing = { done, total };
+          this.fromCache = this.warm?.counts.cached ?? 0;
           const now = Date.now();
           if (paused) lastStatus = 0; // a test waits for this count
           if (done === 0 || done === total || now - lastReport > 100) {
             lastReport = now;
-            reporter?.report(total === 0 ? 100 : Math.floor((done / total) * 100), `${done}/${total} files`);
+            const cached = this.fromCache ? ` (${this.fromCache} from the cache)` : '';
+            reporter?.report(
+              total === 0 ? 100 : Math.floor((done / total) * 100),
+              `${done}/${total} files${cached}`,
+            );
           }
           // the status counts derive the whole index: once a second is plenty while it grows
           if (done === 0 || done === total || now - lastStatus > 1000) {
@@ -325,7 +348,16 @@ export class Session implements ServerContext {
     this.indexing = undefined;
     if (result.cancelled) return; // shutting down
     this.indexed = true;
-    this.log(`Indexed ${result.files} file${result.files === 1 ? '' : 's'} in ${Date.now() - started} ms.`);
+    const cached = this.warm
+      ? `: ${this.warm.counts.cached} from the facts cache, ${this.warm.counts.read} read`
+      : '';
+    this.log(
+      `Indexed ${result.files} file${result.files === 1 ? '' : 's'} in ${Date.now() - started} ms${cached}.`,
+    );
+    this.warm?.scanned();
+    // the log line and the last progress reach the client before the long first pass
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.shuttingDown) return;
     // every file's findings, the workspace-dependent ones included (open files too)
     this.scheduler.runNow();
     // lenses asked during indexing said "indexing: …"
@@ -339,8 +371,8 @@ export class Session implements ServerContext {
       .catch((e) => this.error('Refreshing code lenses failed', e));
   }
 
-  private applyDiskChanges(changes: FileChange[]): void {
-    this.scheduler.applyNow(changes);
+  private applyDiskChanges(changes: FileChange[], facts?: FileFacts[]): void {
+    this.scheduler.applyNow(changes, facts);
     // while a scan runs, its end runs the pass: no pass per batch over a half-read folder
     if (this.indexed && !this.indexing) this.scheduler.request();
   }
@@ -374,7 +406,35 @@ export class Session implements ServerContext {
         : { kind: 'pushed', settings: this.pushed },
     );
     // settings that read every file again (default namespaces, pod producers): count them all
-    if (this.host.readOptions !== read) this.tally.reset();
+    const reread = this.host.readOptions !== read;
+    if (reread) this.tally.reset();
+    this.configureCache(reread);
+  }
+
+  /**
+   * The facts cache on (a storage folder given, `netpolLens.cache.enabled` not false) or off;
+   * `reread`: the reading options changed, every file was lowered again.
+   */
+  private configureCache(reread: boolean): void {
+    const enabled = this.cacheDir !== undefined && this.analyses.configFor('').cacheEnabled;
+    if (!enabled || !this.cacheDir) {
+      if (this.warm) this.log('The facts cache is off (netpolLens.cache.enabled).');
+      this.warm?.dispose();
+      this.warm = undefined;
+      return;
+    }
+    if (this.warm) {
+      if (reread) this.warm.optionsChanged();
+      return;
+    }
+    this.warm = new WarmCache(this.cacheDir, {
+      factsOf: (uri) => this.host.fileFacts(uri),
+      isOpen: (uri) => this.open.has(uri),
+      optionsKey: () => JSON.stringify(this.host.readOptions),
+      limitOf: (uri) => this.disk.limitOf(uri),
+      log: (m) => this.log(m),
+    });
+    this.warm.load();
   }
 
   private async reloadConfig(): Promise<void> {
@@ -414,8 +474,7 @@ export class Session implements ServerContext {
     const uri = canonicalUri(doc.uri);
     if (!this.isCandidate(doc, uri)) {
       // no longer ours (language changed, excluded): the disk version, if any, takes over
-      if (this.open.delete(uri))
-        void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
+      if (this.open.delete(uri)) this.readBack(uri);
       return;
     }
     this.open.set(uri, doc.uri);
@@ -433,7 +492,16 @@ export class Session implements ServerContext {
   private onClosed(doc: TextDocument): void {
     const uri = canonicalUri(doc.uri);
     if (!this.open.delete(uri)) return;
-    void this.disk.onClosed(uri).catch((e) => this.error(`Reading ${uri} back from disk failed`, e));
+    this.readBack(uri);
+  }
+
+  /** A buffer no longer ours: the disk's version of the file takes over. */
+  private readBack(uri: string): void {
+    try {
+      this.disk.onClosed(uri);
+    } catch (e) {
+      this.error(`Reading ${uri} back from disk failed`, e);
+    }
   }
 
   /** After an exclude change: buffers that became excluded leave the index, and the other way round. */
@@ -488,6 +556,7 @@ export class Session implements ServerContext {
       counts: { ...a.counts(this.tally.filesWithResources) },
       problems: this.disk.failures.size + this.tally.filesNotRead,
       findings: this.indexed ? 'all' : 'file',
+      ...(this.fromCache > 0 ? { fromCache: this.fromCache } : {}),
     };
     const key = JSON.stringify(status);
     if (!force && key === this.lastStatus) return;

@@ -1,38 +1,48 @@
 /**
- * The server's file-system side: scanning workspace folders for manifests, reading them in batches
- * without blocking the connection, and turning watched-file and folder changes into FileChanges.
+ * The server's file-system side: scanning workspace folders for manifests, reading them in slices
+ * (the facts cache's entries for files whose bytes it holds, warm-cache.ts) and yielding between
+ * slices so the connection is never blocked for long, and turning watched-file and folder changes
+ * into FileChanges.
  * Open buffers win over the disk: a file open in the editor is never read here (the buffer is the
  * truth until it is closed, when the disk version is read back).
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import {
   inSkippedFolder,
   isManifestPath,
   isSkippedFolder,
-  HEAD_BYTES,
   invalidUtf8Offset,
   maxFileBytes,
   readsAsNothing,
   isKustomizationUri,
   tooLargeChange,
   type FileChange,
+  type FileFacts,
 } from '../core/index';
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
 import { baseName, canonicalUri, childUri, uriToPath } from './uri';
+import type { WarmCache } from './warm-cache';
+import { readRegularFile } from '../fs/read';
 
-/** Files read concurrently in one batch, and the bytes after which a batch is cut short. */
-const BATCH_FILES = 48;
-const BATCH_BYTES = 2 * 1024 * 1024;
+/**
+ * Files read in one slice (synchronously, then the scan yields), and the bytes after which what
+ * was read is applied to the index (each application copies the index's file map: not per file).
+ */
+const BATCH_FILES = 128;
+/** Text to parse (files not from the cache) applied at once: about as long a pause as 48 files of a typical repository. */
+const BATCH_BYTES = 192 * 1024;
 
 export interface WorkspaceHost {
   /** A buffer open in the editor owns this file. */
   isOpen(uri: string): boolean;
   /** Configuration (exclude globs) of the folder holding `uri`. */
   configFor(uri: string): ScopeConfig;
-  /** Apply changes read from disk to the index now. */
-  apply(changes: FileChange[]): void;
+  /** Apply changes read from disk to the index now, and the facts of files the cache held. */
+  apply(changes: FileChange[], facts?: FileFacts[]): void;
+  /** The facts cache (warm-cache.ts), when on. */
+  cache(): WarmCache | undefined;
   log(message: string): void;
 }
 
@@ -96,7 +106,7 @@ export class DiskWorkspace {
     const gone: FileChange[] = [];
     for (const uri of [...this.tracked]) {
       if (this.folderOf(uri)) continue;
-      this.tracked.delete(uri);
+      this.untrack(uri);
       this.failures.delete(uri);
       this.tokens.delete(uri); // a read in flight is superseded
       if (!this.host.isOpen(uri)) gone.push({ uri, text: null });
@@ -161,7 +171,7 @@ export class DiskWorkspace {
     for (const uri of [...this.tracked]) {
       const f = this.folderOf(uri);
       if (!f || !scanned.has(f.uri) || seen.has(uri)) continue;
-      this.tracked.delete(uri);
+      this.untrack(uri);
       this.tokens.delete(uri); // a read in flight is superseded
       if (!this.host.isOpen(uri)) stale.push({ uri, text: null });
     }
@@ -288,39 +298,47 @@ export class DiskWorkspace {
   private async readAndApply(uris: readonly string[], maxBytes = Infinity): Promise<void> {
     if (uris.length === 0) return;
     const reads = uris.map((uri) => ({ uri, token: this.take(uri) }));
-    // BATCH_FILES reads at a time: a watcher storm's thousands of files are never all read (their
-    // buffers allocated) at once; their changes are still applied together below
-    const results: Array<{ uri: string; token: number; r: ReadResult }> = [];
-    for (let i = 0; i < reads.length; i += BATCH_FILES)
-      results.push(
-        ...(await Promise.all(
-          reads
-            .slice(i, i + BATCH_FILES)
-            .map(async ({ uri, token }) => ({ uri, token, r: await readManifest(uri, this.limitOf(uri)) })),
-        )),
-      );
     const changes: FileChange[] = [];
+    const facts: FileFacts[] = [];
     let bytes = 0;
-    for (const { uri, token, r } of results) {
+    // each file read when its turn comes: a watcher storm's thousands of files are never all read
+    // (their buffers held) at once; their changes are still applied together below
+    for (const { uri, token } of reads) {
       if (!this.finished(uri, token) || this.host.isOpen(uri)) continue; // a newer read or a buffer owns it
+      const r = readManifest(uri, this.limitOf(uri));
       if (r.kind === 'text' && !this.wants(uri)) continue; // its folder was removed (or excluded) while it was read
       if (r.kind === 'text') {
         this.failures.delete(uri);
         this.tracked.add(uri);
-        changes.push({ ...r.extra, uri, text: r.text });
-        bytes += r.text.length;
+        const hit = this.cached(uri, r);
+        if (hit) facts.push(hit);
+        else {
+          changes.push(r.change);
+          bytes += r.change.text?.length ?? 0;
+        }
       } else {
         if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
         else this.failures.delete(uri);
-        if (this.tracked.delete(uri)) changes.push({ uri, text: null });
+        if (this.untrack(uri)) changes.push({ uri, text: null });
       }
       if (bytes >= maxBytes) {
-        this.host.apply(changes.splice(0));
+        this.host.apply(changes.splice(0), facts.splice(0));
         bytes = 0;
         await yieldToEventLoop();
       }
     }
-    if (changes.length > 0) this.host.apply(changes);
+    if (changes.length > 0 || facts.length > 0) this.host.apply(changes, facts);
+  }
+
+  /** The facts the cache holds for the bytes just read of `uri`, if any (they become the file's). */
+  private cached(uri: string, r: TextRead): FileFacts | undefined {
+    return this.host.cache()?.take(uri, r.bytes, r.size, r.change);
+  }
+
+  /** `uri` is no longer read from disk into the index (nor kept in the cache); true if it was. */
+  private untrack(uri: string): boolean {
+    this.host.cache()?.drop(uri);
+    return this.tracked.delete(uri);
   }
 
   /** The size limit of the folder holding `uri` (netpolLens.maxFileSize), in bytes. */
@@ -382,7 +400,7 @@ export class DiskWorkspace {
       for (const t of [...this.tokens.keys()]) if (hit(t)) this.tokens.delete(t);
       for (const t of [...this.tracked]) {
         if (!hit(t)) continue;
-        this.tracked.delete(t);
+        this.untrack(t);
         if (!this.host.isOpen(t)) gone.push({ uri: t, text: null });
       }
       for (const t of [...this.failures.keys()]) if (hit(t)) this.failures.delete(t);
@@ -410,65 +428,66 @@ export class DiskWorkspace {
       await this.readAndApply(wanted.slice(i, i + BATCH_FILES), BATCH_BYTES);
   }
 
-  /** An open buffer was closed: the disk version (if the workspace holds the file) takes over again. */
-  async onClosed(uri: string): Promise<void> {
+  /**
+   * An open buffer was closed: the disk version (if the workspace holds the file) takes over again,
+   * read now (a scan's reads of it still to be applied are superseded).
+   */
+  onClosed(uri: string): void {
     const token = this.take(uri);
     const r: ReadResult =
-      this.wants(uri) && isManifestPath(uri) ? await readManifest(uri, this.limitOf(uri)) : { kind: 'skip' };
-    if (!this.finished(uri, token) || this.host.isOpen(uri)) return; // reopened, or a newer read
+      this.wants(uri) && isManifestPath(uri) ? readManifest(uri, this.limitOf(uri)) : { kind: 'skip' };
+    if (!this.finished(uri, token) || this.host.isOpen(uri)) return; // reopened
     if (r.kind === 'text') {
       this.failures.delete(uri);
       this.tracked.add(uri);
-      this.host.apply([{ ...r.extra, uri, text: r.text }]);
+      const hit = this.cached(uri, r);
+      this.host.apply(hit ? [] : [r.change], hit ? [hit] : []);
       return;
     }
     if (r.kind === 'failed') this.failures.set(uri, { uri, message: r.message });
-    this.tracked.delete(uri);
+    this.untrack(uri);
     this.host.apply([{ uri, text: null }]); // unsaved, deleted, outside the workspace or not a manifest
   }
 }
 
-type ReadResult =
-  | { kind: 'text'; text: string; extra?: Pick<FileChange, 'tooLarge' | 'invalidUtf8At'> }
-  | { kind: 'skip' }
-  | { kind: 'failed'; message: string };
+/** A manifest read: its change, and the bytes read (all, or above the limit the first ones) and its size, for the cache. */
+interface TextRead {
+  kind: 'text';
+  change: FileChange;
+  bytes: Buffer;
+  size: number;
+}
 
-/** Reads a manifest as the CLI does (cli/load.ts): above `limitBytes` only its beginning (`tooLarge`). */
-async function readManifest(uri: string, limitBytes: number): Promise<ReadResult> {
+type ReadResult = TextRead | { kind: 'skip' } | { kind: 'failed'; message: string };
+
+/**
+ * Reads a manifest as the CLI does (cli/load.ts, fs/read.ts): above `limitBytes` only its
+ * beginning (`tooLarge`). Synchronous (open, fstat, read, close): the scan reads a slice of files
+ * at a time and yields between slices, cheaper than a promise per system call.
+ */
+function readManifest(uri: string, limitBytes: number): ReadResult {
   const path = uriToPath(uri);
   if (!path) return { kind: 'skip' };
   try {
-    const st = await stat(path);
-    if (!st.isFile()) return { kind: 'skip' };
-    if (st.size > limitBytes) {
-      const big = tooLargeChange(uri, await readHead(path), st.size, limitBytes);
+    const read = readRegularFile(path, limitBytes);
+    if (!read) return { kind: 'skip' };
+    const { bytes, size } = read;
+    if (size > limitBytes) {
+      const big = tooLargeChange(uri, bytes.toString('utf8'), size, limitBytes);
       if (!big?.text || (readsAsNothing(big.text) && !isKustomizationUri(uri))) return { kind: 'skip' };
-      return { kind: 'text', text: big.text, extra: { tooLarge: big.tooLarge } };
+      return { kind: 'text', change: big, bytes, size };
     }
-    const bytes = await readFile(path);
     const text = bytes.toString('utf8');
     // as the CLI: a comments-only file gets its empty-file hint; kustomization files make analysis roots
     if (readsAsNothing(text) && !isKustomizationUri(uri)) return { kind: 'skip' };
     const bad = invalidUtf8Offset(bytes);
-    return { kind: 'text', text, ...(bad >= 0 ? { extra: { invalidUtf8At: bad } } : {}) };
+    return { kind: 'text', change: { uri, text, ...(bad >= 0 ? { invalidUtf8At: bad } : {}) }, bytes, size };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'skip' };
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return { kind: 'skip' };
     return {
       kind: 'failed',
       message: `${baseName(uri)} could not be read (${code ?? (e as Error).message}); it was not analysed.`,
     };
-  }
-}
-
-/** The first HEAD_BYTES of a file, as text. */
-async function readHead(path: string): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    return buf.subarray(0, bytesRead).toString('utf8');
-  } finally {
-    await fh.close();
   }
 }

@@ -169,6 +169,12 @@ export interface InitializationOptions {
   workspaceTrusted?: boolean;
   /** The client answers `netpolLens/git` (VS Code's git extension is installed). */
   gitExtension?: boolean;
+  /**
+   * A folder the server may keep its facts cache in (lsp/warm-cache.ts): the extension's storage
+   * folder of the workspace (`ExtensionContext.storageUri`, else `globalStorageUri`), a file-system
+   * path. Without it there is no cache; `netpolLens.cache.enabled: false` turns it off.
+   */
+  cacheDir?: string;
 }
 
 /**
@@ -203,6 +209,8 @@ export interface StatusParams {
   /** Files indexed so far / in total, while indexing. */
   done?: number;
   total?: number;
+  /** Of the files the last scan read, those whose facts came from the facts cache (absent: none). */
+  fromCache?: number;
   counts: { policies: number; workloads: number; namespaces: number; files: number };
   /** Files that could not be read or parsed. */
   problems: number;

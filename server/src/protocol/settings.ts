@@ -44,4 +44,6 @@ export interface NetpolLensSettings {
     base?: string;
   };
   trace?: { server?: 'off' | 'messages' | 'verbose' };
+  /** The facts cache in the extension's storage folder (window-wide): default on. */
+  cache?: { enabled?: boolean };
 }

@@ -14,7 +14,7 @@ import {
   SETTINGS_FLAGS,
   type Inputs,
 } from './common';
-import type { FactsCache } from '../cache';
+import type { FactsCache } from '../../fs/facts-cache';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const RANK: Record<Severity, number> = { error: 3, warning: 2, information: 1, hint: 0 };

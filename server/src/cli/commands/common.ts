@@ -16,7 +16,7 @@ import {
   type Settings,
 } from '../../core/index';
 import type { ParsedArgs } from '../args';
-import { FactsCache, factsKey } from '../cache';
+import { contentDigest, FactsCache, factsKey } from '../../fs/facts-cache';
 import { bytesChange, collectFiles, readFileContent, STDIN_ARG, UsageError } from '../load';
 import { readAllFacts, type FileOutcome } from '../parallel';
 import { renderKustomizations } from '../kustomize';
@@ -32,7 +32,7 @@ export const SETTINGS_FLAGS = [
 ] as const;
 /** The boolean flags of those commands: `--render-kustomize` (cli/kustomize.ts). */
 export const SETTINGS_BOOLEANS = ['render-kustomize'] as const;
-/** And the cache of those commands (`--cache-dir DIR`, cli/cache.ts). */
+/** And the cache of those commands (`--cache-dir DIR`, fs/facts-cache.ts). */
 export const CACHE_FLAG = 'cache-dir';
 
 /** `--config` file: the netpolLens.* settings as JSON (`{"checks": {"<code>": "warning"|"off"…}, "dns": {…}, …}`). */
@@ -210,7 +210,7 @@ export function analyseInputs(inputs: Inputs, cache?: FactsCache): Analysis {
           outcomes[i] = null;
           return;
         }
-        const key = factsKey(uri, limitBytes, optionsKey, p.bytes);
+        const key = factsKey(uri, p.size, limitBytes, optionsKey, contentDigest(p.bytes));
         const hit = cache.get(key, change);
         if (hit) {
           outcomes[i] = { facts: hit };

@@ -203,13 +203,27 @@ export class WorkspaceIndex {
 
   applyChanges(changes: readonly FileChange[]): WorkspaceIndex {
     if (changes.length === 0) return this;
+    return this.withChanged(changes.map((c) => [c.uri, changeFacts(c, this.options)]));
+  }
+
+  /**
+   * The index with these files' facts, computed elsewhere with this index's options by
+   * `changeFacts` (the CLI's worker threads, the facts cache of both adapters): the same index as
+   * `applyChanges` of their changes, in the same order (its views derived from this one's alike).
+   */
+  applyFacts(facts: readonly FileFacts[]): WorkspaceIndex {
+    if (facts.length === 0) return this;
+    return this.withChanged(facts.map((f) => [f.uri, f]));
+  }
+
+  /** These files' new facts (undefined: deleted); the views derive from this index's. */
+  private withChanged(next: ReadonlyArray<readonly [string, FileFacts | undefined]>): WorkspaceIndex {
     const files = new Map(this.fileMap);
     const changed = new Set<string>();
-    for (const c of changes) {
-      changed.add(c.uri);
-      const facts = changeFacts(c, this.options);
-      if (facts) files.set(c.uri, facts);
-      else files.delete(c.uri);
+    for (const [uri, facts] of next) {
+      changed.add(uri);
+      if (facts) files.set(uri, facts);
+      else files.delete(uri);
     }
     // not derived yet: the next one derives from this one's base (one link, never a chain)
     const base =
@@ -217,18 +231,6 @@ export class WorkspaceIndex {
         ? { index: this.base.index, changed: new Set([...this.base.changed, ...changed]) }
         : { index: this, changed };
     return new WorkspaceIndex(files, this.options, this.runtime, true, base);
-  }
-
-  /**
-   * The index with these files' facts, computed elsewhere with this index's options by
-   * `changeFacts` (the CLI's worker threads, its cache): the same index as `applyChanges` of
-   * their changes, in the same order.
-   */
-  applyFacts(facts: readonly FileFacts[]): WorkspaceIndex {
-    if (facts.length === 0) return this;
-    const files = new Map(this.fileMap);
-    for (const f of facts) files.set(f.uri, f);
-    return new WorkspaceIndex(files, this.options, this.runtime);
   }
 
   /** The index of just these files (facts shared, nothing parsed again): what a file says on its own. */

@@ -1,15 +1,17 @@
 /**
- * `--cache-dir DIR`: an on-disk cache of per-file facts (what the core's `changeFacts` made of a
- * file), keyed by the file's uri, the size limit, the index options (default namespaces, pod
- * producers) and a SHA-256 of its bytes, under the hash of the running build (another build,
- * another cache); and of whole `check` outputs, keyed by a SHA-256 of every file's path, size and
- * bytes and of the command's inputs. `DIR/netpol-lens-facts.bin` holds the facts, and each output
- * is a file of its own, `DIR/netpol-lens-output-<key>.bin` (a warm `check` reads only that one,
- * its stdout as UTF-8 bytes written in one call; the most recent MAX_OUTPUTS are kept): each a
- * SHA-256 of the rest, then v8-serialized data. A file that is unreadable, corrupt (checksum,
- * shape of an entry), of another build, another format or another key is ignored and rewritten;
- * an entry is only ever used for the very bytes it was made of. Files whose facts depend on the
- * thread's stack (`dependsOnStackDepth`) are not cached.
+ * The on-disk cache of per-file facts (what the core's `changeFacts` made of a file), shared by the
+ * CLI (`--cache-dir DIR`) and the language server (the extension's storage folder,
+ * `netpolLens.cache.enabled`). Facts are keyed by the file's uri, its size, the size limit, the
+ * index options (default namespaces, pod producers) and a SHA-256 of its bytes, under the hash of
+ * the running build (another build, another cache); the CLI also keeps whole `check` outputs,
+ * keyed by a SHA-256 of every file's path, size and bytes and of the command's inputs.
+ * `DIR/netpol-lens-facts.bin` holds the facts, and each output is a file of its own,
+ * `DIR/netpol-lens-output-<key>.bin` (a warm `check` reads only that one, its stdout as UTF-8
+ * bytes written in one call; the most recent MAX_OUTPUTS are kept): each a SHA-256 of the rest,
+ * then v8-serialized data, written to a temporary file and renamed (atomic). A file that is
+ * unreadable, corrupt (checksum, shape of an entry), of another build, another format or another
+ * key is ignored and rewritten; an entry is only ever used for the very bytes it was made of.
+ * Files whose facts depend on the thread's stack (`dependsOnStackDepth`) are not cached.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -30,7 +32,10 @@ export const FACTS_FILE = 'netpol-lens-facts.bin';
 /** An output's file: this, its key, `.bin`. */
 export const OUTPUT_PREFIX = 'netpol-lens-output-';
 const MAGIC = 'netpol-lens-cache';
-const FORMAT = 2;
+/** 3: the key holds the file's size (an oversized file's facts name it). */
+const FORMAT = 3;
+/** The facts file is bounded: entries beyond this many serialized bytes are not stored. */
+export const MAX_FACTS_BYTES = 256 * 1024 * 1024;
 /** Outputs kept: this run's and the most recent others'. */
 const MAX_OUTPUTS = 8;
 
@@ -77,9 +82,25 @@ export function tool(): string {
   return toolHash;
 }
 
-/** The key of a file's facts: its uri, the size limit and the index options it was read under, its bytes. */
-export function factsKey(uri: string, limitBytes: number, optionsKey: string, bytes: Buffer): string {
-  return createHash('sha256').update(`${uri}\0${limitBytes}\0${optionsKey}\0`).update(bytes).digest('hex');
+/** A SHA-256 of a file's bytes (all of them, or an oversized file's first bytes), for `factsKey`. */
+export function contentDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The key of a file's facts: its uri, its size, the size limit and the index options it was read
+ * under, and the digest of its bytes (`contentDigest`).
+ */
+export function factsKey(
+  uri: string,
+  size: number,
+  limitBytes: number,
+  optionsKey: string,
+  digest: string,
+): string {
+  return createHash('sha256')
+    .update(`${uri}\0${size}\0${limitBytes}\0${optionsKey}\0${digest}`)
+    .digest('hex');
 }
 
 /** A cache file's deserialized body when its checksum holds, or why it is not used. */
@@ -87,8 +108,9 @@ function readChecked(file: string): { body: unknown } | { ignored: string } {
   let raw: Buffer;
   try {
     raw = readFileSync(file);
-  } catch {
-    return { ignored: 'none' };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ignored: code === 'ENOENT' || code === 'ENOTDIR' ? 'none' : 'unreadable' };
   }
   if (raw.length < 32) return { ignored: 'truncated' };
   const body = raw.subarray(32);
@@ -111,21 +133,38 @@ function readEntries<T>(file: string): { entries: Map<string, T> } | { ignored: 
   return { entries: o.entries };
 }
 
-function writeChecked(dir: string, name: string, data: unknown): void {
+/** Writes `data` atomically (a temporary file renamed); the error's message when it cannot. */
+function writeChecked(dir: string, name: string, data: unknown): string | undefined {
   const body = serialize(data);
   const sum = createHash('sha256').update(body).digest();
+  const tmp = join(dir, `${name}.${process.pid}.tmp`);
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `${name}.${process.pid}.tmp`);
     writeFileSync(tmp, Buffer.concat([sum, body]));
     renameSync(tmp, join(dir, name));
+    return undefined;
   } catch (e) {
-    process.stderr.write(`netpol-lens: cannot write the cache in ${dir}: ${(e as Error).message}\n`);
+    remove(tmp);
+    return (e as Error).message;
   }
 }
 
-function writeEntries<T>(dir: string, name: string, entries: Map<string, T>): void {
-  writeChecked(dir, name, { magic: MAGIC, format: FORMAT, tool: tool(), entries } satisfies Payload<T>);
+function writeEntries<T>(dir: string, name: string, entries: Map<string, T>): string | undefined {
+  return writeChecked(dir, name, {
+    magic: MAGIC,
+    format: FORMAT,
+    tool: tool(),
+    entries,
+  } satisfies Payload<T>);
+}
+
+/**
+ * A file's facts as the language server hands them to `storeFacts`: read from disk under `key`;
+ * without facts (an open buffer's are not the disk's), the entry stored under `key` is kept if any.
+ */
+export interface KeyedFacts {
+  readonly key: string;
+  readonly facts?: FileFacts;
 }
 
 /** The file of the output stored under `key` (a hex digest). */
@@ -141,11 +180,21 @@ export class FactsCache {
   private factsChanged = false;
   private readonly newOutputs = new Map<string, StoredOutput>();
 
-  private constructor(readonly dir: string) {}
+  /** Why the stored facts were not used ('none': there were none), once they were read. */
+  private ignored: string | undefined;
+
+  private constructor(
+    readonly dir: string,
+    /** Where a failure to write is told (default: stderr, the CLI's). */
+    private readonly warn: (message: string) => void,
+  ) {}
 
   /** The cache in `dir` (made when missing); what is not a valid cache of this build is ignored. */
-  static open(dir: string): FactsCache {
-    return new FactsCache(dir);
+  static open(
+    dir: string,
+    warn: (message: string) => void = (m) => process.stderr.write(`netpol-lens: ${m}\n`),
+  ): FactsCache {
+    return new FactsCache(dir, warn);
   }
 
   private storedFacts(): Map<string, Buffer> {
@@ -153,8 +202,18 @@ export class FactsCache {
       this.factsRead = true;
       const f = readEntries<Buffer>(join(this.dir, FACTS_FILE));
       this.facts = 'entries' in f ? f.entries : undefined;
+      this.ignored = 'ignored' in f ? f.ignored : undefined;
     }
     return this.facts ?? new Map<string, Buffer>();
+  }
+
+  /**
+   * Reads the stored facts now (else at the first `get`): how many entries, or why none is used
+   * ('none': no cache file yet; else it was corrupt, truncated, of another build or format).
+   */
+  load(): { entries: number } | { ignored: string } {
+    const m = this.storedFacts();
+    return this.ignored !== undefined ? { ignored: this.ignored } : { entries: m.size };
   }
 
   /** The facts stored for `key`, the text taken from `change`; undefined when absent or malformed. */
@@ -227,17 +286,62 @@ export class FactsCache {
   save(): void {
     const stored = this.factsRead ? this.facts : undefined;
     if (this.factsRead && (this.factsChanged || stored === undefined || stored.size !== this.keep.size))
-      writeEntries(this.dir, FACTS_FILE, this.keep);
+      this.failed(writeEntries(this.dir, FACTS_FILE, this.keep));
     if (this.newOutputs.size === 0) return;
     for (const [key, out] of this.newOutputs)
-      writeChecked(this.dir, outputFile(key), {
-        magic: MAGIC,
-        format: FORMAT,
-        tool: tool(),
-        key,
-        ...out,
-      } satisfies OutputPayload);
+      this.failed(
+        writeChecked(this.dir, outputFile(key), {
+          magic: MAGIC,
+          format: FORMAT,
+          tool: tool(),
+          key,
+          ...out,
+        } satisfies OutputPayload),
+      );
     this.pruneOutputs();
+  }
+
+  /**
+   * The language server: the stored facts become exactly these files' (the disk files of its
+   * index; entries of files gone are dropped), each the facts of the bytes its key was made of,
+   * with the file's own text unless it was too large (then the text is stored). An entry already
+   * stored under its key is written again as it was (not serialized again). At most
+   * MAX_FACTS_BYTES are stored (the files first in the order given). Returns the error's message
+   * when the folder cannot be written (told once to `warn` as well), else undefined.
+   */
+  storeFacts(files: Iterable<KeyedFacts>): string | undefined {
+    const stored = this.storedFacts();
+    const next = new Map<string, Buffer>();
+    let bytes = 0;
+    let added = false;
+    for (const { key, facts } of files) {
+      if (next.has(key)) continue;
+      let buf = this.keep.get(key) ?? stored.get(key);
+      if (!buf) {
+        if (!facts || dependsOnStackDepth(facts.problems)) continue;
+        added = true;
+        const { text, ...rest } = facts;
+        const sameText = facts.tooLarge === undefined;
+        buf = serialize({ facts: sameText ? rest : { ...rest, text }, sameText } satisfies StoredFacts);
+      }
+      if (bytes + buf.length > MAX_FACTS_BYTES) continue;
+      bytes += buf.length;
+      next.set(key, buf);
+    }
+    // every entry as stored, none gone: nothing to write
+    if (!added && this.ignored === undefined && next.size === stored.size) return undefined;
+    const error = writeEntries(this.dir, FACTS_FILE, next);
+    if (error === undefined) {
+      this.facts = next;
+      this.ignored = undefined;
+      this.keep.clear();
+    }
+    return this.failed(error);
+  }
+
+  private failed(error: string | undefined): string | undefined {
+    if (error !== undefined) this.warn(`cannot write the cache in ${this.dir}: ${error}`);
+    return error;
   }
 
   /** Keeps the MAX_OUTPUTS most recently used outputs (and drops the format-1 outputs file). */
