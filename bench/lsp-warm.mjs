@@ -5,8 +5,11 @@
 // `--reps` fresh servers start warm. Each is timed from `initialized` to the index being complete
 // (the server's log line "Indexed N files in … ms: K from the facts cache, M read", which it sends
 // before the first full diagnostics pass) and to the end of that pass (the `ready` status).
-// Prints one JSON line: { size, cold: {...}, warm: [{indexedMs, readyMs, cached, read, hwmMB}], load }.
+// The diagnostics published by the end of the first pass (a SHA-256 over every file's) must be the
+// same cold and warm. Prints one JSON line: { size, cold, warm: [{indexedMs, readyMs, cached, read,
+// hwmMB, diagnostics, sha}], identical, load }.
 //   node bench/lsp-warm.mjs [--size large] [--reps 5]
+import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +26,9 @@ const INDEXED = /^Indexed (\d+) files? in (\d+) ms(?:: (\d+) from the facts cach
 async function once() {
   const server = await startServer(ws, size, { initializationOptions: { cacheDir } });
   const { conn, proc } = server;
+  // the latest diagnostics of every file: cold and warm must publish the same
+  const diagnostics = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => diagnostics.set(p.uri, p.diagnostics));
   let indexed;
   const gotIndexed = new Promise((resolve) => {
     conn.onNotification('window/logMessage', (p) => {
@@ -43,6 +49,9 @@ async function once() {
   await gotIndexed;
   const ready = await server.ready;
   const hwmMB = peakRssMb(proc.pid);
+  const h = createHash('sha256');
+  for (const uri of [...diagnostics.keys()].sort())
+    h.update(`${uri}\0${JSON.stringify(diagnostics.get(uri))}\0`);
   // shutdown writes what the debounce has not written yet (the cold start's cache is written after its index)
   await stopServer(server, 30000);
   return {
@@ -52,6 +61,8 @@ async function once() {
     cached: indexed.cached,
     read: indexed.read,
     hwmMB,
+    diagnostics: [...diagnostics.values()].reduce((n, d) => n + d.length, 0),
+    sha: h.digest('hex').slice(0, 12),
   };
 }
 
@@ -64,6 +75,7 @@ console.log(
     size,
     cold,
     warm,
+    identical: warm.every((w) => w.sha === cold.sha),
     load: os.loadavg().map((x) => Number(x.toFixed(1))),
   }),
 );

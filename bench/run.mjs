@@ -209,12 +209,17 @@ for (const [size, w] of Object.entries(warmStart)) {
     `| ${size} | cold (fills the cache) | ${fmt(w.cold.indexedMs)} | ${fmt(w.cold.readyMs)} | ${w.cold.cached} / ${w.cold.read} | ${w.cold.hwmMB} | ${w.load.join(' ')} |`,
   );
   const ix = w.warm.map((x) => x.indexedMs);
+
   const rd = w.warm.map((x) => x.readyMs);
   w.indexedMedian = median(ix);
   say(
     `| ${size} | warm (${w.warm.length} starts) | ${fmt(median(ix))} (${fmt(Math.min(...ix))}–${fmt(Math.max(...ix))}) | ${fmt(median(rd))} (${fmt(Math.min(...rd))}–${fmt(Math.max(...rd))}) | ${w.warm[0].cached} / ${w.warm[0].read} | ${Math.max(...w.warm.map((x) => x.hwmMB))} | |`,
   );
 }
+for (const [size, w] of Object.entries(warmStart))
+  say(
+    `\n${size}: the diagnostics of the cold server and the ${w.warm.length} warm ones are ${w.identical ? `identical (${w.cold.diagnostics} diagnostics, sha256 ${w.cold.sha}…)` : 'NOT identical'}`,
+  );
 const yls = [];
 for (let r = 0; r < Math.min(reps, 5); r++) {
   const y = spawnSync(process.execPath, [join(here, 'yls.mjs'), '--size', sizes[0], '--edits', '20'], {
@@ -330,6 +335,10 @@ if (process.argv.includes('--write')) {
   const re = /<!-- bench:run begin[\s\S]*?<!-- bench:run end -->/;
   writeFileSync(file, re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}\n`);
   console.log(`\nwrote ${file}`);
+}
+if (Object.values(warmStart).some((w) => !w.identical)) {
+  console.error("bench: the warm server's diagnostics differ from the cold one's");
+  process.exit(1);
 }
 if (Object.values(identical).some((v) => !v.same)) {
   console.error('bench: the check JSON differs between runs of one size');

@@ -199,6 +199,20 @@ describe('the facts cache of the language server (warm start)', () => {
     assert.deepEqual(warm.diagnostics, cold.diagnostics);
   });
 
+  it('takes no entry read under other options (netpolLens.defaultNamespace): every file is read again', async () => {
+    const { ws, cache } = await setup();
+    await run(ws, cache);
+    const settings: NetpolLensSettings = { defaultNamespace: 'layer2' };
+    const other = await run(ws, cache, settings);
+    const fresh = await run(ws, undefined, settings);
+    assert.deepEqual(other.indexed, { cached: 0, read: FILES });
+    assert.deepEqual(other.diagnostics, fresh.diagnostics);
+    // and under those options the next start is warm
+    const again = await run(ws, cache, settings);
+    assert.deepEqual(again.indexed, { cached: FILES, read: 0 });
+    assert.deepEqual(again.diagnostics, fresh.diagnostics);
+  });
+
   it('writes nothing when netpolLens.cache.enabled is false', async () => {
     const { ws, cache, cold } = await setup();
     const off = await run(ws, cache, { cache: { enabled: false } });
