@@ -6,7 +6,8 @@
  * Open buffers win over the disk: a file open in the editor is never read here (the buffer is the
  * truth until it is closed, when the disk version is read back).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver/node';
 import {
@@ -268,7 +269,9 @@ export class DiskWorkspace {
       if (!dir) break;
       let entries;
       try {
-        entries = await readdir(dir.path, { withFileTypes: true });
+        // synchronous, a folder at a time (the walk yields every 64 folders): a promise per
+        // folder left the thread idle between them
+        entries = readdirSync(dir.path, { withFileTypes: true });
       } catch (e) {
         if (dir.uri === folder.uri)
           this.host.log(`Cannot read the workspace folder ${root}: ${(e as Error).message}`);
