@@ -75,7 +75,7 @@ export function fullCapabilities(): ClientCapabilities {
       configuration: true,
       workspaceFolders: true,
       didChangeConfiguration: { dynamicRegistration: true },
-      didChangeWatchedFiles: { dynamicRegistration: true },
+      didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
       workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
     },
     window: { workDoneProgress: true },

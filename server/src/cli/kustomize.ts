@@ -4,15 +4,15 @@
  * build runs synchronously in the kustomization's folder with kustomize's defaults (no
  * `--enable-helm`, no plugins), a timeout and an output bound; nothing is written into the tree. A
  * side read from git (`diff --base`) is built from a copy of its committed files in a temporary
- * folder (every file under its kustomizations' folders and every file they name, bounded).
+ * folder (the inputs of its build, core `buildInputs`: every file under its kustomizations' folders
+ * and every file they name; bounded).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  isKustomizationUri,
+  buildInputs,
   kustomizeCommands,
   renderFailureText,
   RENDER_MAX_BYTES,
@@ -74,14 +74,6 @@ export function runBuild(
   };
 }
 
-function filePath(uri: string): string | undefined {
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
-}
-
 /** A side of `diff --base` read from git: its builds run on a copy of the committed tree. */
 export interface CommittedSide {
   /** The repository's top folder. */
@@ -127,14 +119,13 @@ function render(t: RenderTarget, command: string | undefined, committed?: Commit
   try {
     if (committed) {
       const { root, commit, ref } = committed;
-      const folders = t.files
-        .filter(isKustomizationUri)
-        .map((u) => filePath(u))
-        .flatMap((p) => (p === undefined ? [] : [inRepository(root, dirname(p))]))
-        .filter((p): p is string => p !== undefined);
-      const files = [...t.files.map(filePath), ...t.reads]
-        .flatMap((p) => (p === undefined ? [] : [inRepository(root, p)]))
-        .filter((p): p is string => p !== undefined);
+      const inputs = buildInputs(t);
+      const inRepo = (p: string): string[] => {
+        const r = inRepository(root, p);
+        return r === undefined ? [] : [r];
+      };
+      const folders = inputs.dirs.flatMap((d) => inRepo(d.slice(0, -1) || '/'));
+      const files = inputs.files.flatMap(inRepo);
       const tree = committedTree(root, commit, folders, files, RENDER_COPY_MAX_BYTES);
       const fail = (message: string): KustomizeRender => ({
         kustomization: t.uri,

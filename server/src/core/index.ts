@@ -3,10 +3,14 @@ export { AnalysisHost, Analysis, type ExplainOutcome, type AnalysisRoot } from '
 export { OTHER_ROOT_NAME, type RootKind } from './roots/roots';
 export { isKustomizationUri } from './roots/kustomize';
 export {
+  buildInputs,
+  isBuildInput,
   kustomizeCommands,
   renderFailureText,
   RENDER_MAX_BYTES,
   RENDER_TIMEOUT_MS,
+  unionInputs,
+  type BuildInputs,
   type KustomizeRender,
   type RenderFailure,
   type RenderTarget,

@@ -12,6 +12,8 @@ export interface ClientCaps {
   configuration: boolean;
   configurationDynamic: boolean;
   watchedFilesDynamic: boolean;
+  /** File watchers may be given a base URI and a pattern (LSP 3.17 `RelativePattern`). */
+  watchedFilesRelative: boolean;
   workspaceFolders: boolean;
   workDoneProgress: boolean;
   relatedInformation: boolean;
@@ -40,6 +42,7 @@ export function readClientCaps(c: ClientCapabilities): ClientCaps {
     configuration: c.workspace?.configuration === true,
     configurationDynamic: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     watchedFilesDynamic: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    watchedFilesRelative: c.workspace?.didChangeWatchedFiles?.relativePatternSupport === true,
     workspaceFolders: c.workspace?.workspaceFolders === true,
     workDoneProgress: c.window?.workDoneProgress === true,
     relatedInformation: pd?.relatedInformation === true,

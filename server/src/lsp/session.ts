@@ -6,10 +6,14 @@
 import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
   type Connection,
+  type Disposable,
+  type FileSystemWatcher,
+  type GlobPattern,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
@@ -22,6 +26,7 @@ import {
   isManifestPath,
   MANIFEST_GLOB,
   type Analysis,
+  type BuildInputs,
   tooLargeChange,
   type FileChange,
   type FileFacts,
@@ -51,7 +56,7 @@ import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
 import { Scheduler } from './scheduler';
 import { KustomizeRenderer } from './kustomize';
-import { canonicalUri } from './uri';
+import { canonicalUri, uriToPath } from './uri';
 import { DiskWorkspace } from './workspace';
 import { WarmCache } from './warm-cache';
 
@@ -139,6 +144,39 @@ export class Session implements ServerContext {
         return dir;
       },
       log: (m) => this.log(m),
+      watch: (inputs) => this.watchInputs(inputs),
+    });
+  }
+
+  /** The registration of the watchers of the builds' inputs (`watchInputs`), while there is one. */
+  private inputWatchers: Promise<Disposable | undefined> = Promise.resolve(undefined);
+
+  /**
+   * Asks the client to report changes of the kustomize builds' inputs: every file under their
+   * kustomizations' folders (a `.env`, a patch of any name) and the files they name, replacing
+   * the watchers asked before. Creations and deletions of any path are watched already.
+   */
+  private watchInputs(inputs: BuildInputs): void {
+    if (!this.caps.watchedFilesDynamic) return;
+    const glob = (path: string, pattern: string): GlobPattern =>
+      this.caps.watchedFilesRelative
+        ? { baseUri: pathToFileURL(path).href, pattern }
+        : `${path.replace(/[[\]{}*?!]/g, '[$&]')}${pattern}`;
+    const watchers: FileSystemWatcher[] = [
+      ...inputs.dirs.map((d) => ({ globPattern: glob(d, '**/*'), kind: WatchKind.Change })),
+      ...inputs.files.map((f) => {
+        const at = f.lastIndexOf('/') + 1;
+        return { globPattern: glob(f.slice(0, at), f.slice(at)), kind: WatchKind.Change };
+      }),
+    ];
+    const before = this.inputWatchers;
+    this.inputWatchers = (async () => {
+      (await before)?.dispose();
+      if (watchers.length === 0 || this.shuttingDown) return undefined;
+      return this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers });
+    })().catch((e) => {
+      this.error('Registering the watchers of the kustomize inputs failed', e);
+      return undefined;
     });
   }
 
@@ -164,7 +202,19 @@ export class Session implements ServerContext {
       void this.reloadConfig().catch((e) => this.error('Reading the configuration failed', e));
     });
     c.onDidChangeWatchedFiles((p) => {
-      void this.disk.onWatchedFiles(p.changes).catch((e) => this.error('Handling file changes failed', e));
+      // an input of a kustomize build (a .env, a patch of any name) changed: build again
+      const inputs = this.renderer.filesChanged(
+        p.changes.flatMap((ev) => {
+          const path = uriToPath(ev.uri);
+          return path === undefined ? [] : [{ path, structural: ev.type !== FileChangeType.Changed }];
+        }),
+      );
+      void this.disk
+        .onWatchedFiles(p.changes)
+        .then(() => {
+          if (inputs && this.indexed) this.renderer.update();
+        })
+        .catch((e) => this.error('Handling file changes failed', e));
     });
     this.documents.onDidChangeContent((e) => this.guard('didChange', () => this.onBuffer(e.document)));
     this.documents.onDidClose((e) => this.guard('didClose', () => this.onClosed(e.document)));

@@ -14,6 +14,7 @@ import { isMap, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import type { FileFacts, WorkspaceIndex } from '../index/workspace-index';
 import type { Finding, RelatedInfo } from '../model/finding';
 import type { SourceRef, Span } from '../text/span';
+import { isKustomizationUri } from './kustomize';
 import { dirOf, joinPath, uriPath } from './paths';
 
 /** What the adapter's `kustomize build` of one kustomization gave. */
@@ -42,6 +43,49 @@ export interface RenderTarget {
    * a copy of the tree for the build must hold besides `files` and the kustomizations' folders.
    */
   readonly reads: readonly string[];
+}
+
+/**
+ * The inputs of a build, the one answer to "what may `kustomize build` of a target read": every
+ * file under the folders of its kustomizations (a `.env`, a generator's `files:`, a patch of any
+ * extension, a field the reader does not know naming a file), and every file named beyond them
+ * (`RenderTarget.files` and `reads`). Decoded paths; `dirs` with a trailing slash, none inside
+ * another, and no file under one of them; both sorted. The CLI copies them for a build of a commit
+ * (cli/kustomize.ts), the server keys a build by their contents and watches them (lsp/kustomize.ts).
+ */
+export interface BuildInputs {
+  readonly dirs: readonly string[];
+  readonly files: readonly string[];
+}
+
+export function buildInputs(t: RenderTarget): BuildInputs {
+  const dirs = t.files.filter(isKustomizationUri).flatMap((u) => {
+    const p = uriPath(u);
+    return p === undefined ? [] : [dirOf(p)];
+  });
+  const named = [...t.files.map((u) => uriPath(u)), ...t.reads].filter((p): p is string => p !== undefined);
+  return minimalInputs(dirs, named);
+}
+
+/** The inputs of several builds together (what the server watches). */
+export function unionInputs(all: readonly BuildInputs[]): BuildInputs {
+  return minimalInputs(
+    all.flatMap((i) => i.dirs),
+    all.flatMap((i) => i.files),
+  );
+}
+
+function minimalInputs(folders: readonly string[], named: readonly string[]): BuildInputs {
+  // sorted, a folder comes after the folders holding it
+  const dirs: string[] = [];
+  for (const d of [...new Set(folders)].sort()) if (!dirs.some((x) => d.startsWith(x))) dirs.push(d);
+  const files = [...new Set(named)].filter((p) => !dirs.some((d) => p.startsWith(d))).sort();
+  return { dirs, files };
+}
+
+/** The file at the decoded path `path` is an input of the build (`buildInputs`). */
+export function isBuildInput(inputs: BuildInputs, path: string): boolean {
+  return inputs.dirs.some((d) => path.startsWith(d)) || inputs.files.includes(path);
 }
 
 /** How the kustomization file of a rendered tree is marked in a root's index (`FileFacts.render`). */
