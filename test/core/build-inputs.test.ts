@@ -41,14 +41,14 @@ describe('buildInputs', () => {
     const [t] = targets({
       ...tree,
       'overlays/prod/kustomization.yaml':
-        'resources:\n- ../../base\npatches:\n- path: fix.yaml\nconfigMapGenerator:\n- name: c\n  envs:\n  - ../../shared/app.env\n',
+        'resources:\n- ../../base\npatches:\n- path: fix.yaml\nconfigMapGenerator:\n- name: c\n  envs:\n  - ../../common/app.env\n',
     });
     assert.ok(t);
     const inputs = buildInputs(t);
-    assert.deepEqual(inputs.files, ['/w/shared/app.env']);
-    assert.ok(isBuildInput(inputs, '/w/shared/app.env'));
+    assert.deepEqual(inputs.files, ['/w/common/app.env']);
+    assert.ok(isBuildInput(inputs, '/w/common/app.env'));
     assert.ok(isBuildInput(inputs, '/w/overlays/prod/conf/b.txt'), 'a file no field names, under a folder');
-    assert.ok(!isBuildInput(inputs, '/w/shared/other.env'));
+    assert.ok(!isBuildInput(inputs, '/w/common/other.env'));
     assert.ok(!isBuildInput(inputs, '/w/overlays/production/x.env'), 'a folder of a longer name');
   });
 
