@@ -83,7 +83,12 @@ describe('open documents', () => {
     const text = read('layer1/np-layer1.yaml');
     const seen: number[] = [];
     const versions: number[] = [];
-    for (let i = 0; i < 5; i++) versions.push(await server.client.change(np1, `${text}# edit ${i}\n`));
+    // One burst: the five notifications are written in the same tick, so they reach the server
+    // within its debounce however loaded the machine is (awaiting each one let a 10 ms debounce
+    // expire between them under load, and an intermediate version was rightly published).
+    versions.push(
+      ...(await Promise.all([0, 1, 2, 3, 4].map((i) => server.client.change(np1, `${text}# edit ${i}\n`)))),
+    );
     const last = versions[versions.length - 1] as number;
     await server.client.waitForDiagnostics(np1, (_d, p) => {
       if (p.version !== undefined) seen.push(p.version);
