@@ -9,6 +9,7 @@
 // (after a GC: the server runs with --expose-gc).
 //   node bench/session.mjs [--size medium] [--edits 10000] [--files 50] [--storm 5000] [--burst 25] [--json]
 //     [--heap-snapshots DIR]   (heap snapshots of the server after each stage: bench/heap.mjs)
+//     [--server PATH]          (another build of server.js, e.g. an earlier commit's, to compare)
 // Prints figures (medians, min–max, ratio); with --json one JSON object (test/lsp/session.test.ts).
 import {
   cpSync,
@@ -48,7 +49,7 @@ const server = await startServer(ws, size, {
     '--expose-gc',
     // bench/heap.mjs: a heap snapshot (after a full GC) of each stage on SIGUSR2, into snapDir
     ...(snapDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapDir}`] : []),
-    SERVER_JS,
+    arg('server', SERVER_JS),
     '--stdio',
   ],
   capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
@@ -245,6 +246,11 @@ const result = {
     afterEdits: mb(afterEdits.heapUsedBytes),
     afterStorm: mb(afterStorm.heapUsedBytes),
   },
+  // after the storms / after indexing, from the bytes (the MB above are rounded)
+  ratio: {
+    rss: Number((afterStorm.rssBytes / afterIndex.rssBytes).toFixed(3)),
+    heap: Number((afterStorm.heapUsedBytes / afterIndex.heapUsedBytes).toFixed(3)),
+  },
   heapTotalMB: [afterIndex, afterEdits, afterStorm].map((x) => mb(x.heapTotalBytes ?? 0)),
   externalMB: [afterIndex, afterEdits, afterStorm].map((x) => mb(x.externalBytes ?? 0)),
   units: [afterIndex, afterEdits, afterStorm].map((x) => x.units ?? 0),
@@ -276,7 +282,7 @@ if (asJson) {
     `| hovers cancelled by the client | ${r.hovers}: ${r.hoversCancelled} answered "cancelled" (${r.serverCancelled} never ran), ${r.hoversAnswered} had run already |`,
   );
   console.log(
-    `| RSS MB | after indexing ${r.rssMB.afterIndex} | after the edits ${r.rssMB.afterEdits} (× ${ratio(r.rssMB.afterEdits, r.rssMB.afterIndex)}) | after the storms ${r.rssMB.afterStorm} (× ${ratio(r.rssMB.afterStorm, r.rssMB.afterIndex)}) | heap ${r.heapMB.afterIndex} → ${r.heapMB.afterEdits} → ${r.heapMB.afterStorm} |`,
+    `| RSS MB | after indexing ${r.rssMB.afterIndex} | after the edits ${r.rssMB.afterEdits} (× ${ratio(r.rssMB.afterEdits, r.rssMB.afterIndex)}) | after the storms ${r.rssMB.afterStorm} (× ${ratio(r.rssMB.afterStorm, r.rssMB.afterIndex)}) | heap ${r.heapMB.afterIndex} → ${r.heapMB.afterEdits} → ${r.heapMB.afterStorm} (× ${r.ratio.heap.toFixed(2)}) |`,
   );
   console.log(
     `| heap committed MB ${r.heapTotalMB.join(' → ')} | external MB ${r.externalMB.join(' → ')} | per-file results ${r.units.join(' → ')} | facts with readers ${r.readerKeys.join(' → ')} | load ${r.load.join(' ')} |`,

@@ -8,11 +8,13 @@ import type { Finding } from '../model/finding';
 import type { Transform } from './kustomize';
 import type { RenderNote } from './render';
 import type { FluxNote, ListingNote, RootSpec } from './roots';
-import { transformFacts, transformKey } from './transform';
+import { isIdentity, transformFacts, transformKey } from './transform';
 
 const cache = new WeakMap<FileFacts, Map<string, FileFacts>>();
 
 function factsFor(facts: FileFacts, transforms: readonly Transform[]): FileFacts {
+  // read as written (the usual case): the facts themselves, nothing cached on them
+  if (transforms.length === 1 && transforms[0] && isIdentity(transforms[0])) return facts;
   const key = transforms.map(transformKey).join('\u0000');
   let m = cache.get(facts);
   if (!m) {
