@@ -250,7 +250,7 @@ for (const size of sizes) {
   else {
     const row = p.stdout.trim();
     say(row);
-    const m = /\| (\d+) \(p95 (\d+)\)/.exec(row);
+    const m = /\| (\d+) \(p95 (\d+)[,)]/.exec(row);
     if (m) lsp[size] = { ...lsp[size], edit: Number(m[1]), editP95: Number(m[2]) };
   }
 }
