@@ -5,14 +5,13 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
   DEFAULT_MAX_FILE_SIZE_MIB,
   HEAD_BYTES,
-  invalidUtf8Offset,
   isManifestPath,
   isSkippedFolder,
   maxFileBytes,
   tooLargeChange,
   type FileChange,
 } from '../core/index';
-import { readFileContent } from '../fs/read';
+import { invalidUtf8At, readFileContent } from '../fs/read';
 
 export { readFileContent };
 
@@ -124,7 +123,7 @@ export function bytesChange(
   limitBytes: number,
 ): FileChange | undefined {
   if (size > limitBytes) return tooLargeChange(uri, bytes.toString('utf8'), size, limitBytes);
-  const bad = invalidUtf8Offset(bytes);
+  const bad = invalidUtf8At(bytes);
   return { uri, text: bytes.toString('utf8'), ...(bad >= 0 ? { invalidUtf8At: bad } : {}) };
 }
 

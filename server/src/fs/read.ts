@@ -1,6 +1,7 @@
 /** Reading a file's bytes as both adapters do (the CLI's walk, the server's workspace scan). */
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { HEAD_BYTES } from '../core/index';
+import { isUtf8 } from 'node:buffer';
+import { HEAD_BYTES, invalidUtf8Offset } from '../core/index';
 
 /**
  * A file's size and bytes (all, or above `limitBytes` the first HEAD_BYTES), in four system calls
@@ -42,4 +43,13 @@ function read(
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The core's `invalidUtf8Offset` (-1 when the bytes are valid UTF-8), with Node's native `isUtf8`
+ * first: almost every file is valid, and the core's byte loop over them took ~19 ms of a warm
+ * start of large (6,321 files, 24 MB) against ~1.3 ms.
+ */
+export function invalidUtf8At(bytes: Uint8Array): number {
+  return isUtf8(bytes) ? -1 : invalidUtf8Offset(bytes);
 }

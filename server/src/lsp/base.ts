@@ -13,7 +13,6 @@ import {
   Analysis,
   AnalysisHost,
   changesByPolicy,
-  invalidUtf8Offset,
   reachDiff,
   tooLargeChange,
   type FileChange,
@@ -23,6 +22,7 @@ import {
 import type { Folder } from './config';
 import { Git, GitError, type GitReader, type GitSource } from './git';
 import { canonicalUri, uriToPath } from './uri';
+import { invalidUtf8At } from '../fs/read';
 
 /** What the base needs of the session. */
 export interface BaseHost {
@@ -240,6 +240,6 @@ function fileChange(uri: string, bytes: Buffer | null, limitBytes: number): File
   const text = bytes.toString('utf8');
   const big = tooLargeChange(uri, text, bytes.length, limitBytes);
   if (big) return big;
-  const bad = invalidUtf8Offset(bytes);
+  const bad = invalidUtf8At(bytes);
   return { uri, text, ...(bad >= 0 ? { invalidUtf8At: bad } : {}) };
 }

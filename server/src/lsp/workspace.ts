@@ -14,7 +14,6 @@ import {
   inSkippedFolder,
   isManifestPath,
   isSkippedFolder,
-  invalidUtf8Offset,
   maxFileBytes,
   readsAsNothing,
   isKustomizationUri,
@@ -25,7 +24,7 @@ import {
 import { isInside, relativePath, type Folder, type ScopeConfig } from './config';
 import { baseName, canonicalUri, childUri, uriToPath } from './uri';
 import type { WarmCache } from './warm-cache';
-import { readRegularFile } from '../fs/read';
+import { invalidUtf8At, readRegularFile } from '../fs/read';
 
 /**
  * Files read in one slice (synchronously, then the scan yields), and the bytes after which what
@@ -483,7 +482,7 @@ function readManifest(uri: string, limitBytes: number): ReadResult {
     const text = bytes.toString('utf8');
     // as the CLI: a comments-only file gets its empty-file hint; kustomization files make analysis roots
     if (readsAsNothing(text) && !isKustomizationUri(uri)) return { kind: 'skip' };
-    const bad = invalidUtf8Offset(bytes);
+    const bad = invalidUtf8At(bytes);
     return { kind: 'text', change: { uri, text, ...(bad >= 0 ? { invalidUtf8At: bad } : {}) }, bytes, size };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
