@@ -54,6 +54,7 @@ import { relativePath, type Folder, type ScopeConfig } from './config';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
+import { matrixTiming } from './handlers/custom';
 import { Scheduler } from './scheduler';
 import { KustomizeRenderer } from './kustomize';
 import { canonicalUri, uriToPath } from './uri';
@@ -274,6 +275,8 @@ export class Session implements ServerContext {
       );
     }
     if (hooks.stats === true) this.connection.onRequest(StatsRequest, () => this.stats());
+    if (typeof hooks.matrixSliceMs === 'number' && hooks.matrixSliceMs >= 0)
+      matrixTiming.sliceMs = hooks.matrixSliceMs;
   }
 
   /** The counters of the `stats` test hook (protocol/testing.ts). */

@@ -9,10 +9,14 @@
  * - `stats: true` — the server answers `netpolLens/test/stats` with its counters (`ServerStats`):
  *   how often the index changed and the diagnostics pass ran, what the last pass re-checked, the
  *   queued edits and its memory (after a garbage collection when it runs with --expose-gc).
+ * - `matrixSliceMs: n` — the reachability matrix yields to other messages after n ms of rows (15 by
+ *   default); 0 yields after every row, so a test can send a hover or a cancel while the matrix
+ *   computes even on a machine quick enough to finish it within one slice.
  */
 export interface TestHooks {
   pauseIndexingAt?: number;
   stats?: boolean;
+  matrixSliceMs?: number;
 }
 
 export const StatsRequest = 'netpolLens/test/stats';

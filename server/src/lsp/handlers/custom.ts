@@ -96,7 +96,7 @@ function locate(ctx: ServerContext, a: Analysis, ref: SourceRef): SourceLocation
 }
 
 /** How long the matrix may compute before it yields to other messages (ms). */
-const SLICE_MS = 15;
+export const matrixTiming = { sliceMs: 15 };
 
 export async function reachability(
   ctx: ServerContext,
@@ -136,7 +136,7 @@ export async function reachability(
     for (const row of view.rows) {
       for (const e of row) entries.push(e);
       done++;
-      if (Date.now() - slice > SLICE_MS) {
+      if (Date.now() - slice >= matrixTiming.sliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (token?.isCancellationRequested)
           throw new ResponseError(LSPErrorCodes.RequestCancelled, 'netpolLens/reachability cancelled');
