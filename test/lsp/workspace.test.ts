@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { codes, has, hasNot, lspSuite, positionOf, withServer, type Recorded } from '../support/lsp-harness';
 import type { StatusParams } from '../../server/src/protocol/requests';
+import { ResumeIndexingNotification } from '../../server/src/protocol/testing';
 
 const NS_SELECTOR = 'namespace-selector-matches-nothing';
 const CREATED = 1;
@@ -332,32 +333,40 @@ describe('open buffers while the workspace is being indexed', () => {
   };
 
   it('publishes an open document before the index is complete, and refreshes it when it is', () =>
-    withServer({ prepare: filler, ready: false }, async (client, ws) => {
-      const np3 = ws.fileUri('layer3/np-layer3.yaml');
-      await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
-      await client.waitForDiagnostics(
-        np3,
-        (_d, p) => p.version === 1,
-        'first diagnostics of the open buffer',
-      );
-      const firstPublish = client.recorded.findIndex(
-        (r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3,
-      );
-      const ready = await client.waitForReady();
-      const readyAt = client.recorded.findIndex(
-        (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
-      );
-      assert.ok(firstPublish < readyAt, `published at message ${firstPublish}, ready at ${readyAt}`);
-      assert.ok(
-        client.recorded
-          .slice(0, firstPublish)
-          .every((r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing'),
-      );
-      assert.equal(ready.counts.workloads, 606);
-      const final = await client.waitForDiagnostics(np3, (d) => codes(d).includes('missing-dns-egress'));
-      assert.equal(
-        (final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version,
-        1,
-      );
-    }));
+    // the scan pauses after 100 of its 609 files until the buffer's first diagnostics are in: on a
+    // quick machine the whole scan could otherwise end before the didOpen is read
+    withServer(
+      { prepare: filler, ready: false, initializationOptions: { testHooks: { pauseIndexingAt: 100 } } },
+      async (client, ws) => {
+        const np3 = ws.fileUri('layer3/np-layer3.yaml');
+        await client.open(np3, readFileSync(join(ws.dir, 'layer3/np-layer3.yaml'), 'utf8'));
+        await client.waitForDiagnostics(
+          np3,
+          (_d, p) => p.version === 1,
+          'first diagnostics of the open buffer',
+        );
+        await client.notify(ResumeIndexingNotification, {});
+        const firstPublish = client.recorded.findIndex(
+          (r) => r.method === 'textDocument/publishDiagnostics' && (r.params as { uri: string }).uri === np3,
+        );
+        const ready = await client.waitForReady();
+        const readyAt = client.recorded.findIndex(
+          (r) => r.method === 'netpolLens/status' && (r.params as StatusParams).state === 'ready',
+        );
+        assert.ok(firstPublish < readyAt, `published at message ${firstPublish}, ready at ${readyAt}`);
+        assert.ok(
+          client.recorded
+            .slice(0, firstPublish)
+            .every(
+              (r) => r.method !== 'netpolLens/status' || (r.params as StatusParams).state === 'indexing',
+            ),
+        );
+        assert.equal(ready.counts.workloads, 606);
+        const final = await client.waitForDiagnostics(np3, (d) => codes(d).includes('missing-dns-egress'));
+        assert.equal(
+          (final.find((d) => d.code === 'missing-dns-egress')?.data as { version: number }).version,
+          1,
+        );
+      },
+    ));
 });
