@@ -837,14 +837,13 @@ export class Analysis {
   }
 
   /**
-   * The roots holding `uri`, when several do and some of them analyse it through a build's output
-   * (hovers and code lenses are then asked of each); undefined otherwise (the first root answers).
+   * The roots holding `uri`, when several do (variants: overlays of one base, rendered or not):
+   * hovers and code lenses are then asked of each; undefined otherwise (the one root answers).
    */
   private rendering(uri: string): readonly AnalysisRoot[] | undefined {
-    if (!this.planned || !this.renders?.size) return undefined;
+    if (!this.planned) return undefined;
     const roots = this.rootsOf(uri);
-    if (roots.length < 2) return undefined;
-    return roots.some((r) => r.analysis.renderedSources()?.outputsFrom(uri).length) ? roots : undefined;
+    return roots.length < 2 ? undefined : roots;
   }
 
   private featureContext(opts: FeatureOptions): FeatureContext {
