@@ -196,7 +196,7 @@ describe('analysis roots: kustomize', () => {
     for (const f of named) assert.ok(a.rootsOf(f.uri).length > 1, f.message);
   });
 
-  it('hovers and code lenses at a file use its first root', () => {
+  it('code lenses of a base three overlays see alike are shown once, without root names (as the first root gives them)', () => {
     const uri = a.roots[0]?.analysis.index.policies.find((p) => p.name.value === 'db-from-web')?.doc.uri;
     assert.ok(uri);
     const lenses = a.codeLenses(uri);

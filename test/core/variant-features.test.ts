@@ -45,3 +45,24 @@ describe('variants: a base shared by two overlays answers per root', () => {
     );
   });
 });
+
+describe('variants that see a base alike answer once, without root names', () => {
+  const a = analyseTexts({
+    'app/base/kustomization.yaml':
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- policy.yaml\n- web.yaml\n',
+    'app/base/policy.yaml': POLICY,
+    'app/base/web.yaml': deploy('web', 'dev'),
+    'app/overlays/dev/kustomization.yaml': kns('dev', '../../base'),
+    'app/overlays/prod/kustomization.yaml': kns('prod', '../../base'),
+  });
+  const uri = 'file:///ws/app/base/policy.yaml';
+  it('the selection lens once, unprefixed; the reachability lens once', () => {
+    const titles = a.codeLenses(uri).map((l) => l.title);
+    assert.ok(
+      titles.every((t) => !t.startsWith('overlays/')),
+      titles.join(' | '),
+    );
+    assert.equal(titles.filter((t) => /^selects 1 pod/.test(t)).length, 1, titles.join(' | '));
+    assert.equal(titles.filter((t) => t === 'Show reachability').length, 1, titles.join(' | '));
+  });
+});

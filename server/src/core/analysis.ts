@@ -342,8 +342,9 @@ export interface AnalysisRoot {
 /**
  * A snapshot of the workspace. A workspace with analysis roots (cluster folders, kustomize
  * overlays: roots/roots.ts) has one analysis per root: findings are the union over the roots that
- * hold a file (a finding some of them lack names the roots it is in), and every query at a file
- * (hover, code lens, completion, definition, fixes…) uses that file's first root. The workspace-
+ * hold a file (a finding some of them lack names the roots it is in); hovers and code lenses at a
+ * file several roots hold are asked of each and joined (features/rendered.ts), and the other
+ * queries at a file (completion, definition, fixes…) use that file's first root. The workspace-
  * wide queries (engine, reachability, explain) use the first root; adapters pick a root with
  * `root(id)`. Without roots, everything is exactly one analysis of every file.
  */

@@ -124,8 +124,9 @@ function movedCommand(
 }
 
 /**
- * The code lenses several roots give one file: the same lenses once; otherwise each root's, their
- * titles after the root's name (a "Show reachability" lens once per place).
+ * The code lenses several roots give one file: a lens every root gives alike (title and command)
+ * once, as it is; the others each root's, their titles after the root's name (a "Show
+ * reachability" lens once per place, the first root's).
  */
 export function joinLenses(
   parts: readonly { readonly title: string; readonly lenses: readonly CoreCodeLens[] }[],
@@ -134,14 +135,23 @@ export function joinLenses(
     `${l.span.start}\u0000${l.title}\u0000${JSON.stringify(l.command)}`;
   const keys = parts.map((p) => p.lenses.map(key).join('\u0001'));
   if (parts.length <= 1 || keys.every((k) => k === keys[0])) return [...(parts[0]?.lenses ?? [])];
+  // a lens every root gives alike is shown once, without a root's name; the others per root
+  const alike = new Set(
+    parts[0]?.lenses.map(key).filter((k) => parts.every((p) => p.lenses.some((l) => key(l) === k))),
+  );
   const out: CoreCodeLens[] = [];
   const seen = new Set<string>();
   for (const p of parts)
     for (const l of p.lenses) {
-      if (l.command?.name === 'showReachability') {
-        const k = `${l.span.start}\u0000${l.title}`;
+      const k = key(l);
+      if (alike.has(k)) {
         if (seen.has(k)) continue;
         seen.add(k);
+        out.push(l);
+      } else if (l.command?.name === 'showReachability') {
+        const place = `${l.span.start}\u0000${l.title}`;
+        if (seen.has(place)) continue;
+        seen.add(place);
         out.push(l);
       } else out.push({ ...l, title: `${p.title}: ${l.title}` });
     }
