@@ -184,4 +184,88 @@ describe('two rendered overlays of one base: each root answers', () => {
       ],
     );
   });
+  it('document symbols of the base: each root its own, named; definitions once each', () => {
+    const a = analysis();
+    const uri = `${base}/policy.yaml`;
+    assert.deepEqual(
+      a.symbols(uri).map((s) => s.detail.split(' · ').slice(0, 3).join(' · ')),
+      ['overlays/dev · NetworkPolicy · dev', 'overlays/prod · NetworkPolicy · prod'],
+    );
+    // web is relabelled in dev (selects nothing there); in prod the selector lands on the base pod
+    const d = a.definition(uri, policyText.indexOf('app: web') + 1);
+    assert.deepEqual(
+      d.map((r) => r.uri),
+      [`${base}/deploy.yaml`],
+    );
+  });
+});
+
+describe('definitions, references and symbols on the sources of a rendered root', () => {
+  const policy = uriOf('base/policy.yaml');
+  const deploy = uriOf('base/deploy.yaml');
+  const slice = (a: Analysis, uri: string, s: { start: number; end: number }): string =>
+    (a.index.file(uri)?.text ?? '').slice(s.start, s.end);
+
+  it("go to definition from the policy's podSelector lands on the source of the rendered pod", () => {
+    const a = rendered();
+    const d = a.definition(policy, at(a, policy, 'app: web') + 1);
+    assert.deepEqual(
+      d.map((r) => r.uri),
+      [deploy],
+    );
+    assert.ok(d.every((r) => !r.uri.includes('kustomize%20build')));
+    // the line of web's pod template labels in the source
+    const text = a.index.file(deploy)?.text ?? '';
+    const line = text.slice(0, d[0]?.span.start).split('\n').length;
+    assert.equal(line, 8, slice(a, deploy, d[0]?.span ?? { start: 0, end: 0 }));
+  });
+
+  it('the patched peer has no definition (the build relabelled the frontend); unrendered it has', () => {
+    const a = rendered();
+    assert.deepEqual(a.definition(policy, at(a, policy, 'frontend')), []);
+    const plain = unrendered();
+    assert.ok(plain.definition(policy, at(plain, policy, 'frontend')).some((r) => r.uri === deploy));
+  });
+
+  it('references of a source workload are the rendered policies selecting it, on their sources', () => {
+    const a = rendered();
+    const r = a.references(deploy, at(a, deploy, 'name: web') + 7);
+    assert.deepEqual(
+      r.map((x) => x.uri),
+      [policy],
+    );
+    assert.equal(a.references(deploy, at(a, deploy, 'name: frontend') + 7).length, 0, 'app=ui now');
+  });
+
+  it('document symbols name the objects as the build makes them, on the source ranges', () => {
+    const a = rendered();
+    const syms = a.symbols(deploy);
+    assert.deepEqual(
+      syms.map((s) => [s.name, s.detail]),
+      [
+        ['web', 'Deployment · prod · app=web'],
+        ['frontend', 'Deployment · prod · app=ui'],
+      ],
+    );
+    // the ranges of the source documents, as the file read as written gives them
+    const plain = unrendered().symbols(deploy);
+    assert.deepEqual(
+      syms.map((s) => s.span),
+      plain.map((s) => s.span),
+    );
+    for (const s of syms) {
+      assert.equal(slice(a, deploy, s.selectionSpan), s.name);
+      assert.ok(s.selectionSpan.start >= s.span.start && s.selectionSpan.end <= s.span.end);
+    }
+    const [p] = a.symbols(policy);
+    assert.ok(p);
+    assert.match(p.detail, /^NetworkPolicy · prod · /);
+    assert.deepEqual(
+      p.children.map((c) => c.name),
+      ['ingress rule 1'],
+    );
+    for (const c of p.children) assert.ok(c.span.start >= p.span.start && c.span.end <= p.span.end);
+    // unrendered, the same file is the reader's view: namespace default, the frontend's own labels
+    assert.match(plain[1]?.detail ?? '', /app=frontend/);
+  });
 });

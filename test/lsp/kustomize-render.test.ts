@@ -9,7 +9,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeLens, Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type {
+  CodeLens,
+  DocumentSymbol,
+  Hover,
+  Location,
+  MarkupContent,
+} from 'vscode-languageserver-protocol';
 import { positionOf, withServer } from '../support/lsp-harness';
 import { ROOT } from '../support/golden';
 import { fakeKustomize } from '../support/fake-kustomize';
@@ -85,6 +91,26 @@ describe('netpolLens.kustomize.render in the server', () => {
           [
             [0, 'selects 1 pod · ingress 1 rule'],
             [0, 'Show reachability'],
+          ],
+        );
+        // go to definition and document symbols answer from the build too (on main they were empty)
+        const defs = await client.request<Location[]>('textDocument/definition', {
+          textDocument: { uri },
+          position: positionOf(text, 'app: web'),
+        });
+        assert.deepEqual(
+          defs.map((l) => [l.uri, l.range.start.line]),
+          [[ws.fileUri('base/deploy.yaml'), 7]],
+        );
+        const deployUri = ws.fileUri('base/deploy.yaml');
+        const syms = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', {
+          textDocument: { uri: deployUri },
+        });
+        assert.deepEqual(
+          syms.map((x) => [x.name, x.detail, x.range.start.line, x.selectionRange.start.line]),
+          [
+            ['web', 'Deployment · prod · app=web', 0, 3],
+            ['frontend', 'Deployment · prod · app=ui', 10, 13],
           ],
         );
       },

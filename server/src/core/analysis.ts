@@ -47,7 +47,16 @@ import {
   type KustomizeRender,
   type RenderTarget,
 } from './roots/render';
-import { joinHovers, joinLenses, renderedHover, renderedLenses } from './features/rendered';
+import {
+  joinHovers,
+  joinLenses,
+  joinPlaces,
+  joinSymbols,
+  renderedHover,
+  renderedLenses,
+  renderedPlaces,
+  renderedSymbols,
+} from './features/rendered';
 import { isKustomizationUri } from './roots/kustomize';
 import { holdsFluxObjects } from './roots/flux';
 import { roleIndependent, rootIndex } from './roots/rooted';
@@ -342,9 +351,9 @@ export interface AnalysisRoot {
 /**
  * A snapshot of the workspace. A workspace with analysis roots (cluster folders, kustomize
  * overlays: roots/roots.ts) has one analysis per root: findings are the union over the roots that
- * hold a file (a finding some of them lack names the roots it is in); hovers and code lenses at a
- * file several roots hold are asked of each and joined (features/rendered.ts), and the other
- * queries at a file (completion, definition, fixes…) use that file's first root. The workspace-
+ * hold a file (a finding some of them lack names the roots it is in); hovers, code lenses,
+ * definitions, references and symbols at a file several roots hold are asked of each and joined
+ * (features/rendered.ts), and the other queries at a file (completion, fixes…) use its first root. The workspace-
  * wide queries (engine, reachability, explain) use the first root; adapters pick a root with
  * `root(id)`. Without roots, everything is exactly one analysis of every file.
  */
@@ -839,7 +848,8 @@ export class Analysis {
 
   /**
    * The roots holding `uri`, when several do (variants: overlays of one base, rendered or not):
-   * hovers and code lenses are then asked of each; undefined otherwise (the one root answers).
+   * hovers, code lenses, definitions, references and symbols are then asked of each; undefined
+   * otherwise (the one root answers).
    */
   private rendering(uri: string): readonly AnalysisRoot[] | undefined {
     if (!this.planned) return undefined;
@@ -864,16 +874,39 @@ export class Analysis {
     return completions(this.at(uri), uri, offset);
   }
 
+  /** Source files of rendered roots, and files several roots hold, as `hover`: every root's places once. */
   definition(uri: string, offset: number): SourceRef[] {
-    return definition(this.at(uri), uri, offset);
+    return this.placesAt(uri, offset, definition);
   }
 
   references(uri: string, offset: number): SourceRef[] {
-    return references(this.at(uri), uri, offset);
+    return this.placesAt(uri, offset, references);
   }
 
+  private placesAt(
+    uri: string,
+    offset: number,
+    query: (ctx: FeatureContext, uri: string, offset: number) => SourceRef[],
+  ): SourceRef[] {
+    const roots = this.rendering(uri);
+    if (roots) return joinPlaces(roots.map((r) => r.analysis.placesAt(uri, offset, query)));
+    const a = this.at(uri);
+    if (a !== this) return a.placesAt(uri, offset, query);
+    const sources = this.renderedSources();
+    if (sources?.outputsFrom(uri).length)
+      return renderedPlaces(sources, uri, offset, (u, o) => query(this, u, o));
+    return query(this, uri, offset);
+  }
+
+  /** The objects as the build makes them on a rendered root's source file; per root where roots differ. */
   symbols(uri: string): CoreSymbol[] {
-    return symbols(this.at(uri), uri);
+    const roots = this.rendering(uri);
+    if (roots) return joinSymbols(roots.map((r) => ({ title: r.name, symbols: r.analysis.symbols(uri) })));
+    const a = this.at(uri);
+    if (a !== this) return a.symbols(uri);
+    const sources = this.renderedSources();
+    if (sources?.outputsFrom(uri).length) return renderedSymbols(this, sources, uri);
+    return symbols(this, uri);
   }
 
   /** The NetworkPolicy whose manifest holds the offset (the innermost, for List items). */

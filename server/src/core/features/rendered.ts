@@ -2,15 +2,17 @@
  * Hovers and code lenses on the source files of a rendered kustomize root (roots/render.ts): the
  * file holds no resources there (the build's output is analysed instead), so each answer is the
  * one at the place of the output the source became, put back on the source file through the same
- * mapping the findings take (`RenderedSources`: origin annotation, object, YAML path). And the
- * answers of several roots for one place joined into one, each under its root's name.
+ * mapping the findings take (`RenderedSources`: origin annotation, object, YAML path); likewise
+ * definitions, references and document symbols. And the answers of several roots for one place
+ * joined into one, each under its root's name.
  */
-import type { SourceRef } from '../text/span';
-import type { RenderedSources } from '../roots/render';
+import type { SourceRef, Span } from '../text/span';
+import { isRenderedUri, type RenderedSources } from '../roots/render';
 import type { CoreCodeLens, ReferencesLensArgs, ShowReachabilityLensArgs } from './code-lens';
 import { codeLenses } from './code-lens';
 import type { FeatureContext } from './context';
 import { hover, type CoreHover } from './hover';
+import { symbols, type CoreSymbol } from './symbols';
 
 /**
  * The hover at `offset` of the source file `uri` as the outputs of `sources` answer it (several
@@ -156,4 +158,90 @@ export function joinLenses(
       } else out.push({ ...l, title: `${p.title}: ${l.title}` });
     }
   return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * The places a place-query (definition, references) answers at `offset` of the source file `uri`,
+ * asked at every place of the outputs it became and mapped back to the sources. A place the build
+ * made from no source (a generated object) has no file to go to and is left out.
+ */
+export function renderedPlaces(
+  sources: RenderedSources,
+  uri: string,
+  offset: number,
+  query: (uri: string, offset: number) => readonly SourceRef[],
+): SourceRef[] {
+  return joinPlaces(
+    sources.rendered(uri, offset).map((place) =>
+      query(place.uri, place.span.start)
+        .map((r) => sources.sourceRef(r))
+        .filter((r) => !isRenderedUri(r.uri)),
+    ),
+  );
+}
+
+/** Places of several answers (roots, outputs) once each, in the order first given. */
+export function joinPlaces(parts: readonly (readonly SourceRef[])[]): SourceRef[] {
+  const out: SourceRef[] = [];
+  const seen = new Set<string>();
+  for (const part of parts)
+    for (const r of part) {
+      const k = `${r.uri}\u0000${r.span.start}\u0000${r.span.end}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(r);
+    }
+  return out;
+}
+
+/**
+ * The document symbols of the source file `uri` as the outputs make its objects (the names and
+ * namespaces the build gives them), on the source's ranges; an object or rule of an output that
+ * does not come from this file is left out.
+ */
+export function renderedSymbols(ctx: FeatureContext, sources: RenderedSources, uri: string): CoreSymbol[] {
+  const out: CoreSymbol[] = [];
+  for (const output of sources.outputsFrom(uri))
+    for (const s of symbols(ctx, output)) {
+      const moved = movedSymbol(s, output, uri, sources, true);
+      if (moved) out.push(moved);
+    }
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+function movedSymbol(
+  s: CoreSymbol,
+  output: string,
+  uri: string,
+  sources: RenderedSources,
+  top: boolean,
+): CoreSymbol | undefined {
+  const back = sources.source(output, s.span);
+  if (!back || back.uri !== uri) return undefined;
+  // an object: the source object it was found in; a rule: the source node its start maps to
+  const span = top && back.document ? back.document : back.span;
+  const inside = (x: Span): boolean => x.start >= span.start && x.end <= span.end;
+  const sel = sources.source(output, s.selectionSpan);
+  const selectionSpan: Span =
+    sel && sel.uri === uri && inside(sel.span) ? sel.span : { start: span.start, end: span.start };
+  const children: CoreSymbol[] = [];
+  for (const c of s.children) {
+    const m = movedSymbol(c, output, uri, sources, false);
+    if (m && inside(m.span)) children.push(m);
+  }
+  return { ...s, span, selectionSpan, children };
+}
+
+/**
+ * The document symbols several roots give one file: one list when they agree; otherwise each
+ * root's, its name before the detail.
+ */
+export function joinSymbols(
+  parts: readonly { readonly title: string; readonly symbols: readonly CoreSymbol[] }[],
+): CoreSymbol[] {
+  const keys = parts.map((p) => JSON.stringify(p.symbols));
+  if (parts.length <= 1 || keys.every((k) => k === keys[0])) return [...(parts[0]?.symbols ?? [])];
+  return parts
+    .flatMap((p) => p.symbols.map((s) => ({ ...s, detail: `${p.title} · ${s.detail}` })))
+    .sort((a, b) => a.span.start - b.span.start);
 }

@@ -247,6 +247,8 @@ export interface SourcePlace {
   readonly span: Span;
   /** Said after the message: where the finding really is. */
   readonly note: string;
+  /** The source object (its document's node) the place is in, when the output's object was found in it. */
+  readonly document?: Span;
 }
 
 /**
@@ -277,6 +279,9 @@ function sourcePlace(
       return {
         uri: src,
         span: s,
+        document: target.node?.range
+          ? { start: target.node.range[0], end: target.node.range[1] }
+          : { start: target.range[0], end: target.range[1] },
         note: whole
           ? ` (found in the output of \`${command}\`)`
           : ` (found in the output of \`${command}\`, in ${what}: kustomize changed this part, e.g. by a patch)`,
