@@ -5,6 +5,7 @@
  * real kustomize fails without them); a build that still fails is said in the diff's header, with
  * its error. A real git repository made in the test (test/fixtures/roots-render/ws plus a
  * configMapGenerator), a fake kustomize that fails as kustomize does when an input is missing.
+ * The bound on the copy (64 MiB) is `runDiff`'s parameter: run in this process with a small one.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../support/golden';
 import { commitAll, git } from '../support/git';
 import { fakeKustomize } from '../support/fake-kustomize';
+import { loadLspModule } from '../support/lsp-harness';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'roots-render');
@@ -73,6 +75,80 @@ describe('diff --base --render-kustomize', () => {
     assert.equal(calls.length, 2, 'one build per side');
     // the committed side ran in a copy, not in the working tree
     assert.equal(calls.filter((c) => c.startsWith(`${join(repo, 'overlays', 'prod')}|`)).length, 1);
+  });
+
+  it('a committed side whose inputs exceed the copy bound: not built, and the diff says which, how many bytes, what to do', () => {
+    const { runDiff } = loadLspModule<{
+      runDiff: (argv: readonly string[], copyMaxBytes?: number) => number;
+    }>('../cli/commands/diff.ts');
+    // what the copy of overlays/prod's build holds: the files under its kustomizations' folders and the one it names
+    const sizes = git(
+      repo,
+      'ls-tree',
+      '-r',
+      '-l',
+      'HEAD',
+      '--',
+      'overlays/prod',
+      'base',
+      'config/app.properties',
+    )
+      .trim()
+      .split('\n')
+      .map((l) => Number(l.split(/\s+/)[3]));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    assert.ok(sizes.length >= 5 && total > 0, `the copy's files: ${sizes.join(', ')}`);
+    const inProcess = (copyMaxBytes: number): { code: number; stdout: string } => {
+      const cwd = process.cwd();
+      const path = process.env.PATH;
+      const write = process.stdout.write.bind(process.stdout);
+      const writeErr = process.stderr.write.bind(process.stderr);
+      let stdout = '';
+      process.chdir(repo);
+      process.env.PATH = `${bin}:${gitDir}`;
+      process.stdout.write = (chunk: string | Uint8Array): boolean => {
+        stdout += String(chunk);
+        return true;
+      };
+      // its notes on stderr (the sides' several roots) are not what this test is about
+      process.stderr.write = (): boolean => true;
+      try {
+        return { code: runDiff(['--base', 'HEAD', '.', '--render-kustomize'], copyMaxBytes), stdout };
+      } finally {
+        process.stdout.write = write;
+        process.stderr.write = writeErr;
+        process.env.PATH = path;
+        process.chdir(cwd);
+      }
+    };
+    const calls = (): string[] => readFileSync(log, 'utf8').trim().split('\n').filter(Boolean);
+
+    rmSync(log, { force: true });
+    const over = inProcess(total - 1);
+    assert.match(
+      over.stdout,
+      new RegExp(
+        `before: \`kustomize build overlays/prod\` could not run: the files it reads at HEAD .* are ${total} bytes together, above the ${total - 1} bytes a copy for the build may hold, so it was not built\\. To build it, compare a checkout of HEAD instead: git worktree add <folder> HEAD, then netpol-lens diff <folder>/<path> <path> --render-kustomize\\. .*Its kustomization is analysed as netpol-lens reads it`,
+      ),
+      over.stdout,
+    );
+    // the working tree's side is still built (in place); the committed side's build is not run at all
+    assert.deepEqual(
+      calls().map((c) => c.split('|')[0]),
+      [join(repo, 'overlays', 'prod')],
+    );
+    assert.equal(
+      over.code,
+      1,
+      'docs/cli.md: the reader (app=frontend) against the build (app=ui) is a difference, exit 1',
+    );
+
+    // a bound the inputs just fit: both sides built, no difference, nothing said
+    rmSync(log, { force: true });
+    const fits = inProcess(total);
+    assert.equal(fits.code, 0, fits.stdout);
+    assert.doesNotMatch(fits.stdout, /could not run|before:/);
+    assert.equal(calls().length, 2, 'one build per side');
   });
 
   it('a committed side whose build still fails: the diff says so, with the error', () => {

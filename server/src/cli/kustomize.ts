@@ -83,25 +83,33 @@ export interface CommittedSide {
   readonly ref: string;
 }
 
-/** How many bytes of committed files a build's copy may hold (`diff --base`). */
+/** How many bytes of committed files a build's copy may hold (`diff --base`), unless told otherwise. */
 export const RENDER_COPY_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A byte count for a message: the bytes, and the MiB from 1 MiB on. */
+function sizeText(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1 ? `${bytes} bytes (${Number(mib.toFixed(1))} MiB)` : `${bytes} bytes`;
+}
 
 /**
  * Renders every kustomization the snapshot asks for and hands the outputs to the host (one
  * snapshot later they are analysed). `committed`: the files are not the working tree's (a git
  * side): each build runs on a copy, in a temporary folder, of every file under its kustomizations'
  * folders and of every file they name, as committed (`committedTree`), generator inputs and patches
- * of any name included.
+ * of any name included, at most `copyMaxBytes` together a build (more: that build is not run and
+ * its failure says the size and what to do instead).
  */
 export function renderKustomizations(
   host: AnalysisHost,
   analysis: Analysis,
   command: string | undefined,
   committed?: CommittedSide,
+  copyMaxBytes = RENDER_COPY_MAX_BYTES,
 ): void {
   const targets = analysis.renderTargets();
   if (targets.length === 0) return;
-  const renders: KustomizeRender[] = targets.map((t) => render(t, command, committed));
+  const renders: KustomizeRender[] = targets.map((t) => render(t, command, committed, copyMaxBytes));
   host.setRenders(renders);
 }
 
@@ -112,7 +120,12 @@ function inRepository(root: string, p: string): string | undefined {
   return rel.split(sep).join('/');
 }
 
-function render(t: RenderTarget, command: string | undefined, committed?: CommittedSide): KustomizeRender {
+function render(
+  t: RenderTarget,
+  command: string | undefined,
+  committed: CommittedSide | undefined,
+  copyMaxBytes: number,
+): KustomizeRender {
   const shown = relative(process.cwd(), t.dir).split(sep).join('/') || '.';
   let dir = t.dir;
   let tmp: string | undefined;
@@ -126,7 +139,7 @@ function render(t: RenderTarget, command: string | undefined, committed?: Commit
       };
       const folders = inputs.dirs.flatMap((d) => inRepo(d.slice(0, -1) || '/'));
       const files = inputs.files.flatMap(inRepo);
-      const tree = committedTree(root, commit, folders, files, RENDER_COPY_MAX_BYTES);
+      const tree = committedTree(root, commit, folders, files, copyMaxBytes);
       const fail = (message: string): KustomizeRender => ({
         kustomization: t.uri,
         command: `${[...(kustomizeCommands(command)[0] ?? ['kustomize', 'build']), shown].join(' ')}`,
@@ -134,7 +147,7 @@ function render(t: RenderTarget, command: string | undefined, committed?: Commit
       });
       if ('tooLarge' in tree)
         return fail(
-          `the files it reads at ${ref} are ${Math.ceil(tree.tooLarge / (1024 * 1024))} MiB together, above the ${RENDER_COPY_MAX_BYTES / (1024 * 1024)} MiB a copy for the build may hold`,
+          `the files it reads at ${ref} (every file under its kustomizations' folders and every file they name) are ${sizeText(tree.tooLarge)} together, above the ${sizeText(copyMaxBytes)} a copy for the build may hold, so it was not built. To build it, compare a checkout of ${ref} instead: git worktree add <folder> ${ref}, then netpol-lens diff <folder>/<path> <path> --render-kustomize`,
         );
       tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
       for (const [rel, bytes] of tree.files) {

@@ -36,6 +36,7 @@ function snapshot(
   clusters: readonly string[],
   kustomize?: Settings['kustomize'],
   committed?: CommittedSide,
+  copyMaxBytes?: number,
 ): Analysis {
   for (const s of skipped) process.stderr.write(`netpol-lens: skipped ${s}\n`);
   const host = new AnalysisHost();
@@ -44,11 +45,15 @@ function snapshot(
   host.applyChanges(changes);
   if (!kustomize?.render) return host.snapshot();
   // --render-kustomize: the committed side is built from a copy of its committed tree (cli/kustomize.ts)
-  renderKustomizations(host, host.snapshot(), kustomize.command, committed);
+  renderKustomizations(host, host.snapshot(), kustomize.command, committed, copyMaxBytes);
   return host.snapshot();
 }
 
-export function runDiff(argv: readonly string[]): number {
+/**
+ * `copyMaxBytes`: how many bytes of committed files the copy for a build of the `--base` side may
+ * hold (cli/kustomize.ts `renderKustomizations`; 64 MiB by default).
+ */
+export function runDiff(argv: readonly string[], copyMaxBytes?: number): number {
   const a = parseArgs(
     argv,
     ['format', 'fail-on', 'base', 'cluster', 'kustomize-command'],
@@ -86,7 +91,14 @@ export function runDiff(argv: readonly string[]): number {
       if (!present.includes(p) && !old.found.has(p))
         throw new UsageError(`no such file or directory: ${p} (neither in the working tree nor at ${base})`);
     }
-    before = snapshot(old.changes, old.skipped, clusters, kustomize, { root, commit, ref: base });
+    before = snapshot(
+      old.changes,
+      old.skipped,
+      clusters,
+      kustomize,
+      { root, commit, ref: base },
+      copyMaxBytes,
+    );
     const cur = loadChanges(present.length ? collectFiles(present) : []);
     after = snapshot(cur.changes, cur.skipped, clusters, kustomize);
     oldPrefix = `${base}:`;
