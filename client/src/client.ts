@@ -58,6 +58,8 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'untitled', language: 'yaml' },
   { scheme: 'file', language: 'json' },
   { scheme: 'untitled', language: 'json' },
+  // kustomize's extensionless kustomization file (core KUSTOMIZATION_FILE_NAMES), whatever language it opens in
+  { scheme: 'file', pattern: '**/Kustomization' },
 ];
 
 export class Server implements vscode.Disposable {

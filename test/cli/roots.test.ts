@@ -111,3 +111,27 @@ test('diff --cluster: compares that cluster of both sides; an edit elsewhere is 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an extensionless Kustomization is read as kustomize reads it: its overlay is a root of its own', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netpol-kustomization-name-'));
+  try {
+    cpSync(join(ROOT, KUSTOMIZE), dir, { recursive: true });
+    const dev = join(dir, 'overlays', 'dev');
+    writeFileSync(join(dev, 'Kustomization'), readFileSync(join(dev, 'kustomization.yaml')));
+    rmSync(join(dev, 'kustomization.yaml'));
+    const r = cli(
+      'explain',
+      'dev/web[Deployment]',
+      'dev/db[StatefulSet]',
+      '5432/TCP',
+      dir,
+      '--cluster',
+      'overlays/dev',
+    );
+    assert.equal(r.code, 1, r.stdout + r.stderr); // default-deny of the component the overlay lists
+    assert.match(r.stdout, /DENIED/);
+    assert.match(r.stdout, /analysis root overlays\/dev/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

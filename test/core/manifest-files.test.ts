@@ -14,13 +14,29 @@ import {
   settingsFromConfig,
 } from '../../server/src/core/index';
 
-test('manifest files: YAML and JSON extensions in any case, by name, path or URI', () => {
+test('manifest files: YAML and JSON extensions in any case, and an extensionless Kustomization, by name, path or URI', () => {
   for (const p of ['a.yaml', 'a.yml', 'a.json', 'A.YAML', 'deploy/x.Yml', 'file:///w/k8s/np.json'])
+    assert.ok(isManifestPath(p), p);
+  // kustomize reads kustomization.yaml, kustomization.yml and Kustomization (exactly so spelt)
+  for (const p of [
+    'Kustomization',
+    'overlays/prod/Kustomization',
+    'C:\\w\\prod\\Kustomization',
+    'file:///w/Kustomization',
+  ])
     assert.ok(isManifestPath(p), p);
   for (const p of ['a.yaml.bak', 'a.txt', 'yaml', 'a.jsonc', 'a.tpl', 'file:///w/yaml/README.md', 'a.yaml/'])
     assert.ok(!isManifestPath(p), p);
+  for (const p of [
+    'kustomization',
+    'MyKustomization',
+    'Kustomization.bak',
+    'file:///w/Kustomization/',
+    'Kustomization/x',
+  ])
+    assert.ok(!isManifestPath(p), p);
   assert.deepEqual([...MANIFEST_EXTENSIONS], ['yaml', 'yml', 'json']);
-  assert.equal(MANIFEST_GLOB, '**/*.{yaml,yml,json}');
+  assert.equal(MANIFEST_GLOB, '**/{*.yaml,*.yml,*.json,Kustomization}');
 });
 
 test('manifest files: node_modules and .git are skipped at any depth, by segment', () => {

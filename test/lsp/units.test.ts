@@ -6,7 +6,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLspModule } from '../support/lsp-harness';
-import { compileGlobs, filesExcludePatterns, globToRegExp } from '../../server/src/core/index';
+import { win32 } from 'node:path';
+import {
+  buildInputs,
+  compileGlobs,
+  filesExcludePatterns,
+  globToRegExp,
+  isBuildInput,
+} from '../../server/src/core/index';
 
 interface ConfigModule {
   toCoreSettings(raw: unknown): {
@@ -25,6 +32,9 @@ interface ConfigModule {
 interface UriModule {
   canonicalUri(uri: string): string;
   childUri(parent: string, name: string): string;
+  corePath(uri: string): string | undefined;
+  uriOfCorePath(path: string): string;
+  nativePath(path: string, windows?: boolean): string;
 }
 
 const glob = { compileGlobs, filesExcludePatterns, globToRegExp };
@@ -139,6 +149,63 @@ describe('URI canonicalization', () => {
     assert.equal(uri.canonicalUri('file:///a/(1)!.yaml'), 'file:///a/%281%29%21.yaml');
     assert.equal(uri.canonicalUri('untitled:Untitled-1'), 'untitled:Untitled-1');
     assert.equal(uri.childUri('file:///a/b', 'c d.yaml'), 'file:///a/b/c%20d.yaml');
+  });
+});
+
+describe("watched files against the builds' inputs: one form of a path (lsp/uri.ts corePath)", () => {
+  // a Windows workspace: the index keys files by canonical URIs (`c%3A`), the client's events may
+  // spell the drive either way, and Node's native path is `C:\\…` (path.win32 on any platform)
+  const w = 'file:///c%3A/Users/Me/k8s';
+  const target = {
+    uri: `${w}/overlays/prod/kustomization.yaml`,
+    dir: '/c:/Users/Me/k8s/overlays/prod',
+    files: [`${w}/overlays/prod/kustomization.yaml`, `${w}/base/kustomization.yaml`, `${w}/base/policy.yaml`],
+    reads: ['/c:/Users/Me/k8s/config/app properties.env'],
+  };
+  const inputs = buildInputs(target);
+
+  it('the inputs are core paths; an event URI of any spelling is matched in that form', () => {
+    assert.deepEqual(inputs, {
+      dirs: ['/c:/Users/Me/k8s/base/', '/c:/Users/Me/k8s/overlays/prod/'],
+      files: ['/c:/Users/Me/k8s/config/app properties.env'],
+    });
+    for (const event of [
+      'file:///C:/Users/Me/k8s/overlays/prod/config.env',
+      'file:///c%3A/Users/Me/k8s/overlays/prod/config.env',
+      'file:///c:/Users/Me/k8s/base/sub/patch.json',
+      'file:///C%3A/Users/Me/k8s/config/app%20properties.env',
+    ]) {
+      const path = uri.corePath(event);
+      assert.ok(path !== undefined && isBuildInput(inputs, path), `${event} → ${path}`);
+    }
+    for (const event of [
+      'file:///c%3A/Users/Me/k8s/overlays/dev/config.env',
+      'file:///d%3A/Users/Me/k8s/base/x.yaml',
+    ])
+      assert.ok(!isBuildInput(inputs, uri.corePath(event) ?? ''), event);
+    assert.equal(uri.corePath('untitled:Untitled-1'), undefined);
+    // the native path of the same file is no core path: what matching on it used to miss
+    const native = win32.join('C:\\', 'Users', 'Me', 'k8s', 'overlays', 'prod', 'config.env');
+    assert.ok(!isBuildInput(inputs, native));
+  });
+
+  it('a core path is given to the disk and the client as each takes it', () => {
+    assert.equal(
+      uri.nativePath('/c:/Users/Me/k8s/overlays/prod', true),
+      'c:\\Users\\Me\\k8s\\overlays\\prod',
+    );
+    assert.equal(
+      win32.resolve(uri.nativePath('/c:/Users/Me/k8s/config/app properties.env', true)).toLowerCase(),
+      win32.join('C:\\Users\\Me\\k8s\\config', 'app properties.env').toLowerCase(),
+    );
+    assert.equal(uri.nativePath('/home/me/k8s/base/', false), '/home/me/k8s/base/');
+    assert.equal(uri.uriOfCorePath('/c:/Users/Me/k8s/base/'), `${w}/base/`);
+    assert.equal(uri.uriOfCorePath('/home/me/a b/'), 'file:///home/me/a%20b/');
+    // round trips: URI → core path → URI, core path → native → core path
+    for (const u of target.files) assert.equal(uri.uriOfCorePath(uri.corePath(u) ?? ''), u);
+    const back = (native: string): string | undefined =>
+      uri.corePath(`file:///${native.split(win32.sep).map(encodeURIComponent).join('/')}`);
+    assert.equal(back(uri.nativePath(target.dir, true)), target.dir);
   });
 });
 

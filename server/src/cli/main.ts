@@ -30,7 +30,7 @@ settings: [--config <file>] [--max-file-size <MiB>] [--cluster <glob>]... [--nam
                  patches, generators, Helm charts, replacements…, and analyse its output; only when given
   --kustomize-command  the program it runs, e.g. /opt/bin/kustomize or "kubectl kustomize"
 
-Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')});
+Paths are manifest files or folders (searched for ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(', ')} and Kustomization);
 "-" reads a manifest stream from the standard input, alone or with other paths, named <stdin> in
 findings: kustomize build overlays/prod | netpol-lens check -
 Files above --max-file-size MiB (default ${DEFAULT_MAX_FILE_SIZE_MIB}; the config's maxFileSize) are not read: a warning says so.

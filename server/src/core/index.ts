@@ -2,6 +2,7 @@
 export { AnalysisHost, Analysis, type ExplainOutcome, type AnalysisRoot } from './analysis';
 export { OTHER_ROOT_NAME, type RootKind } from './roots/roots';
 export { isKustomizationUri } from './roots/kustomize';
+export { uriPath } from './roots/paths';
 export {
   buildInputs,
   isBuildInput,

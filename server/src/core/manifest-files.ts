@@ -6,14 +6,25 @@
 /** File extensions read as manifests (YAML and JSON), lower case, without the dot. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['yaml', 'yml', 'json'];
 
-/** The manifest files as a glob, for file watchers. */
-export const MANIFEST_GLOB = `**/*.{${MANIFEST_EXTENSIONS.join(',')}}`;
+/** The file names kustomize reads in a folder, in its order (roots/kustomize.ts reads them as kustomizations). */
+export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 const MANIFEST_PATH = new RegExp(`\\.(${MANIFEST_EXTENSIONS.join('|')})$`, 'i');
 
-/** A file name, path or URI with a manifest extension (any case). */
+/** The kustomization file names without a manifest extension (`Kustomization`): read as manifests too. */
+const EXTENSIONLESS_NAMES: readonly string[] = KUSTOMIZATION_FILE_NAMES.filter((n) => !MANIFEST_PATH.test(n));
+
+/** The manifest files as a glob, for file watchers. */
+export const MANIFEST_GLOB = `**/{${[...MANIFEST_EXTENSIONS.map((e) => `*.${e}`), ...EXTENSIONLESS_NAMES].join(',')}}`;
+
+/**
+ * A file name, path or URI with a manifest extension (any case), or named as a kustomization
+ * without one (`Kustomization`, as kustomize spells it).
+ */
 export function isManifestPath(pathOrUri: string): boolean {
-  return MANIFEST_PATH.test(pathOrUri);
+  if (MANIFEST_PATH.test(pathOrUri)) return true;
+  const name = pathOrUri.slice(Math.max(pathOrUri.lastIndexOf('/'), pathOrUri.lastIndexOf('\\')) + 1);
+  return EXTENSIONLESS_NAMES.includes(name);
 }
 
 /** Folders never descended into, whatever the user's excludes. */

@@ -8,7 +8,8 @@
  * build (core `buildInputs`: every file under its kustomizations' folders and every file they name,
  * `.env` files and patches of any name included), and runs again when that key changes; the
  * server asks the client to watch those inputs (`watch`), and a watched-file event drops what it
- * knew of the path (`filesChanged`).
+ * knew of the path (`filesChanged`). Paths are the core's (lsp/uri.ts `corePath`), made native
+ * only to read the disk and run the build (`nativePath`).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +29,7 @@ import {
   type RenderFailure,
   type RenderTarget,
 } from '../core/index';
+import { nativePath } from './uri';
 
 export interface RendererHost {
   /** The editor trusts the workspace. */
@@ -93,7 +95,7 @@ class InputFiles {
     const pending = [dir];
     while (pending.length > 0) {
       const d = pending.pop() ?? '';
-      const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+      const entries = await readdir(nativePath(d), { withFileTypes: true }).catch(() => []);
       for (const e of entries) {
         // links to folders are not followed (no cycles); links to files are read through
         if (e.isDirectory()) {
@@ -116,11 +118,11 @@ class InputFiles {
     if (!h) {
       h = (async () => {
         try {
-          const st = await stat(path);
+          const st = await stat(nativePath(path));
           if (!st.isFile()) return '-';
           if (st.size > HASHED_MAX_BYTES) return `${st.size}@${st.mtimeMs}`;
           return createHash('sha256')
-            .update(await readFile(path))
+            .update(await readFile(nativePath(path)))
             .digest('hex');
         } catch {
           return '-';
@@ -176,7 +178,7 @@ async function render(t: RenderTarget, command: string | undefined, shown: strin
   const candidates = kustomizeCommands(command);
   const tried: string[] = [];
   for (const argv of candidates) {
-    const r = await build(argv, t.dir, shown);
+    const r = await build(argv, nativePath(t.dir), shown);
     if (r === 'missing') {
       tried.push(argv[0] ?? '');
       continue;

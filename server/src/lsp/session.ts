@@ -51,13 +51,12 @@ import { FolderAnalyses } from './analyses';
 import { Bases, type BaseSnapshot } from './base';
 import { EditorGit } from './git-editor';
 import { relativePath, type Folder, type ScopeConfig } from './config';
-import { pathToFileURL } from 'node:url';
 import { DiagnosticsPublisher } from './handlers/diagnostics';
 import { registerFeatureHandlers, featureCapabilities } from './handlers/register';
 import { matrixTiming } from './handlers/custom';
 import { Scheduler } from './scheduler';
 import { KustomizeRenderer } from './kustomize';
-import { canonicalUri, uriToPath } from './uri';
+import { canonicalUri, corePath, nativePath, uriOfCorePath } from './uri';
 import { DiskWorkspace } from './workspace';
 import { WarmCache } from './warm-cache';
 
@@ -139,7 +138,7 @@ export class Session implements ServerContext {
       },
       shown: (dir) => {
         for (const f of this.disk.folders) {
-          const rel = relativePath(canonicalUri(f.uri), canonicalUri(pathToFileURL(dir).href));
+          const rel = relativePath(canonicalUri(f.uri), uriOfCorePath(dir));
           if (rel !== undefined) return rel || '.';
         }
         return dir;
@@ -159,10 +158,14 @@ export class Session implements ServerContext {
    */
   private watchInputs(inputs: BuildInputs): void {
     if (!this.caps.watchedFilesDynamic) return;
+    // core paths (lsp/uri.ts): a base URI, or the native path with `/` (`c:/Users/…` on Windows)
     const glob = (path: string, pattern: string): GlobPattern =>
       this.caps.watchedFilesRelative
-        ? { baseUri: pathToFileURL(path).href, pattern }
-        : `${path.replace(/[[\]{}*?!]/g, '[$&]')}${pattern}`;
+        ? { baseUri: uriOfCorePath(path), pattern }
+        : `${nativePath(path)
+            .split('\\')
+            .join('/')
+            .replace(/[[\]{}*?!]/g, '[$&]')}${pattern}`;
     const watchers: FileSystemWatcher[] = [
       ...inputs.dirs.map((d) => ({ globPattern: glob(d, '**/*'), kind: WatchKind.Change })),
       ...inputs.files.map((f) => {
@@ -206,7 +209,7 @@ export class Session implements ServerContext {
       // an input of a kustomize build (a .env, a patch of any name) changed: build again
       const inputs = this.renderer.filesChanged(
         p.changes.flatMap((ev) => {
-          const path = uriToPath(ev.uri);
+          const path = corePath(ev.uri); // the form of the builds' inputs, whatever the URI's spelling
           return path === undefined ? [] : [{ path, structural: ev.type !== FileChangeType.Changed }];
         }),
       );

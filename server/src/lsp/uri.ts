@@ -6,6 +6,7 @@
  * with upper-case hex. Non-`file:` URIs (untitled buffers) are kept as they are.
  */
 import { fileURLToPath } from 'node:url';
+import { uriPath } from '../core/index';
 
 export function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(
@@ -58,4 +59,37 @@ export function uriToPath(uri: string): string | undefined {
 export function baseName(uri: string): string {
   const i = uri.replace(/\/+$/, '').lastIndexOf('/');
   return decodeSegment(i >= 0 ? uri.slice(i + 1) : uri);
+}
+
+/*
+ * The core's paths (`RenderTarget.dir`, `BuildInputs`, decoded from the files' canonical URIs by
+ * core `uriPath`) are `/`-separated and begin with `/`: `/home/me/k8s/base/` on POSIX,
+ * `/c:/Users/me/k8s/base/` on Windows (the drive lower-cased, as `canonicalUri` spells it). The
+ * server matches a watched-file event against them in that one form (`corePath`), and hands them
+ * to the file system, to child processes and to the client in the form each takes (`nativePath`,
+ * `uriOfCorePath`): a native Windows path (`C:\\Users\\…`, as `fileURLToPath` gives it) never
+ * equals a core path, and a core path is no path Windows' file system reads.
+ */
+
+/** The core's path of a `file:` URI (any spelling: `file:///C:/x`, `file:///c%3A/x`), or undefined. */
+export function corePath(uri: string): string | undefined {
+  if (!/^file:/i.test(uri)) return undefined;
+  return uriPath(canonicalUri(uri));
+}
+
+/** The canonical `file:` URI of a core path (a folder's trailing slash kept). */
+export function uriOfCorePath(path: string): string {
+  return canonicalUri(`file://${path.split('/').map(encodeSegment).join('/')}`);
+}
+
+/**
+ * A core path as the platform's file-system path (`c:\\Users\\me\\k8s\\base\\` on Windows, the
+ * same path on POSIX); `windows` defaults to the platform's (tests give it).
+ */
+export function nativePath(path: string, windows = process.platform === 'win32'): string {
+  try {
+    return fileURLToPath(uriOfCorePath(path), { windows });
+  } catch {
+    return path;
+  }
 }

@@ -9,10 +9,8 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { FileFacts } from '../index/workspace-index';
 import type { Span } from '../text/span';
+import { KUSTOMIZATION_FILE_NAMES } from '../manifest-files';
 import { baseName, dirOf, joinPath, uriPath } from './paths';
-
-/** The file names kustomize reads in a folder, in its order. */
-export const KUSTOMIZATION_FILE_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 export function isKustomizationPath(path: string): boolean {
   return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(baseName(path));
