@@ -23,6 +23,7 @@ import {
   type RenderFailure,
   type RenderTarget,
 } from '../core/index';
+import { nativePath } from '../fs/paths';
 import { committedTree } from './git';
 
 /** Runs one build of `dir` (a folder on disk); `shown` is the folder as the message names it. */
@@ -126,18 +127,20 @@ function render(
   committed: CommittedSide | undefined,
   copyMaxBytes: number,
 ): KustomizeRender {
-  const shown = relative(process.cwd(), t.dir).split(sep).join('/') || '.';
-  let dir = t.dir;
+  // the core's paths (fs/paths.ts) as the system's: on Windows `/C:/repo/…` is no folder
+  const native = nativePath(t.dir);
+  const shown = relative(process.cwd(), native).split(sep).join('/') || '.';
+  let dir = native;
   let tmp: string | undefined;
   try {
     if (committed) {
       const { root, commit, ref } = committed;
       const inputs = buildInputs(t);
       const inRepo = (p: string): string[] => {
-        const r = inRepository(root, p);
+        const r = inRepository(root, nativePath(p));
         return r === undefined ? [] : [r];
       };
-      const folders = inputs.dirs.flatMap((d) => inRepo(d.slice(0, -1) || '/'));
+      const folders = inputs.dirs.flatMap(inRepo);
       const files = inputs.files.flatMap(inRepo);
       const tree = committedTree(root, commit, folders, files, copyMaxBytes);
       const fail = (message: string): KustomizeRender => ({
@@ -155,8 +158,8 @@ function render(
         mkdirSync(dirname(to), { recursive: true });
         writeFileSync(to, bytes);
       }
-      const at = inRepository(root, t.dir);
-      if (at === undefined) return fail(`${t.dir} is outside the repository ${root}`);
+      const at = inRepository(root, native);
+      if (at === undefined) return fail(`${native} is outside the repository ${root}`);
       dir = join(tmp, ...at.split('/').filter(Boolean));
       mkdirSync(dir, { recursive: true });
     }

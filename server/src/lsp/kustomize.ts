@@ -29,7 +29,7 @@ import {
   type RenderFailure,
   type RenderTarget,
 } from '../core/index';
-import { nativePath } from './uri';
+import { nativePath } from '../fs/paths';
 
 export interface RendererHost {
   /** The editor trusts the workspace. */

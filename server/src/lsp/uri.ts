@@ -82,14 +82,5 @@ export function uriOfCorePath(path: string): string {
   return canonicalUri(`file://${path.split('/').map(encodeSegment).join('/')}`);
 }
 
-/**
- * A core path as the platform's file-system path (`c:\\Users\\me\\k8s\\base\\` on Windows, the
- * same path on POSIX); `windows` defaults to the platform's (tests give it).
- */
-export function nativePath(path: string, windows = process.platform === 'win32'): string {
-  try {
-    return fileURLToPath(uriOfCorePath(path), { windows });
-  } catch {
-    return path;
-  }
-}
+// a core path as the platform's file-system path: one home for the server and the CLI (fs/paths.ts)
+export { nativePath } from '../fs/paths';
