@@ -8,23 +8,28 @@
 // The diagnostics published by the end of the first pass (a SHA-256 over every file's) must be the
 // same cold and warm. Prints one JSON line: { size, cold, warm: [{indexedMs, readyMs, cached, read,
 // hwmMB, diagnostics, sha}], identical, load }.
-//   node bench/lsp-warm.mjs [--size large] [--reps 5]
+//   node bench/lsp-warm.mjs [--size large] [--reps 5] [--node-args '--cpu-prof --cpu-prof-dir=DIR']
+// --node-args: Node options for the warm servers (split on spaces), to profile one or try V8 flags.
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arg, peakRssMb, startServer, stopServer } from './common.mjs';
+import { arg, peakRssMb, SERVER_JS, startServer, stopServer } from './common.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const size = arg('size', 'large');
 const reps = Number(arg('reps', '5'));
 const ws = join(here, '.work', size);
 const cacheDir = join(here, '.work', `${size}.server-cache`);
+const nodeArgs = arg('node-args', '').split(' ').filter(Boolean);
 const INDEXED = /^Indexed (\d+) files? in (\d+) ms(?:: (\d+) from the facts cache, (\d+) read)?\./;
 
-async function once() {
-  const server = await startServer(ws, size, { initializationOptions: { cacheDir } });
+async function once(warm) {
+  const server = await startServer(ws, size, {
+    initializationOptions: { cacheDir },
+    ...(warm && nodeArgs.length > 0 ? { args: [...nodeArgs, SERVER_JS, '--stdio'] } : {}),
+  });
   const { conn, proc } = server;
   // the latest diagnostics of every file: cold and warm must publish the same
   const diagnostics = new Map();
@@ -67,9 +72,9 @@ async function once() {
 }
 
 rmSync(cacheDir, { recursive: true, force: true });
-const cold = await once();
+const cold = await once(false);
 const warm = [];
-for (let r = 0; r < reps; r++) warm.push(await once());
+for (let r = 0; r < reps; r++) warm.push(await once(true));
 console.log(
   JSON.stringify({
     size,
