@@ -9,7 +9,8 @@
 // same cold and warm. Prints one JSON line: { size, cold, warm: [{indexedMs, readyMs, cached, read,
 // hwmMB, diagnostics, sha}], identical, load }.
 //   node bench/lsp-warm.mjs [--size large] [--reps 5] [--node-args '--cpu-prof --cpu-prof-dir=DIR']
-// --node-args: Node options for the warm servers (split on spaces), to profile one or try V8 flags.
+// --node-args: Node options for the warm servers (split on spaces), to profile one or try V8 flags;
+// --server: another build's server.js (an A/B of two commits in the same minutes).
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,12 +24,13 @@ const reps = Number(arg('reps', '5'));
 const ws = join(here, '.work', size);
 const cacheDir = join(here, '.work', `${size}.server-cache`);
 const nodeArgs = arg('node-args', '').split(' ').filter(Boolean);
+const serverJs = arg('server', SERVER_JS);
 const INDEXED = /^Indexed (\d+) files? in (\d+) ms(?:: (\d+) from the facts cache, (\d+) read)?\./;
 
 async function once(warm) {
   const server = await startServer(ws, size, {
     initializationOptions: { cacheDir },
-    ...(warm && nodeArgs.length > 0 ? { args: [...nodeArgs, SERVER_JS, '--stdio'] } : {}),
+    args: [...(warm ? nodeArgs : []), serverJs, '--stdio'],
   });
   const { conn, proc } = server;
   // the latest diagnostics of every file: cold and warm must publish the same

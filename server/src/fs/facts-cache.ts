@@ -26,69 +26,23 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { dependsOnStackDepth, type FileChange, type FileFacts, type Resource } from '../core/index';
+import { dependsOnStackDepth, type FileChange, type FileFacts } from '../core/index';
 
 export const FACTS_FILE = 'netpol-lens-facts.bin';
 /** An output's file: this, its key, `.bin`. */
 export const OUTPUT_PREFIX = 'netpol-lens-output-';
 const MAGIC = 'netpol-lens-cache';
-/**
- * 3: the key holds the file's size (an oversized file's facts name it). 4: a resource's `doc`
- * is stored without its `uri` when that is the file's (`storedForm`).
- */
-const FORMAT = 4;
+/** 3: the key holds the file's size (an oversized file's facts name it). */
+const FORMAT = 3;
 /** The facts file is bounded: entries beyond this many serialized bytes are not stored. */
 export const MAX_FACTS_BYTES = 256 * 1024 * 1024;
 /** Outputs kept: this run's and the most recent others'. */
 const MAX_OUTPUTS = 8;
 
-/**
- * A file's facts as stored: without the text when it is the change's own text (read again anyway),
- * and every resource's `doc` without its `uri` when that is the file's (`storedForm`, `fromStored`).
- */
+/** A file's facts as stored: without the text when it is the change's own text (read again anyway). */
 interface StoredFacts {
   readonly facts: Omit<FileFacts, 'text'> & { readonly text?: string };
   readonly sameText: boolean;
-}
-
-/**
- * `facts` as stored: the text only when it is not the file's own (`sameText` false), and each
- * resource's `doc` without the `uri` that is the file's (2.3 of large's 17 MB of facts were that
- * string again, ~10% of deserializing them). A `doc` shared by resources stays one object.
- */
-function storedForm(facts: FileFacts, sameText: boolean): StoredFacts {
-  const { text, resources, ...rest } = facts;
-  const docs = new Map<object, object>();
-  const lean = resources.map((r) => {
-    if (r.doc.uri !== facts.uri) return r;
-    let doc = docs.get(r.doc);
-    if (!doc) {
-      const { uri: _uri, ...d } = r.doc;
-      doc = d;
-      docs.set(r.doc, doc);
-    }
-    return { ...r, doc };
-  });
-  const f = { ...rest, resources: lean as Resource[] };
-  return { facts: sameText ? f : { ...f, text }, sameText };
-}
-
-/**
- * Puts the file's `uri` back in each `doc` stored without it (one object per stored `doc`), in
- * place: `resources` were just deserialized, no one else holds them.
- */
-function withUris(resources: readonly Resource[], uri: string): void {
-  const docs = new Map<object, Resource['doc']>();
-  for (const r of resources as unknown as Array<{ doc: Partial<Resource['doc']> | undefined }>) {
-    const stored = r.doc;
-    if (!stored || typeof stored !== 'object' || stored.uri !== undefined) continue;
-    let doc = docs.get(stored);
-    if (!doc) {
-      doc = { uri, ...stored } as Resource['doc'];
-      docs.set(stored, doc);
-    }
-    r.doc = doc;
-  }
 }
 
 /** A command's output as stored (`check`): what it wrote (stdout as UTF-8) and its exit code. */
@@ -281,7 +235,6 @@ export class FactsCache {
       (s.sameText ? change.text === null : typeof f.text !== 'string')
     )
       return undefined;
-    withUris(f.resources, f.uri);
     this.keep.set(key, buf);
     return { ...f, text: s.sameText ? (change.text as string) : (f.text as string) };
   }
@@ -289,7 +242,9 @@ export class FactsCache {
   /** `sameText`: the facts' text is the text of the file's change (not stored: read again anyway). */
   put(key: string, facts: FileFacts, sameText: boolean): void {
     if (dependsOnStackDepth(facts.problems)) return;
-    this.keep.set(key, serialize(storedForm(facts, sameText)));
+    const { text, ...rest } = facts;
+    const stored: StoredFacts = { facts: sameText ? rest : { ...rest, text }, sameText };
+    this.keep.set(key, serialize(stored));
     this.factsChanged = true;
   }
 
@@ -365,7 +320,9 @@ export class FactsCache {
       if (!buf) {
         if (!facts || dependsOnStackDepth(facts.problems)) continue;
         added = true;
-        buf = serialize(storedForm(facts, facts.tooLarge === undefined));
+        const { text, ...rest } = facts;
+        const sameText = facts.tooLarge === undefined;
+        buf = serialize({ facts: sameText ? rest : { ...rest, text }, sameText } satisfies StoredFacts);
       }
       if (bytes + buf.length > MAX_FACTS_BYTES) continue;
       bytes += buf.length;
