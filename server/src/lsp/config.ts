@@ -94,6 +94,8 @@ export function isInside(folderUri: string, uri: string): boolean {
 export function relativePath(folderUri: string, uri: string): string | undefined {
   if (!isInside(folderUri, uri)) return undefined;
   const rest = uri.slice(folderUri.length).replace(/^\/+/, '');
+  // nothing to decode (almost every path): the segments decoded and joined again are `rest`
+  if (!rest.includes('%')) return rest;
   try {
     return rest.split('/').map(decodeURIComponent).join('/');
   } catch {

@@ -7,6 +7,7 @@
 export function uriPath(uri: string): string | undefined {
   const m = /^[a-zA-Z][\w+.-]*:(?:\/\/[^/]*)?(\/[^?#]*)/.exec(uri);
   if (!m?.[1]) return undefined;
+  if (!m[1].includes('%')) return m[1]; // nothing to decode (almost every uri)
   try {
     return decodeURIComponent(m[1]);
   } catch {
