@@ -82,6 +82,8 @@ export const PATHS = [
   'b.yml',
   'c.yaml',
   'sub/d.yaml',
+  // a kustomization (its namespace and labels apply to sub/d.yaml when it lists it): one analysis root
+  'sub/kustomization.yaml',
   'e.json',
   'node_modules/m.yaml',
   'notes.txt',
@@ -126,6 +128,8 @@ const fragment: fc.Arbitrary<string> = fc.oneof(
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: broken, namespace: b}\nspec:\n  podSelector: {matchLabels: [\n',
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: tpl, namespace: {{ .Values.ns }}}\nspec: {}\n',
     'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: a}\nspec:\n  podSelector: {matchExpressions: [{key: app, operator: Inn, values: [web]}]}\n',
+    // no namespace: missing-namespace unless a kustomization that lists the file gives one
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: nons}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Ingress]\n',
   ),
 );
 
@@ -142,6 +146,10 @@ export const contentArb: fc.Arbitrary<string> = fc.oneof(
       'kind: x\n\u0000apiVersion: y\n',
       'binary\u0000data\n',
       '{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "j"}}\n',
+      // kustomizations (in sub/kustomization.yaml they list sub/d.yaml; elsewhere, plain YAML)
+      'namespace: b\nresources:\n- d.yaml\n',
+      'namespace: a\ncommonLabels: {app: db}\nresources:\n- d.yaml\n',
+      'resources:\n- d.yaml\n- gone.yaml\n',
     ),
   },
 );

@@ -631,7 +631,8 @@ export class Analysis {
    * `findingsChangedSince`; undefined for an analysis that is not incremental.
    */
   findingsToken(): string | undefined {
-    if (this.split)
+    // planned, even with one root: the root's index is the files as its kustomizations make them
+    if (this.planned)
       return this.roots.map((r) => `${r.id}\u0001${r.analysis.findingsToken() ?? ''}`).join('\u0002');
     if (!this.stores) return undefined;
     return this.findingsPass().token;
@@ -644,7 +645,7 @@ export class Analysis {
    */
   findingsChangedSince(token: string | undefined): ReadonlySet<string> | undefined {
     if (token === undefined) return undefined;
-    if (this.split) {
+    if (this.planned) {
       const parts = token.split('\u0002');
       const roots = this.roots;
       if (parts.length !== roots.length) return undefined;
@@ -687,13 +688,15 @@ export class Analysis {
 
   /** Findings located in one file. */
   findingsFor(uri: string): readonly Finding[] {
-    if (this.split || (this.stores && !this.renders?.size)) {
+    if (this.planned || (this.stores && !this.renders?.size)) {
       // one file at a time, without merging the whole workspace's findings (a rendered root's
       // findings move between files, relocateRendered: those are read from the merged list)
       this.byUri ??= new Map();
       let out = this.byUri.get(uri);
       if (!out) {
-        if (this.split) out = mergeRootFindings(this, (a) => a.findingsFor(uri));
+        // one root or several: the roots' findings (not this index's: read as written, a
+        // kustomization's namespace and labels not applied)
+        if (this.planned) out = mergeRootFindings(this, (a) => a.findingsFor(uri));
         else {
           const pass = this.findingsPass();
           out = mergedFileFindings(
