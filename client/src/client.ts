@@ -155,7 +155,8 @@ export class Server implements vscode.Disposable {
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       synchronize: {
         configurationSection: SECTION,
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}'),
+        // the server's MANIFEST_GLOB (core/manifest-files.ts; the client imports no core, a test compares them)
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,Kustomization}'),
       },
       errorHandler: this.errorHandler(),
       initializationFailedHandler: (error) => {

@@ -8,10 +8,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegistrationParams } from 'vscode-languageserver-protocol';
+import { MANIFEST_GLOB } from '../../server/src/core/index';
 import { ROOT } from '../support/golden';
 import { codes, emptyWorkspace, withServer } from '../support/lsp-harness';
 
@@ -35,6 +36,12 @@ function tree(dir: string, kustomization: string, text = KUSTOMIZATION): void {
 const READ = /podSelector app=wbe, team=a of shop\/deny selects none of the 1 workload of namespace shop/;
 
 describe('the extensionless Kustomization', () => {
+  it("the client's own file watcher is the server's MANIFEST_GLOB", () => {
+    const src = readFileSync(join(ROOT, 'client', 'src', 'client.ts'), 'utf8');
+    const globs = [...src.matchAll(/createFileSystemWatcher\('([^']*)'\)/g)].map((m) => m[1]);
+    assert.deepEqual(globs, [MANIFEST_GLOB]);
+  });
+
   it('check: each of the three names is read as the kustomization; another spelling is not', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-knames-'));
     try {
