@@ -19,8 +19,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
-import { readPayload, writePayload } from '../support/cache-file';
+import { serialize } from 'node:v8';
+import { entryCodec, readPayload, writePayload } from '../support/cache-file';
 import { ROOT } from '../support/golden';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
@@ -102,7 +102,7 @@ test('the cache is used: a well-formed entry shows through, for a whole check ou
     // without the stored output, the facts are: a problem added to one file's facts is reported
     rmSync(outputFile);
     const [key, buf] = [...facts.entries][0] as [string, Buffer];
-    const stored = deserialize(buf) as { facts: { uri: string; problems: unknown[] } };
+    const stored = entryCodec().decodeEntry(buf) as { facts: { uri: string; problems: unknown[] } };
     stored.facts.problems = [
       ...stored.facts.problems,
       {
@@ -113,7 +113,7 @@ test('the cache is used: a well-formed entry shows through, for a whole check ou
         message: 'planted',
       },
     ];
-    facts.entries.set(key, serialize(stored));
+    facts.entries.set(key, entryCodec().encodeEntry(stored));
     writePayload(join(cache, FACTS), facts);
     const withPlanted = cli(ws, ...args);
     assert.match(withPlanted.stdout, /"message": "planted"/);

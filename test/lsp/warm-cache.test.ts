@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import type { StatusParams } from '../../server/src/protocol/requests';
 import type { NetpolLensSettings } from '../../server/src/protocol/settings';
-import { readPayload, writePayload } from '../support/cache-file';
+import { entryCodec, readPayload, writePayload } from '../support/cache-file';
 import { tempWorkspace, withServer, type LspClient, type TempWorkspace } from '../support/lsp-harness';
 
 const FACTS = 'netpol-lens-facts.bin';
@@ -141,8 +141,11 @@ describe('the facts cache of the language server (warm start)', () => {
     const p = readPayload<Payload>(file);
     // every entry without its problems and resources: the warm start then knows no object at all
     for (const [k, buf] of p.entries) {
-      const s = deserialize(buf) as { facts: Record<string, unknown>; sameText: boolean };
-      p.entries.set(k, serialize({ ...s, facts: { ...s.facts, resources: [], problems: [] } }));
+      const s = entryCodec().decodeEntry(buf) as { facts: Record<string, unknown>; sameText: boolean };
+      p.entries.set(
+        k,
+        entryCodec().encodeEntry({ ...s, facts: { ...s.facts, resources: [], problems: [] } }),
+      );
     }
     writePayload(file, p);
     const warm = await run(ws, cache);

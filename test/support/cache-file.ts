@@ -1,11 +1,23 @@
 /**
  * The facts cache's files (server/src/fs/facts-cache.ts) as the tests read and tamper with them:
- * a SHA-256 of the rest, then the v8-serialized payload.
+ * a SHA-256 of the rest, then the v8-serialized payload, whose facts entries are each JSON or
+ * v8 data (`entryCodec`: the module's own encodeEntry and decodeEntry).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { deserialize, serialize } from 'node:v8';
+import { loadLspModule } from './lsp-harness';
+
+export interface EntryCodec {
+  encodeEntry: (value: unknown) => Buffer;
+  decodeEntry: (buf: Buffer) => unknown;
+}
+let codec: EntryCodec | undefined;
+/** fs/facts-cache.ts's entry encoding, bundled on the fly (the test project does not compile fs/). */
+export function entryCodec(): EntryCodec {
+  return (codec ??= loadLspModule<EntryCodec>('../fs/facts-cache.ts'));
+}
 
 /** A cache file's payload; its checksum must hold. */
 export function readPayload<T>(file: string): T {
