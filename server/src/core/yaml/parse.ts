@@ -67,7 +67,9 @@ export function looksLikeManifest(text: string): boolean {
  */
 export function readsAsNothing(text: string, options: ParseOptions = {}): boolean {
   if (text.length > (options.maxFileBytes ?? DEFAULT_MAX)) return !looksLikeManifest(text.slice(0, 65536));
-  return !isBinary(text) && !isBlank(text) && !looksLikeManifest(text);
+  // a manifest first: the usual file is one (two searches that stop near its top), and then
+  // neither the binary nor the blank test (every line split off and matched) is needed
+  return !looksLikeManifest(text) && !isBinary(text) && !isBlank(text);
 }
 
 export function isJsonUri(uri: string): boolean {
