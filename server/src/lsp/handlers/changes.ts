@@ -110,8 +110,8 @@ export async function changeLensesOf(ctx: ServerContext, uri: string): Promise<C
   return changeLenses(after.index, before.index, uri, d, (c) => changeLines(c, loc));
 }
 
+/** The root holding `uri` (or `id`): with one root too, whose index is the files as its kustomizations make them. */
 function rootAnalysis(a: Analysis, uri: string, id?: string): Analysis {
-  if (!a.split) return a;
   const r = id !== undefined ? a.root(id) : a.rootsOf(uri)[0]?.analysis;
   return r ?? a.roots[0]?.analysis ?? a;
 }
