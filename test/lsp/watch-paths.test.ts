@@ -11,7 +11,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { win32 } from 'node:path';
-import { AnalysisHost, DEFAULT_SETTINGS, type Analysis, type BuildInputs } from '../../server/src/core/index';
+import {
+  AnalysisHost,
+  DEFAULT_SETTINGS,
+  globToRegExp,
+  type Analysis,
+  type BuildInputs,
+} from '../../server/src/core/index';
 import { loadLspModule } from '../support/lsp-harness';
 
 interface UriModule {
@@ -128,5 +134,40 @@ describe('watched paths on Windows', () => {
     assert.equal(nativePath(dir, true), 'C:\\Repo\\overlays\\prod');
     assert.equal(win32.relative('C:\\Repo', nativePath(`${dir}/`, true)), 'overlays\\prod');
     assert.equal(win32.relative('C:\\Repo', nativePath('/C:/Repo/', true)), '', 'the whole repository');
+  });
+});
+
+describe("the watchers of a build's inputs (lsp/uri.ts inputWatchGlobs)", () => {
+  const { inputWatchGlobs, escapeGlob } = loadLspModule<{
+    inputWatchGlobs(
+      this: void,
+      inputs: { dirs: string[]; files: string[] },
+      relative: boolean,
+      windows?: boolean,
+    ): unknown[];
+    escapeGlob(this: void, name: string): string;
+  }>('uri.ts');
+
+  it('escapes the glob characters of folder and file names, in both forms; ! stays itself', () => {
+    assert.equal(escapeGlob('a[1]{x,y}*?!.yaml'), 'a[[]1[]][{]x,y[}][*][?]!.yaml');
+    // each escaped name matches itself only, by VS Code's glob rules (core text/glob.ts, their truth table)
+    for (const name of ['a[1]{x,y}*?!.yaml', ']x[', '{}', '[!a]', 'plain.yaml'])
+      for (const other of [name, name.replace(/.$/, 'Z'), `${name}x`, name.slice(1)])
+        assert.equal(globToRegExp(escapeGlob(name)).test(other), other === name, `${name} ~ ${other}`);
+    const inputs = { dirs: ['/repo/over[lay]/'], files: ['/repo/base/{patch}.yaml', '/repo/base/app!.env'] };
+    assert.deepEqual(inputWatchGlobs(inputs, false), [
+      '/repo/over[[]lay[]]/**/*',
+      '/repo/base/[{]patch[}].yaml',
+      '/repo/base/app!.env',
+    ]);
+    assert.deepEqual(inputWatchGlobs(inputs, true), [
+      { baseUri: 'file:///repo/over%5Blay%5D/', pattern: '**/*' },
+      { baseUri: 'file:///repo/base/', pattern: '[{]patch[}].yaml' },
+      { baseUri: 'file:///repo/base/', pattern: 'app!.env' },
+    ]);
+    // Windows: the native path with `/`
+    assert.deepEqual(inputWatchGlobs({ dirs: ['/c:/Repo/k8s/'], files: [] }, false, true), [
+      'c:/Repo/k8s/**/*',
+    ]);
   });
 });

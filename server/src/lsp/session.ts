@@ -13,7 +13,6 @@ import {
   type Connection,
   type Disposable,
   type FileSystemWatcher,
-  type GlobPattern,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
@@ -56,7 +55,7 @@ import { registerFeatureHandlers, featureCapabilities } from './handlers/registe
 import { matrixTiming } from './handlers/custom';
 import { Scheduler } from './scheduler';
 import { KustomizeRenderer } from './kustomize';
-import { canonicalUri, corePath, nativePath, uriOfCorePath } from './uri';
+import { canonicalUri, corePath, inputWatchGlobs, uriOfCorePath } from './uri';
 import { DiskWorkspace } from './workspace';
 import { WarmCache } from './warm-cache';
 
@@ -159,20 +158,9 @@ export class Session implements ServerContext {
   private watchInputs(inputs: BuildInputs): void {
     if (!this.caps.watchedFilesDynamic) return;
     // core paths (lsp/uri.ts): a base URI, or the native path with `/` (`c:/Users/…` on Windows)
-    const glob = (path: string, pattern: string): GlobPattern =>
-      this.caps.watchedFilesRelative
-        ? { baseUri: uriOfCorePath(path), pattern }
-        : `${nativePath(path)
-            .split('\\')
-            .join('/')
-            .replace(/[[\]{}*?!]/g, '[$&]')}${pattern}`;
-    const watchers: FileSystemWatcher[] = [
-      ...inputs.dirs.map((d) => ({ globPattern: glob(d, '**/*'), kind: WatchKind.Change })),
-      ...inputs.files.map((f) => {
-        const at = f.lastIndexOf('/') + 1;
-        return { globPattern: glob(f.slice(0, at), f.slice(at)), kind: WatchKind.Change };
-      }),
-    ];
+    const watchers: FileSystemWatcher[] = inputWatchGlobs(inputs, this.caps.watchedFilesRelative).map(
+      (globPattern) => ({ globPattern, kind: WatchKind.Change }),
+    );
     const before = this.inputWatchers;
     this.inputWatchers = (async () => {
       (await before)?.dispose();

@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { uriPath } from '../core/index';
+import { nativePath } from '../fs/paths';
 
 export function encodeSegment(segment: string): string {
   return encodeURIComponent(segment).replace(
@@ -83,4 +84,37 @@ export function uriOfCorePath(path: string): string {
 }
 
 // a core path as the platform's file-system path: one home for the server and the CLI (fs/paths.ts)
-export { nativePath } from '../fs/paths';
+export { nativePath };
+
+/**
+ * A name in a glob that matches only itself: VS Code's glob characters (`*`, `?`, `[`, `]`, `{`,
+ * `}`; vs/base/common/glob.ts) each in a class of its own (`[[]`; `]` first in a class is the
+ * character). Not `!`: it is a character outside a class, and `[!]` would match any.
+ */
+export function escapeGlob(name: string): string {
+  return name.replace(/[[\]{}*?]/g, '[$&]');
+}
+
+/**
+ * The file watchers of kustomize builds' inputs (core `BuildInputs`: folders, every file under
+ * them; files, each by itself), as a client takes them: a base URI and a pattern (LSP 3.17
+ * `RelativePattern`, `relative`), else one glob of the native path with `/`; either way the
+ * folders' and the files' own names are escaped (a `[x]` or `{a,b}` in a name is no pattern).
+ */
+export function inputWatchGlobs(
+  inputs: { readonly dirs: readonly string[]; readonly files: readonly string[] },
+  relative: boolean,
+  windows?: boolean,
+): Array<string | { baseUri: string; pattern: string }> {
+  const glob = (dir: string, pattern: string): string | { baseUri: string; pattern: string } =>
+    relative
+      ? { baseUri: uriOfCorePath(dir), pattern }
+      : `${escapeGlob(nativePath(dir, windows).split('\\').join('/'))}${pattern}`;
+  return [
+    ...inputs.dirs.map((d) => glob(d, '**/*')),
+    ...inputs.files.map((f) => {
+      const at = f.lastIndexOf('/') + 1;
+      return glob(f.slice(0, at), escapeGlob(f.slice(at)));
+    }),
+  ];
+}
