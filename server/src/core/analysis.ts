@@ -473,6 +473,16 @@ export class Analysis {
     return this.roots.filter((r) => r.analysis.index.file(uri) !== undefined);
   }
 
+  /**
+   * The analysis of one root, the adapters' one answer to "which root": `id`'s when it names a
+   * root, else the first root holding `uri`, else the first root (this analysis without roots).
+   */
+  rootAt(uri?: string, id?: string): Analysis {
+    const named = id !== undefined ? this.root(id) : undefined;
+    if (named) return named;
+    return uri !== undefined ? this.at(uri) : (this.roots[0]?.analysis ?? this);
+  }
+
   /** The analysis that answers queries at a file: its first root's. */
   private at(uri: string): Analysis {
     const roots = this.roots;

@@ -103,17 +103,12 @@ export async function changeLensesOf(ctx: ServerContext, uri: string): Promise<C
   if (indexingReason(ctx)) return [];
   const base = await ctx.base();
   if (!base.ok || !base.files.includes(uri)) return [];
-  const after = rootAnalysis(base.after, uri);
-  const before = rootAnalysis(base.before, uri, base.after.rootsOf(uri)[0]?.id);
+  // the root holding the file, with one root too (its files as its kustomizations make them)
+  const after = base.after.rootAt(uri);
+  const before = base.before.rootAt(uri, base.after.rootsOf(uri)[0]?.id);
   const d = ctx.bases.diff(base, rootOf(base.after, undefined, uri));
   const loc: DiffLocator = (side, ref) => placeText(base, side, ref);
   return changeLenses(after.index, before.index, uri, d, (c) => changeLines(c, loc));
-}
-
-/** The root holding `uri` (or `id`): with one root too, whose index is the files as its kustomizations make them. */
-function rootAnalysis(a: Analysis, uri: string, id?: string): Analysis {
-  const r = id !== undefined ? a.root(id) : a.rootsOf(uri)[0]?.analysis;
-  return r ?? a.roots[0]?.analysis ?? a;
 }
 
 function conns(set: ReachChange['before']): ChangeDto['before'] {

@@ -77,10 +77,7 @@ function portParam(p: unknown): { port: number; protocol: Protocol } | undefined
 
 /** The root a request names (`root`), else the root of `uri`, else the first root. */
 function rootAnalysis(a: Analysis, root: unknown, uri?: string): Analysis {
-  if (root === undefined || root === null) {
-    const at = uri !== undefined ? a.rootsOf(uri)[0] : undefined;
-    return at?.analysis ?? a.roots[0]?.analysis ?? a;
-  }
+  if (root === undefined || root === null) return a.rootAt(uri);
   const r = typeof root === 'string' ? a.root(root) : undefined;
   if (!r)
     throw new ResponseError(
