@@ -128,7 +128,7 @@ describe('diff --base --render-kustomize', () => {
     assert.match(
       over.stdout,
       new RegExp(
-        `before: \`kustomize build overlays/prod\` could not run: the files it reads at HEAD .* are ${total} bytes together, above the ${total - 1} bytes a copy for the build may hold, so it was not built\\. To build it, compare a checkout of HEAD instead: git worktree add <folder> HEAD, then netpol-lens diff <folder>/<path> <path> --render-kustomize\\. .*Its kustomization is analysed as netpol-lens reads it`,
+        `before: \`kustomize build overlays/prod\` could not run: the files it reads at HEAD .* are ${total} bytes together, above the ${total - 1} bytes a copy for the build may hold, so it was not built\\. To build it, compare a checkout of HEAD instead: git worktree add <folder> HEAD, then netpol-lens diff <folder> \\. --render-kustomize\\. .*Its kustomization is analysed as netpol-lens reads it`,
       ),
       over.stdout,
     );
@@ -188,5 +188,25 @@ describe('diff --base --render-kustomize', () => {
     assert.match(json.stderr, /before: `kustomize build overlays\/prod` exited with status 1/);
     const ok = diff('--base', 'HEAD~1', '.', '--render-kustomize');
     assert.doesNotMatch(ok.stdout, /exited/, 'HEAD~1 holds extra.env: its copy has it');
+  });
+});
+
+describe('diff --base: the command a too-large copy suggests names the paths compared', () => {
+  const { checkoutPaths } = loadLspModule<{
+    checkoutPaths(
+      this: void,
+      c: { root: string; commit: string; ref: string; paths?: readonly string[] },
+    ): string;
+  }>('../cli/kustomize.ts');
+  const root = process.cwd();
+  const at = (paths?: string[]): string => checkoutPaths({ root, commit: 'c', ref: 'main', paths });
+
+  it('the one path given, and the same path in the checkout; generic otherwise', () => {
+    assert.equal(at(['.']), '<folder> .');
+    assert.equal(at(['overlays/prod']), '<folder>/overlays/prod overlays/prod');
+    assert.equal(at([join(root, 'k8s')]), `<folder>/k8s ${join(root, 'k8s')}`);
+    assert.equal(at(['a', 'b']), '<folder>/<path> <path>');
+    assert.equal(at(['../elsewhere']), '<folder>/<path> <path>');
+    assert.equal(at(), '<folder>/<path> <path>');
   });
 });

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   buildInputs,
   kustomizeCommands,
@@ -82,6 +82,20 @@ export interface CommittedSide {
   readonly commit: string;
   /** The ref as the user gave it, for messages. */
   readonly ref: string;
+  /** The paths compared, as the user gave them (for the command a message suggests). */
+  readonly paths?: readonly string[];
+}
+
+/**
+ * The two paths of `netpol-lens diff <old> <new>` that compare a checkout of the ref in `<folder>`
+ * with the working tree: the path given and the same path inside the checkout; generic when
+ * several paths (or one outside the repository) were given.
+ */
+export function checkoutPaths(committed: CommittedSide): string {
+  const given = committed.paths ?? [];
+  const inRepo = given.length === 1 ? inRepository(committed.root, resolve(given[0] as string)) : undefined;
+  if (inRepo === undefined) return '<folder>/<path> <path>';
+  return `${inRepo === '' ? '<folder>' : `<folder>/${inRepo}`} ${given[0] as string}`;
 }
 
 /** How many bytes of committed files a build's copy may hold (`diff --base`), unless told otherwise. */
@@ -150,7 +164,7 @@ function render(
       });
       if ('tooLarge' in tree)
         return fail(
-          `the files it reads at ${ref} (every file under its kustomizations' folders and every file they name) are ${sizeText(tree.tooLarge)} together, above the ${sizeText(copyMaxBytes)} a copy for the build may hold, so it was not built. To build it, compare a checkout of ${ref} instead: git worktree add <folder> ${ref}, then netpol-lens diff <folder>/<path> <path> --render-kustomize`,
+          `the files it reads at ${ref} (every file under its kustomizations' folders and every file they name) are ${sizeText(tree.tooLarge)} together, above the ${sizeText(copyMaxBytes)} a copy for the build may hold, so it was not built. To build it, compare a checkout of ${ref} instead: git worktree add <folder> ${ref}, then netpol-lens diff ${checkoutPaths(committed)} --render-kustomize`,
         );
       tmp = mkdtempSync(join(tmpdir(), 'netpol-lens-kustomize-'));
       for (const [rel, bytes] of tree.files) {

@@ -96,7 +96,7 @@ export function runDiff(argv: readonly string[], copyMaxBytes?: number): number 
       old.skipped,
       clusters,
       kustomize,
-      { root, commit, ref: base },
+      { root, commit, ref: base, paths: a.positional },
       copyMaxBytes,
     );
     const cur = loadChanges(present.length ? collectFiles(present) : []);
