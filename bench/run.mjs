@@ -6,8 +6,10 @@
 // and js-yaml loadAll (jsyaml) of the same files — and issue 9's targets, each beside its anchor
 // with pass/fail. Then the language server: the reachability view (bench/lsp-view.mjs), the
 // keystroke latency (bench/lsp.mjs) beside yaml-language-server without its debounce
-// (bench/yls.mjs), and the server's warm start from its facts cache (bench/lsp-warm.mjs). The check JSON of every run of a size must be byte-identical (cold with worker
-// threads, on one thread, warm from the cache): the bench fails otherwise. --write puts the
+// (bench/yls.mjs), the server's warm start from its facts cache (bench/lsp-warm.mjs), and a
+// policy file opened while the server indexes (bench/lsp-early.mjs). The check JSON of every run
+// of a size must be byte-identical (cold with worker threads, on one thread, warm from the
+// cache), and nothing may be published early that needs other files: the bench fails otherwise. --write puts the
 // figures and the machine into bench/RESULTS.md between its `bench:run` markers (other sections
 // of that file are left as they are).
 import { spawnSync } from 'node:child_process';
@@ -220,6 +222,35 @@ for (const [size, w] of Object.entries(warmStart))
   say(
     `\n${size}: the diagnostics of the cold server and the ${w.warm.length} warm ones are ${w.identical ? `identical (${w.cold.diagnostics} diagnostics, sha256 ${w.cold.sha}…)` : 'NOT identical'}`,
   );
+// nothing false while indexing (target 1): a policy file opened the moment the server starts
+let early;
+{
+  const size = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
+  const e = spawnSync(
+    process.execPath,
+    [join(here, 'lsp-early.mjs'), '--size', size, '--reps', String(reps)],
+    { encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (e.status === 0) early = JSON.parse(e.stdout);
+  else console.error(`lsp-early ${size}: ${e.stderr}`);
+}
+if (early) {
+  const ms = (k) => early.runs.map((r) => r[k]).filter((x) => typeof x === 'number');
+  const span = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
+  early.fileScopedMedian = median(ms('fileScopedMs'));
+  early.wrong = early.runs.reduce((n, r) => n + r.wrongEarly.length + r.vanished.length, 0);
+  early.hoverOk = early.runs.filter((r) => r.hoverIndexing !== false).length;
+  say(
+    `\nWhile indexing (bench/lsp-early.mjs: ${early.file} opened at \`initialized\`, fresh servers without a cache, ${early.runs.length} starts, ${early.size}):\n`,
+  );
+  say(
+    '| first diagnostics ms | with its per-file findings ms | first full pass (ready) ms | early codes | codes once indexed | early findings that need other files, or gone later | hover while indexing says so |',
+  );
+  say('|---|---|---|---|---|---|---|');
+  say(
+    `| ${span(ms('firstMs'))} | ${span(ms('fileScopedMs'))} | ${span(ms('readyMs'))} | ${early.runs[0].early.join(', ') || '–'} | ${early.runs[0].late.join(', ') || '–'} | ${early.wrong} | ${early.hoverOk} of ${early.runs.length} |`,
+  );
+}
 const yls = [];
 for (let r = 0; r < Math.min(reps, 5); r++) {
   const y = spawnSync(process.execPath, [join(here, 'yls.mjs'), '--size', sizes[0], '--edits', '20'], {
@@ -269,6 +300,26 @@ const mid = sizes.includes('medium') ? 'medium' : sizes[0];
 say(`\nIssue 9's targets (${big} and ${mid} workspaces; anchors from this run):\n`);
 say('| target | measured (median) | anchor | ratio / figure | limit | |');
 say('|---|---|---|---|---|---|');
+say(
+  target(
+    `1. per-file findings of a policy file opened at start, while indexing, ${big}`,
+    early?.fileScopedMedian,
+    undefined,
+    '',
+    1000,
+    'ms',
+  ),
+);
+say(
+  early
+    ? `| 1. findings needing other files published while indexing, or gone once indexed, ${big} | ${early.wrong} | | | 0 | ${early.wrong === 0 ? 'pass' : 'FAIL'} |`
+    : `| 1. findings needing other files published while indexing, ${big} | not measured in this run | | | | |`,
+);
+say(
+  early
+    ? `| 1. a hover while indexing says so, ${big} | ${early.hoverOk} of ${early.runs.length} | | | all | ${early.hoverOk === early.runs.length ? 'pass' : 'FAIL'} |`
+    : `| 1. a hover while indexing says so, ${big} | not measured in this run | | | | |`,
+);
 say(
   target(
     `2. keystroke didChange → diagnostics, ${big}`,
@@ -338,6 +389,10 @@ if (process.argv.includes('--write')) {
 }
 if (Object.values(warmStart).some((w) => !w.identical)) {
   console.error("bench: the warm server's diagnostics differ from the cold one's");
+  process.exit(1);
+}
+if (early && early.wrong > 0) {
+  console.error('bench: a finding that needs other files was published while indexing, or went once indexed');
   process.exit(1);
 }
 if (Object.values(identical).some((v) => !v.same)) {
