@@ -371,9 +371,11 @@ export class Session implements ServerContext {
           // buffers' findings that need only their file may come now (the roles of files are
           // known), not only at the end of the scan. Before, a buffer opened with the workspace got
           // its parse problems only until the whole index was read (8 s on the large bench).
+          // Only on the first index: a later scan (a folder added) publishes at its end, as every
+          // pass over a half-read folder would read it as the workspace.
           if (!rolesSeen && this.disk.rolesKnown()) {
             rolesSeen = true;
-            if (this.open.size > 0) this.scheduler.request(0);
+            if (!this.indexed && this.open.size > 0) this.scheduler.request(0);
           }
           this.fromCache = this.warm?.counts.cached ?? 0;
           const now = Date.now();
