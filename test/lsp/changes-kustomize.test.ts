@@ -6,11 +6,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-protocol';
 import type { ChangesResult } from '../../server/src/protocol/requests';
-import { emptyWorkspace, withServer } from '../support/lsp-harness';
+import { emptyWorkspace, withServer, writeTree } from '../support/lsp-harness';
 import { commitAll } from '../support/git';
 
 const deployment = (name: string): string =>
@@ -27,10 +25,7 @@ const FILES: Record<string, string> = {
 describe('the change lens in a workspace of one kustomization', () => {
   it("an edit that closes client → web: the changes and the policy's lens name shop's objects", async () => {
     const ws = emptyWorkspace();
-    for (const [rel, t] of Object.entries(FILES)) {
-      mkdirSync(join(ws.dir, rel, '..'), { recursive: true });
-      writeFileSync(join(ws.dir, rel), t);
-    }
+    writeTree(ws.dir, FILES);
     await withServer({ workspace: ws, prepare: commitAll }, async (client) => {
       const uri = ws.fileUri('app/allow.yaml');
       await client.open(uri, POLICY);

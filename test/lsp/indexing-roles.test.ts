@@ -9,13 +9,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { ALL_CODES } from '../../server/src/core/index';
 import { ResumeIndexingNotification } from '../../server/src/protocol/testing';
 import type { StatusParams } from '../../server/src/protocol/requests';
-import { codes, emptyWorkspace, withServer, type Recorded } from '../support/lsp-harness';
+import { codes, emptyWorkspace, withServer, type Recorded, writeTree } from '../support/lsp-harness';
 
 const WORKSPACE_CODES = new Set(ALL_CODES.filter((c) => c.scope === 'workspace').map((c) => c.code));
 // invalid-port needs only the file; namespace-selector-matches-nothing needs every Namespace
@@ -23,22 +21,17 @@ const POLICY =
   'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p, namespace: shop}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {team: nobody}}\n    ports:\n    - port: 70000\n';
 
 function workspace(dir: string): void {
-  const write = (rel: string, text: string): void => {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
+  const files: Record<string, string> = {
+    'app/kustomization.yaml': 'resources:\n- web.yaml\n',
+    'app/web.yaml':
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {containers: [{name: c, image: x}]}\n',
+    'policies/p.yaml': POLICY,
   };
-  write('app/kustomization.yaml', 'resources:\n- web.yaml\n');
-  write(
-    'app/web.yaml',
-    'apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: shop}\nspec: {containers: [{name: c, image: x}]}\n',
-  );
-  write('policies/p.yaml', POLICY);
   // several of the scan's batches (128 files each) to read after the kustomization
   for (let i = 0; i < 600; i++)
-    write(
-      `filler/ns-${i}.yaml`,
-      `apiVersion: v1\nkind: Namespace\nmetadata: {name: n${i}, labels: {team: t${i}}}\n`,
-    );
+    files[`filler/ns-${i}.yaml`] =
+      `apiVersion: v1\nkind: Namespace\nmetadata: {name: n${i}, labels: {team: t${i}}}\n`;
+  writeTree(dir, files);
 }
 
 describe('a buffer opened before the roles of files are known', () => {

@@ -8,13 +8,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegistrationParams } from 'vscode-languageserver-protocol';
 import { MANIFEST_GLOB } from '../../server/src/core/index';
 import { ROOT } from '../support/golden';
-import { codes, emptyWorkspace, withServer } from '../support/lsp-harness';
+import { codes, emptyWorkspace, withServer, writeTree } from '../support/lsp-harness';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const KUSTOMIZATION = 'namespace: shop\ncommonLabels:\n  team: a\nresources:\n- web.yaml\n- deny.yaml\n';
@@ -27,10 +27,7 @@ const FILES: Record<string, string> = {
 };
 
 function tree(dir: string, kustomization: string, text = KUSTOMIZATION): void {
-  for (const [rel, t] of Object.entries({ ...FILES, [`app/${kustomization}`]: text })) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), t);
-  }
+  writeTree(dir, { ...FILES, [`app/${kustomization}`]: text });
 }
 
 const READ = /podSelector app=wbe, team=a of shop\/deny selects none of the 1 workload of namespace shop/;

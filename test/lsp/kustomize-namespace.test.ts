@@ -8,10 +8,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../support/golden';
-import { codes, emptyWorkspace, withServer } from '../support/lsp-harness';
+import { codes, emptyWorkspace, withServer, writeTree } from '../support/lsp-harness';
 
 const CLI = join(ROOT, 'server', 'dist', 'cli.js');
 const POLICY = (name: string): string =>
@@ -25,10 +24,7 @@ const APP: Record<string, string> = {
 
 async function agree(files: Record<string, string>, expected: string[]): Promise<void> {
   const ws = emptyWorkspace();
-  for (const [rel, t] of Object.entries(files)) {
-    mkdirSync(join(ws.dir, rel, '..'), { recursive: true });
-    writeFileSync(join(ws.dir, rel), t);
-  }
+  writeTree(ws.dir, files);
   const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], {
     cwd: ws.dir,
     encoding: 'utf8',

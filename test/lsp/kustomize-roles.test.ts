@@ -7,12 +7,17 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { ResumeIndexingNotification } from '../../server/src/protocol/testing';
 import type { StatusParams } from '../../server/src/protocol/requests';
-import { codes, emptyWorkspace, withServer, type LspClient, type Recorded } from '../support/lsp-harness';
+import {
+  codes,
+  emptyWorkspace,
+  withServer,
+  type LspClient,
+  type Recorded,
+  writeTree,
+} from '../support/lsp-harness';
 
 const FILES: Record<string, string> = {
   'app/kustomization.yaml':
@@ -29,10 +34,7 @@ const FILES: Record<string, string> = {
 
 function workspace(): ReturnType<typeof emptyWorkspace> {
   const ws = emptyWorkspace();
-  for (const [rel, text] of Object.entries(FILES)) {
-    mkdirSync(join(ws.dir, rel, '..'), { recursive: true });
-    writeFileSync(join(ws.dir, rel), text);
-  }
+  writeTree(ws.dir, FILES);
   return ws;
 }
 

@@ -9,7 +9,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { after, before } from 'node:test';
-import { cpSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,6 +55,14 @@ export function tempWorkspace(from = EXAMPLES): TempWorkspace {
   const ws = emptyWorkspace();
   cpSync(from, ws.dir, { recursive: true });
   return ws;
+}
+
+/** Writes `files` (relative path → text) under `dir`, making their folders. */
+export function writeTree(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(dir, rel, '..'), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
 }
 
 /** A fresh empty temp folder (for a workspace a test writes itself). */
