@@ -185,20 +185,22 @@ for (const size of sizes) {
       `| ${size} | ${fmt(v.indexedMs)} | ${fmt(v.viewMs)} | ${v.viewShown} | ${v.endpoints}, ${v.connections} | ${fmt(v.otherNamespaceMs)} | ${fmt(v.againMs)} | ${v.hwmMB} |`,
     );
 }
+// the server-level figures below are taken on the largest size of the run
+const big = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
+/** A bench script's JSON line (run on `big`, `reps` times, in a fresh process), or undefined (its stderr told). */
+const serverBench = (script) => {
+  const r = spawnSync(process.execPath, [join(here, script), '--size', big, '--reps', String(reps)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (r.status === 0) return JSON.parse(r.stdout);
+  console.error(`${script} ${big}: ${r.stderr}`);
+  return undefined;
+};
 // the server's warm start: a cold start fills the facts cache, then fresh servers start warm
 const warmStart = {};
-{
-  const size = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
-  const w = spawnSync(
-    process.execPath,
-    [join(here, 'lsp-warm.mjs'), '--size', size, '--reps', String(reps)],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (w.status === 0) warmStart[size] = JSON.parse(w.stdout);
-  else console.error(`lsp-warm ${size}: ${w.stderr}`);
-}
+const warm = serverBench('lsp-warm.mjs');
+if (warm) warmStart[big] = warm;
 say(
   '\nLanguage server warm start (bench/lsp-warm.mjs: the facts cache in the storage folder; fresh servers, from `initialized`)\n',
 );
@@ -223,17 +225,7 @@ for (const [size, w] of Object.entries(warmStart))
     `\n${size}: the diagnostics of the cold server and the ${w.warm.length} warm ones are ${w.identical ? `identical (${w.cold.diagnostics} diagnostics, sha256 ${w.cold.sha}…)` : 'NOT identical'}`,
   );
 // nothing false while indexing (target 1): a policy file opened the moment the server starts
-let early;
-{
-  const size = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
-  const e = spawnSync(
-    process.execPath,
-    [join(here, 'lsp-early.mjs'), '--size', size, '--reps', String(reps)],
-    { encoding: 'utf8', maxBuffer: 1 << 26 },
-  );
-  if (e.status === 0) early = JSON.parse(e.stdout);
-  else console.error(`lsp-early ${size}: ${e.stderr}`);
-}
+const early = serverBench('lsp-early.mjs');
 if (early) {
   const ms = (k) => early.runs.map((r) => r[k]).filter((x) => typeof x === 'number');
   const span = (xs) => `${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`;
@@ -295,7 +287,6 @@ const target = (name, value, anchor, anchorName, limit, unit = '×') => {
   const ok = v <= limit;
   return `| ${name} | ${fmt(value)} ms | ${anchor === undefined ? '–' : `${fmt(anchor)} ms (${anchorName})`} | ${unit === '×' ? `${v.toFixed(2)}×` : `${fmt(v)} ms`} | ≤ ${limit}${unit === '×' ? '×' : ' ms'} | ${ok ? 'pass' : 'FAIL'} |`;
 };
-const big = sizes.includes('large') ? 'large' : sizes[sizes.length - 1];
 const mid = sizes.includes('medium') ? 'medium' : sizes[0];
 say(`\nIssue 9's targets (${big} and ${mid} workspaces; anchors from this run):\n`);
 say('| target | measured (median) | anchor | ratio / figure | limit | |');
